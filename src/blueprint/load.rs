@@ -1,0 +1,221 @@
+//! Reading a blueprint: built-in name or file -> YAML -> `--set` overrides -> typed `Blueprint`.
+//! Every failure becomes a diagnostic that names the file, the value path, line and column.
+
+use super::builtin;
+use super::model::Blueprint;
+use super::overrides;
+use super::source_map::SourceMap;
+use crate::diagnostic::Diagnostic;
+use crate::suggest::did_you_mean;
+use std::path::{Path, PathBuf};
+
+/// Where a blueprint came from, and its text (kept for diagnostics).
+#[derive(Debug, Clone)]
+pub struct Source {
+    /// What the user typed: a built-in name or a path.
+    pub arg: String,
+    /// Label used in diagnostics: `blueprints/approved-only.yaml (built-in)` or the path.
+    pub label: String,
+    pub text: String,
+    pub builtin: bool,
+}
+
+impl Source {
+    /// Resolves a command-line argument: a path to an existing file (or anything that looks like
+    /// one) is read from disk, anything else must be a built-in name.
+    pub fn resolve(arg: &str) -> Result<Source, Diagnostic> {
+        let looks_like_path =
+            arg.contains('/') || arg.ends_with(".yaml") || arg.ends_with(".yml") || Path::new(arg).is_file();
+        if looks_like_path {
+            let text = std::fs::read_to_string(arg).map_err(|e| {
+                Diagnostic::error("AMLG010", format!("cannot read blueprint file: {e}"))
+                    .at_file(arg)
+                    .with_help("check the path; built-in blueprints are listed by `amlgen list`")
+            })?;
+            return Ok(Source {
+                arg: arg.to_string(),
+                label: arg.to_string(),
+                text,
+                builtin: false,
+            });
+        }
+        match builtin::find(arg) {
+            Some(b) => Ok(Source {
+                arg: arg.to_string(),
+                label: format!("blueprints/{}.yaml", b.name),
+                text: b.text.to_string(),
+                builtin: true,
+            }),
+            None => {
+                let hint = did_you_mean(arg, builtin::names())
+                    .map(|s| format!("did you mean `{s}`? "))
+                    .unwrap_or_default();
+                Err(Diagnostic::error("AMLG010", format!("no built-in blueprint named `{arg}`"))
+                    .with_value(arg.to_string())
+                    .with_help(format!(
+                        "{hint}built-in blueprints: {}; or give a path to a .yaml file",
+                        builtin::names().collect::<Vec<_>>().join(", ")
+                    )))
+            }
+        }
+    }
+
+    pub fn path(&self) -> Option<PathBuf> {
+        (!self.builtin).then(|| PathBuf::from(&self.arg))
+    }
+}
+
+/// A parsed blueprint with what diagnostics need to point into its text.
+#[derive(Debug, Clone)]
+pub struct Loaded {
+    pub source: Source,
+    pub blueprint: Blueprint,
+    pub map: SourceMap,
+    /// The `--set` assignments applied, for the regenerate command in headers.
+    pub sets: Vec<String>,
+}
+
+pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> {
+    let map = SourceMap::build(&source.text);
+    let mut doc: serde_yaml::Value = serde_yaml::from_str(&source.text).map_err(|e| {
+        let mut d = Diagnostic::error("AMLG001", format!("malformed YAML: {}", strip_location(&e.to_string())))
+            .at_file(&source.label)
+            .with_help("fix the YAML syntax at the position shown (indentation, a missing `:`, an unclosed quote or bracket)");
+        if let Some(loc) = e.location() {
+            d = d.at_line(loc.line(), loc.column());
+        }
+        vec![d]
+    })?;
+    if doc.is_null() {
+        return Err(vec![Diagnostic::error("AMLG001", "the blueprint file is empty")
+            .at_file(&source.label)
+            .with_help("start from a built-in blueprint: `amlgen show approved-only > my.yaml`")]);
+    }
+    let schema = super::schema::json_schema();
+    let mut errors = Vec::new();
+    for s in sets {
+        if let Err(d) = overrides::apply(&mut doc, s, &schema) {
+            errors.push(d);
+        }
+    }
+    if !errors.is_empty() {
+        return Err(errors);
+    }
+    let blueprint: Blueprint = serde_path_to_error::deserialize(doc).map_err(|e| {
+        let path = serde_path(e.path());
+        let msg = e.inner().to_string();
+        vec![shape_error(&source, &map, &path, &msg)]
+    })?;
+    Ok(Loaded {
+        source,
+        blueprint,
+        map,
+        sets: sets.to_vec(),
+    })
+}
+
+/// serde_path_to_error paths print as `a.b[0].c`, the form used everywhere in amlgen; the root
+/// prints as `.`.
+fn serde_path(p: &serde_path_to_error::Path) -> String {
+    let s = p.to_string();
+    if s == "." {
+        String::new()
+    } else {
+        s
+    }
+}
+
+/// Turns a serde error (unknown key, unknown variant, wrong type, missing field) into a
+/// diagnostic with a position and a did-you-mean.
+fn shape_error(source: &Source, map: &SourceMap, path: &str, msg: &str) -> Diagnostic {
+    let msg = strip_location(msg);
+    let expected = expected_list(&msg);
+    let (code, message, value, help, pos) = if let Some(field) = between(&msg, "unknown field `", "`") {
+        let key_path = if path.ends_with(field) { path.to_string() } else { join(path, field) };
+        let hint = did_you_mean(field, expected.iter().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`? "))
+            .unwrap_or_default();
+        (
+            "AMLG002",
+            format!("unknown key `{field}`"),
+            Some(field.to_string()),
+            format!("{hint}keys allowed here: {}", expected.join(", ")),
+            map.key(&key_path),
+        )
+    } else if let Some(variant) = between(&msg, "unknown variant `", "`") {
+        let hint = did_you_mean(variant, expected.iter().map(String::as_str))
+            .map(|s| format!("did you mean `{s}`? "))
+            .unwrap_or_default();
+        (
+            "AMLG004",
+            format!("`{variant}` is not an allowed value"),
+            Some(variant.to_string()),
+            format!("{hint}allowed values: {}", expected.join(", ")),
+            map.value(path),
+        )
+    } else if let Some(field) = between(&msg, "missing field `", "`") {
+        (
+            "AMLG005",
+            format!("required key `{field}` is missing"),
+            None,
+            format!("add `{field}:` here; `amlgen schema` describes every key"),
+            map.value(path),
+        )
+    } else {
+        (
+            "AMLG004",
+            format!("invalid value: {msg}"),
+            None,
+            "see `amlgen schema` for the expected type of this key".to_string(),
+            map.value(path),
+        )
+    };
+    let mut d = Diagnostic::error(code, message)
+        .at_file(&source.label)
+        .with_help(help);
+    if !path.is_empty() {
+        d = d.at_path(path);
+    }
+    if let Some(v) = value {
+        d = d.with_value(v);
+    }
+    if let Some((l, c)) = pos {
+        d = d.at_line(l, c);
+    }
+    d
+}
+
+fn join(base: &str, key: &str) -> String {
+    if base.is_empty() {
+        key.to_string()
+    } else {
+        format!("{base}.{key}")
+    }
+}
+
+fn between<'a>(s: &'a str, start: &str, end: &str) -> Option<&'a str> {
+    let i = s.find(start)? + start.len();
+    let j = s[i..].find(end)? + i;
+    Some(&s[i..j])
+}
+
+/// serde lists alternatives as "expected one of `a`, `b`" or "expected `a` or `b`".
+fn expected_list(msg: &str) -> Vec<String> {
+    let Some(i) = msg.find("expected") else {
+        return Vec::new();
+    };
+    msg[i..]
+        .split('`')
+        .skip(1)
+        .step_by(2)
+        .map(str::to_string)
+        .collect()
+}
+
+/// serde_yaml appends " at line L column C"; the diagnostic shows the position itself.
+fn strip_location(msg: &str) -> String {
+    match msg.find(" at line ") {
+        Some(i) => msg[..i].to_string(),
+        None => msg.to_string(),
+    }
+}

@@ -1,0 +1,369 @@
+//! The blueprint: what a user writes. Field names are the YAML keys (snake_case); every struct
+//! refuses unknown keys so a typo is an error, not a silently dropped setting. The JSON Schema in
+//! `schemas/blueprint.schema.json` is generated from these types (`amlgen schema`).
+
+use indexmap::IndexMap;
+use schemars::JsonSchema;
+use serde::{Deserialize, Serialize};
+
+/// An amlgen blueprint: one Azure Machine Learning workspace and the network around it.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Blueprint {
+    /// Blueprint name; also the output folder name under `out/`. Lowercase letters, digits, hyphens.
+    pub name: String,
+    /// One or two sentences on what this blueprint is for; printed in the generated README.
+    pub description: String,
+    /// Azure region of every resource, e.g. `eastus`.
+    pub location: String,
+    /// Azure cloud; decides DNS zone names and service host names.
+    #[serde(default)]
+    pub cloud: Cloud,
+    /// How resource names are derived.
+    pub naming: Naming,
+    /// Tags applied to every resource.
+    #[serde(default)]
+    pub tags: IndexMap<String, String>,
+    /// The resource group everything is deployed to.
+    #[serde(default)]
+    pub resource_group: ResourceGroup,
+    /// The Azure Machine Learning workspace.
+    pub workspace: Workspace,
+    /// The workspace's dependent resources.
+    #[serde(default)]
+    pub dependencies: Dependencies,
+    /// The customer VNet from which people reach the private workspace (studio, SDK, VS Code).
+    #[serde(default)]
+    pub client_access: Option<ClientAccess>,
+}
+
+/// Azure cloud environment.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum Cloud {
+    #[default]
+    AzureCloud,
+    AzureUSGovernment,
+    AzureChinaCloud,
+}
+
+impl Cloud {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Cloud::AzureCloud => "AzureCloud",
+            Cloud::AzureUSGovernment => "AzureUSGovernment",
+            Cloud::AzureChinaCloud => "AzureChinaCloud",
+        }
+    }
+}
+
+/// Naming: every resource name defaults to `<abbreviation>-<prefix>` (storage and registry drop
+/// the hyphens); any name can be set explicitly in the resource's own section.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Naming {
+    /// Prefix from which names are derived, e.g. `fraud-prod`. Lowercase letters, digits, hyphens.
+    pub prefix: String,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceGroup {
+    /// Resource group name; default `rg-<prefix>`.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+/// The Azure Machine Learning workspace.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Workspace {
+    /// Workspace name; default `mlw-<prefix>`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Display name in the studio; default the workspace name.
+    #[serde(default)]
+    pub friendly_name: Option<String>,
+    /// Whether the workspace is reachable from public networks. Default false: reachable only
+    /// through private endpoints.
+    #[serde(default)]
+    pub public_network_access: bool,
+    /// The workspace managed virtual network.
+    pub managed_network: ManagedNetwork,
+}
+
+/// Workspace managed virtual network: compute runs in a Microsoft-managed VNet.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ManagedNetwork {
+    /// Isolation mode. Once enabled it cannot be disabled, and approved-only cannot go back to
+    /// internet outbound.
+    pub isolation_mode: IsolationMode,
+    /// SKU of the managed Azure Firewall created for FQDN rules (approved-only mode only).
+    #[serde(default)]
+    pub firewall_sku: FirewallSku,
+    /// Provision the managed VNet when the workspace is created instead of with the first compute.
+    #[serde(default = "default_true")]
+    pub provision_now: bool,
+    /// Also provision the network for serverless Spark (`provision-network --include-spark`).
+    #[serde(default)]
+    pub spark: bool,
+    /// User-defined outbound rules. Azure adds the required rules (workspace storage, key vault,
+    /// registry, service tags) itself.
+    #[serde(default)]
+    pub outbound_rules: Vec<OutboundRule>,
+}
+
+fn default_true() -> bool {
+    true
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IsolationMode {
+    /// No managed VNet.
+    Disabled,
+    /// Managed VNet; any outbound internet traffic allowed. Only private-endpoint rules.
+    AllowInternetOutbound,
+    /// Managed VNet; only approved outbound (FQDN, service-tag and private-endpoint rules).
+    AllowOnlyApprovedOutbound,
+}
+
+impl IsolationMode {
+    pub fn key(self) -> &'static str {
+        match self {
+            IsolationMode::Disabled => "disabled",
+            IsolationMode::AllowInternetOutbound => "allow_internet_outbound",
+            IsolationMode::AllowOnlyApprovedOutbound => "allow_only_approved_outbound",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum FirewallSku {
+    #[default]
+    Standard,
+    Basic,
+}
+
+impl FirewallSku {
+    pub fn key(self) -> &'static str {
+        match self {
+            FirewallSku::Standard => "standard",
+            FirewallSku::Basic => "basic",
+        }
+    }
+}
+
+/// An outbound rule, in the same shape as the `az ml` workspace YAML.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(tag = "type", rename_all = "snake_case", deny_unknown_fields)]
+pub enum OutboundRule {
+    /// Allow HTTPS/HTTP to a host name (approved-only mode; ports 80 and 443 only).
+    Fqdn {
+        /// Rule name: 3-33 letters, digits, `-`, `_`; unique in the workspace.
+        name: String,
+        /// Host name, or `*.domain` for its sub-domains (never the domain itself).
+        destination: String,
+        /// Also allow every sub-domain: emits a second rule `<name>-sub` for `*.<destination>`.
+        #[serde(default)]
+        include_subdomains: bool,
+    },
+    /// Allow traffic to an Azure service tag (approved-only mode).
+    ServiceTag {
+        name: String,
+        destination: ServiceTagDestination,
+    },
+    /// A private endpoint from the managed VNet to an Azure resource.
+    PrivateEndpoint {
+        name: String,
+        destination: PrivateEndpointDestination,
+    },
+}
+
+impl OutboundRule {
+    pub fn name(&self) -> &str {
+        match self {
+            OutboundRule::Fqdn { name, .. }
+            | OutboundRule::ServiceTag { name, .. }
+            | OutboundRule::PrivateEndpoint { name, .. } => name,
+        }
+    }
+
+    pub fn kind(&self) -> &'static str {
+        match self {
+            OutboundRule::Fqdn { .. } => "fqdn",
+            OutboundRule::ServiceTag { .. } => "service_tag",
+            OutboundRule::PrivateEndpoint { .. } => "private_endpoint",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ServiceTagDestination {
+    /// Service tag, e.g. `DataFactory` or `AzureMonitor`.
+    pub service_tag: String,
+    /// `TCP`, `UDP`, `ICMP` or `*`.
+    pub protocol: String,
+    /// Ports as a string: `"443"`, `"80, 443"`, `"8080-8089"`, or `"*"`.
+    pub port_ranges: String,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateEndpointDestination {
+    /// Resource ID of the target, e.g. `/subscriptions/…/providers/Microsoft.Storage/storageAccounts/x`.
+    pub service_resource_id: String,
+    /// Sub-resource (group ID), e.g. `blob`, `vault`, `registry`, `amlworkspace`.
+    pub subresource_target: String,
+    /// Make the endpoint usable from serverless Spark.
+    #[serde(default)]
+    pub spark_enabled: bool,
+}
+
+/// Dependent resources of the workspace; each is created by the blueprint.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Dependencies {
+    #[serde(default)]
+    pub storage_account: StorageAccount,
+    #[serde(default)]
+    pub key_vault: KeyVault,
+    #[serde(default)]
+    pub container_registry: ContainerRegistry,
+    #[serde(default)]
+    pub monitoring: Monitoring,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct StorageAccount {
+    /// Storage account name; default `st<prefix without hyphens>`. Globally unique.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Replication SKU.
+    #[serde(default)]
+    pub sku: StorageSku,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum StorageSku {
+    #[serde(rename = "Standard_LRS")]
+    StandardLrs,
+    #[default]
+    #[serde(rename = "Standard_ZRS")]
+    StandardZrs,
+    #[serde(rename = "Standard_GRS")]
+    StandardGrs,
+    #[serde(rename = "Standard_GZRS")]
+    StandardGzrs,
+    #[serde(rename = "Standard_RAGRS")]
+    StandardRagrs,
+    #[serde(rename = "Standard_RAGZRS")]
+    StandardRagzrs,
+}
+
+impl StorageSku {
+    /// The ARM/CLI spelling, which is also the YAML spelling.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            StorageSku::StandardLrs => "Standard_LRS",
+            StorageSku::StandardZrs => "Standard_ZRS",
+            StorageSku::StandardGrs => "Standard_GRS",
+            StorageSku::StandardGzrs => "Standard_GZRS",
+            StorageSku::StandardRagrs => "Standard_RAGRS",
+            StorageSku::StandardRagzrs => "Standard_RAGZRS",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KeyVault {
+    /// Key vault name; default `kv-<prefix>`. Globally unique.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Days a deleted vault is kept (7-90).
+    #[serde(default = "default_soft_delete_days")]
+    pub soft_delete_retention_days: u32,
+}
+
+impl Default for KeyVault {
+    fn default() -> Self {
+        KeyVault {
+            name: None,
+            soft_delete_retention_days: default_soft_delete_days(),
+        }
+    }
+}
+
+fn default_soft_delete_days() -> u32 {
+    90
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ContainerRegistry {
+    /// Registry name; default `cr<prefix without hyphens>`. Globally unique.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Monitoring {
+    /// Log Analytics workspace name; default `log-<prefix>`.
+    #[serde(default)]
+    pub log_analytics_name: Option<String>,
+    /// Application Insights name; default `appi-<prefix>`.
+    #[serde(default)]
+    pub application_insights_name: Option<String>,
+    /// Log retention in days (30-730).
+    #[serde(default = "default_retention_days")]
+    pub retention_days: u32,
+}
+
+impl Default for Monitoring {
+    fn default() -> Self {
+        Monitoring {
+            log_analytics_name: None,
+            application_insights_name: None,
+            retention_days: default_retention_days(),
+        }
+    }
+}
+
+fn default_retention_days() -> u32 {
+    30
+}
+
+/// The VNet users connect from (through VPN, ExpressRoute, Bastion or a jump box), with private
+/// endpoints for the workspace and its default storage so the studio works.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientAccess {
+    pub vnet: ClientVnet,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientVnet {
+    /// VNet name; default `vnet-<prefix>`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Address space, e.g. `["10.20.0.0/16"]`.
+    pub address_space: Vec<String>,
+    /// The subnet for private endpoints.
+    pub pe_subnet: Subnet,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Subnet {
+    /// Subnet name; default `snet-pe`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Address prefix inside the VNet's address space, e.g. `10.20.1.0/24`.
+    pub address_prefix: String,
+}

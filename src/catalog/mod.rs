@@ -1,0 +1,233 @@
+//! Domain facts as data: API versions, DNS zones per cloud, naming rules, managed-network rules.
+//! The YAML files under `catalog/` are embedded at build time; each entry carries `source:` ids
+//! that resolve in `catalog/sources.yaml` (a test checks that they all do).
+
+use indexmap::IndexMap;
+use serde::Deserialize;
+use std::sync::OnceLock;
+
+pub const SOURCES_YAML: &str = include_str!("../../catalog/sources.yaml");
+pub const API_VERSIONS_YAML: &str = include_str!("../../catalog/api_versions.yaml");
+pub const CLOUDS_YAML: &str = include_str!("../../catalog/clouds.yaml");
+pub const NAMING_YAML: &str = include_str!("../../catalog/naming.yaml");
+pub const MANAGED_NETWORK_YAML: &str = include_str!("../../catalog/managed_network.yaml");
+
+/// Every embedded catalog file, by name, for tests that check sources.
+pub const ALL_FILES: &[(&str, &str)] = &[
+    ("api_versions.yaml", API_VERSIONS_YAML),
+    ("clouds.yaml", CLOUDS_YAML),
+    ("naming.yaml", NAMING_YAML),
+    ("managed_network.yaml", MANAGED_NETWORK_YAML),
+];
+
+#[derive(Debug, Deserialize)]
+pub struct Source {
+    pub title: String,
+    #[serde(default)]
+    pub url: Option<String>,
+    #[serde(default)]
+    pub repo: Option<String>,
+    #[serde(default)]
+    pub path: Option<String>,
+    #[serde(default)]
+    pub commit: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ApiVersion {
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub version: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Cloud {
+    /// Values of Bicep's environment().suffixes in this cloud, by field name.
+    pub suffixes: IndexMap<String, String>,
+    /// Private DNS zones and public zones to forward, per private-endpoint sub-resource.
+    pub private_dns: IndexMap<String, PrivateDns>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PrivateDns {
+    pub zones: Vec<String>,
+    #[serde(default)]
+    pub forward: Vec<String>,
+    /// Host names resolved through an endpoint of this kind, for hosts-file snippets. Holds
+    /// `{region}` and `{name}` (the target resource) besides environment() suffixes.
+    #[serde(default)]
+    pub hosts: Vec<HostTemplate>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct HostTemplate {
+    pub fqdn: String,
+    /// Which address of the endpoint serves it: workspace, notebooks, inference, blob, file...
+    pub ip: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Clouds {
+    pub azure_dns_ip: Fact<String>,
+    pub clouds: IndexMap<String, Cloud>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Fact<T> {
+    pub value: T,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct NamingRule {
+    pub default: String,
+    pub min: u32,
+    pub max: u32,
+    pub pattern: String,
+    pub rule: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct IsolationModeFacts {
+    pub arm: String,
+    pub cli: String,
+    pub rule_types: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct RuleName {
+    pub pattern: String,
+    pub rule: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FqdnRules {
+    pub ports: Vec<u16>,
+    pub storage_host_suffixes: Vec<SuffixEntry>,
+    pub min_wildcard_domain_labels: usize,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SuffixEntry {
+    pub suffix: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FirewallSkuFacts {
+    pub arm: String,
+    pub cli: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FirewallFacts {
+    pub skus: IndexMap<String, FirewallSkuFacts>,
+    pub cost_note: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ServiceTagRules {
+    pub protocols: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ManagedNetworkFacts {
+    pub isolation_modes: IndexMap<String, IsolationModeFacts>,
+    pub rule_name: RuleName,
+    pub fqdn_rules: FqdnRules,
+    pub firewall: FirewallFacts,
+    pub service_tag_rules: ServiceTagRules,
+    pub private_endpoint_subresources: IndexMap<String, Vec<String>>,
+}
+
+pub struct Catalog {
+    pub sources: IndexMap<String, Source>,
+    pub api_versions: IndexMap<String, ApiVersion>,
+    pub clouds: Clouds,
+    pub naming: IndexMap<String, NamingRule>,
+    pub managed_network: ManagedNetworkFacts,
+}
+
+impl Catalog {
+    /// The embedded catalog, parsed once. The files are part of the binary and covered by tests,
+    /// so a parse failure is a build defect, not a user error.
+    pub fn get() -> &'static Catalog {
+        static CATALOG: OnceLock<Catalog> = OnceLock::new();
+        CATALOG.get_or_init(|| Catalog {
+            sources: parse("sources.yaml", SOURCES_YAML),
+            api_versions: parse("api_versions.yaml", API_VERSIONS_YAML),
+            clouds: parse("clouds.yaml", CLOUDS_YAML),
+            naming: parse("naming.yaml", NAMING_YAML),
+            managed_network: parse("managed_network.yaml", MANAGED_NETWORK_YAML),
+        })
+    }
+
+    /// `Type@version` for a logical resource kind (`workspace`, `storage_account`, ...).
+    pub fn resource_type(&self, kind: &str) -> String {
+        let a = self
+            .api_versions
+            .get(kind)
+            .unwrap_or_else(|| panic!("catalog/api_versions.yaml has no entry `{kind}`"));
+        format!("{}@{}", a.resource_type, a.version)
+    }
+
+    pub fn cloud(&self, name: &str) -> &Cloud {
+        self.clouds
+            .clouds
+            .get(name)
+            .unwrap_or_else(|| panic!("catalog/clouds.yaml has no cloud `{name}`"))
+    }
+
+    pub fn naming_rule(&self, kind: &str) -> &NamingRule {
+        self.naming
+            .get(kind)
+            .unwrap_or_else(|| panic!("catalog/naming.yaml has no entry `{kind}`"))
+    }
+}
+
+fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> T {
+    serde_yaml::from_str(text).unwrap_or_else(|e| panic!("embedded catalog/{name} is invalid: {e}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn catalog_parses() {
+        let c = Catalog::get();
+        assert!(c.api_versions.contains_key("workspace"));
+        assert!(c.clouds.clouds.contains_key("AzureCloud"));
+    }
+
+    /// Every `source:` id cited anywhere in the catalog names an entry of sources.yaml.
+    #[test]
+    fn every_cited_source_exists() {
+        let c = Catalog::get();
+        for (file, text) in ALL_FILES {
+            let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+            let mut cited = Vec::new();
+            collect_sources(&doc, &mut cited);
+            assert!(!cited.is_empty(), "{file} cites no source");
+            for id in cited {
+                assert!(c.sources.contains_key(&id), "{file} cites unknown source `{id}`");
+            }
+        }
+    }
+
+    fn collect_sources(v: &serde_yaml::Value, out: &mut Vec<String>) {
+        match v {
+            serde_yaml::Value::Mapping(m) => {
+                for (k, val) in m {
+                    let key = k.as_str().unwrap_or_default();
+                    if key == "source" || key.ends_with("_source") {
+                        if let Some(seq) = val.as_sequence() {
+                            out.extend(seq.iter().filter_map(|s| s.as_str().map(String::from)));
+                        }
+                    }
+                    collect_sources(val, out);
+                }
+            }
+            serde_yaml::Value::Sequence(s) => s.iter().for_each(|x| collect_sources(x, out)),
+            _ => {}
+        }
+    }
+}

@@ -1,0 +1,32 @@
+//! Semantic checks: what the types cannot say. Each rule returns diagnostics with the value path;
+//! `locate` then adds file, line and column from the source map. Errors stop the pipeline before
+//! anything is rendered; warnings are printed and rendering goes on.
+
+mod addresses;
+mod names;
+mod outbound;
+mod text;
+
+use crate::blueprint::Loaded;
+use crate::diagnostic::Diagnostic;
+
+/// All checks of one blueprint, positioned in its source.
+pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
+    let bp = &loaded.blueprint;
+    let mut out = Vec::new();
+    text::check(bp, &mut out);
+    names::check(bp, &mut out);
+    addresses::check(bp, &mut out);
+    outbound::check(bp, &mut out);
+    out.into_iter().map(|d| locate(d, loaded)).collect()
+}
+
+fn locate(mut d: Diagnostic, loaded: &Loaded) -> Diagnostic {
+    d.location.file = loaded.source.label.clone();
+    if let Some(path) = d.location.path.clone() {
+        if let Some((l, c)) = loaded.map.value(&path) {
+            d = d.at_line(l, c);
+        }
+    }
+    d
+}

@@ -1,0 +1,249 @@
+//! Commands, their output and exit codes. Every error goes through one printer.
+//!
+//! Exit codes: 0 success; 1 the blueprint has errors; 2 usage error; 3 `--check` found output
+//! that differs from a fresh render; 4 refused to write (hand-edited files, unsafe folder);
+//! 5 internal error (a bug: amlgen produced something its own verification refused).
+
+use crate::blueprint::{builtin, schema};
+use crate::diagnostic::Diagnostic;
+use crate::output::{self, OutputError};
+use crate::{Failure, Rendered};
+use clap::{Parser, Subcommand, ValueEnum};
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+pub const EXIT_BLUEPRINT: i32 = 1;
+pub const EXIT_USAGE: i32 = 2;
+pub const EXIT_STALE: i32 = 3;
+pub const EXIT_REFUSED: i32 = 4;
+pub const EXIT_INTERNAL: i32 = 5;
+
+#[derive(Parser)]
+#[command(name = "amlgen", version, about = "Render Azure Machine Learning network-isolation blueprints into Bicep, ARM parameters, az CLI runbooks and DNS snippets")]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// List the built-in blueprints.
+    List,
+    /// Render a blueprint (built-in name or YAML file) into deployable artifacts.
+    Render(RenderArgs),
+    /// Check a blueprint without rendering; non-zero exit on errors.
+    Check(CheckArgs),
+    /// Print the blueprint JSON Schema.
+    Schema,
+    /// Print a built-in blueprint, to copy and edit.
+    Show {
+        /// Built-in blueprint name.
+        name: String,
+    },
+}
+
+#[derive(clap::Args)]
+struct RenderArgs {
+    /// Built-in blueprint name or path to a blueprint YAML file.
+    #[arg(required_unless_present = "all", conflicts_with = "all")]
+    blueprint: Option<String>,
+    /// Render every built-in blueprint into out/<name>/.
+    #[arg(long)]
+    all: bool,
+    /// Output folder (default: out/<blueprint name>).
+    #[arg(long, conflicts_with = "all")]
+    out: Option<PathBuf>,
+    /// Override one value, e.g. --set workspace.name=mlw-fraud-prod (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    sets: Vec<String>,
+    /// Write nothing; exit 3 and show a diff where the output folder differs from a fresh render.
+    #[arg(long)]
+    check: bool,
+    /// Overwrite files changed by hand, and write into a folder amlgen did not create.
+    #[arg(long)]
+    force: bool,
+    /// Print the validated model (what the templates receive) as JSON instead of writing files.
+    #[arg(long, value_enum)]
+    emit: Option<Emit>,
+    /// Diagnostic format.
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(clap::Args)]
+struct CheckArgs {
+    /// Built-in blueprint name or path to a blueprint YAML file.
+    blueprint: String,
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    sets: Vec<String>,
+    #[arg(long, value_enum, default_value_t = Format::Human)]
+    format: Format,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum Emit {
+    Model,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum Format {
+    Human,
+    Json,
+}
+
+pub fn main() -> i32 {
+    let cli = match Cli::try_parse() {
+        Ok(c) => c,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { EXIT_USAGE } else { 0 };
+        }
+    };
+    match cli.command {
+        Command::List => {
+            for b in builtin::BUILTINS {
+                println!("{:<24} {}", b.name, first_description_line(b.text));
+            }
+            0
+        }
+        Command::Schema => {
+            print!("{}", schema::json_schema_text());
+            0
+        }
+        Command::Show { name } => match builtin::find(&name) {
+            Some(b) => {
+                print!("{}", b.text);
+                0
+            }
+            None => {
+                let d = crate::blueprint::Source::resolve(&name).err().unwrap_or_else(|| {
+                    Diagnostic::error("AMLG010", format!("`{name}` is not a built-in blueprint"))
+                });
+                report(&[d], None, Format::Human);
+                EXIT_BLUEPRINT
+            }
+        },
+        Command::Check(a) => match crate::load_and_check(&a.blueprint, &a.sets) {
+            Ok((loaded, warnings)) => {
+                report(&warnings, Some(&loaded.source.text), a.format);
+                if a.format == Format::Human {
+                    eprintln!("{}: no errors ({} warnings)", loaded.source.label, warnings.len());
+                }
+                0
+            }
+            Err(f) => failure(f, a.format),
+        },
+        Command::Render(a) => render(a),
+    }
+}
+
+fn render(a: RenderArgs) -> i32 {
+    let targets: Vec<(String, Option<PathBuf>)> = if a.all {
+        builtin::names().map(|n| (n.to_string(), None)).collect()
+    } else {
+        vec![(a.blueprint.clone().expect("clap requires it"), a.out.clone())]
+    };
+    let mut worst = 0;
+    for (arg, out) in targets {
+        let out_arg = out.as_ref().map(|p| p.to_string_lossy().into_owned());
+        let rendered = match crate::render_blueprint(&arg, &a.sets, out_arg.as_deref()) {
+            Ok(r) => r,
+            Err(f) => {
+                worst = worst.max(failure(f, a.format));
+                continue;
+            }
+        };
+        report(&rendered.warnings, Some(&rendered.loaded.source.text), a.format);
+        if let Some(Emit::Model) = a.emit {
+            println!("{}", serde_json::to_string_pretty(&rendered.model).expect("serialisable"));
+            continue;
+        }
+        let dir = out.unwrap_or_else(|| Path::new("out").join(&rendered.model.blueprint.name));
+        let code = if a.check { check_dir(&dir, &rendered) } else { write_dir(&dir, &rendered, a.force) };
+        worst = worst.max(code);
+    }
+    worst
+}
+
+fn check_dir(dir: &Path, r: &Rendered) -> i32 {
+    let diffs = output::check(dir, &r.artifacts, &r.manifest);
+    if diffs.is_empty() {
+        eprintln!("{}: up to date ({} files)", dir.display(), r.artifacts.len() + 1);
+        return 0;
+    }
+    let mut err = std::io::stderr().lock();
+    let _ = writeln!(err, "{}: out of date; run `{}`", dir.display(), r.model.blueprint.regenerate);
+    for d in diffs {
+        let _ = writeln!(err, "{d}");
+    }
+    EXIT_STALE
+}
+
+fn write_dir(dir: &Path, r: &Rendered, force: bool) -> i32 {
+    match output::write(dir, &r.artifacts, &r.manifest, force) {
+        Ok(plan) => {
+            eprintln!(
+                "{}: {} written, {} unchanged, {} removed",
+                dir.display(),
+                plan.write.len() + plan.conflicts.len(),
+                plan.unchanged.len(),
+                plan.remove.len()
+            );
+            0
+        }
+        Err(OutputError::Conflicts(list)) => {
+            eprintln!("error[AMLG090]: refusing to overwrite files in {} (nothing was written):", dir.display());
+            for c in list {
+                eprintln!("  {} {}", c.path.display(), c.reason);
+            }
+            eprintln!("  = help: keep your change by moving it into the blueprint, or pass --force to overwrite");
+            EXIT_REFUSED
+        }
+        Err(OutputError::Unsafe(m)) => {
+            eprintln!("error[AMLG091]: {m}");
+            EXIT_REFUSED
+        }
+        Err(OutputError::Io(m)) => {
+            eprintln!("error[AMLG092]: could not write output: {m}");
+            EXIT_INTERNAL
+        }
+    }
+}
+
+fn failure(f: Failure, format: Format) -> i32 {
+    match f {
+        Failure::Blueprint { diagnostics, source } => {
+            report(&diagnostics, source.as_deref(), format);
+            EXIT_BLUEPRINT
+        }
+        Failure::Internal(m) => {
+            eprintln!("internal error: {m}\nThis is a bug in amlgen; please report it with the blueprint.");
+            EXIT_INTERNAL
+        }
+    }
+}
+
+fn report(diags: &[Diagnostic], source: Option<&str>, format: Format) {
+    match format {
+        Format::Json => {
+            if !diags.is_empty() {
+                println!("{}", serde_json::to_string_pretty(diags).expect("serialisable"));
+            }
+        }
+        Format::Human => {
+            let mut err = std::io::stderr().lock();
+            for d in diags {
+                let _ = write!(err, "{}", d.render(source));
+            }
+        }
+    }
+}
+
+/// The `description:` of a built-in blueprint, folded onto one line, for `amlgen list`.
+fn first_description_line(text: &str) -> String {
+    serde_yaml::from_str::<serde_yaml::Value>(text)
+        .ok()
+        .and_then(|v| v.get("description").and_then(|d| d.as_str()).map(str::to_string))
+        .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
+        .unwrap_or_default()
+}

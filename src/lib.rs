@@ -1,0 +1,92 @@
+//! amlgen: Azure Machine Learning network-isolation blueprints -> deployable artifacts.
+//!
+//! The pipeline is one straight line, one module per step:
+//! load (`blueprint`) -> check (`check`) -> plan (`plan`) -> render (`render`) -> verify
+//! (`verify`) -> write (`output`). Domain facts live in `catalog`; names in `naming`.
+
+pub mod blueprint;
+pub mod catalog;
+pub mod check;
+pub mod cli;
+pub mod diagnostic;
+pub mod naming;
+pub mod net;
+pub mod output;
+pub mod plan;
+pub mod render;
+pub mod suggest;
+pub mod verify;
+
+use blueprint::{Loaded, Source};
+use diagnostic::Diagnostic;
+use output::Manifest;
+use plan::model::Model;
+use render::Artifact;
+
+/// A blueprint taken through check, plan, render and verify; nothing written yet.
+pub struct Rendered {
+    pub loaded: Loaded,
+    /// Warnings from the checks (errors stop the pipeline earlier).
+    pub warnings: Vec<Diagnostic>,
+    pub model: Model,
+    pub artifacts: Vec<Artifact>,
+    pub manifest: Manifest,
+}
+
+#[derive(Debug)]
+pub enum Failure {
+    /// The blueprint is wrong: the user fixes it. Carries the source text for the report.
+    Blueprint {
+        diagnostics: Vec<Diagnostic>,
+        source: Option<String>,
+    },
+    /// amlgen produced something its own verification refused: a bug to report.
+    Internal(String),
+}
+
+/// Loads and checks a blueprint: the `amlgen check` path.
+pub fn load_and_check(arg: &str, sets: &[String]) -> Result<(Loaded, Vec<Diagnostic>), Failure> {
+    let source = Source::resolve(arg).map_err(|d| Failure::Blueprint {
+        diagnostics: vec![d],
+        source: None,
+    })?;
+    let text = source.text.clone();
+    let loaded = blueprint::load(source, sets).map_err(|diagnostics| Failure::Blueprint {
+        diagnostics,
+        source: Some(text.clone()),
+    })?;
+    let diagnostics = check::check(&loaded);
+    if diagnostics.iter().any(Diagnostic::is_error) {
+        return Err(Failure::Blueprint {
+            diagnostics,
+            source: Some(text),
+        });
+    }
+    Ok((loaded, diagnostics))
+}
+
+/// The whole pipeline up to (not including) writing. `out_arg` is `--out` as typed, for the
+/// regenerate command in headers.
+pub fn render_blueprint(arg: &str, sets: &[String], out_arg: Option<&str>) -> Result<Rendered, Failure> {
+    let (loaded, warnings) = load_and_check(arg, sets)?;
+    let regenerate = plan::regenerate_command(&loaded, out_arg);
+    let model = plan::plan(&loaded, regenerate.clone());
+    let artifacts = render::render(&model).map_err(|e| Failure::Internal(e.to_string()))?;
+    let findings = verify::verify(&artifacts);
+    if !findings.is_empty() {
+        let list: Vec<String> = findings.iter().map(|f| format!("{}: {}", f.path, f.message)).collect();
+        return Err(Failure::Internal(format!(
+            "rendered output failed verification (nothing was written):\n  {}",
+            list.join("\n  ")
+        )));
+    }
+    let generated_by = format!("{} {}", model.generator.name, model.generator.version);
+    let manifest = Manifest::of(&artifacts, &generated_by, &regenerate);
+    Ok(Rendered {
+        loaded,
+        warnings,
+        model,
+        artifacts,
+        manifest,
+    })
+}

@@ -1,0 +1,179 @@
+//! Resource names: derived from `naming.prefix` by the patterns in catalog/naming.yaml, or set
+//! explicitly in the resource's own section. Every name remembers where it came from, so a name
+//! Azure would refuse is reported at the value the user wrote.
+
+use crate::blueprint::Blueprint;
+use crate::catalog::Catalog;
+use serde::Serialize;
+
+/// A resource name and the blueprint path that decided it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Name {
+    pub value: String,
+    /// `workspace.name` when set explicitly, `naming.prefix` when derived.
+    #[serde(skip)]
+    pub origin: String,
+    /// catalog/naming.yaml entry that governs it.
+    #[serde(skip)]
+    pub kind: &'static str,
+}
+
+impl Name {
+    fn resolve(explicit: Option<&String>, path: &str, kind: &'static str, prefix: &str) -> Name {
+        match explicit {
+            Some(v) => Name {
+                value: v.clone(),
+                origin: path.to_string(),
+                kind,
+            },
+            None => Name {
+                value: derive(&Catalog::get().naming_rule(kind).default, prefix),
+                origin: "naming.prefix".to_string(),
+                kind,
+            },
+        }
+    }
+}
+
+/// Fills a naming pattern: `{prefix}` as written, `{prefix_alnum}` lowercase without hyphens.
+pub fn derive(pattern: &str, prefix: &str) -> String {
+    let alnum: String = prefix
+        .chars()
+        .filter(char::is_ascii_alphanumeric)
+        .collect::<String>()
+        .to_ascii_lowercase();
+    pattern
+        .replace("{prefix_alnum}", &alnum)
+        .replace("{prefix}", prefix)
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Names {
+    pub resource_group: Name,
+    pub workspace: Name,
+    pub storage_account: Name,
+    pub key_vault: Name,
+    pub container_registry: Name,
+    pub log_analytics: Name,
+    pub application_insights: Name,
+    pub client_vnet: Option<Name>,
+    pub pe_subnet: Option<Name>,
+    pub pe_subnet_nsg: Option<Name>,
+}
+
+impl Names {
+    pub fn of(bp: &Blueprint) -> Names {
+        let p = bp.naming.prefix.as_str();
+        let deps = &bp.dependencies;
+        let client = bp.client_access.as_ref().map(|c| &c.vnet);
+        Names {
+            resource_group: Name::resolve(bp.resource_group.name.as_ref(), "resource_group.name", "resource_group", p),
+            workspace: Name::resolve(bp.workspace.name.as_ref(), "workspace.name", "workspace", p),
+            storage_account: Name::resolve(
+                deps.storage_account.name.as_ref(),
+                "dependencies.storage_account.name",
+                "storage_account",
+                p,
+            ),
+            key_vault: Name::resolve(deps.key_vault.name.as_ref(), "dependencies.key_vault.name", "key_vault", p),
+            container_registry: Name::resolve(
+                deps.container_registry.name.as_ref(),
+                "dependencies.container_registry.name",
+                "container_registry",
+                p,
+            ),
+            log_analytics: Name::resolve(
+                deps.monitoring.log_analytics_name.as_ref(),
+                "dependencies.monitoring.log_analytics_name",
+                "log_analytics",
+                p,
+            ),
+            application_insights: Name::resolve(
+                deps.monitoring.application_insights_name.as_ref(),
+                "dependencies.monitoring.application_insights_name",
+                "application_insights",
+                p,
+            ),
+            client_vnet: client
+                .map(|v| Name::resolve(v.name.as_ref(), "client_access.vnet.name", "virtual_network", p)),
+            pe_subnet: client.map(|v| {
+                let mut n = Name::resolve(v.pe_subnet.name.as_ref(), "client_access.vnet.pe_subnet.name", "subnet", p);
+                if v.pe_subnet.name.is_none() {
+                    n.value = "snet-pe".to_string();
+                }
+                n
+            }),
+            pe_subnet_nsg: client.map(|_| Name {
+                value: derive("nsg-{prefix}-pe", p),
+                origin: "naming.prefix".to_string(),
+                kind: "network_security_group",
+            }),
+        }
+    }
+
+    /// Every name, for validation.
+    pub fn all(&self) -> Vec<&Name> {
+        let mut v = vec![
+            &self.resource_group,
+            &self.workspace,
+            &self.storage_account,
+            &self.key_vault,
+            &self.container_registry,
+            &self.log_analytics,
+            &self.application_insights,
+        ];
+        v.extend(self.client_vnet.iter());
+        v.extend(self.pe_subnet.iter());
+        v.extend(self.pe_subnet_nsg.iter());
+        v
+    }
+}
+
+/// Name of the private endpoint for `target` (`workspace`, `storage-blob`, ...), kept within the
+/// 64 characters Azure allows by cutting the prefix part, never the distinguishing suffix.
+pub fn private_endpoint_name(prefix: &str, target: &str) -> String {
+    let suffix = format!("-{target}");
+    let head = derive("pe-{prefix}", prefix);
+    let keep = 64usize.saturating_sub(suffix.len()).min(head.len());
+    format!("{}{suffix}", head[..keep].trim_end_matches('-'))
+}
+
+/// A Bicep symbolic name (camelCase, starts with a letter) from a kebab/snake name.
+pub fn bicep_symbol(name: &str) -> String {
+    use heck::ToLowerCamelCase;
+    let s = name.to_lower_camel_case();
+    if s.starts_with(|c: char| c.is_ascii_alphabetic()) {
+        s
+    } else {
+        format!("r{s}")
+    }
+}
+
+/// Bicep symbol of a private DNS zone module, from the zone's distinguishing label, not its
+/// cloud suffix: `privatelink.blob.{storage}` -> `privateDnsZoneBlob`; a zone that is all suffix
+/// (`privatelink{acrLoginServer}`) takes the sub-resource name.
+pub fn zone_symbol(zone_template: &str, group_id: &str) -> String {
+    let label = zone_template
+        .trim_start_matches("privatelink")
+        .split('.')
+        .find(|l| !l.is_empty() && !l.contains('{'))
+        .unwrap_or(group_id);
+    bicep_symbol(&format!("private-dns-zone-{label}"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn derives_names() {
+        assert_eq!(derive("st{prefix_alnum}", "Fraud-Prod"), "stfraudprod");
+        assert_eq!(derive("kv-{prefix}", "fraud-prod"), "kv-fraud-prod");
+        assert_eq!(private_endpoint_name("x", "storage-blob"), "pe-x-storage-blob");
+        assert_eq!(private_endpoint_name(&"a".repeat(80), "workspace").len(), 64);
+        assert_eq!(bicep_symbol("storage-blob"), "storageBlob");
+        assert_eq!(zone_symbol("privatelink.blob.{storage}", "blob"), "privateDnsZoneBlob");
+        assert_eq!(zone_symbol("privatelink{acrLoginServer}", "registry"), "privateDnsZoneRegistry");
+        assert_eq!(zone_symbol("privatelink.api.azureml.ms", "amlworkspace"), "privateDnsZoneApi");
+    }
+}

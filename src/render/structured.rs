@@ -1,0 +1,123 @@
+//! JSON and YAML artifacts, serialised from typed values rather than templated, so they are
+//! well-formed by construction.
+
+use super::{Artifact, RenderError};
+use crate::plan::model::{Model, RuleModel};
+use indexmap::IndexMap;
+use serde::Serialize;
+use serde_json::{json, Value as Json};
+
+/// `main.parameters.json`: one value for every parameter main.bicep declares (both come from
+/// `Model::params`). JSON has no comments and the schema forbids extra top-level keys, so the
+/// generated-by notice lives in README.md and the manifest.
+pub fn parameters_file(m: &Model) -> Artifact {
+    let mut params = serde_json::Map::new();
+    for p in &m.params {
+        params.insert(p.name.clone(), json!({ "value": p.value }));
+    }
+    let doc = json!({
+        "$schema": "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#",
+        "contentVersion": "1.0.0.0",
+        "parameters": Json::Object(params),
+    });
+    let mut text = serde_json::to_string_pretty(&doc).expect("JSON values serialise");
+    text.push('\n');
+    Artifact {
+        path: "main.parameters.json".into(),
+        bytes: text.into_bytes(),
+    }
+}
+
+#[derive(Serialize)]
+struct WorkspaceYaml<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    name: &'a str,
+    location: &'a str,
+    display_name: &'a str,
+    description: &'a str,
+    storage_account: String,
+    key_vault: String,
+    container_registry: String,
+    application_insights: String,
+    public_network_access: &'a str,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    tags: &'a IndexMap<String, String>,
+    managed_network: ManagedNetworkYaml<'a>,
+}
+
+#[derive(Serialize)]
+struct ManagedNetworkYaml<'a> {
+    isolation_mode: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    firewall_sku: Option<&'a str>,
+    #[serde(skip_serializing_if = "Vec::is_empty")]
+    outbound_rules: Vec<RuleYaml<'a>>,
+}
+
+#[derive(Serialize)]
+struct RuleYaml<'a> {
+    name: &'a str,
+    #[serde(rename = "type")]
+    kind: &'a str,
+    destination: Json,
+}
+
+fn rule_yaml(r: &RuleModel) -> RuleYaml<'_> {
+    let destination = match r.kind {
+        "fqdn" => json!(r.destination),
+        // port_ranges stays a string: azure-ai-ml refuses a number.
+        "service_tag" => json!({
+            "service_tag": r.service_tag,
+            "protocol": r.protocol,
+            "port_ranges": r.port_ranges,
+        }),
+        _ => json!({
+            "service_resource_id": r.service_resource_id,
+            "subresource_target": r.subresource_target,
+            "spark_enabled": r.spark_enabled,
+        }),
+    };
+    RuleYaml {
+        name: &r.name,
+        kind: r.kind,
+        destination,
+    }
+}
+
+/// `workspace.yml` for `az ml workspace create --file`, managed_network in the CLI's spelling.
+pub fn workspace_yaml(m: &Model, header: &[String]) -> Result<Artifact, RenderError> {
+    let rg = &m.names["resource_group"];
+    let id = |provider: &str, name: &str| {
+        format!("/subscriptions/<subscription-id>/resourceGroups/{rg}/providers/{provider}/{name}")
+    };
+    let doc = WorkspaceYaml {
+        schema: "https://azuremlschemas.azureedge.net/latest/workspace.schema.json",
+        name: &m.workspace.name,
+        location: &m.location,
+        display_name: &m.workspace.friendly_name,
+        description: &m.blueprint.description,
+        storage_account: id("Microsoft.Storage/storageAccounts", &m.storage.name),
+        key_vault: id("Microsoft.KeyVault/vaults", &m.key_vault.name),
+        container_registry: id("Microsoft.ContainerRegistry/registries", &m.registry.name),
+        application_insights: id("Microsoft.Insights/components", &m.monitoring.application_insights),
+        public_network_access: m.workspace.public_network_access,
+        tags: &m.tags,
+        managed_network: ManagedNetworkYaml {
+            isolation_mode: &m.workspace.isolation_mode.cli,
+            firewall_sku: m.workspace.firewall_sku.as_ref().map(|f| f.cli.as_str()),
+            outbound_rules: m.workspace.rules.iter().map(rule_yaml).collect(),
+        },
+    };
+    let body = serde_yaml::to_string(&doc).map_err(|e| RenderError(format!("workspace.yml: {e}")))?;
+    let mut text = String::new();
+    for line in header {
+        text.push_str(&format!("# {line}\n"));
+    }
+    text.push_str("# Replace <subscription-id> below, then: az ml workspace create --resource-group <rg> --file workspace.yml\n");
+    text.push_str(&body);
+    Ok(Artifact {
+        path: "workspace.yml".into(),
+        bytes: text.into_bytes(),
+    })
+}

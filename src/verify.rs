@@ -1,0 +1,181 @@
+//! Checks every artifact with a real parser or schema before anything is written: Bicep with
+//! tree-sitter-bicep (no ERROR or MISSING node), the parameter file with the official ARM
+//! deploymentParameters schema and against the parameters main.bicep declares.
+
+use crate::render::Artifact;
+use serde_json::Value as Json;
+use std::sync::OnceLock;
+
+const DEPLOYMENT_PARAMETERS: &str = include_str!("../schemas/arm/2019-04-01/deploymentParameters.json");
+const DEPLOYMENT_TEMPLATE: &str = include_str!("../schemas/arm/2019-04-01/deploymentTemplate.json");
+const SCHEMA_BASE: &str = "https://schema.management.azure.com/schemas/2019-04-01/";
+
+/// A problem found in a rendered artifact: a defect of amlgen (or of a template), not of the
+/// user's blueprint, so it names the artifact and the position.
+#[derive(Debug, Clone)]
+pub struct Finding {
+    pub path: String,
+    pub message: String,
+}
+
+pub fn verify(artifacts: &[Artifact]) -> Vec<Finding> {
+    let mut out = Vec::new();
+    for a in artifacts {
+        let text = String::from_utf8_lossy(&a.bytes);
+        if a.path.ends_with(".bicep") {
+            out.extend(bicep_syntax(&text).into_iter().map(|message| Finding {
+                path: a.path.clone(),
+                message,
+            }));
+        } else if a.path.ends_with(".parameters.json") {
+            out.extend(parameter_file(&text).into_iter().map(|message| Finding {
+                path: a.path.clone(),
+                message,
+            }));
+        }
+    }
+    if let (Some(bicep), Some(params)) = (
+        artifacts.iter().find(|a| a.path == "main.bicep"),
+        artifacts.iter().find(|a| a.path == "main.parameters.json"),
+    ) {
+        out.extend(params_match(
+            &String::from_utf8_lossy(&bicep.bytes),
+            &String::from_utf8_lossy(&params.bytes),
+        ));
+    }
+    out
+}
+
+/// Syntax errors of a Bicep text as `line:col: message`.
+pub fn bicep_syntax(text: &str) -> Vec<String> {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_bicep::LANGUAGE.into())
+        .expect("the bundled Bicep grammar matches the tree-sitter version");
+    let Some(tree) = parser.parse(text, None) else {
+        return vec!["tree-sitter could not parse the file".into()];
+    };
+    let mut errors = Vec::new();
+    let mut cursor = tree.walk();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        if node.is_error() || node.is_missing() {
+            let p = node.start_position();
+            let what = if node.is_missing() {
+                format!("missing {}", node.kind())
+            } else {
+                "syntax error".to_string()
+            };
+            let snippet: String = text[node.byte_range()].chars().take(40).collect();
+            errors.push(format!("{}:{}: {what} near `{snippet}`", p.row + 1, p.column + 1));
+            continue;
+        }
+        if node.has_error() {
+            stack.extend(node.children(&mut cursor));
+        }
+    }
+    errors.sort();
+    errors
+}
+
+struct EmbeddedSchemas;
+
+impl jsonschema::Retrieve for EmbeddedSchemas {
+    fn retrieve(
+        &self,
+        uri: &jsonschema::Uri<String>,
+    ) -> Result<Json, Box<dyn std::error::Error + Send + Sync>> {
+        let s = uri.as_str();
+        if s.starts_with(&format!("{SCHEMA_BASE}deploymentTemplate.json")) {
+            return Ok(serde_json::from_str(DEPLOYMENT_TEMPLATE)?);
+        }
+        // deploymentTemplate.json also names hundreds of resource schemas under `resources`;
+        // a parameter file never reaches them, so they resolve to an empty schema rather than
+        // being vendored.
+        if s.starts_with("https://schema.management.azure.com/schemas/") {
+            return Ok(serde_json::json!({}));
+        }
+        Err(format!("no embedded schema for {s}").into())
+    }
+}
+
+fn parameters_validator() -> &'static jsonschema::Validator {
+    static V: OnceLock<jsonschema::Validator> = OnceLock::new();
+    V.get_or_init(|| {
+        let schema: Json = serde_json::from_str(DEPLOYMENT_PARAMETERS).expect("vendored schema is JSON");
+        jsonschema::options()
+            .with_draft(jsonschema::Draft::Draft4)
+            .with_retriever(EmbeddedSchemas)
+            .build(&schema)
+            .expect("vendored deploymentParameters schema compiles")
+    })
+}
+
+/// Validates a parameter file against the official schema.
+pub fn parameter_file(text: &str) -> Vec<String> {
+    let doc: Json = match serde_json::from_str(text) {
+        Ok(d) => d,
+        Err(e) => return vec![format!("not JSON: {e}")],
+    };
+    parameters_validator()
+        .iter_errors(&doc)
+        .map(|e| format!("{}: {}", e.instance_path(), e))
+        .collect()
+}
+
+/// Parameter names declared in a Bicep file (`param name type`).
+pub fn bicep_params(text: &str) -> Vec<String> {
+    text.lines()
+        .filter_map(|l| l.strip_prefix("param "))
+        .filter_map(|rest| rest.split_whitespace().next())
+        .map(str::to_string)
+        .collect()
+}
+
+/// Every declared parameter has a value and no value is undeclared (none has a default, so all
+/// are required).
+fn params_match(bicep: &str, params: &str) -> Vec<Finding> {
+    let declared = bicep_params(bicep);
+    let supplied: Vec<String> = serde_json::from_str::<Json>(params)
+        .ok()
+        .and_then(|d| d.get("parameters").and_then(Json::as_object).map(|m| m.keys().cloned().collect()))
+        .unwrap_or_default();
+    let mut out = Vec::new();
+    for d in &declared {
+        if !supplied.contains(d) {
+            out.push(Finding {
+                path: "main.parameters.json".into(),
+                message: format!("no value for parameter `{d}` of main.bicep"),
+            });
+        }
+    }
+    for s in &supplied {
+        if !declared.contains(s) {
+            out.push(Finding {
+                path: "main.parameters.json".into(),
+                message: format!("value for `{s}`, which main.bicep does not declare"),
+            });
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bicep_syntax_errors_are_found() {
+        assert!(bicep_syntax("param x string\n").is_empty());
+        assert!(!bicep_syntax("resource x 'a@b' = {\n  name: 'x'\n").is_empty());
+        assert!(!bicep_syntax("param x\n").is_empty());
+    }
+
+    #[test]
+    fn parameter_files_are_validated() {
+        let good = r#"{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#","contentVersion":"1.0.0.0","parameters":{"a":{"value":1}}}"#;
+        assert!(parameter_file(good).is_empty());
+        let bad = r#"{"contentVersion":"1.0","parameters":{"a":{"valeu":1}}}"#;
+        assert!(parameter_file(bad).len() >= 2);
+    }
+}

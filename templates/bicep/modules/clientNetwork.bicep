@@ -1,0 +1,73 @@
+{% for line in header %}
+// {{ line|comment }}
+{% endfor %}
+metadata name = 'Client network'
+metadata description = 'The VNet people reach the private workspace from (VPN, ExpressRoute, Bastion or a jump box), with a subnet for private endpoints.'
+
+@description('Required. Azure region.')
+param location string
+
+@description('Required. Tags applied to every resource.')
+param tags object
+
+@description('Required. VNet name.')
+@minLength(2)
+@maxLength(64)
+param vnetName string
+
+@description('Required. Address ranges of the VNet.')
+@minLength(1)
+param addressPrefixes array
+
+@description('Required. Name of the private endpoint subnet.')
+@minLength(1)
+@maxLength(80)
+param peSubnetName string
+
+@description('Required. Address range of the private endpoint subnet.')
+param peSubnetAddressPrefix string
+
+@description('Required. Name of the network security group of the private endpoint subnet.')
+@minLength(1)
+@maxLength(80)
+param nsgName string
+
+// Private endpoints need no rules of their own; the NSG keeps the subnet under the same policy
+// as every other subnet (many organisations require an NSG on each).
+resource nsg {{ m.types.network_security_group }} = {
+  name: nsgName
+  location: location
+  tags: tags
+  properties: {
+    securityRules: []
+  }
+}
+
+resource vnet {{ m.types.virtual_network }} = {
+  name: vnetName
+  location: location
+  tags: tags
+  properties: {
+    addressSpace: {
+      addressPrefixes: addressPrefixes
+    }
+    subnets: [
+      {
+        name: peSubnetName
+        properties: {
+          addressPrefix: peSubnetAddressPrefix
+          networkSecurityGroup: {
+            id: nsg.id
+          }
+          privateEndpointNetworkPolicies: 'Disabled'
+        }
+      }
+    ]
+  }
+}
+
+@description('The resource ID of the VNet.')
+output vnetId string = vnet.id
+
+@description('The resource ID of the private endpoint subnet.')
+output peSubnetId string = vnet.properties.subnets[0].id

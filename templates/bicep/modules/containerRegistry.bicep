@@ -1,0 +1,43 @@
+{% for line in header %}
+// {{ line|comment }}
+{% endfor %}
+metadata name = 'Container registry'
+metadata description = 'The container registry of the Azure Machine Learning workspace: Premium (required for private endpoints), private, admin user off.'
+
+@description('Required. Azure region.')
+param location string
+
+@description('Required. Tags applied to every resource.')
+param tags object
+
+@description('Required. Registry name: 5-50 alphanumerics, globally unique.')
+@minLength(5)
+@maxLength(50)
+param name string
+
+resource registry {{ m.types.container_registry }} = {
+  name: name
+  location: location
+  tags: tags
+  sku: {
+    name: {{ m.registry.sku }}
+  }
+  properties: {
+    adminUserEnabled: false
+    anonymousPullEnabled: false
+    publicNetworkAccess: 'Disabled'
+    networkRuleBypassOptions: 'AzureServices'
+    policies: {
+      retentionPolicy: {
+        days: 7
+        status: 'enabled'
+      }
+    }
+  }
+}
+
+@description('The resource ID of the container registry.')
+output resourceId string = registry.id
+
+@description('The name of the container registry.')
+output name string = registry.name

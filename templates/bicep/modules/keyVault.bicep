@@ -1,0 +1,49 @@
+{% for line in header %}
+// {{ line|comment }}
+{% endfor %}
+metadata name = 'Key vault'
+metadata description = 'The key vault of the Azure Machine Learning workspace: private, Azure RBAC authorisation, purge protection.'
+
+@description('Required. Azure region.')
+param location string
+
+@description('Required. Tags applied to every resource.')
+param tags object
+
+@description('Required. Key vault name: 3-24 alphanumerics and hyphens, globally unique.')
+@minLength(3)
+@maxLength(24)
+param name string
+
+@description('Required. Days a deleted vault is kept before it can be purged (7-90).')
+@minValue(7)
+@maxValue(90)
+param softDeleteRetentionInDays int
+
+resource keyVault {{ m.types.key_vault }} = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    tenantId: subscription().tenantId
+    sku: {
+      family: 'A'
+      name: 'standard'
+    }
+    enableRbacAuthorization: true
+    enableSoftDelete: true
+    softDeleteRetentionInDays: softDeleteRetentionInDays
+    enablePurgeProtection: true
+    publicNetworkAccess: 'Disabled'
+    networkAcls: {
+      bypass: 'AzureServices'
+      defaultAction: 'Deny'
+    }
+  }
+}
+
+@description('The resource ID of the key vault.')
+output resourceId string = keyVault.id
+
+@description('The name of the key vault.')
+output name string = keyVault.name

@@ -1,0 +1,55 @@
+{% for line in header %}
+// {{ line|comment }}
+{% endfor %}
+metadata name = 'Monitoring'
+metadata description = 'Log Analytics workspace and the workspace-based Application Insights component of the Azure Machine Learning workspace.'
+
+@description('Required. Azure region.')
+param location string
+
+@description('Required. Tags applied to every resource.')
+param tags object
+
+@description('Required. Name of the Log Analytics workspace.')
+@minLength(4)
+@maxLength(63)
+param logAnalyticsName string
+
+@description('Required. Days Log Analytics keeps data (30-730).')
+@minValue(30)
+@maxValue(730)
+param retentionDays int
+
+@description('Required. Name of the Application Insights component.')
+@minLength(1)
+@maxLength(260)
+param applicationInsightsName string
+
+resource logAnalytics {{ m.types.log_analytics }} = {
+  name: logAnalyticsName
+  location: location
+  tags: tags
+  properties: {
+    sku: {
+      name: 'PerGB2018'
+    }
+    retentionInDays: retentionDays
+  }
+}
+
+resource applicationInsights {{ m.types.application_insights }} = {
+  name: applicationInsightsName
+  location: location
+  tags: tags
+  kind: 'web'
+  properties: {
+    Application_Type: 'web'
+    WorkspaceResourceId: logAnalytics.id
+  }
+}
+
+@description('The resource ID of the Log Analytics workspace.')
+output logAnalyticsId string = logAnalytics.id
+
+@description('The resource ID of the Application Insights component.')
+output applicationInsightsId string = applicationInsights.id

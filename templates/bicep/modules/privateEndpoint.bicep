@@ -1,0 +1,67 @@
+{% for line in header %}
+// {{ line|comment }}
+{% endfor %}
+metadata name = 'Private endpoint'
+metadata description = 'A private endpoint with a DNS zone group, so its A records are registered in the private DNS zones.'
+
+@description('Required. Azure region.')
+param location string
+
+@description('Required. Tags applied to every resource.')
+param tags object
+
+@description('Required. Private endpoint name.')
+@minLength(2)
+@maxLength(64)
+param name string
+
+@description('Required. Resource ID of the subnet the endpoint is placed in.')
+param subnetId string
+
+@description('Required. Resource ID of the resource the endpoint connects to.')
+param targetResourceId string
+
+@description('Required. Sub-resource (group ID) of the target, e.g. amlworkspace, blob, file.')
+param groupId string
+
+@description('Required. Resource IDs of the private DNS zones that receive the endpoint records.')
+@minLength(1)
+param privateDnsZoneIds array
+
+resource privateEndpoint {{ m.types.private_endpoint }} = {
+  name: name
+  location: location
+  tags: tags
+  properties: {
+    subnet: {
+      id: subnetId
+    }
+    privateLinkServiceConnections: [
+      {
+        name: name
+        properties: {
+          privateLinkServiceId: targetResourceId
+          groupIds: [
+            groupId
+          ]
+        }
+      }
+    ]
+  }
+}
+
+resource zoneGroup {{ m.types.private_dns_zone_group }} = {
+  parent: privateEndpoint
+  name: 'default'
+  properties: {
+    privateDnsZoneConfigs: [for (zoneId, i) in privateDnsZoneIds: {
+      name: 'zone-${i}'
+      properties: {
+        privateDnsZoneId: zoneId
+      }
+    }]
+  }
+}
+
+@description('The resource ID of the private endpoint.')
+output resourceId string = privateEndpoint.id

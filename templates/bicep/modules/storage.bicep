@@ -1,0 +1,68 @@
+{% for line in header %}
+// {{ line|comment }}
+{% endfor %}
+metadata name = 'Storage account'
+metadata description = 'The default storage account of the Azure Machine Learning workspace: private (no public network access), TLS 1.2, no anonymous blob access.'
+
+@description('Required. Azure region.')
+param location string
+
+@description('Required. Tags applied to every resource.')
+param tags object
+
+@description('Required. Storage account name: 3-24 lowercase letters and digits, globally unique.')
+@minLength(3)
+@maxLength(24)
+param name string
+
+@description('Required. Replication SKU.')
+@allowed([
+  'Standard_LRS'
+  'Standard_ZRS'
+  'Standard_GRS'
+  'Standard_GZRS'
+  'Standard_RAGRS'
+  'Standard_RAGZRS'
+])
+param skuName string
+
+resource storageAccount {{ m.types.storage_account }} = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'StorageV2'
+  sku: {
+    name: skuName
+  }
+  properties: {
+    accessTier: 'Hot'
+    allowBlobPublicAccess: false
+    allowCrossTenantReplication: false
+    minimumTlsVersion: 'TLS1_2'
+    supportsHttpsTrafficOnly: true
+    publicNetworkAccess: 'Disabled'
+    networkAcls: {
+      // Trusted Azure services (the workspace among them) still reach the account.
+      bypass: 'AzureServices'
+      defaultAction: 'Deny'
+    }
+    encryption: {
+      keySource: 'Microsoft.Storage'
+      requireInfrastructureEncryption: true
+      services: {
+        blob: {
+          enabled: true
+        }
+        file: {
+          enabled: true
+        }
+      }
+    }
+  }
+}
+
+@description('The resource ID of the storage account.')
+output resourceId string = storageAccount.id
+
+@description('The name of the storage account.')
+output name string = storageAccount.name

@@ -1,0 +1,85 @@
+{% for line in header %}
+// {{ line|comment }}
+{% endfor %}
+metadata name = 'Azure Machine Learning workspace'
+metadata description = 'The workspace with its managed virtual network ({{ m.workspace.isolation_mode.cli|comment }}); outbound rules are kept inside managedNetwork, the form that deploys reliably.'
+
+@description('Required. Azure region.')
+param location string
+
+@description('Required. Tags applied to every resource.')
+param tags object
+
+@description('Required. Workspace name: 3-33 alphanumerics, hyphens and underscores, starting with an alphanumeric.')
+@minLength(3)
+@maxLength(33)
+param name string
+
+@description('Required. Display name in the studio.')
+param friendlyName string
+
+@description('Required. Resource ID of the default storage account.')
+param storageAccountId string
+
+@description('Required. Resource ID of the key vault.')
+param keyVaultId string
+
+@description('Required. Resource ID of the container registry.')
+param containerRegistryId string
+
+@description('Required. Resource ID of the Application Insights component.')
+param applicationInsightsId string
+{% if m.workspace.firewall_sku %}
+
+@description('Required. SKU of the managed Azure Firewall that serves FQDN rules.')
+@allowed([
+  'Standard'
+  'Basic'
+])
+param firewallSku string
+{% endif %}
+
+@description('Required. Provision the managed VNet now rather than with the first compute.')
+param provisionNetworkNow bool
+
+@description('Required. User-defined outbound rules, keyed by rule name.')
+param outboundRules object
+
+resource workspace {{ m.types.workspace }} = {
+  name: name
+  location: location
+  tags: tags
+  kind: 'Default'
+  identity: {
+    type: 'SystemAssigned'
+  }
+  sku: {
+    name: 'Basic'
+    tier: 'Basic'
+  }
+  properties: {
+    friendlyName: friendlyName
+    storageAccount: storageAccountId
+    keyVault: keyVaultId
+    containerRegistry: containerRegistryId
+    applicationInsights: applicationInsightsId
+    publicNetworkAccess: {{ m.workspace.public_network_access }}
+    managedNetwork: {
+      isolationMode: {{ m.workspace.isolation_mode.arm }}
+{% if m.workspace.firewall_sku %}
+      firewallSku: firewallSku
+{% endif %}
+      outboundRules: outboundRules
+    }
+    provisionNetworkNow: provisionNetworkNow
+  }
+}
+
+@description('The resource ID of the workspace.')
+output resourceId string = workspace.id
+
+@description('The name of the workspace.')
+output name string = workspace.name
+
+@description('The principal ID of the workspace system-assigned managed identity.')
+output principalId string = workspace.identity.principalId
