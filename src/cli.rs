@@ -19,7 +19,11 @@ pub const EXIT_REFUSED: i32 = 4;
 pub const EXIT_INTERNAL: i32 = 5;
 
 #[derive(Parser)]
-#[command(name = "amlgen", version, about = "Render Azure Machine Learning network-isolation blueprints into Bicep, ARM parameters, az CLI runbooks and DNS snippets")]
+#[command(
+    name = "amlgen",
+    version,
+    about = "Render Azure Machine Learning network-isolation blueprints into Bicep, ARM parameters, az CLI runbooks and DNS snippets"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -116,9 +120,14 @@ pub fn main() -> i32 {
                 0
             }
             None => {
-                let d = crate::blueprint::Source::resolve(&name).err().unwrap_or_else(|| {
-                    Diagnostic::error("AMLG010", format!("`{name}` is not a built-in blueprint"))
-                });
+                let d = crate::blueprint::Source::resolve(&name)
+                    .err()
+                    .unwrap_or_else(|| {
+                        Diagnostic::error(
+                            "AMLG010",
+                            format!("`{name}` is not a built-in blueprint"),
+                        )
+                    });
                 report(&[d], None, Format::Human);
                 EXIT_BLUEPRINT
             }
@@ -127,7 +136,11 @@ pub fn main() -> i32 {
             Ok((loaded, warnings)) => {
                 report(&warnings, Some(&loaded.source.text), a.format);
                 if a.format == Format::Human {
-                    eprintln!("{}: no errors ({} warnings)", loaded.source.label, warnings.len());
+                    eprintln!(
+                        "{}: no errors ({} warnings)",
+                        loaded.source.label,
+                        warnings.len()
+                    );
                 }
                 0
             }
@@ -141,7 +154,10 @@ fn render(a: RenderArgs) -> i32 {
     let targets: Vec<(String, Option<PathBuf>)> = if a.all {
         builtin::names().map(|n| (n.to_string(), None)).collect()
     } else {
-        vec![(a.blueprint.clone().expect("clap requires it"), a.out.clone())]
+        vec![(
+            a.blueprint.clone().expect("clap requires it"),
+            a.out.clone(),
+        )]
     };
     let mut worst = 0;
     for (arg, out) in targets {
@@ -153,13 +169,24 @@ fn render(a: RenderArgs) -> i32 {
                 continue;
             }
         };
-        report(&rendered.warnings, Some(&rendered.loaded.source.text), a.format);
+        report(
+            &rendered.warnings,
+            Some(&rendered.loaded.source.text),
+            a.format,
+        );
         if let Some(Emit::Model) = a.emit {
-            println!("{}", serde_json::to_string_pretty(&rendered.model).expect("serialisable"));
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&rendered.model).expect("serialisable")
+            );
             continue;
         }
         let dir = out.unwrap_or_else(|| Path::new("out").join(&rendered.model.blueprint.name));
-        let code = if a.check { check_dir(&dir, &rendered) } else { write_dir(&dir, &rendered, a.force) };
+        let code = if a.check {
+            check_dir(&dir, &rendered)
+        } else {
+            write_dir(&dir, &rendered, a.force)
+        };
         worst = worst.max(code);
     }
     worst
@@ -168,11 +195,20 @@ fn render(a: RenderArgs) -> i32 {
 fn check_dir(dir: &Path, r: &Rendered) -> i32 {
     let diffs = output::check(dir, &r.artifacts, &r.manifest);
     if diffs.is_empty() {
-        eprintln!("{}: up to date ({} files)", dir.display(), r.artifacts.len() + 1);
+        eprintln!(
+            "{}: up to date ({} files)",
+            dir.display(),
+            r.artifacts.len() + 1
+        );
         return 0;
     }
     let mut err = std::io::stderr().lock();
-    let _ = writeln!(err, "{}: out of date; run `{}`", dir.display(), r.model.blueprint.regenerate);
+    let _ = writeln!(
+        err,
+        "{}: out of date; run `{}`",
+        dir.display(),
+        r.model.blueprint.regenerate
+    );
     for d in diffs {
         let _ = writeln!(err, "{d}");
     }
@@ -192,7 +228,10 @@ fn write_dir(dir: &Path, r: &Rendered, force: bool) -> i32 {
             0
         }
         Err(OutputError::Conflicts(list)) => {
-            eprintln!("error[AMLG090]: refusing to overwrite files in {} (nothing was written):", dir.display());
+            eprintln!(
+                "error[AMLG090]: refusing to overwrite files in {} (nothing was written):",
+                dir.display()
+            );
             for c in list {
                 eprintln!("  {} {}", c.path.display(), c.reason);
             }
@@ -212,7 +251,10 @@ fn write_dir(dir: &Path, r: &Rendered, force: bool) -> i32 {
 
 fn failure(f: Failure, format: Format) -> i32 {
     match f {
-        Failure::Blueprint { diagnostics, source } => {
+        Failure::Blueprint {
+            diagnostics,
+            source,
+        } => {
             report(&diagnostics, source.as_deref(), format);
             EXIT_BLUEPRINT
         }
@@ -227,7 +269,10 @@ fn report(diags: &[Diagnostic], source: Option<&str>, format: Format) {
     match format {
         Format::Json => {
             if !diags.is_empty() {
-                println!("{}", serde_json::to_string_pretty(diags).expect("serialisable"));
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(diags).expect("serialisable")
+                );
             }
         }
         Format::Human => {
@@ -243,7 +288,11 @@ fn report(diags: &[Diagnostic], source: Option<&str>, format: Format) {
 fn first_description_line(text: &str) -> String {
     serde_yaml::from_str::<serde_yaml::Value>(text)
         .ok()
-        .and_then(|v| v.get("description").and_then(|d| d.as_str()).map(str::to_string))
+        .and_then(|v| {
+            v.get("description")
+                .and_then(|d| d.as_str())
+                .map(str::to_string)
+        })
         .map(|d| d.split_whitespace().collect::<Vec<_>>().join(" "))
         .unwrap_or_default()
 }

@@ -67,7 +67,12 @@ impl Names {
         let deps = &bp.dependencies;
         let client = bp.client_access.as_ref().map(|c| &c.vnet);
         Names {
-            resource_group: Name::resolve(bp.resource_group.name.as_ref(), "resource_group.name", "resource_group", p),
+            resource_group: Name::resolve(
+                bp.resource_group.name.as_ref(),
+                "resource_group.name",
+                "resource_group",
+                p,
+            ),
             workspace: Name::resolve(bp.workspace.name.as_ref(), "workspace.name", "workspace", p),
             storage_account: Name::resolve(
                 deps.storage_account.name.as_ref(),
@@ -75,7 +80,12 @@ impl Names {
                 "storage_account",
                 p,
             ),
-            key_vault: Name::resolve(deps.key_vault.name.as_ref(), "dependencies.key_vault.name", "key_vault", p),
+            key_vault: Name::resolve(
+                deps.key_vault.name.as_ref(),
+                "dependencies.key_vault.name",
+                "key_vault",
+                p,
+            ),
             container_registry: Name::resolve(
                 deps.container_registry.name.as_ref(),
                 "dependencies.container_registry.name",
@@ -94,10 +104,21 @@ impl Names {
                 "application_insights",
                 p,
             ),
-            client_vnet: client
-                .map(|v| Name::resolve(v.name.as_ref(), "client_access.vnet.name", "virtual_network", p)),
+            client_vnet: client.map(|v| {
+                Name::resolve(
+                    v.name.as_ref(),
+                    "client_access.vnet.name",
+                    "virtual_network",
+                    p,
+                )
+            }),
             pe_subnet: client.map(|v| {
-                let mut n = Name::resolve(v.pe_subnet.name.as_ref(), "client_access.vnet.pe_subnet.name", "subnet", p);
+                let mut n = Name::resolve(
+                    v.pe_subnet.name.as_ref(),
+                    "client_access.vnet.pe_subnet.name",
+                    "subnet",
+                    p,
+                );
                 if v.pe_subnet.name.is_none() {
                     n.value = "snet-pe".to_string();
                 }
@@ -169,11 +190,26 @@ mod tests {
     fn derives_names() {
         assert_eq!(derive("st{prefix_alnum}", "Fraud-Prod"), "stfraudprod");
         assert_eq!(derive("kv-{prefix}", "fraud-prod"), "kv-fraud-prod");
-        assert_eq!(private_endpoint_name("x", "storage-blob"), "pe-x-storage-blob");
-        assert_eq!(private_endpoint_name(&"a".repeat(80), "workspace").len(), 64);
+        assert_eq!(
+            private_endpoint_name("x", "storage-blob"),
+            "pe-x-storage-blob"
+        );
+        assert_eq!(
+            private_endpoint_name(&"a".repeat(80), "workspace").len(),
+            64
+        );
         assert_eq!(bicep_symbol("storage-blob"), "storageBlob");
-        assert_eq!(zone_symbol("privatelink.blob.{storage}", "blob"), "privateDnsZoneBlob");
-        assert_eq!(zone_symbol("privatelink{acrLoginServer}", "registry"), "privateDnsZoneRegistry");
-        assert_eq!(zone_symbol("privatelink.api.azureml.ms", "amlworkspace"), "privateDnsZoneApi");
+        assert_eq!(
+            zone_symbol("privatelink.blob.{storage}", "blob"),
+            "privateDnsZoneBlob"
+        );
+        assert_eq!(
+            zone_symbol("privatelink{acrLoginServer}", "registry"),
+            "privateDnsZoneRegistry"
+        );
+        assert_eq!(
+            zone_symbol("privatelink.api.azureml.ms", "amlworkspace"),
+            "privateDnsZoneApi"
+        );
     }
 }

@@ -37,7 +37,9 @@ mod tests {
     #[test]
     fn cidr_rules() {
         assert!(parse_cidr("10.0.0.0/16").is_ok());
-        assert!(parse_cidr("10.0.0.1/16").unwrap_err().contains("10.0.0.0/16"));
+        assert!(parse_cidr("10.0.0.1/16")
+            .unwrap_err()
+            .contains("10.0.0.0/16"));
         assert!(parse_cidr("10.0.0.0/33").is_err());
         let a = parse_cidr("10.0.0.0/16").unwrap();
         let b = parse_cidr("10.0.5.0/24").unwrap();

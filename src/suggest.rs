@@ -1,7 +1,10 @@
 //! "Did you mean" for near-miss names (keys, blueprint names, commands).
 
 /// The closest candidate by Jaro-Winkler similarity, if it is close enough to be a likely typo.
-pub fn did_you_mean<'a>(input: &str, candidates: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+pub fn did_you_mean<'a>(
+    input: &str,
+    candidates: impl IntoIterator<Item = &'a str>,
+) -> Option<&'a str> {
     candidates
         .into_iter()
         .map(|c| (strsim::jaro_winkler(input, c), c))
@@ -15,7 +18,10 @@ mod tests {
     #[test]
     fn suggests_close_names_only() {
         let c = ["isolation_mode", "firewall_sku", "outbound_rules"];
-        assert_eq!(super::did_you_mean("isolaton_mode", c), Some("isolation_mode"));
+        assert_eq!(
+            super::did_you_mean("isolaton_mode", c),
+            Some("isolation_mode")
+        );
         assert_eq!(super::did_you_mean("zzz", c), None);
     }
 }

@@ -6,7 +6,8 @@ use crate::render::Artifact;
 use serde_json::Value as Json;
 use std::sync::OnceLock;
 
-const DEPLOYMENT_PARAMETERS: &str = include_str!("../schemas/arm/2019-04-01/deploymentParameters.json");
+const DEPLOYMENT_PARAMETERS: &str =
+    include_str!("../schemas/arm/2019-04-01/deploymentParameters.json");
 const DEPLOYMENT_TEMPLATE: &str = include_str!("../schemas/arm/2019-04-01/deploymentTemplate.json");
 const SCHEMA_BASE: &str = "https://schema.management.azure.com/schemas/2019-04-01/";
 
@@ -67,7 +68,11 @@ pub fn bicep_syntax(text: &str) -> Vec<String> {
                 "syntax error".to_string()
             };
             let snippet: String = text[node.byte_range()].chars().take(40).collect();
-            errors.push(format!("{}:{}: {what} near `{snippet}`", p.row + 1, p.column + 1));
+            errors.push(format!(
+                "{}:{}: {what} near `{snippet}`",
+                p.row + 1,
+                p.column + 1
+            ));
             continue;
         }
         if node.has_error() {
@@ -102,7 +107,8 @@ impl jsonschema::Retrieve for EmbeddedSchemas {
 fn parameters_validator() -> &'static jsonschema::Validator {
     static V: OnceLock<jsonschema::Validator> = OnceLock::new();
     V.get_or_init(|| {
-        let schema: Json = serde_json::from_str(DEPLOYMENT_PARAMETERS).expect("vendored schema is JSON");
+        let schema: Json =
+            serde_json::from_str(DEPLOYMENT_PARAMETERS).expect("vendored schema is JSON");
         jsonschema::options()
             .with_draft(jsonschema::Draft::Draft4)
             .with_retriever(EmbeddedSchemas)
@@ -138,7 +144,11 @@ fn params_match(bicep: &str, params: &str) -> Vec<Finding> {
     let declared = bicep_params(bicep);
     let supplied: Vec<String> = serde_json::from_str::<Json>(params)
         .ok()
-        .and_then(|d| d.get("parameters").and_then(Json::as_object).map(|m| m.keys().cloned().collect()))
+        .and_then(|d| {
+            d.get("parameters")
+                .and_then(Json::as_object)
+                .map(|m| m.keys().cloned().collect())
+        })
         .unwrap_or_default();
     let mut out = Vec::new();
     for d in &declared {

@@ -24,8 +24,10 @@ impl Source {
     /// Resolves a command-line argument: a path to an existing file (or anything that looks like
     /// one) is read from disk, anything else must be a built-in name.
     pub fn resolve(arg: &str) -> Result<Source, Diagnostic> {
-        let looks_like_path =
-            arg.contains('/') || arg.ends_with(".yaml") || arg.ends_with(".yml") || Path::new(arg).is_file();
+        let looks_like_path = arg.contains('/')
+            || arg.ends_with(".yaml")
+            || arg.ends_with(".yml")
+            || Path::new(arg).is_file();
         if looks_like_path {
             let text = std::fs::read_to_string(arg).map_err(|e| {
                 Diagnostic::error("AMLG010", format!("cannot read blueprint file: {e}"))
@@ -50,12 +52,14 @@ impl Source {
                 let hint = did_you_mean(arg, builtin::names())
                     .map(|s| format!("did you mean `{s}`? "))
                     .unwrap_or_default();
-                Err(Diagnostic::error("AMLG010", format!("no built-in blueprint named `{arg}`"))
-                    .with_value(arg.to_string())
-                    .with_help(format!(
-                        "{hint}built-in blueprints: {}; or give a path to a .yaml file",
-                        builtin::names().collect::<Vec<_>>().join(", ")
-                    )))
+                Err(
+                    Diagnostic::error("AMLG010", format!("no built-in blueprint named `{arg}`"))
+                        .with_value(arg.to_string())
+                        .with_help(format!(
+                            "{hint}built-in blueprints: {}; or give a path to a .yaml file",
+                            builtin::names().collect::<Vec<_>>().join(", ")
+                        )),
+                )
             }
         }
     }
@@ -87,9 +91,14 @@ pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> 
         vec![d]
     })?;
     if doc.is_null() {
-        return Err(vec![Diagnostic::error("AMLG001", "the blueprint file is empty")
-            .at_file(&source.label)
-            .with_help("start from a built-in blueprint: `amlgen show approved-only > my.yaml`")]);
+        return Err(vec![Diagnostic::error(
+            "AMLG001",
+            "the blueprint file is empty",
+        )
+        .at_file(&source.label)
+        .with_help(
+            "start from a built-in blueprint: `amlgen show approved-only > my.yaml`",
+        )]);
     }
     let schema = super::schema::json_schema();
     let mut errors = Vec::new();
@@ -130,46 +139,51 @@ fn serde_path(p: &serde_path_to_error::Path) -> String {
 fn shape_error(source: &Source, map: &SourceMap, path: &str, msg: &str) -> Diagnostic {
     let msg = strip_location(msg);
     let expected = expected_list(&msg);
-    let (code, message, value, help, pos) = if let Some(field) = between(&msg, "unknown field `", "`") {
-        let key_path = if path.ends_with(field) { path.to_string() } else { join(path, field) };
-        let hint = did_you_mean(field, expected.iter().map(String::as_str))
-            .map(|s| format!("did you mean `{s}`? "))
-            .unwrap_or_default();
-        (
-            "AMLG002",
-            format!("unknown key `{field}`"),
-            Some(field.to_string()),
-            format!("{hint}keys allowed here: {}", expected.join(", ")),
-            map.key(&key_path),
-        )
-    } else if let Some(variant) = between(&msg, "unknown variant `", "`") {
-        let hint = did_you_mean(variant, expected.iter().map(String::as_str))
-            .map(|s| format!("did you mean `{s}`? "))
-            .unwrap_or_default();
-        (
-            "AMLG004",
-            format!("`{variant}` is not an allowed value"),
-            Some(variant.to_string()),
-            format!("{hint}allowed values: {}", expected.join(", ")),
-            map.value(path),
-        )
-    } else if let Some(field) = between(&msg, "missing field `", "`") {
-        (
-            "AMLG005",
-            format!("required key `{field}` is missing"),
-            None,
-            format!("add `{field}:` here; `amlgen schema` describes every key"),
-            map.value(path),
-        )
-    } else {
-        (
-            "AMLG004",
-            format!("invalid value: {msg}"),
-            None,
-            "see `amlgen schema` for the expected type of this key".to_string(),
-            map.value(path),
-        )
-    };
+    let (code, message, value, help, pos) =
+        if let Some(field) = between(&msg, "unknown field `", "`") {
+            let key_path = if path.ends_with(field) {
+                path.to_string()
+            } else {
+                join(path, field)
+            };
+            let hint = did_you_mean(field, expected.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            (
+                "AMLG002",
+                format!("unknown key `{field}`"),
+                Some(field.to_string()),
+                format!("{hint}keys allowed here: {}", expected.join(", ")),
+                map.key(&key_path),
+            )
+        } else if let Some(variant) = between(&msg, "unknown variant `", "`") {
+            let hint = did_you_mean(variant, expected.iter().map(String::as_str))
+                .map(|s| format!("did you mean `{s}`? "))
+                .unwrap_or_default();
+            (
+                "AMLG004",
+                format!("`{variant}` is not an allowed value"),
+                Some(variant.to_string()),
+                format!("{hint}allowed values: {}", expected.join(", ")),
+                map.value(path),
+            )
+        } else if let Some(field) = between(&msg, "missing field `", "`") {
+            (
+                "AMLG005",
+                format!("required key `{field}` is missing"),
+                None,
+                format!("add `{field}:` here; `amlgen schema` describes every key"),
+                map.value(path),
+            )
+        } else {
+            (
+                "AMLG004",
+                format!("invalid value: {msg}"),
+                None,
+                "see `amlgen schema` for the expected type of this key".to_string(),
+                map.value(path),
+            )
+        };
     let mut d = Diagnostic::error(code, message)
         .at_file(&source.label)
         .with_help(help);

@@ -39,10 +39,7 @@ impl SourceMap {
 
     /// Position of the key that holds `path` (for unknown-key errors), falling back to the value.
     pub fn key(&self, path: &str) -> Option<(usize, usize)> {
-        self.keys
-            .get(path)
-            .copied()
-            .or_else(|| self.value(path))
+        self.keys.get(path).copied().or_else(|| self.value(path))
     }
 }
 
@@ -80,10 +77,7 @@ impl Builder {
         match self.stack.last() {
             None => Some(String::new()),
             Some(Frame::Map { key: None, .. }) => None,
-            Some(Frame::Map {
-                path,
-                key: Some(k),
-            }) => Some(join_key(path, k)),
+            Some(Frame::Map { path, key: Some(k) }) => Some(join_key(path, k)),
             Some(Frame::Seq { path, index }) => Some(format!("{path}[{index}]")),
         }
     }

@@ -208,7 +208,10 @@ mod tests {
             collect_sources(&doc, &mut cited);
             assert!(!cited.is_empty(), "{file} cites no source");
             for id in cited {
-                assert!(c.sources.contains_key(&id), "{file} cites unknown source `{id}`");
+                assert!(
+                    c.sources.contains_key(&id),
+                    "{file} cites unknown source `{id}`"
+                );
             }
         }
     }

@@ -15,9 +15,12 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let vnet = &client.vnet;
     if vnet.address_space.is_empty() {
         out.push(
-            Diagnostic::error("AMLG030", "the client VNet needs at least one address range")
-                .at_path("client_access.vnet.address_space")
-                .with_help("e.g. address_space: [10.20.0.0/16]"),
+            Diagnostic::error(
+                "AMLG030",
+                "the client VNet needs at least one address range",
+            )
+            .at_path("client_access.vnet.address_space")
+            .with_help("e.g. address_space: [10.20.0.0/16]"),
         );
     }
     let mut spaces = Vec::new();
@@ -28,10 +31,15 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 for (j, prev) in &spaces {
                     if overlaps(prev, &net) {
                         out.push(
-                            Diagnostic::error("AMLG032", format!("address range overlaps address_space[{j}] ({prev})"))
-                                .at_path(&path)
-                                .with_value(s)
-                                .with_help("address ranges of one VNet must not overlap; remove or change one"),
+                            Diagnostic::error(
+                                "AMLG032",
+                                format!("address range overlaps address_space[{j}] ({prev})"),
+                            )
+                            .at_path(&path)
+                            .with_value(s)
+                            .with_help(
+                                "address ranges of one VNet must not overlap; remove or change one",
+                            ),
                         );
                     }
                 }
@@ -48,7 +56,12 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let path = "client_access.vnet.pe_subnet.address_prefix";
     let prefix = &vnet.pe_subnet.address_prefix;
     match parse_cidr(prefix) {
-        Err(m) => out.push(Diagnostic::error("AMLG030", "invalid CIDR").at_path(path).with_value(prefix).with_help(m)),
+        Err(m) => out.push(
+            Diagnostic::error("AMLG030", "invalid CIDR")
+                .at_path(path)
+                .with_value(prefix)
+                .with_help(m),
+        ),
         Ok(subnet) => {
             if !spaces.is_empty() && !spaces.iter().any(|(_, s)| s.contains(&subnet)) {
                 let list: Vec<String> = spaces.iter().map(|(_, s)| s.to_string()).collect();
@@ -56,7 +69,10 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                     Diagnostic::error("AMLG031", "the pe subnet lies outside its VNet")
                         .at_path(path)
                         .with_value(prefix)
-                        .with_help(format!("choose a prefix inside the VNet address space ({})", list.join(", "))),
+                        .with_help(format!(
+                            "choose a prefix inside the VNet address space ({})",
+                            list.join(", ")
+                        )),
                 );
             }
             if usable_addresses(&subnet) < CLIENT_PRIVATE_ENDPOINTS {

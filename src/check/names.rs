@@ -10,7 +10,10 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     for name in Names::of(bp).all() {
         let rule = cat.naming_rule(name.kind);
         let re = regex::Regex::new(&rule.pattern).expect("catalog naming patterns are tested");
-        if !re.is_match(&name.value) {
+        // Length is checked on its own: some patterns (key vault) count a hyphen and the
+        // character after it as one repetition, so the pattern alone does not bound the length.
+        let len = name.value.chars().count() as u32;
+        if !re.is_match(&name.value) || len < rule.min || len > rule.max {
             let derived = name.origin == "naming.prefix";
             let help = if derived {
                 format!(
@@ -20,13 +23,16 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                     rule.rule
                 )
             } else {
-                format!("{}", rule.rule)
+                rule.rule.clone()
             };
             out.push(
-                Diagnostic::error("AMLG022", format!("invalid {} name", name.kind.replace('_', " ")))
-                    .at_path(&name.origin)
-                    .with_value(&name.value)
-                    .with_help(help),
+                Diagnostic::error(
+                    "AMLG022",
+                    format!("invalid {} name", name.kind.replace('_', " ")),
+                )
+                .at_path(&name.origin)
+                .with_value(&name.value)
+                .with_help(help),
             );
         }
     }

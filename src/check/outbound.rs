@@ -24,7 +24,10 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 include_subdomains,
                 ..
             } => Some(if *include_subdomains {
-                vec![destination.to_ascii_lowercase(), format!("*.{}", destination.to_ascii_lowercase())]
+                vec![
+                    destination.to_ascii_lowercase(),
+                    format!("*.{}", destination.to_ascii_lowercase()),
+                ]
             } else {
                 vec![destination.to_ascii_lowercase()]
             }),
@@ -103,11 +106,21 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 destination,
                 include_subdomains,
                 ..
-            } => check_fqdn(bp, &base, destination, *include_subdomains, &fqdn_destinations, out),
+            } => check_fqdn(
+                bp,
+                &base,
+                destination,
+                *include_subdomains,
+                &fqdn_destinations,
+                out,
+            ),
             OutboundRule::ServiceTag { destination, .. } => {
                 let d = destination;
                 if d.service_tag.is_empty()
-                    || !d.service_tag.chars().all(|c| c.is_ascii_alphanumeric() || c == '.')
+                    || !d
+                        .service_tag
+                        .chars()
+                        .all(|c| c.is_ascii_alphanumeric() || c == '.')
                 {
                     out.push(
                         Diagnostic::error("AMLG109", "invalid service tag")
@@ -116,12 +129,20 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                             .with_help("use a service tag name such as `AzureMonitor` or `Storage.westeurope`"),
                     );
                 }
-                if !facts.service_tag_rules.protocols.iter().any(|p| p == &d.protocol) {
+                if !facts
+                    .service_tag_rules
+                    .protocols
+                    .iter()
+                    .any(|p| p == &d.protocol)
+                {
                     out.push(
                         Diagnostic::error("AMLG109", "invalid protocol")
                             .at_path(format!("{base}.destination.protocol"))
                             .with_value(&d.protocol)
-                            .with_help(format!("use one of {}", facts.service_tag_rules.protocols.join(", "))),
+                            .with_help(format!(
+                                "use one of {}",
+                                facts.service_tag_rules.protocols.join(", ")
+                            )),
                     );
                 }
                 if let Err(m) = check_port_ranges(&d.port_ranges) {
@@ -133,9 +154,13 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                     );
                 }
             }
-            OutboundRule::PrivateEndpoint { destination, .. } => {
-                check_private_endpoint(bp, &base, &destination.service_resource_id, &destination.subresource_target, out)
-            }
+            OutboundRule::PrivateEndpoint { destination, .. } => check_private_endpoint(
+                bp,
+                &base,
+                &destination.service_resource_id,
+                &destination.subresource_target,
+                out,
+            ),
         }
     }
 }
@@ -174,7 +199,10 @@ fn check_fqdn(
             out.push(err(
                 "AMLG105",
                 "an FQDN rule takes no port",
-                format!("remove `:{p}`; FQDN rules always allow ports {}", allowed.join(" and ")),
+                format!(
+                    "remove `:{p}`; FQDN rules always allow ports {}",
+                    allowed.join(" and ")
+                ),
             ));
         } else {
             out.push(err(
@@ -200,20 +228,20 @@ fn check_fqdn(
         ));
         return;
     }
-    if !is_hostname(domain) {
-        out.push(err(
-            "AMLG105",
-            "not a valid host name",
-            "use letters, digits and hyphens in dot-separated labels of 1-63 characters".into(),
-        ));
-        return;
-    }
     let labels = domain.split('.').count();
     if wildcard && labels < facts.min_wildcard_domain_labels {
         out.push(err(
             "AMLG104",
             "wildcard too broad",
             format!("`*.{domain}` would allow a whole top-level domain; name the specific domain, e.g. `*.example.{domain}`"),
+        ));
+        return;
+    }
+    if !is_hostname(domain) {
+        out.push(err(
+            "AMLG105",
+            "not a valid host name",
+            "use letters, digits and hyphens in dot-separated labels of 1-63 characters".into(),
         ));
         return;
     }
@@ -285,7 +313,13 @@ fn check_port_ranges(s: &str) -> Result<(), String> {
     Ok(())
 }
 
-fn check_private_endpoint(bp: &Blueprint, base: &str, id: &str, sub: &str, out: &mut Vec<Diagnostic>) {
+fn check_private_endpoint(
+    bp: &Blueprint,
+    base: &str,
+    id: &str,
+    sub: &str,
+    out: &mut Vec<Diagnostic>,
+) {
     let facts = &Catalog::get().managed_network;
     let path = format!("{base}.destination.service_resource_id");
     let parts: Vec<&str> = id.split('/').collect();
@@ -331,9 +365,15 @@ fn check_private_endpoint(bp: &Blueprint, base: &str, id: &str, sub: &str, out: 
     }
     let names = Names::of(bp);
     let own = [
-        ("Microsoft.Storage/storageAccounts", &names.storage_account.value),
+        (
+            "Microsoft.Storage/storageAccounts",
+            &names.storage_account.value,
+        ),
         ("Microsoft.KeyVault/vaults", &names.key_vault.value),
-        ("Microsoft.ContainerRegistry/registries", &names.container_registry.value),
+        (
+            "Microsoft.ContainerRegistry/registries",
+            &names.container_registry.value,
+        ),
     ];
     if own
         .iter()

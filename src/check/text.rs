@@ -16,13 +16,23 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     }
     if !is_slug(&bp.naming.prefix, 40) {
         out.push(
-            Diagnostic::error("AMLG021", "naming prefix must be lowercase letters, digits and hyphens")
-                .at_path("naming.prefix")
-                .with_value(&bp.naming.prefix)
-                .with_help("use 1-40 characters such as `fraud-prod`; resource names are derived from it"),
+            Diagnostic::error(
+                "AMLG021",
+                "naming prefix must be lowercase letters, digits and hyphens",
+            )
+            .at_path("naming.prefix")
+            .with_value(&bp.naming.prefix)
+            .with_help(
+                "use 1-40 characters such as `fraud-prod`; resource names are derived from it",
+            ),
         );
     }
-    if bp.location.is_empty() || !bp.location.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()) {
+    if bp.location.is_empty()
+        || !bp
+            .location
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
+    {
         out.push(
             Diagnostic::error("AMLG040", "location must be an Azure region name")
                 .at_path("location")
@@ -52,7 +62,8 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
 fn is_slug(s: &str, max: usize) -> bool {
     !s.is_empty()
         && s.len() <= max
-        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && s.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.starts_with('-')
         && !s.ends_with('-')
 }
@@ -63,7 +74,9 @@ fn plain_text(s: &str, path: &str, max: usize, out: &mut Vec<Diagnostic>) {
             Diagnostic::error("AMLG042", "text must be one line of printable characters")
                 .at_path(path)
                 .with_value(s.escape_debug().to_string())
-                .with_help(format!("remove line breaks, tabs and control characters; at most {max} characters")),
+                .with_help(format!(
+                    "remove line breaks, tabs and control characters; at most {max} characters"
+                )),
         );
     }
 }

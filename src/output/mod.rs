@@ -86,7 +86,10 @@ pub fn check_out_dir(dir: &Path) -> Result<(), OutputError> {
             )));
         }
         if !meta.is_dir() {
-            return Err(OutputError::Unsafe(format!("`{}` exists and is not a folder", dir.display())));
+            return Err(OutputError::Unsafe(format!(
+                "`{}` exists and is not a folder",
+                dir.display()
+            )));
         }
     }
     Ok(())
@@ -108,7 +111,11 @@ pub struct WritePlan {
 
 /// With `force`, a folder amlgen did not write may be written into (its files become conflicts
 /// that `write` then overwrites).
-pub fn plan_write(dir: &Path, artifacts: &[Artifact], force: bool) -> Result<WritePlan, OutputError> {
+pub fn plan_write(
+    dir: &Path,
+    artifacts: &[Artifact],
+    force: bool,
+) -> Result<WritePlan, OutputError> {
     check_out_dir(dir)?;
     let mut plan = WritePlan::default();
     let manifest = read_manifest(dir);
@@ -131,12 +138,15 @@ pub fn plan_write(dir: &Path, artifacts: &[Artifact], force: bool) -> Result<Wri
         let new_hash = sha256(&a.bytes);
         match fs::symlink_metadata(&path) {
             Err(_) => plan.write.push(a.path.clone()),
-            Ok(meta) if meta.file_type().is_symlink() || !meta.is_file() => plan.conflicts.push(Conflict {
-                path,
-                reason: "is a link or a folder, not a file amlgen wrote",
-            }),
+            Ok(meta) if meta.file_type().is_symlink() || !meta.is_file() => {
+                plan.conflicts.push(Conflict {
+                    path,
+                    reason: "is a link or a folder, not a file amlgen wrote",
+                })
+            }
             Ok(_) => {
-                let disk = fs::read(&path).map_err(|e| OutputError::Io(format!("{}: {e}", path.display())))?;
+                let disk = fs::read(&path)
+                    .map_err(|e| OutputError::Io(format!("{}: {e}", path.display())))?;
                 let disk_hash = sha256(&disk);
                 if disk_hash == new_hash {
                     plan.unchanged.push(a.path.clone());
@@ -176,14 +186,22 @@ pub fn plan_write(dir: &Path, artifacts: &[Artifact], force: bool) -> Result<Wri
 }
 
 /// Writes the artifacts and the manifest. With `force`, conflicting files are overwritten.
-pub fn write(dir: &Path, artifacts: &[Artifact], manifest: &Manifest, force: bool) -> Result<WritePlan, OutputError> {
+pub fn write(
+    dir: &Path,
+    artifacts: &[Artifact],
+    manifest: &Manifest,
+    force: bool,
+) -> Result<WritePlan, OutputError> {
     let plan = plan_write(dir, artifacts, force)?;
     if !plan.conflicts.is_empty() && !force {
         return Err(OutputError::Conflicts(plan.conflicts));
     }
     let mut to_write: Vec<&Artifact> = artifacts
         .iter()
-        .filter(|a| plan.write.contains(&a.path) || plan.conflicts.iter().any(|c| c.path == dir.join(&a.path)))
+        .filter(|a| {
+            plan.write.contains(&a.path)
+                || plan.conflicts.iter().any(|c| c.path == dir.join(&a.path))
+        })
         .collect();
     let manifest_artifact = manifest.to_artifact();
     to_write.push(&manifest_artifact);
@@ -252,7 +270,10 @@ pub fn check(dir: &Path, artifacts: &[Artifact], manifest: &Manifest) -> Vec<Str
     if let Some(old) = read_manifest(dir) {
         for f in old.files.keys() {
             if !artifacts.iter().any(|a| &a.path == f) && dir.join(f).exists() {
-                out.push(format!("stale (no longer generated): {}", dir.join(f).display()));
+                out.push(format!(
+                    "stale (no longer generated): {}",
+                    dir.join(f).display()
+                ));
             }
         }
     }

@@ -15,18 +15,9 @@ use serde_json::{json, Value as Json};
 /// assignments, and `--out` when it is not the default.
 pub fn regenerate_command(loaded: &Loaded, out: Option<&str>) -> String {
     let mut parts = vec!["amlgen".to_string(), "render".to_string()];
-    let arg = if loaded.source.builtin {
-        loaded.source.arg.clone()
-    } else {
-        // An absolute path would put this machine's layout into committed files.
-        let p = std::path::Path::new(&loaded.source.arg);
-        if p.is_absolute() {
-            p.file_name().map(|f| f.to_string_lossy().into_owned()).unwrap_or_default()
-        } else {
-            loaded.source.arg.clone()
-        }
-    };
-    parts.push(crate::render::escape::shell_word(&arg));
+    parts.push(crate::render::escape::shell_word(&portable(
+        &loaded.source.arg,
+    )));
     for s in &loaded.sets {
         parts.push("--set".into());
         parts.push(crate::render::escape::shell_word(s));
@@ -36,6 +27,19 @@ pub fn regenerate_command(loaded: &Loaded, out: Option<&str>) -> String {
         parts.push(crate::render::escape::shell_word(o));
     }
     parts.join(" ")
+}
+
+/// A path as it may appear in committed output: an absolute path would put this machine's
+/// layout into the files, so only its file name is kept.
+fn portable(path: &str) -> String {
+    let p = std::path::Path::new(path);
+    if p.is_absolute() {
+        p.file_name()
+            .map(|f| f.to_string_lossy().into_owned())
+            .unwrap_or_default()
+    } else {
+        path.to_string()
+    }
 }
 
 pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
@@ -63,7 +67,11 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
             .friendly_name
             .clone()
             .unwrap_or_else(|| names.workspace.value.clone()),
-        public_network_access: if bp.workspace.public_network_access { "Enabled" } else { "Disabled" },
+        public_network_access: if bp.workspace.public_network_access {
+            "Enabled"
+        } else {
+            "Disabled"
+        },
         isolation_mode: ModeModel {
             arm: mode.arm.clone(),
             cli: mode.cli.clone(),
@@ -79,9 +87,24 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         let mut zones: Vec<ZoneModel> = Vec::new();
         let mut pes = Vec::new();
         let targets = [
-            ("workspace", "workspace", "amlworkspace", names.workspace.value.clone()),
-            ("storage", "storage account (blob)", "blob", names.storage_account.value.clone()),
-            ("storage", "storage account (file)", "file", names.storage_account.value.clone()),
+            (
+                "workspace",
+                "workspace",
+                "amlworkspace",
+                names.workspace.value.clone(),
+            ),
+            (
+                "storage",
+                "storage account (blob)",
+                "blob",
+                names.storage_account.value.clone(),
+            ),
+            (
+                "storage",
+                "storage account (file)",
+                "file",
+                names.storage_account.value.clone(),
+            ),
         ];
         for (target, label, group, target_name) in targets {
             let dns = &cloud.private_dns[group];
@@ -93,7 +116,10 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
                     None => {
                         zones.push(ZoneModel {
                             symbol: naming::zone_symbol(z, group),
-                            link_name: format!("link-{}", names.client_vnet.as_ref().expect("client").value),
+                            link_name: format!(
+                                "link-{}",
+                                names.client_vnet.as_ref().expect("client").value
+                            ),
                             bicep: zones::bicep_expression(z),
                             name: literal,
                         });
@@ -102,7 +128,11 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
                 };
                 zone_indices.push(idx);
             }
-            let pe_suffix = if target == "workspace" { "workspace".to_string() } else { format!("storage-{group}") };
+            let pe_suffix = if target == "workspace" {
+                "workspace".to_string()
+            } else {
+                format!("storage-{group}")
+            };
             let pe_name = naming::private_endpoint_name(&bp.naming.prefix, &pe_suffix);
             let hosts = dns
                 .hosts
@@ -121,7 +151,10 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
                 target,
                 target_name,
                 group_id: group.to_string(),
-                zone_names: zone_indices.iter().map(|i| zones[*i].name.clone()).collect(),
+                zone_names: zone_indices
+                    .iter()
+                    .map(|i| zones[*i].name.clone())
+                    .collect(),
                 zone_indices,
                 hosts,
             });
@@ -167,7 +200,7 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         blueprint: BlueprintMeta {
             name: bp.name.clone(),
             description: bp.description.clone(),
-            source: loaded.source.label.clone(),
+            source: portable(&loaded.source.label),
             regenerate,
         },
         location: bp.location.clone(),
@@ -318,26 +351,63 @@ fn params(m: &Model) -> Vec<Param> {
         Param {
             min_length: Some(rule.min),
             max_length: Some(rule.max),
-            ..p(name, "string", &format!("Required. Name of the {what}. {}.", capitalise(&rule.rule)), json!(value))
+            ..p(
+                name,
+                "string",
+                &format!("Required. Name of the {what}. {}.", capitalise(&rule.rule)),
+                json!(value),
+            )
         }
     };
     let mut v = vec![
-        p("location", "string", "Required. Azure region of every resource.", json!(m.location)),
-        p("tags", "object", "Required. Tags applied to every resource.", json!(m.tags)),
-        named("workspaceName", "workspace", "Azure Machine Learning workspace", &m.workspace.name),
+        p(
+            "location",
+            "string",
+            "Required. Azure region of every resource.",
+            json!(m.location),
+        ),
+        p(
+            "tags",
+            "object",
+            "Required. Tags applied to every resource.",
+            json!(m.tags),
+        ),
+        named(
+            "workspaceName",
+            "workspace",
+            "Azure Machine Learning workspace",
+            &m.workspace.name,
+        ),
         p(
             "workspaceFriendlyName",
             "string",
             "Required. Display name of the workspace in the studio.",
             json!(m.workspace.friendly_name),
         ),
-        named("storageAccountName", "storage_account", "workspace's default storage account", &m.storage.name),
+        named(
+            "storageAccountName",
+            "storage_account",
+            "workspace's default storage account",
+            &m.storage.name,
+        ),
         Param {
-            allowed: ["Standard_LRS", "Standard_ZRS", "Standard_GRS", "Standard_GZRS", "Standard_RAGRS", "Standard_RAGZRS"]
-                .iter()
-                .map(|s| json!(s))
-                .collect(),
-            ..p("storageAccountSku", "string", "Required. Replication SKU of the storage account.", json!(m.storage.sku))
+            allowed: [
+                "Standard_LRS",
+                "Standard_ZRS",
+                "Standard_GRS",
+                "Standard_GZRS",
+                "Standard_RAGRS",
+                "Standard_RAGZRS",
+            ]
+            .iter()
+            .map(|s| json!(s))
+            .collect(),
+            ..p(
+                "storageAccountSku",
+                "string",
+                "Required. Replication SKU of the storage account.",
+                json!(m.storage.sku),
+            )
         },
         named("keyVaultName", "key_vault", "key vault", &m.key_vault.name),
         Param {
@@ -350,8 +420,18 @@ fn params(m: &Model) -> Vec<Param> {
                 json!(m.key_vault.soft_delete_retention_days),
             )
         },
-        named("containerRegistryName", "container_registry", "container registry", &m.registry.name),
-        named("logAnalyticsName", "log_analytics", "Log Analytics workspace", &m.monitoring.log_analytics),
+        named(
+            "containerRegistryName",
+            "container_registry",
+            "container registry",
+            &m.registry.name,
+        ),
+        named(
+            "logAnalyticsName",
+            "log_analytics",
+            "Log Analytics workspace",
+            &m.monitoring.log_analytics,
+        ),
         Param {
             min_value: Some(30),
             max_value: Some(730),
@@ -399,21 +479,36 @@ fn params(m: &Model) -> Vec<Param> {
         arm_outbound_rules(&m.workspace.rules),
     ));
     if let Some(c) = &m.client {
-        v.push(named("clientVnetName", "virtual_network", "client VNet", &c.vnet_name));
+        v.push(named(
+            "clientVnetName",
+            "virtual_network",
+            "client VNet",
+            &c.vnet_name,
+        ));
         v.push(p(
             "clientVnetAddressPrefixes",
             "array",
             "Required. Address ranges of the client VNet.",
             json!(c.address_prefixes),
         ));
-        v.push(named("peSubnetName", "subnet", "subnet holding the private endpoints", &c.pe_subnet_name));
+        v.push(named(
+            "peSubnetName",
+            "subnet",
+            "subnet holding the private endpoints",
+            &c.pe_subnet_name,
+        ));
         v.push(p(
             "peSubnetAddressPrefix",
             "string",
             "Required. Address range of the private endpoint subnet, inside the client VNet.",
             json!(c.pe_subnet_prefix),
         ));
-        v.push(named("peSubnetNsgName", "network_security_group", "network security group of the private endpoint subnet", &c.nsg_name));
+        v.push(named(
+            "peSubnetNsgName",
+            "network_security_group",
+            "network security group of the private endpoint subnet",
+            &c.nsg_name,
+        ));
     }
     v
 }

@@ -51,8 +51,14 @@ mod tests {
     #[test]
     fn resolves_both_ways() {
         let cloud = Catalog::get().cloud("AzureCloud");
-        assert_eq!(fill_literal("privatelink.blob.{storage}", cloud), "privatelink.blob.core.windows.net");
-        assert_eq!(fill_literal("privatelink{acrLoginServer}", cloud), "privatelink.azurecr.io");
+        assert_eq!(
+            fill_literal("privatelink.blob.{storage}", cloud),
+            "privatelink.blob.core.windows.net"
+        );
+        assert_eq!(
+            fill_literal("privatelink{acrLoginServer}", cloud),
+            "privatelink.azurecr.io"
+        );
         assert_eq!(
             bicep_expression("privatelink.blob.{storage}"),
             "'privatelink.blob.${environment().suffixes.storage}'"
@@ -61,6 +67,9 @@ mod tests {
             bicep_expression("privatelink{acrLoginServer}"),
             "'privatelink${environment().suffixes.acrLoginServer}'"
         );
-        assert_eq!(bicep_expression("privatelink.api.azureml.ms"), "'privatelink.api.azureml.ms'");
+        assert_eq!(
+            bicep_expression("privatelink.api.azureml.ms"),
+            "'privatelink.api.azureml.ms'"
+        );
     }
 }

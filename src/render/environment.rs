@@ -90,9 +90,9 @@ fn comment(value: String) -> Value {
 /// is refused rather than printed.
 fn raw_in_quotes(value: Value) -> Result<Value, Error> {
     let s = value.to_string();
-    if s.chars()
-        .all(|c| c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '/' | '-' | '*' | '<' | '>'))
-    {
+    if s.chars().all(|c| {
+        c.is_ascii_alphanumeric() || matches!(c, '.' | '_' | ':' | '/' | '-' | '*' | '<' | '>')
+    }) {
         Ok(Value::from_safe_string(s))
     } else {
         Err(Error::new(

@@ -25,8 +25,9 @@ pub fn bicep_string_literal(s: &str) -> String {
 /// otherwise single-quoted with `'` written as `'\''`.
 pub fn shell_word(s: &str) -> String {
     let plain = !s.is_empty()
-        && s.chars()
-            .all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | ',' | '@' | '='));
+        && s.chars().all(|c| {
+            c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.' | '/' | ':' | ',' | '@' | '=')
+        });
     if plain {
         return s.to_string();
     }

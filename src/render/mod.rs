@@ -1,8 +1,8 @@
 //! Model -> artifacts in memory (path -> bytes). Text formats come from minijinja templates that
 //! only lay out what the model holds; JSON and YAML are serialised from typed values.
 
-pub mod escape;
 mod environment;
+pub mod escape;
 mod structured;
 
 use crate::plan::model::Model;
@@ -33,20 +33,35 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
         ("modules/monitoring.bicep", "bicep/modules/monitoring.bicep"),
         ("modules/storage.bicep", "bicep/modules/storage.bicep"),
         ("modules/keyVault.bicep", "bicep/modules/keyVault.bicep"),
-        ("modules/containerRegistry.bicep", "bicep/modules/containerRegistry.bicep"),
+        (
+            "modules/containerRegistry.bicep",
+            "bicep/modules/containerRegistry.bicep",
+        ),
         ("modules/workspace.bicep", "bicep/modules/workspace.bicep"),
         ("deploy.sh", "cli/deploy.sh"),
         ("runbook.sh", "cli/runbook.sh"),
     ];
     if m.client.is_some() {
         v.extend([
-            ("modules/clientNetwork.bicep", "bicep/modules/clientNetwork.bicep"),
-            ("modules/privateDnsZone.bicep", "bicep/modules/privateDnsZone.bicep"),
-            ("modules/privateEndpoint.bicep", "bicep/modules/privateEndpoint.bicep"),
+            (
+                "modules/clientNetwork.bicep",
+                "bicep/modules/clientNetwork.bicep",
+            ),
+            (
+                "modules/privateDnsZone.bicep",
+                "bicep/modules/privateDnsZone.bicep",
+            ),
+            (
+                "modules/privateEndpoint.bicep",
+                "bicep/modules/privateEndpoint.bicep",
+            ),
             ("dns/hosts.txt", "dns/hosts.txt"),
             ("dns/fill-hosts.sh", "dns/fill-hosts.sh"),
             ("dns/bind-forwarders.conf", "dns/bind-forwarders.conf"),
-            ("dns/windows-dns-forwarders.ps1", "dns/windows-dns-forwarders.ps1"),
+            (
+                "dns/windows-dns-forwarders.ps1",
+                "dns/windows-dns-forwarders.ps1",
+            ),
             ("dns/dnsmasq.conf", "dns/dnsmasq.conf"),
             ("dns/unbound-forwarders.conf", "dns/unbound-forwarders.conf"),
         ]);

@@ -100,7 +100,10 @@ pub fn workspace_yaml(m: &Model, header: &[String]) -> Result<Artifact, RenderEr
         storage_account: id("Microsoft.Storage/storageAccounts", &m.storage.name),
         key_vault: id("Microsoft.KeyVault/vaults", &m.key_vault.name),
         container_registry: id("Microsoft.ContainerRegistry/registries", &m.registry.name),
-        application_insights: id("Microsoft.Insights/components", &m.monitoring.application_insights),
+        application_insights: id(
+            "Microsoft.Insights/components",
+            &m.monitoring.application_insights,
+        ),
         public_network_access: m.workspace.public_network_access,
         tags: &m.tags,
         managed_network: ManagedNetworkYaml {
@@ -109,7 +112,8 @@ pub fn workspace_yaml(m: &Model, header: &[String]) -> Result<Artifact, RenderEr
             outbound_rules: m.workspace.rules.iter().map(rule_yaml).collect(),
         },
     };
-    let body = serde_yaml::to_string(&doc).map_err(|e| RenderError(format!("workspace.yml: {e}")))?;
+    let body =
+        serde_yaml::to_string(&doc).map_err(|e| RenderError(format!("workspace.yml: {e}")))?;
     let mut text = String::new();
     for line in header {
         text.push_str(&format!("# {line}\n"));

@@ -1,0 +1,380 @@
+//! The command line end to end: every kind of bad input gets a clear message (snapshotted whole),
+//! its documented exit code, and leaves nothing written.
+
+use assert_cmd::Command;
+use std::path::Path;
+
+const BASE: &str = include_str!("../blueprints/approved-only.yaml");
+
+fn amlgen(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("amlgen").unwrap();
+    c.current_dir(dir);
+    c
+}
+
+/// Runs `amlgen render bp.yaml` on `yaml` in a fresh folder; returns (exit code, stderr) and
+/// asserts that no output folder appeared.
+fn render_bad(yaml: &str, extra: &[&str]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bp.yaml"), yaml).unwrap();
+    let out = amlgen(dir.path())
+        .arg("render")
+        .arg("bp.yaml")
+        .args(extra)
+        .output()
+        .unwrap();
+    assert!(
+        !dir.path().join("out").exists(),
+        "output written despite an error"
+    );
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+fn with(find: &str, replace: &str) -> String {
+    assert!(BASE.contains(find), "fixture text not found: {find}");
+    BASE.replacen(find, replace, 1)
+}
+
+const RULES: &str = "    outbound_rules:\n";
+
+macro_rules! bad_input {
+    ($name:ident, $yaml:expr, $code:literal) => {
+        bad_input!($name, $yaml, &[], $code, 1);
+    };
+    ($name:ident, $yaml:expr, $extra:expr, $code:literal, $exit:literal) => {
+        #[test]
+        fn $name() {
+            let yaml: String = $yaml.into();
+            let (exit, stderr) = render_bad(&yaml, $extra);
+            assert_eq!(exit, $exit, "{stderr}");
+            assert!(stderr.contains($code), "expected {} in:\n{stderr}", $code);
+            insta::assert_snapshot!(stderr);
+        }
+    };
+}
+
+bad_input!(
+    malformed_yaml,
+    with("  managed_network:\n", "  managed_network\n    : [\n"),
+    "AMLG001"
+);
+bad_input!(
+    unknown_key_with_suggestion,
+    with("isolation_mode:", "isolaton_mode:"),
+    "AMLG002"
+);
+bad_input!(
+    fqdn_rule_under_internet_outbound,
+    with("allow_only_approved_outbound", "allow_internet_outbound"),
+    "AMLG101"
+);
+bad_input!(
+    service_tag_rule_under_internet_outbound,
+    with("allow_only_approved_outbound", "allow_internet_outbound").replacen(
+        "      - name: pypi\n        type: fqdn\n        destination: pypi.org\n",
+        "      - name: monitor\n        type: service_tag\n        destination: {service_tag: AzureMonitor, protocol: TCP, port_ranges: \"443\"}\n",
+        1
+    ),
+    "AMLG101"
+);
+bad_input!(
+    invalid_rule_name,
+    with("- name: pypi", "- name: p!"),
+    "AMLG102"
+);
+bad_input!(
+    duplicate_rule_name,
+    with("- name: pythonhosted-files", "- name: PyPI"),
+    "AMLG103"
+);
+bad_input!(
+    wildcard_star,
+    with("destination: pypi.org", "destination: \"*\""),
+    "AMLG104"
+);
+bad_input!(
+    wildcard_tld,
+    with("destination: pypi.org", "destination: \"*.com\""),
+    "AMLG104"
+);
+bad_input!(
+    fqdn_port_8080,
+    with("destination: pypi.org", "destination: pypi.org:8080"),
+    "AMLG106"
+);
+bad_input!(
+    fqdn_url,
+    with(
+        "destination: pypi.org",
+        "destination: https://pypi.org/simple"
+    ),
+    "AMLG105"
+);
+bad_input!(
+    fqdn_to_storage,
+    with(
+        "destination: pypi.org",
+        "destination: \"*.blob.core.windows.net\""
+    ),
+    "AMLG107"
+);
+bad_input!(
+    invalid_cidr,
+    with(
+        "address_prefix: 10.30.1.0/27",
+        "address_prefix: 10.30.1.7/27"
+    ),
+    "AMLG030"
+);
+bad_input!(
+    pe_subnet_outside_vnet,
+    with(
+        "address_prefix: 10.30.1.0/27",
+        "address_prefix: 10.99.1.0/27"
+    ),
+    "AMLG031"
+);
+bad_input!(
+    overlapping_address_space,
+    with(
+        "address_space: [10.30.0.0/16]",
+        "address_space: [10.30.0.0/16, 10.30.128.0/17]"
+    ),
+    "AMLG032"
+);
+bad_input!(
+    storage_name_invalid,
+    with(
+        "  storage_account:\n",
+        "  storage_account:\n    name: Storage_Account_Name_Far_Too_Long\n"
+    ),
+    "AMLG022"
+);
+bad_input!(
+    derived_name_too_long,
+    with("prefix: aml-appr", "prefix: fraud-detection-prod-eu"),
+    "AMLG022"
+);
+bad_input!(
+    blueprint_name_escapes_folder,
+    with("name: approved-only", "name: ../../etc"),
+    "AMLG020"
+);
+bad_input!(
+    multi_line_description,
+    with("description: >-", "description: |-"),
+    "AMLG042"
+);
+bad_input!(
+    rule_to_own_storage,
+    with(
+        RULES,
+        "    outbound_rules:\n      - name: own-storage\n        type: private_endpoint\n        destination:\n          service_resource_id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-aml-appr/providers/Microsoft.Storage/storageAccounts/stamlappr\n          subresource_target: blob\n"
+    ),
+    "AMLG110"
+);
+bad_input!(
+    unknown_set_path,
+    BASE,
+    &["--set", "workspace.nmae=x"],
+    "AMLG003",
+    1
+);
+bad_input!(
+    out_escapes_with_dotdot,
+    BASE,
+    &["--out", "../elsewhere"],
+    "AMLG091",
+    4
+);
+
+#[test]
+fn wildcard_without_apex_is_a_warning_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bp.yaml"),
+        with(
+            "destination: files.pythonhosted.org",
+            "destination: \"*.pythonhosted.org\"",
+        ),
+    )
+    .unwrap();
+    let out = amlgen(dir.path())
+        .args(["render", "bp.yaml"])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(out.status.success(), "{stderr}");
+    assert!(stderr.contains("warning[AMLG108]"), "{stderr}");
+}
+
+#[test]
+fn unknown_builtin_suggests_the_closest() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = amlgen(dir.path())
+        .args(["render", "approved-onyl"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(stderr.contains("did you mean `approved-only`"), "{stderr}");
+}
+
+#[test]
+fn json_diagnostics_for_tools() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("bp.yaml"),
+        with("isolation_mode:", "isolaton_mode:"),
+    )
+    .unwrap();
+    let out = amlgen(dir.path())
+        .args(["check", "bp.yaml", "--format", "json"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_eq!(v[0]["code"], "AMLG002");
+    assert_eq!(v[0]["location"]["file"], "bp.yaml");
+    assert!(v[0]["location"]["line"].as_u64().unwrap() > 0);
+}
+
+#[test]
+fn set_overrides_values() {
+    let dir = tempfile::tempdir().unwrap();
+    amlgen(dir.path())
+        .args([
+            "render",
+            "approved-only",
+            "--set",
+            "workspace.name=mlw-fraud-prod",
+            "--set",
+            "location=westeurope",
+        ])
+        .assert()
+        .success();
+    let params =
+        std::fs::read_to_string(dir.path().join("out/approved-only/main.parameters.json")).unwrap();
+    assert!(params.contains("\"mlw-fraud-prod\"") && params.contains("\"westeurope\""));
+    let main = std::fs::read_to_string(dir.path().join("out/approved-only/main.bicep")).unwrap();
+    assert!(main.contains(
+        "amlgen render approved-only --set workspace.name=mlw-fraud-prod --set location=westeurope"
+    ));
+}
+
+#[test]
+fn hand_edited_file_is_not_overwritten_without_force() {
+    let dir = tempfile::tempdir().unwrap();
+    amlgen(dir.path())
+        .args(["render", "approved-only"])
+        .assert()
+        .success();
+    let edited = dir.path().join("out/approved-only/main.bicep");
+    std::fs::write(&edited, "// my change\n").unwrap();
+    let out = amlgen(dir.path())
+        .args(["render", "approved-only", "--set", "location=westeurope"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("main.bicep was changed by hand"),
+        "{stderr}"
+    );
+    // Nothing else was written either: the parameter file still has the old region.
+    let params =
+        std::fs::read_to_string(dir.path().join("out/approved-only/main.parameters.json")).unwrap();
+    assert!(params.contains("\"eastus\""));
+    assert_eq!(std::fs::read_to_string(&edited).unwrap(), "// my change\n");
+    amlgen(dir.path())
+        .args(["render", "approved-only", "--force"])
+        .assert()
+        .success();
+    assert!(std::fs::read_to_string(&edited)
+        .unwrap()
+        .contains("Generated by amlgen"));
+}
+
+#[test]
+fn refuses_to_write_into_a_foreign_folder() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir(dir.path().join("src")).unwrap();
+    std::fs::write(dir.path().join("src/main.rs"), "fn main() {}\n").unwrap();
+    let out = amlgen(dir.path())
+        .args(["render", "approved-only", "--out", "src"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(4));
+    assert_eq!(
+        std::fs::read_dir(dir.path().join("src")).unwrap().count(),
+        1
+    );
+}
+
+#[test]
+fn check_reports_a_stale_folder_with_a_diff() {
+    let dir = tempfile::tempdir().unwrap();
+    amlgen(dir.path())
+        .args(["render", "approved-only"])
+        .assert()
+        .success();
+    amlgen(dir.path())
+        .args(["render", "approved-only", "--check"])
+        .assert()
+        .success();
+    let f = dir.path().join("out/approved-only/deploy.sh");
+    let text = std::fs::read_to_string(&f)
+        .unwrap()
+        .replace("eastus", "westus");
+    std::fs::write(&f, text).unwrap();
+    let out = amlgen(dir.path())
+        .args(["render", "approved-only", "--check"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(3));
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert!(
+        stderr.contains("-LOCATION=${LOCATION:-westus}")
+            && stderr.contains("+LOCATION=${LOCATION:-eastus}"),
+        "{stderr}"
+    );
+}
+
+#[test]
+fn rerender_removes_files_no_longer_generated() {
+    let dir = tempfile::tempdir().unwrap();
+    amlgen(dir.path())
+        .args(["render", "approved-only"])
+        .assert()
+        .success();
+    assert!(dir.path().join("out/approved-only/dns/hosts.txt").exists());
+    std::fs::write(
+        dir.path().join("bp.yaml"),
+        BASE.split("client_access:").next().unwrap(),
+    )
+    .unwrap();
+    amlgen(dir.path())
+        .args(["render", "bp.yaml", "--out", "out/approved-only"])
+        .assert()
+        .success();
+    assert!(!dir.path().join("out/approved-only/dns").exists());
+}
+
+#[test]
+fn list_schema_and_show() {
+    let dir = tempfile::tempdir().unwrap();
+    let list = amlgen(dir.path()).arg("list").output().unwrap();
+    let text = String::from_utf8(list.stdout).unwrap();
+    assert!(text.contains("allow-internet") && text.contains("approved-only"));
+    let schema = amlgen(dir.path()).arg("schema").output().unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&schema.stdout).unwrap();
+    assert!(v["properties"]["workspace"].is_object());
+    let show = amlgen(dir.path())
+        .args(["show", "approved-only"])
+        .output()
+        .unwrap();
+    assert_eq!(show.stdout, BASE.as_bytes());
+}
