@@ -18,6 +18,7 @@ pub mod net;
 pub mod output;
 pub mod plan;
 pub mod render;
+pub mod rules;
 pub mod suggest;
 pub mod verify;
 

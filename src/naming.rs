@@ -59,6 +59,38 @@ pub struct Names {
     pub client_vnet: Option<Name>,
     pub pe_subnet: Option<Name>,
     pub pe_subnet_nsg: Option<Name>,
+    pub network: Option<NetworkNames>,
+    pub compute_cluster: Option<Name>,
+    pub compute_instance: Option<Name>,
+}
+
+/// Names of the hub-spoke resources. Only the VNet names are set in the blueprint; the others
+/// follow the Cloud Adoption Framework abbreviations after the prefix.
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkNames {
+    pub hub_vnet: Name,
+    pub spoke_vnet: Name,
+    pub firewall: Name,
+    pub firewall_policy: Name,
+    pub firewall_public_ip: Name,
+    pub firewall_management_public_ip: Name,
+    pub bastion: Name,
+    pub bastion_public_ip: Name,
+    pub route_table: Name,
+    pub service_endpoint_policy: Name,
+    pub nsg_training: Name,
+    pub nsg_scoring: Name,
+    pub nsg_pe: Name,
+    pub peering_hub_to_spoke: Name,
+    pub peering_spoke_to_hub: Name,
+}
+
+fn derived(pattern: &str, prefix: &str, kind: &'static str) -> Name {
+    Name {
+        value: derive(pattern, prefix),
+        origin: "naming.prefix".to_string(),
+        kind,
+    }
 }
 
 impl Names {
@@ -124,10 +156,51 @@ impl Names {
                 }
                 n
             }),
-            pe_subnet_nsg: client.map(|_| Name {
-                value: derive("nsg-{prefix}-pe", p),
-                origin: "naming.prefix".to_string(),
-                kind: "network_security_group",
+            pe_subnet_nsg: client.map(|_| derived("nsg-{prefix}-pe", p, "network_security_group")),
+            network: bp.network.as_ref().map(|n| NetworkNames {
+                hub_vnet: n.hub.name.as_ref().map_or_else(
+                    || derived("vnet-{prefix}-hub", p, "virtual_network"),
+                    |v| Name {
+                        value: v.clone(),
+                        origin: "network.hub.name".into(),
+                        kind: "virtual_network",
+                    },
+                ),
+                spoke_vnet: n.spoke.name.as_ref().map_or_else(
+                    || derived("vnet-{prefix}-spoke", p, "virtual_network"),
+                    |v| Name {
+                        value: v.clone(),
+                        origin: "network.spoke.name".into(),
+                        kind: "virtual_network",
+                    },
+                ),
+                firewall: derived("afw-{prefix}", p, "network_resource"),
+                firewall_policy: derived("afwp-{prefix}", p, "network_resource"),
+                firewall_public_ip: derived("pip-{prefix}-afw", p, "network_resource"),
+                firewall_management_public_ip: derived(
+                    "pip-{prefix}-afw-mgmt",
+                    p,
+                    "network_resource",
+                ),
+                bastion: derived("bas-{prefix}", p, "network_resource"),
+                bastion_public_ip: derived("pip-{prefix}-bas", p, "network_resource"),
+                route_table: derived("rt-{prefix}-spoke", p, "network_resource"),
+                service_endpoint_policy: derived("se-{prefix}-storage", p, "network_resource"),
+                nsg_training: derived("nsg-{prefix}-training", p, "network_security_group"),
+                nsg_scoring: derived("nsg-{prefix}-scoring", p, "network_security_group"),
+                nsg_pe: derived("nsg-{prefix}-pe", p, "network_security_group"),
+                peering_hub_to_spoke: derived("peer-hub-to-spoke", p, "network_resource"),
+                peering_spoke_to_hub: derived("peer-spoke-to-hub", p, "network_resource"),
+            }),
+            compute_cluster: bp.compute.cluster.as_ref().map(|c| Name {
+                value: c.name.clone(),
+                origin: "compute.cluster.name".into(),
+                kind: "compute_cluster",
+            }),
+            compute_instance: bp.compute.instance.as_ref().map(|c| Name {
+                value: c.name.clone(),
+                origin: "compute.instance.name".into(),
+                kind: "compute_instance",
             }),
         }
     }
@@ -146,6 +219,25 @@ impl Names {
         v.extend(self.client_vnet.iter());
         v.extend(self.pe_subnet.iter());
         v.extend(self.pe_subnet_nsg.iter());
+        if let Some(n) = &self.network {
+            v.extend([
+                &n.hub_vnet,
+                &n.spoke_vnet,
+                &n.firewall,
+                &n.firewall_policy,
+                &n.firewall_public_ip,
+                &n.firewall_management_public_ip,
+                &n.bastion,
+                &n.bastion_public_ip,
+                &n.route_table,
+                &n.service_endpoint_policy,
+                &n.nsg_training,
+                &n.nsg_scoring,
+                &n.nsg_pe,
+            ]);
+        }
+        v.extend(self.compute_cluster.iter());
+        v.extend(self.compute_instance.iter());
         v
     }
 }

@@ -48,3 +48,75 @@ mod tests {
         assert_eq!(usable_addresses(&parse_cidr("10.0.0.0/29").unwrap()), 3);
     }
 }
+
+/// One subnet of an address plan: given explicitly, or to be carved at `prefix_len`.
+pub struct SubnetRequest<'a> {
+    pub key: &'a str,
+    pub explicit: Option<Ipv4Net>,
+    pub prefix_len: u8,
+}
+
+/// Deterministic address plan: explicit subnets stay as given; each other subnet, in request
+/// order, takes the first aligned block of its size in the VNet's ranges that overlaps nothing
+/// allocated so far. Fails with the key of the first subnet that does not fit.
+pub fn carve(
+    spaces: &[Ipv4Net],
+    requests: &[SubnetRequest],
+) -> Result<Vec<(String, Ipv4Net)>, String> {
+    let mut taken: Vec<Ipv4Net> = requests.iter().filter_map(|r| r.explicit).collect();
+    let mut out = Vec::new();
+    for r in requests {
+        let net = match r.explicit {
+            Some(n) => n,
+            None => {
+                let found = spaces.iter().find_map(|space| {
+                    if r.prefix_len < space.prefix_len() {
+                        return None;
+                    }
+                    space
+                        .subnets(r.prefix_len)
+                        .ok()?
+                        .find(|c| !taken.iter().any(|t| overlaps(t, c)))
+                });
+                let n = found.ok_or_else(|| r.key.to_string())?;
+                taken.push(n);
+                n
+            }
+        };
+        out.push((r.key.to_string(), net));
+    }
+    Ok(out)
+}
+
+#[cfg(test)]
+mod carve_tests {
+    use super::*;
+
+    #[test]
+    fn carves_around_explicit_subnets() {
+        let space = [parse_cidr("10.0.0.0/22").unwrap()];
+        let reqs = [
+            SubnetRequest {
+                key: "a",
+                explicit: None,
+                prefix_len: 26,
+            },
+            SubnetRequest {
+                key: "b",
+                explicit: Some(parse_cidr("10.0.0.0/26").unwrap()),
+                prefix_len: 26,
+            },
+            SubnetRequest {
+                key: "c",
+                explicit: None,
+                prefix_len: 24,
+            },
+        ];
+        let plan = carve(&space, &reqs).unwrap();
+        assert_eq!(plan[0].1.to_string(), "10.0.0.64/26");
+        assert_eq!(plan[1].1.to_string(), "10.0.0.0/26");
+        assert_eq!(plan[2].1.to_string(), "10.0.1.0/24");
+        let tiny = [parse_cidr("10.0.0.0/27").unwrap()];
+        assert_eq!(carve(&tiny, &reqs[..1]).unwrap_err(), "a");
+    }
+}

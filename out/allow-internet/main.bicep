@@ -169,15 +169,19 @@ module clientNetwork 'modules/clientNetwork.bicep' = {
   }
 }
 
-// Private DNS zones for the client private endpoints, linked to the client VNet. Zone names use
-// environment() where the cloud has the suffix; the others are per-cloud literals.
+// Private DNS zones, linked to vnet-aml-inet. Zone names use environment() where the
+// cloud has the suffix; the others are per-cloud literals.
 module privateDnsZoneApi 'modules/privateDnsZone.bicep' = {
   name: take('${deployment().name}-zone-1', 64)
   params: {
     name: 'privatelink.api.azureml.ms'
     tags: tags
-    vnetLinkName: 'link-vnet-aml-inet'
-    vnetId: clientNetwork.outputs.vnetId
+    vnetLinks: [
+      {
+        name: 'link-vnet-aml-inet'
+        vnetId: clientNetwork.outputs.vnetId
+      }
+    ]
   }
 }
 
@@ -186,8 +190,12 @@ module privateDnsZoneNotebooks 'modules/privateDnsZone.bicep' = {
   params: {
     name: 'privatelink.notebooks.azure.net'
     tags: tags
-    vnetLinkName: 'link-vnet-aml-inet'
-    vnetId: clientNetwork.outputs.vnetId
+    vnetLinks: [
+      {
+        name: 'link-vnet-aml-inet'
+        vnetId: clientNetwork.outputs.vnetId
+      }
+    ]
   }
 }
 
@@ -196,8 +204,12 @@ module privateDnsZoneBlob 'modules/privateDnsZone.bicep' = {
   params: {
     name: 'privatelink.blob.${environment().suffixes.storage}'
     tags: tags
-    vnetLinkName: 'link-vnet-aml-inet'
-    vnetId: clientNetwork.outputs.vnetId
+    vnetLinks: [
+      {
+        name: 'link-vnet-aml-inet'
+        vnetId: clientNetwork.outputs.vnetId
+      }
+    ]
   }
 }
 
@@ -206,8 +218,12 @@ module privateDnsZoneFile 'modules/privateDnsZone.bicep' = {
   params: {
     name: 'privatelink.file.${environment().suffixes.storage}'
     tags: tags
-    vnetLinkName: 'link-vnet-aml-inet'
-    vnetId: clientNetwork.outputs.vnetId
+    vnetLinks: [
+      {
+        name: 'link-vnet-aml-inet'
+        vnetId: clientNetwork.outputs.vnetId
+      }
+    ]
   }
 }
 

@@ -21,18 +21,18 @@ VNET_NAME=${VNET_NAME:-vnet-aml-appr}
 PE_SUBNET_NAME=${PE_SUBNET_NAME:-snet-pe}
 PE_NSG_NAME=${PE_NSG_NAME:-nsg-aml-appr-pe}
 
-# --- 0. CLI extensions ---------------------------------------------------------------------------
+# --- CLI extensions ---------------------------------------------------------------------------
 az extension add --name ml --upgrade --only-show-errors
 az extension add --name application-insights --upgrade --only-show-errors
 
-# --- 1. Resource group -------------------------------------------------------------------------
+# --- Resource group -------------------------------------------------------------------------
 az group create \
   --name "${RESOURCE_GROUP}" \
   --location "${LOCATION}" \
   --tags workload=machine-learning network-isolation=allow-only-approved-outbound \
   --output none
 
-# --- 2. Log Analytics and Application Insights -------------------------------------------------
+# --- Log Analytics and Application Insights -------------------------------------------------
 if ! az monitor log-analytics workspace show --resource-group "${RESOURCE_GROUP}" --workspace-name "${LOG_ANALYTICS_NAME}" --output none 2>/dev/null; then
   az monitor log-analytics workspace create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -55,7 +55,7 @@ if ! az monitor app-insights component show --resource-group "${RESOURCE_GROUP}"
 fi
 APP_INSIGHTS_ID="$(az monitor app-insights component show --resource-group "${RESOURCE_GROUP}" --app "${APP_INSIGHTS_NAME}" --query id --output tsv)"
 
-# --- 3. Storage account: private, TLS 1.2, no anonymous blob access ------------------------------
+# --- Storage account: private, TLS 1.2, no anonymous blob access ------------------------------
 if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STORAGE_ACCOUNT_NAME}" --output none 2>/dev/null; then
   az storage account create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -76,7 +76,7 @@ if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STOR
 fi
 STORAGE_ACCOUNT_ID="$(az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STORAGE_ACCOUNT_NAME}" --query id --output tsv)"
 
-# --- 4. Key vault: private, RBAC, purge protection ------------------------------------------------
+# --- Key vault: private, RBAC, purge protection ------------------------------------------------
 if ! az keyvault show --resource-group "${RESOURCE_GROUP}" --name "${KEY_VAULT_NAME}" --output none 2>/dev/null; then
   az keyvault create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -92,7 +92,7 @@ if ! az keyvault show --resource-group "${RESOURCE_GROUP}" --name "${KEY_VAULT_N
 fi
 KEY_VAULT_ID="$(az keyvault show --resource-group "${RESOURCE_GROUP}" --name "${KEY_VAULT_NAME}" --query id --output tsv)"
 
-# --- 5. Container registry: Premium (required for private endpoints), private, no admin user -----
+# --- Container registry: Premium (required for private endpoints), private, no admin user -----
 if ! az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGISTRY_NAME}" --output none 2>/dev/null; then
   az acr create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -106,7 +106,7 @@ if ! az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGIST
 fi
 CONTAINER_REGISTRY_ID="$(az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGISTRY_NAME}" --query id --output tsv)"
 
-# --- 6. Workspace with managed VNet (allow_only_approved_outbound) ----------------
+# --- Workspace with managed VNet (allow_only_approved_outbound) ----------------
 if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --output none 2>/dev/null; then
   az ml workspace create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -119,11 +119,10 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --application-insights "${APP_INSIGHTS_ID}" \
     --public-network-access Disabled \
     --managed-network allow_only_approved_outbound \
-    --firewall-sku standard \
     --output none
 fi
 
-# --- 7. Outbound rules (`set` creates or updates; there is no `create`) --------------------------
+# --- Outbound rules (`set` creates or updates; there is no `create`) --------------------------
 # An Azure Firewall is provisioned (and billed) for this workspace alone once the first FQDN rule exists; it cannot be shared.
 az ml workspace outbound-rule set \
   --resource-group "${RESOURCE_GROUP}" \
@@ -140,13 +139,14 @@ az ml workspace outbound-rule set \
   --destination files.pythonhosted.org \
   --output none
 
-# --- 8. Provision the managed VNet now, before any compute (takes several minutes) --------------
+
+# --- Provision the managed VNet now, before any compute (takes several minutes) -----------------
 az ml workspace provision-network \
   --resource-group "${RESOURCE_GROUP}" \
   --name "${WORKSPACE_NAME}" \
   --output none
 
-# --- 9. Client VNet with a private endpoint subnet ----------------------------------------------
+# --- Client VNet with a private endpoint subnet ----------------------------------------------
 if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name "${PE_NSG_NAME}" --output none 2>/dev/null; then
   az network nsg create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -172,9 +172,8 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
     --private-endpoint-network-policies Disabled \
     --output none
 fi
-WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
 
-# --- 10. Private DNS zones, linked to the client VNet ---------------------------------------------
+# --- Private DNS zones, linked to vnet-aml-appr ---------------------------------
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none
 fi
@@ -183,7 +182,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.api.azureml.ms \
     --name link-vnet-aml-appr \
-    --virtual-network "${VNET_NAME}" \
+    --virtual-network vnet-aml-appr \
     --registration-enabled false \
     --output none
 fi
@@ -195,7 +194,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.notebooks.azure.net \
     --name link-vnet-aml-appr \
-    --virtual-network "${VNET_NAME}" \
+    --virtual-network vnet-aml-appr \
     --registration-enabled false \
     --output none
 fi
@@ -207,7 +206,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.blob.core.windows.net \
     --name link-vnet-aml-appr \
-    --virtual-network "${VNET_NAME}" \
+    --virtual-network vnet-aml-appr \
     --registration-enabled false \
     --output none
 fi
@@ -219,12 +218,13 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.file.core.windows.net \
     --name link-vnet-aml-appr \
-    --virtual-network "${VNET_NAME}" \
+    --virtual-network vnet-aml-appr \
     --registration-enabled false \
     --output none
 fi
 
-# --- 11. Private endpoints with DNS zone groups ----------------------------------------------------
+# --- Private endpoints in snet-pe, with DNS zone groups --------------------------------
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
 # workspace
 if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-appr-workspace --output none 2>/dev/null; then
   az network private-endpoint create \
@@ -233,7 +233,7 @@ if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --nam
     --location "${LOCATION}" \
     --vnet-name "${VNET_NAME}" \
     --subnet "${PE_SUBNET_NAME}" \
-    --private-connection-resource-id "${WORKSPACE_ID}" \
+    --private-connection-resource-id "$WORKSPACE_ID" \
     --group-id amlworkspace \
     --connection-name pe-aml-appr-workspace \
     --output none
@@ -262,7 +262,7 @@ if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --nam
     --location "${LOCATION}" \
     --vnet-name "${VNET_NAME}" \
     --subnet "${PE_SUBNET_NAME}" \
-    --private-connection-resource-id "${STORAGE_ACCOUNT_ID}" \
+    --private-connection-resource-id "$STORAGE_ACCOUNT_ID" \
     --group-id blob \
     --connection-name pe-aml-appr-storage-blob \
     --output none
@@ -284,7 +284,7 @@ if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --nam
     --location "${LOCATION}" \
     --vnet-name "${VNET_NAME}" \
     --subnet "${PE_SUBNET_NAME}" \
-    --private-connection-resource-id "${STORAGE_ACCOUNT_ID}" \
+    --private-connection-resource-id "$STORAGE_ACCOUNT_ID" \
     --group-id file \
     --connection-name pe-aml-appr-storage-file \
     --output none

@@ -14,6 +14,14 @@ pub const BUILTINS: &[Builtin] = &[
         name: "approved-only",
         text: include_str!("../../blueprints/approved-only.yaml"),
     },
+    Builtin {
+        name: "hub-spoke",
+        text: include_str!("../../blueprints/hub-spoke.yaml"),
+    },
+    Builtin {
+        name: "exfiltration-prevention",
+        text: include_str!("../../blueprints/exfiltration-prevention.yaml"),
+    },
 ];
 
 pub fn find(name: &str) -> Option<&'static Builtin> {

@@ -33,8 +33,144 @@ pub struct Blueprint {
     #[serde(default)]
     pub dependencies: Dependencies,
     /// The customer VNet from which people reach the private workspace (studio, SDK, VS Code).
+    /// For workspaces with a managed VNet; hub-spoke blueprints reach it through the spoke.
     #[serde(default)]
     pub client_access: Option<ClientAccess>,
+    /// A customer-managed hub-spoke network (workspace without managed VNet): hub with Azure
+    /// Firewall, spoke with training, scoring and private endpoint subnets.
+    #[serde(default)]
+    pub network: Option<CustomerNetwork>,
+    /// Compute created in the spoke's training subnet.
+    #[serde(default)]
+    pub compute: Compute,
+    /// Package ecosystems compute may download from (catalog/packages.yaml): `pip`, `conda`,
+    /// `huggingface`, `docker_hub`, `github`, `cran`, `npm`, `vscode`. Become FQDN rules
+    /// (approved-only) or firewall application rules (hub-spoke).
+    #[serde(default)]
+    pub packages: Vec<String>,
+}
+
+/// Customer-managed hub-spoke network.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerNetwork {
+    pub hub: Hub,
+    pub spoke: Spoke,
+    /// Exfiltration prevention: a service endpoint policy on the compute subnets, no Storage
+    /// service tag on the firewall, outbound Internet denied by the NSGs.
+    #[serde(default)]
+    pub exfiltration_prevention: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Hub {
+    /// Hub VNet name; default `vnet-<prefix>-hub`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Address space, e.g. `["10.100.0.0/22"]`.
+    pub address_space: Vec<String>,
+    #[serde(default)]
+    pub firewall: HubFirewall,
+    /// Deploy Azure Bastion (AzureBastionSubnet) for browser access to jump boxes.
+    #[serde(default)]
+    pub bastion: bool,
+    /// Reserve a GatewaySubnet for a VPN or ExpressRoute gateway (the gateway is not created).
+    #[serde(default)]
+    pub gateway_subnet: bool,
+    /// Address prefixes of hub subnets; any not given is carved from the address space.
+    #[serde(default)]
+    pub subnets: HubSubnets,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HubFirewall {
+    /// Azure Firewall SKU: `standard` (DNS proxy, FQDNs in network rules) or `basic`.
+    #[serde(default)]
+    pub sku: FirewallSku,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct HubSubnets {
+    #[serde(default)]
+    pub firewall: Option<String>,
+    #[serde(default)]
+    pub firewall_management: Option<String>,
+    #[serde(default)]
+    pub bastion: Option<String>,
+    #[serde(default)]
+    pub gateway: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Spoke {
+    /// Spoke VNet name; default `vnet-<prefix>-spoke`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// Address space, e.g. `["10.101.0.0/16"]`.
+    pub address_space: Vec<String>,
+    /// Address prefixes of the training, scoring and pe subnets; any not given is carved.
+    #[serde(default)]
+    pub subnets: SpokeSubnets,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct SpokeSubnets {
+    #[serde(default)]
+    pub training: Option<String>,
+    #[serde(default)]
+    pub scoring: Option<String>,
+    #[serde(default)]
+    pub pe: Option<String>,
+}
+
+/// Compute in the training subnet.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Compute {
+    #[serde(default)]
+    pub cluster: Option<ComputeCluster>,
+    #[serde(default)]
+    pub instance: Option<ComputeInstance>,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComputeCluster {
+    /// Cluster name: 2-16 letters, digits and hyphens, starting with a letter.
+    pub name: String,
+    #[serde(default = "default_vm_size")]
+    pub vm_size: String,
+    #[serde(default)]
+    pub min_nodes: u32,
+    #[serde(default = "default_max_nodes")]
+    pub max_nodes: u32,
+    /// Give nodes a public IP (then Azure ML needs inbound 44224 and routes that skip the firewall).
+    #[serde(default)]
+    pub public_ip: bool,
+}
+
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ComputeInstance {
+    /// Instance name: 3-24 letters, digits and hyphens, starting with a letter; unique in the region.
+    pub name: String,
+    #[serde(default = "default_vm_size")]
+    pub vm_size: String,
+    #[serde(default)]
+    pub public_ip: bool,
+}
+
+fn default_vm_size() -> String {
+    "Standard_DS3_v2".to_string()
+}
+
+fn default_max_nodes() -> u32 {
+    4
 }
 
 /// Azure cloud environment.
@@ -87,8 +223,12 @@ pub struct Workspace {
     /// through private endpoints.
     #[serde(default)]
     pub public_network_access: bool,
-    /// The workspace managed virtual network.
+    /// The workspace managed virtual network (`isolation_mode: disabled` for hub-spoke).
     pub managed_network: ManagedNetwork,
+    /// Compute cluster that builds images: a registry behind a private endpoint cannot build.
+    /// Default: the blueprint's compute cluster when the network is customer-managed.
+    #[serde(default)]
+    pub image_build_compute: Option<String>,
 }
 
 /// Workspace managed virtual network: compute runs in a Microsoft-managed VNet.

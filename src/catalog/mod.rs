@@ -6,11 +6,16 @@ use indexmap::IndexMap;
 use serde::Deserialize;
 use std::sync::OnceLock;
 
+pub mod az_ml;
+pub mod diagnostics;
+
 pub const SOURCES_YAML: &str = include_str!("../../catalog/sources.yaml");
 pub const API_VERSIONS_YAML: &str = include_str!("../../catalog/api_versions.yaml");
 pub const CLOUDS_YAML: &str = include_str!("../../catalog/clouds.yaml");
 pub const NAMING_YAML: &str = include_str!("../../catalog/naming.yaml");
 pub const MANAGED_NETWORK_YAML: &str = include_str!("../../catalog/managed_network.yaml");
+pub const FIREWALL_YAML: &str = include_str!("../../catalog/firewall.yaml");
+pub const PACKAGES_YAML: &str = include_str!("../../catalog/packages.yaml");
 
 /// Every embedded catalog file, by name, for tests that check sources.
 pub const ALL_FILES: &[(&str, &str)] = &[
@@ -18,6 +23,10 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("clouds.yaml", CLOUDS_YAML),
     ("naming.yaml", NAMING_YAML),
     ("managed_network.yaml", MANAGED_NETWORK_YAML),
+    ("firewall.yaml", FIREWALL_YAML),
+    ("packages.yaml", PACKAGES_YAML),
+    ("diagnostics.yaml", diagnostics::DIAGNOSTICS_YAML),
+    ("az_ml.yaml", az_ml::AZ_ML_YAML),
 ];
 
 #[derive(Debug, Deserialize)]
@@ -138,12 +147,114 @@ pub struct ManagedNetworkFacts {
     pub private_endpoint_subresources: IndexMap<String, Vec<String>>,
 }
 
+/// Which architectures a firewall rule belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Architecture {
+    HubSpoke,
+    ExfiltrationPrevention,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FirewallNetworkRule {
+    pub name: String,
+    #[serde(default)]
+    pub service_tag: Option<String>,
+    #[serde(default)]
+    pub fqdn: Option<String>,
+    pub protocols: Vec<String>,
+    pub ports: Vec<String>,
+    pub architectures: Vec<Architecture>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FirewallApplicationRule {
+    pub name: String,
+    pub fqdns: Vec<String>,
+    #[serde(default = "https_port")]
+    pub ports: Vec<u16>,
+    pub architectures: Vec<Architecture>,
+}
+
+fn https_port() -> Vec<u16> {
+    vec![443]
+}
+
+#[derive(Debug, Deserialize)]
+pub struct SubnetSize {
+    pub minimum: u8,
+    pub default: u8,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct PublicIpCompute {
+    pub inbound: InboundRule,
+    pub internet_routes: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct InboundRule {
+    pub service_tag: String,
+    pub protocol: String,
+    pub port: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct ServiceEndpointPolicyFacts {
+    pub alias: String,
+    pub alias_service: String,
+    pub storage_service: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct FirewallCatalog {
+    pub network_rules: Vec<FirewallNetworkRule>,
+    pub fqdn_network_rules: Vec<FirewallNetworkRule>,
+    pub application_rules: Vec<FirewallApplicationRule>,
+    pub subnets: IndexMap<String, SubnetSize>,
+    pub public_ip_compute: PublicIpCompute,
+    pub service_endpoint_policy: ServiceEndpointPolicyFacts,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Package {
+    pub title: String,
+    #[serde(default)]
+    pub hosts: Vec<String>,
+    /// Domains whose apex and every sub-domain are needed (two rules each).
+    #[serde(default)]
+    pub domains: Vec<String>,
+    /// Wildcards without their apex.
+    #[serde(default)]
+    pub wildcards: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
+    /// What a workload could upload through this allowance.
+    #[serde(default)]
+    pub writes: Option<String>,
+}
+
+impl Package {
+    /// Every destination, in order: hosts, then each domain and its wildcard, then wildcards.
+    pub fn destinations(&self) -> Vec<String> {
+        let mut v = self.hosts.clone();
+        for d in &self.domains {
+            v.push(d.clone());
+            v.push(format!("*.{d}"));
+        }
+        v.extend(self.wildcards.iter().cloned());
+        v
+    }
+}
+
 pub struct Catalog {
     pub sources: IndexMap<String, Source>,
     pub api_versions: IndexMap<String, ApiVersion>,
     pub clouds: Clouds,
     pub naming: IndexMap<String, NamingRule>,
     pub managed_network: ManagedNetworkFacts,
+    pub firewall: FirewallCatalog,
+    pub packages: IndexMap<String, Package>,
 }
 
 impl Catalog {
@@ -157,6 +268,8 @@ impl Catalog {
             clouds: parse("clouds.yaml", CLOUDS_YAML),
             naming: parse("naming.yaml", NAMING_YAML),
             managed_network: parse("managed_network.yaml", MANAGED_NETWORK_YAML),
+            firewall: parse("firewall.yaml", FIREWALL_YAML),
+            packages: parse("packages.yaml", PACKAGES_YAML),
         })
     }
 

@@ -4,7 +4,9 @@
 
 mod addresses;
 mod names;
+mod network;
 mod outbound;
+mod packages;
 mod text;
 
 use crate::blueprint::Loaded;
@@ -17,7 +19,9 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     text::check(bp, &mut out);
     names::check(bp, &mut out);
     addresses::check(bp, &mut out);
+    network::check(bp, &mut out);
     outbound::check(bp, &mut out);
+    packages::check(bp, &mut out);
     out.into_iter().map(|d| locate(d, loaded)).collect()
 }
 

@@ -2,11 +2,14 @@
 //! endpoints, DNS zones and forwarders, host names) happens here, once.
 
 pub mod model;
+pub mod network;
+mod params;
+mod private;
 pub mod zones;
 
 use crate::blueprint::{IsolationMode, Loaded, OutboundRule};
 use crate::catalog::Catalog;
-use crate::naming::{self, Names};
+use crate::naming::Names;
 use indexmap::IndexMap;
 use model::*;
 use serde_json::{json, Value as Json};
@@ -57,8 +60,38 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
             cli: f.cli.clone(),
         }
     });
-    let rules = expand_rules(&mn.outbound_rules);
+    let packages = packages(bp);
+    let rules = expand_rules(
+        &mn.outbound_rules,
+        if approved_only { &packages } else { &[] },
+    );
     let has_fqdn_rules = rules.iter().any(|r| r.kind == "fqdn");
+    let network = network::plan(bp, &names, &packages);
+
+    let compute = ComputeModel {
+        cluster: bp.compute.cluster.as_ref().map(|c| ClusterModel {
+            name: c.name.clone(),
+            vm_size: c.vm_size.clone(),
+            min_nodes: c.min_nodes,
+            max_nodes: c.max_nodes,
+            public_ip: c.public_ip,
+        }),
+        instance: bp.compute.instance.as_ref().map(|c| InstanceModel {
+            name: c.name.clone(),
+            vm_size: c.vm_size.clone(),
+            public_ip: c.public_ip,
+        }),
+        subnet_name: network
+            .as_ref()
+            .map(|_| network::subnet_name("training").to_string()),
+    };
+    // A registry behind a private endpoint cannot build images: a cluster must.
+    let image_build_compute = bp.workspace.image_build_compute.clone().or_else(|| {
+        network
+            .as_ref()
+            .and(compute.cluster.as_ref())
+            .map(|c| c.name.clone())
+    });
 
     let workspace = WorkspaceModel {
         name: names.workspace.value.clone(),
@@ -76,108 +109,33 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
             arm: mode.arm.clone(),
             cli: mode.cli.clone(),
         },
+        image_build_compute,
         firewall_sku,
-        provision_now: mn.provision_now,
+        provision_now: mn.provision_now && mn.isolation_mode != IsolationMode::Disabled,
         spark: mn.spark,
         rules,
         has_fqdn_rules,
     };
 
-    let client = bp.client_access.as_ref().map(|c| {
-        let mut zones: Vec<ZoneModel> = Vec::new();
-        let mut pes = Vec::new();
-        let targets = [
-            (
-                "workspace",
-                "workspace",
-                "amlworkspace",
-                names.workspace.value.clone(),
-            ),
-            (
-                "storage",
-                "storage account (blob)",
-                "blob",
-                names.storage_account.value.clone(),
-            ),
-            (
-                "storage",
-                "storage account (file)",
-                "file",
-                names.storage_account.value.clone(),
-            ),
-        ];
-        for (target, label, group, target_name) in targets {
-            let dns = &cloud.private_dns[group];
-            let mut zone_indices = Vec::new();
-            for z in &dns.zones {
-                let literal = zones::fill_literal(z, cloud);
-                let idx = match zones.iter().position(|m| m.name == literal) {
-                    Some(i) => i,
-                    None => {
-                        zones.push(ZoneModel {
-                            symbol: naming::zone_symbol(z, group),
-                            link_name: format!(
-                                "link-{}",
-                                names.client_vnet.as_ref().expect("client").value
-                            ),
-                            bicep: zones::bicep_expression(z),
-                            name: literal,
-                        });
-                        zones.len() - 1
-                    }
-                };
-                zone_indices.push(idx);
-            }
-            let pe_suffix = if target == "workspace" {
-                "workspace".to_string()
-            } else {
-                format!("storage-{group}")
-            };
-            let pe_name = naming::private_endpoint_name(&bp.naming.prefix, &pe_suffix);
-            let hosts = dns
-                .hosts
-                .iter()
-                .map(|h| HostModel {
-                    fqdn: zones::fill_literal(&h.fqdn, cloud)
-                        .replace("{region}", &bp.location)
-                        .replace("{name}", &target_name),
-                    ip_placeholder: format!("<{pe_name}:{}>", h.ip),
-                })
-                .collect();
-            pes.push(PrivateEndpointModel {
-                symbol: naming::bicep_symbol(&format!("pe-{pe_suffix}")),
-                name: pe_name,
-                label: label.to_string(),
-                target,
-                target_name,
-                group_id: group.to_string(),
-                zone_names: zone_indices
-                    .iter()
-                    .map(|i| zones[*i].name.clone())
-                    .collect(),
-                zone_indices,
-                hosts,
-            });
-        }
-        ClientModel {
-            vnet_name: names.client_vnet.as_ref().expect("client").value.clone(),
+    let client = bp
+        .client_access
+        .as_ref()
+        .zip(names.client_vnet.as_ref())
+        .map(|(c, vnet)| ClientModel {
+            vnet_name: vnet.value.clone(),
             address_prefixes: c.vnet.address_space.clone(),
             pe_subnet_name: names.pe_subnet.as_ref().expect("client").value.clone(),
             pe_subnet_prefix: c.vnet.pe_subnet.address_prefix.clone(),
             nsg_name: names.pe_subnet_nsg.as_ref().expect("client").value.clone(),
-            private_endpoints: pes,
-            zones,
-        }
-    });
+        });
+    let private = private::plan(bp, &names);
 
     let mut forward_zones: Vec<String> = Vec::new();
-    if let Some(c) = &client {
-        for pe in &c.private_endpoints {
-            for f in &cloud.private_dns[&pe.group_id].forward {
-                let z = zones::fill_literal(f, cloud);
-                if !forward_zones.contains(&z) {
-                    forward_zones.push(z);
-                }
+    for pe in private.iter().flat_map(|p| &p.private_endpoints) {
+        for f in &cloud.private_dns[&pe.group_id].forward {
+            let z = zones::fill_literal(f, cloud);
+            if !forward_zones.contains(&z) {
+                forward_zones.push(z);
             }
         }
     }
@@ -190,6 +148,11 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         notes.push(
             "Managed VNet isolation is one-way: once enabled it cannot be disabled, and allow_only_approved_outbound cannot go back to allow_internet_outbound. Existing computes must be recreated after enabling it.".to_string(),
         );
+    }
+    if let Some(n) = &network {
+        for o in &n.firewall.omitted {
+            notes.push(format!("Left out for the Basic firewall: {o}."));
+        }
     }
 
     let mut model = Model {
@@ -232,14 +195,34 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
             retention_days: bp.dependencies.monitoring.retention_days,
         },
         client,
+        network,
+        private,
+        compute,
+        packages,
         dns: DnsModel {
             azure_dns_ip: cat.clouds.azure_dns_ip.value.clone(),
             forward_zones,
         },
         notes,
     };
-    model.params = params(&model);
+    model.params = params::params(&model);
     model
+}
+
+/// The package ecosystems the blueprint allows, with their destinations from the catalog.
+fn packages(bp: &crate::blueprint::Blueprint) -> Vec<PackageModel> {
+    let cat = Catalog::get();
+    bp.packages
+        .iter()
+        .filter_map(|k| cat.packages.get(k).map(|p| (k, p)))
+        .map(|(k, p)| PackageModel {
+            key: k.clone(),
+            title: p.title.clone(),
+            destinations: p.destinations(),
+            note: p.note.clone(),
+            writes: p.writes.clone(),
+        })
+        .collect()
 }
 
 fn names_map(n: &Names) -> IndexMap<&'static str, String> {
@@ -256,7 +239,7 @@ fn names_map(n: &Names) -> IndexMap<&'static str, String> {
 
 /// Blueprint rules in deployment form: `include_subdomains` becomes two rules (a wildcard never
 /// matches its apex), sorted by name so a reordered blueprint gives the same output.
-fn expand_rules(rules: &[OutboundRule]) -> Vec<RuleModel> {
+fn expand_rules(rules: &[OutboundRule], packages: &[PackageModel]) -> Vec<RuleModel> {
     let empty = |name: &str, kind, arm_type| RuleModel {
         name: name.to_string(),
         kind,
@@ -303,6 +286,23 @@ fn expand_rules(rules: &[OutboundRule]) -> Vec<RuleModel> {
             }),
         }
     }
+    // Package allowances become FQDN rules `pkg-<ecosystem>-<n>`; a destination a user rule
+    // already allows is not repeated.
+    for p in packages {
+        for (i, d) in p.destinations.iter().enumerate() {
+            if out.iter().any(|r| r.destination.as_deref() == Some(d)) {
+                continue;
+            }
+            out.push(RuleModel {
+                destination: Some(d.clone()),
+                ..empty(
+                    &format!("pkg-{}-{}", p.key.replace('_', "-"), i + 1),
+                    "fqdn",
+                    "FQDN",
+                )
+            });
+        }
+    }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
 }
@@ -331,192 +331,4 @@ pub fn arm_outbound_rules(rules: &[RuleModel]) -> Json {
         );
     }
     Json::Object(map)
-}
-
-fn params(m: &Model) -> Vec<Param> {
-    let cat = Catalog::get();
-    let p = |name: &str, ty: &'static str, description: &str, value: Json| Param {
-        name: name.to_string(),
-        bicep_type: ty,
-        description: description.to_string(),
-        allowed: Vec::new(),
-        min_length: None,
-        max_length: None,
-        min_value: None,
-        max_value: None,
-        value,
-    };
-    let named = |name: &str, kind: &str, what: &str, value: &str| {
-        let rule = cat.naming_rule(kind);
-        Param {
-            min_length: Some(rule.min),
-            max_length: Some(rule.max),
-            ..p(
-                name,
-                "string",
-                &format!("Required. Name of the {what}. {}.", capitalise(&rule.rule)),
-                json!(value),
-            )
-        }
-    };
-    let mut v = vec![
-        p(
-            "location",
-            "string",
-            "Required. Azure region of every resource.",
-            json!(m.location),
-        ),
-        p(
-            "tags",
-            "object",
-            "Required. Tags applied to every resource.",
-            json!(m.tags),
-        ),
-        named(
-            "workspaceName",
-            "workspace",
-            "Azure Machine Learning workspace",
-            &m.workspace.name,
-        ),
-        p(
-            "workspaceFriendlyName",
-            "string",
-            "Required. Display name of the workspace in the studio.",
-            json!(m.workspace.friendly_name),
-        ),
-        named(
-            "storageAccountName",
-            "storage_account",
-            "workspace's default storage account",
-            &m.storage.name,
-        ),
-        Param {
-            allowed: [
-                "Standard_LRS",
-                "Standard_ZRS",
-                "Standard_GRS",
-                "Standard_GZRS",
-                "Standard_RAGRS",
-                "Standard_RAGZRS",
-            ]
-            .iter()
-            .map(|s| json!(s))
-            .collect(),
-            ..p(
-                "storageAccountSku",
-                "string",
-                "Required. Replication SKU of the storage account.",
-                json!(m.storage.sku),
-            )
-        },
-        named("keyVaultName", "key_vault", "key vault", &m.key_vault.name),
-        Param {
-            min_value: Some(7),
-            max_value: Some(90),
-            ..p(
-                "keyVaultSoftDeleteRetentionDays",
-                "int",
-                "Required. Days a deleted key vault is kept before purge (7-90).",
-                json!(m.key_vault.soft_delete_retention_days),
-            )
-        },
-        named(
-            "containerRegistryName",
-            "container_registry",
-            "container registry",
-            &m.registry.name,
-        ),
-        named(
-            "logAnalyticsName",
-            "log_analytics",
-            "Log Analytics workspace",
-            &m.monitoring.log_analytics,
-        ),
-        Param {
-            min_value: Some(30),
-            max_value: Some(730),
-            ..p(
-                "logRetentionDays",
-                "int",
-                "Required. Days Log Analytics keeps data (30-730).",
-                json!(m.monitoring.retention_days),
-            )
-        },
-        named(
-            "applicationInsightsName",
-            "application_insights",
-            "Application Insights component",
-            &m.monitoring.application_insights,
-        ),
-    ];
-    if let Some(f) = &m.workspace.firewall_sku {
-        v.push(Param {
-            allowed: cat
-                .managed_network
-                .firewall
-                .skus
-                .values()
-                .map(|s| json!(s.arm))
-                .collect(),
-            ..p(
-                "firewallSku",
-                "string",
-                "Required. SKU of the managed Azure Firewall that serves FQDN rules (created, and billed, with the first FQDN rule).",
-                json!(f.arm),
-            )
-        });
-    }
-    v.push(p(
-        "provisionNetworkNow",
-        "bool",
-        "Required. Provision the managed VNet with the workspace instead of with the first compute.",
-        json!(m.workspace.provision_now),
-    ));
-    v.push(p(
-        "outboundRules",
-        "object",
-        "Required. User-defined outbound rules of the managed VNet, keyed by rule name (Azure adds the required rules itself).",
-        arm_outbound_rules(&m.workspace.rules),
-    ));
-    if let Some(c) = &m.client {
-        v.push(named(
-            "clientVnetName",
-            "virtual_network",
-            "client VNet",
-            &c.vnet_name,
-        ));
-        v.push(p(
-            "clientVnetAddressPrefixes",
-            "array",
-            "Required. Address ranges of the client VNet.",
-            json!(c.address_prefixes),
-        ));
-        v.push(named(
-            "peSubnetName",
-            "subnet",
-            "subnet holding the private endpoints",
-            &c.pe_subnet_name,
-        ));
-        v.push(p(
-            "peSubnetAddressPrefix",
-            "string",
-            "Required. Address range of the private endpoint subnet, inside the client VNet.",
-            json!(c.pe_subnet_prefix),
-        ));
-        v.push(named(
-            "peSubnetNsgName",
-            "network_security_group",
-            "network security group of the private endpoint subnet",
-            &c.nsg_name,
-        ));
-    }
-    v
-}
-
-fn capitalise(s: &str) -> String {
-    let mut c = s.chars();
-    match c.next() {
-        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
-        None => String::new(),
-    }
 }

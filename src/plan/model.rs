@@ -23,6 +23,13 @@ pub struct Model {
     pub registry: RegistryModel,
     pub monitoring: MonitoringModel,
     pub client: Option<ClientModel>,
+    /// Hub-spoke network (workspace without managed VNet).
+    pub network: Option<NetworkModel>,
+    /// Private endpoints and their DNS zones, in the client VNet or the spoke.
+    pub private: Option<PrivateModel>,
+    pub compute: ComputeModel,
+    /// Package ecosystems allowed, with what each opens.
+    pub packages: Vec<PackageModel>,
     pub dns: DnsModel,
     /// Things the README must say (costs, one-way decisions), in order.
     pub notes: Vec<String>,
@@ -66,6 +73,8 @@ pub struct WorkspaceModel {
     /// `Enabled` or `Disabled`.
     pub public_network_access: &'static str,
     pub isolation_mode: ModeModel,
+    /// Compute that builds images (a registry behind a private endpoint cannot).
+    pub image_build_compute: Option<String>,
     /// Present in approved-only mode, where FQDN rules bring a managed Azure Firewall.
     pub firewall_sku: Option<ModeModel>,
     pub provision_now: bool,
@@ -131,8 +140,199 @@ pub struct ClientModel {
     pub pe_subnet_name: String,
     pub pe_subnet_prefix: String,
     pub nsg_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PrivateModel {
     pub private_endpoints: Vec<PrivateEndpointModel>,
     pub zones: Vec<ZoneModel>,
+    /// VNet and subnet (names) the endpoints are placed in.
+    pub vnet_name: String,
+    pub subnet_name: String,
+    /// Bicep expression of that subnet's ID (a module output).
+    pub subnet_id_bicep: String,
+    /// VNets the zones are linked to: (name, Bicep expression of the ID).
+    pub linked_vnets: Vec<LinkedVnet>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct LinkedVnet {
+    pub name: String,
+    pub id_bicep: String,
+    pub link_name: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NetworkModel {
+    pub exfiltration_prevention: bool,
+    pub hub: HubModel,
+    pub spoke: SpokeModel,
+    pub firewall: FirewallModel,
+    pub route_table: RouteTableModel,
+    pub peering_hub_to_spoke: String,
+    pub peering_spoke_to_hub: String,
+    pub service_endpoint_policy: Option<ServiceEndpointPolicyModel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HubModel {
+    pub vnet_name: String,
+    pub address_prefixes: Vec<String>,
+    pub firewall_subnet: String,
+    pub firewall_management_subnet: Option<String>,
+    pub bastion: Option<BastionModel>,
+    pub gateway_subnet: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct BastionModel {
+    pub name: String,
+    pub public_ip: String,
+    pub subnet: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SpokeModel {
+    pub vnet_name: String,
+    pub address_prefixes: Vec<String>,
+    /// training, scoring, pe, in that order.
+    pub subnets: Vec<SubnetModel>,
+    /// DNS servers of the spoke VNet: the firewall (DNS proxy) with Standard, else Azure DNS.
+    pub dns_via_firewall: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SubnetModel {
+    /// `training`, `scoring` or `pe`.
+    pub role: &'static str,
+    pub name: String,
+    pub prefix: String,
+    pub nsg_name: String,
+    pub nsg_rules: Vec<NsgRuleModel>,
+    pub route_table: bool,
+    pub storage_service_endpoint: bool,
+    pub service_endpoint_policy: bool,
+    /// Private endpoint network policies off (the pe subnet).
+    pub private_endpoints: bool,
+    /// Usable addresses (Azure keeps five).
+    pub usable: u64,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NsgRuleModel {
+    pub name: String,
+    pub priority: u32,
+    /// `Inbound` or `Outbound`.
+    pub direction: &'static str,
+    /// `Allow` or `Deny`.
+    pub access: &'static str,
+    /// `Tcp`, `Udp` or `*`.
+    pub protocol: String,
+    pub source: super::zones::Text,
+    pub destination: super::zones::Text,
+    pub destination_ports: Vec<String>,
+    pub description: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FirewallModel {
+    pub name: String,
+    pub policy_name: String,
+    /// `Standard` or `Basic`.
+    pub tier: String,
+    pub cli_tier: String,
+    pub dns_proxy: bool,
+    /// `Deny` for Standard; Basic supports `Alert` only.
+    pub threat_intel_mode: &'static str,
+    pub public_ip: String,
+    pub management_public_ip: Option<String>,
+    pub network_rules: Vec<FirewallNetworkRuleModel>,
+    pub application_rules: Vec<FirewallApplicationRuleModel>,
+    /// Rules the catalog has but this SKU cannot serve, for the README.
+    pub omitted: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FirewallNetworkRuleModel {
+    pub name: String,
+    pub protocols: Vec<String>,
+    pub destination_addresses: Vec<super::zones::Text>,
+    pub destination_fqdns: Vec<super::zones::Text>,
+    pub ports: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FirewallApplicationRuleModel {
+    pub name: String,
+    pub fqdns: Vec<super::zones::Text>,
+    /// (protocol, port): `Http` 80, `Https` 443.
+    pub protocols: Vec<AppProtocol>,
+    /// From a package allowance rather than the Azure ML baseline.
+    pub package: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AppProtocol {
+    pub kind: &'static str,
+    pub port: u16,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteTableModel {
+    pub name: String,
+    pub routes: Vec<RouteModel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RouteModel {
+    pub name: String,
+    pub address_prefix: super::zones::Text,
+    /// `VirtualAppliance` (the firewall) or `Internet`.
+    pub next_hop_type: &'static str,
+    pub via_firewall: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServiceEndpointPolicyModel {
+    pub name: String,
+    /// API version for the `az rest` call that adds the alias definition.
+    pub api_version: String,
+    pub storage_service: String,
+    pub alias: String,
+    pub alias_service: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ComputeModel {
+    pub cluster: Option<ClusterModel>,
+    pub instance: Option<InstanceModel>,
+    /// Where compute goes: the spoke training subnet (hub-spoke) or none (managed VNet).
+    pub subnet_name: Option<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ClusterModel {
+    pub name: String,
+    pub vm_size: String,
+    pub min_nodes: u32,
+    pub max_nodes: u32,
+    pub public_ip: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct InstanceModel {
+    pub name: String,
+    pub vm_size: String,
+    pub public_ip: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PackageModel {
+    pub key: String,
+    pub title: String,
+    pub destinations: Vec<String>,
+    pub note: Option<String>,
+    pub writes: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -142,8 +342,11 @@ pub struct PrivateEndpointModel {
     pub symbol: String,
     /// What it connects to, in words: `workspace`, `storage account (blob)`.
     pub label: String,
-    /// `workspace` or `storage`: which resource ID it targets.
+    /// `workspace`, `storage`, `key_vault` or `registry`: which resource it targets.
     pub target: &'static str,
+    /// The target's resource ID in Bicep (a module output) and in the runbook (a variable).
+    pub target_id_bicep: String,
+    pub target_id_var: String,
     pub target_name: String,
     /// Group ID (sub-resource): `amlworkspace`, `blob`, `file`.
     pub group_id: String,

@@ -14,8 +14,25 @@ pub fn fill_literal(template: &str, cloud: &Cloud) -> String {
     out
 }
 
-/// `privatelink.blob.{storage}` -> `'privatelink.blob.${environment().suffixes.storage}'`; a name
-/// without placeholders becomes a plain quoted literal.
+/// Both forms of a catalog name with placeholders (`{region}` and environment() suffixes).
+#[derive(Debug, Clone, serde::Serialize, PartialEq)]
+pub struct Text {
+    /// For scripts, DNS snippets and READMEs.
+    pub literal: String,
+    /// A Bicep expression (a quoted string, interpolated where needed).
+    pub bicep: String,
+}
+
+pub fn text(template: &str, cloud: &Cloud, region: &str) -> Text {
+    Text {
+        literal: fill_literal(template, cloud).replace("{region}", region),
+        bicep: bicep_expression(template),
+    }
+}
+
+/// `privatelink.blob.{storage}` -> `'privatelink.blob.${environment().suffixes.storage}'`;
+/// `{region}` becomes `${location}` (every module has a `location` parameter); a name without
+/// placeholders becomes a plain quoted literal.
 pub fn bicep_expression(template: &str) -> String {
     // Split on placeholders, quote the literal parts, and interpolate the suffix references.
     let mut body = String::new();
@@ -26,7 +43,11 @@ pub fn bicep_expression(template: &str) -> String {
         };
         let field = &rest[start + 1..start + len];
         body.push_str(&escape_part(&rest[..start]));
-        body.push_str(&format!("${{environment().suffixes.{field}}}"));
+        if field == "region" {
+            body.push_str("${location}");
+        } else {
+            body.push_str(&format!("${{environment().suffixes.{field}}}"));
+        }
         rest = &rest[start + len + 1..];
     }
     if body.is_empty() {

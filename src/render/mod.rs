@@ -7,6 +7,7 @@ mod structured;
 
 use crate::plan::model::Model;
 use minijinja::{context, Value};
+use std::error::Error as _;
 
 /// One generated file.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -25,7 +26,7 @@ impl std::fmt::Display for RenderError {
     }
 }
 
-/// Which template renders which output file, for a managed-VNet blueprint.
+/// Which template renders which output file; optional parts only when the model has them.
 fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
     let mut v = vec![
         ("README.md", "readme/README.md"),
@@ -42,11 +43,26 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
         ("runbook.sh", "cli/runbook.sh"),
     ];
     if m.client.is_some() {
+        v.push((
+            "modules/clientNetwork.bicep",
+            "bicep/modules/clientNetwork.bicep",
+        ));
+    }
+    if m.network.is_some() {
         v.extend([
+            ("modules/hubNetwork.bicep", "bicep/modules/hubNetwork.bicep"),
             (
-                "modules/clientNetwork.bicep",
-                "bicep/modules/clientNetwork.bicep",
+                "modules/spokeNetwork.bicep",
+                "bicep/modules/spokeNetwork.bicep",
             ),
+            ("modules/peering.bicep", "bicep/modules/peering.bicep"),
+        ]);
+    }
+    if m.compute.cluster.is_some() || m.compute.instance.is_some() {
+        v.push(("modules/compute.bicep", "bicep/modules/compute.bicep"));
+    }
+    if m.private.is_some() {
+        v.extend([
             (
                 "modules/privateDnsZone.bicep",
                 "bicep/modules/privateDnsZone.bicep",
@@ -81,7 +97,12 @@ pub fn render(m: &Model) -> Result<Vec<Artifact>, RenderError> {
             .map_err(|e| RenderError(format!("template {template}: {e:#}")))?;
         let text = tmpl
             .render(context! { m => model.clone(), header => header.clone(), path => path })
-            .map_err(|e| RenderError(format!("rendering {path} from {template}: {e}")))?;
+            .map_err(|e| {
+                RenderError(format!(
+                    "rendering {path} from {template}: {e}{}",
+                    e.source().map(|s| format!(": {s}")).unwrap_or_default()
+                ))
+            })?;
         out.push(Artifact {
             path: path.to_string(),
             bytes: normalise(text).into_bytes(),

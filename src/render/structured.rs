@@ -41,6 +41,8 @@ struct WorkspaceYaml<'a> {
     container_registry: String,
     application_insights: String,
     public_network_access: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image_build_compute: Option<&'a str>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     tags: &'a IndexMap<String, String>,
     managed_network: ManagedNetworkYaml<'a>,
@@ -105,6 +107,7 @@ pub fn workspace_yaml(m: &Model, header: &[String]) -> Result<Artifact, RenderEr
             &m.monitoring.application_insights,
         ),
         public_network_access: m.workspace.public_network_access,
+        image_build_compute: m.workspace.image_build_compute.as_deref(),
         tags: &m.tags,
         managed_network: ManagedNetworkYaml {
             isolation_mode: &m.workspace.isolation_mode.cli,

@@ -92,8 +92,14 @@ module workspace 'modules/workspace.bicep' = {
 {% if m.workspace.firewall_sku %}
     firewallSku: firewallSku
 {% endif %}
+{% if not m.network %}
     provisionNetworkNow: provisionNetworkNow
     outboundRules: outboundRules
+{% endif %}
+{% if m.workspace.image_build_compute %}
+    imageBuildCompute: {% if m.compute.cluster and m.compute.cluster.name == m.workspace.image_build_compute %}computeClusterName{% else %}{{ m.workspace.image_build_compute }}{% endif %}
+
+{% endif %}
   }
 }
 {% if m.client %}
@@ -110,22 +116,91 @@ module clientNetwork 'modules/clientNetwork.bicep' = {
     nsgName: peSubnetNsgName
   }
 }
+{% endif %}
+{% if m.network %}
 
-// Private DNS zones for the client private endpoints, linked to the client VNet. Zone names use
-// environment() where the cloud has the suffix; the others are per-cloud literals.
-{% for z in m.client.zones %}
+// Hub: Azure Firewall (policy with the Azure Machine Learning rules){% if m.network.hub.bastion %}, Bastion{% endif %}.
+module hubNetwork 'modules/hubNetwork.bicep' = {
+  name: take('${deployment().name}-hub-network', 64)
+  params: {
+    location: location
+    tags: tags
+    vnetName: hubVnetName
+    addressPrefixes: hubAddressPrefixes
+    firewallSubnetPrefix: firewallSubnetPrefix
+{% if m.network.hub.firewall_management_subnet %}
+    firewallManagementSubnetPrefix: firewallManagementSubnetPrefix
+    firewallManagementPublicIpName: firewallManagementPublicIpName
+{% endif %}
+{% if m.network.hub.bastion %}
+    bastionSubnetPrefix: bastionSubnetPrefix
+    bastionName: bastionName
+    bastionPublicIpName: bastionPublicIpName
+{% endif %}
+{% if m.network.hub.gateway_subnet %}
+    gatewaySubnetPrefix: gatewaySubnetPrefix
+{% endif %}
+    firewallName: firewallName
+    firewallPolicyName: firewallPolicyName
+    firewallPublicIpName: firewallPublicIpName
+    sourceAddressPrefixes: spokeAddressPrefixes
+  }
+}
+
+// Spoke: training, scoring and pe subnets; compute subnets route 0.0.0.0/0 to the firewall.
+module spokeNetwork 'modules/spokeNetwork.bicep' = {
+  name: take('${deployment().name}-spoke-network', 64)
+  params: {
+    location: location
+    tags: tags
+    vnetName: spokeVnetName
+    addressPrefixes: spokeAddressPrefixes
+{% for s in m.network.spoke.subnets %}
+    {{ (s.role ~ "SubnetPrefix")|ident }}: {{ (s.role ~ "SubnetPrefix")|ident }}
+    {{ (s.role ~ "NsgName")|ident }}: {{ (s.role ~ "NsgName")|ident }}
+{% endfor %}
+    routeTableName: routeTableName
+    firewallPrivateIp: hubNetwork.outputs.firewallPrivateIp
+{% if m.network.service_endpoint_policy %}
+    serviceEndpointPolicyName: serviceEndpointPolicyName
+    storageAccountId: storage.outputs.resourceId
+{% endif %}
+  }
+}
+
+module peering 'modules/peering.bicep' = {
+  name: take('${deployment().name}-peering', 64)
+  params: {
+    hubVnetName: hubVnetName
+    spokeVnetName: spokeVnetName
+    hubVnetId: hubNetwork.outputs.vnetId
+    spokeVnetId: spokeNetwork.outputs.vnetId
+  }
+}
+{% endif %}
+{% if m.private %}
+
+// Private DNS zones, linked to {% for v in m.private.linked_vnets %}{{ v.name|comment }}{% if not loop.last %} and {% endif %}{% endfor %}. Zone names use environment() where the
+// cloud has the suffix; the others are per-cloud literals.
+{% for z in m.private.zones %}
 module {{ z.symbol|ident }} 'modules/privateDnsZone.bicep' = {
   name: take('${deployment().name}-zone-{{ loop.index }}', 64)
   params: {
     name: {{ z.bicep|safe }}
     tags: tags
-    vnetLinkName: {{ z.link_name }}
-    vnetId: clientNetwork.outputs.vnetId
+    vnetLinks: [
+{% for v in m.private.linked_vnets %}
+      {
+        name: {{ v.link_name }}
+        vnetId: {{ v.id_bicep|safe }}
+      }
+{% endfor %}
+    ]
   }
 }
 
 {% endfor %}
-{% for pe in m.client.private_endpoints %}
+{% for pe in m.private.private_endpoints %}
 // Private endpoint: {{ pe.label|comment }}.
 module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
   name: take('${deployment().name}-{{ pe.name|raw_in_quotes }}', 64)
@@ -133,13 +208,12 @@ module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
     location: location
     tags: tags
     name: {{ pe.name }}
-    subnetId: clientNetwork.outputs.peSubnetId
-    targetResourceId: {% if pe.target == "workspace" %}workspace.outputs.resourceId{% else %}storage.outputs.resourceId{% endif %}
-
+    subnetId: {{ m.private.subnet_id_bicep|safe }}
+    targetResourceId: {{ pe.target_id_bicep|safe }}
     groupId: {{ pe.group_id }}
     privateDnsZoneIds: [
 {% for i in pe.zone_indices %}
-      {{ m.client.zones[i].symbol|ident }}.outputs.resourceId
+      {{ m.private.zones[i].symbol|ident }}.outputs.resourceId
 {% endfor %}
     ]
   }
@@ -148,6 +222,34 @@ module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
 
 {% endif %}
 {% endfor %}
+{% endif %}
+{% if m.compute.cluster or m.compute.instance %}
+
+// Compute in the training subnet, created after the private endpoints it reaches the workspace by.
+module compute 'modules/compute.bicep' = {
+  name: take('${deployment().name}-compute', 64)
+  params: {
+    location: location
+    tags: tags
+    workspaceName: workspace.outputs.name
+    subnetId: spokeNetwork.outputs.trainingSubnetId
+{% if m.compute.cluster %}
+    clusterName: computeClusterName
+    clusterVmSize: computeClusterVmSize
+    clusterMinNodes: computeClusterMinNodes
+    clusterMaxNodes: computeClusterMaxNodes
+{% endif %}
+{% if m.compute.instance %}
+    instanceName: computeInstanceName
+    instanceVmSize: computeInstanceVmSize
+{% endif %}
+  }
+  dependsOn: [
+{% for pe in m.private.private_endpoints %}
+    {{ pe.symbol|ident }}
+{% endfor %}
+  ]
+}
 {% endif %}
 
 // ------------------------------------------------------------------------------------------------
@@ -175,4 +277,12 @@ output containerRegistryId string = containerRegistry.outputs.resourceId
 
 @description('The resource ID of the client VNet.')
 output clientVnetId string = clientNetwork.outputs.vnetId
+{% endif %}
+{% if m.network %}
+
+@description('The private IP address of the hub firewall (next hop of the spoke routes).')
+output firewallPrivateIp string = hubNetwork.outputs.firewallPrivateIp
+
+@description('The resource ID of the spoke VNet.')
+output spokeVnetId string = spokeNetwork.outputs.vnetId
 {% endif %}

@@ -23,12 +23,23 @@ VNET_NAME=${VNET_NAME:-{{ m.client.vnet_name }}}
 PE_SUBNET_NAME=${PE_SUBNET_NAME:-{{ m.client.pe_subnet_name }}}
 PE_NSG_NAME=${PE_NSG_NAME:-{{ m.client.nsg_name }}}
 {% endif %}
+{% if m.network %}
+HUB_VNET_NAME=${HUB_VNET_NAME:-{{ m.network.hub.vnet_name }}}
+VNET_NAME=${VNET_NAME:-{{ m.network.spoke.vnet_name }}}
+PE_SUBNET_NAME=${PE_SUBNET_NAME:-{{ m.private.subnet_name }}}
+FIREWALL_NAME=${FIREWALL_NAME:-{{ m.network.firewall.name }}}
+FIREWALL_POLICY_NAME=${FIREWALL_POLICY_NAME:-{{ m.network.firewall.policy_name }}}
+ROUTE_TABLE_NAME=${ROUTE_TABLE_NAME:-{{ m.network.route_table.name }}}
+{% endif %}
 
-# --- 0. CLI extensions ---------------------------------------------------------------------------
+# --- CLI extensions ---------------------------------------------------------------------------
 az extension add --name ml --upgrade --only-show-errors
 az extension add --name application-insights --upgrade --only-show-errors
+{% if m.network %}
+az extension add --name azure-firewall --upgrade --only-show-errors
+{% endif %}
 
-# --- 1. Resource group -------------------------------------------------------------------------
+# --- Resource group -------------------------------------------------------------------------
 az group create \
   --name "${RESOURCE_GROUP}" \
   --location "${LOCATION}" \
@@ -37,7 +48,7 @@ az group create \
 {% endif %}
   --output none
 
-# --- 2. Log Analytics and Application Insights -------------------------------------------------
+# --- Log Analytics and Application Insights -------------------------------------------------
 if ! az monitor log-analytics workspace show --resource-group "${RESOURCE_GROUP}" --workspace-name "${LOG_ANALYTICS_NAME}" --output none 2>/dev/null; then
   az monitor log-analytics workspace create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -60,7 +71,7 @@ if ! az monitor app-insights component show --resource-group "${RESOURCE_GROUP}"
 fi
 APP_INSIGHTS_ID="$(az monitor app-insights component show --resource-group "${RESOURCE_GROUP}" --app "${APP_INSIGHTS_NAME}" --query id --output tsv)"
 
-# --- 3. Storage account: private, TLS 1.2, no anonymous blob access ------------------------------
+# --- Storage account: private, TLS 1.2, no anonymous blob access ------------------------------
 if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STORAGE_ACCOUNT_NAME}" --output none 2>/dev/null; then
   az storage account create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -81,7 +92,7 @@ if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STOR
 fi
 STORAGE_ACCOUNT_ID="$(az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STORAGE_ACCOUNT_NAME}" --query id --output tsv)"
 
-# --- 4. Key vault: private, RBAC, purge protection ------------------------------------------------
+# --- Key vault: private, RBAC, purge protection ------------------------------------------------
 if ! az keyvault show --resource-group "${RESOURCE_GROUP}" --name "${KEY_VAULT_NAME}" --output none 2>/dev/null; then
   az keyvault create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -97,7 +108,7 @@ if ! az keyvault show --resource-group "${RESOURCE_GROUP}" --name "${KEY_VAULT_N
 fi
 KEY_VAULT_ID="$(az keyvault show --resource-group "${RESOURCE_GROUP}" --name "${KEY_VAULT_NAME}" --query id --output tsv)"
 
-# --- 5. Container registry: Premium (required for private endpoints), private, no admin user -----
+# --- Container registry: Premium (required for private endpoints), private, no admin user -----
 if ! az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGISTRY_NAME}" --output none 2>/dev/null; then
   az acr create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -111,7 +122,11 @@ if ! az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGIST
 fi
 CONTAINER_REGISTRY_ID="$(az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGISTRY_NAME}" --query id --output tsv)"
 
-# --- 6. Workspace with managed VNet ({{ m.workspace.isolation_mode.cli|comment }}) ----------------
+{% if m.network %}
+{% include "cli/parts/hub_spoke.sh" %}
+
+{% endif %}
+# --- Workspace with managed VNet ({{ m.workspace.isolation_mode.cli|comment }}) ----------------
 if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --output none 2>/dev/null; then
   az ml workspace create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -124,14 +139,17 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --application-insights "${APP_INSIGHTS_ID}" \
     --public-network-access {{ m.workspace.public_network_access }} \
     --managed-network {{ m.workspace.isolation_mode.cli }} \
-{% if m.workspace.firewall_sku %}
-    --firewall-sku {{ m.workspace.firewall_sku.cli }} \
+{% if m.workspace.firewall_sku and m.workspace.firewall_sku.cli != "standard" %}
+    --set {{ "managed_network.firewall_sku=" ~ m.workspace.firewall_sku.cli }} \
+{% endif %}
+{% if m.workspace.image_build_compute %}
+    --image-build-compute {{ m.workspace.image_build_compute }} \
 {% endif %}
     --output none
 fi
 {% if m.workspace.rules %}
 
-# --- 7. Outbound rules (`set` creates or updates; there is no `create`) --------------------------
+# --- Outbound rules (`set` creates or updates; there is no `create`) --------------------------
 {% if m.workspace.has_fqdn_rules %}
 # {{ m.notes[0]|comment }}
 {% endif %}
@@ -156,7 +174,9 @@ az ml workspace outbound-rule set \
 {% endfor %}
 {% endif %}
 
-# --- 8. Provision the managed VNet now, before any compute (takes several minutes) --------------
+{% if not m.network %}
+
+# --- Provision the managed VNet now, before any compute (takes several minutes) -----------------
 az ml workspace provision-network \
   --resource-group "${RESOURCE_GROUP}" \
   --name "${WORKSPACE_NAME}" \
@@ -164,9 +184,10 @@ az ml workspace provision-network \
   --include-spark \
 {% endif %}
   --output none
+{% endif %}
 {% if m.client %}
 
-# --- 9. Client VNet with a private endpoint subnet ----------------------------------------------
+# --- Client VNet with a private endpoint subnet ----------------------------------------------
 if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name "${PE_NSG_NAME}" --output none 2>/dev/null; then
   az network nsg create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -192,55 +213,13 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
     --private-endpoint-network-policies Disabled \
     --output none
 fi
-WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
 
-# --- 10. Private DNS zones, linked to the client VNet ---------------------------------------------
-{% for z in m.client.zones %}
-if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name {{ z.name }} --output none 2>/dev/null; then
-  az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name {{ z.name }} --output none
-fi
-if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name {{ z.name }} --name {{ z.link_name }} --output none 2>/dev/null; then
-  az network private-dns link vnet create \
-    --resource-group "${RESOURCE_GROUP}" \
-    --zone-name {{ z.name }} \
-    --name {{ z.link_name }} \
-    --virtual-network "${VNET_NAME}" \
-    --registration-enabled false \
-    --output none
-fi
-{% endfor %}
-
-# --- 11. Private endpoints with DNS zone groups ----------------------------------------------------
-{% for pe in m.client.private_endpoints %}
-# {{ pe.label|comment }}
-if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name {{ pe.name }} --output none 2>/dev/null; then
-  az network private-endpoint create \
-    --resource-group "${RESOURCE_GROUP}" \
-    --name {{ pe.name }} \
-    --location "${LOCATION}" \
-    --vnet-name "${VNET_NAME}" \
-    --subnet "${PE_SUBNET_NAME}" \
-    --private-connection-resource-id "{% if pe.target == "workspace" %}${WORKSPACE_ID}{% else %}${STORAGE_ACCOUNT_ID}{% endif %}" \
-    --group-id {{ pe.group_id }} \
-    --connection-name {{ pe.name }} \
-    --output none
-fi
-if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name {{ pe.name }} --name default --output none 2>/dev/null; then
-{% for zname in pe.zone_names %}
-{% if loop.first %}
-  az network private-endpoint dns-zone-group create \
-{% else %}
-  az network private-endpoint dns-zone-group add \
 {% endif %}
-    --resource-group "${RESOURCE_GROUP}" \
-    --endpoint-name {{ pe.name }} \
-    --name default \
-    --private-dns-zone {{ zname }} \
-    --zone-name {{ "zone-" ~ (loop.index0) }} \
-    --output none
-{% endfor %}
-fi
-{% endfor %}
+{% if m.private %}
+{% include "cli/parts/private_endpoints.sh" %}
+{% endif %}
+{% if m.compute.cluster or m.compute.instance %}
+{% include "cli/parts/compute.sh" %}
 {% endif %}
 
 echo "Done: workspace ${WORKSPACE_NAME} in resource group ${RESOURCE_GROUP}."

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 RESOURCE_GROUP=${RESOURCE_GROUP:-{{ m.names.resource_group }}}
-PRIVATE_ENDPOINTS=({% for pe in m.client.private_endpoints %}{% if not loop.first %} {% endif %}{{ pe.name }}{% endfor %})
+PRIVATE_ENDPOINTS=({% for pe in m.private.private_endpoints %}{% if not loop.first %} {% endif %}{{ pe.name }}{% endfor %})
 
 for endpoint in "${PRIVATE_ENDPOINTS[@]}"; do
   printf '# %s\n' "${endpoint}"

@@ -2,7 +2,7 @@
 // {{ line|comment }}
 {% endfor %}
 metadata name = 'Private DNS zone'
-metadata description = 'A private DNS zone (location global) linked to a VNet without auto-registration.'
+metadata description = 'A private DNS zone (location global) linked to VNets without auto-registration.'
 
 @description('Required. Zone name, e.g. privatelink.api.azureml.ms.')
 @minLength(1)
@@ -11,13 +11,9 @@ param name string
 @description('Required. Tags applied to every resource.')
 param tags object
 
-@description('Required. Name of the VNet link.')
+@description('Required. VNets to link, as objects with `name` (of the link) and `vnetId`.')
 @minLength(1)
-@maxLength(80)
-param vnetLinkName string
-
-@description('Required. Resource ID of the VNet to link.')
-param vnetId string
+param vnetLinks array
 
 resource zone {{ m.types.private_dns_zone }} = {
   name: name
@@ -25,18 +21,18 @@ resource zone {{ m.types.private_dns_zone }} = {
   tags: tags
 }
 
-resource vnetLink {{ m.types.private_dns_zone_link }} = {
+resource vnetLink {{ m.types.private_dns_zone_link }} = [for link in vnetLinks: {
   parent: zone
-  name: vnetLinkName
+  name: link.name
   location: 'global'
   tags: tags
   properties: {
     registrationEnabled: false
     virtualNetwork: {
-      id: vnetId
+      id: link.vnetId
     }
   }
-}
+}]
 
 @description('The resource ID of the private DNS zone.')
 output resourceId string = zone.id

@@ -2,7 +2,11 @@
 // {{ line|comment }}
 {% endfor %}
 metadata name = 'Azure Machine Learning workspace'
+{% if m.network %}
+metadata description = 'The workspace, without managed virtual network: its compute runs in the customer spoke VNet.'
+{% else %}
 metadata description = 'The workspace with its managed virtual network ({{ m.workspace.isolation_mode.cli|comment }}); outbound rules are kept inside managedNetwork, the form that deploys reliably.'
+{% endif %}
 
 @description('Required. Azure region.')
 param location string
@@ -38,12 +42,19 @@ param applicationInsightsId string
 ])
 param firewallSku string
 {% endif %}
+{% if not m.network %}
 
 @description('Required. Provision the managed VNet now rather than with the first compute.')
 param provisionNetworkNow bool
 
 @description('Required. User-defined outbound rules, keyed by rule name.')
 param outboundRules object
+{% endif %}
+{% if m.workspace.image_build_compute %}
+
+@description('Required. Compute that builds images: a registry behind a private endpoint cannot build them itself.')
+param imageBuildCompute string
+{% endif %}
 
 resource workspace {{ m.types.workspace }} = {
   name: name
@@ -69,9 +80,16 @@ resource workspace {{ m.types.workspace }} = {
 {% if m.workspace.firewall_sku %}
       firewallSku: firewallSku
 {% endif %}
+{% if not m.network %}
       outboundRules: outboundRules
+{% endif %}
     }
+{% if not m.network %}
     provisionNetworkNow: provisionNetworkNow
+{% endif %}
+{% if m.workspace.image_build_compute %}
+    imageBuildCompute: imageBuildCompute
+{% endif %}
   }
 }
 

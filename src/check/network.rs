@@ -1,0 +1,261 @@
+//! The hub-spoke network: its fit with the workspace settings, the address plan (valid ranges,
+//! no overlaps, subnets inside their VNet, Azure's minimum sizes, room to carve the rest), and
+//! compute that fits its subnet.
+
+use crate::blueprint::{Blueprint, IsolationMode};
+use crate::catalog::Catalog;
+use crate::diagnostic::Diagnostic;
+use crate::net::{overlaps, parse_cidr, usable_addresses};
+use crate::plan::network::{
+    hub_plan, spoke_plan, BASTION_SUBNET, FIREWALL_MANAGEMENT_SUBNET, FIREWALL_SUBNET,
+    GATEWAY_SUBNET,
+};
+use ipnet::Ipv4Net;
+
+pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
+    let mode = bp.workspace.managed_network.isolation_mode;
+    let Some(net) = &bp.network else {
+        if bp.compute.cluster.is_some() || bp.compute.instance.is_some() {
+            out.push(
+                Diagnostic::error("AMLG117", "compute needs the customer network it is placed in")
+                    .at_path("compute")
+                    .with_help("add a `network:` (hub-spoke) section, or remove `compute:`; with a managed VNet create compute after deployment (az ml compute create)"),
+            );
+        }
+        if mode == IsolationMode::Disabled {
+            out.push(
+                Diagnostic::warning("AMLG116", "compute would have no network isolation")
+                    .at_path("workspace.managed_network.isolation_mode")
+                    .with_value("disabled")
+                    .with_help(
+                        "use a managed VNet mode, or add a `network:` section for a customer VNet",
+                    ),
+            );
+        }
+        return;
+    };
+    if mode != IsolationMode::Disabled {
+        out.push(
+            Diagnostic::error("AMLG114", "a customer-managed network needs the workspace managed VNet disabled")
+                .at_path("workspace.managed_network.isolation_mode")
+                .with_value(mode.key())
+                .with_help("set isolation_mode: disabled; compute then runs in the spoke VNet behind the hub firewall"),
+        );
+    }
+    if bp.client_access.is_some() {
+        out.push(
+            Diagnostic::error("AMLG115", "client_access and network are two ways to reach the workspace; use one")
+                .at_path("client_access")
+                .with_help("with a hub-spoke network the private endpoints live in the spoke's pe subnet; remove client_access"),
+        );
+    }
+    if net.exfiltration_prevention {
+        for (path, on) in [
+            (
+                "compute.cluster.public_ip",
+                bp.compute.cluster.as_ref().is_some_and(|c| c.public_ip),
+            ),
+            (
+                "compute.instance.public_ip",
+                bp.compute.instance.as_ref().is_some_and(|c| c.public_ip),
+            ),
+        ] {
+            if on {
+                out.push(
+                    Diagnostic::error("AMLG119", "exfiltration prevention needs compute without public IP")
+                        .at_path(path)
+                        .with_value("true")
+                        .with_help("set public_ip: false: a public IP needs inbound traffic and routes that skip the firewall"),
+                );
+            }
+        }
+    }
+
+    let hub = vnet_ranges(&net.hub.address_space, "network.hub.address_space", out);
+    let spoke = vnet_ranges(&net.spoke.address_space, "network.spoke.address_space", out);
+    for (i, h) in hub.iter().enumerate() {
+        for s in &spoke {
+            if overlaps(h, s) {
+                out.push(
+                    Diagnostic::error("AMLG032", format!("hub range overlaps spoke range {s}"))
+                        .at_path(format!("network.hub.address_space[{i}]"))
+                        .with_value(h.to_string())
+                        .with_help("peered VNets need disjoint address spaces"),
+                );
+            }
+        }
+    }
+    if hub.len() != net.hub.address_space.len() || spoke.len() != net.spoke.address_space.len() {
+        return; // invalid ranges already reported; the plan below would only repeat them
+    }
+
+    let sizes = &Catalog::get().firewall.subnets;
+    let hs = &net.hub.subnets;
+    let hub_explicit = [
+        (
+            FIREWALL_SUBNET,
+            "network.hub.subnets.firewall",
+            &hs.firewall,
+        ),
+        (
+            FIREWALL_MANAGEMENT_SUBNET,
+            "network.hub.subnets.firewall_management",
+            &hs.firewall_management,
+        ),
+        (BASTION_SUBNET, "network.hub.subnets.bastion", &hs.bastion),
+        (GATEWAY_SUBNET, "network.hub.subnets.gateway", &hs.gateway),
+    ];
+    let ss = &net.spoke.subnets;
+    let spoke_explicit = [
+        ("training", "network.spoke.subnets.training", &ss.training),
+        ("scoring", "network.spoke.subnets.scoring", &ss.scoring),
+        ("pe", "network.spoke.subnets.pe", &ss.pe),
+    ];
+    let mut ok = true;
+    for (ranges, explicit) in [(&hub, &hub_explicit[..]), (&spoke, &spoke_explicit[..])] {
+        let mut seen: Vec<(&str, Ipv4Net)> = Vec::new();
+        for (key, path, value) in explicit {
+            let Some(v) = value else { continue };
+            let Ok(n) = parse_cidr(v).map_err(|m| {
+                out.push(
+                    Diagnostic::error("AMLG030", "invalid CIDR")
+                        .at_path(*path)
+                        .with_value(v)
+                        .with_help(m),
+                );
+                ok = false;
+            }) else {
+                continue;
+            };
+            if !ranges.iter().any(|r| r.contains(&n)) {
+                ok = false;
+                out.push(
+                    Diagnostic::error("AMLG031", "subnet lies outside its VNet")
+                        .at_path(*path)
+                        .with_value(v)
+                        .with_help(format!(
+                            "choose a prefix inside {}",
+                            ranges
+                                .iter()
+                                .map(ToString::to_string)
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        )),
+                );
+            }
+            let min = sizes[*key].minimum;
+            if n.prefix_len() > min {
+                ok = false;
+                out.push(
+                    Diagnostic::error(
+                        "AMLG034",
+                        format!("{key} subnet is smaller than Azure allows"),
+                    )
+                    .at_path(*path)
+                    .with_value(v)
+                    .with_help(format!("{key} needs /{min} or larger")),
+                );
+            }
+            for (other, o) in &seen {
+                if overlaps(o, &n) {
+                    ok = false;
+                    out.push(
+                        Diagnostic::error(
+                            "AMLG032",
+                            format!("subnet overlaps the {other} subnet ({o})"),
+                        )
+                        .at_path(*path)
+                        .with_value(v)
+                        .with_help("subnets of one VNet must not overlap"),
+                    );
+                }
+            }
+            seen.push((key, n));
+        }
+    }
+    if !ok {
+        return;
+    }
+    if let Err(key) = hub_plan(bp) {
+        out.push(no_room(
+            &key,
+            "network.hub.address_space",
+            sizes[key.as_str()].default,
+        ));
+        return;
+    }
+    let spoke_subnets = match spoke_plan(bp) {
+        Ok(p) => p,
+        Err(key) => {
+            out.push(no_room(
+                &key,
+                "network.spoke.address_space",
+                sizes[key.as_str()].default,
+            ));
+            return;
+        }
+    };
+    // Every node and instance takes an address of the training subnet.
+    let training = spoke_subnets
+        .iter()
+        .find(|(k, _)| k == "training")
+        .map(|(_, n)| *n)
+        .expect("planned");
+    let needed = u64::from(bp.compute.cluster.as_ref().map_or(0, |c| c.max_nodes))
+        + u64::from(bp.compute.instance.is_some());
+    if needed > usable_addresses(&training) {
+        out.push(
+            Diagnostic::warning("AMLG035", "training subnet too small for the configured compute")
+                .at_path("compute.cluster.max_nodes")
+                .with_value(needed.to_string())
+                .with_help(format!(
+                    "{training} has {} usable addresses (Azure keeps 5); give a larger training subnet or lower max_nodes",
+                    usable_addresses(&training)
+                )),
+        );
+    }
+}
+
+fn vnet_ranges(spaces: &[String], path: &str, out: &mut Vec<Diagnostic>) -> Vec<Ipv4Net> {
+    if spaces.is_empty() {
+        out.push(
+            Diagnostic::error("AMLG030", "a VNet needs at least one address range")
+                .at_path(path)
+                .with_help("e.g. address_space: [10.100.0.0/22]"),
+        );
+    }
+    let mut nets: Vec<Ipv4Net> = Vec::new();
+    for (i, s) in spaces.iter().enumerate() {
+        match parse_cidr(s) {
+            Ok(n) => {
+                if let Some(prev) = nets.iter().find(|p| overlaps(p, &n)) {
+                    out.push(
+                        Diagnostic::error("AMLG032", format!("address range overlaps {prev}"))
+                            .at_path(format!("{path}[{i}]"))
+                            .with_value(s)
+                            .with_help("address ranges of one VNet must not overlap"),
+                    );
+                }
+                nets.push(n);
+            }
+            Err(m) => out.push(
+                Diagnostic::error("AMLG030", "invalid CIDR")
+                    .at_path(format!("{path}[{i}]"))
+                    .with_value(s)
+                    .with_help(m),
+            ),
+        }
+    }
+    nets
+}
+
+fn no_room(key: &str, path: &str, size: u8) -> Diagnostic {
+    Diagnostic::error(
+        "AMLG036",
+        format!("no room left in the VNet for the {key} subnet"),
+    )
+    .at_path(path)
+    .with_help(format!(
+        "a /{size} is carved for {key}; enlarge the address space or give the subnet explicitly"
+    ))
+}

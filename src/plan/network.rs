@@ -1,0 +1,385 @@
+//! The hub-spoke network: address plan, firewall rules for the architecture (from
+//! catalog/firewall.yaml and the package allowances), NSG rules, routes and the service
+//! endpoint policy of exfiltration prevention.
+
+use super::model::*;
+use super::zones;
+use crate::blueprint::{Blueprint, FirewallSku};
+use crate::catalog::{Architecture, Catalog};
+use crate::naming::Names;
+use crate::net::{carve, parse_cidr, usable_addresses, SubnetRequest};
+
+/// Spoke subnet names by role; fixed so runbooks and docs can name them.
+pub fn subnet_name(role: &str) -> &'static str {
+    match role {
+        "training" => "snet-training",
+        "scoring" => "snet-scoring",
+        _ => "snet-pe",
+    }
+}
+
+/// Hub subnets whose names Azure fixes.
+pub const FIREWALL_SUBNET: &str = "AzureFirewallSubnet";
+pub const FIREWALL_MANAGEMENT_SUBNET: &str = "AzureFirewallManagementSubnet";
+pub const BASTION_SUBNET: &str = "AzureBastionSubnet";
+pub const GATEWAY_SUBNET: &str = "GatewaySubnet";
+
+/// Address plan of the hub: (subnet name, prefix). Used by the checks (to report what does not
+/// fit) and by `plan` (after the checks passed).
+pub fn hub_plan(bp: &Blueprint) -> Result<Vec<(String, ipnet::Ipv4Net)>, String> {
+    let net = bp
+        .network
+        .as_ref()
+        .expect("hub_plan on a hub-spoke blueprint");
+    let sizes = &Catalog::get().firewall.subnets;
+    let spaces: Vec<_> = net
+        .hub
+        .address_space
+        .iter()
+        .filter_map(|s| parse_cidr(s).ok())
+        .collect();
+    let parse = |s: &Option<String>| s.as_deref().and_then(|x| parse_cidr(x).ok());
+    let mut reqs = vec![SubnetRequest {
+        key: FIREWALL_SUBNET,
+        explicit: parse(&net.hub.subnets.firewall),
+        prefix_len: sizes[FIREWALL_SUBNET].default,
+    }];
+    if net.hub.firewall.sku == FirewallSku::Basic {
+        reqs.push(SubnetRequest {
+            key: FIREWALL_MANAGEMENT_SUBNET,
+            explicit: parse(&net.hub.subnets.firewall_management),
+            prefix_len: sizes[FIREWALL_MANAGEMENT_SUBNET].default,
+        });
+    }
+    if net.hub.bastion {
+        reqs.push(SubnetRequest {
+            key: BASTION_SUBNET,
+            explicit: parse(&net.hub.subnets.bastion),
+            prefix_len: sizes[BASTION_SUBNET].default,
+        });
+    }
+    if net.hub.gateway_subnet {
+        reqs.push(SubnetRequest {
+            key: GATEWAY_SUBNET,
+            explicit: parse(&net.hub.subnets.gateway),
+            prefix_len: sizes[GATEWAY_SUBNET].default,
+        });
+    }
+    carve(&spaces, &reqs)
+}
+
+/// Address plan of the spoke: training, scoring, pe.
+pub fn spoke_plan(bp: &Blueprint) -> Result<Vec<(String, ipnet::Ipv4Net)>, String> {
+    let net = bp
+        .network
+        .as_ref()
+        .expect("spoke_plan on a hub-spoke blueprint");
+    let sizes = &Catalog::get().firewall.subnets;
+    let spaces: Vec<_> = net
+        .spoke
+        .address_space
+        .iter()
+        .filter_map(|s| parse_cidr(s).ok())
+        .collect();
+    let parse = |s: &Option<String>| s.as_deref().and_then(|x| parse_cidr(x).ok());
+    let s = &net.spoke.subnets;
+    carve(
+        &spaces,
+        &[
+            SubnetRequest {
+                key: "training",
+                explicit: parse(&s.training),
+                prefix_len: sizes["training"].default,
+            },
+            SubnetRequest {
+                key: "scoring",
+                explicit: parse(&s.scoring),
+                prefix_len: sizes["scoring"].default,
+            },
+            SubnetRequest {
+                key: "pe",
+                explicit: parse(&s.pe),
+                prefix_len: sizes["pe"].default,
+            },
+        ],
+    )
+}
+
+fn arch_of(bp: &Blueprint) -> Architecture {
+    if bp
+        .network
+        .as_ref()
+        .is_some_and(|n| n.exfiltration_prevention)
+    {
+        Architecture::ExfiltrationPrevention
+    } else {
+        Architecture::HubSpoke
+    }
+}
+
+pub fn plan(bp: &Blueprint, names: &Names, packages: &[PackageModel]) -> Option<NetworkModel> {
+    let net = bp.network.as_ref()?;
+    let n = names.network.as_ref()?;
+    let cat = Catalog::get();
+    let cloud = cat.cloud(bp.cloud.as_str());
+    let fw = &cat.firewall;
+    let arch = arch_of(bp);
+    let exfil = arch == Architecture::ExfiltrationPrevention;
+    let basic = net.hub.firewall.sku == FirewallSku::Basic;
+    let t = |s: &str| zones::text(s, cloud, &bp.location);
+
+    let hub_plan = hub_plan(bp).expect("checked before planning");
+    let hub_prefix = |key: &str| {
+        hub_plan
+            .iter()
+            .find(|(k, _)| k == key)
+            .map(|(_, p)| p.to_string())
+    };
+    let spoke_plan = spoke_plan(bp).expect("checked before planning");
+
+    // Firewall rules for this architecture.
+    let mut omitted = Vec::new();
+    let mut network_rules: Vec<FirewallNetworkRuleModel> = fw
+        .network_rules
+        .iter()
+        .filter(|r| r.architectures.contains(&arch))
+        .map(|r| FirewallNetworkRuleModel {
+            name: r.name.clone(),
+            protocols: r.protocols.clone(),
+            destination_addresses: r.service_tag.iter().map(|s| t(s)).collect(),
+            destination_fqdns: Vec::new(),
+            ports: r.ports.clone(),
+        })
+        .collect();
+    for r in fw
+        .fqdn_network_rules
+        .iter()
+        .filter(|r| r.architectures.contains(&arch))
+    {
+        if basic {
+            // FQDNs in network rules need DNS proxy, which Basic does not have.
+            omitted.push(format!(
+                "network rule `{}` ({} {}/{}): FQDNs in network rules need DNS proxy, which the Basic SKU lacks",
+                r.name,
+                t(r.fqdn.as_deref().unwrap_or_default()).literal,
+                r.protocols.join(","),
+                r.ports.join(",")
+            ));
+            continue;
+        }
+        network_rules.push(FirewallNetworkRuleModel {
+            name: r.name.clone(),
+            protocols: r.protocols.clone(),
+            destination_addresses: Vec::new(),
+            destination_fqdns: r.fqdn.iter().map(|s| t(s)).collect(),
+            ports: r.ports.clone(),
+        });
+    }
+    let app_protocols = |ports: &[u16]| {
+        ports
+            .iter()
+            .map(|p| AppProtocol {
+                kind: if *p == 80 { "Http" } else { "Https" },
+                port: *p,
+            })
+            .collect::<Vec<_>>()
+    };
+    let mut application_rules: Vec<FirewallApplicationRuleModel> = fw
+        .application_rules
+        .iter()
+        .filter(|r| r.architectures.contains(&arch))
+        .map(|r| FirewallApplicationRuleModel {
+            name: r.name.clone(),
+            fqdns: r.fqdns.iter().map(|f| t(f)).collect(),
+            protocols: app_protocols(&r.ports),
+            package: false,
+        })
+        .collect();
+    for p in packages {
+        application_rules.push(FirewallApplicationRuleModel {
+            name: format!("packages-{}", p.key.replace('_', "-")),
+            fqdns: p.destinations.iter().map(|d| t(d)).collect(),
+            protocols: app_protocols(&[443]),
+            package: true,
+        });
+    }
+
+    // Compute with a public IP needs inbound from Azure ML and routes that skip the firewall.
+    let public_ip = bp.compute.cluster.as_ref().is_some_and(|c| c.public_ip)
+        || bp.compute.instance.as_ref().is_some_and(|c| c.public_ip);
+    let mut routes = vec![RouteModel {
+        name: "default-via-firewall".into(),
+        address_prefix: t("0.0.0.0/0"),
+        next_hop_type: "VirtualAppliance",
+        via_firewall: true,
+    }];
+    if public_ip {
+        for tag in &fw.public_ip_compute.internet_routes {
+            let text = t(tag);
+            routes.push(RouteModel {
+                name: text.literal.replace('.', "-").to_ascii_lowercase(),
+                address_prefix: text,
+                next_hop_type: "Internet",
+                via_firewall: false,
+            });
+        }
+    }
+
+    let compute_rules = |role: &str| -> Vec<NsgRuleModel> {
+        let mut v = Vec::new();
+        if role == "pe" {
+            return v;
+        }
+        if public_ip && role == "training" {
+            let inbound = &fw.public_ip_compute.inbound;
+            v.push(NsgRuleModel {
+                name: "allow-azureml-inbound".into(),
+                priority: 100,
+                direction: "Inbound",
+                access: "Allow",
+                protocol: inbound.protocol.clone(),
+                source: t(&inbound.service_tag),
+                destination: t("VirtualNetwork"),
+                destination_ports: vec![inbound.port.clone()],
+                description:
+                    "Azure Machine Learning manages computes that have a public IP on port 44224."
+                        .into(),
+            });
+        }
+        if exfil {
+            // The firewall is the egress filter; NSGs cannot say "via the firewall" (they see
+            // the final destination), so they allow what the firewall allows by service tag and
+            // deny the rest of the Internet. Package allowances need HTTPS to the Internet, which
+            // the firewall then filters by host name.
+            let mut priority = 200;
+            for r in &network_rules {
+                for d in &r.destination_addresses {
+                    v.push(NsgRuleModel {
+                        name: format!("allow-{}", r.name),
+                        priority,
+                        direction: "Outbound",
+                        access: "Allow",
+                        protocol: nsg_protocol(&r.protocols),
+                        source: t("VirtualNetwork"),
+                        destination: d.clone(),
+                        destination_ports: r.ports.clone(),
+                        description: format!("Required by Azure Machine Learning ({}).", d.literal),
+                    });
+                    priority += 10;
+                }
+            }
+            if !packages.is_empty() || application_rules.iter().any(|a| !a.package) {
+                v.push(NsgRuleModel {
+                    name: "allow-https-to-firewall-filtered-hosts".into(),
+                    priority,
+                    direction: "Outbound",
+                    access: "Allow",
+                    protocol: "Tcp".into(),
+                    source: t("VirtualNetwork"),
+                    destination: t("Internet"),
+                    destination_ports: vec!["443".into()],
+                    description: "HTTPS leaves only through the firewall (route 0.0.0.0/0), whose application rules allow named hosts only.".into(),
+                });
+            }
+            v.push(NsgRuleModel {
+                name: "deny-internet-outbound".into(),
+                priority: 4000,
+                direction: "Outbound",
+                access: "Deny",
+                protocol: "*".into(),
+                source: t("VirtualNetwork"),
+                destination: t("Internet"),
+                destination_ports: vec!["*".into()],
+                description: "Exfiltration prevention: nothing else leaves for the Internet."
+                    .into(),
+            });
+        }
+        v
+    };
+
+    let nsg_name = |role: &str| match role {
+        "training" => n.nsg_training.value.clone(),
+        "scoring" => n.nsg_scoring.value.clone(),
+        _ => n.nsg_pe.value.clone(),
+    };
+    let subnets = spoke_plan
+        .iter()
+        .map(|(role, prefix)| {
+            let role: &'static str = match role.as_str() {
+                "training" => "training",
+                "scoring" => "scoring",
+                _ => "pe",
+            };
+            let compute = role != "pe";
+            SubnetModel {
+                role,
+                name: subnet_name(role).to_string(),
+                prefix: prefix.to_string(),
+                nsg_name: nsg_name(role),
+                nsg_rules: compute_rules(role),
+                route_table: compute,
+                storage_service_endpoint: exfil && compute,
+                service_endpoint_policy: exfil && compute,
+                private_endpoints: !compute,
+                usable: usable_addresses(prefix),
+            }
+        })
+        .collect();
+
+    Some(NetworkModel {
+        exfiltration_prevention: exfil,
+        hub: HubModel {
+            vnet_name: n.hub_vnet.value.clone(),
+            address_prefixes: net.hub.address_space.clone(),
+            firewall_subnet: hub_prefix(FIREWALL_SUBNET).expect("always planned"),
+            firewall_management_subnet: hub_prefix(FIREWALL_MANAGEMENT_SUBNET),
+            bastion: hub_prefix(BASTION_SUBNET).map(|subnet| BastionModel {
+                name: n.bastion.value.clone(),
+                public_ip: n.bastion_public_ip.value.clone(),
+                subnet,
+            }),
+            gateway_subnet: hub_prefix(GATEWAY_SUBNET),
+        },
+        spoke: SpokeModel {
+            vnet_name: n.spoke_vnet.value.clone(),
+            address_prefixes: net.spoke.address_space.clone(),
+            subnets,
+            dns_via_firewall: !basic,
+        },
+        firewall: FirewallModel {
+            name: n.firewall.value.clone(),
+            policy_name: n.firewall_policy.value.clone(),
+            tier: if basic { "Basic" } else { "Standard" }.into(),
+            cli_tier: if basic { "Basic" } else { "Standard" }.into(),
+            dns_proxy: !basic,
+            threat_intel_mode: if basic { "Alert" } else { "Deny" },
+            public_ip: n.firewall_public_ip.value.clone(),
+            management_public_ip: basic.then(|| n.firewall_management_public_ip.value.clone()),
+            network_rules,
+            application_rules,
+            omitted,
+        },
+        route_table: RouteTableModel {
+            name: n.route_table.value.clone(),
+            routes,
+        },
+        peering_hub_to_spoke: n.peering_hub_to_spoke.value.clone(),
+        peering_spoke_to_hub: n.peering_spoke_to_hub.value.clone(),
+        service_endpoint_policy: exfil.then(|| ServiceEndpointPolicyModel {
+            name: n.service_endpoint_policy.value.clone(),
+            api_version: cat.api_versions["service_endpoint_policy"].version.clone(),
+            storage_service: fw.service_endpoint_policy.storage_service.clone(),
+            alias: fw.service_endpoint_policy.alias.clone(),
+            alias_service: fw.service_endpoint_policy.alias_service.clone(),
+        }),
+    })
+}
+
+/// NSG protocol for a firewall rule's protocols: one of Tcp, Udp, or `*`.
+fn nsg_protocol(protocols: &[String]) -> String {
+    match protocols {
+        [p] if p.eq_ignore_ascii_case("tcp") => "Tcp".into(),
+        [p] if p.eq_ignore_ascii_case("udp") => "Udp".into(),
+        _ => "*".into(),
+    }
+}

@@ -1,0 +1,378 @@
+//! The parameters of main.bicep, in declaration order, with their values: the one list from
+//! which both the Bicep declarations and main.parameters.json are rendered.
+
+use super::arm_outbound_rules;
+use super::model::*;
+use crate::catalog::Catalog;
+use serde_json::{json, Value as Json};
+
+pub fn params(m: &Model) -> Vec<Param> {
+    let cat = Catalog::get();
+    let p = |name: &str, ty: &'static str, description: &str, value: Json| Param {
+        name: name.to_string(),
+        bicep_type: ty,
+        description: description.to_string(),
+        allowed: Vec::new(),
+        min_length: None,
+        max_length: None,
+        min_value: None,
+        max_value: None,
+        value,
+    };
+    let named = |name: &str, kind: &str, what: &str, value: &str| {
+        let rule = cat.naming_rule(kind);
+        Param {
+            min_length: Some(rule.min),
+            max_length: Some(rule.max),
+            ..p(
+                name,
+                "string",
+                &format!("Required. Name of the {what}. {}.", capitalise(&rule.rule)),
+                json!(value),
+            )
+        }
+    };
+    let mut v = vec![
+        p(
+            "location",
+            "string",
+            "Required. Azure region of every resource.",
+            json!(m.location),
+        ),
+        p(
+            "tags",
+            "object",
+            "Required. Tags applied to every resource.",
+            json!(m.tags),
+        ),
+        named(
+            "workspaceName",
+            "workspace",
+            "Azure Machine Learning workspace",
+            &m.workspace.name,
+        ),
+        p(
+            "workspaceFriendlyName",
+            "string",
+            "Required. Display name of the workspace in the studio.",
+            json!(m.workspace.friendly_name),
+        ),
+        named(
+            "storageAccountName",
+            "storage_account",
+            "workspace's default storage account",
+            &m.storage.name,
+        ),
+        Param {
+            allowed: [
+                "Standard_LRS",
+                "Standard_ZRS",
+                "Standard_GRS",
+                "Standard_GZRS",
+                "Standard_RAGRS",
+                "Standard_RAGZRS",
+            ]
+            .iter()
+            .map(|s| json!(s))
+            .collect(),
+            ..p(
+                "storageAccountSku",
+                "string",
+                "Required. Replication SKU of the storage account.",
+                json!(m.storage.sku),
+            )
+        },
+        named("keyVaultName", "key_vault", "key vault", &m.key_vault.name),
+        Param {
+            min_value: Some(7),
+            max_value: Some(90),
+            ..p(
+                "keyVaultSoftDeleteRetentionDays",
+                "int",
+                "Required. Days a deleted key vault is kept before purge (7-90).",
+                json!(m.key_vault.soft_delete_retention_days),
+            )
+        },
+        named(
+            "containerRegistryName",
+            "container_registry",
+            "container registry",
+            &m.registry.name,
+        ),
+        named(
+            "logAnalyticsName",
+            "log_analytics",
+            "Log Analytics workspace",
+            &m.monitoring.log_analytics,
+        ),
+        Param {
+            min_value: Some(30),
+            max_value: Some(730),
+            ..p(
+                "logRetentionDays",
+                "int",
+                "Required. Days Log Analytics keeps data (30-730).",
+                json!(m.monitoring.retention_days),
+            )
+        },
+        named(
+            "applicationInsightsName",
+            "application_insights",
+            "Application Insights component",
+            &m.monitoring.application_insights,
+        ),
+    ];
+    if let Some(f) = &m.workspace.firewall_sku {
+        v.push(Param {
+            allowed: cat
+                .managed_network
+                .firewall
+                .skus
+                .values()
+                .map(|s| json!(s.arm))
+                .collect(),
+            ..p(
+                "firewallSku",
+                "string",
+                "Required. SKU of the managed Azure Firewall that serves FQDN rules (created, and billed, with the first FQDN rule).",
+                json!(f.arm),
+            )
+        });
+    }
+    if m.network.is_none() {
+        v.push(p(
+            "provisionNetworkNow",
+            "bool",
+            "Required. Provision the managed VNet with the workspace instead of with the first compute.",
+            json!(m.workspace.provision_now),
+        ));
+        v.push(p(
+            "outboundRules",
+            "object",
+            "Required. User-defined outbound rules of the managed VNet, keyed by rule name (Azure adds the required rules itself).",
+            arm_outbound_rules(&m.workspace.rules),
+        ));
+    }
+    if let Some(c) = &m.client {
+        v.push(named(
+            "clientVnetName",
+            "virtual_network",
+            "client VNet",
+            &c.vnet_name,
+        ));
+        v.push(p(
+            "clientVnetAddressPrefixes",
+            "array",
+            "Required. Address ranges of the client VNet.",
+            json!(c.address_prefixes),
+        ));
+        v.push(named(
+            "peSubnetName",
+            "subnet",
+            "subnet holding the private endpoints",
+            &c.pe_subnet_name,
+        ));
+        v.push(p(
+            "peSubnetAddressPrefix",
+            "string",
+            "Required. Address range of the private endpoint subnet, inside the client VNet.",
+            json!(c.pe_subnet_prefix),
+        ));
+        v.push(named(
+            "peSubnetNsgName",
+            "network_security_group",
+            "network security group of the private endpoint subnet",
+            &c.nsg_name,
+        ));
+    }
+    if let Some(n) = &m.network {
+        network_params(n, &p, &named, &mut v);
+    }
+    if let Some(c) = &m.compute.cluster {
+        v.push(named(
+            "computeClusterName",
+            "compute_cluster",
+            "compute cluster",
+            &c.name,
+        ));
+        v.push(p(
+            "computeClusterVmSize",
+            "string",
+            "Required. VM size of the cluster nodes.",
+            json!(c.vm_size),
+        ));
+        v.push(Param {
+            min_value: Some(0),
+            ..p(
+                "computeClusterMinNodes",
+                "int",
+                "Required. Nodes kept running when idle.",
+                json!(c.min_nodes),
+            )
+        });
+        v.push(Param {
+            min_value: Some(1),
+            ..p(
+                "computeClusterMaxNodes",
+                "int",
+                "Required. Largest number of nodes.",
+                json!(c.max_nodes),
+            )
+        });
+    }
+    if let Some(c) = &m.compute.instance {
+        v.push(named(
+            "computeInstanceName",
+            "compute_instance",
+            "compute instance",
+            &c.name,
+        ));
+        v.push(p(
+            "computeInstanceVmSize",
+            "string",
+            "Required. VM size of the compute instance.",
+            json!(c.vm_size),
+        ));
+    }
+    v
+}
+
+/// Names and address ranges of the hub-spoke network.
+fn network_params(
+    n: &NetworkModel,
+    p: &dyn Fn(&str, &'static str, &str, serde_json::Value) -> Param,
+    named: &dyn Fn(&str, &str, &str, &str) -> Param,
+    v: &mut Vec<Param>,
+) {
+    let prefix = |name: &str, what: &str, value: &str| {
+        p(
+            name,
+            "string",
+            &format!("Required. Address range of {what}."),
+            json!(value),
+        )
+    };
+    v.push(named(
+        "hubVnetName",
+        "virtual_network",
+        "hub VNet",
+        &n.hub.vnet_name,
+    ));
+    v.push(p(
+        "hubAddressPrefixes",
+        "array",
+        "Required. Address ranges of the hub VNet.",
+        json!(n.hub.address_prefixes),
+    ));
+    v.push(prefix(
+        "firewallSubnetPrefix",
+        "AzureFirewallSubnet (/26 or larger)",
+        &n.hub.firewall_subnet,
+    ));
+    if let Some(s) = &n.hub.firewall_management_subnet {
+        v.push(prefix(
+            "firewallManagementSubnetPrefix",
+            "AzureFirewallManagementSubnet (/26 or larger; Basic SKU)",
+            s,
+        ));
+    }
+    if let Some(b) = &n.hub.bastion {
+        v.push(prefix(
+            "bastionSubnetPrefix",
+            "AzureBastionSubnet (/26 or larger)",
+            &b.subnet,
+        ));
+        v.push(named(
+            "bastionName",
+            "network_resource",
+            "Azure Bastion host",
+            &b.name,
+        ));
+        v.push(named(
+            "bastionPublicIpName",
+            "network_resource",
+            "Bastion public IP",
+            &b.public_ip,
+        ));
+    }
+    if let Some(g) = &n.hub.gateway_subnet {
+        v.push(prefix(
+            "gatewaySubnetPrefix",
+            "GatewaySubnet (/27 or larger)",
+            g,
+        ));
+    }
+    v.push(named(
+        "firewallName",
+        "network_resource",
+        "Azure Firewall",
+        &n.firewall.name,
+    ));
+    v.push(named(
+        "firewallPolicyName",
+        "network_resource",
+        "firewall policy",
+        &n.firewall.policy_name,
+    ));
+    v.push(named(
+        "firewallPublicIpName",
+        "network_resource",
+        "firewall public IP",
+        &n.firewall.public_ip,
+    ));
+    if let Some(ip) = &n.firewall.management_public_ip {
+        v.push(named(
+            "firewallManagementPublicIpName",
+            "network_resource",
+            "firewall management public IP",
+            ip,
+        ));
+    }
+    v.push(named(
+        "spokeVnetName",
+        "virtual_network",
+        "spoke VNet",
+        &n.spoke.vnet_name,
+    ));
+    v.push(p(
+        "spokeAddressPrefixes",
+        "array",
+        "Required. Address ranges of the spoke VNet.",
+        json!(n.spoke.address_prefixes),
+    ));
+    for s in &n.spoke.subnets {
+        v.push(prefix(
+            &format!("{}SubnetPrefix", s.role),
+            &format!("the {} subnet", s.role),
+            &s.prefix,
+        ));
+        v.push(named(
+            &format!("{}NsgName", s.role),
+            "network_security_group",
+            &format!("network security group of the {} subnet", s.role),
+            &s.nsg_name,
+        ));
+    }
+    v.push(named(
+        "routeTableName",
+        "network_resource",
+        "route table of the compute subnets",
+        &n.route_table.name,
+    ));
+    if let Some(sep) = &n.service_endpoint_policy {
+        v.push(named(
+            "serviceEndpointPolicyName",
+            "network_resource",
+            "service endpoint policy",
+            &sep.name,
+        ));
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut c = s.chars();
+    match c.next() {
+        Some(f) => f.to_uppercase().collect::<String>() + c.as_str(),
+        None => String::new(),
+    }
+}

@@ -1,0 +1,268 @@
+//! FQDN rule destinations: host name syntax, wildcards, ports, Azure Storage hosts, and whether
+//! a wildcard's apex is allowed too (Azure Firewall matches `*.x.org` against sub-domains only).
+
+use super::Finding;
+use crate::catalog::{Catalog, Cloud};
+use std::collections::HashSet;
+
+const FIELD: &str = "destination";
+
+/// What an FQDN destination is checked against besides its own text.
+pub struct FqdnContext<'a> {
+    /// Host suffixes of Azure Storage (`core.windows.net` per cloud, filled in).
+    pub storage_suffixes: &'a [String],
+    /// Every destination the same rule set allows, lower-case; `include_subdomains` rules count
+    /// as both `x` and `*.x` (see [`allowed_destinations`]).
+    pub allowed: &'a HashSet<String>,
+}
+
+/// The destinations a set of FQDN rules allows, for the apex check: `(destination,
+/// include_subdomains)` pairs -> lower-case `x` (and `*.x` when sub-domains are included).
+pub fn allowed_destinations<'a>(
+    rules: impl IntoIterator<Item = (&'a str, bool)>,
+) -> HashSet<String> {
+    rules
+        .into_iter()
+        .flat_map(|(destination, include_subdomains)| {
+            let d = destination.to_ascii_lowercase();
+            if include_subdomains {
+                vec![format!("*.{d}"), d]
+            } else {
+                vec![d]
+            }
+        })
+        .collect()
+}
+
+/// Storage host suffixes of one cloud (`{storage}` filled from the cloud's suffixes).
+pub fn storage_suffixes(cloud: &Cloud) -> Vec<String> {
+    Catalog::get()
+        .managed_network
+        .fqdn_rules
+        .storage_host_suffixes
+        .iter()
+        .map(|s| crate::plan::zones::fill_literal(&s.suffix, cloud))
+        .collect()
+}
+
+/// Storage host suffixes of every cloud in the catalog, for files that do not say their cloud.
+pub fn storage_suffixes_all_clouds() -> Vec<String> {
+    let mut out: Vec<String> = Catalog::get()
+        .clouds
+        .clouds
+        .values()
+        .flat_map(storage_suffixes)
+        .collect();
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Whether `host` is an Azure Storage host (or a wildcard over one).
+pub fn is_storage_host(host: &str, storage_suffixes: &[String]) -> bool {
+    let h = host.to_ascii_lowercase();
+    let domain = h.strip_prefix("*.").unwrap_or(&h);
+    storage_suffixes
+        .iter()
+        .any(|s| domain == s || domain.ends_with(&format!(".{s}")))
+}
+
+/// All findings for one FQDN destination. `include_subdomains` is the blueprint's option (a
+/// hand-written workspace YAML has no such key: pass false).
+pub fn check_destination(
+    destination: &str,
+    include_subdomains: bool,
+    ctx: &FqdnContext,
+) -> Vec<Finding> {
+    let facts = &Catalog::get().managed_network.fqdn_rules;
+    let mut out = Vec::new();
+    let err = |code, msg: &str, help: String| Finding::error(code, FIELD, msg, destination, help);
+    if destination.contains("://") || destination.contains('/') {
+        out.push(err(
+            "AMLG105",
+            "an FQDN rule takes a host name, not a URL",
+            "write only the host, e.g. `pypi.org`".into(),
+        ));
+        return out;
+    }
+    let (host, port) = match destination.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (destination, None),
+    };
+    if let Some(p) = port {
+        let allowed: Vec<String> = facts.ports.iter().map(u16::to_string).collect();
+        if allowed.iter().any(|a| a == p) {
+            out.push(err(
+                "AMLG105",
+                "an FQDN rule takes no port",
+                format!(
+                    "remove `:{p}`; FQDN rules always allow ports {}",
+                    allowed.join(" and ")
+                ),
+            ));
+        } else {
+            out.push(err(
+                "AMLG106",
+                "FQDN rules support only ports 80 and 443",
+                format!(
+                    "port {p} cannot be allowed by host name in a managed VNet; use a service_tag or private_endpoint rule, or a customer VNet with Azure Firewall network rules"
+                ),
+            ));
+        }
+        return out;
+    }
+    let lower = host.to_ascii_lowercase();
+    let (wildcard, domain) = match lower.strip_prefix("*.") {
+        Some(rest) => (true, rest),
+        None => (false, lower.as_str()),
+    };
+    if lower == "*" || domain.contains('*') {
+        out.push(err(
+            "AMLG104",
+            "wildcards are allowed only as the whole left-most label",
+            "write `*.example.com` (sub-domains) or the host itself; `*`, `*contoso.com` and `www.*.com` are refused".into(),
+        ));
+        return out;
+    }
+    let labels = domain.split('.').count();
+    if wildcard && labels < facts.min_wildcard_domain_labels {
+        out.push(err(
+            "AMLG104",
+            "wildcard too broad",
+            format!("`*.{domain}` would allow a whole top-level domain; name the specific domain, e.g. `*.example.{domain}`"),
+        ));
+        return out;
+    }
+    if !is_hostname(domain) {
+        out.push(err(
+            "AMLG105",
+            "not a valid host name",
+            "use letters, digits and hyphens in dot-separated labels of 1-63 characters".into(),
+        ));
+        return out;
+    }
+    if wildcard && include_subdomains {
+        out.push(err(
+            "AMLG104",
+            "include_subdomains needs the domain itself as destination",
+            format!("write `destination: {domain}` with include_subdomains: true (it emits both {domain} and *.{domain})"),
+        ));
+    }
+    for suffix in ctx.storage_suffixes {
+        if domain == suffix || domain.ends_with(&format!(".{suffix}")) {
+            out.push(err(
+                "AMLG107",
+                "FQDN rules cannot reach Azure Storage",
+                "in approved-only mode storage is reached through a private_endpoint rule (service_resource_id of the account, subresource_target blob/file/...)".into(),
+            ));
+        }
+    }
+    if wildcard && !ctx.allowed.contains(domain) {
+        out.push(Finding::warning(
+            "AMLG108",
+            FIELD,
+            format!("`*.{domain}` does not cover `{domain}` itself"),
+            destination,
+            format!(
+                "a wildcard matches sub-domains only; if `{domain}` is needed too, write `destination: {domain}` with `include_subdomains: true`"
+            ),
+        ));
+    }
+    out
+}
+
+/// Dot-separated labels of letters, digits and hyphens, 1-63 characters each, at least two
+/// labels, at most 253 characters.
+pub fn is_hostname(s: &str) -> bool {
+    s.len() <= 253
+        && s.contains('.')
+        && s.split('.').all(|l| {
+            !l.is_empty()
+                && l.len() <= 63
+                && l.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+}
+
+/// Whether an allowed destination (`x.org` or `*.x.org`, lower-case) lets traffic to `host` through.
+pub fn covers(allowed: &str, host: &str) -> bool {
+    let host = host.to_ascii_lowercase();
+    match allowed.strip_prefix("*.") {
+        Some(domain) => host
+            .strip_suffix(domain)
+            .is_some_and(|rest| rest.ends_with('.') && rest.len() > 1),
+        None => allowed == host,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn codes(dest: &str, allowed: &[&str]) -> Vec<&'static str> {
+        let suffixes = vec!["core.windows.net".to_string()];
+        let allowed = allowed_destinations(allowed.iter().map(|d| (*d, false)));
+        check_destination(
+            dest,
+            false,
+            &FqdnContext {
+                storage_suffixes: &suffixes,
+                allowed: &allowed,
+            },
+        )
+        .into_iter()
+        .map(|f| f.code)
+        .collect()
+    }
+
+    #[test]
+    fn hostnames() {
+        assert!(is_hostname("pypi.org"));
+        assert!(!is_hostname("localhost"));
+        assert!(!is_hostname("bad_host.org"));
+        assert!(!is_hostname("-x.org"));
+    }
+
+    #[test]
+    fn destinations() {
+        assert!(codes("pypi.org", &["pypi.org"]).is_empty());
+        assert_eq!(codes("*.pypi.org", &["*.pypi.org"]), ["AMLG108"]);
+        assert!(codes("*.pypi.org", &["*.pypi.org", "pypi.org"]).is_empty());
+        assert_eq!(codes("*.com", &[]), ["AMLG104"]);
+        assert_eq!(codes("*", &[]), ["AMLG104"]);
+        assert_eq!(codes("www.*.com", &[]), ["AMLG104"]);
+        assert_eq!(codes("https://pypi.org/simple", &[]), ["AMLG105"]);
+        assert_eq!(codes("pypi.org:443", &[]), ["AMLG105"]);
+        assert_eq!(codes("pypi.org:8443", &[]), ["AMLG106"]);
+        assert_eq!(codes("bad_host.org", &[]), ["AMLG105"]);
+        assert_eq!(
+            codes("*.blob.core.windows.net", &[]),
+            ["AMLG107", "AMLG108"]
+        );
+        assert_eq!(codes("st1.blob.core.windows.net", &[]), ["AMLG107"]);
+    }
+
+    #[test]
+    fn include_subdomains_counts_apex_and_wildcard() {
+        let a = allowed_destinations([("pypi.org", true)]);
+        assert!(a.contains("pypi.org") && a.contains("*.pypi.org"));
+    }
+
+    #[test]
+    fn coverage() {
+        assert!(covers("pypi.org", "PyPI.org"));
+        assert!(covers("*.pythonhosted.org", "files.pythonhosted.org"));
+        assert!(!covers("*.pythonhosted.org", "pythonhosted.org"));
+        assert!(!covers("*.pypi.org", "pypi.org"));
+        assert!(!covers("*.pypi.org", "notpypi.org"));
+    }
+
+    #[test]
+    fn storage_hosts_of_every_cloud() {
+        let all = storage_suffixes_all_clouds();
+        assert!(all.iter().any(|s| s == "core.windows.net"), "{all:?}");
+        assert!(is_storage_host("*.blob.core.windows.net", &all));
+        assert!(!is_storage_host("pypi.org", &all));
+    }
+}

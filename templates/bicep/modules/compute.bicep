@@ -1,0 +1,107 @@
+{% for line in header %}
+// {{ line|comment }}
+{% endfor %}
+metadata name = 'Compute'
+metadata description = 'Compute in the spoke training subnet{% if not (m.compute.cluster and m.compute.cluster.public_ip) and not (m.compute.instance and m.compute.instance.public_ip) %}, without public IPs (no inbound traffic needed){% endif %}.'
+
+@description('Required. Azure region.')
+param location string
+
+@description('Required. Tags applied to every resource.')
+param tags object
+
+@description('Required. Name of the Azure Machine Learning workspace.')
+param workspaceName string
+
+@description('Required. Resource ID of the training subnet.')
+param subnetId string
+{% if m.compute.cluster %}
+
+@description('Required. Compute cluster name.')
+@minLength(2)
+@maxLength(16)
+param clusterName string
+
+@description('Required. VM size of the cluster nodes.')
+param clusterVmSize string
+
+@description('Required. Nodes kept running when idle.')
+@minValue(0)
+param clusterMinNodes int
+
+@description('Required. Largest number of nodes.')
+@minValue(1)
+param clusterMaxNodes int
+{% endif %}
+{% if m.compute.instance %}
+
+@description('Required. Compute instance name.')
+@minLength(3)
+@maxLength(24)
+param instanceName string
+
+@description('Required. VM size of the compute instance.')
+param instanceVmSize string
+{% endif %}
+
+resource workspace {{ m.types.workspace }} existing = {
+  name: workspaceName
+}
+{% if m.compute.cluster %}
+
+resource cluster {{ m.types.compute }} = {
+  parent: workspace
+  name: clusterName
+  location: location
+  tags: tags
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    computeType: 'AmlCompute'
+    computeLocation: location
+    disableLocalAuth: true
+    properties: {
+      vmSize: clusterVmSize
+      vmPriority: 'Dedicated'
+      scaleSettings: {
+        minNodeCount: clusterMinNodes
+        maxNodeCount: clusterMaxNodes
+        nodeIdleTimeBeforeScaleDown: 'PT120S'
+      }
+      subnet: {
+        id: subnetId
+      }
+      enableNodePublicIp: {{ m.compute.cluster.public_ip }}
+      remoteLoginPortPublicAccess: 'Disabled'
+    }
+  }
+}
+{% endif %}
+{% if m.compute.instance %}
+
+resource instance {{ m.types.compute }} = {
+  parent: workspace
+  name: instanceName
+  location: location
+  tags: tags
+  identity: {
+    type: 'SystemAssigned'
+  }
+  properties: {
+    computeType: 'ComputeInstance'
+    computeLocation: location
+    disableLocalAuth: true
+    properties: {
+      vmSize: instanceVmSize
+      subnet: {
+        id: subnetId
+      }
+      enableNodePublicIp: {{ m.compute.instance.public_ip }}
+      sshSettings: {
+        sshPublicAccess: 'Disabled'
+      }
+    }
+  }
+}
+{% endif %}

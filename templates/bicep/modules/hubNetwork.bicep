@@ -1,0 +1,330 @@
+{% for line in header %}
+// {{ line|comment }}
+{% endfor %}
+metadata name = 'Hub network'
+metadata description = 'Hub VNet with Azure Firewall ({{ m.network.firewall.tier|comment }}) and a firewall policy that allows exactly the outbound traffic Azure Machine Learning compute needs{% if m.network.exfiltration_prevention %} with exfiltration prevention (no Storage service tag){% endif %}.'
+
+@description('Required. Azure region.')
+param location string
+
+@description('Required. Tags applied to every resource.')
+param tags object
+
+@description('Required. Hub VNet name.')
+@minLength(2)
+@maxLength(64)
+param vnetName string
+
+@description('Required. Address ranges of the hub VNet.')
+@minLength(1)
+param addressPrefixes array
+
+@description('Required. Address range of AzureFirewallSubnet (/26 or larger).')
+param firewallSubnetPrefix string
+{% if m.network.hub.firewall_management_subnet %}
+
+@description('Required. Address range of AzureFirewallManagementSubnet (/26 or larger; the Basic SKU needs it).')
+param firewallManagementSubnetPrefix string
+
+@description('Required. Name of the public IP of the firewall management interface.')
+@minLength(1)
+@maxLength(80)
+param firewallManagementPublicIpName string
+{% endif %}
+{% if m.network.hub.bastion %}
+
+@description('Required. Address range of AzureBastionSubnet (/26 or larger).')
+param bastionSubnetPrefix string
+
+@description('Required. Azure Bastion host name.')
+@minLength(1)
+@maxLength(80)
+param bastionName string
+
+@description('Required. Name of the Bastion public IP.')
+@minLength(1)
+@maxLength(80)
+param bastionPublicIpName string
+{% endif %}
+{% if m.network.hub.gateway_subnet %}
+
+@description('Required. Address range of GatewaySubnet (/27 or larger), kept for a VPN or ExpressRoute gateway.')
+param gatewaySubnetPrefix string
+{% endif %}
+
+@description('Required. Azure Firewall name.')
+@minLength(1)
+@maxLength(80)
+param firewallName string
+
+@description('Required. Firewall policy name.')
+@minLength(1)
+@maxLength(80)
+param firewallPolicyName string
+
+@description('Required. Name of the firewall public IP.')
+@minLength(1)
+@maxLength(80)
+param firewallPublicIpName string
+
+@description('Required. Address ranges allowed out through the firewall (the spoke).')
+@minLength(1)
+param sourceAddressPrefixes array
+
+resource vnet {{ m.types.virtual_network }} = {
+  name: vnetName
+  location: location
+  tags: tags
+  properties: {
+    addressSpace: {
+      addressPrefixes: addressPrefixes
+    }
+    subnets: [
+      {
+        name: 'AzureFirewallSubnet'
+        properties: {
+          addressPrefix: firewallSubnetPrefix
+        }
+      }
+{% if m.network.hub.firewall_management_subnet %}
+      {
+        name: 'AzureFirewallManagementSubnet'
+        properties: {
+          addressPrefix: firewallManagementSubnetPrefix
+        }
+      }
+{% endif %}
+{% if m.network.hub.bastion %}
+      {
+        name: 'AzureBastionSubnet'
+        properties: {
+          addressPrefix: bastionSubnetPrefix
+        }
+      }
+{% endif %}
+{% if m.network.hub.gateway_subnet %}
+      {
+        name: 'GatewaySubnet'
+        properties: {
+          addressPrefix: gatewaySubnetPrefix
+        }
+      }
+{% endif %}
+    ]
+  }
+}
+
+resource firewallPublicIp {{ m.types.public_ip }} = {
+  name: firewallPublicIpName
+  location: location
+  tags: tags
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    publicIPAllocationMethod: 'Static'
+  }
+}
+{% if m.network.firewall.management_public_ip %}
+
+resource firewallManagementPublicIp {{ m.types.public_ip }} = {
+  name: firewallManagementPublicIpName
+  location: location
+  tags: tags
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    publicIPAllocationMethod: 'Static'
+  }
+}
+{% endif %}
+
+resource firewallPolicy {{ m.types.firewall_policy }} = {
+  name: firewallPolicyName
+  location: location
+  tags: tags
+  properties: {
+    sku: {
+      tier: {{ m.network.firewall.tier }}
+    }
+    threatIntelMode: {{ m.network.firewall.threat_intel_mode }}
+{% if m.network.firewall.dns_proxy %}
+    // DNS proxy: the spoke uses the firewall as DNS server, so FQDN network rules resolve the
+    // same addresses the clients do.
+    dnsSettings: {
+      enableProxy: true
+    }
+{% endif %}
+  }
+}
+
+resource azureMachineLearningRules {{ m.types.firewall_rule_collection_group }} = {
+  parent: firewallPolicy
+  name: 'azure-machine-learning'
+  properties: {
+    priority: 200
+    ruleCollections: [
+      {
+        ruleCollectionType: 'FirewallPolicyFilterRuleCollection'
+        name: 'aml-network'
+        priority: 100
+        action: {
+          type: 'Allow'
+        }
+        rules: [
+{% for r in m.network.firewall.network_rules %}
+          {
+            ruleType: 'NetworkRule'
+            name: {{ r.name }}
+            ipProtocols: [
+{% for p in r.protocols %}
+              {{ p }}
+{% endfor %}
+            ]
+            sourceAddresses: sourceAddressPrefixes
+{% if r.destination_addresses %}
+            destinationAddresses: [
+{% for d in r.destination_addresses %}
+              {{ d.bicep|safe }}
+{% endfor %}
+            ]
+{% endif %}
+{% if r.destination_fqdns %}
+            destinationFqdns: [
+{% for d in r.destination_fqdns %}
+              {{ d.bicep|safe }}
+{% endfor %}
+            ]
+{% endif %}
+            destinationPorts: [
+{% for p in r.ports %}
+              {{ p }}
+{% endfor %}
+            ]
+          }
+{% endfor %}
+        ]
+      }
+      {
+        ruleCollectionType: 'FirewallPolicyFilterRuleCollection'
+        name: 'aml-application'
+        priority: 200
+        action: {
+          type: 'Allow'
+        }
+        rules: [
+{% for r in m.network.firewall.application_rules %}
+          {
+            ruleType: 'ApplicationRule'
+            name: {{ r.name }}
+            protocols: [
+{% for p in r.protocols %}
+              {
+                protocolType: {{ p.kind }}
+                port: {{ p.port }}
+              }
+{% endfor %}
+            ]
+            sourceAddresses: sourceAddressPrefixes
+            targetFqdns: [
+{% for f in r.fqdns %}
+              {{ f.bicep|safe }}
+{% endfor %}
+            ]
+          }
+{% endfor %}
+        ]
+      }
+    ]
+  }
+}
+
+resource firewall {{ m.types.firewall }} = {
+  name: firewallName
+  location: location
+  tags: tags
+  properties: {
+    sku: {
+      name: 'AZFW_VNet'
+      tier: {{ m.network.firewall.tier }}
+    }
+    firewallPolicy: {
+      id: firewallPolicy.id
+    }
+    ipConfigurations: [
+      {
+        name: 'ipconfig'
+        properties: {
+          subnet: {
+            id: '${vnet.id}/subnets/AzureFirewallSubnet'
+          }
+          publicIPAddress: {
+            id: firewallPublicIp.id
+          }
+        }
+      }
+    ]
+{% if m.network.firewall.management_public_ip %}
+    managementIpConfiguration: {
+      name: 'management'
+      properties: {
+        subnet: {
+          id: '${vnet.id}/subnets/AzureFirewallManagementSubnet'
+        }
+        publicIPAddress: {
+          id: firewallManagementPublicIp.id
+        }
+      }
+    }
+{% endif %}
+  }
+  // Rule collection groups and the firewall both update the policy; one at a time.
+  dependsOn: [
+    azureMachineLearningRules
+  ]
+}
+{% if m.network.hub.bastion %}
+
+resource bastionPublicIp {{ m.types.public_ip }} = {
+  name: bastionPublicIpName
+  location: location
+  tags: tags
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    publicIPAllocationMethod: 'Static'
+  }
+}
+
+resource bastion {{ m.types.bastion }} = {
+  name: bastionName
+  location: location
+  tags: tags
+  sku: {
+    name: 'Standard'
+  }
+  properties: {
+    ipConfigurations: [
+      {
+        name: 'ipconfig'
+        properties: {
+          subnet: {
+            id: '${vnet.id}/subnets/AzureBastionSubnet'
+          }
+          publicIPAddress: {
+            id: bastionPublicIp.id
+          }
+        }
+      }
+    ]
+  }
+}
+{% endif %}
+
+@description('The resource ID of the hub VNet.')
+output vnetId string = vnet.id
+
+@description('The private IP address of the firewall.')
+output firewallPrivateIp string = firewall.properties.ipConfigurations[0].properties.privateIPAddress

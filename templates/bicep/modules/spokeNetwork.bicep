@@ -1,0 +1,205 @@
+{% for line in header %}
+// {{ line|comment }}
+{% endfor %}
+metadata name = 'Spoke network'
+metadata description = 'Spoke VNet with the training, scoring and private endpoint subnets, an NSG on each, and a route table sending compute traffic through the hub firewall{% if m.network.exfiltration_prevention %}; compute subnets reach storage only through a service endpoint policy{% endif %}.'
+
+@description('Required. Azure region.')
+param location string
+
+@description('Required. Tags applied to every resource.')
+param tags object
+
+@description('Required. Spoke VNet name.')
+@minLength(2)
+@maxLength(64)
+param vnetName string
+
+@description('Required. Address ranges of the spoke VNet.')
+@minLength(1)
+param addressPrefixes array
+{% for s in m.network.spoke.subnets %}
+
+@description({{ "Required. Address range of the " ~ s.role ~ " subnet." }})
+param {{ (s.role ~ "SubnetPrefix")|ident }} string
+
+@description({{ "Required. Name of the network security group of the " ~ s.role ~ " subnet." }})
+@minLength(1)
+@maxLength(80)
+param {{ (s.role ~ "NsgName")|ident }} string
+{% endfor %}
+
+@description('Required. Name of the route table of the compute subnets.')
+@minLength(1)
+@maxLength(80)
+param routeTableName string
+
+@description('Required. Private IP address of the hub firewall.')
+param firewallPrivateIp string
+{% if m.network.service_endpoint_policy %}
+
+@description('Required. Name of the service endpoint policy of the compute subnets.')
+@minLength(1)
+@maxLength(80)
+param serviceEndpointPolicyName string
+
+@description('Required. Resource ID of the workspace storage account, the one storage account the compute subnets may reach over the service endpoint.')
+param storageAccountId string
+{% endif %}
+{% for s in m.network.spoke.subnets %}
+
+resource {{ (s.role ~ "Nsg")|ident }} {{ m.types.network_security_group }} = {
+  name: {{ (s.role ~ "NsgName")|ident }}
+  location: location
+  tags: tags
+  properties: {
+    securityRules: [
+{% for r in s.nsg_rules %}
+      {
+        name: {{ r.name }}
+        properties: {
+          description: {{ r.description }}
+          priority: {{ r.priority }}
+          direction: {{ r.direction }}
+          access: {{ r.access }}
+          protocol: {{ r.protocol }}
+          sourceAddressPrefix: {{ r.source.bicep|safe }}
+          sourcePortRange: '*'
+          destinationAddressPrefix: {{ r.destination.bicep|safe }}
+{% if r.destination_ports|length == 1 %}
+          destinationPortRange: {{ r.destination_ports[0] }}
+{% else %}
+          destinationPortRanges: [
+{% for p in r.destination_ports %}
+            {{ p }}
+{% endfor %}
+          ]
+{% endif %}
+        }
+      }
+{% endfor %}
+    ]
+  }
+}
+{% endfor %}
+
+resource routeTable {{ m.types.route_table }} = {
+  name: routeTableName
+  location: location
+  tags: tags
+  properties: {
+    // Routes from the hub (e.g. a VPN gateway) must not bypass the firewall.
+    disableBgpRoutePropagation: true
+    routes: [
+{% for r in m.network.route_table.routes %}
+      {
+        name: {{ r.name }}
+        properties: {
+          addressPrefix: {{ r.address_prefix.bicep|safe }}
+          nextHopType: {{ r.next_hop_type }}
+{% if r.via_firewall %}
+          nextHopIpAddress: firewallPrivateIp
+{% endif %}
+        }
+      }
+{% endfor %}
+    ]
+  }
+}
+{% if m.network.service_endpoint_policy %}
+
+// Exfiltration prevention: over the Microsoft.Storage service endpoint, compute reaches only the
+// workspace storage account and the Microsoft-managed storage Azure Machine Learning uses to
+// provision compute (the alias, which only ARM can add: the az CLI and PowerShell cannot).
+resource serviceEndpointPolicy {{ m.types.service_endpoint_policy }} = {
+  name: serviceEndpointPolicyName
+  location: location
+  tags: tags
+  properties: {
+    serviceEndpointPolicyDefinitions: [
+      {
+        name: 'workspace-storage'
+        properties: {
+          description: 'The workspace default storage account.'
+          service: {{ m.network.service_endpoint_policy.storage_service }}
+          serviceResources: [
+            storageAccountId
+          ]
+        }
+      }
+      {
+        name: 'azure-machine-learning'
+        properties: {
+          description: 'Microsoft-managed storage used by Azure Machine Learning compute.'
+          service: {{ m.network.service_endpoint_policy.alias_service }}
+          serviceResources: [
+            {{ m.network.service_endpoint_policy.alias }}
+          ]
+        }
+      }
+    ]
+  }
+}
+{% endif %}
+
+resource vnet {{ m.types.virtual_network }} = {
+  name: vnetName
+  location: location
+  tags: tags
+  properties: {
+    addressSpace: {
+      addressPrefixes: addressPrefixes
+    }
+{% if m.network.spoke.dns_via_firewall %}
+    dhcpOptions: {
+      dnsServers: [
+        firewallPrivateIp
+      ]
+    }
+{% endif %}
+    subnets: [
+{% for s in m.network.spoke.subnets %}
+      {
+        name: {{ s.name }}
+        properties: {
+          addressPrefix: {{ (s.role ~ "SubnetPrefix")|ident }}
+          networkSecurityGroup: {
+            id: {{ (s.role ~ "Nsg")|ident }}.id
+          }
+{% if s.route_table %}
+          routeTable: {
+            id: routeTable.id
+          }
+{% endif %}
+{% if s.storage_service_endpoint %}
+          serviceEndpoints: [
+            {
+              service: {{ m.network.service_endpoint_policy.storage_service }}
+            }
+          ]
+{% endif %}
+{% if s.service_endpoint_policy %}
+          serviceEndpointPolicies: [
+            {
+              id: serviceEndpointPolicy.id
+            }
+          ]
+{% endif %}
+{% if s.private_endpoints %}
+          privateEndpointNetworkPolicies: 'Disabled'
+{% endif %}
+        }
+      }
+{% endfor %}
+    ]
+  }
+}
+
+@description('The resource ID of the spoke VNet.')
+output vnetId string = vnet.id
+
+@description('The resource ID of the training subnet.')
+output trainingSubnetId string = '${vnet.id}/subnets/{{ m.network.spoke.subnets[0].name|raw_in_quotes }}'
+
+@description('The resource ID of the private endpoint subnet.')
+output peSubnetId string = '${vnet.id}/subnets/{{ m.network.spoke.subnets[2].name|raw_in_quotes }}'

@@ -1,0 +1,31 @@
+
+# --- Compute in the training subnet{% if not (m.compute.cluster and m.compute.cluster.public_ip) and not (m.compute.instance and m.compute.instance.public_ip) %}, no public IP{% endif %} ----------------------------------------------
+TRAINING_SUBNET_ID="$(az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ m.compute.subnet_name }} --query id --output tsv)"
+{% if m.compute.cluster %}
+if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "${WORKSPACE_NAME}" --name {{ m.compute.cluster.name }} --output none 2>/dev/null; then
+  az ml compute create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --workspace-name "${WORKSPACE_NAME}" \
+    --name {{ m.compute.cluster.name }} \
+    --type AmlCompute \
+    --size {{ m.compute.cluster.vm_size }} \
+    --min-instances {{ m.compute.cluster.min_nodes }} \
+    --max-instances {{ m.compute.cluster.max_nodes }} \
+    --subnet "${TRAINING_SUBNET_ID}" \
+    --enable-node-public-ip {{ m.compute.cluster.public_ip|string|lower }} \
+    --output none
+fi
+{% endif %}
+{% if m.compute.instance %}
+if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "${WORKSPACE_NAME}" --name {{ m.compute.instance.name }} --output none 2>/dev/null; then
+  az ml compute create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --workspace-name "${WORKSPACE_NAME}" \
+    --name {{ m.compute.instance.name }} \
+    --type ComputeInstance \
+    --size {{ m.compute.instance.vm_size }} \
+    --subnet "${TRAINING_SUBNET_ID}" \
+    --enable-node-public-ip {{ m.compute.instance.public_ip|string|lower }} \
+    --output none
+fi
+{% endif %}

@@ -1,0 +1,254 @@
+# --- Hub VNet and its subnets -------------------------------------------------------------------
+if ! az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${HUB_VNET_NAME}" --output none 2>/dev/null; then
+  az network vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --name "${HUB_VNET_NAME}" \
+    --location "${LOCATION}" \
+    --address-prefixes{% for a in m.network.hub.address_prefixes %} {{ a }}{% endfor %} \
+    --output none
+fi
+{% set hub = m.network.hub %}
+{% for subnet in [["AzureFirewallSubnet", hub.firewall_subnet], ["AzureFirewallManagementSubnet", hub.firewall_management_subnet], ["AzureBastionSubnet", hub.bastion.subnet if hub.bastion else none], ["GatewaySubnet", hub.gateway_subnet]] if subnet[1] %}
+if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${HUB_VNET_NAME}" --name {{ subnet[0] }} --output none 2>/dev/null; then
+  az network vnet subnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --vnet-name "${HUB_VNET_NAME}" \
+    --name {{ subnet[0] }} \
+    --address-prefixes {{ subnet[1] }} \
+    --output none
+fi
+{% endfor %}
+
+# --- Azure Firewall ({{ m.network.firewall.tier|comment }}) with a policy allowing what Azure Machine Learning needs ---------
+{% for ip in [m.network.firewall.public_ip, m.network.firewall.management_public_ip] + ([hub.bastion.public_ip] if hub.bastion else []) if ip %}
+if ! az network public-ip show --resource-group "${RESOURCE_GROUP}" --name {{ ip }} --output none 2>/dev/null; then
+  az network public-ip create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --name {{ ip }} \
+    --location "${LOCATION}" \
+    --sku Standard \
+    --allocation-method Static \
+    --output none
+fi
+{% endfor %}
+if ! az network firewall policy show --resource-group "${RESOURCE_GROUP}" --name "${FIREWALL_POLICY_NAME}" --output none 2>/dev/null; then
+  az network firewall policy create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --name "${FIREWALL_POLICY_NAME}" \
+    --location "${LOCATION}" \
+    --sku {{ m.network.firewall.tier }} \
+    --threat-intel-mode {{ m.network.firewall.threat_intel_mode }} \
+{% if m.network.firewall.dns_proxy %}
+    --enable-dns-proxy true \
+{% endif %}
+    --output none
+fi
+RULE_GROUP=azure-machine-learning
+if ! az network firewall policy rule-collection-group show --resource-group "${RESOURCE_GROUP}" --policy-name "${FIREWALL_POLICY_NAME}" --name "${RULE_GROUP}" --output none 2>/dev/null; then
+  az network firewall policy rule-collection-group create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --policy-name "${FIREWALL_POLICY_NAME}" \
+    --name "${RULE_GROUP}" \
+    --priority 200 \
+    --output none
+fi
+# One rule per collection, so each step is its own guarded, re-runnable command.
+rule_collection_missing() {
+  [ "$(az network firewall policy rule-collection-group show --resource-group "${RESOURCE_GROUP}" --policy-name "${FIREWALL_POLICY_NAME}" --name "${RULE_GROUP}" --query "length(ruleCollections[?name=='$1'])" --output tsv)" = "0" ]
+}
+{% for r in m.network.firewall.network_rules %}
+if rule_collection_missing {{ "net-" ~ r.name }}; then
+  az network firewall policy rule-collection-group collection add-filter-collection \
+    --resource-group "${RESOURCE_GROUP}" \
+    --policy-name "${FIREWALL_POLICY_NAME}" \
+    --rule-collection-group-name "${RULE_GROUP}" \
+    --name {{ "net-" ~ r.name }} \
+    --collection-priority {{ 100 + loop.index0 * 10 }} \
+    --action Allow \
+    --rule-type NetworkRule \
+    --rule-name {{ r.name }} \
+    --ip-protocols{% for p in r.protocols %} {{ p }}{% endfor %} \
+    --source-addresses{% for a in m.network.spoke.address_prefixes %} {{ a }}{% endfor %} \
+{% if r.destination_addresses %}
+    --destination-addresses{% for d in r.destination_addresses %} {{ d.literal }}{% endfor %} \
+{% endif %}
+{% if r.destination_fqdns %}
+    --destination-fqdns{% for d in r.destination_fqdns %} {{ d.literal }}{% endfor %} \
+{% endif %}
+    --destination-ports{% for p in r.ports %} {{ p }}{% endfor %} \
+    --output none
+fi
+{% endfor %}
+{% for r in m.network.firewall.application_rules %}
+if rule_collection_missing {{ "app-" ~ r.name }}; then
+  az network firewall policy rule-collection-group collection add-filter-collection \
+    --resource-group "${RESOURCE_GROUP}" \
+    --policy-name "${FIREWALL_POLICY_NAME}" \
+    --rule-collection-group-name "${RULE_GROUP}" \
+    --name {{ "app-" ~ r.name }} \
+    --collection-priority {{ 1000 + loop.index0 * 10 }} \
+    --action Allow \
+    --rule-type ApplicationRule \
+    --rule-name {{ r.name }} \
+    --protocols{% for p in r.protocols %} {{ p.kind ~ "=" ~ p.port }}{% endfor %} \
+    --source-addresses{% for a in m.network.spoke.address_prefixes %} {{ a }}{% endfor %} \
+    --target-fqdns{% for f in r.fqdns %} {{ f.literal }}{% endfor %} \
+    --output none
+fi
+{% endfor %}
+if ! az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIREWALL_NAME}" --output none 2>/dev/null; then
+  az network firewall create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --name "${FIREWALL_NAME}" \
+    --location "${LOCATION}" \
+    --sku AZFW_VNet \
+    --tier {{ m.network.firewall.tier }} \
+    --firewall-policy "${FIREWALL_POLICY_NAME}" \
+    --vnet-name "${HUB_VNET_NAME}" \
+    --conf-name ipconfig \
+    --public-ip {{ m.network.firewall.public_ip }} \
+{% if m.network.firewall.management_public_ip %}
+    --m-conf-name management \
+    --m-public-ip {{ m.network.firewall.management_public_ip }} \
+{% endif %}
+    --output none
+fi
+FIREWALL_PRIVATE_IP="$(az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIREWALL_NAME}" --query 'ipConfigurations[0].privateIPAddress' --output tsv)"
+{% if hub.bastion %}
+
+# --- Azure Bastion -------------------------------------------------------------------------------
+if ! az network bastion show --resource-group "${RESOURCE_GROUP}" --name {{ hub.bastion.name }} --output none 2>/dev/null; then
+  az network bastion create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --name {{ hub.bastion.name }} \
+    --location "${LOCATION}" \
+    --vnet-name "${HUB_VNET_NAME}" \
+    --public-ip-address {{ hub.bastion.public_ip }} \
+    --sku Standard \
+    --output none
+fi
+{% endif %}
+
+# --- Spoke: NSGs, route table{% if m.network.service_endpoint_policy %}, service endpoint policy{% endif %}, VNet and subnets ------------------------
+{% for s in m.network.spoke.subnets %}
+if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name {{ s.nsg_name }} --output none 2>/dev/null; then
+  az network nsg create --resource-group "${RESOURCE_GROUP}" --name {{ s.nsg_name }} --location "${LOCATION}" --output none
+fi
+{% for r in s.nsg_rules %}
+# {{ r.description|comment }}
+az network nsg rule create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --nsg-name {{ s.nsg_name }} \
+  --name {{ r.name }} \
+  --priority {{ r.priority }} \
+  --direction {{ r.direction }} \
+  --access {{ r.access }} \
+  --protocol {{ r.protocol }} \
+  --source-address-prefixes {{ r.source.literal }} \
+  --source-port-ranges '*' \
+  --destination-address-prefixes {{ r.destination.literal }} \
+  --destination-port-ranges{% for p in r.destination_ports %} {{ p }}{% endfor %} \
+  --output none
+{% endfor %}
+{% endfor %}
+if ! az network route-table show --resource-group "${RESOURCE_GROUP}" --name "${ROUTE_TABLE_NAME}" --output none 2>/dev/null; then
+  az network route-table create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --name "${ROUTE_TABLE_NAME}" \
+    --location "${LOCATION}" \
+    --disable-bgp-route-propagation true \
+    --output none
+fi
+{% for r in m.network.route_table.routes %}
+az network route-table route create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --route-table-name "${ROUTE_TABLE_NAME}" \
+  --name {{ r.name }} \
+  --address-prefix {{ r.address_prefix.literal }} \
+  --next-hop-type {{ r.next_hop_type }} \
+{% if r.via_firewall %}
+  --next-hop-ip-address "${FIREWALL_PRIVATE_IP}" \
+{% endif %}
+  --output none
+{% endfor %}
+{% if m.network.service_endpoint_policy %}
+{% set sep = m.network.service_endpoint_policy %}
+if ! az network service-endpoint policy show --resource-group "${RESOURCE_GROUP}" --name {{ sep.name }} --output none 2>/dev/null; then
+  az network service-endpoint policy create --resource-group "${RESOURCE_GROUP}" --name {{ sep.name }} --location "${LOCATION}" --output none
+fi
+az network service-endpoint policy-definition create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --policy-name {{ sep.name }} \
+  --name workspace-storage \
+  --service {{ sep.storage_service }} \
+  --service-resources "${STORAGE_ACCOUNT_ID}" \
+  --description 'The workspace default storage account.' \
+  --output none
+# The Azure Machine Learning alias cannot be added with `az network service-endpoint` (nor
+# PowerShell): PUT the definition through ARM with az rest. A relative URL goes to the current
+# cloud's Resource Manager endpoint; PUT is idempotent.
+SEP_ID="$(az network service-endpoint policy show --resource-group "${RESOURCE_GROUP}" --name {{ sep.name }} --query id --output tsv)"
+az rest \
+  --method put \
+  --url "${SEP_ID}/serviceEndpointPolicyDefinitions/azure-machine-learning?api-version={{ sep.api_version }}" \
+  --body {{ '{"properties": {"description": "Microsoft-managed storage used by Azure Machine Learning compute.", "service": "' ~ sep.alias_service ~ '", "serviceResources": ["' ~ sep.alias ~ '"]}}' }} \
+  --output none
+{% endif %}
+if ! az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${VNET_NAME}" --output none 2>/dev/null; then
+  az network vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --name "${VNET_NAME}" \
+    --location "${LOCATION}" \
+    --address-prefixes{% for a in m.network.spoke.address_prefixes %} {{ a }}{% endfor %} \
+{% if m.network.spoke.dns_via_firewall %}
+    --dns-servers "${FIREWALL_PRIVATE_IP}" \
+{% endif %}
+    --output none
+fi
+{% for s in m.network.spoke.subnets %}
+if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ s.name }} --output none 2>/dev/null; then
+  az network vnet subnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --vnet-name "${VNET_NAME}" \
+    --name {{ s.name }} \
+    --address-prefixes {{ s.prefix }} \
+    --network-security-group {{ s.nsg_name }} \
+{% if s.route_table %}
+    --route-table "${ROUTE_TABLE_NAME}" \
+{% endif %}
+{% if s.storage_service_endpoint %}
+    --service-endpoints {{ m.network.service_endpoint_policy.storage_service }} \
+{% endif %}
+{% if s.service_endpoint_policy %}
+    --service-endpoint-policy {{ m.network.service_endpoint_policy.name }} \
+{% endif %}
+{% if s.private_endpoints %}
+    --private-endpoint-network-policies Disabled \
+{% endif %}
+    --output none
+fi
+{% endfor %}
+
+# --- Peering, both ways (forwarded traffic allowed so replies return through the firewall) ------
+HUB_VNET_ID="$(az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${HUB_VNET_NAME}" --query id --output tsv)"
+SPOKE_VNET_ID="$(az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${VNET_NAME}" --query id --output tsv)"
+if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-name "${HUB_VNET_NAME}" --name {{ m.network.peering_hub_to_spoke }} --output none 2>/dev/null; then
+  az network vnet peering create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --vnet-name "${HUB_VNET_NAME}" \
+    --name {{ m.network.peering_hub_to_spoke }} \
+    --remote-vnet "${SPOKE_VNET_ID}" \
+    --allow-vnet-access true \
+    --allow-forwarded-traffic true \
+    --output none
+fi
+if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ m.network.peering_spoke_to_hub }} --output none 2>/dev/null; then
+  az network vnet peering create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --vnet-name "${VNET_NAME}" \
+    --name {{ m.network.peering_spoke_to_hub }} \
+    --remote-vnet "${HUB_VNET_ID}" \
+    --allow-vnet-access true \
+    --allow-forwarded-traffic true \
+    --output none
+fi

@@ -1,0 +1,50 @@
+# --- Private DNS zones, linked to {% for v in m.private.linked_vnets %}{{ v.name|comment }}{% if not loop.last %} and {% endif %}{% endfor %} ---------------------------------
+{% for z in m.private.zones %}
+if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name {{ z.name }} --output none 2>/dev/null; then
+  az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name {{ z.name }} --output none
+fi
+{% for v in m.private.linked_vnets %}
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name {{ z.name }} --name {{ v.link_name }} --output none 2>/dev/null; then
+  az network private-dns link vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --zone-name {{ z.name }} \
+    --name {{ v.link_name }} \
+    --virtual-network {{ v.name }} \
+    --registration-enabled false \
+    --output none
+fi
+{% endfor %}
+{% endfor %}
+
+# --- Private endpoints in {{ m.private.subnet_name|comment }}, with DNS zone groups --------------------------------
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+{% for pe in m.private.private_endpoints %}
+# {{ pe.label|comment }}
+if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name {{ pe.name }} --output none 2>/dev/null; then
+  az network private-endpoint create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --name {{ pe.name }} \
+    --location "${LOCATION}" \
+    --vnet-name "${VNET_NAME}" \
+    --subnet "${PE_SUBNET_NAME}" \
+    --private-connection-resource-id "${{ pe.target_id_var|ident }}" \
+    --group-id {{ pe.group_id }} \
+    --connection-name {{ pe.name }} \
+    --output none
+fi
+if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name {{ pe.name }} --name default --output none 2>/dev/null; then
+{% for zname in pe.zone_names %}
+{% if loop.first %}
+  az network private-endpoint dns-zone-group create \
+{% else %}
+  az network private-endpoint dns-zone-group add \
+{% endif %}
+    --resource-group "${RESOURCE_GROUP}" \
+    --endpoint-name {{ pe.name }} \
+    --name default \
+    --private-dns-zone {{ zname }} \
+    --zone-name {{ "zone-" ~ loop.index0 }} \
+    --output none
+{% endfor %}
+fi
+{% endfor %}
