@@ -13,6 +13,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod lint;
 pub mod naming;
 pub mod net;
 pub mod output;

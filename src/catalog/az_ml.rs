@@ -10,6 +10,22 @@ pub const AZ_ML_YAML: &str = include_str!("../../catalog/az_ml.yaml");
 pub struct AzMl {
     pub outbound_rule: CommandGroup,
     pub global_options: Vec<AzOption>,
+    pub workspace_yaml: WorkspaceYaml,
+}
+
+/// The keys azure-ai-ml reads from an `az ml` workspace YAML.
+#[derive(Debug, Deserialize)]
+pub struct WorkspaceYaml {
+    pub keys: Vec<String>,
+    /// Extra top-level keys per `kind:` (hub, project).
+    pub kinds: IndexMap<String, Vec<String>>,
+    pub required: Vec<String>,
+    pub public_network_access: Vec<String>,
+    pub managed_network_keys: Vec<String>,
+    /// Keys of a rule, per rule kind.
+    pub rule_keys: IndexMap<String, Vec<String>>,
+    pub destination_keys: IndexMap<String, Vec<String>>,
+    pub destination_required: IndexMap<String, Vec<String>>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -27,10 +27,22 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
 
 fn locate(mut d: Diagnostic, loaded: &Loaded) -> Diagnostic {
     d.location.file = loaded.source.label.clone();
-    if let Some(path) = d.location.path.clone() {
-        if let Some((l, c)) = loaded.map.value(&path) {
-            d = d.at_line(l, c);
-        }
+    let Some(path) = d.location.path.clone() else {
+        return d;
+    };
+    // A value that came from `--set` has no place in the file: point at the assignment.
+    let from_set = loaded.sets.iter().find(|s| {
+        let set_path = s.split_once('=').map_or(s.as_str(), |(p, _)| p.trim());
+        path == set_path
+            || path.starts_with(&format!("{set_path}."))
+            || path.starts_with(&format!("{set_path}["))
+    });
+    if let Some(s) = from_set {
+        d.location.file = format!("{} (--set {s})", loaded.source.label);
+        return d;
+    }
+    if let Some((l, c)) = loaded.map.value(&path) {
+        d = d.at_line(l, c);
     }
     d
 }

@@ -1,0 +1,377 @@
+//! Hub-spoke and exfiltration prevention: the address plan's errors, what differs between the
+//! Basic and Standard firewall, and the guarantees of exfiltration prevention.
+
+use amlgen::plan::model::Model;
+use assert_cmd::Command;
+
+fn model(arg: &str, sets: &[&str]) -> Model {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    match amlgen::render_blueprint(arg, &sets, None) {
+        Ok(r) => r.model,
+        Err(e) => panic!("{arg} {sets:?}: {e:?}"),
+    }
+}
+
+fn artifact(arg: &str, sets: &[&str], path: &str) -> String {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let r = amlgen::render_blueprint(arg, &sets, None).unwrap_or_else(|e| panic!("{e:?}"));
+    let a = r
+        .artifacts
+        .iter()
+        .find(|a| a.path == path)
+        .unwrap_or_else(|| panic!("no {path}"));
+    String::from_utf8(a.bytes.clone()).unwrap()
+}
+
+/// `amlgen check hub-spoke --set ...`: exit code and stderr.
+fn check(sets: &[&str]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::cargo_bin("amlgen").unwrap();
+    cmd.current_dir(dir.path()).args(["check", "hub-spoke"]);
+    for s in sets {
+        cmd.args(["--set", s]);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap(),
+        String::from_utf8(out.stderr).unwrap(),
+    )
+}
+
+macro_rules! plan_error {
+    ($name:ident, [$($set:expr),*], $code:literal) => {
+        #[test]
+        fn $name() {
+            let (exit, stderr) = check(&[$($set),*]);
+            assert_eq!(exit, 1, "{stderr}");
+            assert!(stderr.contains(concat!("error[", $code, "]")), "expected {} in:\n{stderr}", $code);
+            insta::assert_snapshot!(stderr);
+        }
+    };
+}
+
+plan_error!(
+    hub_overlaps_spoke,
+    ["network.spoke.address_space=[10.100.2.0/24]"],
+    "AMLG032"
+);
+plan_error!(
+    subnet_outside_vnet,
+    ["network.spoke.subnets.training=10.99.0.0/24"],
+    "AMLG031"
+);
+plan_error!(
+    firewall_subnet_too_small,
+    ["network.hub.subnets.firewall=10.100.0.0/27"],
+    "AMLG034"
+);
+plan_error!(
+    gateway_subnet_too_small,
+    ["network.hub.subnets.gateway=10.100.3.0/28"],
+    "AMLG034"
+);
+plan_error!(
+    subnets_overlap,
+    [
+        "network.spoke.subnets.training=10.101.0.0/24",
+        "network.spoke.subnets.pe=10.101.0.64/26"
+    ],
+    "AMLG032"
+);
+plan_error!(
+    no_room_in_hub,
+    ["network.hub.address_space=[10.100.0.0/26]"],
+    "AMLG036"
+);
+plan_error!(
+    invalid_hub_cidr,
+    ["network.hub.address_space=[10.100.0.1/22]"],
+    "AMLG030"
+);
+plan_error!(
+    managed_vnet_with_customer_network,
+    ["workspace.managed_network.isolation_mode=allow_internet_outbound"],
+    "AMLG114"
+);
+
+#[test]
+fn training_subnet_too_small_for_nodes_is_a_warning() {
+    let (exit, stderr) = check(&[
+        "network.spoke.subnets.training=10.101.0.0/29",
+        "compute.cluster.max_nodes=10",
+    ]);
+    assert_eq!(exit, 0, "{stderr}");
+    assert!(stderr.contains("warning[AMLG035]"), "{stderr}");
+}
+
+#[test]
+fn subnets_not_given_are_carved_deterministically() {
+    let m = model("hub-spoke", &[]);
+    let n = m.network.unwrap();
+    assert_eq!(n.hub.firewall_subnet, "10.100.0.0/26");
+    assert_eq!(n.hub.gateway_subnet.as_deref(), Some("10.100.0.64/27"));
+    let prefixes: Vec<&str> = n.spoke.subnets.iter().map(|s| s.prefix.as_str()).collect();
+    assert_eq!(
+        prefixes,
+        ["10.101.0.0/24", "10.101.1.0/24", "10.101.2.0/26"]
+    );
+    // An explicit subnet is kept and the others are carved around it.
+    let m = model(
+        "hub-spoke",
+        &["network.spoke.subnets.training=10.101.0.0/23"],
+    );
+    let prefixes: Vec<String> = m
+        .network
+        .unwrap()
+        .spoke
+        .subnets
+        .iter()
+        .map(|s| s.prefix.clone())
+        .collect();
+    assert_eq!(
+        prefixes,
+        ["10.101.0.0/23", "10.101.2.0/24", "10.101.3.0/26"]
+    );
+}
+
+#[test]
+fn basic_firewall_differs_from_standard() {
+    let standard = model("hub-spoke", &[]).network.unwrap();
+    let basic = model("hub-spoke", &["network.hub.firewall.sku=basic"])
+        .network
+        .unwrap();
+    // Basic needs a management subnet and public IP; Standard does not.
+    assert!(standard.hub.firewall_management_subnet.is_none());
+    assert!(basic.hub.firewall_management_subnet.is_some());
+    assert!(basic.firewall.management_public_ip.is_some());
+    // Basic has no DNS proxy: no FQDN network rules, spoke keeps Azure DNS.
+    assert!(standard.firewall.dns_proxy && !basic.firewall.dns_proxy);
+    let fqdn_rules = |n: &amlgen::plan::model::NetworkModel| {
+        n.firewall
+            .network_rules
+            .iter()
+            .filter(|r| !r.destination_fqdns.is_empty())
+            .count()
+    };
+    assert!(fqdn_rules(&standard) > 0);
+    assert_eq!(fqdn_rules(&basic), 0);
+    assert!(!basic.firewall.omitted.is_empty());
+    assert!(standard.spoke.dns_via_firewall && !basic.spoke.dns_via_firewall);
+    assert_eq!(basic.firewall.threat_intel_mode, "Alert");
+    let hub = artifact(
+        "hub-spoke",
+        &["network.hub.firewall.sku=basic"],
+        "modules/hubNetwork.bicep",
+    );
+    assert!(hub.contains("managementIpConfiguration") && !hub.contains("enableProxy"));
+    let runbook = artifact(
+        "hub-spoke",
+        &["network.hub.firewall.sku=basic"],
+        "runbook.sh",
+    );
+    assert!(runbook.contains("--m-public-ip") && !runbook.contains("--enable-dns-proxy"));
+}
+
+#[test]
+fn hub_spoke_firewall_has_the_required_tags_and_packages() {
+    let n = model("hub-spoke", &[]).network.unwrap();
+    let tags: Vec<String> = n
+        .firewall
+        .network_rules
+        .iter()
+        .flat_map(|r| r.destination_addresses.iter().map(|d| d.literal.clone()))
+        .collect();
+    for t in [
+        "AzureActiveDirectory",
+        "AzureMachineLearning",
+        "BatchNodeManagement.eastus",
+        "AzureResourceManager",
+        "Storage.eastus",
+        "MicrosoftContainerRegistry",
+        "AzureFrontDoor.FirstParty",
+    ] {
+        assert!(tags.iter().any(|x| x == t), "missing {t} in {tags:?}");
+    }
+    let app: Vec<String> = n
+        .firewall
+        .application_rules
+        .iter()
+        .flat_map(|r| r.fqdns.iter().map(|f| f.literal.clone()))
+        .collect();
+    for f in [
+        "mcr.microsoft.com",
+        "*.data.mcr.microsoft.com",
+        "ml.azure.com",
+        "pypi.org",
+        "files.pythonhosted.org",
+        "conda.anaconda.org",
+    ] {
+        assert!(app.iter().any(|x| x == f), "missing {f}");
+    }
+    // AzureMachineLearning UDP 5831 is there.
+    assert!(n
+        .firewall
+        .network_rules
+        .iter()
+        .any(|r| r.protocols == ["UDP"] && r.ports == ["5831"]));
+}
+
+#[test]
+fn public_ip_compute_gets_inbound_44224_and_internet_routes() {
+    let n = model("tests/fixtures/blueprints/hub-max.yaml", &[])
+        .network
+        .unwrap();
+    let training = &n.spoke.subnets[0];
+    assert!(training.nsg_rules.iter().any(|r| r.direction == "Inbound"
+        && r.destination_ports == ["44224"]
+        && r.source.literal == "AzureMachineLearning"));
+    let internet: Vec<&str> = n
+        .route_table
+        .routes
+        .iter()
+        .filter(|r| r.next_hop_type == "Internet")
+        .map(|r| r.address_prefix.literal.as_str())
+        .collect();
+    assert_eq!(
+        internet,
+        ["AzureMachineLearning", "BatchNodeManagement.westeurope"]
+    );
+    // Without public IPs: no inbound rule, only the default route.
+    let n = model("hub-spoke", &[]).network.unwrap();
+    assert!(n
+        .spoke
+        .subnets
+        .iter()
+        .all(|s| s.nsg_rules.iter().all(|r| r.direction != "Inbound")));
+    assert_eq!(n.route_table.routes.len(), 1);
+}
+
+/// The exfiltration guarantee: no rendered firewall policy of this blueprint, with any package
+/// allowance, ever allows the Storage service tag or a `*` destination.
+#[test]
+fn exfiltration_prevention_never_allows_storage_or_star() {
+    let variants: Vec<Vec<&str>> = vec![
+        vec![],
+        vec!["packages=[pip, conda, huggingface, docker_hub, github, cran, npm, vscode]"],
+        vec!["network.hub.firewall.sku=basic"],
+    ];
+    for sets in variants {
+        let hub = artifact("exfiltration-prevention", &sets, "modules/hubNetwork.bicep");
+        let runbook = artifact("exfiltration-prevention", &sets, "runbook.sh");
+        for text in [&hub, &runbook] {
+            assert!(
+                !text.contains("'Storage") && !text.contains(" Storage."),
+                "{sets:?}: Storage service tag allowed"
+            );
+            assert!(
+                !text.lines().any(|l| l.trim() == "'*'"),
+                "{sets:?}: a `*` destination in the Bicep"
+            );
+            assert!(
+                !text.contains("--destination-addresses '*'")
+                    && !text.contains("--target-fqdns '*'"),
+                "{sets:?}: a `*` destination in the runbook"
+            );
+        }
+        let n = model("exfiltration-prevention", &sets).network.unwrap();
+        for r in &n.firewall.network_rules {
+            for d in r.destination_addresses.iter().chain(&r.destination_fqdns) {
+                assert!(!d.literal.starts_with("Storage"), "{sets:?}: {}", d.literal);
+                assert_ne!(d.literal, "*", "{sets:?}: rule {} allows *", r.name);
+            }
+        }
+        for r in &n.firewall.application_rules {
+            for f in &r.fqdns {
+                assert_ne!(f.literal, "*", "{sets:?}: rule {} allows *", r.name);
+                assert!(
+                    !f.literal.ends_with(".core.windows.net"),
+                    "{sets:?}: storage host {}",
+                    f.literal
+                );
+            }
+        }
+        // The policy is on both compute subnets, with the alias and the workspace storage.
+        let sep = n.service_endpoint_policy.expect("service endpoint policy");
+        assert_eq!(sep.alias, "/services/Azure/MachineLearning");
+        assert_eq!(sep.alias_service, "Global");
+        for s in n.spoke.subnets.iter().filter(|s| s.role != "pe") {
+            assert!(
+                s.service_endpoint_policy && s.storage_service_endpoint,
+                "{}",
+                s.name
+            );
+            assert!(s
+                .nsg_rules
+                .iter()
+                .any(|r| r.access == "Deny" && r.destination.literal == "Internet"));
+        }
+        let spoke = artifact(
+            "exfiltration-prevention",
+            &sets,
+            "modules/spokeNetwork.bicep",
+        );
+        assert!(
+            spoke.contains("'/services/Azure/MachineLearning'")
+                && spoke.contains("service: 'Global'")
+        );
+        assert!(
+            runbook.contains("az rest")
+                && runbook.contains("serviceEndpointPolicyDefinitions/azure-machine-learning")
+        );
+    }
+}
+
+#[test]
+fn exfiltration_prevention_refuses_public_ip_compute() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("amlgen")
+        .unwrap()
+        .current_dir(dir.path())
+        .args([
+            "check",
+            "exfiltration-prevention",
+            "--set",
+            "compute.cluster.public_ip=true",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    assert!(String::from_utf8(out.stderr).unwrap().contains("AMLG119"));
+}
+
+#[test]
+fn hub_spoke_zones_cover_every_private_endpoint_and_link_both_vnets() {
+    let m = model("hub-spoke", &[]);
+    let p = m.private.unwrap();
+    let zones: Vec<&str> = p.zones.iter().map(|z| z.name.as_str()).collect();
+    assert_eq!(
+        zones,
+        [
+            "privatelink.api.azureml.ms",
+            "privatelink.notebooks.azure.net",
+            "privatelink.blob.core.windows.net",
+            "privatelink.file.core.windows.net",
+            "privatelink.vaultcore.azure.net",
+            "privatelink.azurecr.io"
+        ]
+    );
+    assert_eq!(p.linked_vnets.len(), 2);
+    let forwarders = artifact("hub-spoke", &[], "dns/bind-forwarders.conf");
+    for z in [
+        "api.azureml.ms",
+        "notebooks.azure.net",
+        "instances.azureml.ms",
+        "vault.azure.net",
+        "azurecr.io",
+        "blob.core.windows.net",
+    ] {
+        assert!(
+            forwarders.contains(&format!("zone \"{z}\"")),
+            "missing forwarder {z}"
+        );
+    }
+    assert_eq!(
+        m.workspace.image_build_compute.as_deref(),
+        Some("cpu-cluster")
+    );
+}
