@@ -100,8 +100,13 @@ pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> 
             "start from a built-in blueprint: `amlgen show approved-only > my.yaml`",
         )]);
     }
-    let schema = super::schema::json_schema();
     let mut errors = Vec::new();
+    // The schema is only needed to check `--set` paths; generating it costs more than a render.
+    let schema = if sets.is_empty() {
+        serde_json::Value::Null
+    } else {
+        super::schema::json_schema()
+    };
     for s in sets {
         if let Err(d) = overrides::apply(&mut doc, s, &schema) {
             errors.push(d);

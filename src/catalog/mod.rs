@@ -296,6 +296,23 @@ impl Catalog {
     }
 }
 
+/// A catalog pattern, compiled once per process (catalog patterns are few and fixed; a test
+/// compiles every one, so a bad pattern is a build defect, not a user error).
+pub fn regex(pattern: &str) -> &'static regex::Regex {
+    use std::collections::HashMap;
+    use std::sync::Mutex;
+    static CACHE: OnceLock<Mutex<HashMap<String, &'static regex::Regex>>> = OnceLock::new();
+    let mut cache = CACHE
+        .get_or_init(Default::default)
+        .lock()
+        .expect("no panics while held");
+    cache.entry(pattern.to_string()).or_insert_with(|| {
+        Box::leak(Box::new(
+            regex::Regex::new(pattern).unwrap_or_else(|e| panic!("catalog pattern {pattern}: {e}")),
+        ))
+    })
+}
+
 fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> T {
     serde_yaml::from_str(text).unwrap_or_else(|e| panic!("embedded catalog/{name} is invalid: {e}"))
 }
@@ -303,6 +320,15 @@ fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> T {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn every_catalog_pattern_compiles() {
+        let c = Catalog::get();
+        for (k, r) in &c.naming {
+            assert!(regex::Regex::new(&r.pattern).is_ok(), "naming.yaml {k}");
+        }
+        assert!(regex::Regex::new(&c.managed_network.rule_name.pattern).is_ok());
+    }
 
     #[test]
     fn catalog_parses() {

@@ -9,7 +9,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let cat = Catalog::get();
     for name in Names::of(bp).all() {
         let rule = cat.naming_rule(name.kind);
-        let re = regex::Regex::new(&rule.pattern).expect("catalog naming patterns are tested");
+        let re = crate::catalog::regex(&rule.pattern);
         // Length is checked on its own: some patterns (key vault) count a hyphen and the
         // character after it as one repetition, so the pattern alone does not bound the length.
         let len = name.value.chars().count() as u32;

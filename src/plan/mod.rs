@@ -170,6 +170,19 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         cloud: bp.cloud.as_str().to_string(),
         tags: bp.tags.clone(),
         names: names_map(&names),
+        naming: cat
+            .naming
+            .iter()
+            .map(|(k, r)| {
+                (
+                    k.clone(),
+                    NameLimits {
+                        min: r.min,
+                        max: r.max,
+                    },
+                )
+            })
+            .collect(),
         types: cat
             .api_versions
             .keys()

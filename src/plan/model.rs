@@ -13,6 +13,8 @@ pub struct Model {
     pub cloud: String,
     pub tags: IndexMap<String, String>,
     pub names: IndexMap<&'static str, String>,
+    /// Azure's name length limits per resource kind (catalog/naming.yaml), for `@minLength`.
+    pub naming: IndexMap<String, NameLimits>,
     /// `Type@apiVersion` per resource kind, from catalog/api_versions.yaml.
     pub types: IndexMap<String, String>,
     /// Parameters of main.bicep, in declaration order; the parameter file is built from the same list.
@@ -33,6 +35,12 @@ pub struct Model {
     pub dns: DnsModel,
     /// Things the README must say (costs, one-way decisions), in order.
     pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NameLimits {
+    pub min: u32,
+    pub max: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]

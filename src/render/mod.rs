@@ -87,7 +87,7 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
 
 /// Renders every artifact of the model, sorted by path.
 pub fn render(m: &Model) -> Result<Vec<Artifact>, RenderError> {
-    let env = environment::build();
+    let env = environment::shared();
     let header = header_lines(m);
     let model = Value::from(minijinja::value::Serde(m));
     let mut out = Vec::new();

@@ -11,8 +11,8 @@ param location string
 param tags object
 
 @description('Required. VNet name.')
-@minLength(2)
-@maxLength(64)
+@minLength({{ m.naming.virtual_network.min }})
+@maxLength({{ m.naming.virtual_network.max }})
 param vnetName string
 
 @description('Required. Address ranges of the VNet.')
@@ -20,16 +20,16 @@ param vnetName string
 param addressPrefixes array
 
 @description('Required. Name of the private endpoint subnet.')
-@minLength(1)
-@maxLength(80)
+@minLength({{ m.naming.subnet.min }})
+@maxLength({{ m.naming.subnet.max }})
 param peSubnetName string
 
 @description('Required. Address range of the private endpoint subnet.')
 param peSubnetAddressPrefix string
 
 @description('Required. Name of the network security group of the private endpoint subnet.')
-@minLength(1)
-@maxLength(80)
+@minLength({{ m.naming.network_security_group.min }})
+@maxLength({{ m.naming.network_security_group.max }})
 param nsgName string
 
 // Private endpoints need no rules of their own; the NSG keeps the subnet under the same policy

@@ -18,8 +18,8 @@ param subnetId string
 {% if m.compute.cluster %}
 
 @description('Required. Compute cluster name.')
-@minLength(2)
-@maxLength(16)
+@minLength({{ m.naming.compute_cluster.min }})
+@maxLength({{ m.naming.compute_cluster.max }})
 param clusterName string
 
 @description('Required. VM size of the cluster nodes.')
@@ -36,8 +36,8 @@ param clusterMaxNodes int
 {% if m.compute.instance %}
 
 @description('Required. Compute instance name.')
-@minLength(3)
-@maxLength(24)
+@minLength({{ m.naming.compute_instance.min }})
+@maxLength({{ m.naming.compute_instance.max }})
 param instanceName string
 
 @description('Required. VM size of the compute instance.')

@@ -11,8 +11,8 @@ param location string
 param tags object
 
 @description('Required. Registry name: 5-50 alphanumerics, globally unique.')
-@minLength(5)
-@maxLength(50)
+@minLength({{ m.naming.container_registry.min }})
+@maxLength({{ m.naming.container_registry.max }})
 param name string
 
 resource registry {{ m.types.container_registry }} = {

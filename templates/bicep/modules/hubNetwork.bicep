@@ -11,8 +11,8 @@ param location string
 param tags object
 
 @description('Required. Hub VNet name.')
-@minLength(2)
-@maxLength(64)
+@minLength({{ m.naming.virtual_network.min }})
+@maxLength({{ m.naming.virtual_network.max }})
 param vnetName string
 
 @description('Required. Address ranges of the hub VNet.')
@@ -27,8 +27,8 @@ param firewallSubnetPrefix string
 param firewallManagementSubnetPrefix string
 
 @description('Required. Name of the public IP of the firewall management interface.')
-@minLength(1)
-@maxLength(80)
+@minLength({{ m.naming.network_resource.min }})
+@maxLength({{ m.naming.network_resource.max }})
 param firewallManagementPublicIpName string
 {% endif %}
 {% if m.network.hub.bastion %}
@@ -37,13 +37,13 @@ param firewallManagementPublicIpName string
 param bastionSubnetPrefix string
 
 @description('Required. Azure Bastion host name.')
-@minLength(1)
-@maxLength(80)
+@minLength({{ m.naming.network_resource.min }})
+@maxLength({{ m.naming.network_resource.max }})
 param bastionName string
 
 @description('Required. Name of the Bastion public IP.')
-@minLength(1)
-@maxLength(80)
+@minLength({{ m.naming.network_resource.min }})
+@maxLength({{ m.naming.network_resource.max }})
 param bastionPublicIpName string
 {% endif %}
 {% if m.network.hub.gateway_subnet %}
@@ -53,18 +53,18 @@ param gatewaySubnetPrefix string
 {% endif %}
 
 @description('Required. Azure Firewall name.')
-@minLength(1)
-@maxLength(80)
+@minLength({{ m.naming.network_resource.min }})
+@maxLength({{ m.naming.network_resource.max }})
 param firewallName string
 
 @description('Required. Firewall policy name.')
-@minLength(1)
-@maxLength(80)
+@minLength({{ m.naming.network_resource.min }})
+@maxLength({{ m.naming.network_resource.max }})
 param firewallPolicyName string
 
 @description('Required. Name of the firewall public IP.')
-@minLength(1)
-@maxLength(80)
+@minLength({{ m.naming.network_resource.min }})
+@maxLength({{ m.naming.network_resource.max }})
 param firewallPublicIpName string
 
 @description('Required. Address ranges allowed out through the firewall (the spoke).')

@@ -11,8 +11,8 @@ param location string
 param tags object
 
 @description('Required. Key vault name: 3-24 alphanumerics and hyphens, globally unique.')
-@minLength(3)
-@maxLength(24)
+@minLength({{ m.naming.key_vault.min }})
+@maxLength({{ m.naming.key_vault.max }})
 param name string
 
 @description('Required. Days a deleted vault is kept before it can be purged (7-90).')

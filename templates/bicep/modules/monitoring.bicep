@@ -11,8 +11,8 @@ param location string
 param tags object
 
 @description('Required. Name of the Log Analytics workspace.')
-@minLength(4)
-@maxLength(63)
+@minLength({{ m.naming.log_analytics.min }})
+@maxLength({{ m.naming.log_analytics.max }})
 param logAnalyticsName string
 
 @description('Required. Days Log Analytics keeps data (30-730).')
@@ -21,8 +21,8 @@ param logAnalyticsName string
 param retentionDays int
 
 @description('Required. Name of the Application Insights component.')
-@minLength(1)
-@maxLength(260)
+@minLength({{ m.naming.application_insights.min }})
+@maxLength({{ m.naming.application_insights.max }})
 param applicationInsightsName string
 
 resource logAnalytics {{ m.types.log_analytics }} = {

@@ -11,8 +11,8 @@ param location string
 param tags object
 
 @description('Required. Private endpoint name.')
-@minLength(2)
-@maxLength(64)
+@minLength({{ m.naming.private_endpoint.min }})
+@maxLength({{ m.naming.private_endpoint.max }})
 param name string
 
 @description('Required. Resource ID of the subnet the endpoint is placed in.')

@@ -11,8 +11,8 @@ param location string
 param tags object
 
 @description('Required. Spoke VNet name.')
-@minLength(2)
-@maxLength(64)
+@minLength({{ m.naming.virtual_network.min }})
+@maxLength({{ m.naming.virtual_network.max }})
 param vnetName string
 
 @description('Required. Address ranges of the spoke VNet.')
@@ -24,14 +24,14 @@ param addressPrefixes array
 param {{ (s.role ~ "SubnetPrefix")|ident }} string
 
 @description({{ "Required. Name of the network security group of the " ~ s.role ~ " subnet." }})
-@minLength(1)
-@maxLength(80)
+@minLength({{ m.naming.network_resource.min }})
+@maxLength({{ m.naming.network_resource.max }})
 param {{ (s.role ~ "NsgName")|ident }} string
 {% endfor %}
 
 @description('Required. Name of the route table of the compute subnets.')
-@minLength(1)
-@maxLength(80)
+@minLength({{ m.naming.network_resource.min }})
+@maxLength({{ m.naming.network_resource.max }})
 param routeTableName string
 
 @description('Required. Private IP address of the hub firewall.')
@@ -39,8 +39,8 @@ param firewallPrivateIp string
 {% if m.network.service_endpoint_policy %}
 
 @description('Required. Name of the service endpoint policy of the compute subnets.')
-@minLength(1)
-@maxLength(80)
+@minLength({{ m.naming.network_resource.min }})
+@maxLength({{ m.naming.network_resource.max }})
 param serviceEndpointPolicyName string
 
 @description('Required. Resource ID of the workspace storage account, the one storage account the compute subnets may reach over the service endpoint.')

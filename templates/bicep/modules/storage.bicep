@@ -11,8 +11,8 @@ param location string
 param tags object
 
 @description('Required. Storage account name: 3-24 lowercase letters and digits, globally unique.')
-@minLength(3)
-@maxLength(24)
+@minLength({{ m.naming.storage_account.min }})
+@maxLength({{ m.naming.storage_account.max }})
 param name string
 
 @description('Required. Replication SKU.')

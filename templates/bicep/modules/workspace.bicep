@@ -15,8 +15,8 @@ param location string
 param tags object
 
 @description('Required. Workspace name: 3-33 alphanumerics, hyphens and underscores, starting with an alphanumeric.')
-@minLength(3)
-@maxLength(33)
+@minLength({{ m.naming.workspace.min }})
+@maxLength({{ m.naming.workspace.max }})
 param name string
 
 @description('Required. Display name in the studio.')
