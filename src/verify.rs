@@ -181,6 +181,20 @@ mod tests {
         assert!(!bicep_syntax("param x\n").is_empty());
     }
 
+    /// Self-test of the parameter check: an undeclared value and a missing value both fail.
+    #[test]
+    fn parameter_file_must_match_the_bicep() {
+        let bicep = "param a string\nparam b int\n";
+        let ok = r#"{"parameters":{"a":{"value":"x"},"b":{"value":1}}}"#;
+        assert!(params_match(bicep, ok).is_empty());
+        let undeclared = r#"{"parameters":{"a":{"value":"x"},"b":{"value":1},"c":{"value":2}}}"#;
+        let f = params_match(bicep, undeclared);
+        assert!(f.len() == 1 && f[0].message.contains("`c`"));
+        let missing = r#"{"parameters":{"a":{"value":"x"}}}"#;
+        let f = params_match(bicep, missing);
+        assert!(f.len() == 1 && f[0].message.contains("`b`"));
+    }
+
     #[test]
     fn parameter_files_are_validated() {
         let good = r#"{"$schema":"https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#","contentVersion":"1.0.0.0","parameters":{"a":{"value":1}}}"#;

@@ -26,6 +26,7 @@ param name string
 param skuName string
 
 resource storageAccount 'Microsoft.Storage/storageAccounts@2025-06-01' = {
+  // checkov:skip=CKV_AZURE_206: Replication is chosen per environment (storageAccountSku; the geo-redundant SKUs are allowed). Zone redundancy is the default because geo-replication copies workspace data to a second region, which data-residency rules often forbid.
   name: name
   location: location
   tags: tags

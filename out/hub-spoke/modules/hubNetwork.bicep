@@ -410,6 +410,7 @@ resource azureMachineLearningRules 'Microsoft.Network/firewallPolicies/ruleColle
 }
 
 resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
+  // checkov:skip=CKV_AZURE_216: Threat intelligence is set on the firewall policy (threatIntelMode Deny), which governs a policy-managed firewall; the firewall's own property applies only to classic rules.
   name: firewallName
   location: location
   tags: tags

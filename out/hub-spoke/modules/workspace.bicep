@@ -33,6 +33,7 @@ param applicationInsightsId string
 param imageBuildCompute string
 
 resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
+  // checkov:skip=CKV_AZURE_243: The workspace is reached through a Microsoft.Network/privateEndpoints resource (modules/privateEndpoint.bicep, group amlworkspace) and public network access is disabled; this check only recognises a managed-VNet PrivateEndpoint outbound rule.
   name: name
   location: location
   tags: tags

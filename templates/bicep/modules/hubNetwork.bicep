@@ -241,6 +241,7 @@ resource azureMachineLearningRules {{ m.types.firewall_rule_collection_group }} 
 }
 
 resource firewall {{ m.types.firewall }} = {
+  // checkov:skip=CKV_AZURE_216: Threat intelligence is set on the firewall policy (threatIntelMode {{ m.network.firewall.threat_intel_mode|comment }}), which governs a policy-managed firewall; the firewall's own property applies only to classic rules.
   name: firewallName
   location: location
   tags: tags

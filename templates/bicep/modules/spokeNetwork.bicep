@@ -143,6 +143,10 @@ resource serviceEndpointPolicy {{ m.types.service_endpoint_policy }} = {
 {% endif %}
 
 resource vnet {{ m.types.virtual_network }} = {
+{% if m.network.spoke.dns_via_firewall %}
+  // checkov:skip=CKV_AZURE_182: The one DNS server is the hub firewall's DNS proxy, a zone-redundant managed service; a second, different server would resolve FQDN network rules to addresses the firewall does not see.
+  // checkov:skip=CKV_AZURE_183: The DNS server is the hub firewall's private address in the peered hub (a parameter, which the check cannot resolve).
+{% endif %}
   name: vnetName
   location: location
   tags: tags

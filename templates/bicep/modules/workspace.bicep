@@ -57,6 +57,7 @@ param imageBuildCompute string
 {% endif %}
 
 resource workspace {{ m.types.workspace }} = {
+  // checkov:skip=CKV_AZURE_243: The workspace is reached through a Microsoft.Network/privateEndpoints resource (modules/privateEndpoint.bicep, group amlworkspace) and public network access is disabled; this check only recognises a managed-VNet PrivateEndpoint outbound rule.
   name: name
   location: location
   tags: tags
