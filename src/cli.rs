@@ -35,7 +35,8 @@ enum Command {
     List,
     /// Render a blueprint (built-in name or YAML file) into deployable artifacts.
     Render(RenderArgs),
-    /// Check a blueprint without rendering; non-zero exit on errors.
+    /// Check a blueprint without rendering, or a workspace YAML, NSG JSON, az script or Markdown
+    /// written by hand; non-zero exit on errors.
     Check(CheckArgs),
     /// Print the blueprint JSON Schema.
     Schema,
@@ -43,6 +44,14 @@ enum Command {
     Show {
         /// Built-in blueprint name.
         name: String,
+    },
+    /// Print the outbound rules a project's dependency files need (requirements.txt,
+    /// pyproject.toml, environment.yml), with the reason for each.
+    Allowlist(AllowlistArgs),
+    /// Explain a diagnostic code (AMLG101); without a code, list them all.
+    Explain {
+        /// Diagnostic code, e.g. AMLG101.
+        code: Option<String>,
     },
 }
 
@@ -76,12 +85,41 @@ struct RenderArgs {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Built-in blueprint name or path to a blueprint YAML file.
+    /// Built-in blueprint name or path to a blueprint YAML file; also an az ml workspace YAML,
+    /// an NSG/ARM JSON, a script with `az ml workspace outbound-rule` commands, or Markdown.
     blueprint: String,
     #[arg(long = "set", value_name = "PATH=VALUE")]
     sets: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+}
+
+#[derive(clap::Args)]
+struct AllowlistArgs {
+    /// requirements*.txt (with its -r includes), pyproject.toml, environment.yml.
+    #[arg(required = true)]
+    files: Vec<String>,
+    #[arg(long, value_enum, default_value_t = AllowlistFormat::Blueprint)]
+    format: AllowlistFormat,
+    /// Managed VNet FQDN rules (approved-only) or your own Azure Firewall (firewall).
+    #[arg(long = "for", value_enum, default_value_t = AllowlistFor::ApprovedOnly)]
+    target: AllowlistFor,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum AllowlistFormat {
+    /// YAML outbound_rules to paste into a blueprint or an az ml workspace YAML.
+    Blueprint,
+    /// az commands.
+    Az,
+    /// JSON with the reason (file, line) of every host.
+    Json,
+}
+
+#[derive(Clone, Copy, ValueEnum)]
+enum AllowlistFor {
+    ApprovedOnly,
+    Firewall,
 }
 
 #[derive(Clone, Copy, ValueEnum)]
@@ -93,6 +131,8 @@ enum Emit {
 enum Format {
     Human,
     Json,
+    /// SARIF 2.1.0, for code scanning.
+    Sarif,
 }
 
 pub fn main() -> i32 {
@@ -103,6 +143,20 @@ pub fn main() -> i32 {
             return if e.use_stderr() { EXIT_USAGE } else { 0 };
         }
     };
+    // `check` on a hand-written workspace YAML, NSG JSON, az script or Markdown; blueprints
+    // (and built-in names) go on to the blueprint path below.
+    if let Command::Check(a) = &cli.command {
+        if let Some(linted) = crate::lint::check_file(&a.blueprint) {
+            if !a.sets.is_empty() {
+                eprintln!(
+                    "error: --set applies to blueprints; {} is not one",
+                    a.blueprint
+                );
+                return EXIT_USAGE;
+            }
+            return lint_report(&linted, a.format);
+        }
+    }
     match cli.command {
         Command::List => {
             for b in builtin::BUILTINS {
@@ -132,8 +186,13 @@ pub fn main() -> i32 {
                 EXIT_BLUEPRINT
             }
         },
+        Command::Allowlist(a) => allowlist(a),
+        Command::Explain { code } => explain(code.as_deref()),
         Command::Check(a) => match crate::load_and_check(&a.blueprint, &a.sets) {
             Ok((loaded, warnings)) => {
+                if warnings.is_empty() && a.format == Format::Sarif {
+                    report_empty(a.format);
+                }
                 report(&warnings, Some(&loaded.source.text), a.format);
                 if a.format == Format::Human {
                     eprintln!(
@@ -275,12 +334,121 @@ fn report(diags: &[Diagnostic], source: Option<&str>, format: Format) {
                 );
             }
         }
+        Format::Sarif => {
+            if !diags.is_empty() {
+                print_sarif(diags);
+            }
+        }
         Format::Human => {
             let mut err = std::io::stderr().lock();
             for d in diags {
                 let _ = write!(err, "{}", d.render(source));
             }
         }
+    }
+}
+
+fn print_sarif(diags: &[Diagnostic]) {
+    println!(
+        "{}",
+        serde_json::to_string_pretty(&crate::sarif::log(diags)).expect("serialisable")
+    );
+}
+
+/// `check` always answers a tool, even with nothing to report (code scanning needs a log).
+fn report_empty(format: Format) {
+    match format {
+        Format::Json => println!("[]"),
+        Format::Sarif => print_sarif(&[]),
+        Format::Human => {}
+    }
+}
+
+/// `amlgen check` on a hand-written file: diagnostics, a summary, exit 1 on errors.
+fn lint_report(l: &crate::lint::Linted, format: Format) -> i32 {
+    if l.diagnostics.is_empty() {
+        report_empty(format);
+    }
+    report(&l.diagnostics, Some(&l.text), format);
+    let errors = l.diagnostics.iter().filter(|d| d.is_error()).count();
+    if format == Format::Human {
+        let kind = l
+            .kind
+            .map(|k| format!(" ({})", k.describe()))
+            .unwrap_or_default();
+        eprintln!(
+            "{}{kind}: {errors} errors, {} warnings",
+            l.label,
+            l.diagnostics.len() - errors
+        );
+    }
+    if errors > 0 {
+        EXIT_BLUEPRINT
+    } else {
+        0
+    }
+}
+
+fn explain(code: Option<&str>) -> i32 {
+    let Some(code) = code else {
+        print!("{}", crate::explain::list());
+        return 0;
+    };
+    match crate::explain::explain(code) {
+        Some(text) => {
+            print!("{text}");
+            0
+        }
+        None => {
+            let hint = crate::explain::closest(code)
+                .map(|c| format!("; did you mean `{c}`?"))
+                .unwrap_or_default();
+            eprintln!(
+                "error: `{code}` is not a diagnostic code{hint} (`amlgen explain` lists them)"
+            );
+            EXIT_USAGE
+        }
+    }
+}
+
+fn allowlist(a: AllowlistArgs) -> i32 {
+    use crate::allowlist::{self, format, Target};
+    let target = match a.target {
+        AllowlistFor::ApprovedOnly => Target::ApprovedOnly,
+        AllowlistFor::Firewall => Target::Firewall,
+    };
+    if target == Target::Firewall && a.format == AllowlistFormat::Blueprint {
+        eprintln!("error: --format blueprint prints managed-VNet FQDN rules; with --for firewall use --format az or --format json");
+        return EXIT_USAGE;
+    }
+    let needs = allowlist::discover(&a.files);
+    let list = allowlist::plan(&a.files, needs, target);
+    match a.format {
+        AllowlistFormat::Blueprint => print!("{}", format::blueprint(&list)),
+        AllowlistFormat::Az => print!("{}", format::az(&list)),
+        AllowlistFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&format::json(&list)).expect("serialisable")
+        ),
+    }
+    if a.format != AllowlistFormat::Json {
+        // No source lines: a line may hold a credential; values are redacted.
+        let mut err = std::io::stderr().lock();
+        for d in &list.findings {
+            let _ = write!(err, "{}", d.render(None));
+        }
+        let _ = writeln!(
+            err,
+            "{} rules for {} files; {} findings",
+            list.rules.len(),
+            list.files.len(),
+            list.findings.len()
+        );
+    }
+    if list.has_errors() {
+        EXIT_BLUEPRINT
+    } else {
+        0
     }
 }
 

@@ -8,11 +8,13 @@
 // Result would add noise for no measurable gain.
 #![allow(clippy::result_large_err)]
 
+pub mod allowlist;
 pub mod blueprint;
 pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod explain;
 pub mod lint;
 pub mod naming;
 pub mod net;
@@ -20,6 +22,7 @@ pub mod output;
 pub mod plan;
 pub mod render;
 pub mod rules;
+pub mod sarif;
 pub mod suggest;
 pub mod verify;
 

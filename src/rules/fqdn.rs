@@ -58,15 +58,6 @@ pub fn storage_suffixes_all_clouds() -> Vec<String> {
     out
 }
 
-/// Whether `host` is an Azure Storage host (or a wildcard over one).
-pub fn is_storage_host(host: &str, storage_suffixes: &[String]) -> bool {
-    let h = host.to_ascii_lowercase();
-    let domain = h.strip_prefix("*.").unwrap_or(&h);
-    storage_suffixes
-        .iter()
-        .any(|s| domain == s || domain.ends_with(&format!(".{s}")))
-}
-
 /// All findings for one FQDN destination. `include_subdomains` is the blueprint's option (a
 /// hand-written workspace YAML has no such key: pass false).
 pub fn check_destination(
@@ -171,6 +162,34 @@ pub fn check_destination(
     out
 }
 
+/// AMLG105 for an IP address written as an FQDN destination: FQDN rules take host names.
+/// (Separate from [`check_destination`], which the blueprint check calls, so blueprint
+/// diagnostics stay as they were; the linter and `allowlist` call both.)
+pub fn check_ip_literal(destination: &str) -> Option<Finding> {
+    let d = destination.trim_start_matches('[').trim_end_matches(']');
+    d.parse::<std::net::IpAddr>().ok().map(|_| {
+        Finding::error(
+            "AMLG105",
+            FIELD,
+            "an FQDN rule takes a host name, not an IP address",
+            destination,
+            "reach the address through a private_endpoint rule, or from a customer VNet whose Azure Firewall has a network rule for it",
+        )
+    })
+}
+
+/// The same finding for a file without the blueprint's `include_subdomains` (an `az ml`
+/// workspace YAML, a script): the help of AMLG108 names a second rule instead.
+pub fn without_include_subdomains(mut f: Finding) -> Finding {
+    if f.code == "AMLG108" {
+        let domain = f.value.trim_start_matches("*.").to_string();
+        f.help = format!(
+            "a wildcard matches sub-domains only; if `{domain}` is needed too, add a rule with `destination: {domain}`"
+        );
+    }
+    f
+}
+
 /// Dot-separated labels of letters, digits and hyphens, 1-63 characters each, at least two
 /// labels, at most 253 characters.
 pub fn is_hostname(s: &str) -> bool {
@@ -250,6 +269,12 @@ mod tests {
     }
 
     #[test]
+    fn ip_literals() {
+        assert_eq!(check_ip_literal("10.0.0.4").unwrap().code, "AMLG105");
+        assert!(check_ip_literal("pypi.org").is_none());
+    }
+
+    #[test]
     fn coverage() {
         assert!(covers("pypi.org", "PyPI.org"));
         assert!(covers("*.pythonhosted.org", "files.pythonhosted.org"));
@@ -262,7 +287,6 @@ mod tests {
     fn storage_hosts_of_every_cloud() {
         let all = storage_suffixes_all_clouds();
         assert!(all.iter().any(|s| s == "core.windows.net"), "{all:?}");
-        assert!(is_storage_host("*.blob.core.windows.net", &all));
-        assert!(!is_storage_host("pypi.org", &all));
+        assert!(all.iter().any(|s| s == "core.usgovcloudapi.net"), "{all:?}");
     }
 }

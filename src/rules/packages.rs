@@ -6,8 +6,11 @@ use super::fqdn::covers;
 use super::Finding;
 use crate::catalog::Catalog;
 
-/// Ecosystems (catalog/packages.yaml) that need every one of their hosts.
-const ALL_OR_NOTHING: &[&str] = &["pip"];
+/// Ecosystems (catalog/packages.yaml) that need every one of their hosts, and why.
+const ALL_OR_NOTHING: &[(&str, &str)] = &[(
+    "pip",
+    "pip reads the index on pypi.org and downloads every file from files.pythonhosted.org",
+)];
 
 /// AMLG203 when `allowed` (lower-case destinations, `*.x` for wildcards, in rule order) reaches
 /// part of an all-or-nothing ecosystem but not all of it. Returns the index of the first
@@ -15,7 +18,7 @@ const ALL_OR_NOTHING: &[&str] = &["pip"];
 pub fn check_coverage(allowed: &[String]) -> Vec<(usize, Finding)> {
     let cat = Catalog::get();
     let mut out = Vec::new();
-    for name in ALL_OR_NOTHING {
+    for (name, why) in ALL_OR_NOTHING {
         let Some(eco) = cat.packages.get(*name) else {
             continue;
         };
@@ -44,8 +47,7 @@ pub fn check_coverage(allowed: &[String]) -> Vec<(usize, Finding)> {
                 ),
                 allowed[first].clone(),
                 format!(
-                    "{} Add a rule for each missing host (a wildcard never covers its apex: `*.pypi.org` does not allow `pypi.org`)",
-                    eco.note.as_deref().unwrap_or(&eco.title)
+                    "{why}; add a rule for each missing host (a wildcard never covers its apex: `*.pypi.org` does not allow `pypi.org`)"
                 ),
             ),
         ));

@@ -1,0 +1,397 @@
+//! requirements.txt (and the `pip:` section of environment.yml): which hosts one pip run needs.
+//! Options apply to the whole run (`--index-url` replaces PyPI, `--extra-index-url` adds an
+//! index, `--no-index` uses none, `-r`/`-c` read more files); each requirement comes from the
+//! index, from a URL (`name @ https://...`, `git+https://...`, a bare URL) or from a local path.
+
+use super::hosts::{Needs, Site, DEFAULT_INDEX};
+use crate::diagnostic::Diagnostic;
+use std::path::{Path, PathBuf};
+use std::sync::LazyLock;
+
+/// What one pip run is told.
+#[derive(Debug, Default)]
+pub struct Pip {
+    pub index_url: Option<(String, Site)>,
+    pub extra_index_urls: Vec<(String, Site)>,
+    pub find_links: Vec<(String, Site)>,
+    pub no_index: Option<Site>,
+    /// Requirements installed from the index (a name, no URL).
+    pub from_index: Vec<Site>,
+    /// Requirements and includes from a URL, with why.
+    pub urls: Vec<(String, Site, &'static str)>,
+}
+
+/// One logical line: continuation lines joined; its first line number; its text as a column
+/// base (1-based column of the text's first character in the file).
+pub struct Line {
+    pub number: usize,
+    pub column: usize,
+    pub text: String,
+}
+
+/// Splits a requirements file into logical lines (a `\` at the end joins the next line).
+pub fn logical_lines(text: &str) -> Vec<Line> {
+    let mut out: Vec<Line> = Vec::new();
+    let mut pending: Option<Line> = None;
+    for (i, raw) in text.lines().enumerate() {
+        let (body, continues) = match raw.strip_suffix('\\') {
+            Some(b) => (b, true),
+            None => (raw, false),
+        };
+        match pending.as_mut() {
+            Some(p) => {
+                p.text.push(' ');
+                p.text.push_str(body.trim_start());
+            }
+            None => {
+                pending = Some(Line {
+                    number: i + 1,
+                    column: 1,
+                    text: body.to_string(),
+                })
+            }
+        }
+        if !continues {
+            out.extend(pending.take());
+        }
+    }
+    out.extend(pending);
+    out
+}
+
+/// Reads a requirements (or constraints) file and what it includes.
+pub fn read_file(
+    path: &Path,
+    label: &str,
+    pip: &mut Pip,
+    needs: &mut Needs,
+    stack: &mut Vec<PathBuf>,
+    constraint: bool,
+) -> Result<(), Diagnostic> {
+    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
+    if stack.contains(&canonical) {
+        return Ok(()); // an include cycle: pip would loop; each file counts once
+    }
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        Diagnostic::error("AMLG010", format!("cannot read {label}: {e}"))
+            .at_file(label)
+            .with_help("check the path; includes (-r, -c) are relative to the file that names them")
+    })?;
+    stack.push(canonical);
+    let dir = path.parent().unwrap_or(Path::new("."));
+    read_lines(
+        &logical_lines(&text),
+        label,
+        dir,
+        pip,
+        needs,
+        stack,
+        constraint,
+    );
+    stack.pop();
+    Ok(())
+}
+
+/// Reads the lines of one file (or of a `pip:` section).
+pub fn read_lines(
+    lines: &[Line],
+    label: &str,
+    dir: &Path,
+    pip: &mut Pip,
+    needs: &mut Needs,
+    stack: &mut Vec<PathBuf>,
+    constraint: bool,
+) {
+    for line in lines {
+        let text = strip_comment(&line.text);
+        let tokens: Vec<&str> = text.split_whitespace().collect();
+        let Some(first) = tokens.first() else {
+            continue;
+        };
+        let site_at = |needle: &str| {
+            let col = line
+                .text
+                .find(needle)
+                .map(|b| line.text[..b].chars().count())
+                .unwrap_or(0);
+            Site::new(label, line.number, line.column + col, &line.text)
+        };
+        if first.starts_with('-') {
+            option(&tokens, label, dir, pip, needs, stack, &site_at, constraint);
+            continue;
+        }
+        if constraint {
+            continue; // a constraint pins a version; it installs nothing
+        }
+        let spec = requirement_spec(text);
+        match classify(spec) {
+            Requirement::Url(u) => {
+                pip.urls
+                    .push((u.to_string(), site_at(u), "installed from this URL"))
+            }
+            Requirement::Index => pip.from_index.push(site_at(first)),
+            Requirement::Local => {}
+            Requirement::Unknown => needs.finding(not_understood(&site_at(first), &line.text)),
+        }
+    }
+}
+
+fn not_understood(site: &Site, raw: &str) -> Diagnostic {
+    Diagnostic::warning(
+        "AMLG222",
+        "line not understood; amlgen cannot tell which host it needs",
+    )
+    .at_file(&site.file)
+    .at_line(site.line, site.column)
+    .with_value(super::hosts::clean_line(raw))
+    .with_help("check the line (pip's requirements format); if it names a host, allow it by hand")
+}
+
+#[allow(clippy::too_many_arguments)]
+fn option(
+    tokens: &[&str],
+    label: &str,
+    dir: &Path,
+    pip: &mut Pip,
+    needs: &mut Needs,
+    stack: &mut Vec<PathBuf>,
+    site_at: &dyn Fn(&str) -> Site,
+    constraint: bool,
+) {
+    let first = tokens[0];
+    // --opt=value, --opt value, -ovalue, -o value
+    let (name, attached) = match first.split_once('=') {
+        Some((n, v)) if first.starts_with("--") => (n.to_string(), Some(v.to_string())),
+        _ if !first.starts_with("--") && first.len() > 2 => {
+            (first[..2].to_string(), Some(first[2..].to_string()))
+        }
+        _ => (first.to_string(), None),
+    };
+    let value = attached.or_else(|| tokens.get(1).map(|s| s.to_string()));
+    let with_value =
+        |pip: &mut Pip, needs: &mut Needs, f: &dyn Fn(&mut Pip, String, Site)| match &value {
+            Some(v) => f(pip, v.clone(), site_at(v)),
+            None => needs.finding(not_understood(&site_at(first), &tokens.join(" "))),
+        };
+    match name.as_str() {
+        "-i" | "--index-url" => with_value(pip, needs, &|p, v, s| p.index_url = Some((v, s))),
+        "--extra-index-url" => with_value(pip, needs, &|p, v, s| p.extra_index_urls.push((v, s))),
+        "-f" | "--find-links" => with_value(pip, needs, &|p, v, s| {
+            if v.contains("://") || v.starts_with('$') {
+                p.find_links.push((v, s));
+            }
+        }),
+        "--no-index" => pip.no_index = Some(site_at(first)),
+        "-r" | "--requirement" | "-c" | "--constraint" => {
+            let Some(v) = value else {
+                needs.finding(not_understood(&site_at(first), &tokens.join(" ")));
+                return;
+            };
+            if v.contains("://") {
+                pip.urls.push((
+                    v.clone(),
+                    site_at(&v),
+                    "pip reads this requirements file from the URL",
+                ));
+                return;
+            }
+            let is_constraint = constraint || name == "-c" || name == "--constraint";
+            let path = dir.join(&v);
+            let child_label = join_label(label, &v);
+            if let Err(d) = read_file(&path, &child_label, pip, needs, stack, is_constraint) {
+                let s = site_at(&v);
+                needs.finding(d.at_file(&s.file).at_line(s.line, s.column).with_value(v));
+            }
+        }
+        "-e" | "--editable" => with_value(pip, needs, &|p, v, s| {
+            if constraint {
+                return;
+            }
+            if let Requirement::Url(u) = classify(&v) {
+                p.urls.push((
+                    u.to_string(),
+                    s,
+                    "installed (editable) from this repository",
+                ));
+            }
+        }),
+        // Options that change how, not where from.
+        "--trusted-host" | "--pre" | "--prefer-binary" | "--only-binary" | "--no-binary"
+        | "--require-hashes" | "--use-feature" | "--config-settings" | "--global-option"
+        | "--hash" | "--no-deps" | "--upgrade" | "-U" | "--progress-bar" => {}
+        _ => needs.finding(not_understood(&site_at(first), &tokens.join(" "))),
+    }
+}
+
+/// The label of an included file: relative to the including file's folder, as typed.
+fn join_label(parent: &str, child: &str) -> String {
+    match Path::new(parent).parent() {
+        Some(p) if !p.as_os_str().is_empty() => p.join(child).to_string_lossy().into_owned(),
+        _ => child.to_string(),
+    }
+}
+
+/// Drops a comment: a line starting with `#`, or whitespace followed by `#`.
+pub fn strip_comment(line: &str) -> &str {
+    let t = line.trim();
+    if t.starts_with('#') {
+        return "";
+    }
+    let bytes = t.as_bytes();
+    for (i, b) in bytes.iter().enumerate() {
+        if *b == b'#' && i > 0 && bytes[i - 1].is_ascii_whitespace() {
+            return t[..i].trim_end();
+        }
+    }
+    t
+}
+
+/// The requirement without its per-requirement options (`--hash=...`).
+fn requirement_spec(text: &str) -> &str {
+    match text.find(" --") {
+        Some(i) => text[..i].trim(),
+        None => text.trim(),
+    }
+}
+
+#[derive(Debug, PartialEq, Eq)]
+pub enum Requirement<'a> {
+    /// A name and version specifier: installed from the index.
+    Index,
+    /// Installed from this URL (a PEP 508 direct reference, a VCS URL, a bare URL).
+    Url(&'a str),
+    /// A local path.
+    Local,
+    Unknown,
+}
+
+/// What a requirement string installs from.
+pub fn classify(spec: &str) -> Requirement<'_> {
+    let spec = spec.trim();
+    let first = spec.split_whitespace().next().unwrap_or_default();
+    static DIRECT: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@\s*(\S+)")
+            .expect("literal")
+    });
+    static NAME: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._-]*").expect("literal"));
+    if let Some(c) = DIRECT.captures(spec) {
+        let u = c.get(2).expect("group").as_str().trim_end_matches(';');
+        return if u.starts_with("file:") || !u.contains("://") && !u.starts_with("git@") {
+            Requirement::Local
+        } else {
+            Requirement::Url(u)
+        };
+    }
+    if first.contains("://") || first.starts_with("git+") || first.starts_with("${") {
+        return if first.starts_with("file:") {
+            Requirement::Local
+        } else {
+            Requirement::Url(first)
+        };
+    }
+    if first.starts_with('.')
+        || first.starts_with('/')
+        || first.starts_with('~')
+        || [".whl", ".tar.gz", ".zip", ".tar.bz2"]
+            .iter()
+            .any(|e| first.ends_with(e))
+    {
+        return Requirement::Local;
+    }
+    if NAME.is_match(spec) {
+        Requirement::Index
+    } else {
+        Requirement::Unknown
+    }
+}
+
+/// The hosts one pip run needs.
+pub fn resolve(pip: &Pip, needs: &mut Needs) {
+    let no_index = pip.no_index.is_some();
+    if !no_index {
+        if let Some(first) = pip.from_index.first() {
+            let n = pip.from_index.len();
+            let more = if n > 1 {
+                format!(" ({n} requirements)")
+            } else {
+                String::new()
+            };
+            match &pip.index_url {
+                Some((url, site)) => needs.add_url(
+                    url,
+                    site,
+                    &format!("--index-url: requirements without a URL are installed from this index instead of PyPI{more}"),
+                ),
+                None => needs.add_url(
+                    DEFAULT_INDEX,
+                    first,
+                    &format!("installed from the default index, PyPI{more}"),
+                ),
+            }
+            for (url, site) in &pip.extra_index_urls {
+                needs.add_url(
+                    url,
+                    site,
+                    "--extra-index-url: searched for every requirement besides the index",
+                );
+            }
+        }
+    }
+    for (url, site) in &pip.find_links {
+        needs.add_url(
+            url,
+            site,
+            "--find-links: pip reads this page of package links",
+        );
+    }
+    for (url, site, why) in &pip.urls {
+        needs.add_url(url, site, why);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn classifies_requirements() {
+        assert_eq!(classify("numpy==1.26.4"), Requirement::Index);
+        assert_eq!(
+            classify("torch>=2; python_version > '3.8'"),
+            Requirement::Index
+        );
+        assert_eq!(
+            classify("mylib @ git+https://github.com/org/mylib.git@v1"),
+            Requirement::Url("git+https://github.com/org/mylib.git@v1")
+        );
+        assert_eq!(
+            classify("x[extra]@https://h.example/x.whl ; sys_platform == 'linux'"),
+            Requirement::Url("https://h.example/x.whl")
+        );
+        assert_eq!(
+            classify("./dist/x-1.0-py3-none-any.whl"),
+            Requirement::Local
+        );
+        assert_eq!(classify("x @ file:///opt/wheels/x.whl"), Requirement::Local);
+        assert_eq!(
+            classify("https://h.example/x.tar.gz"),
+            Requirement::Url("https://h.example/x.tar.gz")
+        );
+        assert_eq!(classify("!!"), Requirement::Unknown);
+    }
+
+    #[test]
+    fn comments_and_continuations() {
+        assert_eq!(strip_comment("numpy # pinned"), "numpy");
+        assert_eq!(strip_comment("# all"), "");
+        assert_eq!(
+            strip_comment("x @ https://h/x.whl#sha256=1"),
+            "x @ https://h/x.whl#sha256=1"
+        );
+        let l = logical_lines("a \\\n  b\nc\n");
+        assert_eq!(l.len(), 2);
+        assert_eq!((l[0].number, l[0].text.as_str()), (1, "a  b"));
+        assert_eq!(l[1].number, 3);
+    }
+}

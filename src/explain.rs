@@ -1,0 +1,184 @@
+//! `amlgen explain CODE`: the longer explanation of a diagnostic code, its fix and its sources,
+//! from `catalog/diagnostics.yaml` and `catalog/sources.yaml`.
+
+use crate::catalog::diagnostics::{self, Explanation};
+use crate::catalog::Catalog;
+use std::fmt::Write as _;
+
+const WIDTH: usize = 100;
+
+/// The explanation of `code` (`AMLG101`, `amlg101` or `101`), or None for an unknown code.
+pub fn explain(code: &str) -> Option<String> {
+    let (code, e) = diagnostics::get(code)?;
+    Some(render(code, e))
+}
+
+/// Every code with its title, one a line.
+pub fn list() -> String {
+    let mut out = String::new();
+    for (code, e) in diagnostics::all() {
+        let _ = writeln!(out, "{code}  {}", e.title);
+    }
+    out
+}
+
+/// The closest known code, for "did you mean".
+pub fn closest(code: &str) -> Option<&'static str> {
+    let upper = code.trim().to_ascii_uppercase();
+    crate::suggest::did_you_mean(&upper, diagnostics::all().keys().map(String::as_str))
+}
+
+fn render(code: &str, e: &Explanation) -> String {
+    let mut out = String::new();
+    let _ = writeln!(out, "{code}: {}\n", e.title);
+    wrap_into(&mut out, &e.explanation, "");
+    out.push('\n');
+    wrap_into(&mut out, &format!("Fix: {}", e.fix), "");
+    out.push('\n');
+    if e.source.is_empty() {
+        let _ = writeln!(out, "Source: amlgen's own rule.");
+        return out;
+    }
+    let _ = writeln!(out, "Sources:");
+    let sources = &Catalog::get().sources;
+    for id in &e.source {
+        let Some(s) = sources.get(id) else {
+            let _ = writeln!(out, "  - {id}");
+            continue;
+        };
+        let _ = writeln!(out, "  - {} [{id}]", s.title);
+        if let Some(u) = &s.url {
+            let _ = writeln!(out, "    {u}");
+        }
+        if let (Some(repo), Some(path)) = (&s.repo, &s.path) {
+            let at = s
+                .commit
+                .as_deref()
+                .map(|c| format!(" @ {}", &c[..c.len().min(12)]))
+                .unwrap_or_default();
+            let _ = writeln!(out, "    {repo}: {path}{at}");
+        }
+    }
+    out
+}
+
+/// Greedy word wrap at WIDTH columns.
+fn wrap_into(out: &mut String, text: &str, indent: &str) {
+    let mut line = String::from(indent);
+    for word in text.split_whitespace() {
+        if line.len() > indent.len() && line.len() + 1 + word.len() > WIDTH {
+            out.push_str(line.trim_end());
+            out.push('\n');
+            line = String::from(indent);
+        }
+        if line.len() > indent.len() {
+            line.push(' ');
+        }
+        line.push_str(word);
+    }
+    if line.len() > indent.len() {
+        out.push_str(&line);
+        out.push('\n');
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::collections::BTreeSet;
+
+    /// `AMLG030-033` -> 030..=033, `AMLG102, AMLG103` -> both.
+    fn codes_in(text: &str) -> BTreeSet<String> {
+        let re = regex::Regex::new(r"AMLG(\d{3})(?:-(\d{3}))?").unwrap();
+        let mut out = BTreeSet::new();
+        for c in re.captures_iter(text) {
+            let a: u32 = c[1].parse().unwrap();
+            let b: u32 = c.get(2).map_or(a, |m| m.as_str().parse().unwrap());
+            for n in a..=b {
+                out.insert(format!("AMLG{n:03}"));
+            }
+        }
+        out
+    }
+
+    fn readme_table() -> BTreeSet<String> {
+        let readme = include_str!("../README.md");
+        let table = readme
+            .split("### Diagnostics")
+            .nth(1)
+            .expect("README has a Diagnostics section")
+            .split("\n## ")
+            .next()
+            .unwrap();
+        codes_in(table)
+    }
+
+    fn codes_in_sources() -> BTreeSet<String> {
+        let mut out = BTreeSet::new();
+        let root = concat!(env!("CARGO_MANIFEST_DIR"), "/src");
+        // Only codes as the code of a diagnostic, not in ranges of doc comments.
+        let re = regex::Regex::new(r#""AMLG\d{3}"|\[AMLG\d{3}\]"#).unwrap();
+        for entry in walkdir::WalkDir::new(root) {
+            let entry = entry.unwrap();
+            if entry.path().extension().is_some_and(|e| e == "rs") {
+                let text = std::fs::read_to_string(entry.path()).unwrap();
+                for m in re.find_iter(&text) {
+                    out.insert(m.as_str().trim_matches(['"', '[', ']']).to_string());
+                }
+            }
+        }
+        out
+    }
+
+    #[test]
+    fn every_code_in_the_readme_is_explained() {
+        let known: BTreeSet<String> = diagnostics::all().keys().cloned().collect();
+        let readme = readme_table();
+        assert!(readme.len() > 30, "{readme:?}");
+        let missing: Vec<_> = readme.difference(&known).collect();
+        assert!(
+            missing.is_empty(),
+            "README codes without an explanation: {missing:?}"
+        );
+        let undocumented: Vec<_> = known.difference(&readme).collect();
+        assert!(
+            undocumented.is_empty(),
+            "explained codes missing from the README table: {undocumented:?}"
+        );
+    }
+
+    #[test]
+    fn every_code_amlgen_prints_is_explained() {
+        let known: BTreeSet<String> = diagnostics::all().keys().cloned().collect();
+        let used = codes_in_sources();
+        assert!(
+            used.contains("AMLG101") && used.contains("AMLG201"),
+            "{used:?}"
+        );
+        let missing: Vec<_> = used.difference(&known).collect();
+        assert!(
+            missing.is_empty(),
+            "codes without an explanation: {missing:?}"
+        );
+    }
+
+    #[test]
+    fn explanations_have_text_and_resolve() {
+        for (code, e) in diagnostics::all() {
+            assert!(
+                !e.title.is_empty() && e.explanation.len() > 20 && !e.fix.is_empty(),
+                "{code}"
+            );
+            let text = explain(code).unwrap();
+            assert!(text.starts_with(&format!("{code}: ")), "{text}");
+            let prose = text.split("\nSource").next().unwrap();
+            assert!(prose.lines().all(|l| l.chars().count() <= WIDTH), "{text}");
+        }
+        assert!(explain("amlg101")
+            .unwrap()
+            .contains("AllowInternetOutbound"));
+        assert!(explain("101").is_some());
+        assert!(explain(concat!("AMLG", "999")).is_none());
+        assert!(closest("AMLG1O1").is_some());
+    }
+}

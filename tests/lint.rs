@@ -1,0 +1,503 @@
+//! `amlgen check` on configurations written by hand: every wrong example of seed 004 (a
+//! third-party package-allowlist guide, copied into tests/fixtures/lint/seed004/) is caught with
+//! its code; correct files pass; every output format (human, JSON, SARIF) is checked, SARIF
+//! against the official 2.1.0 schema; `amlgen explain` prints every code.
+
+use assert_cmd::Command;
+use serde_json::Value;
+use std::path::Path;
+
+const FIXTURES: &str = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/fixtures/lint");
+
+struct Run {
+    exit: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn amlgen(args: &[&str]) -> Run {
+    let out = Command::cargo_bin("amlgen")
+        .unwrap()
+        .current_dir(FIXTURES)
+        .args(args)
+        .output()
+        .unwrap();
+    Run {
+        exit: out.status.code().unwrap(),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+/// The codes `amlgen check --format json` reports for a fixture, in order.
+fn codes(file: &str) -> Vec<String> {
+    let r = amlgen(&["check", file, "--format", "json"]);
+    let v: Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("{file}: not JSON ({e}):\n{}{}", r.stdout, r.stderr));
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `amlgen check FILE`: exit code, the codes in order, and the human output snapshotted whole.
+macro_rules! lint_case {
+    ($name:ident, $file:literal, [$($code:literal),*], $exit:literal) => {
+        #[test]
+        fn $name() {
+            let want: Vec<&str> = vec![$($code),*];
+            assert_eq!(codes($file), want, "{}", $file);
+            let r = amlgen(&["check", $file]);
+            assert_eq!(r.exit, $exit, "{}", r.stderr);
+            assert!(r.stdout.is_empty(), "human output goes to stderr: {}", r.stdout);
+            for code in &want {
+                assert!(r.stderr.contains(&format!("[{code}]")), "{code} in:\n{}", r.stderr);
+            }
+            insta::assert_snapshot!(r.stderr);
+        }
+    };
+}
+
+// --- Every wrong example of seed 004, and its code -----------------------------------------
+lint_case!(
+    seed_fqdn_rule_under_internet_outbound,
+    "seed004/01-fqdn-under-internet-outbound.yml",
+    ["AMLG101"],
+    1
+);
+lint_case!(
+    seed_approved_only_wildcards,
+    "seed004/02-approved-only-wildcards.yml",
+    ["AMLG108", "AMLG203", "AMLG108"],
+    1
+);
+lint_case!(
+    seed_secure_workspace,
+    "seed004/03-secure-workspace.yml",
+    ["AMLG108", "AMLG203", "AMLG108", "AMLG108", "AMLG005", "AMLG207"],
+    1
+);
+lint_case!(
+    seed_port_ranges_as_number,
+    "seed004/04-rule-types.yml",
+    ["AMLG108", "AMLG202", "AMLG005", "AMLG207"],
+    1
+);
+lint_case!(
+    seed_fqdn_in_nsg_rule,
+    "seed004/05-nsg-fqdn.json",
+    ["AMLG201"],
+    1
+);
+lint_case!(
+    seed_minimal_python_misses_pypi,
+    "seed004/06-minimal-python.yml",
+    ["AMLG108", "AMLG203", "AMLG108"],
+    1
+);
+lint_case!(
+    seed_comprehensive,
+    "seed004/07-comprehensive.yml",
+    ["AMLG108", "AMLG203", "AMLG108", "AMLG108", "AMLG108", "AMLG108", "AMLG005", "AMLG207"],
+    1
+);
+lint_case!(
+    seed_outbound_rule_create,
+    "seed004/08-outbound-rule-create.sh",
+    ["AMLG204", "AMLG205", "AMLG108", "AMLG203", "AMLG204", "AMLG205", "AMLG108"],
+    1
+);
+lint_case!(
+    seed_start_minimal,
+    "seed004/09-start-minimal.yml",
+    ["AMLG108", "AMLG203"],
+    1
+);
+lint_case!(
+    seed_broad_wildcard,
+    "seed004/10-broad-wildcard.yml",
+    ["AMLG104"],
+    1
+);
+lint_case!(
+    seed_fqdn_to_storage,
+    "seed004/11-storage-fqdn.yml",
+    ["AMLG107", "AMLG108", "AMLG107", "AMLG108", "AMLG107", "AMLG108"],
+    1
+);
+lint_case!(
+    seed_document_your_rules,
+    "seed004/12-document-your-rules.yml",
+    ["AMLG108", "AMLG203"],
+    1
+);
+lint_case!(
+    seed_audit_commands_are_right,
+    "seed004/13-audit-commands.sh",
+    [],
+    0
+);
+
+/// The whole guide, as Markdown: every wrong example is found in its code blocks, at the line
+/// of the guide.
+#[test]
+fn seed_guide_as_markdown() {
+    let found = codes("seed004/guide.md");
+    for code in [
+        "AMLG101", "AMLG108", "AMLG203", "AMLG005", "AMLG207", "AMLG202", "AMLG201", "AMLG204",
+        "AMLG205", "AMLG001",
+    ] {
+        assert!(found.iter().any(|c| c == code), "{code} not in {found:?}");
+    }
+    let r = amlgen(&["check", "seed004/guide.md"]);
+    assert_eq!(r.exit, 1);
+    // The FQDN rule under allow_internet_outbound is on line 50 of the guide.
+    assert!(
+        r.stderr
+            .contains("error[AMLG101]: `fqdn` rules are refused under isolation_mode allow_internet_outbound\n  --> seed004/guide.md:50:13"),
+        "{}",
+        r.stderr
+    );
+    insta::assert_snapshot!(r.stderr);
+}
+
+// --- Other mistakes in hand-written files ---------------------------------------------------
+lint_case!(
+    unknown_keys_dropped_or_refused,
+    "bad/unknown-keys.yml",
+    ["AMLG002", "AMLG002", "AMLG002", "AMLG002"],
+    1
+);
+lint_case!(
+    values_not_allowed,
+    "bad/values.yml",
+    ["AMLG004", "AMLG004", "AMLG004"],
+    1
+);
+lint_case!(
+    rule_type_disagrees_with_destination,
+    "bad/type-mismatch.yml",
+    ["AMLG208", "AMLG005"],
+    1
+);
+lint_case!(
+    rule_names,
+    "bad/rule-names.yml",
+    ["AMLG103", "AMLG102", "AMLG102"],
+    1
+);
+lint_case!(
+    destinations,
+    "bad/destinations.yml",
+    ["AMLG105", "AMLG106", "AMLG105", "AMLG104", "AMLG109", "AMLG109", "AMLG109"],
+    1
+);
+lint_case!(
+    private_endpoints,
+    "bad/private-endpoints.yml",
+    ["AMLG110", "AMLG111", "AMLG112", "AMLG111", "AMLG004"],
+    1
+);
+lint_case!(
+    rules_without_managed_vnet,
+    "bad/disabled-with-rules.yml",
+    ["AMLG151", "AMLG113"],
+    1
+);
+lint_case!(
+    nsg_host_names_and_priorities,
+    "bad/nsg-priorities.json",
+    ["AMLG201", "AMLG201", "AMLG209", "AMLG209", "AMLG201"],
+    1
+);
+lint_case!(
+    az_options_per_type,
+    "bad/az-options.sh",
+    ["AMLG206", "AMLG206", "AMLG206", "AMLG206", "AMLG206", "AMLG203", "AMLG109", "AMLG204"],
+    1
+);
+lint_case!(malformed_json, "bad/malformed.json", ["AMLG001"], 1);
+lint_case!(json_that_is_no_nsg, "bad/not-an-nsg.json", ["AMLG230"], 1);
+
+/// Correct files: no diagnostics, exit 0, and an explicit empty answer for tools.
+#[test]
+fn correct_files_pass() {
+    for file in [
+        "good/workspace.yml",
+        "good/nsg-template.json",
+        "good/rules.sh",
+    ] {
+        let r = amlgen(&["check", file]);
+        assert_eq!(r.exit, 0, "{file}:\n{}", r.stderr);
+        assert!(
+            r.stderr.ends_with(": 0 errors, 0 warnings\n"),
+            "{file}:\n{}",
+            r.stderr
+        );
+        let j = amlgen(&["check", file, "--format", "json"]);
+        assert_eq!(j.stdout.trim(), "[]", "{file}");
+        let s = amlgen(&["check", file, "--format", "sarif"]);
+        let v: Value = serde_json::from_str(&s.stdout).unwrap();
+        assert_eq!(v["runs"][0]["results"], serde_json::json!([]), "{file}");
+    }
+}
+
+/// A warning alone does not fail the check.
+#[test]
+fn warnings_alone_exit_zero() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("ws.yml");
+    std::fs::write(
+        &file,
+        "name: mlw-open\npublic_network_access: Enabled\nmanaged_network:\n  isolation_mode: allow_internet_outbound\n",
+    )
+    .unwrap();
+    let out = Command::cargo_bin("amlgen")
+        .unwrap()
+        .args(["check", file.to_str().unwrap()])
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8(out.stderr).unwrap();
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(stderr.contains("warning[AMLG151]"), "{stderr}");
+}
+
+// --- Formats ---------------------------------------------------------------------------------
+
+#[test]
+fn json_format_has_code_file_line_path_and_fix() {
+    let r = amlgen(&["check", "seed004/04-rule-types.yml", "--format", "json"]);
+    assert_eq!(r.exit, 1);
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let d = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|d| d["code"] == "AMLG202")
+        .unwrap();
+    assert_eq!(d["severity"], "error");
+    assert_eq!(d["location"]["file"], "seed004/04-rule-types.yml");
+    assert_eq!(d["location"]["line"], 10);
+    assert_eq!(d["location"]["column"], 18);
+    assert_eq!(d["location"]["path"], "[1].destination.port_ranges");
+    assert_eq!(d["value"], "443");
+    assert!(d["help"].as_str().unwrap().contains("port_ranges: \"443\""));
+    insta::assert_snapshot!(r.stdout);
+}
+
+fn sarif_validator() -> jsonschema::Validator {
+    let text = std::fs::read_to_string(concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/data/sarif/sarif-schema-2.1.0.json"
+    ))
+    .unwrap();
+    let schema: Value = serde_json::from_str(&text).unwrap();
+    jsonschema::validator_for(&schema).unwrap()
+}
+
+fn assert_valid_sarif(validator: &jsonschema::Validator, what: &str, v: &Value) {
+    let errors: Vec<String> = validator
+        .iter_errors(v)
+        .map(|e| format!("{} at {}", e, e.instance_path()))
+        .collect();
+    assert!(
+        errors.is_empty(),
+        "{what}: SARIF schema errors:\n{}",
+        errors.join("\n")
+    );
+}
+
+/// Every fixture's SARIF output is valid SARIF 2.1.0; results point at their rule, their file,
+/// line and column, and their level matches the severity.
+#[test]
+fn sarif_is_valid_for_every_fixture() {
+    let validator = sarif_validator();
+    let mut results = 0;
+    for dir in ["seed004", "bad", "good"] {
+        for entry in std::fs::read_dir(Path::new(FIXTURES).join(dir)).unwrap() {
+            let name = entry.unwrap().file_name().into_string().unwrap();
+            if name == "README.md" {
+                continue;
+            }
+            let file = format!("{dir}/{name}");
+            let r = amlgen(&["check", &file, "--format", "sarif"]);
+            let v: Value = serde_json::from_str(&r.stdout)
+                .unwrap_or_else(|e| panic!("{file}: {e}\n{}", r.stderr));
+            assert_valid_sarif(&validator, &file, &v);
+            let json: Value =
+                serde_json::from_str(&amlgen(&["check", &file, "--format", "json"]).stdout)
+                    .unwrap();
+            let run = &v["runs"][0];
+            let rules = run["tool"]["driver"]["rules"].as_array().unwrap();
+            let res = run["results"].as_array().unwrap();
+            assert_eq!(res.len(), json.as_array().unwrap().len(), "{file}");
+            for (r, d) in res.iter().zip(json.as_array().unwrap()) {
+                assert_eq!(r["ruleId"], d["code"], "{file}");
+                let rule = &rules[r["ruleIndex"].as_u64().unwrap() as usize];
+                assert_eq!(rule["id"], r["ruleId"], "{file}");
+                assert!(!rule["fullDescription"]["text"].as_str().unwrap().is_empty());
+                assert_eq!(r["level"], d["severity"], "{file}");
+                let loc = &r["locations"][0]["physicalLocation"];
+                assert_eq!(loc["artifactLocation"]["uri"], file.as_str());
+                assert_eq!(loc["region"]["startLine"], d["location"]["line"], "{file}");
+                assert_eq!(
+                    loc["region"]["startColumn"], d["location"]["column"],
+                    "{file}"
+                );
+                results += 1;
+            }
+        }
+    }
+    assert!(results > 80, "only {results} results checked");
+}
+
+#[test]
+fn sarif_snapshot() {
+    let r = amlgen(&["check", "seed004/05-nsg-fqdn.json", "--format", "sarif"]);
+    assert_eq!(r.exit, 1);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_valid_sarif(&sarif_validator(), "nsg", &v);
+    insta::assert_snapshot!(r.stdout.replace(env!("CARGO_PKG_VERSION"), "[version]"));
+}
+
+/// Blueprints keep their own path, and get SARIF too.
+#[test]
+fn sarif_for_a_blueprint() {
+    let dir = tempfile::tempdir().unwrap();
+    let bp = include_str!("../blueprints/approved-only.yaml").replacen(
+        "destination: pypi.org",
+        "destination: \"*.com\"",
+        1,
+    );
+    std::fs::write(dir.path().join("bp.yaml"), bp).unwrap();
+    let out = Command::cargo_bin("amlgen")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", "bp.yaml", "--format", "sarif"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert_valid_sarif(&sarif_validator(), "blueprint", &v);
+    let r = &v["runs"][0]["results"][0];
+    assert_eq!(r["ruleId"], "AMLG104");
+    assert_eq!(
+        r["locations"][0]["physicalLocation"]["artifactLocation"]["uri"],
+        "bp.yaml"
+    );
+    assert_eq!(
+        r["locations"][0]["logicalLocations"][0]["fullyQualifiedName"],
+        "workspace.managed_network.outbound_rules[0].destination"
+    );
+}
+
+// --- explain ---------------------------------------------------------------------------------
+
+#[test]
+fn explain_prints_explanation_fix_and_sources() {
+    let r = amlgen(&["explain", "AMLG201"]);
+    assert_eq!(r.exit, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("Fix: ") && r.stdout.contains("Sources:"));
+    assert!(r.stdout.contains(
+        "https://learn.microsoft.com/azure/virtual-network/network-security-groups-overview"
+    ));
+    insta::assert_snapshot!(r.stdout);
+    assert_eq!(amlgen(&["explain", "amlg201"]).stdout, r.stdout);
+}
+
+#[test]
+fn explain_every_code_in_the_list() {
+    let list = amlgen(&["explain"]);
+    assert_eq!(list.exit, 0);
+    let codes: Vec<&str> = list
+        .stdout
+        .lines()
+        .map(|l| l.split_whitespace().next().unwrap())
+        .collect();
+    assert!(codes.len() > 40, "{codes:?}");
+    for code in codes {
+        let r = amlgen(&["explain", code]);
+        assert_eq!(r.exit, 0, "{code}");
+        assert!(r.stdout.starts_with(&format!("{code}: ")), "{}", r.stdout);
+    }
+}
+
+#[test]
+fn explain_unknown_code_is_a_usage_error() {
+    let r = amlgen(&["explain", "AMLG2011"]);
+    assert_eq!(r.exit, 2);
+    assert!(r.stderr.contains("did you mean"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+}
+
+/// A clean blueprint still answers code scanning with a (valid, empty) SARIF log.
+#[test]
+fn sarif_for_a_clean_blueprint() {
+    let r = amlgen(&["check", "approved-only", "--format", "sarif"]);
+    assert_eq!(r.exit, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_valid_sarif(&sarif_validator(), "approved-only", &v);
+    assert_eq!(v["runs"][0]["results"], serde_json::json!([]));
+}
+
+#[test]
+fn set_is_for_blueprints_only() {
+    let r = amlgen(&["check", "good/workspace.yml", "--set", "name=x"]);
+    assert_eq!(r.exit, 2);
+    assert!(
+        r.stderr.contains("--set applies to blueprints"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// amlgen's own rendered workspace YAMLs pass the linter once the subscription placeholder they
+/// ask you to replace is replaced (and the linter points at exactly those placeholders before).
+#[test]
+fn rendered_workspace_yamls_pass_once_placeholders_are_filled() {
+    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("out");
+    let dir = tempfile::tempdir().unwrap();
+    let mut checked = 0;
+    for entry in std::fs::read_dir(&out).unwrap() {
+        let path = entry.unwrap().path().join("workspace.yml");
+        if !path.is_file() {
+            continue;
+        }
+        let text = std::fs::read_to_string(&path).unwrap();
+        let before = amlgen(&["check", path.to_str().unwrap(), "--format", "json"]);
+        let v: Value = serde_json::from_str(&before.stdout).unwrap();
+        let placeholders = text
+            .lines()
+            .filter(|l| !l.starts_with('#') && l.contains("<subscription-id>"))
+            .count();
+        assert_eq!(
+            v.as_array().unwrap().len(),
+            placeholders,
+            "{}",
+            before.stdout
+        );
+        assert!(
+            v.as_array().unwrap().iter().all(|d| d["code"] == "AMLG207"),
+            "{}",
+            before.stdout
+        );
+        let filled = dir.path().join(format!("{checked}.yml"));
+        std::fs::write(
+            &filled,
+            text.replace("<subscription-id>", "00000000-0000-0000-0000-000000000000"),
+        )
+        .unwrap();
+        let after = amlgen(&["check", filled.to_str().unwrap()]);
+        assert_eq!(after.exit, 0, "{}:\n{}", path.display(), after.stderr);
+        assert!(
+            after.stderr.ends_with(": 0 errors, 0 warnings\n"),
+            "{}:\n{}",
+            path.display(),
+            after.stderr
+        );
+        checked += 1;
+    }
+    assert!(checked >= 2, "only {checked} rendered workspace YAMLs");
+}
