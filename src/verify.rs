@@ -24,7 +24,13 @@ pub fn verify(artifacts: &[Artifact]) -> Vec<Finding> {
     for a in artifacts {
         let text = String::from_utf8_lossy(&a.bytes);
         if a.path.ends_with(".bicep") {
-            out.extend(bicep_syntax(&text).into_iter().map(|message| Finding {
+            let syntax = bicep_syntax(&text);
+            let names = if syntax.is_empty() {
+                bicep_undeclared_names(&text)
+            } else {
+                Vec::new()
+            };
+            out.extend(syntax.into_iter().chain(names).map(|message| Finding {
                 path: a.path.clone(),
                 message,
             }));
@@ -81,6 +87,88 @@ pub fn bicep_syntax(text: &str) -> Vec<String> {
     }
     errors.sort();
     errors
+}
+
+/// Names a Bicep file uses but never declares (the compiler's BCP057): a template that prints a
+/// misspelt symbol, or a value Bicep reads as a name (`False`), parses fine but cannot deploy.
+/// Declared: parameters, variables, resources, modules, outputs, types, functions, loop
+/// variables. Not references: object keys, called function names, member names.
+pub fn bicep_undeclared_names(text: &str) -> Vec<String> {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_bicep::LANGUAGE.into())
+        .expect("the bundled Bicep grammar matches the tree-sitter version");
+    let Some(tree) = parser.parse(text, None) else {
+        return vec!["tree-sitter could not parse the file".into()];
+    };
+    let src = text.as_bytes();
+    let name = |n: tree_sitter::Node| n.utf8_text(src).unwrap_or_default().to_string();
+    let mut declared: std::collections::HashSet<String> = std::collections::HashSet::new();
+    let mut references: Vec<(String, tree_sitter::Point)> = Vec::new();
+    let mut loop_vars: Vec<usize> = Vec::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(node) = stack.pop() {
+        let mut cursor = node.walk();
+        let children: Vec<_> = node.children(&mut cursor).collect();
+        match node.kind() {
+            "parameter_declaration"
+            | "variable_declaration"
+            | "resource_declaration"
+            | "module_declaration"
+            | "output_declaration"
+            | "type_declaration"
+            | "user_defined_function" => {
+                if let Some(first) = children.iter().find(|c| c.kind() == "identifier") {
+                    declared.insert(name(*first));
+                }
+            }
+            "loop_variable" | "loop_enumerator" => {
+                declared.insert(name(node));
+            }
+            // `[for item in items: ...]`: the identifier before `in` declares the loop variable.
+            "for_statement" => {
+                for c in children.iter().take_while(|c| c.kind() != "in") {
+                    if c.kind() == "identifier" {
+                        declared.insert(name(*c));
+                        loop_vars.push(c.id());
+                    }
+                }
+            }
+            "identifier" => {
+                let parent = node.parent();
+                let is_key = parent.is_some_and(|p| {
+                    p.kind() == "object_property" && p.child(0).is_some_and(|c| c.id() == node.id())
+                });
+                let is_function = parent.is_some_and(|p| {
+                    p.kind() == "call_expression"
+                        && p.child_by_field_name("function")
+                            .is_some_and(|c| c.id() == node.id())
+                });
+                let is_declaration = parent.is_some_and(|p| {
+                    p.kind().ends_with("_declaration") || p.kind() == "user_defined_function"
+                });
+                if !is_key && !is_function && !is_declaration && !loop_vars.contains(&node.id()) {
+                    references.push((name(node), node.start_position()));
+                }
+            }
+            _ => {}
+        }
+        stack.extend(children);
+    }
+    let mut out: Vec<String> = references
+        .into_iter()
+        .filter(|(n, _)| !declared.contains(n))
+        .map(|(n, p)| {
+            format!(
+                "{}:{}: `{n}` is not declared (BCP057)",
+                p.row + 1,
+                p.column + 1
+            )
+        })
+        .collect();
+    out.sort();
+    out.dedup();
+    out
 }
 
 struct EmbeddedSchemas;
@@ -179,6 +267,20 @@ mod tests {
         assert!(bicep_syntax("param x string\n").is_empty());
         assert!(!bicep_syntax("resource x 'a@b' = {\n  name: 'x'\n").is_empty());
         assert!(!bicep_syntax("param x\n").is_empty());
+    }
+
+    #[test]
+    fn undeclared_names_are_found() {
+        let ok = "param a string\nvar w = [for item in ids: item]\nvar v = [for (z, i) in ids: { n: '${i}', id: z }]\nparam ids array\nresource r 'A/b@1' = {\n  name: a\n  properties: { x: subscription().tenantId, y: v[0].n }\n  dependsOn: [ m ]\n}\nmodule m 'x.bicep' = { name: 'x' }\noutput o string = r.properties.x\n";
+        assert!(
+            bicep_undeclared_names(ok).is_empty(),
+            "{:?}",
+            bicep_undeclared_names(ok)
+        );
+        let bad = "resource r 'A/b@1' = {\n  name: 'x'\n  properties: {\n    a: False\n    b: storge.outputs.id\n  }\n}\n";
+        let f = bicep_undeclared_names(bad);
+        assert_eq!(f.len(), 2, "{f:?}");
+        assert!(f[0].contains("`False`") && f[1].contains("`storge`"));
     }
 
     /// Self-test of the parameter check: an undeclared value and a missing value both fail.

@@ -375,3 +375,40 @@ fn hub_spoke_zones_cover_every_private_endpoint_and_link_both_vnets() {
         Some("cpu-cluster")
     );
 }
+
+plan_error!(
+    sovereign_cloud_hub_spoke,
+    ["cloud=AzureUSGovernment"],
+    "AMLG122"
+);
+
+#[test]
+fn storage_endpoints_grant_the_workspace_reader_and_wait_for_peering() {
+    for b in ["hub-spoke", "approved-only"] {
+        let main = artifact(b, &[], "main.bicep");
+        // Two storage endpoints (blob, file) pass the workspace identity; no other does.
+        assert_eq!(
+            main.matches("readerPrincipalId: workspace.outputs.principalId")
+                .count(),
+            2,
+            "{b}"
+        );
+        let pe = artifact(b, &[], "modules/privateEndpoint.bicep");
+        assert!(
+            pe.contains("acdd72a7-3385-48ef-bd42-f606fba81ae7")
+                && pe.contains("scope: privateEndpoint")
+        );
+        let runbook = artifact(b, &[], "runbook.sh");
+        assert_eq!(
+            runbook.matches("az role assignment create").count(),
+            2,
+            "{b}"
+        );
+    }
+    let main = artifact("hub-spoke", &[], "main.bicep");
+    // Every private endpoint and the compute wait for the peering (the spoke resolves names
+    // through the firewall in the hub).
+    assert_eq!(main.matches("    peering\n").count(), 6);
+    let ws = artifact("hub-spoke", &[], "modules/workspace.bicep");
+    assert!(ws.contains("serverlessComputeNoPublicIP: true"));
+}

@@ -254,6 +254,7 @@ module peStorageBlob 'modules/privateEndpoint.bicep' = {
     subnetId: clientNetwork.outputs.peSubnetId
     targetResourceId: storage.outputs.resourceId
     groupId: 'blob'
+    readerPrincipalId: workspace.outputs.principalId
     privateDnsZoneIds: [
       privateDnsZoneBlob.outputs.resourceId
     ]
@@ -270,6 +271,7 @@ module peStorageFile 'modules/privateEndpoint.bicep' = {
     subnetId: clientNetwork.outputs.peSubnetId
     targetResourceId: storage.outputs.resourceId
     groupId: 'file'
+    readerPrincipalId: workspace.outputs.principalId
     privateDnsZoneIds: [
       privateDnsZoneFile.outputs.resourceId
     ]

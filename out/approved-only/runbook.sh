@@ -225,6 +225,7 @@ fi
 
 # --- Private endpoints in snet-pe, with DNS zone groups --------------------------------
 WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+WORKSPACE_PRINCIPAL_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query identity.principal_id --output tsv)"
 # workspace
 if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-appr-workspace --output none 2>/dev/null; then
   az network private-endpoint create \
@@ -246,6 +247,8 @@ if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURC
     --private-dns-zone privatelink.api.azureml.ms \
     --zone-name zone-0 \
     --output none
+fi
+if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-appr-workspace --name default --query 'length(privateDnsZoneConfigs[?name=='\''zone-1'\''])' --output tsv)" = "0" ]; then
   az network private-endpoint dns-zone-group add \
     --resource-group "${RESOURCE_GROUP}" \
     --endpoint-name pe-aml-appr-workspace \
@@ -276,6 +279,16 @@ if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURC
     --zone-name zone-0 \
     --output none
 fi
+# The workspace identity reads through this endpoint (studio data preview in private storage).
+PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-appr-storage-blob --query id --output tsv)"
+if [ "$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role acdd72a7-3385-48ef-bd42-f606fba81ae7 --scope "${PE_ID}" --query 'length(@)' --output tsv)" = "0" ]; then
+  az role assignment create \
+    --assignee-object-id "${WORKSPACE_PRINCIPAL_ID}" \
+    --assignee-principal-type ServicePrincipal \
+    --role acdd72a7-3385-48ef-bd42-f606fba81ae7 \
+    --scope "${PE_ID}" \
+    --output none
+fi
 # storage account (file)
 if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-appr-storage-file --output none 2>/dev/null; then
   az network private-endpoint create \
@@ -296,6 +309,16 @@ if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURC
     --name default \
     --private-dns-zone privatelink.file.core.windows.net \
     --zone-name zone-0 \
+    --output none
+fi
+# The workspace identity reads through this endpoint (studio data preview in private storage).
+PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-appr-storage-file --query id --output tsv)"
+if [ "$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role acdd72a7-3385-48ef-bd42-f606fba81ae7 --scope "${PE_ID}" --query 'length(@)' --output tsv)" = "0" ]; then
+  az role assignment create \
+    --assignee-object-id "${WORKSPACE_PRINCIPAL_ID}" \
+    --assignee-principal-type ServicePrincipal \
+    --role acdd72a7-3385-48ef-bd42-f606fba81ae7 \
+    --scope "${PE_ID}" \
     --output none
 fi
 

@@ -208,6 +208,7 @@ module workspace 'modules/workspace.bicep' = {
     keyVaultId: keyVault.outputs.resourceId
     containerRegistryId: containerRegistry.outputs.resourceId
     applicationInsightsId: monitoring.outputs.applicationInsightsId
+    serverlessSubnetId: spokeNetwork.outputs.trainingSubnetId
     imageBuildCompute: computeClusterName
   }
 }
@@ -384,6 +385,10 @@ module peWorkspace 'modules/privateEndpoint.bicep' = {
       privateDnsZoneNotebooks.outputs.resourceId
     ]
   }
+  // The spoke resolves names through the firewall in the hub: peer first.
+  dependsOn: [
+    peering
+  ]
 }
 
 // Private endpoint: storage account (blob).
@@ -396,10 +401,15 @@ module peStorageBlob 'modules/privateEndpoint.bicep' = {
     subnetId: spokeNetwork.outputs.peSubnetId
     targetResourceId: storage.outputs.resourceId
     groupId: 'blob'
+    readerPrincipalId: workspace.outputs.principalId
     privateDnsZoneIds: [
       privateDnsZoneBlob.outputs.resourceId
     ]
   }
+  // The spoke resolves names through the firewall in the hub: peer first.
+  dependsOn: [
+    peering
+  ]
 }
 
 // Private endpoint: storage account (file).
@@ -412,10 +422,15 @@ module peStorageFile 'modules/privateEndpoint.bicep' = {
     subnetId: spokeNetwork.outputs.peSubnetId
     targetResourceId: storage.outputs.resourceId
     groupId: 'file'
+    readerPrincipalId: workspace.outputs.principalId
     privateDnsZoneIds: [
       privateDnsZoneFile.outputs.resourceId
     ]
   }
+  // The spoke resolves names through the firewall in the hub: peer first.
+  dependsOn: [
+    peering
+  ]
 }
 
 // Private endpoint: key vault.
@@ -432,6 +447,10 @@ module peKeyVault 'modules/privateEndpoint.bicep' = {
       privateDnsZoneVaultcore.outputs.resourceId
     ]
   }
+  // The spoke resolves names through the firewall in the hub: peer first.
+  dependsOn: [
+    peering
+  ]
 }
 
 // Private endpoint: container registry.
@@ -448,6 +467,10 @@ module peRegistry 'modules/privateEndpoint.bicep' = {
       privateDnsZoneRegistry.outputs.resourceId
     ]
   }
+  // The spoke resolves names through the firewall in the hub: peer first.
+  dependsOn: [
+    peering
+  ]
 }
 
 // Compute in the training subnet, created after the private endpoints it reaches the workspace by.
@@ -464,6 +487,7 @@ module compute 'modules/compute.bicep' = {
     clusterMaxNodes: computeClusterMaxNodes
   }
   dependsOn: [
+    peering
     peWorkspace
     peStorageBlob
     peStorageFile

@@ -387,7 +387,7 @@ if rule_collection_missing app-automl; then
     --rule-name automl \
     --protocols Https=443 \
     --source-addresses 10.101.0.0/16 \
-    --target-fqdns automlresources-prod.azureedge.net \
+    --target-fqdns automlresources-prod.azureedge.net automlresources-prod-d0eaehh7g8andvav.b02.azurefd.net aka.ms \
     --output none
 fi
 if rule_collection_missing app-batch; then
@@ -432,7 +432,7 @@ if rule_collection_missing app-azure-ml-services; then
     --rule-name azure-ml-services \
     --protocols Https=443 \
     --source-addresses 10.101.0.0/16 \
-    --target-fqdns management.azure.com '*.azureml.ms' '*.azureml.net' '*.modelmanagement.azureml.net' '*.notebooks.azure.net' '*.aznbcontent.net' graph.microsoft.com \
+    --target-fqdns management.azure.com '*.azureml.ms' '*.azureml.net' '*.modelmanagement.azureml.net' '*.notebooks.azure.net' '*.aznbcontent.net' graph.microsoft.com graph.windows.net \
     --output none
 fi
 if rule_collection_missing app-packages-pip; then
@@ -717,6 +717,7 @@ fi
 
 # --- Private endpoints in snet-pe, with DNS zone groups --------------------------------
 WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+WORKSPACE_PRINCIPAL_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query identity.principal_id --output tsv)"
 # workspace
 if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hub-workspace --output none 2>/dev/null; then
   az network private-endpoint create \
@@ -738,6 +739,8 @@ if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURC
     --private-dns-zone privatelink.api.azureml.ms \
     --zone-name zone-0 \
     --output none
+fi
+if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-hub-workspace --name default --query 'length(privateDnsZoneConfigs[?name=='\''zone-1'\''])' --output tsv)" = "0" ]; then
   az network private-endpoint dns-zone-group add \
     --resource-group "${RESOURCE_GROUP}" \
     --endpoint-name pe-aml-hub-workspace \
@@ -768,6 +771,16 @@ if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURC
     --zone-name zone-0 \
     --output none
 fi
+# The workspace identity reads through this endpoint (studio data preview in private storage).
+PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hub-storage-blob --query id --output tsv)"
+if [ "$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role acdd72a7-3385-48ef-bd42-f606fba81ae7 --scope "${PE_ID}" --query 'length(@)' --output tsv)" = "0" ]; then
+  az role assignment create \
+    --assignee-object-id "${WORKSPACE_PRINCIPAL_ID}" \
+    --assignee-principal-type ServicePrincipal \
+    --role acdd72a7-3385-48ef-bd42-f606fba81ae7 \
+    --scope "${PE_ID}" \
+    --output none
+fi
 # storage account (file)
 if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hub-storage-file --output none 2>/dev/null; then
   az network private-endpoint create \
@@ -788,6 +801,16 @@ if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURC
     --name default \
     --private-dns-zone privatelink.file.core.windows.net \
     --zone-name zone-0 \
+    --output none
+fi
+# The workspace identity reads through this endpoint (studio data preview in private storage).
+PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hub-storage-file --query id --output tsv)"
+if [ "$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role acdd72a7-3385-48ef-bd42-f606fba81ae7 --scope "${PE_ID}" --query 'length(@)' --output tsv)" = "0" ]; then
+  az role assignment create \
+    --assignee-object-id "${WORKSPACE_PRINCIPAL_ID}" \
+    --assignee-principal-type ServicePrincipal \
+    --role acdd72a7-3385-48ef-bd42-f606fba81ae7 \
+    --scope "${PE_ID}" \
     --output none
 fi
 # key vault
@@ -843,6 +866,7 @@ if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "$
     --workspace-name "${WORKSPACE_NAME}" \
     --name cpu-cluster \
     --type AmlCompute \
+    --identity-type SystemAssigned \
     --size Standard_DS3_v2 \
     --min-instances 0 \
     --max-instances 4 \

@@ -208,6 +208,7 @@ pub struct ServiceEndpointPolicyFacts {
 
 #[derive(Debug, Deserialize)]
 pub struct FirewallCatalog {
+    pub reader_role_id: String,
     pub network_rules: Vec<FirewallNetworkRule>,
     pub fqdn_network_rules: Vec<FirewallNetworkRule>,
     pub application_rules: Vec<FirewallApplicationRule>,

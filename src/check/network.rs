@@ -34,6 +34,14 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         }
         return;
     };
+    if bp.cloud != crate::blueprint::Cloud::AzureCloud {
+        out.push(
+            Diagnostic::error("AMLG122", "the hub firewall rules are catalogued for AzureCloud only")
+                .at_path("cloud")
+                .with_value(bp.cloud.as_str())
+                .with_help("the required hosts differ in sovereign clouds (ml.azure.us, login.microsoftonline.us, ...); use a managed-VNet blueprint there, or AzureCloud"),
+        );
+    }
     if mode != IsolationMode::Disabled {
         out.push(
             Diagnostic::error("AMLG114", "a customer-managed network needs the workspace managed VNet disabled")

@@ -153,7 +153,18 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         for o in &n.firewall.omitted {
             notes.push(format!("Left out for the Basic firewall: {o}."));
         }
+        notes.push("Redeploying a VNet whose Bicep does not list its peerings can drop them for a moment (Azure/bicep#20260); main.bicep redeploys the peering in the same run.".to_string());
     }
+    if workspace.image_build_compute.is_none() {
+        notes.push("The container registry is private, so it cannot build images: set `workspace.image_build_compute` to a compute cluster (or run `az ml workspace update --image-build-compute <cluster>`), or Azure Machine Learning builds on serverless compute.".to_string());
+    }
+    notes.push(format!(
+        "Storage account `{}`, key vault `{}` and registry `{}` need globally unique names. The key vault has purge protection: after deleting it, its name stays reserved for the retention period ({} days; `az keyvault recover` brings it back).",
+        names.storage_account.value,
+        names.key_vault.value,
+        names.container_registry.value,
+        bp.dependencies.key_vault.soft_delete_retention_days
+    ));
 
     let mut model = Model {
         generator: Generator {

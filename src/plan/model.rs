@@ -154,6 +154,8 @@ pub struct ClientModel {
 pub struct PrivateModel {
     pub private_endpoints: Vec<PrivateEndpointModel>,
     pub zones: Vec<ZoneModel>,
+    /// Built-in Reader role definition ID (catalog/firewall.yaml `reader_role_id`).
+    pub reader_role_id: String,
     /// VNet and subnet (names) the endpoints are placed in.
     pub vnet_name: String,
     pub subnet_name: String,
@@ -363,6 +365,8 @@ pub struct PrivateEndpointModel {
     pub zone_names: Vec<String>,
     /// Host names clients resolve through it, with the address each needs.
     pub hosts: Vec<HostModel>,
+    /// The workspace identity gets Reader on this endpoint (storage: studio data preview).
+    pub workspace_reader: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -268,6 +268,32 @@ pub fn plan(bp: &Blueprint, names: &Names, packages: &[PackageModel]) -> Option<
                     priority += 10;
                 }
             }
+            // Network rules by host name (UDP 5831 to the region's tundra host): the NSG cannot
+            // name the host, so it lets the port out towards the firewall, which checks the name.
+            for r in network_rules
+                .iter()
+                .filter(|r| !r.destination_fqdns.is_empty())
+            {
+                v.push(NsgRuleModel {
+                    name: format!("allow-{}-via-firewall", r.name),
+                    priority,
+                    direction: "Outbound",
+                    access: "Allow",
+                    protocol: nsg_protocol(&r.protocols),
+                    source: t("VirtualNetwork"),
+                    destination: t("Internet"),
+                    destination_ports: r.ports.clone(),
+                    description: format!(
+                        "To {} through the firewall, which allows that host only.",
+                        r.destination_fqdns
+                            .iter()
+                            .map(|d| d.literal.as_str())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    ),
+                });
+                priority += 10;
+            }
             if !packages.is_empty() || application_rules.iter().any(|a| !a.package) {
                 v.push(NsgRuleModel {
                     name: "allow-https-to-firewall-filtered-hosts".into(),

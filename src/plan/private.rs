@@ -151,6 +151,7 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
                 .collect(),
             zone_indices,
             hosts,
+            workspace_reader: t.kind == "storage",
         });
     }
     // Every zone gets the same link name per VNet; kept on the zone for the runbook.
@@ -158,6 +159,7 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
         z.link_name = linked_vnets[0].link_name.clone();
     }
     Some(PrivateModel {
+        reader_role_id: cat.firewall.reader_role_id.clone(),
         private_endpoints: pes,
         zones: zone_list,
         vnet_name,

@@ -47,8 +47,10 @@ fn build() -> Environment<'static> {
         };
         match value.kind() {
             ValueKind::String => out.write_str(&q(value.as_str().unwrap_or_default()))?,
-            // Numbers and booleans print the same in every target language.
-            ValueKind::Number | ValueKind::Bool => out.write_str(&value.to_string())?,
+            // Numbers print the same in every target language; booleans lowercase (minijinja
+            // prints Python's `True`, which Bicep reads as an undeclared name).
+            ValueKind::Number => out.write_str(&value.to_string())?,
+            ValueKind::Bool => out.write_str(if value.is_true() { "true" } else { "false" })?,
             other => {
                 return Err(Error::new(
                     ErrorKind::InvalidOperation,

@@ -96,6 +96,9 @@ module workspace 'modules/workspace.bicep' = {
     provisionNetworkNow: provisionNetworkNow
     outboundRules: outboundRules
 {% endif %}
+{% if m.network %}
+    serverlessSubnetId: spokeNetwork.outputs.trainingSubnetId
+{% endif %}
 {% if m.workspace.image_build_compute %}
     imageBuildCompute: {% if m.compute.cluster and m.compute.cluster.name == m.workspace.image_build_compute %}computeClusterName{% else %}{{ m.workspace.image_build_compute }}{% endif %}
 
@@ -211,12 +214,21 @@ module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
     subnetId: {{ m.private.subnet_id_bicep|safe }}
     targetResourceId: {{ pe.target_id_bicep|safe }}
     groupId: {{ pe.group_id }}
+{% if pe.workspace_reader %}
+    readerPrincipalId: workspace.outputs.principalId
+{% endif %}
     privateDnsZoneIds: [
 {% for i in pe.zone_indices %}
       {{ m.private.zones[i].symbol|ident }}.outputs.resourceId
 {% endfor %}
     ]
   }
+{% if m.network %}
+  // The spoke resolves names through the firewall in the hub: peer first.
+  dependsOn: [
+    peering
+  ]
+{% endif %}
 }
 {% if not loop.last %}
 
@@ -245,6 +257,7 @@ module compute 'modules/compute.bicep' = {
 {% endif %}
   }
   dependsOn: [
+    peering
 {% for pe in m.private.private_endpoints %}
     {{ pe.symbol|ident }}
 {% endfor %}

@@ -3,8 +3,9 @@
 # {{ line|comment }}
 {% endfor %}
 #
-# Prints hosts-file lines for the deployed private endpoints, from the FQDNs and private
-# addresses Azure recorded on each endpoint (customDnsConfigs). Read-only; safe to re-run.
+# Prints hosts-file lines for the deployed private endpoints: the FQDNs and private addresses
+# Azure recorded on each endpoint's network interface (with a DNS zone group, the endpoint's own
+# customDnsConfigs stay empty). Read-only; safe to re-run.
 # Usage: ./fill-hosts.sh >> /etc/hosts   (as root; or paste into
 # %SystemRoot%\System32\drivers\etc\hosts on Windows)
 set -euo pipefail
@@ -14,13 +15,15 @@ PRIVATE_ENDPOINTS=({% for pe in m.private.private_endpoints %}{% if not loop.fir
 
 for endpoint in "${PRIVATE_ENDPOINTS[@]}"; do
   printf '# %s\n' "${endpoint}"
-  az network private-endpoint show \
-    --resource-group "${RESOURCE_GROUP}" \
-    --name "${endpoint}" \
-    --query 'customDnsConfigs[].[ipAddresses[0], fqdn]' \
+  nic_id="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name "${endpoint}" --query 'networkInterfaces[0].id' --output tsv)"
+  az network nic show \
+    --ids "${nic_id}" \
+    --query "ipConfigurations[].[privateIPAddress, join(' ', privateLinkConnectionProperties.fqdns)]" \
     --output tsv |
-    while IFS=$'\t' read -r address fqdn; do
-      printf '%-15s %s\n' "${address}" "${fqdn}"
+    while IFS=$'\t' read -r address fqdns; do
+      for fqdn in ${fqdns}; do
+        printf '%-15s %s\n' "${address}" "${fqdn}"
+      done
     done
 done
 echo "# Compute instances: add '<workspace address> <instance>.{{ m.location|raw_in_quotes }}.instances.azureml.ms' per instance."

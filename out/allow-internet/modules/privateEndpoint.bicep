@@ -27,6 +27,11 @@ param groupId string
 @minLength(1)
 param privateDnsZoneIds array
 
+@description('Optional. Principal that gets Reader on this endpoint (the workspace identity on the storage endpoints, so the studio can preview data in private storage). Empty for none.')
+param readerPrincipalId string = ''
+
+var readerRoleId = 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
+
 resource privateEndpoint 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   name: name
   location: location
@@ -59,6 +64,16 @@ resource zoneGroup 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025
         privateDnsZoneId: zoneId
       }
     }]
+  }
+}
+
+resource readerAssignment 'Microsoft.Authorization/roleAssignments@2022-04-01' = if (!empty(readerPrincipalId)) {
+  name: guid(privateEndpoint.id, readerPrincipalId, readerRoleId)
+  scope: privateEndpoint
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', readerRoleId)
+    principalId: readerPrincipalId
+    principalType: 'ServicePrincipal'
   }
 }
 

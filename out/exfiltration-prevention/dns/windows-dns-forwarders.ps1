@@ -19,10 +19,15 @@ $Zones = @(
     'azurecr.io'
 )
 
+# File-backed zones work on any Windows DNS server; on a domain controller, add
+# -ReplicationScope 'Forest' to store them in Active Directory instead.
 foreach ($zone in $Zones) {
-    if (Get-DnsServerZone -Name $zone -ErrorAction SilentlyContinue) {
+    $existing = Get-DnsServerZone -Name $zone -ErrorAction SilentlyContinue
+    if (-not $existing) {
+        Add-DnsServerConditionalForwarderZone -Name $zone -MasterServers $AzureDns
+    } elseif ($existing.ZoneType -eq 'Forwarder') {
         Set-DnsServerConditionalForwarderZone -Name $zone -MasterServers $AzureDns
     } else {
-        Add-DnsServerConditionalForwarderZone -Name $zone -MasterServers $AzureDns -ReplicationScope 'Forest'
+        Write-Warning "$zone exists as a $($existing.ZoneType) zone, not a conditional forwarder; left unchanged."
     }
 }

@@ -253,6 +253,8 @@ resource azureMachineLearningRules 'Microsoft.Network/firewallPolicies/ruleColle
             sourceAddresses: sourceAddressPrefixes
             targetFqdns: [
               'automlresources-prod.azureedge.net'
+              'automlresources-prod-d0eaehh7g8andvav.b02.azurefd.net'
+              'aka.ms'
             ]
           }
           {
@@ -306,6 +308,7 @@ resource azureMachineLearningRules 'Microsoft.Network/firewallPolicies/ruleColle
               '*.notebooks.azure.net'
               '*.aznbcontent.net'
               'graph.microsoft.com'
+              'graph.windows.net'
             ]
           }
         ]

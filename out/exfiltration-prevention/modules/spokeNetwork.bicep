@@ -155,10 +155,24 @@ resource trainingNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
+        name: 'allow-tundra-via-firewall'
+        properties: {
+          description: 'To eastus.tundra.azureml.ms through the firewall, which allows that host only.'
+          priority: 260
+          direction: 'Outbound'
+          access: 'Allow'
+          protocol: 'Udp'
+          sourceAddressPrefix: 'VirtualNetwork'
+          sourcePortRange: '*'
+          destinationAddressPrefix: 'Internet'
+          destinationPortRange: '5831'
+        }
+      }
+      {
         name: 'allow-https-to-firewall-filtered-hosts'
         properties: {
           description: 'HTTPS leaves only through the firewall (route 0.0.0.0/0), whose application rules allow named hosts only.'
-          priority: 260
+          priority: 270
           direction: 'Outbound'
           access: 'Allow'
           protocol: 'Tcp'
@@ -283,10 +297,24 @@ resource scoringNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
+        name: 'allow-tundra-via-firewall'
+        properties: {
+          description: 'To eastus.tundra.azureml.ms through the firewall, which allows that host only.'
+          priority: 260
+          direction: 'Outbound'
+          access: 'Allow'
+          protocol: 'Udp'
+          sourceAddressPrefix: 'VirtualNetwork'
+          sourcePortRange: '*'
+          destinationAddressPrefix: 'Internet'
+          destinationPortRange: '5831'
+        }
+      }
+      {
         name: 'allow-https-to-firewall-filtered-hosts'
         properties: {
           description: 'HTTPS leaves only through the firewall (route 0.0.0.0/0), whose application rules allow named hosts only.'
-          priority: 260
+          priority: 270
           direction: 'Outbound'
           access: 'Allow'
           protocol: 'Tcp'

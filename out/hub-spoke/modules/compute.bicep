@@ -58,7 +58,7 @@ resource cluster 'Microsoft.MachineLearningServices/workspaces/computes@2026-05-
       subnet: {
         id: subnetId
       }
-      enableNodePublicIp: False
+      enableNodePublicIp: false
       remoteLoginPortPublicAccess: 'Disabled'
     }
   }

@@ -318,6 +318,8 @@ resource azureMachineLearningRules 'Microsoft.Network/firewallPolicies/ruleColle
             sourceAddresses: sourceAddressPrefixes
             targetFqdns: [
               'automlresources-prod.azureedge.net'
+              'automlresources-prod-d0eaehh7g8andvav.b02.azurefd.net'
+              'aka.ms'
             ]
           }
           {
@@ -371,6 +373,7 @@ resource azureMachineLearningRules 'Microsoft.Network/firewallPolicies/ruleColle
               '*.notebooks.azure.net'
               '*.aznbcontent.net'
               'graph.microsoft.com'
+              'graph.windows.net'
             ]
           }
           {

@@ -42,7 +42,7 @@ resource storageAccount 'Microsoft.Storage/storageAccounts@2025-06-01' = {
     supportsHttpsTrafficOnly: true
     publicNetworkAccess: 'Disabled'
     networkAcls: {
-      // Trusted Azure services (the workspace among them) still reach the account.
+      // Deny by default; the workspace and people reach the account through private endpoints.
       bypass: 'AzureServices'
       defaultAction: 'Deny'
     }

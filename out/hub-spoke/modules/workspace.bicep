@@ -29,6 +29,9 @@ param containerRegistryId string
 @description('Required. Resource ID of the Application Insights component.')
 param applicationInsightsId string
 
+@description('Required. Subnet serverless compute runs in (the spoke training subnet), so serverless jobs reach the private workspace and storage too.')
+param serverlessSubnetId string
+
 @description('Required. Compute that builds images: a registry behind a private endpoint cannot build them itself.')
 param imageBuildCompute string
 
@@ -56,6 +59,10 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
       isolationMode: 'Disabled'
     }
     imageBuildCompute: imageBuildCompute
+    serverlessComputeSettings: {
+      serverlessComputeCustomSubnet: serverlessSubnetId
+      serverlessComputeNoPublicIP: true
+    }
   }
 }
 

@@ -28,6 +28,11 @@ param groupId string
 @minLength(1)
 param privateDnsZoneIds array
 
+@description('Optional. Principal that gets Reader on this endpoint (the workspace identity on the storage endpoints, so the studio can preview data in private storage). Empty for none.')
+param readerPrincipalId string = ''
+
+var readerRoleId = {{ m.private.reader_role_id }}
+
 resource privateEndpoint {{ m.types.private_endpoint }} = {
   name: name
   location: location
@@ -60,6 +65,16 @@ resource zoneGroup {{ m.types.private_dns_zone_group }} = {
         privateDnsZoneId: zoneId
       }
     }]
+  }
+}
+
+resource readerAssignment {{ m.types.role_assignment }} = if (!empty(readerPrincipalId)) {
+  name: guid(privateEndpoint.id, readerPrincipalId, readerRoleId)
+  scope: privateEndpoint
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', readerRoleId)
+    principalId: readerPrincipalId
+    principalType: 'ServicePrincipal'
   }
 }
 

@@ -43,7 +43,7 @@ resource storageAccount {{ m.types.storage_account }} = {
     supportsHttpsTrafficOnly: true
     publicNetworkAccess: 'Disabled'
     networkAcls: {
-      // Trusted Azure services (the workspace among them) still reach the account.
+      // Deny by default; the workspace and people reach the account through private endpoints.
       bypass: 'AzureServices'
       defaultAction: 'Deny'
     }

@@ -50,6 +50,11 @@ param provisionNetworkNow bool
 @description('Required. User-defined outbound rules, keyed by rule name.')
 param outboundRules object
 {% endif %}
+{% if m.network %}
+
+@description('Required. Subnet serverless compute runs in (the spoke training subnet), so serverless jobs reach the private workspace and storage too.')
+param serverlessSubnetId string
+{% endif %}
 {% if m.workspace.image_build_compute %}
 
 @description('Required. Compute that builds images: a registry behind a private endpoint cannot build them itself.')
@@ -90,6 +95,12 @@ resource workspace {{ m.types.workspace }} = {
 {% endif %}
 {% if m.workspace.image_build_compute %}
     imageBuildCompute: imageBuildCompute
+{% endif %}
+{% if m.network %}
+    serverlessComputeSettings: {
+      serverlessComputeCustomSubnet: serverlessSubnetId
+      serverlessComputeNoPublicIP: true
+    }
 {% endif %}
   }
 }

@@ -8,6 +8,7 @@ if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "$
     --workspace-name "${WORKSPACE_NAME}" \
     --name {{ m.compute.cluster.name }} \
     --type AmlCompute \
+    --identity-type SystemAssigned \
     --size {{ m.compute.cluster.vm_size }} \
     --min-instances {{ m.compute.cluster.min_nodes }} \
     --max-instances {{ m.compute.cluster.max_nodes }} \
@@ -23,6 +24,7 @@ if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "$
     --workspace-name "${WORKSPACE_NAME}" \
     --name {{ m.compute.instance.name }} \
     --type ComputeInstance \
+    --identity-type SystemAssigned \
     --size {{ m.compute.instance.vm_size }} \
     --subnet "${TRAINING_SUBNET_ID}" \
     --enable-node-public-ip {{ m.compute.instance.public_ip|string|lower }} \

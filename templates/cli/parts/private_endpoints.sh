@@ -18,6 +18,7 @@ fi
 
 # --- Private endpoints in {{ m.private.subnet_name|comment }}, with DNS zone groups --------------------------------
 WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+WORKSPACE_PRINCIPAL_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query identity.principal_id --output tsv)"
 {% for pe in m.private.private_endpoints %}
 # {{ pe.label|comment }}
 if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name {{ pe.name }} --output none 2>/dev/null; then
@@ -32,11 +33,12 @@ if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --nam
     --connection-name {{ pe.name }} \
     --output none
 fi
-if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name {{ pe.name }} --name default --output none 2>/dev/null; then
 {% for zname in pe.zone_names %}
 {% if loop.first %}
+if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name {{ pe.name }} --name default --output none 2>/dev/null; then
   az network private-endpoint dns-zone-group create \
 {% else %}
+if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name {{ pe.name }} --name default --query {{ "length(privateDnsZoneConfigs[?name=='zone-" ~ loop.index0 ~ "'])" }} --output tsv)" = "0" ]; then
   az network private-endpoint dns-zone-group add \
 {% endif %}
     --resource-group "${RESOURCE_GROUP}" \
@@ -45,6 +47,18 @@ if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURC
     --private-dns-zone {{ zname }} \
     --zone-name {{ "zone-" ~ loop.index0 }} \
     --output none
-{% endfor %}
 fi
+{% endfor %}
+{% if pe.workspace_reader %}
+# The workspace identity reads through this endpoint (studio data preview in private storage).
+PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name {{ pe.name }} --query id --output tsv)"
+if [ "$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role {{ m.private.reader_role_id }} --scope "${PE_ID}" --query 'length(@)' --output tsv)" = "0" ]; then
+  az role assignment create \
+    --assignee-object-id "${WORKSPACE_PRINCIPAL_ID}" \
+    --assignee-principal-type ServicePrincipal \
+    --role {{ m.private.reader_role_id }} \
+    --scope "${PE_ID}" \
+    --output none
+fi
+{% endif %}
 {% endfor %}
