@@ -54,12 +54,17 @@ pub fn verify(artifacts: &[Artifact]) -> Vec<Finding> {
 }
 
 /// Syntax errors of a Bicep text as `line:col: message`.
-pub fn bicep_syntax(text: &str) -> Vec<String> {
+/// Parses Bicep with the bundled tree-sitter grammar.
+fn parse_bicep(text: &str) -> Option<tree_sitter::Tree> {
     let mut parser = tree_sitter::Parser::new();
     parser
         .set_language(&tree_sitter_bicep::LANGUAGE.into())
         .expect("the bundled Bicep grammar matches the tree-sitter version");
-    let Some(tree) = parser.parse(text, None) else {
+    parser.parse(text, None)
+}
+
+pub fn bicep_syntax(text: &str) -> Vec<String> {
+    let Some(tree) = parse_bicep(text) else {
         return vec!["tree-sitter could not parse the file".into()];
     };
     let mut errors = Vec::new();
@@ -94,11 +99,7 @@ pub fn bicep_syntax(text: &str) -> Vec<String> {
 /// Declared: parameters, variables, resources, modules, outputs, types, functions, loop
 /// variables. Not references: object keys, called function names, member names.
 pub fn bicep_undeclared_names(text: &str) -> Vec<String> {
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&tree_sitter_bicep::LANGUAGE.into())
-        .expect("the bundled Bicep grammar matches the tree-sitter version");
-    let Some(tree) = parser.parse(text, None) else {
+    let Some(tree) = parse_bicep(text) else {
         return vec!["tree-sitter could not parse the file".into()];
     };
     let src = text.as_bytes();

@@ -412,3 +412,44 @@ fn storage_endpoints_grant_the_workspace_reader_and_wait_for_peering() {
     let ws = artifact("hub-spoke", &[], "modules/workspace.bicep");
     assert!(ws.contains("serverlessComputeNoPublicIP: true"));
 }
+
+#[test]
+fn packages_become_fqdn_rules_under_approved_only_and_nothing_under_internet_outbound() {
+    let m = model("approved-only", &["packages=[conda, huggingface]"]);
+    let rules: Vec<(String, String)> = m
+        .workspace
+        .rules
+        .iter()
+        .map(|r| (r.name.clone(), r.destination.clone().unwrap_or_default()))
+        .collect();
+    for host in [
+        "repo.anaconda.com",
+        "conda.anaconda.org",
+        "huggingface.co",
+        "hf.co",
+        "*.hf.co",
+    ] {
+        assert!(
+            rules.iter().any(|(_, d)| d == host),
+            "missing {host} in {rules:?}"
+        );
+    }
+    // Apex and wildcard both: a wildcard never matches its apex.
+    assert!(rules.iter().any(|(_, d)| d == "hf.co") && rules.iter().any(|(_, d)| d == "*.hf.co"));
+    let yaml = artifact("approved-only", &["packages=[conda]"], "workspace.yml");
+    assert!(yaml.contains("destination: conda.anaconda.org"));
+
+    let dir = tempfile::tempdir().unwrap();
+    let out = Command::cargo_bin("amlgen")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["render", "allow-internet", "--set", "packages=[pip]"])
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    assert!(String::from_utf8(out.stderr)
+        .unwrap()
+        .contains("warning[AMLG121]"));
+    let m = model("allow-internet", &["packages=[pip]"]);
+    assert!(m.workspace.rules.is_empty());
+}

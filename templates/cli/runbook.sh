@@ -5,8 +5,8 @@
 #
 # Runbook: the {{ m.blueprint.name|comment }} architecture in plain az commands, in dependency order.
 # Copy the variables block, then any step: each step checks before it creates, so every step and
-# the whole script are safe to re-run. Needs az CLI 2.61+ with the `ml` extension 2.28+
-# (`az ml workspace outbound-rule set` and `provision-network`) and `application-insights`.
+# the whole script are safe to re-run. Step 0 installs or upgrades the az extensions it needs;
+# the commands are checked against the `ml` extension's command table as of its 2.39.0 release.
 set -euo pipefail
 
 # --- Variables ---------------------------------------------------------------------------------
