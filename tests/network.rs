@@ -453,3 +453,35 @@ fn packages_become_fqdn_rules_under_approved_only_and_nothing_under_internet_out
     let m = model("allow-internet", &["packages=[pip]"]);
     assert!(m.workspace.rules.is_empty());
 }
+
+plan_error!(
+    dns_resolver_subnet_too_small,
+    [
+        "network.hub.dns_resolver=true",
+        "network.hub.subnets.dns_resolver_inbound=10.100.3.0/29"
+    ],
+    "AMLG034"
+);
+
+#[test]
+fn dns_resolver_gets_a_delegated_subnet_an_inbound_endpoint_and_an_output() {
+    let fixture = "tests/fixtures/blueprints/hub-max.yaml";
+    let n = model(fixture, &[]).network.unwrap();
+    let r = n.hub.dns_resolver.expect("resolver planned");
+    assert!(r.subnet.ends_with("/28"), "{}", r.subnet);
+    let hub = artifact(fixture, &[], "modules/hubNetwork.bicep");
+    assert!(hub.contains("serviceName: 'Microsoft.Network/dnsResolvers'"));
+    assert!(hub.contains("Microsoft.Network/dnsResolvers/inboundEndpoints@"));
+    assert!(artifact(fixture, &[], "main.bicep").contains("output dnsResolverInboundIp string"));
+    let runbook = artifact(fixture, &[], "runbook.sh");
+    assert!(runbook.contains("--delegations Microsoft.Network/dnsResolvers"));
+    assert!(runbook.contains("/inboundEndpoints/"));
+    assert!(artifact(fixture, &[], "dns/bind-forwarders.conf").contains("dnsResolverInboundIp"));
+    // Off by default: the built-in hub-spoke has none.
+    assert!(model("hub-spoke", &[])
+        .network
+        .unwrap()
+        .hub
+        .dns_resolver
+        .is_none());
+}

@@ -78,6 +78,10 @@ pub struct Hub {
     /// Reserve a GatewaySubnet for a VPN or ExpressRoute gateway (the gateway is not created).
     #[serde(default)]
     pub gateway_subnet: bool,
+    /// Deploy an Azure DNS Private Resolver with an inbound endpoint, so on-premises DNS servers
+    /// can forward the Azure Machine Learning zones to an address in the hub.
+    #[serde(default)]
+    pub dns_resolver: bool,
     /// Address prefixes of hub subnets; any not given is carved from the address space.
     #[serde(default)]
     pub subnets: HubSubnets,
@@ -102,6 +106,9 @@ pub struct HubSubnets {
     pub bastion: Option<String>,
     #[serde(default)]
     pub gateway: Option<String>,
+    /// Subnet of the DNS Private Resolver inbound endpoint (/28 or larger).
+    #[serde(default)]
+    pub dns_resolver_inbound: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

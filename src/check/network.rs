@@ -7,8 +7,8 @@ use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use crate::net::{overlaps, parse_cidr, usable_addresses};
 use crate::plan::network::{
-    hub_plan, spoke_plan, BASTION_SUBNET, FIREWALL_MANAGEMENT_SUBNET, FIREWALL_SUBNET,
-    GATEWAY_SUBNET,
+    hub_plan, spoke_plan, BASTION_SUBNET, DNS_RESOLVER_SUBNET, FIREWALL_MANAGEMENT_SUBNET,
+    FIREWALL_SUBNET, GATEWAY_SUBNET,
 };
 use ipnet::Ipv4Net;
 
@@ -112,6 +112,11 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         ),
         (BASTION_SUBNET, "network.hub.subnets.bastion", &hs.bastion),
         (GATEWAY_SUBNET, "network.hub.subnets.gateway", &hs.gateway),
+        (
+            DNS_RESOLVER_SUBNET,
+            "network.hub.subnets.dns_resolver_inbound",
+            &hs.dns_resolver_inbound,
+        ),
     ];
     let ss = &net.spoke.subnets;
     let spoke_explicit = [

@@ -192,6 +192,17 @@ pub struct HubModel {
     pub firewall_management_subnet: Option<String>,
     pub bastion: Option<BastionModel>,
     pub gateway_subnet: Option<String>,
+    pub dns_resolver: Option<DnsResolverModel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DnsResolverModel {
+    pub name: String,
+    pub inbound_endpoint: String,
+    pub subnet_name: String,
+    pub subnet: String,
+    /// For the runbook's `az rest` calls (the resolver's az commands live in an extension).
+    pub api_version: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -199,6 +210,8 @@ pub struct BastionModel {
     pub name: String,
     pub public_ip: String,
     pub subnet: String,
+    /// For the runbook's `az rest` call (`az network bastion` lives in an extension).
+    pub api_version: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -23,6 +23,8 @@ pub const FIREWALL_SUBNET: &str = "AzureFirewallSubnet";
 pub const FIREWALL_MANAGEMENT_SUBNET: &str = "AzureFirewallManagementSubnet";
 pub const BASTION_SUBNET: &str = "AzureBastionSubnet";
 pub const GATEWAY_SUBNET: &str = "GatewaySubnet";
+/// The resolver's inbound subnet: any name works; it must be delegated to the resolver.
+pub const DNS_RESOLVER_SUBNET: &str = "snet-dns-inbound";
 
 /// Address plan of the hub: (subnet name, prefix). Used by the checks (to report what does not
 /// fit) and by `plan` (after the checks passed).
@@ -63,6 +65,13 @@ pub fn hub_plan(bp: &Blueprint) -> Result<Vec<(String, ipnet::Ipv4Net)>, String>
             key: GATEWAY_SUBNET,
             explicit: parse(&net.hub.subnets.gateway),
             prefix_len: sizes[GATEWAY_SUBNET].default,
+        });
+    }
+    if net.hub.dns_resolver {
+        reqs.push(SubnetRequest {
+            key: DNS_RESOLVER_SUBNET,
+            explicit: parse(&net.hub.subnets.dns_resolver_inbound),
+            prefix_len: sizes[DNS_RESOLVER_SUBNET].default,
         });
     }
     carve(&spaces, &reqs)
@@ -363,8 +372,16 @@ pub fn plan(bp: &Blueprint, names: &Names, packages: &[PackageModel]) -> Option<
                 name: n.bastion.value.clone(),
                 public_ip: n.bastion_public_ip.value.clone(),
                 subnet,
+                api_version: cat.api_versions["bastion"].version.clone(),
             }),
             gateway_subnet: hub_prefix(GATEWAY_SUBNET),
+            dns_resolver: hub_prefix(DNS_RESOLVER_SUBNET).map(|subnet| DnsResolverModel {
+                name: n.dns_resolver.value.clone(),
+                inbound_endpoint: n.dns_resolver_inbound.value.clone(),
+                subnet_name: DNS_RESOLVER_SUBNET.to_string(),
+                subnet,
+                api_version: cat.api_versions["dns_resolver"].version.clone(),
+            }),
         },
         spoke: SpokeModel {
             vnet_name: n.spoke_vnet.value.clone(),

@@ -295,6 +295,19 @@ fn network_params(
             &b.public_ip,
         ));
     }
+    if let Some(r) = &n.hub.dns_resolver {
+        v.push(prefix(
+            "dnsResolverSubnetPrefix",
+            "the DNS Private Resolver inbound subnet (/28 or larger)",
+            &r.subnet,
+        ));
+        v.push(named(
+            "dnsResolverName",
+            "network_resource",
+            "DNS Private Resolver",
+            &r.name,
+        ));
+    }
     if let Some(g) = &n.hub.gateway_subnet {
         v.push(prefix(
             "gatewaySubnetPrefix",

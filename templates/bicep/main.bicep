@@ -143,6 +143,10 @@ module hubNetwork 'modules/hubNetwork.bicep' = {
 {% if m.network.hub.gateway_subnet %}
     gatewaySubnetPrefix: gatewaySubnetPrefix
 {% endif %}
+{% if m.network.hub.dns_resolver %}
+    dnsResolverSubnetPrefix: dnsResolverSubnetPrefix
+    dnsResolverName: dnsResolverName
+{% endif %}
     firewallName: firewallName
     firewallPolicyName: firewallPolicyName
     firewallPublicIpName: firewallPublicIpName
@@ -298,4 +302,9 @@ output firewallPrivateIp string = hubNetwork.outputs.firewallPrivateIp
 
 @description('The resource ID of the spoke VNet.')
 output spokeVnetId string = spokeNetwork.outputs.vnetId
+{% if m.network.hub.dns_resolver %}
+
+@description('The DNS Private Resolver inbound address: on-premises DNS servers forward the zones in dns/ here.')
+output dnsResolverInboundIp string = hubNetwork.outputs.dnsResolverInboundIp
+{% endif %}
 {% endif %}

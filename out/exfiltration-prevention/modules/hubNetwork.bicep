@@ -350,6 +350,7 @@ resource firewall 'Microsoft.Network/azureFirewalls@2025-07-01' = {
   ]
 }
 
+
 @description('The resource ID of the hub VNet.')
 output vnetId string = vnet.id
 

@@ -52,6 +52,16 @@ param bastionPublicIpName string
 param gatewaySubnetPrefix string
 {% endif %}
 
+{% if m.network.hub.dns_resolver %}
+@description('Required. Address range of the DNS Private Resolver inbound subnet (/28 or larger).')
+param dnsResolverSubnetPrefix string
+
+@description('Required. DNS Private Resolver name.')
+@minLength({{ m.naming.network_resource.min }})
+@maxLength({{ m.naming.network_resource.max }})
+param dnsResolverName string
+
+{% endif %}
 @description('Required. Azure Firewall name.')
 @minLength({{ m.naming.network_resource.min }})
 @maxLength({{ m.naming.network_resource.max }})
@@ -99,6 +109,22 @@ resource vnet {{ m.types.virtual_network }} = {
         name: 'AzureBastionSubnet'
         properties: {
           addressPrefix: bastionSubnetPrefix
+        }
+      }
+{% endif %}
+{% if m.network.hub.dns_resolver %}
+      {
+        name: {{ m.network.hub.dns_resolver.subnet_name }}
+        properties: {
+          addressPrefix: dnsResolverSubnetPrefix
+          delegations: [
+            {
+              name: 'Microsoft.Network.dnsResolvers'
+              properties: {
+                serviceName: 'Microsoft.Network/dnsResolvers'
+              }
+            }
+          ]
         }
       }
 {% endif %}
@@ -322,6 +348,42 @@ resource bastion {{ m.types.bastion }} = {
     ]
   }
 }
+{% endif %}
+
+{% if m.network.hub.dns_resolver %}
+
+// On-premises DNS servers forward the Azure Machine Learning zones to this inbound endpoint; it
+// answers from the private DNS zones linked to the hub.
+resource dnsResolver {{ m.types.dns_resolver }} = {
+  name: dnsResolverName
+  location: location
+  tags: tags
+  properties: {
+    virtualNetwork: {
+      id: vnet.id
+    }
+  }
+}
+
+resource dnsResolverInbound {{ m.types.dns_resolver_inbound_endpoint }} = {
+  parent: dnsResolver
+  name: {{ m.network.hub.dns_resolver.inbound_endpoint }}
+  location: location
+  tags: tags
+  properties: {
+    ipConfigurations: [
+      {
+        subnet: {
+          id: '${vnet.id}/subnets/{{ m.network.hub.dns_resolver.subnet_name|raw_in_quotes }}'
+        }
+        privateIpAllocationMethod: 'Dynamic'
+      }
+    ]
+  }
+}
+
+@description('The address on-premises DNS servers forward the Azure Machine Learning zones to.')
+output dnsResolverInboundIp string = dnsResolverInbound.properties.ipConfigurations[0].privateIpAddress
 {% endif %}
 
 @description('The resource ID of the hub VNet.')

@@ -8,13 +8,16 @@ if ! az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${HUB_VNE
     --output none
 fi
 {% set hub = m.network.hub %}
-{% for subnet in [["AzureFirewallSubnet", hub.firewall_subnet], ["AzureFirewallManagementSubnet", hub.firewall_management_subnet], ["AzureBastionSubnet", hub.bastion.subnet if hub.bastion else none], ["GatewaySubnet", hub.gateway_subnet]] if subnet[1] %}
+{% for subnet in [["AzureFirewallSubnet", hub.firewall_subnet], ["AzureFirewallManagementSubnet", hub.firewall_management_subnet], ["AzureBastionSubnet", hub.bastion.subnet if hub.bastion else none], ["GatewaySubnet", hub.gateway_subnet], [hub.dns_resolver.subnet_name if hub.dns_resolver else "", hub.dns_resolver.subnet if hub.dns_resolver else none]] if subnet[1] %}
 if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${HUB_VNET_NAME}" --name {{ subnet[0] }} --output none 2>/dev/null; then
   az network vnet subnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --vnet-name "${HUB_VNET_NAME}" \
     --name {{ subnet[0] }} \
     --address-prefixes {{ subnet[1] }} \
+{% if hub.dns_resolver and subnet[0] == hub.dns_resolver.subnet_name %}
+    --delegations Microsoft.Network/dnsResolvers \
+{% endif %}
     --output none
 fi
 {% endfor %}
@@ -114,19 +117,36 @@ if ! az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIR
     --output none
 fi
 FIREWALL_PRIVATE_IP="$(az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIREWALL_NAME}" --query 'ipConfigurations[0].privateIPAddress' --output tsv)"
+{% if hub.dns_resolver %}
+{% set dr = hub.dns_resolver %}
+
+# --- Azure DNS Private Resolver with an inbound endpoint (on-premises DNS forwards here) -------
+# Its az commands live in the dns-resolver extension; the ARM bodies below need none. PUT is
+# idempotent; a relative URL goes to the current cloud's Resource Manager endpoint.
+HUB_VNET_ID="$(az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${HUB_VNET_NAME}" --query id --output tsv)"
+RESOLVER_ID="${HUB_VNET_ID%/providers/*}/providers/Microsoft.Network/dnsResolvers/{{ dr.name|raw_in_quotes }}"
+az rest \
+  --method put \
+  --url "${RESOLVER_ID}?api-version={{ dr.api_version|raw_in_quotes }}" \
+  --body "{\"location\": \"${LOCATION}\", \"properties\": {\"virtualNetwork\": {\"id\": \"${HUB_VNET_ID}\"}}}" \
+  --output none
+az rest \
+  --method put \
+  --url "${RESOLVER_ID}/inboundEndpoints/{{ dr.inbound_endpoint|raw_in_quotes }}?api-version={{ dr.api_version|raw_in_quotes }}" \
+  --body "{\"location\": \"${LOCATION}\", \"properties\": {\"ipConfigurations\": [{\"subnet\": {\"id\": \"${HUB_VNET_ID}/subnets/{{ dr.subnet_name|raw_in_quotes }}\"}, \"privateIpAllocationMethod\": \"Dynamic\"}]}}" \
+  --output none
+{% endif %}
 {% if hub.bastion %}
 
-# --- Azure Bastion -------------------------------------------------------------------------------
-if ! az network bastion show --resource-group "${RESOURCE_GROUP}" --name {{ hub.bastion.name }} --output none 2>/dev/null; then
-  az network bastion create \
-    --resource-group "${RESOURCE_GROUP}" \
-    --name {{ hub.bastion.name }} \
-    --location "${LOCATION}" \
-    --vnet-name "${HUB_VNET_NAME}" \
-    --public-ip-address {{ hub.bastion.public_ip }} \
-    --sku Standard \
-    --output none
-fi
+# --- Azure Bastion ---------------------------------------------------------------------------------
+# `az network bastion` lives in the bastion extension; the ARM body needs none. PUT is idempotent.
+HUB_VNET_ID="$(az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${HUB_VNET_NAME}" --query id --output tsv)"
+BASTION_PIP_ID="$(az network public-ip show --resource-group "${RESOURCE_GROUP}" --name {{ hub.bastion.public_ip }} --query id --output tsv)"
+az rest \
+  --method put \
+  --url "${HUB_VNET_ID%/providers/*}/providers/Microsoft.Network/bastionHosts/{{ hub.bastion.name|raw_in_quotes }}?api-version={{ hub.bastion.api_version|raw_in_quotes }}" \
+  --body "{\"location\": \"${LOCATION}\", \"sku\": {\"name\": \"Standard\"}, \"properties\": {\"ipConfigurations\": [{\"name\": \"ipconfig\", \"properties\": {\"subnet\": {\"id\": \"${HUB_VNET_ID}/subnets/AzureBastionSubnet\"}, \"publicIPAddress\": {\"id\": \"${BASTION_PIP_ID}\"}}}]}}" \
+  --output none
 {% endif %}
 
 # --- Spoke: NSGs, route table{% if m.network.service_endpoint_policy %}, service endpoint policy{% endif %}, VNet and subnets ------------------------
