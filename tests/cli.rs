@@ -101,6 +101,14 @@ bad_input!(
     "AMLG104"
 );
 bad_input!(
+    pip_without_its_files_host,
+    with(
+        "        destination: files.pythonhosted.org",
+        "        destination: conda.anaconda.org"
+    ),
+    "AMLG203"
+);
+bad_input!(
     fqdn_port_8080,
     with("destination: pypi.org", "destination: pypi.org:8080"),
     "AMLG106"

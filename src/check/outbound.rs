@@ -7,7 +7,7 @@ use crate::blueprint::{Blueprint, OutboundRule};
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use crate::naming::Names;
-use crate::rules::{fqdn, mode, names::RuleNames, private_endpoint, service_tag};
+use crate::rules::{fqdn, mode, names::RuleNames, packages, private_endpoint, service_tag};
 
 pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let mn = &bp.workspace.managed_network;
@@ -89,6 +89,34 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             }
         }
         out.extend(findings.into_iter().map(|f| f.at(&base)));
+    }
+
+    // Hosts that only work together (pip's index and its files host), across all FQDN rules.
+    let fqdn_rules: Vec<(usize, String)> = mn
+        .outbound_rules
+        .iter()
+        .enumerate()
+        .filter_map(|(i, r)| match r {
+            OutboundRule::Fqdn {
+                destination,
+                include_subdomains,
+                ..
+            } => {
+                let d = destination.to_ascii_lowercase();
+                let mut v = vec![(i, d.clone())];
+                if *include_subdomains {
+                    v.push((i, format!("*.{d}")));
+                }
+                Some(v)
+            }
+            _ => None,
+        })
+        .flatten()
+        .collect();
+    let destinations: Vec<String> = fqdn_rules.iter().map(|(_, d)| d.clone()).collect();
+    for (at, f) in packages::check_coverage(&destinations) {
+        let rule = fqdn_rules[at].0;
+        out.push(f.at(&format!("workspace.managed_network.outbound_rules[{rule}]")));
     }
 }
 
