@@ -117,5 +117,17 @@ for d in "${dirs[@]+"${dirs[@]}"}"; do
   fi
 done
 
+# --- Mermaid diagrams: every README.md, parsed by Mermaid's own parser -----------------------
+MERMAID_DIR="${HERE}/mermaid"
+for d in "${dirs[@]+"${dirs[@]}"}"; do
+  while IFS= read -r -d '' f; do
+    if out="$(node "${MERMAID_DIR}/check.mjs" "${f}" 2>&1)"; then
+      pass mermaid "${f}"
+    else
+      fail mermaid "${f}" "${out}"
+    fi
+  done < <(find "${d}" -name README.md -print0 | sort -z)
+done
+
 echo "conformance: ${passed} passed, ${failed} failed"
 [ "${failed}" -eq 0 ]

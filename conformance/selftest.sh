@@ -120,6 +120,17 @@ for f in "${bad_sh[@]}"; do
   expect_failure "shell ${f}" "${f}" "${frc}" "${rep}"
 done
 
+mapfile -t bad_md < <(find "${ST}/bad/mermaid" -type f -name '*.md' | sort)
+for f in "${bad_md[@]}"; do
+  rep="$(node "${HERE}/mermaid/check.mjs" "${f}" 2>&1)"
+  expect_failure "mermaid ${f}" "${f}" "$?" "${rep}"
+done
+if out="$(node "${HERE}/mermaid/check.mjs" "${ST}/good-mermaid/README.md" 2>&1)"; then
+  ok "mermaid ${ST}/good-mermaid/README.md"
+else
+  not_ok "mermaid ${ST}/good-mermaid/README.md" "${out}"
+fi
+
 echo "== conformance/run.sh end to end"
 out="$(conformance/run.sh "${good_dirs[@]}" 2>&1)"
 rc=$?

@@ -91,6 +91,21 @@ else
   log "venv built in $(( $(date +%s) - start )) s"
 fi
 
+# Mermaid's own parser (npm, run by node) for the diagram in every rendered README. node_modules
+# stays inside conformance/mermaid (git-ignored); `npm ci` installs exactly the lock file.
+MERMAID="${ROOT}/conformance/mermaid"
+if ! command -v node >/dev/null 2>&1 || ! command -v npm >/dev/null 2>&1; then
+  apt_install nodejs npm
+fi
+mermaid_hash="$(sha256sum "${MERMAID}/package-lock.json" | cut -d' ' -f1)"
+if [ -f "${MERMAID}/node_modules/.lock-sha256" ] && [ "$(cat "${MERMAID}/node_modules/.lock-sha256")" = "${mermaid_hash}" ]; then
+  log "mermaid parser up to date"
+else
+  log "installing the mermaid parser (npm ci in conformance/mermaid)"
+  (cd "${MERMAID}" && npm ci --silent --no-audit --no-fund)
+  echo "${mermaid_hash}" > "${MERMAID}/node_modules/.lock-sha256"
+fi
+
 # Config and caches of the tools stay inside the work tree (git-ignored .cache/).
 mkdir -p "${ROOT}/.cache/azure" "${ROOT}/.cache/checkov"
 
