@@ -7,7 +7,7 @@
 # e.g. RESOURCE_GROUP=rg-test ./deploy.sh
 set -euo pipefail
 
-RESOURCE_GROUP=${RESOURCE_GROUP:-rg-aml-hub}
+RESOURCE_GROUP=${RESOURCE_GROUP:-rg-aml-hs}
 LOCATION=${LOCATION:-eastus}
 DEPLOYMENT_NAME=${DEPLOYMENT_NAME:-amlgen-hub-spoke}
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"

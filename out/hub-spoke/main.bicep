@@ -257,7 +257,7 @@ module peering 'modules/peering.bicep' = {
   }
 }
 
-// Private DNS zones, linked to vnet-aml-hub-hub and vnet-aml-hub-spoke. Zone names use environment() where the
+// Private DNS zones, linked to vnet-aml-hs-hub and vnet-aml-hs-spoke. Zone names use environment() where the
 // cloud has the suffix; the others are per-cloud literals.
 module privateDnsZoneApi 'modules/privateDnsZone.bicep' = {
   name: take('${deployment().name}-zone-1', 64)
@@ -266,11 +266,11 @@ module privateDnsZoneApi 'modules/privateDnsZone.bicep' = {
     tags: tags
     vnetLinks: [
       {
-        name: 'link-vnet-aml-hub-hub'
+        name: 'link-vnet-aml-hs-hub'
         vnetId: hubNetwork.outputs.vnetId
       }
       {
-        name: 'link-vnet-aml-hub-spoke'
+        name: 'link-vnet-aml-hs-spoke'
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
@@ -284,11 +284,11 @@ module privateDnsZoneNotebooks 'modules/privateDnsZone.bicep' = {
     tags: tags
     vnetLinks: [
       {
-        name: 'link-vnet-aml-hub-hub'
+        name: 'link-vnet-aml-hs-hub'
         vnetId: hubNetwork.outputs.vnetId
       }
       {
-        name: 'link-vnet-aml-hub-spoke'
+        name: 'link-vnet-aml-hs-spoke'
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
@@ -302,11 +302,11 @@ module privateDnsZoneBlob 'modules/privateDnsZone.bicep' = {
     tags: tags
     vnetLinks: [
       {
-        name: 'link-vnet-aml-hub-hub'
+        name: 'link-vnet-aml-hs-hub'
         vnetId: hubNetwork.outputs.vnetId
       }
       {
-        name: 'link-vnet-aml-hub-spoke'
+        name: 'link-vnet-aml-hs-spoke'
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
@@ -320,11 +320,11 @@ module privateDnsZoneFile 'modules/privateDnsZone.bicep' = {
     tags: tags
     vnetLinks: [
       {
-        name: 'link-vnet-aml-hub-hub'
+        name: 'link-vnet-aml-hs-hub'
         vnetId: hubNetwork.outputs.vnetId
       }
       {
-        name: 'link-vnet-aml-hub-spoke'
+        name: 'link-vnet-aml-hs-spoke'
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
@@ -338,11 +338,11 @@ module privateDnsZoneVaultcore 'modules/privateDnsZone.bicep' = {
     tags: tags
     vnetLinks: [
       {
-        name: 'link-vnet-aml-hub-hub'
+        name: 'link-vnet-aml-hs-hub'
         vnetId: hubNetwork.outputs.vnetId
       }
       {
-        name: 'link-vnet-aml-hub-spoke'
+        name: 'link-vnet-aml-hs-spoke'
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
@@ -356,11 +356,11 @@ module privateDnsZoneRegistry 'modules/privateDnsZone.bicep' = {
     tags: tags
     vnetLinks: [
       {
-        name: 'link-vnet-aml-hub-hub'
+        name: 'link-vnet-aml-hs-hub'
         vnetId: hubNetwork.outputs.vnetId
       }
       {
-        name: 'link-vnet-aml-hub-spoke'
+        name: 'link-vnet-aml-hs-spoke'
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
@@ -369,11 +369,11 @@ module privateDnsZoneRegistry 'modules/privateDnsZone.bicep' = {
 
 // Private endpoint: workspace.
 module peWorkspace 'modules/privateEndpoint.bicep' = {
-  name: take('${deployment().name}-pe-aml-hub-workspace', 64)
+  name: take('${deployment().name}-pe-aml-hs-workspace', 64)
   params: {
     location: location
     tags: tags
-    name: 'pe-aml-hub-workspace'
+    name: 'pe-aml-hs-workspace'
     subnetId: spokeNetwork.outputs.peSubnetId
     targetResourceId: workspace.outputs.resourceId
     groupId: 'amlworkspace'
@@ -390,11 +390,11 @@ module peWorkspace 'modules/privateEndpoint.bicep' = {
 
 // Private endpoint: storage account (blob).
 module peStorageBlob 'modules/privateEndpoint.bicep' = {
-  name: take('${deployment().name}-pe-aml-hub-storage-blob', 64)
+  name: take('${deployment().name}-pe-aml-hs-storage-blob', 64)
   params: {
     location: location
     tags: tags
-    name: 'pe-aml-hub-storage-blob'
+    name: 'pe-aml-hs-storage-blob'
     subnetId: spokeNetwork.outputs.peSubnetId
     targetResourceId: storage.outputs.resourceId
     groupId: 'blob'
@@ -411,11 +411,11 @@ module peStorageBlob 'modules/privateEndpoint.bicep' = {
 
 // Private endpoint: storage account (file).
 module peStorageFile 'modules/privateEndpoint.bicep' = {
-  name: take('${deployment().name}-pe-aml-hub-storage-file', 64)
+  name: take('${deployment().name}-pe-aml-hs-storage-file', 64)
   params: {
     location: location
     tags: tags
-    name: 'pe-aml-hub-storage-file'
+    name: 'pe-aml-hs-storage-file'
     subnetId: spokeNetwork.outputs.peSubnetId
     targetResourceId: storage.outputs.resourceId
     groupId: 'file'
@@ -432,11 +432,11 @@ module peStorageFile 'modules/privateEndpoint.bicep' = {
 
 // Private endpoint: key vault.
 module peKeyVault 'modules/privateEndpoint.bicep' = {
-  name: take('${deployment().name}-pe-aml-hub-key-vault', 64)
+  name: take('${deployment().name}-pe-aml-hs-key-vault', 64)
   params: {
     location: location
     tags: tags
-    name: 'pe-aml-hub-key-vault'
+    name: 'pe-aml-hs-key-vault'
     subnetId: spokeNetwork.outputs.peSubnetId
     targetResourceId: keyVault.outputs.resourceId
     groupId: 'vault'
@@ -452,11 +452,11 @@ module peKeyVault 'modules/privateEndpoint.bicep' = {
 
 // Private endpoint: container registry.
 module peRegistry 'modules/privateEndpoint.bicep' = {
-  name: take('${deployment().name}-pe-aml-hub-registry', 64)
+  name: take('${deployment().name}-pe-aml-hs-registry', 64)
   params: {
     location: location
     tags: tags
-    name: 'pe-aml-hub-registry'
+    name: 'pe-aml-hs-registry'
     subnetId: spokeNetwork.outputs.peSubnetId
     targetResourceId: containerRegistry.outputs.resourceId
     groupId: 'registry'

@@ -9,20 +9,20 @@
 set -euo pipefail
 
 # --- Variables ---------------------------------------------------------------------------------
-RESOURCE_GROUP=${RESOURCE_GROUP:-rg-aml-hub}
+RESOURCE_GROUP=${RESOURCE_GROUP:-rg-aml-hs}
 LOCATION=${LOCATION:-eastus}
-WORKSPACE_NAME=${WORKSPACE_NAME:-mlw-aml-hub}
-STORAGE_ACCOUNT_NAME=${STORAGE_ACCOUNT_NAME:-stamlhub}
-KEY_VAULT_NAME=${KEY_VAULT_NAME:-kv-aml-hub}
-CONTAINER_REGISTRY_NAME=${CONTAINER_REGISTRY_NAME:-cramlhub}
-LOG_ANALYTICS_NAME=${LOG_ANALYTICS_NAME:-log-aml-hub}
-APP_INSIGHTS_NAME=${APP_INSIGHTS_NAME:-appi-aml-hub}
-HUB_VNET_NAME=${HUB_VNET_NAME:-vnet-aml-hub-hub}
-VNET_NAME=${VNET_NAME:-vnet-aml-hub-spoke}
+WORKSPACE_NAME=${WORKSPACE_NAME:-mlw-aml-hs}
+STORAGE_ACCOUNT_NAME=${STORAGE_ACCOUNT_NAME:-stamlhs}
+KEY_VAULT_NAME=${KEY_VAULT_NAME:-kv-aml-hs}
+CONTAINER_REGISTRY_NAME=${CONTAINER_REGISTRY_NAME:-cramlhs}
+LOG_ANALYTICS_NAME=${LOG_ANALYTICS_NAME:-log-aml-hs}
+APP_INSIGHTS_NAME=${APP_INSIGHTS_NAME:-appi-aml-hs}
+HUB_VNET_NAME=${HUB_VNET_NAME:-vnet-aml-hs-hub}
+VNET_NAME=${VNET_NAME:-vnet-aml-hs-spoke}
 PE_SUBNET_NAME=${PE_SUBNET_NAME:-snet-pe}
-FIREWALL_NAME=${FIREWALL_NAME:-afw-aml-hub}
-FIREWALL_POLICY_NAME=${FIREWALL_POLICY_NAME:-afwp-aml-hub}
-ROUTE_TABLE_NAME=${ROUTE_TABLE_NAME:-rt-aml-hub-spoke}
+FIREWALL_NAME=${FIREWALL_NAME:-afw-aml-hs}
+FIREWALL_POLICY_NAME=${FIREWALL_POLICY_NAME:-afwp-aml-hs}
+ROUTE_TABLE_NAME=${ROUTE_TABLE_NAME:-rt-aml-hs-spoke}
 
 # --- CLI extensions ---------------------------------------------------------------------------
 az extension add --name ml --upgrade --only-show-errors
@@ -137,10 +137,10 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
 fi
 
 # --- Azure Firewall (Standard) with a policy allowing what Azure Machine Learning needs ---------
-if ! az network public-ip show --resource-group "${RESOURCE_GROUP}" --name pip-aml-hub-afw --output none 2>/dev/null; then
+if ! az network public-ip show --resource-group "${RESOURCE_GROUP}" --name pip-aml-hs-afw --output none 2>/dev/null; then
   az network public-ip create \
     --resource-group "${RESOURCE_GROUP}" \
-    --name pip-aml-hub-afw \
+    --name pip-aml-hs-afw \
     --location "${LOCATION}" \
     --sku Standard \
     --allocation-method Static \
@@ -475,20 +475,20 @@ if ! az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIR
     --firewall-policy "${FIREWALL_POLICY_NAME}" \
     --vnet-name "${HUB_VNET_NAME}" \
     --conf-name ipconfig \
-    --public-ip pip-aml-hub-afw \
+    --public-ip pip-aml-hs-afw \
     --output none
 fi
 FIREWALL_PRIVATE_IP="$(az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIREWALL_NAME}" --query 'ipConfigurations[0].privateIPAddress' --output tsv)"
 
 # --- Spoke: NSGs, route table, VNet and subnets ------------------------
-if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hub-training --output none 2>/dev/null; then
-  az network nsg create --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hub-training --location "${LOCATION}" --output none
+if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-training --output none 2>/dev/null; then
+  az network nsg create --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-training --location "${LOCATION}" --output none
 fi
-if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hub-scoring --output none 2>/dev/null; then
-  az network nsg create --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hub-scoring --location "${LOCATION}" --output none
+if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-scoring --output none 2>/dev/null; then
+  az network nsg create --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-scoring --location "${LOCATION}" --output none
 fi
-if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hub-pe --output none 2>/dev/null; then
-  az network nsg create --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hub-pe --location "${LOCATION}" --output none
+if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-pe --output none 2>/dev/null; then
+  az network nsg create --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-pe --location "${LOCATION}" --output none
 fi
 if ! az network route-table show --resource-group "${RESOURCE_GROUP}" --name "${ROUTE_TABLE_NAME}" --output none 2>/dev/null; then
   az network route-table create \
@@ -521,7 +521,7 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
     --vnet-name "${VNET_NAME}" \
     --name snet-training \
     --address-prefixes 10.101.0.0/24 \
-    --network-security-group nsg-aml-hub-training \
+    --network-security-group nsg-aml-hs-training \
     --route-table "${ROUTE_TABLE_NAME}" \
     --output none
 fi
@@ -531,7 +531,7 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
     --vnet-name "${VNET_NAME}" \
     --name snet-scoring \
     --address-prefixes 10.101.1.0/24 \
-    --network-security-group nsg-aml-hub-scoring \
+    --network-security-group nsg-aml-hs-scoring \
     --route-table "${ROUTE_TABLE_NAME}" \
     --output none
 fi
@@ -541,7 +541,7 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
     --vnet-name "${VNET_NAME}" \
     --name snet-pe \
     --address-prefixes 10.101.2.0/26 \
-    --network-security-group nsg-aml-hub-pe \
+    --network-security-group nsg-aml-hs-pe \
     --private-endpoint-network-policies Disabled \
     --output none
 fi
@@ -576,7 +576,7 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --resource-group "${RESOURCE_GROUP}" \
     --name "${WORKSPACE_NAME}" \
     --location "${LOCATION}" \
-    --display-name mlw-aml-hub \
+    --display-name mlw-aml-hs \
     --storage-account "${STORAGE_ACCOUNT_ID}" \
     --key-vault "${KEY_VAULT_ID}" \
     --container-registry "${CONTAINER_REGISTRY_ID}" \
@@ -587,130 +587,130 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --output none
 fi
 
-# --- Private DNS zones, linked to vnet-aml-hub-hub and vnet-aml-hub-spoke ---------------------------------
+# --- Private DNS zones, linked to vnet-aml-hs-hub and vnet-aml-hs-spoke ---------------------------------
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none
 fi
-if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.api.azureml.ms --name link-vnet-aml-hub-hub --output none 2>/dev/null; then
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.api.azureml.ms --name link-vnet-aml-hs-hub --output none 2>/dev/null; then
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.api.azureml.ms \
-    --name link-vnet-aml-hub-hub \
-    --virtual-network vnet-aml-hub-hub \
+    --name link-vnet-aml-hs-hub \
+    --virtual-network vnet-aml-hs-hub \
     --registration-enabled false \
     --output none
 fi
-if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.api.azureml.ms --name link-vnet-aml-hub-spoke --output none 2>/dev/null; then
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.api.azureml.ms --name link-vnet-aml-hs-spoke --output none 2>/dev/null; then
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.api.azureml.ms \
-    --name link-vnet-aml-hub-spoke \
-    --virtual-network vnet-aml-hub-spoke \
+    --name link-vnet-aml-hs-spoke \
+    --virtual-network vnet-aml-hs-spoke \
     --registration-enabled false \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.notebooks.azure.net --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.notebooks.azure.net --output none
 fi
-if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.notebooks.azure.net --name link-vnet-aml-hub-hub --output none 2>/dev/null; then
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.notebooks.azure.net --name link-vnet-aml-hs-hub --output none 2>/dev/null; then
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.notebooks.azure.net \
-    --name link-vnet-aml-hub-hub \
-    --virtual-network vnet-aml-hub-hub \
+    --name link-vnet-aml-hs-hub \
+    --virtual-network vnet-aml-hs-hub \
     --registration-enabled false \
     --output none
 fi
-if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.notebooks.azure.net --name link-vnet-aml-hub-spoke --output none 2>/dev/null; then
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.notebooks.azure.net --name link-vnet-aml-hs-spoke --output none 2>/dev/null; then
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.notebooks.azure.net \
-    --name link-vnet-aml-hub-spoke \
-    --virtual-network vnet-aml-hub-spoke \
+    --name link-vnet-aml-hs-spoke \
+    --virtual-network vnet-aml-hs-spoke \
     --registration-enabled false \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.blob.core.windows.net --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.blob.core.windows.net --output none
 fi
-if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.blob.core.windows.net --name link-vnet-aml-hub-hub --output none 2>/dev/null; then
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.blob.core.windows.net --name link-vnet-aml-hs-hub --output none 2>/dev/null; then
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.blob.core.windows.net \
-    --name link-vnet-aml-hub-hub \
-    --virtual-network vnet-aml-hub-hub \
+    --name link-vnet-aml-hs-hub \
+    --virtual-network vnet-aml-hs-hub \
     --registration-enabled false \
     --output none
 fi
-if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.blob.core.windows.net --name link-vnet-aml-hub-spoke --output none 2>/dev/null; then
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.blob.core.windows.net --name link-vnet-aml-hs-spoke --output none 2>/dev/null; then
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.blob.core.windows.net \
-    --name link-vnet-aml-hub-spoke \
-    --virtual-network vnet-aml-hub-spoke \
+    --name link-vnet-aml-hs-spoke \
+    --virtual-network vnet-aml-hs-spoke \
     --registration-enabled false \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.file.core.windows.net --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.file.core.windows.net --output none
 fi
-if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.file.core.windows.net --name link-vnet-aml-hub-hub --output none 2>/dev/null; then
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.file.core.windows.net --name link-vnet-aml-hs-hub --output none 2>/dev/null; then
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.file.core.windows.net \
-    --name link-vnet-aml-hub-hub \
-    --virtual-network vnet-aml-hub-hub \
+    --name link-vnet-aml-hs-hub \
+    --virtual-network vnet-aml-hs-hub \
     --registration-enabled false \
     --output none
 fi
-if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.file.core.windows.net --name link-vnet-aml-hub-spoke --output none 2>/dev/null; then
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.file.core.windows.net --name link-vnet-aml-hs-spoke --output none 2>/dev/null; then
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.file.core.windows.net \
-    --name link-vnet-aml-hub-spoke \
-    --virtual-network vnet-aml-hub-spoke \
+    --name link-vnet-aml-hs-spoke \
+    --virtual-network vnet-aml-hs-spoke \
     --registration-enabled false \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.vaultcore.azure.net --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.vaultcore.azure.net --output none
 fi
-if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.vaultcore.azure.net --name link-vnet-aml-hub-hub --output none 2>/dev/null; then
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.vaultcore.azure.net --name link-vnet-aml-hs-hub --output none 2>/dev/null; then
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.vaultcore.azure.net \
-    --name link-vnet-aml-hub-hub \
-    --virtual-network vnet-aml-hub-hub \
+    --name link-vnet-aml-hs-hub \
+    --virtual-network vnet-aml-hs-hub \
     --registration-enabled false \
     --output none
 fi
-if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.vaultcore.azure.net --name link-vnet-aml-hub-spoke --output none 2>/dev/null; then
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.vaultcore.azure.net --name link-vnet-aml-hs-spoke --output none 2>/dev/null; then
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.vaultcore.azure.net \
-    --name link-vnet-aml-hub-spoke \
-    --virtual-network vnet-aml-hub-spoke \
+    --name link-vnet-aml-hs-spoke \
+    --virtual-network vnet-aml-hs-spoke \
     --registration-enabled false \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.azurecr.io --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.azurecr.io --output none
 fi
-if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.azurecr.io --name link-vnet-aml-hub-hub --output none 2>/dev/null; then
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.azurecr.io --name link-vnet-aml-hs-hub --output none 2>/dev/null; then
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.azurecr.io \
-    --name link-vnet-aml-hub-hub \
-    --virtual-network vnet-aml-hub-hub \
+    --name link-vnet-aml-hs-hub \
+    --virtual-network vnet-aml-hs-hub \
     --registration-enabled false \
     --output none
 fi
-if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.azurecr.io --name link-vnet-aml-hub-spoke --output none 2>/dev/null; then
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.azurecr.io --name link-vnet-aml-hs-spoke --output none 2>/dev/null; then
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.azurecr.io \
-    --name link-vnet-aml-hub-spoke \
-    --virtual-network vnet-aml-hub-spoke \
+    --name link-vnet-aml-hs-spoke \
+    --virtual-network vnet-aml-hs-spoke \
     --registration-enabled false \
     --output none
 fi
@@ -719,60 +719,60 @@ fi
 WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
 WORKSPACE_PRINCIPAL_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query identity.principal_id --output tsv)"
 # workspace
-if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hub-workspace --output none 2>/dev/null; then
+if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hs-workspace --output none 2>/dev/null; then
   az network private-endpoint create \
     --resource-group "${RESOURCE_GROUP}" \
-    --name pe-aml-hub-workspace \
+    --name pe-aml-hs-workspace \
     --location "${LOCATION}" \
     --vnet-name "${VNET_NAME}" \
     --subnet "${PE_SUBNET_NAME}" \
     --private-connection-resource-id "$WORKSPACE_ID" \
     --group-id amlworkspace \
-    --connection-name pe-aml-hub-workspace \
+    --connection-name pe-aml-hs-workspace \
     --output none
 fi
-if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-hub-workspace --name default --output none 2>/dev/null; then
+if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-hs-workspace --name default --output none 2>/dev/null; then
   az network private-endpoint dns-zone-group create \
     --resource-group "${RESOURCE_GROUP}" \
-    --endpoint-name pe-aml-hub-workspace \
+    --endpoint-name pe-aml-hs-workspace \
     --name default \
     --private-dns-zone privatelink.api.azureml.ms \
     --zone-name zone-0 \
     --output none
 fi
-if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-hub-workspace --name default --query 'length(privateDnsZoneConfigs[?name=='\''zone-1'\''])' --output tsv)" = "0" ]; then
+if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-hs-workspace --name default --query 'length(privateDnsZoneConfigs[?name=='\''zone-1'\''])' --output tsv)" = "0" ]; then
   az network private-endpoint dns-zone-group add \
     --resource-group "${RESOURCE_GROUP}" \
-    --endpoint-name pe-aml-hub-workspace \
+    --endpoint-name pe-aml-hs-workspace \
     --name default \
     --private-dns-zone privatelink.notebooks.azure.net \
     --zone-name zone-1 \
     --output none
 fi
 # storage account (blob)
-if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hub-storage-blob --output none 2>/dev/null; then
+if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hs-storage-blob --output none 2>/dev/null; then
   az network private-endpoint create \
     --resource-group "${RESOURCE_GROUP}" \
-    --name pe-aml-hub-storage-blob \
+    --name pe-aml-hs-storage-blob \
     --location "${LOCATION}" \
     --vnet-name "${VNET_NAME}" \
     --subnet "${PE_SUBNET_NAME}" \
     --private-connection-resource-id "$STORAGE_ACCOUNT_ID" \
     --group-id blob \
-    --connection-name pe-aml-hub-storage-blob \
+    --connection-name pe-aml-hs-storage-blob \
     --output none
 fi
-if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-hub-storage-blob --name default --output none 2>/dev/null; then
+if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-hs-storage-blob --name default --output none 2>/dev/null; then
   az network private-endpoint dns-zone-group create \
     --resource-group "${RESOURCE_GROUP}" \
-    --endpoint-name pe-aml-hub-storage-blob \
+    --endpoint-name pe-aml-hs-storage-blob \
     --name default \
     --private-dns-zone privatelink.blob.core.windows.net \
     --zone-name zone-0 \
     --output none
 fi
 # The workspace identity reads through this endpoint (studio data preview in private storage).
-PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hub-storage-blob --query id --output tsv)"
+PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hs-storage-blob --query id --output tsv)"
 if [ "$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role acdd72a7-3385-48ef-bd42-f606fba81ae7 --scope "${PE_ID}" --query 'length(@)' --output tsv)" = "0" ]; then
   az role assignment create \
     --assignee-object-id "${WORKSPACE_PRINCIPAL_ID}" \
@@ -782,29 +782,29 @@ if [ "$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role ac
     --output none
 fi
 # storage account (file)
-if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hub-storage-file --output none 2>/dev/null; then
+if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hs-storage-file --output none 2>/dev/null; then
   az network private-endpoint create \
     --resource-group "${RESOURCE_GROUP}" \
-    --name pe-aml-hub-storage-file \
+    --name pe-aml-hs-storage-file \
     --location "${LOCATION}" \
     --vnet-name "${VNET_NAME}" \
     --subnet "${PE_SUBNET_NAME}" \
     --private-connection-resource-id "$STORAGE_ACCOUNT_ID" \
     --group-id file \
-    --connection-name pe-aml-hub-storage-file \
+    --connection-name pe-aml-hs-storage-file \
     --output none
 fi
-if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-hub-storage-file --name default --output none 2>/dev/null; then
+if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-hs-storage-file --name default --output none 2>/dev/null; then
   az network private-endpoint dns-zone-group create \
     --resource-group "${RESOURCE_GROUP}" \
-    --endpoint-name pe-aml-hub-storage-file \
+    --endpoint-name pe-aml-hs-storage-file \
     --name default \
     --private-dns-zone privatelink.file.core.windows.net \
     --zone-name zone-0 \
     --output none
 fi
 # The workspace identity reads through this endpoint (studio data preview in private storage).
-PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hub-storage-file --query id --output tsv)"
+PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hs-storage-file --query id --output tsv)"
 if [ "$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role acdd72a7-3385-48ef-bd42-f606fba81ae7 --scope "${PE_ID}" --query 'length(@)' --output tsv)" = "0" ]; then
   az role assignment create \
     --assignee-object-id "${WORKSPACE_PRINCIPAL_ID}" \
@@ -814,44 +814,44 @@ if [ "$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role ac
     --output none
 fi
 # key vault
-if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hub-key-vault --output none 2>/dev/null; then
+if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hs-key-vault --output none 2>/dev/null; then
   az network private-endpoint create \
     --resource-group "${RESOURCE_GROUP}" \
-    --name pe-aml-hub-key-vault \
+    --name pe-aml-hs-key-vault \
     --location "${LOCATION}" \
     --vnet-name "${VNET_NAME}" \
     --subnet "${PE_SUBNET_NAME}" \
     --private-connection-resource-id "$KEY_VAULT_ID" \
     --group-id vault \
-    --connection-name pe-aml-hub-key-vault \
+    --connection-name pe-aml-hs-key-vault \
     --output none
 fi
-if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-hub-key-vault --name default --output none 2>/dev/null; then
+if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-hs-key-vault --name default --output none 2>/dev/null; then
   az network private-endpoint dns-zone-group create \
     --resource-group "${RESOURCE_GROUP}" \
-    --endpoint-name pe-aml-hub-key-vault \
+    --endpoint-name pe-aml-hs-key-vault \
     --name default \
     --private-dns-zone privatelink.vaultcore.azure.net \
     --zone-name zone-0 \
     --output none
 fi
 # container registry
-if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hub-registry --output none 2>/dev/null; then
+if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hs-registry --output none 2>/dev/null; then
   az network private-endpoint create \
     --resource-group "${RESOURCE_GROUP}" \
-    --name pe-aml-hub-registry \
+    --name pe-aml-hs-registry \
     --location "${LOCATION}" \
     --vnet-name "${VNET_NAME}" \
     --subnet "${PE_SUBNET_NAME}" \
     --private-connection-resource-id "$CONTAINER_REGISTRY_ID" \
     --group-id registry \
-    --connection-name pe-aml-hub-registry \
+    --connection-name pe-aml-hs-registry \
     --output none
 fi
-if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-hub-registry --name default --output none 2>/dev/null; then
+if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-hs-registry --name default --output none 2>/dev/null; then
   az network private-endpoint dns-zone-group create \
     --resource-group "${RESOURCE_GROUP}" \
-    --endpoint-name pe-aml-hub-registry \
+    --endpoint-name pe-aml-hs-registry \
     --name default \
     --private-dns-zone privatelink.azurecr.io \
     --zone-name zone-0 \

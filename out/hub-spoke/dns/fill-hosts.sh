@@ -9,8 +9,8 @@
 # %SystemRoot%\System32\drivers\etc\hosts on Windows)
 set -euo pipefail
 
-RESOURCE_GROUP=${RESOURCE_GROUP:-rg-aml-hub}
-PRIVATE_ENDPOINTS=(pe-aml-hub-workspace pe-aml-hub-storage-blob pe-aml-hub-storage-file pe-aml-hub-key-vault pe-aml-hub-registry)
+RESOURCE_GROUP=${RESOURCE_GROUP:-rg-aml-hs}
+PRIVATE_ENDPOINTS=(pe-aml-hs-workspace pe-aml-hs-storage-blob pe-aml-hs-storage-file pe-aml-hs-key-vault pe-aml-hs-registry)
 
 for endpoint in "${PRIVATE_ENDPOINTS[@]}"; do
   printf '# %s\n' "${endpoint}"
