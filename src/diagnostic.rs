@@ -149,15 +149,3 @@ impl Diagnostic {
         out
     }
 }
-
-/// Diagnostics of one run, with the source texts they point into.
-#[derive(Debug, Default)]
-pub struct Report {
-    pub diagnostics: Vec<Diagnostic>,
-}
-
-impl Report {
-    pub fn has_errors(&self) -> bool {
-        self.diagnostics.iter().any(Diagnostic::is_error)
-    }
-}
