@@ -485,3 +485,42 @@ fn dns_resolver_gets_a_delegated_subnet_an_inbound_endpoint_and_an_output() {
         .dns_resolver
         .is_none());
 }
+
+plan_error!(
+    existing_dns_without_resource_group,
+    ["private_dns.mode=existing"],
+    "AMLG123"
+);
+plan_error!(
+    dns_resource_group_with_create,
+    ["private_dns.zones_resource_group_id=/subscriptions/0/resourceGroups/rg-dns"],
+    "AMLG123"
+);
+
+#[test]
+fn private_dns_modes() {
+    let rg = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-dns";
+    let set_rg = format!("private_dns.zones_resource_group_id={rg}");
+    let existing = ["private_dns.mode=existing", set_rg.as_str()];
+    let main = artifact("hub-spoke", &existing, "main.bicep");
+    // No zones created, zone groups point at the central zones by ID.
+    assert!(!main.contains("modules/privateDnsZone.bicep"));
+    assert!(main.contains("'${privateDnsZoneIdPrefix}privatelink.api.azureml.ms'"));
+    let params = artifact("hub-spoke", &existing, "main.parameters.json");
+    assert!(params.contains(rg));
+    let runbook = artifact("hub-spoke", &existing, "runbook.sh");
+    assert!(!runbook.contains("az network private-dns zone create"));
+    assert!(runbook
+        .contains("/providers/Microsoft.Network/privateDnsZones/privatelink.vaultcore.azure.net"));
+
+    let policy = ["private_dns.mode=policy"];
+    let main = artifact("hub-spoke", &policy, "main.bicep");
+    assert!(!main.contains("modules/privateDnsZone.bicep"));
+    assert_eq!(main.matches("privateDnsZoneIds: [\n    ]").count(), 5);
+    let runbook = artifact("hub-spoke", &policy, "runbook.sh");
+    assert!(
+        !runbook.contains("dns-zone-group create") && !runbook.contains("private-dns zone create")
+    );
+    let pe = artifact("hub-spoke", &policy, "modules/privateEndpoint.bicep");
+    assert!(pe.contains("= if (!empty(privateDnsZoneIds))"));
+}

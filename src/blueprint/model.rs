@@ -43,11 +43,51 @@ pub struct Blueprint {
     /// Compute created in the spoke's training subnet.
     #[serde(default)]
     pub compute: Compute,
+    /// Private DNS zones of the private endpoints: created here (default), central zones that
+    /// already exist, or left to Azure Policy (landing zones).
+    #[serde(default)]
+    pub private_dns: PrivateDnsSettings,
     /// Package ecosystems compute may download from (catalog/packages.yaml): `pip`, `conda`,
     /// `huggingface`, `docker_hub`, `github`, `cran`, `npm`, `vscode`. Become FQDN rules
     /// (approved-only) or firewall application rules (hub-spoke).
     #[serde(default)]
     pub packages: Vec<String>,
+}
+
+/// Where the private DNS zones come from.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PrivateDnsSettings {
+    #[serde(default)]
+    pub mode: PrivateDnsMode,
+    /// With `existing`: the resource group holding the zones, as
+    /// `/subscriptions/<id>/resourceGroups/<name>`; zone names are the standard ones.
+    #[serde(default)]
+    pub zones_resource_group_id: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PrivateDnsMode {
+    /// Create the zones, link them to the VNets, and attach a zone group to each endpoint.
+    #[default]
+    Create,
+    /// Use zones that exist in a central resource group (linked by the platform team); attach
+    /// zone groups that point at them.
+    Existing,
+    /// Create neither zones nor zone groups: Azure Policy (e.g. the landing-zone DINE policies)
+    /// adds the zone groups.
+    Policy,
+}
+
+impl PrivateDnsMode {
+    pub fn key(self) -> &'static str {
+        match self {
+            PrivateDnsMode::Create => "create",
+            PrivateDnsMode::Existing => "existing",
+            PrivateDnsMode::Policy => "policy",
+        }
+    }
 }
 
 /// Customer-managed hub-spoke network.

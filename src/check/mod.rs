@@ -7,6 +7,7 @@ mod names;
 mod network;
 mod outbound;
 mod packages;
+mod private_dns;
 mod text;
 
 use crate::blueprint::Loaded;
@@ -22,6 +23,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     network::check(bp, &mut out);
     outbound::check(bp, &mut out);
     packages::check(bp, &mut out);
+    private_dns::check(bp, &mut out);
     out.into_iter().map(|d| locate(d, loaded)).collect()
 }
 

@@ -152,6 +152,10 @@ pub struct ClientModel {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PrivateModel {
+    /// `create`, `existing` or `policy` (see the blueprint's `private_dns.mode`).
+    pub dns_mode: &'static str,
+    /// With `existing`: the resource group ID of the central zones.
+    pub zones_resource_group_id: Option<String>,
     pub private_endpoints: Vec<PrivateEndpointModel>,
     pub zones: Vec<ZoneModel>,
     /// Built-in Reader role definition ID (catalog/firewall.yaml `reader_role_id`).
@@ -395,6 +399,9 @@ pub struct ZoneModel {
     pub name: String,
     /// Bicep expression for the name (uses environment() where the cloud has the suffix).
     pub bicep: String,
+    /// Bicep expression for the ID of the zone in the central resource group (`existing` mode):
+    /// the name expression behind the `privateDnsZoneIdPrefix` variable.
+    pub existing_id_bicep: String,
     pub symbol: String,
     pub link_name: String,
 }

@@ -188,6 +188,18 @@ pub fn params(m: &Model) -> Vec<Param> {
     if let Some(n) = &m.network {
         network_params(n, &p, &named, &mut v);
     }
+    if let Some(id) = m
+        .private
+        .as_ref()
+        .and_then(|pm| pm.zones_resource_group_id.as_ref())
+    {
+        v.push(p(
+            "privateDnsZonesResourceGroupId",
+            "string",
+            "Required. Resource ID of the resource group that holds the central private DNS zones.",
+            json!(id),
+        ));
+    }
     if let Some(c) = &m.compute.cluster {
         v.push(named(
             "computeClusterName",

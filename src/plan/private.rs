@@ -105,10 +105,13 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
             let idx = match zone_list.iter().position(|m| m.name == literal) {
                 Some(i) => i,
                 None => {
+                    let bicep = zones::bicep_expression(z);
                     zone_list.push(ZoneModel {
                         symbol: naming::zone_symbol(z, t.group),
                         link_name: String::new(),
-                        bicep: zones::bicep_expression(z),
+                        // `'privatelink...'` -> `'${privateDnsZoneIdPrefix}privatelink...'`
+                        existing_id_bicep: format!("'${{privateDnsZoneIdPrefix}}{}", &bicep[1..]),
+                        bicep,
                         name: literal,
                     });
                     zone_list.len() - 1
@@ -159,6 +162,8 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
         z.link_name = linked_vnets[0].link_name.clone();
     }
     Some(PrivateModel {
+        dns_mode: bp.private_dns.mode.key(),
+        zones_resource_group_id: bp.private_dns.zones_resource_group_id.clone(),
         reader_role_id: cat.firewall.reader_role_id.clone(),
         private_endpoints: pes,
         zones: zone_list,

@@ -61,12 +61,14 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
     if m.compute.cluster.is_some() || m.compute.instance.is_some() {
         v.push(("modules/compute.bicep", "bicep/modules/compute.bicep"));
     }
+    if m.private.as_ref().is_some_and(|p| p.dns_mode == "create") {
+        v.push((
+            "modules/privateDnsZone.bicep",
+            "bicep/modules/privateDnsZone.bicep",
+        ));
+    }
     if m.private.is_some() {
         v.extend([
-            (
-                "modules/privateDnsZone.bicep",
-                "bicep/modules/privateDnsZone.bicep",
-            ),
             (
                 "modules/privateEndpoint.bicep",
                 "bicep/modules/privateEndpoint.bicep",

@@ -187,6 +187,7 @@ module peering 'modules/peering.bicep' = {
 {% endif %}
 {% if m.private %}
 
+{% if m.private.dns_mode == "create" %}
 // Private DNS zones, linked to {% for v in m.private.linked_vnets %}{{ v.name|comment }}{% if not loop.last %} and {% endif %}{% endfor %}. Zone names use environment() where the
 // cloud has the suffix; the others are per-cloud literals.
 {% for z in m.private.zones %}
@@ -207,6 +208,16 @@ module {{ z.symbol|ident }} 'modules/privateDnsZone.bicep' = {
 }
 
 {% endfor %}
+{% elif m.private.dns_mode == "existing" %}
+// Private DNS zones: the central ones in privateDnsZonesResourceGroupId (created and linked by
+// the platform team); each endpoint gets a zone group pointing at them.
+var privateDnsZoneIdPrefix = '${privateDnsZonesResourceGroupId}/providers/Microsoft.Network/privateDnsZones/'
+
+{% else %}
+// Private DNS: left to Azure Policy, which adds the zone groups to these endpoints (no zones or
+// zone groups here, so the two never collide).
+
+{% endif %}
 {% for pe in m.private.private_endpoints %}
 // Private endpoint: {{ pe.label|comment }}.
 module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
@@ -222,9 +233,15 @@ module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
     readerPrincipalId: workspace.outputs.principalId
 {% endif %}
     privateDnsZoneIds: [
+{% if m.private.dns_mode == "create" %}
 {% for i in pe.zone_indices %}
       {{ m.private.zones[i].symbol|ident }}.outputs.resourceId
 {% endfor %}
+{% elif m.private.dns_mode == "existing" %}
+{% for i in pe.zone_indices %}
+      {{ m.private.zones[i].existing_id_bicep|safe }}
+{% endfor %}
+{% endif %}
     ]
   }
 {% if m.network %}

@@ -23,8 +23,7 @@ param targetResourceId string
 @description('Required. Sub-resource (group ID) of the target, e.g. amlworkspace, blob, file.')
 param groupId string
 
-@description('Required. Resource IDs of the private DNS zones that receive the endpoint records.')
-@minLength(1)
+@description('Required. Resource IDs of the private DNS zones that receive the endpoint records; empty when Azure Policy adds the zone group.')
 param privateDnsZoneIds array
 
 @description('Optional. Principal that gets Reader on this endpoint (the workspace identity on the storage endpoints, so the studio can preview data in private storage). Empty for none.')
@@ -54,7 +53,7 @@ resource privateEndpoint 'Microsoft.Network/privateEndpoints@2025-07-01' = {
   }
 }
 
-resource zoneGroup 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = {
+resource zoneGroup 'Microsoft.Network/privateEndpoints/privateDnsZoneGroups@2025-07-01' = if (!empty(privateDnsZoneIds)) {
   parent: privateEndpoint
   name: 'default'
   properties: {

@@ -24,8 +24,7 @@ param targetResourceId string
 @description('Required. Sub-resource (group ID) of the target, e.g. amlworkspace, blob, file.')
 param groupId string
 
-@description('Required. Resource IDs of the private DNS zones that receive the endpoint records.')
-@minLength(1)
+@description('Required. Resource IDs of the private DNS zones that receive the endpoint records; empty when Azure Policy adds the zone group.')
 param privateDnsZoneIds array
 
 @description('Optional. Principal that gets Reader on this endpoint (the workspace identity on the storage endpoints, so the studio can preview data in private storage). Empty for none.')
@@ -55,7 +54,7 @@ resource privateEndpoint {{ m.types.private_endpoint }} = {
   }
 }
 
-resource zoneGroup {{ m.types.private_dns_zone_group }} = {
+resource zoneGroup {{ m.types.private_dns_zone_group }} = if (!empty(privateDnsZoneIds)) {
   parent: privateEndpoint
   name: 'default'
   properties: {

@@ -1,3 +1,4 @@
+{% if m.private.dns_mode == "create" %}
 # --- Private DNS zones, linked to {% for v in m.private.linked_vnets %}{{ v.name|comment }}{% if not loop.last %} and {% endif %}{% endfor %} ---------------------------------
 {% for z in m.private.zones %}
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name {{ z.name }} --output none 2>/dev/null; then
@@ -15,6 +16,12 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
 fi
 {% endfor %}
 {% endfor %}
+{% elif m.private.dns_mode == "existing" %}
+# --- Private DNS zones: the central ones in {{ m.private.zones_resource_group_id|comment }}
+ZONES_RESOURCE_GROUP_ID={{ m.private.zones_resource_group_id }}
+{% else %}
+# --- Private DNS: left to Azure Policy, which adds the zone groups to these endpoints.
+{% endif %}
 
 # --- Private endpoints in {{ m.private.subnet_name|comment }}, with DNS zone groups --------------------------------
 WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
@@ -33,6 +40,7 @@ if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --nam
     --connection-name {{ pe.name }} \
     --output none
 fi
+{% if m.private.dns_mode != "policy" %}
 {% for zname in pe.zone_names %}
 {% if loop.first %}
 if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name {{ pe.name }} --name default --output none 2>/dev/null; then
@@ -44,11 +52,16 @@ if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESO
     --resource-group "${RESOURCE_GROUP}" \
     --endpoint-name {{ pe.name }} \
     --name default \
+{% if m.private.dns_mode == "existing" %}
+    --private-dns-zone "${ZONES_RESOURCE_GROUP_ID}/providers/Microsoft.Network/privateDnsZones/{{ zname|raw_in_quotes }}" \
+{% else %}
     --private-dns-zone {{ zname }} \
+{% endif %}
     --zone-name {{ "zone-" ~ loop.index0 }} \
     --output none
 fi
 {% endfor %}
+{% endif %}
 {% if pe.workspace_reader %}
 # The workspace identity reads through this endpoint (studio data preview in private storage).
 PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name {{ pe.name }} --query id --output tsv)"

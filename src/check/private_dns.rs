@@ -1,0 +1,60 @@
+//! Private DNS settings: central zones need the resource group that holds them, and only then.
+
+use crate::blueprint::{Blueprint, PrivateDnsMode};
+use crate::diagnostic::Diagnostic;
+
+pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
+    let dns = &bp.private_dns;
+    let path = "private_dns.zones_resource_group_id";
+    match (&dns.mode, &dns.zones_resource_group_id) {
+        (PrivateDnsMode::Existing, None) => out.push(
+            Diagnostic::error("AMLG123", "existing private DNS zones need the resource group that holds them")
+                .at_path("private_dns.mode")
+                .with_value("existing")
+                .with_help("add private_dns.zones_resource_group_id: /subscriptions/<id>/resourceGroups/<name>"),
+        ),
+        (PrivateDnsMode::Existing, Some(id)) if !is_resource_group_id(id) => out.push(
+            Diagnostic::error("AMLG123", "not a resource group ID")
+                .at_path(path)
+                .with_value(id)
+                .with_help("write /subscriptions/<subscription id>/resourceGroups/<name>, as `az group show --query id` prints it"),
+        ),
+        (PrivateDnsMode::Create | PrivateDnsMode::Policy, Some(id)) => out.push(
+            Diagnostic::error("AMLG123", "zones_resource_group_id is only used with mode: existing")
+                .at_path(path)
+                .with_value(id)
+                .with_help("set private_dns.mode: existing, or remove zones_resource_group_id"),
+        ),
+        _ => {}
+    }
+}
+
+fn is_resource_group_id(id: &str) -> bool {
+    let parts: Vec<&str> = id.split('/').collect();
+    parts.len() == 5
+        && parts[0].is_empty()
+        && parts[1].eq_ignore_ascii_case("subscriptions")
+        && !parts[2].is_empty()
+        && parts[3].eq_ignore_ascii_case("resourceGroups")
+        && !parts[4].is_empty()
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "/-_.()".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn resource_group_ids() {
+        assert!(super::is_resource_group_id(
+            "/subscriptions/0000/resourceGroups/rg-dns"
+        ));
+        assert!(!super::is_resource_group_id(
+            "/subscriptions/0000/resourceGroups"
+        ));
+        assert!(!super::is_resource_group_id("rg-dns"));
+        assert!(!super::is_resource_group_id(
+            "/subscriptions/0000/resourceGroups/rg dns'"
+        ));
+    }
+}
