@@ -16,6 +16,7 @@ pub const NAMING_YAML: &str = include_str!("../../catalog/naming.yaml");
 pub const MANAGED_NETWORK_YAML: &str = include_str!("../../catalog/managed_network.yaml");
 pub const FIREWALL_YAML: &str = include_str!("../../catalog/firewall.yaml");
 pub const PACKAGES_YAML: &str = include_str!("../../catalog/packages.yaml");
+pub const DEFAULTS_YAML: &str = include_str!("../../catalog/defaults.yaml");
 
 /// Every embedded catalog file, by name, for tests that check sources.
 pub const ALL_FILES: &[(&str, &str)] = &[
@@ -25,6 +26,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("managed_network.yaml", MANAGED_NETWORK_YAML),
     ("firewall.yaml", FIREWALL_YAML),
     ("packages.yaml", PACKAGES_YAML),
+    ("defaults.yaml", DEFAULTS_YAML),
     ("diagnostics.yaml", diagnostics::DIAGNOSTICS_YAML),
     ("az_ml.yaml", az_ml::AZ_ML_YAML),
 ];
@@ -256,6 +258,8 @@ pub struct Catalog {
     pub managed_network: ManagedNetworkFacts,
     pub firewall: FirewallCatalog,
     pub packages: IndexMap<String, Package>,
+    /// Fixed settings by name (catalog/defaults.yaml): value and source.
+    pub defaults: IndexMap<String, Fact<serde_yaml::Value>>,
 }
 
 impl Catalog {
@@ -271,6 +275,7 @@ impl Catalog {
             managed_network: parse("managed_network.yaml", MANAGED_NETWORK_YAML),
             firewall: parse("firewall.yaml", FIREWALL_YAML),
             packages: parse("packages.yaml", PACKAGES_YAML),
+            defaults: parse("defaults.yaml", DEFAULTS_YAML),
         })
     }
 

@@ -181,6 +181,16 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         cloud: bp.cloud.as_str().to_string(),
         tags: bp.tags.clone(),
         names: names_map(&names),
+        defaults: cat
+            .defaults
+            .iter()
+            .map(|(k, f)| {
+                (
+                    k.clone(),
+                    serde_json::to_value(&f.value).expect("YAML scalars convert"),
+                )
+            })
+            .collect(),
         naming: cat
             .naming
             .iter()
@@ -211,7 +221,7 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         },
         registry: RegistryModel {
             name: names.container_registry.value.clone(),
-            sku: "Premium",
+            sku: default_str("registry_sku"),
         },
         monitoring: MonitoringModel {
             log_analytics: names.log_analytics.value.clone(),
@@ -231,6 +241,15 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
     };
     model.params = params::params(&model);
     model
+}
+
+/// A string setting of catalog/defaults.yaml (tested to exist and be a string).
+fn default_str(key: &str) -> String {
+    Catalog::get().defaults[key]
+        .value
+        .as_str()
+        .unwrap_or_else(|| panic!("catalog/defaults.yaml `{key}` is not a string"))
+        .to_string()
 }
 
 /// The package ecosystems the blueprint allows, with their destinations from the catalog.

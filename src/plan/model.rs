@@ -13,6 +13,8 @@ pub struct Model {
     pub cloud: String,
     pub tags: IndexMap<String, String>,
     pub names: IndexMap<&'static str, String>,
+    /// Fixed settings (catalog/defaults.yaml): TLS version, registry tier, SKUs, ...
+    pub defaults: IndexMap<String, Json>,
     /// Azure's name length limits per resource kind (catalog/naming.yaml), for `@minLength`.
     pub naming: IndexMap<String, NameLimits>,
     /// `Type@apiVersion` per resource kind, from catalog/api_versions.yaml.
@@ -130,8 +132,8 @@ pub struct KeyVaultModel {
 #[derive(Debug, Clone, Serialize)]
 pub struct RegistryModel {
     pub name: String,
-    /// Premium: the only SKU that supports private endpoints.
-    pub sku: &'static str,
+    /// Premium: the only SKU that supports private endpoints (catalog/defaults.yaml).
+    pub sku: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

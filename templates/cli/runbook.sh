@@ -78,11 +78,11 @@ if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STOR
     --name "${STORAGE_ACCOUNT_NAME}" \
     --location "${LOCATION}" \
     --sku {{ m.storage.sku }} \
-    --kind StorageV2 \
-    --access-tier Hot \
+    --kind {{ m.defaults.storage_kind }} \
+    --access-tier {{ m.defaults.storage_access_tier }} \
     --allow-blob-public-access false \
     --allow-cross-tenant-replication false \
-    --min-tls-version TLS1_2 \
+    --min-tls-version {{ m.defaults.minimum_tls_version }} \
     --https-only true \
     --require-infrastructure-encryption true \
     --public-network-access Disabled \

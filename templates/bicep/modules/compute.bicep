@@ -67,7 +67,7 @@ resource cluster {{ m.types.compute }} = {
       scaleSettings: {
         minNodeCount: clusterMinNodes
         maxNodeCount: clusterMaxNodes
-        nodeIdleTimeBeforeScaleDown: 'PT120S'
+        nodeIdleTimeBeforeScaleDown: {{ m.defaults.cluster_idle_before_scale_down }}
       }
       subnet: {
         id: subnetId

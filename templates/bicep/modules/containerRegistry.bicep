@@ -30,7 +30,7 @@ resource registry {{ m.types.container_registry }} = {
     networkRuleBypassOptions: 'AzureServices'
     policies: {
       retentionPolicy: {
-        days: 7
+        days: {{ m.defaults.registry_untagged_retention_days }}
         status: 'enabled'
       }
     }

@@ -273,7 +273,7 @@ resource firewall {{ m.types.firewall }} = {
   tags: tags
   properties: {
     sku: {
-      name: 'AZFW_VNet'
+      name: {{ m.defaults.firewall_sku_name }}
       tier: {{ m.network.firewall.tier }}
     }
     firewallPolicy: {

@@ -31,7 +31,7 @@ resource logAnalytics {{ m.types.log_analytics }} = {
   tags: tags
   properties: {
     sku: {
-      name: 'PerGB2018'
+      name: {{ m.defaults.log_analytics_sku }}
     }
     retentionInDays: retentionDays
   }

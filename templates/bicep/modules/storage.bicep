@@ -31,15 +31,15 @@ resource storageAccount {{ m.types.storage_account }} = {
   name: name
   location: location
   tags: tags
-  kind: 'StorageV2'
+  kind: {{ m.defaults.storage_kind }}
   sku: {
     name: skuName
   }
   properties: {
-    accessTier: 'Hot'
+    accessTier: {{ m.defaults.storage_access_tier }}
     allowBlobPublicAccess: false
     allowCrossTenantReplication: false
-    minimumTlsVersion: 'TLS1_2'
+    minimumTlsVersion: {{ m.defaults.minimum_tls_version }}
     supportsHttpsTrafficOnly: true
     publicNetworkAccess: 'Disabled'
     networkAcls: {

@@ -104,7 +104,7 @@ if ! az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIR
     --resource-group "${RESOURCE_GROUP}" \
     --name "${FIREWALL_NAME}" \
     --location "${LOCATION}" \
-    --sku AZFW_VNet \
+    --sku {{ m.defaults.firewall_sku_name }} \
     --tier {{ m.network.firewall.tier }} \
     --firewall-policy "${FIREWALL_POLICY_NAME}" \
     --vnet-name "${HUB_VNET_NAME}" \
