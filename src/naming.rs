@@ -19,19 +19,15 @@ pub struct Name {
 }
 
 impl Name {
+    /// The name set at `path`, or the kind's default pattern from catalog/naming.yaml.
     fn resolve(explicit: Option<&String>, path: &str, kind: &'static str, prefix: &str) -> Name {
-        match explicit {
-            Some(v) => Name {
-                value: v.clone(),
-                origin: path.to_string(),
-                kind,
-            },
-            None => Name {
-                value: derive(&Catalog::get().naming_rule(kind).default, prefix),
-                origin: "naming.prefix".to_string(),
-                kind,
-            },
-        }
+        explicit_or(
+            explicit,
+            path,
+            &Catalog::get().naming_rule(kind).default,
+            prefix,
+            kind,
+        )
     }
 }
 
@@ -85,6 +81,24 @@ pub struct NetworkNames {
     pub nsg_pe: Name,
     pub peering_hub_to_spoke: Name,
     pub peering_spoke_to_hub: Name,
+}
+
+/// The name set at `path`, or `pattern` filled with the prefix.
+fn explicit_or(
+    explicit: Option<&String>,
+    path: &str,
+    pattern: &str,
+    prefix: &str,
+    kind: &'static str,
+) -> Name {
+    match explicit {
+        Some(v) => Name {
+            value: v.clone(),
+            origin: path.to_string(),
+            kind,
+        },
+        None => derived(pattern, prefix, kind),
+    }
 }
 
 fn derived(pattern: &str, prefix: &str, kind: &'static str) -> Name {
@@ -160,21 +174,19 @@ impl Names {
             }),
             pe_subnet_nsg: client.map(|_| derived("nsg-{prefix}-pe", p, "network_security_group")),
             network: bp.network.as_ref().map(|n| NetworkNames {
-                hub_vnet: n.hub.name.as_ref().map_or_else(
-                    || derived("vnet-{prefix}-hub", p, "virtual_network"),
-                    |v| Name {
-                        value: v.clone(),
-                        origin: "network.hub.name".into(),
-                        kind: "virtual_network",
-                    },
+                hub_vnet: explicit_or(
+                    n.hub.name.as_ref(),
+                    "network.hub.name",
+                    "vnet-{prefix}-hub",
+                    p,
+                    "virtual_network",
                 ),
-                spoke_vnet: n.spoke.name.as_ref().map_or_else(
-                    || derived("vnet-{prefix}-spoke", p, "virtual_network"),
-                    |v| Name {
-                        value: v.clone(),
-                        origin: "network.spoke.name".into(),
-                        kind: "virtual_network",
-                    },
+                spoke_vnet: explicit_or(
+                    n.spoke.name.as_ref(),
+                    "network.spoke.name",
+                    "vnet-{prefix}-spoke",
+                    p,
+                    "virtual_network",
                 ),
                 firewall: derived("afw-{prefix}", p, "network_resource"),
                 firewall_policy: derived("afwp-{prefix}", p, "network_resource"),

@@ -110,6 +110,13 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
             cli: mode.cli.clone(),
         },
         image_build_compute,
+        firewall_sku_values: cat
+            .managed_network
+            .firewall
+            .skus
+            .values()
+            .map(|s| s.arm.clone())
+            .collect(),
         firewall_sku,
         provision_now: mn.provision_now && mn.isolation_mode != IsolationMode::Disabled,
         spark: mn.spark,

@@ -85,6 +85,8 @@ pub struct WorkspaceModel {
     pub isolation_mode: ModeModel,
     /// Compute that builds images (a registry behind a private endpoint cannot).
     pub image_build_compute: Option<String>,
+    /// Every SKU the managed firewall accepts (ARM spelling), for `@allowed`.
+    pub firewall_sku_values: Vec<String>,
     /// Present in approved-only mode, where FQDN rules bring a managed Azure Firewall.
     pub firewall_sku: Option<ModeModel>,
     pub provision_now: bool,

@@ -145,10 +145,10 @@ resource firewallPublicIp {{ m.types.public_ip }} = {
   location: location
   tags: tags
   sku: {
-    name: 'Standard'
+    name: {{ m.defaults.public_ip_sku }}
   }
   properties: {
-    publicIPAllocationMethod: 'Static'
+    publicIPAllocationMethod: {{ m.defaults.public_ip_allocation }}
   }
 }
 {% if m.network.firewall.management_public_ip %}
@@ -158,10 +158,10 @@ resource firewallManagementPublicIp {{ m.types.public_ip }} = {
   location: location
   tags: tags
   sku: {
-    name: 'Standard'
+    name: {{ m.defaults.public_ip_sku }}
   }
   properties: {
-    publicIPAllocationMethod: 'Static'
+    publicIPAllocationMethod: {{ m.defaults.public_ip_allocation }}
   }
 }
 {% endif %}
@@ -318,10 +318,10 @@ resource bastionPublicIp {{ m.types.public_ip }} = {
   location: location
   tags: tags
   sku: {
-    name: 'Standard'
+    name: {{ m.defaults.public_ip_sku }}
   }
   properties: {
-    publicIPAllocationMethod: 'Static'
+    publicIPAllocationMethod: {{ m.defaults.public_ip_allocation }}
   }
 }
 
@@ -330,7 +330,7 @@ resource bastion {{ m.types.bastion }} = {
   location: location
   tags: tags
   sku: {
-    name: 'Standard'
+    name: {{ m.defaults.bastion_sku }}
   }
   properties: {
     ipConfigurations: [

@@ -37,8 +37,9 @@ param applicationInsightsId string
 
 @description('Required. SKU of the managed Azure Firewall that serves FQDN rules.')
 @allowed([
-  'Standard'
-  'Basic'
+{% for sku in m.workspace.firewall_sku_values %}
+  {{ sku }}
+{% endfor %}
 ])
 param firewallSku string
 {% endif %}

@@ -29,8 +29,8 @@ if ! az network public-ip show --resource-group "${RESOURCE_GROUP}" --name {{ ip
     --resource-group "${RESOURCE_GROUP}" \
     --name {{ ip }} \
     --location "${LOCATION}" \
-    --sku Standard \
-    --allocation-method Static \
+    --sku {{ m.defaults.public_ip_sku }} \
+    --allocation-method {{ m.defaults.public_ip_allocation }} \
     --output none
 fi
 {% endfor %}
@@ -145,7 +145,7 @@ BASTION_PIP_ID="$(az network public-ip show --resource-group "${RESOURCE_GROUP}"
 az rest \
   --method put \
   --url "${HUB_VNET_ID%/providers/*}/providers/Microsoft.Network/bastionHosts/{{ hub.bastion.name|raw_in_quotes }}?api-version={{ hub.bastion.api_version|raw_in_quotes }}" \
-  --body "{\"location\": \"${LOCATION}\", \"sku\": {\"name\": \"Standard\"}, \"properties\": {\"ipConfigurations\": [{\"name\": \"ipconfig\", \"properties\": {\"subnet\": {\"id\": \"${HUB_VNET_ID}/subnets/AzureBastionSubnet\"}, \"publicIPAddress\": {\"id\": \"${BASTION_PIP_ID}\"}}}]}}" \
+  --body "{\"location\": \"${LOCATION}\", \"sku\": {\"name\": \"{{ m.defaults.bastion_sku|raw_in_quotes }}\"}, \"properties\": {\"ipConfigurations\": [{\"name\": \"ipconfig\", \"properties\": {\"subnet\": {\"id\": \"${HUB_VNET_ID}/subnets/AzureBastionSubnet\"}, \"publicIPAddress\": {\"id\": \"${BASTION_PIP_ID}\"}}}]}}" \
   --output none
 {% endif %}
 
