@@ -16,6 +16,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod explain;
 pub mod lint;
+pub mod lower;
 pub mod naming;
 pub mod net;
 pub mod output;
@@ -83,7 +84,8 @@ pub fn render_blueprint(
 ) -> Result<Rendered, Failure> {
     let (loaded, warnings) = load_and_check(arg, sets)?;
     let regenerate = plan::regenerate_command(&loaded, out_arg);
-    let model = plan::plan(&loaded, regenerate.clone());
+    let mut model = plan::plan(&loaded, regenerate.clone());
+    lower::lower(&mut model);
     let artifacts = render::render(&model).map_err(|e| Failure::Internal(e.to_string()))?;
     let findings = verify::verify(&artifacts);
     if !findings.is_empty() {

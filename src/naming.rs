@@ -269,6 +269,14 @@ pub fn private_endpoint_name(prefix: &str, target: &str) -> String {
     format!("{}{suffix}", head[..keep].trim_end_matches('-'))
 }
 
+/// How catalog/clouds.yaml writes a compute instance's name in its host names.
+pub const COMPUTE_INSTANCE_PLACEHOLDER: &str = "<compute-instance>";
+
+/// Name of a private DNS zone's link to a VNet: the same for every zone, so one name per VNet.
+pub fn dns_link_name(vnet: &str) -> String {
+    format!("link-{vnet}")
+}
+
 /// A Bicep symbolic name (camelCase, starts with a letter) from a kebab/snake name.
 pub fn bicep_symbol(name: &str) -> String {
     use heck::ToLowerCamelCase;

@@ -156,7 +156,7 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
     --output none
 fi
 
-# --- Private DNS zones, linked to vnet-aml-inet ---------------------------------
+# --- Private DNS zones, linked to the client VNet ---------------------------------
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none
 fi
@@ -165,7 +165,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.api.azureml.ms \
     --name link-vnet-aml-inet \
-    --virtual-network vnet-aml-inet \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -177,7 +177,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.notebooks.azure.net \
     --name link-vnet-aml-inet \
-    --virtual-network vnet-aml-inet \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -189,7 +189,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.blob.core.windows.net \
     --name link-vnet-aml-inet \
-    --virtual-network vnet-aml-inet \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -201,7 +201,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.file.core.windows.net \
     --name link-vnet-aml-inet \
-    --virtual-network vnet-aml-inet \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi

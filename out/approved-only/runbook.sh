@@ -173,7 +173,7 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
     --output none
 fi
 
-# --- Private DNS zones, linked to vnet-aml-appr ---------------------------------
+# --- Private DNS zones, linked to the client VNet ---------------------------------
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none
 fi
@@ -182,7 +182,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.api.azureml.ms \
     --name link-vnet-aml-appr \
-    --virtual-network vnet-aml-appr \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -194,7 +194,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.notebooks.azure.net \
     --name link-vnet-aml-appr \
-    --virtual-network vnet-aml-appr \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -206,7 +206,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.blob.core.windows.net \
     --name link-vnet-aml-appr \
-    --virtual-network vnet-aml-appr \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -218,7 +218,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.file.core.windows.net \
     --name link-vnet-aml-appr \
-    --virtual-network vnet-aml-appr \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi

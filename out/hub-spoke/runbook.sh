@@ -156,315 +156,21 @@ if ! az network firewall policy show --resource-group "${RESOURCE_GROUP}" --name
     --enable-dns-proxy true \
     --output none
 fi
-RULE_GROUP=azure-machine-learning
-if ! az network firewall policy rule-collection-group show --resource-group "${RESOURCE_GROUP}" --policy-name "${FIREWALL_POLICY_NAME}" --name "${RULE_GROUP}" --output none 2>/dev/null; then
-  az network firewall policy rule-collection-group create \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --name "${RULE_GROUP}" \
-    --priority 200 \
-    --output none
-fi
-# One rule per collection, so each step is its own guarded, re-runnable command.
-rule_collection_missing() {
-  [ "$(az network firewall policy rule-collection-group show --resource-group "${RESOURCE_GROUP}" --policy-name "${FIREWALL_POLICY_NAME}" --name "${RULE_GROUP}" --query "length(ruleCollections[?name=='$1'])" --output tsv)" = "0" ]
-}
-if rule_collection_missing net-azure-active-directory; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name net-azure-active-directory \
-    --collection-priority 100 \
-    --action Allow \
-    --rule-type NetworkRule \
-    --rule-name azure-active-directory \
-    --ip-protocols TCP \
-    --source-addresses 10.101.0.0/16 \
-    --destination-addresses AzureActiveDirectory \
-    --destination-ports 80 443 \
-    --output none
-fi
-if rule_collection_missing net-azure-machine-learning; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name net-azure-machine-learning \
-    --collection-priority 110 \
-    --action Allow \
-    --rule-type NetworkRule \
-    --rule-name azure-machine-learning \
-    --ip-protocols TCP \
-    --source-addresses 10.101.0.0/16 \
-    --destination-addresses AzureMachineLearning \
-    --destination-ports 443 18881 \
-    --output none
-fi
-if rule_collection_missing net-azure-machine-learning-udp; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name net-azure-machine-learning-udp \
-    --collection-priority 120 \
-    --action Allow \
-    --rule-type NetworkRule \
-    --rule-name azure-machine-learning-udp \
-    --ip-protocols UDP \
-    --source-addresses 10.101.0.0/16 \
-    --destination-addresses AzureMachineLearning \
-    --destination-ports 5831 \
-    --output none
-fi
-if rule_collection_missing net-batch-node-management; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name net-batch-node-management \
-    --collection-priority 130 \
-    --action Allow \
-    --rule-type NetworkRule \
-    --rule-name batch-node-management \
-    --ip-protocols Any \
-    --source-addresses 10.101.0.0/16 \
-    --destination-addresses BatchNodeManagement.eastus \
-    --destination-ports 443 \
-    --output none
-fi
-if rule_collection_missing net-azure-resource-manager; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name net-azure-resource-manager \
-    --collection-priority 140 \
-    --action Allow \
-    --rule-type NetworkRule \
-    --rule-name azure-resource-manager \
-    --ip-protocols TCP \
-    --source-addresses 10.101.0.0/16 \
-    --destination-addresses AzureResourceManager \
-    --destination-ports 443 \
-    --output none
-fi
-if rule_collection_missing net-storage; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name net-storage \
-    --collection-priority 150 \
-    --action Allow \
-    --rule-type NetworkRule \
-    --rule-name storage \
-    --ip-protocols TCP \
-    --source-addresses 10.101.0.0/16 \
-    --destination-addresses Storage.eastus \
-    --destination-ports 443 \
-    --output none
-fi
-if rule_collection_missing net-front-door-frontend; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name net-front-door-frontend \
-    --collection-priority 160 \
-    --action Allow \
-    --rule-type NetworkRule \
-    --rule-name front-door-frontend \
-    --ip-protocols TCP \
-    --source-addresses 10.101.0.0/16 \
-    --destination-addresses AzureFrontDoor.FrontEnd \
-    --destination-ports 443 \
-    --output none
-fi
-if rule_collection_missing net-microsoft-container-registry; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name net-microsoft-container-registry \
-    --collection-priority 170 \
-    --action Allow \
-    --rule-type NetworkRule \
-    --rule-name microsoft-container-registry \
-    --ip-protocols TCP \
-    --source-addresses 10.101.0.0/16 \
-    --destination-addresses MicrosoftContainerRegistry \
-    --destination-ports 443 \
-    --output none
-fi
-if rule_collection_missing net-front-door-first-party; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name net-front-door-first-party \
-    --collection-priority 180 \
-    --action Allow \
-    --rule-type NetworkRule \
-    --rule-name front-door-first-party \
-    --ip-protocols TCP \
-    --source-addresses 10.101.0.0/16 \
-    --destination-addresses AzureFrontDoor.FirstParty \
-    --destination-ports 443 \
-    --output none
-fi
-if rule_collection_missing net-azure-monitor; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name net-azure-monitor \
-    --collection-priority 190 \
-    --action Allow \
-    --rule-type NetworkRule \
-    --rule-name azure-monitor \
-    --ip-protocols TCP \
-    --source-addresses 10.101.0.0/16 \
-    --destination-addresses AzureMonitor \
-    --destination-ports 443 \
-    --output none
-fi
-if rule_collection_missing net-tundra; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name net-tundra \
-    --collection-priority 200 \
-    --action Allow \
-    --rule-type NetworkRule \
-    --rule-name tundra \
-    --ip-protocols UDP \
-    --source-addresses 10.101.0.0/16 \
-    --destination-fqdns eastus.tundra.azureml.ms \
-    --destination-ports 5831 \
-    --output none
-fi
-if rule_collection_missing app-microsoft-container-registry; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name app-microsoft-container-registry \
-    --collection-priority 1000 \
-    --action Allow \
-    --rule-type ApplicationRule \
-    --rule-name microsoft-container-registry \
-    --protocols Https=443 \
-    --source-addresses 10.101.0.0/16 \
-    --target-fqdns mcr.microsoft.com '*.data.mcr.microsoft.com' \
-    --output none
-fi
-if rule_collection_missing app-studio; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name app-studio \
-    --collection-priority 1010 \
-    --action Allow \
-    --rule-type ApplicationRule \
-    --rule-name studio \
-    --protocols Https=443 \
-    --source-addresses 10.101.0.0/16 \
-    --target-fqdns ml.azure.com \
-    --output none
-fi
-if rule_collection_missing app-automl; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name app-automl \
-    --collection-priority 1020 \
-    --action Allow \
-    --rule-type ApplicationRule \
-    --rule-name automl \
-    --protocols Https=443 \
-    --source-addresses 10.101.0.0/16 \
-    --target-fqdns automlresources-prod.azureedge.net automlresources-prod-d0eaehh7g8andvav.b02.azurefd.net aka.ms \
-    --output none
-fi
-if rule_collection_missing app-batch; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name app-batch \
-    --collection-priority 1030 \
-    --action Allow \
-    --rule-type ApplicationRule \
-    --rule-name batch \
-    --protocols Https=443 \
-    --source-addresses 10.101.0.0/16 \
-    --target-fqdns '*.eastus.batch.azure.com' '*.eastus.service.batch.azure.com' \
-    --output none
-fi
-if rule_collection_missing app-entra-id; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name app-entra-id \
-    --collection-priority 1040 \
-    --action Allow \
-    --rule-type ApplicationRule \
-    --rule-name entra-id \
-    --protocols Http=80 Https=443 \
-    --source-addresses 10.101.0.0/16 \
-    --target-fqdns login.microsoftonline.com \
-    --output none
-fi
-if rule_collection_missing app-azure-ml-services; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name app-azure-ml-services \
-    --collection-priority 1050 \
-    --action Allow \
-    --rule-type ApplicationRule \
-    --rule-name azure-ml-services \
-    --protocols Https=443 \
-    --source-addresses 10.101.0.0/16 \
-    --target-fqdns management.azure.com '*.azureml.ms' '*.azureml.net' '*.modelmanagement.azureml.net' '*.notebooks.azure.net' '*.aznbcontent.net' graph.microsoft.com graph.windows.net \
-    --output none
-fi
-if rule_collection_missing app-packages-pip; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name app-packages-pip \
-    --collection-priority 1060 \
-    --action Allow \
-    --rule-type ApplicationRule \
-    --rule-name packages-pip \
-    --protocols Https=443 \
-    --source-addresses 10.101.0.0/16 \
-    --target-fqdns pypi.org files.pythonhosted.org \
-    --output none
-fi
-if rule_collection_missing app-packages-conda; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name app-packages-conda \
-    --collection-priority 1070 \
-    --action Allow \
-    --rule-type ApplicationRule \
-    --rule-name packages-conda \
-    --protocols Https=443 \
-    --source-addresses 10.101.0.0/16 \
-    --target-fqdns repo.anaconda.com conda.anaconda.org \
-    --output none
-fi
+# The rules: the whole collection group in one PUT (create or update, so a re-run after a blueprint
+# change converges), with the same collections, priorities and rules as hubNetwork.bicep. Its az
+# commands live in the azure-firewall extension and add one rule at a time; the ARM body needs
+# none. A relative URL goes to the current cloud's Resource Manager endpoint.
+FIREWALL_POLICY_ID="$(az network firewall policy show --resource-group "${RESOURCE_GROUP}" --name "${FIREWALL_POLICY_NAME}" --query id --output tsv)"
+az rest \
+  --method put \
+  --url "${FIREWALL_POLICY_ID}/ruleCollectionGroups/azure-machine-learning?api-version=2025-07-01" \
+  --body "{\"properties\":{\"priority\":200,\"ruleCollections\":[{\"ruleCollectionType\":\"FirewallPolicyFilterRuleCollection\",\"name\":\"aml-network\",\"priority\":100,\"action\":{\"type\":\"Allow\"},\"rules\":[{\"ruleType\":\"NetworkRule\",\"name\":\"azure-active-directory\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureActiveDirectory\"],\"destinationPorts\":[\"80\",\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-machine-learning\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureMachineLearning\"],\"destinationPorts\":[\"443\",\"18881\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-machine-learning-udp\",\"ipProtocols\":[\"UDP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureMachineLearning\"],\"destinationPorts\":[\"5831\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"batch-node-management\",\"ipProtocols\":[\"Any\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"BatchNodeManagement.${LOCATION}\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-resource-manager\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureResourceManager\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"storage\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"Storage.${LOCATION}\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"front-door-frontend\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureFrontDoor.FrontEnd\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"microsoft-container-registry\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"MicrosoftContainerRegistry\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"front-door-first-party\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureFrontDoor.FirstParty\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-monitor\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureMonitor\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"tundra\",\"ipProtocols\":[\"UDP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationFqdns\":[\"${LOCATION}.tundra.azureml.ms\"],\"destinationPorts\":[\"5831\"]}]},{\"ruleCollectionType\":\"FirewallPolicyFilterRuleCollection\",\"name\":\"aml-application\",\"priority\":200,\"action\":{\"type\":\"Allow\"},\"rules\":[{\"ruleType\":\"ApplicationRule\",\"name\":\"microsoft-container-registry\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"mcr.microsoft.com\",\"*.data.mcr.microsoft.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"studio\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"ml.azure.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"automl\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"automlresources-prod.azureedge.net\",\"automlresources-prod-d0eaehh7g8andvav.b02.azurefd.net\",\"aka.ms\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"batch\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"*.${LOCATION}.batch.azure.com\",\"*.${LOCATION}.service.batch.azure.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"entra-id\",\"protocols\":[{\"protocolType\":\"Http\",\"port\":80},{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"login.microsoftonline.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"azure-ml-services\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"management.azure.com\",\"*.azureml.ms\",\"*.azureml.net\",\"*.modelmanagement.azureml.net\",\"*.notebooks.azure.net\",\"*.aznbcontent.net\",\"graph.microsoft.com\",\"graph.windows.net\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"packages-pip\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"pypi.org\",\"files.pythonhosted.org\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"packages-conda\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"repo.anaconda.com\",\"conda.anaconda.org\"]}]}]}}" \
+  --output none
+# The PUT returns while the policy is still updating; the firewall would then fail to attach it.
+az resource wait \
+  --ids "${FIREWALL_POLICY_ID}/ruleCollectionGroups/azure-machine-learning" \
+  --api-version 2025-07-01 \
+  --custom "properties.provisioningState=='Succeeded'"
 if ! az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIREWALL_NAME}" --output none 2>/dev/null; then
   az network firewall create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -571,6 +277,8 @@ if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-na
 fi
 
 # --- Workspace with managed VNet (disabled) ----------------
+# Serverless compute runs in snet-training of the VNet, without public IPs.
+SERVERLESS_SUBNET_ID="$(az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name snet-training --query id --output tsv)"
 if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --output none 2>/dev/null; then
   az ml workspace create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -584,10 +292,11 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --public-network-access Disabled \
     --managed-network disabled \
     --image-build-compute cpu-cluster \
+    --set "serverless_compute.custom_subnet=${SERVERLESS_SUBNET_ID}" serverless_compute.no_public_ip=true \
     --output none
 fi
 
-# --- Private DNS zones, linked to vnet-aml-hs-hub and vnet-aml-hs-spoke ---------------------------------
+# --- Private DNS zones, linked to the hub and spoke VNets ---------------------------------
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none
 fi
@@ -596,7 +305,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.api.azureml.ms \
     --name link-vnet-aml-hs-hub \
-    --virtual-network vnet-aml-hs-hub \
+    --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -605,7 +314,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.api.azureml.ms \
     --name link-vnet-aml-hs-spoke \
-    --virtual-network vnet-aml-hs-spoke \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -617,7 +326,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.notebooks.azure.net \
     --name link-vnet-aml-hs-hub \
-    --virtual-network vnet-aml-hs-hub \
+    --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -626,7 +335,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.notebooks.azure.net \
     --name link-vnet-aml-hs-spoke \
-    --virtual-network vnet-aml-hs-spoke \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -638,7 +347,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.blob.core.windows.net \
     --name link-vnet-aml-hs-hub \
-    --virtual-network vnet-aml-hs-hub \
+    --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -647,7 +356,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.blob.core.windows.net \
     --name link-vnet-aml-hs-spoke \
-    --virtual-network vnet-aml-hs-spoke \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -659,7 +368,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.file.core.windows.net \
     --name link-vnet-aml-hs-hub \
-    --virtual-network vnet-aml-hs-hub \
+    --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -668,7 +377,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.file.core.windows.net \
     --name link-vnet-aml-hs-spoke \
-    --virtual-network vnet-aml-hs-spoke \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -680,7 +389,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.vaultcore.azure.net \
     --name link-vnet-aml-hs-hub \
-    --virtual-network vnet-aml-hs-hub \
+    --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -689,7 +398,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.vaultcore.azure.net \
     --name link-vnet-aml-hs-spoke \
-    --virtual-network vnet-aml-hs-spoke \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -701,7 +410,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.azurecr.io \
     --name link-vnet-aml-hs-hub \
-    --virtual-network vnet-aml-hs-hub \
+    --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
     --output none
 fi
@@ -710,7 +419,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.azurecr.io \
     --name link-vnet-aml-hs-spoke \
-    --virtual-network vnet-aml-hs-spoke \
+    --virtual-network "$VNET_NAME" \
     --registration-enabled false \
     --output none
 fi

@@ -59,6 +59,18 @@ pub struct Cloud {
     pub private_dns: IndexMap<String, PrivateDns>,
 }
 
+impl Cloud {
+    /// `privatelink.blob.{storage}` -> `privatelink.blob.core.windows.net` (AzureCloud): the
+    /// cloud's suffix placeholders filled. `{region}` and `{name}` stay for the caller.
+    pub fn fill(&self, template: &str) -> String {
+        let mut out = template.to_string();
+        for (field, value) in &self.suffixes {
+            out = out.replace(&format!("{{{field}}}"), value);
+        }
+        out
+    }
+}
+
 #[derive(Debug, Deserialize)]
 pub struct PrivateDns {
     pub zones: Vec<String>,

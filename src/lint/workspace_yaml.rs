@@ -206,6 +206,13 @@ impl Linter<'_> {
                 }
             }
         }
+        if let Some(subnet) = m
+            .get("serverless_compute")
+            .and_then(|s| s.get("custom_subnet"))
+            .and_then(Value::as_str)
+        {
+            self.placeholder("serverless_compute.custom_subnet", subnet);
+        }
         if let Some(mn) = m.get("managed_network") {
             self.managed_network(mn, "managed_network");
         }

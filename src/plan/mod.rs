@@ -3,13 +3,12 @@
 
 pub mod model;
 pub mod network;
-mod params;
 mod private;
 pub mod zones;
 
 use crate::blueprint::{IsolationMode, Loaded, OutboundRule};
 use crate::catalog::Catalog;
-use crate::naming::Names;
+use crate::naming::{self, Names};
 use indexmap::IndexMap;
 use model::*;
 use serde_json::{json, Value as Json};
@@ -110,6 +109,11 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
             cli: mode.cli.clone(),
         },
         image_build_compute,
+        serverless: network.as_ref().map(|n| ServerlessModel {
+            vnet_name: n.spoke.vnet_name.clone(),
+            subnet_name: network::subnet_name("training").to_string(),
+            no_public_ip: true,
+        }),
         firewall_sku_values: cat
             .managed_network
             .firewall
@@ -136,11 +140,18 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
             nsg_name: names.pe_subnet_nsg.as_ref().expect("client").value.clone(),
         });
     let private = private::plan(bp, &names);
+    let compute_instance_hosts = private
+        .iter()
+        .flat_map(|p| &p.private_endpoints)
+        .flat_map(|pe| &pe.hosts)
+        .filter(|h| h.fqdn.starts_with(naming::COMPUTE_INSTANCE_PLACEHOLDER))
+        .map(|h| h.fqdn.clone())
+        .collect();
 
     let mut forward_zones: Vec<String> = Vec::new();
     for pe in private.iter().flat_map(|p| &p.private_endpoints) {
         for f in &cloud.private_dns[&pe.group_id].forward {
-            let z = zones::fill_literal(f, cloud);
+            let z = cloud.fill(f);
             if !forward_zones.contains(&z) {
                 forward_zones.push(z);
             }
@@ -173,7 +184,7 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         bp.dependencies.key_vault.soft_delete_retention_days
     ));
 
-    let mut model = Model {
+    Model {
         generator: Generator {
             name: "amlgen",
             version: env!("CARGO_PKG_VERSION"),
@@ -183,6 +194,14 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
             description: bp.description.clone(),
             source: portable(&loaded.source.label),
             regenerate,
+        },
+        architecture: match (&network, approved_only) {
+            (Some(n), _) if n.exfiltration_prevention => {
+                "Azure Machine Learning: hub-spoke with exfiltration prevention"
+            }
+            (Some(_), _) => "Azure Machine Learning: hub-spoke customer VNet",
+            (None, true) => "Azure Machine Learning: managed VNet, approved outbound only",
+            (None, false) => "Azure Machine Learning: managed VNet",
         },
         location: bp.location.clone(),
         cloud: bp.cloud.as_str().to_string(),
@@ -243,11 +262,10 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         dns: DnsModel {
             azure_dns_ip: cat.clouds.azure_dns_ip.value.clone(),
             forward_zones,
+            compute_instance_hosts,
         },
         notes,
-    };
-    model.params = params::params(&model);
-    model
+    }
 }
 
 /// A string setting of catalog/defaults.yaml (tested to exist and be a string).

@@ -9,6 +9,8 @@ use serde_json::Value as Json;
 pub struct Model {
     pub generator: Generator,
     pub blueprint: BlueprintMeta,
+    /// The architecture in a few words (the Bicep's `metadata name`).
+    pub architecture: &'static str,
     pub location: String,
     pub cloud: String,
     pub tags: IndexMap<String, String>,
@@ -85,6 +87,9 @@ pub struct WorkspaceModel {
     pub isolation_mode: ModeModel,
     /// Compute that builds images (a registry behind a private endpoint cannot).
     pub image_build_compute: Option<String>,
+    /// Where serverless compute runs, in a customer VNet (none with a managed VNet, which
+    /// holds serverless compute itself).
+    pub serverless: Option<ServerlessModel>,
     /// Every SKU the managed firewall accepts (ARM spelling), for `@allowed`.
     pub firewall_sku_values: Vec<String>,
     /// Present in approved-only mode, where FQDN rules bring a managed Azure Firewall.
@@ -93,6 +98,14 @@ pub struct WorkspaceModel {
     pub spark: bool,
     pub rules: Vec<RuleModel>,
     pub has_fqdn_rules: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ServerlessModel {
+    pub vnet_name: String,
+    pub subnet_name: String,
+    /// No public IP on serverless nodes: egress goes through the VNet's own route.
+    pub no_public_ip: bool,
 }
 
 /// A value in its two spellings: ARM (`AllowOnlyApprovedOutbound`) and az ml CLI
@@ -156,8 +169,7 @@ pub struct ClientModel {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PrivateModel {
-    /// `create`, `existing` or `policy` (see the blueprint's `private_dns.mode`).
-    pub dns_mode: &'static str,
+    pub dns_mode: DnsMode,
     /// With `existing`: the resource group ID of the central zones.
     pub zones_resource_group_id: Option<String>,
     pub private_endpoints: Vec<PrivateEndpointModel>,
@@ -166,18 +178,45 @@ pub struct PrivateModel {
     pub reader_role_id: String,
     /// VNet and subnet (names) the endpoints are placed in.
     pub vnet_name: String,
+    pub vnet_role: VnetRole,
     pub subnet_name: String,
-    /// Bicep expression of that subnet's ID (a module output).
+    /// Bicep: the ID of that subnet (a module output). Filled by `lower::bicep`.
     pub subnet_id_bicep: String,
-    /// VNets the zones are linked to: (name, Bicep expression of the ID).
+    /// VNets the zones are linked to.
     pub linked_vnets: Vec<LinkedVnet>,
+}
+
+/// How private endpoints get their DNS records (the blueprint's `private_dns.mode`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum DnsMode {
+    /// amlgen creates the zones, links them and adds zone groups.
+    Create,
+    /// Central zones exist in another resource group; endpoints get zone groups pointing there.
+    Existing,
+    /// Azure Policy adds the zone groups; amlgen adds none.
+    Policy,
+}
+
+/// Which VNet of the architecture a VNet is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum VnetRole {
+    Client,
+    Hub,
+    Spoke,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct LinkedVnet {
     pub name: String,
-    pub id_bicep: String,
+    pub role: VnetRole,
     pub link_name: String,
+    /// Bicep: the VNet ID expression and the parameter holding the link name (`lower::bicep`).
+    pub id_bicep: String,
+    pub link_param: String,
+    /// Runbook: the variable holding the VNet name (`lower::cli`).
+    pub shell_var: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -271,16 +310,36 @@ pub struct FirewallModel {
     pub policy_name: String,
     /// `Standard` or `Basic`.
     pub tier: String,
-    pub cli_tier: String,
     pub dns_proxy: bool,
     /// `Deny` for Standard; Basic supports `Alert` only.
     pub threat_intel_mode: &'static str,
     pub public_ip: String,
     pub management_public_ip: Option<String>,
+    /// The one rule collection group amlgen manages, and its two collections: network rules
+    /// first (Azure Firewall evaluates network before application rules).
+    pub rule_collection_group: RuleCollectionGroupModel,
     pub network_rules: Vec<FirewallNetworkRuleModel>,
     pub application_rules: Vec<FirewallApplicationRuleModel>,
     /// Rules the catalog has but this SKU cannot serve, for the README.
     pub omitted: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleCollectionGroupModel {
+    pub name: String,
+    pub priority: u32,
+    pub network_collection: RuleCollectionModel,
+    pub application_collection: RuleCollectionModel,
+    /// API version for the runbook's `az rest` PUT of the whole group.
+    pub api_version: String,
+    /// Runbook: the group's ARM body as one shell word (`lower::cli`), `${LOCATION}` inside.
+    pub body_shell: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct RuleCollectionModel {
+    pub name: String,
+    pub priority: u32,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -369,25 +428,37 @@ pub struct PackageModel {
 #[derive(Debug, Clone, Serialize)]
 pub struct PrivateEndpointModel {
     pub name: String,
-    /// Bicep symbolic name of the module instance.
-    pub symbol: String,
+    /// Stable key of the endpoint within the architecture: `workspace`, `storage-blob`, ...
+    pub key: String,
     /// What it connects to, in words: `workspace`, `storage account (blob)`.
     pub label: String,
-    /// `workspace`, `storage`, `key_vault` or `registry`: which resource it targets.
-    pub target: &'static str,
-    /// The target's resource ID in Bicep (a module output) and in the runbook (a variable).
-    pub target_id_bicep: String,
-    pub target_id_var: String,
+    pub target: PeTarget,
     pub target_name: String,
     /// Group ID (sub-resource): `amlworkspace`, `blob`, `file`.
     pub group_id: String,
-    /// Indices into `ClientModel::zones`.
+    /// Indices into `PrivateModel::zones`.
     pub zone_indices: Vec<usize>,
     pub zone_names: Vec<String>,
     /// Host names clients resolve through it, with the address each needs.
     pub hosts: Vec<HostModel>,
     /// The workspace identity gets Reader on this endpoint (storage: studio data preview).
     pub workspace_reader: bool,
+    /// Bicep: module symbol, name parameter and target ID expression (`lower::bicep`).
+    pub symbol: String,
+    pub name_param: String,
+    pub target_id_bicep: String,
+    /// Runbook: the variable holding the target's ID (`lower::cli`).
+    pub target_id_var: String,
+}
+
+/// The resource a private endpoint connects to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PeTarget {
+    Workspace,
+    Storage,
+    KeyVault,
+    Registry,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -401,13 +472,15 @@ pub struct HostModel {
 pub struct ZoneModel {
     /// Literal zone name in the blueprint's cloud.
     pub name: String,
-    /// Bicep expression for the name (uses environment() where the cloud has the suffix).
+    /// The catalog template (`privatelink.blob.{storage}`).
+    pub template: String,
+    /// Sub-resource of the endpoint that first needs it.
+    pub group_id: String,
+    /// Bicep: name expression (environment() where the cloud has the suffix), the ID of the zone
+    /// in the central resource group (`existing` mode) and the module symbol (`lower::bicep`).
     pub bicep: String,
-    /// Bicep expression for the ID of the zone in the central resource group (`existing` mode):
-    /// the name expression behind the `privateDnsZoneIdPrefix` variable.
     pub existing_id_bicep: String,
     pub symbol: String,
-    pub link_name: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -416,4 +489,7 @@ pub struct DnsModel {
     pub azure_dns_ip: String,
     /// Public zones a custom DNS server forwards to Azure DNS (never the privatelink.* zones).
     pub forward_zones: Vec<String>,
+    /// Host names of compute instances (per instance; catalog/clouds.yaml, this cloud and
+    /// region), served by the workspace endpoint.
+    pub compute_instance_hosts: Vec<String>,
 }

@@ -23,6 +23,9 @@ pub const FIREWALL_SUBNET: &str = "AzureFirewallSubnet";
 pub const FIREWALL_MANAGEMENT_SUBNET: &str = "AzureFirewallManagementSubnet";
 pub const BASTION_SUBNET: &str = "AzureBastionSubnet";
 pub const GATEWAY_SUBNET: &str = "GatewaySubnet";
+/// The rule collection group amlgen owns in the firewall policy; other groups (a platform team's)
+/// are left alone by both deployment paths.
+pub const RULE_COLLECTION_GROUP: &str = "azure-machine-learning";
 /// The resolver's inbound subnet: any name works; it must be delegated to the resolver.
 pub const DNS_RESOLVER_SUBNET: &str = "snet-dns-inbound";
 
@@ -272,7 +275,11 @@ pub fn plan(bp: &Blueprint, names: &Names, packages: &[PackageModel]) -> Option<
                         source: t("VirtualNetwork"),
                         destination: d.clone(),
                         destination_ports: r.ports.clone(),
-                        description: format!("Required by Azure Machine Learning ({}).", d.literal),
+                        // Region-free wording: the Bicep holds no region literal.
+                        description: format!(
+                            "Required by Azure Machine Learning ({}).",
+                            region_free(&d.template, cloud)
+                        ),
                     });
                     priority += 10;
                 }
@@ -296,7 +303,7 @@ pub fn plan(bp: &Blueprint, names: &Names, packages: &[PackageModel]) -> Option<
                         "To {} through the firewall, which allows that host only.",
                         r.destination_fqdns
                             .iter()
-                            .map(|d| d.literal.as_str())
+                            .map(|d| region_free(&d.template, cloud))
                             .collect::<Vec<_>>()
                             .join(", ")
                     ),
@@ -393,11 +400,26 @@ pub fn plan(bp: &Blueprint, names: &Names, packages: &[PackageModel]) -> Option<
             name: n.firewall.value.clone(),
             policy_name: n.firewall_policy.value.clone(),
             tier: if basic { "Basic" } else { "Standard" }.into(),
-            cli_tier: if basic { "Basic" } else { "Standard" }.into(),
             dns_proxy: !basic,
             threat_intel_mode: if basic { "Alert" } else { "Deny" },
             public_ip: n.firewall_public_ip.value.clone(),
             management_public_ip: basic.then(|| n.firewall_management_public_ip.value.clone()),
+            rule_collection_group: RuleCollectionGroupModel {
+                name: RULE_COLLECTION_GROUP.to_string(),
+                priority: 200,
+                network_collection: RuleCollectionModel {
+                    name: "aml-network".into(),
+                    priority: 100,
+                },
+                application_collection: RuleCollectionModel {
+                    name: "aml-application".into(),
+                    priority: 200,
+                },
+                api_version: cat.api_versions["firewall_rule_collection_group"]
+                    .version
+                    .clone(),
+                body_shell: String::new(),
+            },
             network_rules,
             application_rules,
             omitted,
@@ -416,6 +438,12 @@ pub fn plan(bp: &Blueprint, names: &Names, packages: &[PackageModel]) -> Option<
             alias_service: fw.service_endpoint_policy.alias_service.clone(),
         }),
     })
+}
+
+/// A catalog value for prose that must not name the region (descriptions in Bicep, which stays
+/// the same whatever the region): `BatchNodeManagement.{region}` -> `BatchNodeManagement.<region>`.
+fn region_free(template: &str, cloud: &crate::catalog::Cloud) -> String {
+    cloud.fill(template).replace("{region}", "<region>")
 }
 
 /// NSG protocol for a firewall rule's protocols: one of Tcp, Udp, or `*`.

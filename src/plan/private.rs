@@ -2,39 +2,52 @@
 //! (per cloud, from the catalog), which VNets the zones are linked to, and the host names a
 //! hosts file needs.
 
-use super::model::{HostModel, LinkedVnet, PrivateEndpointModel, PrivateModel, ZoneModel};
-use super::zones;
-use crate::blueprint::Blueprint;
+use super::model::{
+    DnsMode, HostModel, LinkedVnet, PeTarget, PrivateEndpointModel, PrivateModel, VnetRole,
+    ZoneModel,
+};
+use crate::blueprint::{Blueprint, PrivateDnsMode};
 use crate::catalog::Catalog;
 use crate::naming::{self, Names};
 
-/// A target of a private endpoint: (resource kind for the ID, words, group ID, resource name).
+/// A target of a private endpoint: (resource kind, words, group ID, resource name, key).
 struct Target {
-    kind: &'static str,
+    kind: PeTarget,
     label: &'static str,
     group: &'static str,
     name: String,
-    pe_suffix: &'static str,
+    key: &'static str,
+}
+
+fn linked(name: &str, role: VnetRole) -> LinkedVnet {
+    LinkedVnet {
+        name: name.to_string(),
+        role,
+        link_name: naming::dns_link_name(name),
+        id_bicep: String::new(),
+        link_param: String::new(),
+        shell_var: String::new(),
+    }
 }
 
 pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
     let cat = Catalog::get();
     let cloud = cat.cloud(bp.cloud.as_str());
     let ws = || Target {
-        kind: "workspace",
+        kind: PeTarget::Workspace,
         label: "workspace",
         group: "amlworkspace",
         name: names.workspace.value.clone(),
-        pe_suffix: "workspace",
+        key: "workspace",
     };
-    let storage = |group: &'static str, label: &'static str, pe_suffix: &'static str| Target {
-        kind: "storage",
+    let storage = |group: &'static str, label: &'static str, key: &'static str| Target {
+        kind: PeTarget::Storage,
         label,
         group,
         name: names.storage_account.value.clone(),
-        pe_suffix,
+        key,
     };
-    let (targets, vnet_name, subnet_name, subnet_id_bicep, linked_vnets) =
+    let (targets, vnet_name, vnet_role, subnet_name, linked_vnets) =
         if let Some(net) = &names.network {
             // Customer VNet: compute reaches every dependency through the spoke's pe subnet.
             let targets = vec![
@@ -42,36 +55,28 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
                 storage("blob", "storage account (blob)", "storage-blob"),
                 storage("file", "storage account (file)", "storage-file"),
                 Target {
-                    kind: "key_vault",
+                    kind: PeTarget::KeyVault,
                     label: "key vault",
                     group: "vault",
                     name: names.key_vault.value.clone(),
-                    pe_suffix: "key-vault",
+                    key: "key-vault",
                 },
                 Target {
-                    kind: "registry",
+                    kind: PeTarget::Registry,
                     label: "container registry",
                     group: "registry",
                     name: names.container_registry.value.clone(),
-                    pe_suffix: "registry",
+                    key: "registry",
                 },
             ];
             (
                 targets,
                 net.spoke_vnet.value.clone(),
+                VnetRole::Spoke,
                 super::network::subnet_name("pe").to_string(),
-                "spokeNetwork.outputs.peSubnetId".to_string(),
                 vec![
-                    LinkedVnet {
-                        name: net.hub_vnet.value.clone(),
-                        id_bicep: "hubNetwork.outputs.vnetId".into(),
-                        link_name: format!("link-{}", net.hub_vnet.value),
-                    },
-                    LinkedVnet {
-                        name: net.spoke_vnet.value.clone(),
-                        id_bicep: "spokeNetwork.outputs.vnetId".into(),
-                        link_name: format!("link-{}", net.spoke_vnet.value),
-                    },
+                    linked(&net.hub_vnet.value, VnetRole::Hub),
+                    linked(&net.spoke_vnet.value, VnetRole::Spoke),
                 ],
             )
         } else {
@@ -85,13 +90,9 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
                     storage("file", "storage account (file)", "storage-file"),
                 ],
                 vnet.value.clone(),
+                VnetRole::Client,
                 names.pe_subnet.as_ref()?.value.clone(),
-                "clientNetwork.outputs.peSubnetId".to_string(),
-                vec![LinkedVnet {
-                    name: vnet.value.clone(),
-                    id_bicep: "clientNetwork.outputs.vnetId".into(),
-                    link_name: format!("link-{}", vnet.value),
-                }],
+                vec![linked(&vnet.value, VnetRole::Client)],
             )
         };
 
@@ -101,49 +102,38 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
         let dns = &cloud.private_dns[t.group];
         let mut zone_indices = Vec::new();
         for z in &dns.zones {
-            let literal = zones::fill_literal(z, cloud);
+            let literal = cloud.fill(z);
             let idx = match zone_list.iter().position(|m| m.name == literal) {
                 Some(i) => i,
                 None => {
-                    let bicep = zones::bicep_expression(z);
                     zone_list.push(ZoneModel {
-                        symbol: naming::zone_symbol(z, t.group),
-                        link_name: String::new(),
-                        // `'privatelink...'` -> `'${privateDnsZoneIdPrefix}privatelink...'`
-                        existing_id_bicep: format!("'${{privateDnsZoneIdPrefix}}{}", &bicep[1..]),
-                        bicep,
                         name: literal,
+                        template: z.clone(),
+                        group_id: t.group.to_string(),
+                        bicep: String::new(),
+                        existing_id_bicep: String::new(),
+                        symbol: String::new(),
                     });
                     zone_list.len() - 1
                 }
             };
             zone_indices.push(idx);
         }
-        let pe_name = naming::private_endpoint_name(&bp.naming.prefix, t.pe_suffix);
+        let pe_name = naming::private_endpoint_name(&bp.naming.prefix, t.key);
         let hosts = dns
             .hosts
             .iter()
             .map(|h| HostModel {
-                fqdn: zones::fill_literal(&h.fqdn, cloud)
+                fqdn: cloud
+                    .fill(&h.fqdn)
                     .replace("{region}", &bp.location)
                     .replace("{name}", &t.name),
                 ip_placeholder: format!("<{pe_name}:{}>", h.ip),
             })
             .collect();
-        let (target_id_bicep, target_id_var) = match t.kind {
-            "workspace" => ("workspace.outputs.resourceId", "WORKSPACE_ID"),
-            "storage" => ("storage.outputs.resourceId", "STORAGE_ACCOUNT_ID"),
-            "key_vault" => ("keyVault.outputs.resourceId", "KEY_VAULT_ID"),
-            _ => (
-                "containerRegistry.outputs.resourceId",
-                "CONTAINER_REGISTRY_ID",
-            ),
-        };
         pes.push(PrivateEndpointModel {
-            target_id_bicep: target_id_bicep.to_string(),
-            target_id_var: target_id_var.to_string(),
-            symbol: naming::bicep_symbol(&format!("pe-{}", t.pe_suffix)),
             name: pe_name,
+            key: t.key.to_string(),
             label: t.label.to_string(),
             target: t.kind,
             target_name: t.name,
@@ -154,22 +144,27 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
                 .collect(),
             zone_indices,
             hosts,
-            workspace_reader: t.kind == "storage",
+            workspace_reader: t.kind == PeTarget::Storage,
+            symbol: String::new(),
+            name_param: String::new(),
+            target_id_bicep: String::new(),
+            target_id_var: String::new(),
         });
     }
-    // Every zone gets the same link name per VNet; kept on the zone for the runbook.
-    for z in &mut zone_list {
-        z.link_name = linked_vnets[0].link_name.clone();
-    }
     Some(PrivateModel {
-        dns_mode: bp.private_dns.mode.key(),
+        dns_mode: match bp.private_dns.mode {
+            PrivateDnsMode::Create => DnsMode::Create,
+            PrivateDnsMode::Existing => DnsMode::Existing,
+            PrivateDnsMode::Policy => DnsMode::Policy,
+        },
         zones_resource_group_id: bp.private_dns.zones_resource_group_id.clone(),
         reader_role_id: cat.firewall.reader_role_id.clone(),
         private_endpoints: pes,
         zones: zone_list,
         vnet_name,
+        vnet_role,
         subnet_name,
-        subnet_id_bicep,
+        subnet_id_bicep: String::new(),
         linked_vnets,
     })
 }

@@ -1,67 +1,30 @@
-//! DNS names with `{suffix}` placeholders from catalog/clouds.yaml, resolved two ways: a literal
-//! for scripts and DNS snippets, and a Bicep expression using environment().suffixes so the
-//! committed Bicep follows the cloud it is deployed to.
+//! DNS names and addresses with placeholders from the catalog (`{region}` and the cloud's
+//! `{suffix}` fields, catalog/clouds.yaml). The plan keeps the template and its literal for this
+//! blueprint; each target's lowering pass (`crate::lower`) turns the template into its own text.
 
 use crate::catalog::Cloud;
-use crate::render::escape::bicep_string_literal;
 
-/// `privatelink.blob.{storage}` -> `privatelink.blob.core.windows.net` (AzureCloud).
-pub fn fill_literal(template: &str, cloud: &Cloud) -> String {
-    let mut out = template.to_string();
-    for (field, value) in &cloud.suffixes {
-        out = out.replace(&format!("{{{field}}}"), value);
-    }
-    out
-}
-
-/// Both forms of a catalog name with placeholders (`{region}` and environment() suffixes).
+/// A catalog name or address for this blueprint: its template and literal, plus the forms the
+/// lowering passes fill in (empty until then).
 #[derive(Debug, Clone, serde::Serialize, PartialEq)]
 pub struct Text {
-    /// For scripts, DNS snippets and READMEs.
+    /// The catalog template, `{region}` and suffix placeholders included.
+    pub template: String,
+    /// Every placeholder filled: for DNS snippets, READMEs and comparisons.
     pub literal: String,
-    /// A Bicep expression (a quoted string, interpolated where needed).
+    /// A Bicep expression (filled by `lower::bicep`).
     pub bicep: String,
+    /// A shell word, `{region}` as `${LOCATION}` (filled by `lower::cli`).
+    pub shell: String,
 }
 
 pub fn text(template: &str, cloud: &Cloud, region: &str) -> Text {
     Text {
-        literal: fill_literal(template, cloud).replace("{region}", region),
-        bicep: bicep_expression(template),
+        template: template.to_string(),
+        literal: cloud.fill(template).replace("{region}", region),
+        bicep: String::new(),
+        shell: String::new(),
     }
-}
-
-/// `privatelink.blob.{storage}` -> `'privatelink.blob.${environment().suffixes.storage}'`;
-/// `{region}` becomes `${location}` (every module has a `location` parameter); a name without
-/// placeholders becomes a plain quoted literal.
-pub fn bicep_expression(template: &str) -> String {
-    // Split on placeholders, quote the literal parts, and interpolate the suffix references.
-    let mut body = String::new();
-    let mut rest = template;
-    while let Some(start) = rest.find('{') {
-        let Some(len) = rest[start..].find('}') else {
-            break;
-        };
-        let field = &rest[start + 1..start + len];
-        body.push_str(&escape_part(&rest[..start]));
-        if field == "region" {
-            body.push_str("${location}");
-        } else {
-            body.push_str(&format!("${{environment().suffixes.{field}}}"));
-        }
-        rest = &rest[start + len + 1..];
-    }
-    if body.is_empty() {
-        return bicep_string_literal(template);
-    }
-    body.push_str(&escape_part(rest));
-    format!("'{body}'")
-}
-
-/// The inside of a Bicep string literal: the quoting rules of `bicep_string_literal` without
-/// the surrounding quotes.
-fn escape_part(s: &str) -> String {
-    let q = bicep_string_literal(s);
-    q[1..q.len() - 1].to_string()
 }
 
 #[cfg(test)]
@@ -70,27 +33,19 @@ mod tests {
     use crate::catalog::Catalog;
 
     #[test]
-    fn resolves_both_ways() {
+    fn fills_the_cloud_suffixes_and_region() {
         let cloud = Catalog::get().cloud("AzureCloud");
         assert_eq!(
-            fill_literal("privatelink.blob.{storage}", cloud),
+            cloud.fill("privatelink.blob.{storage}"),
             "privatelink.blob.core.windows.net"
         );
         assert_eq!(
-            fill_literal("privatelink{acrLoginServer}", cloud),
+            cloud.fill("privatelink{acrLoginServer}"),
             "privatelink.azurecr.io"
         );
         assert_eq!(
-            bicep_expression("privatelink.blob.{storage}"),
-            "'privatelink.blob.${environment().suffixes.storage}'"
-        );
-        assert_eq!(
-            bicep_expression("privatelink{acrLoginServer}"),
-            "'privatelink${environment().suffixes.acrLoginServer}'"
-        );
-        assert_eq!(
-            bicep_expression("privatelink.api.azureml.ms"),
-            "'privatelink.api.azureml.ms'"
+            text("BatchNodeManagement.{region}", cloud, "westeurope").literal,
+            "BatchNodeManagement.westeurope"
         );
     }
 }

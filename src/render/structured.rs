@@ -43,9 +43,17 @@ struct WorkspaceYaml<'a> {
     public_network_access: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     image_build_compute: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    serverless_compute: Option<ServerlessYaml>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     tags: &'a IndexMap<String, String>,
     managed_network: ManagedNetworkYaml<'a>,
+}
+
+#[derive(Serialize)]
+struct ServerlessYaml {
+    custom_subnet: String,
+    no_public_ip: bool,
 }
 
 #[derive(Serialize)]
@@ -108,6 +116,13 @@ pub fn workspace_yaml(m: &Model, header: &[String]) -> Result<Artifact, RenderEr
         ),
         public_network_access: m.workspace.public_network_access,
         image_build_compute: m.workspace.image_build_compute.as_deref(),
+        serverless_compute: m.workspace.serverless.as_ref().map(|s| ServerlessYaml {
+            custom_subnet: id(
+                "Microsoft.Network/virtualNetworks",
+                &format!("{}/subnets/{}", s.vnet_name, s.subnet_name),
+            ),
+            no_public_ip: s.no_public_ip,
+        }),
         tags: &m.tags,
         managed_network: ManagedNetworkYaml {
             isolation_mode: &m.workspace.isolation_mode.cli,

@@ -41,7 +41,7 @@ pub fn storage_suffixes(cloud: &Cloud) -> Vec<String> {
         .fqdn_rules
         .storage_host_suffixes
         .iter()
-        .map(|s| crate::plan::zones::fill_literal(&s.suffix, cloud))
+        .map(|s| cloud.fill(&s.suffix))
         .collect()
 }
 

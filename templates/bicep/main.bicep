@@ -1,7 +1,7 @@
 {% for line in header %}
 // {{ line|comment }}
 {% endfor %}
-metadata name = {{ m.blueprint.name }}
+metadata name = {{ m.architecture }}
 metadata description = {{ m.blueprint.description }}
 
 targetScope = 'resourceGroup'
@@ -96,7 +96,7 @@ module workspace 'modules/workspace.bicep' = {
     provisionNetworkNow: provisionNetworkNow
     outboundRules: outboundRules
 {% endif %}
-{% if m.network %}
+{% if m.workspace.serverless %}
     serverlessSubnetId: spokeNetwork.outputs.trainingSubnetId
 {% endif %}
 {% if m.workspace.image_build_compute %}
@@ -188,7 +188,7 @@ module peering 'modules/peering.bicep' = {
 {% if m.private %}
 
 {% if m.private.dns_mode == "create" %}
-// Private DNS zones, linked to {% for v in m.private.linked_vnets %}{{ v.name|comment }}{% if not loop.last %} and {% endif %}{% endfor %}. Zone names use environment() where the
+// Private DNS zones, linked to the {% for v in m.private.linked_vnets %}{{ v.role|comment }}{% if not loop.last %} and {% endif %}{% endfor %} VNet. Zone names use environment() where the
 // cloud has the suffix; the others are per-cloud literals.
 {% for z in m.private.zones %}
 module {{ z.symbol|ident }} 'modules/privateDnsZone.bicep' = {
@@ -199,7 +199,7 @@ module {{ z.symbol|ident }} 'modules/privateDnsZone.bicep' = {
     vnetLinks: [
 {% for v in m.private.linked_vnets %}
       {
-        name: {{ v.link_name }}
+        name: {{ v.link_param|ident }}
         vnetId: {{ v.id_bicep|safe }}
       }
 {% endfor %}
@@ -221,11 +221,11 @@ var privateDnsZoneIdPrefix = '${privateDnsZonesResourceGroupId}/providers/Micros
 {% for pe in m.private.private_endpoints %}
 // Private endpoint: {{ pe.label|comment }}.
 module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
-  name: take('${deployment().name}-{{ pe.name|raw_in_quotes }}', 64)
+  name: take('${deployment().name}-{{ ("pe-" ~ pe.key)|raw_in_quotes }}', 64)
   params: {
     location: location
     tags: tags
-    name: {{ pe.name }}
+    name: {{ pe.name_param|ident }}
     subnetId: {{ m.private.subnet_id_bicep|safe }}
     targetResourceId: {{ pe.target_id_bicep|safe }}
     groupId: {{ pe.group_id }}

@@ -127,6 +127,10 @@ CONTAINER_REGISTRY_ID="$(az acr show --resource-group "${RESOURCE_GROUP}" --name
 
 {% endif %}
 # --- Workspace with managed VNet ({{ m.workspace.isolation_mode.cli|comment }}) ----------------
+{% if m.workspace.serverless %}
+# Serverless compute runs in {{ m.workspace.serverless.subnet_name|comment }} of the VNet{% if m.workspace.serverless.no_public_ip %}, without public IPs{% endif %}.
+SERVERLESS_SUBNET_ID="$(az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ m.workspace.serverless.subnet_name }} --query id --output tsv)"
+{% endif %}
 if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --output none 2>/dev/null; then
   az ml workspace create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -144,6 +148,9 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
 {% endif %}
 {% if m.workspace.image_build_compute %}
     --image-build-compute {{ m.workspace.image_build_compute }} \
+{% endif %}
+{% if m.workspace.serverless %}
+    --set "serverless_compute.custom_subnet=${SERVERLESS_SUBNET_ID}" {{ "serverless_compute.no_public_ip=" ~ (m.workspace.serverless.no_public_ip|string|lower) }} \
 {% endif %}
     --output none
 fi

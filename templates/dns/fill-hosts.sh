@@ -26,4 +26,6 @@ for endpoint in "${PRIVATE_ENDPOINTS[@]}"; do
       done
     done
 done
-echo "# Compute instances: add '<workspace address> <instance>.{{ m.location|raw_in_quotes }}.instances.azureml.ms' per instance."
+{% for h in m.dns.compute_instance_hosts %}
+echo {{ '# Compute instances: one line "<workspace address> ' ~ h ~ '" per instance.' }}
+{% endfor %}

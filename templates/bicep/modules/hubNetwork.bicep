@@ -185,16 +185,17 @@ resource firewallPolicy {{ m.types.firewall_policy }} = {
   }
 }
 
+{% set rcg = m.network.firewall.rule_collection_group %}
 resource azureMachineLearningRules {{ m.types.firewall_rule_collection_group }} = {
   parent: firewallPolicy
-  name: 'azure-machine-learning'
+  name: {{ rcg.name }}
   properties: {
-    priority: 200
+    priority: {{ rcg.priority }}
     ruleCollections: [
       {
         ruleCollectionType: 'FirewallPolicyFilterRuleCollection'
-        name: 'aml-network'
-        priority: 100
+        name: {{ rcg.network_collection.name }}
+        priority: {{ rcg.network_collection.priority }}
         action: {
           type: 'Allow'
         }
@@ -234,8 +235,8 @@ resource azureMachineLearningRules {{ m.types.firewall_rule_collection_group }} 
       }
       {
         ruleCollectionType: 'FirewallPolicyFilterRuleCollection'
-        name: 'aml-application'
-        priority: 200
+        name: {{ rcg.application_collection.name }}
+        priority: {{ rcg.application_collection.priority }}
         action: {
           type: 'Allow'
         }

@@ -51,7 +51,7 @@ param provisionNetworkNow bool
 @description('Required. User-defined outbound rules, keyed by rule name.')
 param outboundRules object
 {% endif %}
-{% if m.network %}
+{% if m.workspace.serverless %}
 
 @description('Required. Subnet serverless compute runs in (the spoke training subnet), so serverless jobs reach the private workspace and storage too.')
 param serverlessSubnetId string
@@ -97,10 +97,10 @@ resource workspace {{ m.types.workspace }} = {
 {% if m.workspace.image_build_compute %}
     imageBuildCompute: imageBuildCompute
 {% endif %}
-{% if m.network %}
+{% if m.workspace.serverless %}
     serverlessComputeSettings: {
       serverlessComputeCustomSubnet: serverlessSubnetId
-      serverlessComputeNoPublicIP: true
+      serverlessComputeNoPublicIP: {{ m.workspace.serverless.no_public_ip }}
     }
 {% endif %}
   }

@@ -46,59 +46,22 @@ if ! az network firewall policy show --resource-group "${RESOURCE_GROUP}" --name
 {% endif %}
     --output none
 fi
-RULE_GROUP=azure-machine-learning
-if ! az network firewall policy rule-collection-group show --resource-group "${RESOURCE_GROUP}" --policy-name "${FIREWALL_POLICY_NAME}" --name "${RULE_GROUP}" --output none 2>/dev/null; then
-  az network firewall policy rule-collection-group create \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --name "${RULE_GROUP}" \
-    --priority 200 \
-    --output none
-fi
-# One rule per collection, so each step is its own guarded, re-runnable command.
-rule_collection_missing() {
-  [ "$(az network firewall policy rule-collection-group show --resource-group "${RESOURCE_GROUP}" --policy-name "${FIREWALL_POLICY_NAME}" --name "${RULE_GROUP}" --query "length(ruleCollections[?name=='$1'])" --output tsv)" = "0" ]
-}
-{% for r in m.network.firewall.network_rules %}
-if rule_collection_missing {{ "net-" ~ r.name }}; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name {{ "net-" ~ r.name }} \
-    --collection-priority {{ 100 + loop.index0 * 10 }} \
-    --action Allow \
-    --rule-type NetworkRule \
-    --rule-name {{ r.name }} \
-    --ip-protocols{% for p in r.protocols %} {{ p }}{% endfor %} \
-    --source-addresses{% for a in m.network.spoke.address_prefixes %} {{ a }}{% endfor %} \
-{% if r.destination_addresses %}
-    --destination-addresses{% for d in r.destination_addresses %} {{ d.literal }}{% endfor %} \
-{% endif %}
-{% if r.destination_fqdns %}
-    --destination-fqdns{% for d in r.destination_fqdns %} {{ d.literal }}{% endfor %} \
-{% endif %}
-    --destination-ports{% for p in r.ports %} {{ p }}{% endfor %} \
-    --output none
-fi
-{% endfor %}
-{% for r in m.network.firewall.application_rules %}
-if rule_collection_missing {{ "app-" ~ r.name }}; then
-  az network firewall policy rule-collection-group collection add-filter-collection \
-    --resource-group "${RESOURCE_GROUP}" \
-    --policy-name "${FIREWALL_POLICY_NAME}" \
-    --rule-collection-group-name "${RULE_GROUP}" \
-    --name {{ "app-" ~ r.name }} \
-    --collection-priority {{ 1000 + loop.index0 * 10 }} \
-    --action Allow \
-    --rule-type ApplicationRule \
-    --rule-name {{ r.name }} \
-    --protocols{% for p in r.protocols %} {{ p.kind ~ "=" ~ p.port }}{% endfor %} \
-    --source-addresses{% for a in m.network.spoke.address_prefixes %} {{ a }}{% endfor %} \
-    --target-fqdns{% for f in r.fqdns %} {{ f.literal }}{% endfor %} \
-    --output none
-fi
-{% endfor %}
+{% set rcg = m.network.firewall.rule_collection_group %}
+# The rules: the whole collection group in one PUT (create or update, so a re-run after a blueprint
+# change converges), with the same collections, priorities and rules as hubNetwork.bicep. Its az
+# commands live in the azure-firewall extension and add one rule at a time; the ARM body needs
+# none. A relative URL goes to the current cloud's Resource Manager endpoint.
+FIREWALL_POLICY_ID="$(az network firewall policy show --resource-group "${RESOURCE_GROUP}" --name "${FIREWALL_POLICY_NAME}" --query id --output tsv)"
+az rest \
+  --method put \
+  --url "${FIREWALL_POLICY_ID}/ruleCollectionGroups/{{ rcg.name|raw_in_quotes }}?api-version={{ rcg.api_version|raw_in_quotes }}" \
+  --body {{ rcg.body_shell|safe }} \
+  --output none
+# The PUT returns while the policy is still updating; the firewall would then fail to attach it.
+az resource wait \
+  --ids "${FIREWALL_POLICY_ID}/ruleCollectionGroups/{{ rcg.name|raw_in_quotes }}" \
+  --api-version {{ rcg.api_version }} \
+  --custom "properties.provisioningState=='Succeeded'"
 if ! az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIREWALL_NAME}" --output none 2>/dev/null; then
   az network firewall create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -164,9 +127,9 @@ az network nsg rule create \
   --direction {{ r.direction }} \
   --access {{ r.access }} \
   --protocol {{ r.protocol }} \
-  --source-address-prefixes {{ r.source.literal }} \
+  --source-address-prefixes {{ r.source.shell|safe }} \
   --source-port-ranges '*' \
-  --destination-address-prefixes {{ r.destination.literal }} \
+  --destination-address-prefixes {{ r.destination.shell|safe }} \
   --destination-port-ranges{% for p in r.destination_ports %} {{ p }}{% endfor %} \
   --output none
 {% endfor %}
@@ -184,7 +147,7 @@ az network route-table route create \
   --resource-group "${RESOURCE_GROUP}" \
   --route-table-name "${ROUTE_TABLE_NAME}" \
   --name {{ r.name }} \
-  --address-prefix {{ r.address_prefix.literal }} \
+  --address-prefix {{ r.address_prefix.shell|safe }} \
   --next-hop-type {{ r.next_hop_type }} \
 {% if r.via_firewall %}
   --next-hop-ip-address "${FIREWALL_PRIVATE_IP}" \

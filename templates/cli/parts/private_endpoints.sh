@@ -1,5 +1,5 @@
 {% if m.private.dns_mode == "create" %}
-# --- Private DNS zones, linked to {% for v in m.private.linked_vnets %}{{ v.name|comment }}{% if not loop.last %} and {% endif %}{% endfor %} ---------------------------------
+# --- Private DNS zones, linked to the {% for v in m.private.linked_vnets %}{{ v.role|comment }}{% if not loop.last %} and {% endif %}{% endfor %} VNet{% if m.private.linked_vnets|length > 1 %}s{% endif %} ---------------------------------
 {% for z in m.private.zones %}
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name {{ z.name }} --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name {{ z.name }} --output none
@@ -10,7 +10,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name {{ z.name }} \
     --name {{ v.link_name }} \
-    --virtual-network {{ v.name }} \
+    --virtual-network "${{ v.shell_var|ident }}" \
     --registration-enabled false \
     --output none
 fi

@@ -1,9 +1,9 @@
 //! The parameters of main.bicep, in declaration order, with their values: the one list from
 //! which both the Bicep declarations and main.parameters.json are rendered.
 
-use super::arm_outbound_rules;
-use super::model::*;
 use crate::catalog::Catalog;
+use crate::plan::arm_outbound_rules;
+use crate::plan::model::*;
 use serde_json::{json, Value as Json};
 
 pub fn params(m: &Model) -> Vec<Param> {
@@ -187,6 +187,33 @@ pub fn params(m: &Model) -> Vec<Param> {
     }
     if let Some(n) = &m.network {
         network_params(n, &p, &named, &mut v);
+    }
+    if let Some(pm) = &m.private {
+        for pe in &pm.private_endpoints {
+            v.push(named(
+                &pe.name_param,
+                "private_endpoint",
+                &format!("private endpoint of the {}", pe.label),
+                &pe.name,
+            ));
+        }
+        if pm.dns_mode == DnsMode::Create {
+            for l in &pm.linked_vnets {
+                v.push(named(
+                    &l.link_param,
+                    "network_resource",
+                    &format!(
+                        "link of every private DNS zone to the {} VNet",
+                        match l.role {
+                            VnetRole::Client => "client",
+                            VnetRole::Hub => "hub",
+                            VnetRole::Spoke => "spoke",
+                        }
+                    ),
+                    &l.link_name,
+                ));
+            }
+        }
     }
     if let Some(id) = m
         .private

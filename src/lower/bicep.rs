@@ -1,0 +1,109 @@
+//! The Bicep lowering: expressions for catalog names (`environment()` suffixes, `${location}`),
+//! symbols and parameter names of modules, and the Bicep references to resource IDs.
+
+use crate::naming::{bicep_symbol, zone_symbol};
+use crate::plan::model::{Model, PeTarget, VnetRole};
+use crate::render::escape::bicep_string_literal;
+
+pub fn lower(m: &mut Model) {
+    for t in super::texts_mut(m) {
+        t.bicep = expression(&t.template);
+    }
+    lower_private(m);
+    m.params = super::params::params(m);
+}
+
+fn lower_private(m: &mut Model) {
+    let Some(p) = m.private.as_mut() else {
+        return;
+    };
+    p.subnet_id_bicep = match p.vnet_role {
+        VnetRole::Client => "clientNetwork.outputs.peSubnetId",
+        _ => "spokeNetwork.outputs.peSubnetId",
+    }
+    .to_string();
+    for v in &mut p.linked_vnets {
+        let (id, param) = match v.role {
+            VnetRole::Client => ("clientNetwork.outputs.vnetId", "clientVnetDnsLinkName"),
+            VnetRole::Hub => ("hubNetwork.outputs.vnetId", "hubVnetDnsLinkName"),
+            VnetRole::Spoke => ("spokeNetwork.outputs.vnetId", "spokeVnetDnsLinkName"),
+        };
+        v.id_bicep = id.to_string();
+        v.link_param = param.to_string();
+    }
+    for z in &mut p.zones {
+        z.bicep = expression(&z.template);
+        // `'privatelink...'` -> `'${privateDnsZoneIdPrefix}privatelink...'`
+        z.existing_id_bicep = format!("'${{privateDnsZoneIdPrefix}}{}", &z.bicep[1..]);
+        z.symbol = zone_symbol(&z.template, &z.group_id);
+    }
+    for pe in &mut p.private_endpoints {
+        pe.target_id_bicep = match pe.target {
+            PeTarget::Workspace => "workspace.outputs.resourceId",
+            PeTarget::Storage => "storage.outputs.resourceId",
+            PeTarget::KeyVault => "keyVault.outputs.resourceId",
+            PeTarget::Registry => "containerRegistry.outputs.resourceId",
+        }
+        .to_string();
+        pe.symbol = bicep_symbol(&format!("pe-{}", pe.key));
+        pe.name_param = format!("{}PrivateEndpointName", bicep_symbol(&pe.key));
+    }
+}
+
+/// `privatelink.blob.{storage}` -> `'privatelink.blob.${environment().suffixes.storage}'`;
+/// `{region}` becomes `${location}` (every module has a `location` parameter); a name without
+/// placeholders becomes a plain quoted literal.
+pub fn expression(template: &str) -> String {
+    let mut body = String::new();
+    let mut rest = template;
+    while let Some(start) = rest.find('{') {
+        let Some(len) = rest[start..].find('}') else {
+            break;
+        };
+        let field = &rest[start + 1..start + len];
+        body.push_str(&inside_quotes(&rest[..start]));
+        if field == "region" {
+            body.push_str("${location}");
+        } else {
+            body.push_str(&format!("${{environment().suffixes.{field}}}"));
+        }
+        rest = &rest[start + len + 1..];
+    }
+    if body.is_empty() {
+        return bicep_string_literal(template);
+    }
+    body.push_str(&inside_quotes(rest));
+    format!("'{body}'")
+}
+
+/// The inside of a Bicep string literal: the quoting rules of `bicep_string_literal` without
+/// the surrounding quotes.
+fn inside_quotes(s: &str) -> String {
+    let q = bicep_string_literal(s);
+    q[1..q.len() - 1].to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn expressions_use_environment_and_location() {
+        assert_eq!(
+            expression("privatelink.blob.{storage}"),
+            "'privatelink.blob.${environment().suffixes.storage}'"
+        );
+        assert_eq!(
+            expression("privatelink{acrLoginServer}"),
+            "'privatelink${environment().suffixes.acrLoginServer}'"
+        );
+        assert_eq!(
+            expression("BatchNodeManagement.{region}"),
+            "'BatchNodeManagement.${location}'"
+        );
+        assert_eq!(
+            expression("privatelink.api.azureml.ms"),
+            "'privatelink.api.azureml.ms'"
+        );
+    }
+}

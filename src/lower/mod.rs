@@ -1,0 +1,40 @@
+//! Lowering passes: the neutral `Model` that `plan` decides gets, per target, the text that
+//! target needs (Bicep expressions and symbols, shell words and variables). Plan makes no target
+//! text and templates make no decisions; this is the one place in between. Each pass only adds
+//! fields, so `--emit model` shows exactly what the templates receive.
+
+pub mod bicep;
+pub mod cli;
+mod params;
+
+use crate::plan::model::Model;
+
+/// Runs every lowering pass on a planned model.
+pub fn lower(model: &mut Model) {
+    bicep::lower(model);
+    cli::lower(model);
+}
+
+/// Every catalog text of the model (NSG, firewall and route values), for the passes to fill.
+pub(crate) fn texts_mut(m: &mut Model) -> Vec<&mut crate::plan::zones::Text> {
+    let mut out = Vec::new();
+    if let Some(n) = m.network.as_mut() {
+        for s in &mut n.spoke.subnets {
+            for r in &mut s.nsg_rules {
+                out.push(&mut r.source);
+                out.push(&mut r.destination);
+            }
+        }
+        for r in &mut n.firewall.network_rules {
+            out.extend(r.destination_addresses.iter_mut());
+            out.extend(r.destination_fqdns.iter_mut());
+        }
+        for r in &mut n.firewall.application_rules {
+            out.extend(r.fqdns.iter_mut());
+        }
+        for r in &mut n.route_table.routes {
+            out.push(&mut r.address_prefix);
+        }
+    }
+    out
+}
