@@ -454,3 +454,38 @@ fn list_schema_and_show() {
         .unwrap();
     assert_eq!(show.stdout, BASE.as_bytes());
 }
+
+/// Ranges Azure enforces are refused by `check` and `render` (nothing written), from the same
+/// table that writes main.bicep's @minValue/@maxValue.
+#[test]
+fn values_outside_azure_ranges_are_refused_before_rendering() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = amlgen(dir.path())
+        .args([
+            "render",
+            "hub-spoke",
+            "--set",
+            "dependencies.key_vault.soft_delete_retention_days=3",
+            "--set",
+            "dependencies.monitoring.retention_days=5000",
+            "--set",
+            "compute.cluster.min_nodes=9",
+            "--set",
+            "compute.cluster.max_nodes=0",
+        ])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    for needle in [
+        "AMLG050",
+        "dependencies.key_vault.soft_delete_retention_days",
+        "dependencies.monitoring.retention_days",
+        "AMLG051",
+        "7 to 90",
+        "30 to 730",
+    ] {
+        assert!(stderr.contains(needle), "missing {needle}:\n{stderr}");
+    }
+    assert!(!dir.path().join("out").exists());
+}

@@ -44,7 +44,7 @@ param storageAccountSku string
 @maxLength(24)
 param keyVaultName string
 
-@description('Required. Days a deleted key vault is kept before purge (7-90).')
+@description('Required. Days a deleted key vault is kept before purge.')
 @minValue(7)
 @maxValue(90)
 param keyVaultSoftDeleteRetentionDays int
@@ -59,7 +59,7 @@ param containerRegistryName string
 @maxLength(63)
 param logAnalyticsName string
 
-@description('Required. Days Log Analytics keeps data (30-730).')
+@description('Required. Days Log Analytics keeps data.')
 @minValue(30)
 @maxValue(730)
 param logRetentionDays int

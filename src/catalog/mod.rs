@@ -17,6 +17,7 @@ pub const MANAGED_NETWORK_YAML: &str = include_str!("../../catalog/managed_netwo
 pub const FIREWALL_YAML: &str = include_str!("../../catalog/firewall.yaml");
 pub const PACKAGES_YAML: &str = include_str!("../../catalog/packages.yaml");
 pub const DEFAULTS_YAML: &str = include_str!("../../catalog/defaults.yaml");
+pub const CONSTRAINTS_YAML: &str = include_str!("../../catalog/constraints.yaml");
 
 /// Every embedded catalog file, by name, for tests that check sources.
 pub const ALL_FILES: &[(&str, &str)] = &[
@@ -27,6 +28,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("firewall.yaml", FIREWALL_YAML),
     ("packages.yaml", PACKAGES_YAML),
     ("defaults.yaml", DEFAULTS_YAML),
+    ("constraints.yaml", CONSTRAINTS_YAML),
     ("diagnostics.yaml", diagnostics::DIAGNOSTICS_YAML),
     ("az_ml.yaml", az_ml::AZ_ML_YAML),
 ];
@@ -272,6 +274,43 @@ pub struct Catalog {
     pub packages: IndexMap<String, Package>,
     /// Fixed settings by name (catalog/defaults.yaml): value and source.
     pub defaults: IndexMap<String, Fact<serde_yaml::Value>>,
+    /// Value ranges of blueprint settings (catalog/constraints.yaml).
+    pub constraints: Constraints,
+}
+
+/// catalog/constraints.yaml: the one table of value ranges.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Constraints {
+    pub ranges: Vec<Range>,
+    pub ordered: Vec<Ordered>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Range {
+    /// Dotted value path in the blueprint.
+    pub path: String,
+    /// The main.bicep parameter that carries the value.
+    pub bicep_param: String,
+    pub min: Option<i64>,
+    pub max: Option<i64>,
+    pub source: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Ordered {
+    pub low: String,
+    pub high: String,
+    pub source: Vec<String>,
+}
+
+impl Constraints {
+    /// The range of a main.bicep parameter, if the table has one.
+    pub fn for_bicep_param(&self, name: &str) -> Option<&Range> {
+        self.ranges.iter().find(|r| r.bicep_param == name)
+    }
 }
 
 impl Catalog {
@@ -288,6 +327,7 @@ impl Catalog {
             firewall: parse("firewall.yaml", FIREWALL_YAML),
             packages: parse("packages.yaml", PACKAGES_YAML),
             defaults: parse("defaults.yaml", DEFAULTS_YAML),
+            constraints: parse("constraints.yaml", CONSTRAINTS_YAML),
         })
     }
 

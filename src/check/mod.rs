@@ -8,6 +8,7 @@ mod network;
 mod outbound;
 mod packages;
 mod private_dns;
+mod ranges;
 mod text;
 
 use crate::blueprint::Loaded;
@@ -24,6 +25,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     outbound::check(bp, &mut out);
     packages::check(bp, &mut out);
     private_dns::check(bp, &mut out);
+    ranges::check(bp, &mut out);
     out.into_iter().map(|d| locate(d, loaded)).collect()
 }
 

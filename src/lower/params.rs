@@ -8,16 +8,21 @@ use serde_json::{json, Value as Json};
 
 pub fn params(m: &Model) -> Vec<Param> {
     let cat = Catalog::get();
-    let p = |name: &str, ty: &'static str, description: &str, value: Json| Param {
-        name: name.to_string(),
-        bicep_type: ty,
-        description: description.to_string(),
-        allowed: Vec::new(),
-        min_length: None,
-        max_length: None,
-        min_value: None,
-        max_value: None,
-        value,
+    // Ranges come from the one table (catalog/constraints.yaml) that also feeds the blueprint
+    // check and the JSON Schema.
+    let p = |name: &str, ty: &'static str, description: &str, value: Json| {
+        let range = cat.constraints.for_bicep_param(name);
+        Param {
+            name: name.to_string(),
+            bicep_type: ty,
+            description: description.to_string(),
+            allowed: Vec::new(),
+            min_length: None,
+            max_length: None,
+            min_value: range.and_then(|r| r.min),
+            max_value: range.and_then(|r| r.max),
+            value,
+        }
     };
     let named = |name: &str, kind: &str, what: &str, value: &str| {
         let rule = cat.naming_rule(kind);
@@ -83,16 +88,12 @@ pub fn params(m: &Model) -> Vec<Param> {
             )
         },
         named("keyVaultName", "key_vault", "key vault", &m.key_vault.name),
-        Param {
-            min_value: Some(7),
-            max_value: Some(90),
-            ..p(
-                "keyVaultSoftDeleteRetentionDays",
-                "int",
-                "Required. Days a deleted key vault is kept before purge (7-90).",
-                json!(m.key_vault.soft_delete_retention_days),
-            )
-        },
+        p(
+            "keyVaultSoftDeleteRetentionDays",
+            "int",
+            "Required. Days a deleted key vault is kept before purge.",
+            json!(m.key_vault.soft_delete_retention_days),
+        ),
         named(
             "containerRegistryName",
             "container_registry",
@@ -105,16 +106,12 @@ pub fn params(m: &Model) -> Vec<Param> {
             "Log Analytics workspace",
             &m.monitoring.log_analytics,
         ),
-        Param {
-            min_value: Some(30),
-            max_value: Some(730),
-            ..p(
-                "logRetentionDays",
-                "int",
-                "Required. Days Log Analytics keeps data (30-730).",
-                json!(m.monitoring.retention_days),
-            )
-        },
+        p(
+            "logRetentionDays",
+            "int",
+            "Required. Days Log Analytics keeps data.",
+            json!(m.monitoring.retention_days),
+        ),
         named(
             "applicationInsightsName",
             "application_insights",
@@ -240,24 +237,18 @@ pub fn params(m: &Model) -> Vec<Param> {
             "Required. VM size of the cluster nodes.",
             json!(c.vm_size),
         ));
-        v.push(Param {
-            min_value: Some(0),
-            ..p(
-                "computeClusterMinNodes",
-                "int",
-                "Required. Nodes kept running when idle.",
-                json!(c.min_nodes),
-            )
-        });
-        v.push(Param {
-            min_value: Some(1),
-            ..p(
-                "computeClusterMaxNodes",
-                "int",
-                "Required. Largest number of nodes.",
-                json!(c.max_nodes),
-            )
-        });
+        v.push(p(
+            "computeClusterMinNodes",
+            "int",
+            "Required. Nodes kept running when idle.",
+            json!(c.min_nodes),
+        ));
+        v.push(p(
+            "computeClusterMaxNodes",
+            "int",
+            "Required. Largest number of nodes.",
+            json!(c.max_nodes),
+        ));
     }
     if let Some(c) = &m.compute.instance {
         v.push(named(

@@ -230,6 +230,20 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
                 )
             })
             .collect(),
+        ranges: cat
+            .constraints
+            .ranges
+            .iter()
+            .map(|r| {
+                (
+                    r.bicep_param.clone(),
+                    ValueRange {
+                        min: r.min,
+                        max: r.max,
+                    },
+                )
+            })
+            .collect(),
         types: cat
             .api_versions
             .keys()

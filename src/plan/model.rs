@@ -19,6 +19,9 @@ pub struct Model {
     pub defaults: IndexMap<String, Json>,
     /// Azure's name length limits per resource kind (catalog/naming.yaml), for `@minLength`.
     pub naming: IndexMap<String, NameLimits>,
+    /// Value ranges by main.bicep parameter (catalog/constraints.yaml), for `@minValue` and
+    /// `@maxValue` in main.bicep and the modules.
+    pub ranges: IndexMap<String, ValueRange>,
     /// `Type@apiVersion` per resource kind, from catalog/api_versions.yaml.
     pub types: IndexMap<String, String>,
     /// Parameters of main.bicep, in declaration order; the parameter file is built from the same list.
@@ -39,6 +42,12 @@ pub struct Model {
     pub dns: DnsModel,
     /// Things the README must say (costs, one-way decisions), in order.
     pub notes: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ValueRange {
+    pub min: Option<i64>,
+    pub max: Option<i64>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -14,7 +14,7 @@ param tags object
 @maxLength(24)
 param name string
 
-@description('Required. Days a deleted vault is kept before it can be purged (7-90).')
+@description('Required. Days a deleted vault is kept before it can be purged.')
 @minValue(7)
 @maxValue(90)
 param softDeleteRetentionInDays int

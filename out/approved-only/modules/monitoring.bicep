@@ -14,7 +14,7 @@ param tags object
 @maxLength(63)
 param logAnalyticsName string
 
-@description('Required. Days Log Analytics keeps data (30-730).')
+@description('Required. Days Log Analytics keeps data.')
 @minValue(30)
 @maxValue(730)
 param retentionDays int

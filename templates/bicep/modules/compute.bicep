@@ -26,11 +26,11 @@ param clusterName string
 param clusterVmSize string
 
 @description('Required. Nodes kept running when idle.')
-@minValue(0)
+@minValue({{ m.ranges.computeClusterMinNodes.min }})
 param clusterMinNodes int
 
 @description('Required. Largest number of nodes.')
-@minValue(1)
+@minValue({{ m.ranges.computeClusterMaxNodes.min }})
 param clusterMaxNodes int
 {% endif %}
 {% if m.compute.instance %}

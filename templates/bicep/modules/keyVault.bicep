@@ -15,9 +15,9 @@ param tags object
 @maxLength({{ m.naming.key_vault.max }})
 param name string
 
-@description('Required. Days a deleted vault is kept before it can be purged (7-90).')
-@minValue(7)
-@maxValue(90)
+@description('Required. Days a deleted vault is kept before it can be purged.')
+@minValue({{ m.ranges.keyVaultSoftDeleteRetentionDays.min }})
+@maxValue({{ m.ranges.keyVaultSoftDeleteRetentionDays.max }})
 param softDeleteRetentionInDays int
 
 resource keyVault {{ m.types.key_vault }} = {

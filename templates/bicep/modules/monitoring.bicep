@@ -15,9 +15,9 @@ param tags object
 @maxLength({{ m.naming.log_analytics.max }})
 param logAnalyticsName string
 
-@description('Required. Days Log Analytics keeps data (30-730).')
-@minValue(30)
-@maxValue(730)
+@description('Required. Days Log Analytics keeps data.')
+@minValue({{ m.ranges.logRetentionDays.min }})
+@maxValue({{ m.ranges.logRetentionDays.max }})
 param retentionDays int
 
 @description('Required. Name of the Application Insights component.')
