@@ -7,14 +7,18 @@ use std::sync::OnceLock;
 pub const AZ_ML_YAML: &str = include_str!("../../catalog/az_ml.yaml");
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AzMl {
     pub outbound_rule: CommandGroup,
     pub global_options: Vec<AzOption>,
     pub workspace_yaml: WorkspaceYaml,
+    #[serde(default)]
+    pub global_options_source: Vec<String>,
 }
 
 /// The keys azure-ai-ml reads from an `az ml` workspace YAML.
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct WorkspaceYaml {
     pub keys: Vec<String>,
     /// Extra top-level keys per `kind:` (hub, project).
@@ -26,16 +30,22 @@ pub struct WorkspaceYaml {
     pub rule_keys: IndexMap<String, Vec<String>>,
     pub destination_keys: IndexMap<String, Vec<String>>,
     pub destination_required: IndexMap<String, Vec<String>>,
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct CommandGroup {
     /// `ml workspace outbound-rule`.
     pub group: String,
     pub commands: IndexMap<String, AzCommand>,
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AzCommand {
     pub options: Vec<AzOption>,
     /// Options required and forbidden per value of `--type`.
@@ -44,6 +54,7 @@ pub struct AzCommand {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct AzOption {
     /// Option strings; the first is the canonical long name.
     pub names: Vec<String>,
@@ -58,6 +69,7 @@ pub struct AzOption {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct TypeCase {
     pub requires: Vec<String>,
     pub forbids: Vec<String>,

@@ -34,6 +34,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
 ];
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Source {
     pub title: String,
     #[serde(default)]
@@ -44,21 +45,39 @@ pub struct Source {
     pub path: Option<String>,
     #[serde(default)]
     pub commit: Option<String>,
+    /// When the document was read (its own date, or the commit's).
+    #[serde(default)]
+    pub date: Option<String>,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ApiVersion {
     #[serde(rename = "type")]
     pub resource_type: String,
     pub version: String,
+    /// The newest stable version at the time of the check, when newer than `version`.
+    #[serde(default)]
+    pub newest_stable: Option<String>,
+    /// Why `version` and not the newest.
+    #[serde(default)]
+    pub why: Option<String>,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Cloud {
     /// Values of Bicep's environment().suffixes in this cloud, by field name.
     pub suffixes: IndexMap<String, String>,
     /// Private DNS zones and public zones to forward, per private-endpoint sub-resource.
     pub private_dns: IndexMap<String, PrivateDns>,
+    #[serde(default)]
+    pub suffixes_source: Vec<String>,
 }
 
 impl Cloud {
@@ -74,6 +93,7 @@ impl Cloud {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PrivateDns {
     pub zones: Vec<String>,
     #[serde(default)]
@@ -82,9 +102,13 @@ pub struct PrivateDns {
     /// `{region}` and `{name}` (the target resource) besides environment() suffixes.
     #[serde(default)]
     pub hosts: Vec<HostTemplate>,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct HostTemplate {
     pub fqdn: String,
     /// Which address of the endpoint serves it: workspace, notebooks, inference, blob, file...
@@ -92,68 +116,107 @@ pub struct HostTemplate {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Clouds {
     pub azure_dns_ip: Fact<String>,
     pub clouds: IndexMap<String, Cloud>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Fact<T> {
     pub value: T,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct NamingRule {
     pub default: String,
     pub min: u32,
     pub max: u32,
     pub pattern: String,
     pub rule: String,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct IsolationModeFacts {
     pub arm: String,
     pub cli: String,
     pub rule_types: Vec<String>,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct RuleName {
     pub pattern: String,
     pub rule: String,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FqdnRules {
     pub ports: Vec<u16>,
     pub storage_host_suffixes: Vec<SuffixEntry>,
     pub min_wildcard_domain_labels: usize,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
+    #[serde(default)]
+    pub wildcard_semantics_source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SuffixEntry {
     pub suffix: String,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FirewallSkuFacts {
     pub arm: String,
     pub cli: String,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FirewallFacts {
     pub skus: IndexMap<String, FirewallSkuFacts>,
     pub cost_note: String,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ServiceTagRules {
     pub protocols: Vec<String>,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ManagedNetworkFacts {
     pub isolation_modes: IndexMap<String, IsolationModeFacts>,
     pub rule_name: RuleName,
@@ -161,6 +224,13 @@ pub struct ManagedNetworkFacts {
     pub firewall: FirewallFacts,
     pub service_tag_rules: ServiceTagRules,
     pub private_endpoint_subresources: IndexMap<String, Vec<String>>,
+    #[serde(default)]
+    pub private_endpoint_subresources_source: Vec<String>,
+    /// Targets Azure adds private-endpoint rules for itself (documentation only).
+    #[serde(default)]
+    pub required_private_endpoint_targets: serde_yaml::Value,
+    #[serde(default)]
+    pub required_rules_source: Vec<String>,
 }
 
 /// Which architectures a firewall rule belongs to.
@@ -172,6 +242,7 @@ pub enum Architecture {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FirewallNetworkRule {
     pub name: String,
     #[serde(default)]
@@ -181,15 +252,24 @@ pub struct FirewallNetworkRule {
     pub protocols: Vec<String>,
     pub ports: Vec<String>,
     pub architectures: Vec<Architecture>,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
+    #[serde(default)]
+    pub note: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FirewallApplicationRule {
     pub name: String,
     pub fqdns: Vec<String>,
     #[serde(default = "https_port")]
     pub ports: Vec<u16>,
     pub architectures: Vec<Architecture>,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 fn https_port() -> Vec<u16> {
@@ -197,18 +277,27 @@ fn https_port() -> Vec<u16> {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct SubnetSize {
     pub minimum: u8,
     pub default: u8,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct PublicIpCompute {
     pub inbound: InboundRule,
     pub internet_routes: Vec<String>,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct InboundRule {
     pub service_tag: String,
     pub protocol: String,
@@ -216,13 +305,18 @@ pub struct InboundRule {
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ServiceEndpointPolicyFacts {
     pub alias: String,
     pub alias_service: String,
     pub storage_service: String,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct FirewallCatalog {
     pub reader_role_id: String,
     pub network_rules: Vec<FirewallNetworkRule>,
@@ -231,9 +325,12 @@ pub struct FirewallCatalog {
     pub subnets: IndexMap<String, SubnetSize>,
     pub public_ip_compute: PublicIpCompute,
     pub service_endpoint_policy: ServiceEndpointPolicyFacts,
+    #[serde(default)]
+    pub reader_role_source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Package {
     pub title: String,
     #[serde(default)]
@@ -249,6 +346,9 @@ pub struct Package {
     /// What a workload could upload through this allowance.
     #[serde(default)]
     pub writes: Option<String>,
+    /// Ids in sources.yaml this fact comes from.
+    #[serde(default)]
+    pub source: Vec<String>,
 }
 
 impl Package {
@@ -393,6 +493,17 @@ mod tests {
         let c = Catalog::get();
         assert!(c.api_versions.contains_key("workspace"));
         assert!(c.clouds.clouds.contains_key("AzureCloud"));
+    }
+
+    /// Catalog types refuse unknown keys: a typo (`fqdns:` for `fqdn:`, `notes:`) would otherwise
+    /// drop the value silently.
+    #[test]
+    fn catalog_types_refuse_unknown_keys() {
+        let typo = "- {name: x, fqdns: [a.example], protocols: [UDP], ports: ['1'], architectures: [hub_spoke]}";
+        let e = serde_yaml::from_str::<Vec<FirewallNetworkRule>>(typo).unwrap_err();
+        assert!(e.to_string().contains("unknown field `fqdns`"), "{e}");
+        let ok = "- {name: x, fqdn: a.example, protocols: [UDP], ports: ['1'], architectures: [hub_spoke], note: why}";
+        assert!(serde_yaml::from_str::<Vec<FirewallNetworkRule>>(ok).is_ok());
     }
 
     /// Every `source:` id cited anywhere in the catalog names an entry of sources.yaml.
