@@ -188,8 +188,10 @@ pub fn main() -> i32 {
         },
         Command::Allowlist(a) => allowlist(a),
         Command::Explain { code } => explain(code.as_deref()),
-        Command::Check(a) => match crate::load_and_check(&a.blueprint, &a.sets) {
-            Ok((loaded, warnings)) => {
+        Command::Check(a) => match crate::load_and_analyze(&a.blueprint, &a.sets) {
+            Ok(crate::analyze::Checked {
+                loaded, warnings, ..
+            }) => {
                 if warnings.is_empty() && a.format == Format::Sarif {
                     report_empty(a.format);
                 }

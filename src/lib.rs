@@ -9,6 +9,7 @@
 #![allow(clippy::result_large_err)]
 
 pub mod allowlist;
+pub mod analyze;
 pub mod blueprint;
 pub mod catalog;
 pub mod check;
@@ -54,8 +55,8 @@ pub enum Failure {
     Internal(String),
 }
 
-/// Loads and checks a blueprint: the `amlgen check` path.
-pub fn load_and_check(arg: &str, sets: &[String]) -> Result<(Loaded, Vec<Diagnostic>), Failure> {
+/// Loads and analyses a blueprint: the `amlgen check` path, and the start of `render`.
+pub fn load_and_analyze(arg: &str, sets: &[String]) -> Result<analyze::Checked, Failure> {
     let source = Source::resolve(arg).map_err(|d| Failure::Blueprint {
         diagnostics: vec![d],
         source: None,
@@ -65,14 +66,10 @@ pub fn load_and_check(arg: &str, sets: &[String]) -> Result<(Loaded, Vec<Diagnos
         diagnostics,
         source: Some(text.clone()),
     })?;
-    let diagnostics = check::check(&loaded);
-    if diagnostics.iter().any(Diagnostic::is_error) {
-        return Err(Failure::Blueprint {
-            diagnostics,
-            source: Some(text),
-        });
-    }
-    Ok((loaded, diagnostics))
+    analyze::analyze(loaded).map_err(|(_, diagnostics)| Failure::Blueprint {
+        diagnostics,
+        source: Some(text),
+    })
 }
 
 /// The whole pipeline up to (not including) writing. `out_arg` is `--out` as typed, for the
@@ -82,9 +79,9 @@ pub fn render_blueprint(
     sets: &[String],
     out_arg: Option<&str>,
 ) -> Result<Rendered, Failure> {
-    let (loaded, warnings) = load_and_check(arg, sets)?;
-    let regenerate = plan::regenerate_command(&loaded, out_arg);
-    let mut model = plan::plan(&loaded, regenerate.clone());
+    let checked = load_and_analyze(arg, sets)?;
+    let regenerate = lower::cli::regenerate_command(&checked.loaded, out_arg);
+    let mut model = plan::plan(&checked, regenerate.clone());
     lower::lower(&mut model);
     let artifacts = render::render(&model).map_err(|e| Failure::Internal(e.to_string()))?;
     let findings = verify::verify(&artifacts);
@@ -101,8 +98,8 @@ pub fn render_blueprint(
     let generated_by = format!("{} {}", model.generator.name, model.generator.version);
     let manifest = Manifest::of(&artifacts, &generated_by, &regenerate);
     Ok(Rendered {
-        loaded,
-        warnings,
+        loaded: checked.loaded,
+        warnings: checked.warnings,
         model,
         artifacts,
         manifest,

@@ -2,14 +2,14 @@
 //! no overlaps, subnets inside their VNet, Azure's minimum sizes, room to carve the rest), and
 //! compute that fits its subnet.
 
+use crate::analyze::address_plan::{
+    hub_plan, spoke_plan, BASTION_SUBNET, DNS_RESOLVER_SUBNET, FIREWALL_MANAGEMENT_SUBNET,
+    FIREWALL_SUBNET, GATEWAY_SUBNET,
+};
 use crate::blueprint::{Blueprint, IsolationMode};
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use crate::net::{overlaps, parse_cidr, usable_addresses};
-use crate::plan::network::{
-    hub_plan, spoke_plan, BASTION_SUBNET, DNS_RESOLVER_SUBNET, FIREWALL_MANAGEMENT_SUBNET,
-    FIREWALL_SUBNET, GATEWAY_SUBNET,
-};
 use ipnet::Ipv4Net;
 
 pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
@@ -189,7 +189,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     if !ok {
         return;
     }
-    if let Err(key) = hub_plan(bp) {
+    if let Err(key) = hub_plan(net) {
         out.push(no_room(
             &key,
             "network.hub.address_space",
@@ -197,7 +197,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         ));
         return;
     }
-    let spoke_subnets = match spoke_plan(bp) {
+    let spoke_subnets = match spoke_plan(net) {
         Ok(p) => p,
         Err(key) => {
             out.push(no_room(

@@ -10,6 +10,15 @@ pub fn lower(m: &mut Model) {
         t.bicep = expression(&t.template);
     }
     lower_private(m);
+    // The image-build compute is the cluster's name parameter when it is the blueprint's cluster,
+    // else a parameter of its own: main.bicep holds no literal name.
+    m.workspace.image_build_compute_param = m.workspace.image_build_compute.as_ref().map(|c| {
+        if m.compute.cluster.as_ref().is_some_and(|cl| &cl.name == c) {
+            "computeClusterName".to_string()
+        } else {
+            "imageBuildComputeName".to_string()
+        }
+    });
     m.params = super::params::params(m);
 }
 

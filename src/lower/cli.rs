@@ -3,7 +3,9 @@
 //! that hold resource IDs and VNet names.
 
 use crate::catalog::{Catalog, Cloud};
-use crate::plan::model::{FirewallModel, Model, PeTarget, RuleCollectionModel, VnetRole};
+use crate::plan::model::{
+    CliArg, FirewallModel, Model, PeTarget, RuleCollectionModel, RuleKind, RuleModel, VnetRole,
+};
 use crate::plan::zones::Text;
 use crate::render::escape::shell_word;
 use serde_json::{json, Value as Json};
@@ -16,6 +18,17 @@ pub fn lower(m: &mut Model) {
     for t in super::texts_mut(m) {
         t.shell = word(&cloud.fill(&t.template));
     }
+    for r in &mut m.workspace.rules {
+        r.cli_args = outbound_rule_args(r);
+    }
+    // `az ml workspace create` makes a standard managed firewall unless told otherwise
+    // (`--set managed_network.firewall_sku=basic`).
+    m.workspace.cli_firewall_sku_set = m
+        .workspace
+        .firewall_sku
+        .as_ref()
+        .filter(|f| f.cli != "standard")
+        .map(|f| format!("managed_network.firewall_sku={}", f.cli));
     if let Some(n) = m.network.as_mut() {
         let body = rule_collection_group_body(&n.firewall, &n.spoke.address_prefixes, cloud);
         n.firewall.rule_collection_group.body_shell = word(&body);
@@ -39,6 +52,46 @@ pub fn lower(m: &mut Model) {
         }
         .to_string();
     }
+}
+
+/// The regenerate command, as a user types it: built-in name or the relative path, the `--set`
+/// assignments, and `--out` when it is not the default.
+pub fn regenerate_command(loaded: &crate::blueprint::Loaded, out: Option<&str>) -> String {
+    let mut parts = vec!["amlgen".to_string(), "render".to_string()];
+    parts.push(shell_word(&crate::plan::portable(&loaded.source.arg)));
+    for s in &loaded.sets {
+        parts.push("--set".into());
+        parts.push(shell_word(s));
+    }
+    if let Some(o) = out {
+        parts.push("--out".into());
+        parts.push(shell_word(o));
+    }
+    parts.join(" ")
+}
+
+/// The options of `az ml workspace outbound-rule set` that carry a rule of this kind.
+fn outbound_rule_args(r: &RuleModel) -> Vec<CliArg> {
+    let arg = |option, value: &Option<String>| {
+        value.as_ref().map(|v| CliArg {
+            option,
+            value: v.clone(),
+        })
+    };
+    let args = match r.kind {
+        RuleKind::Fqdn => vec![arg("--destination", &r.destination)],
+        RuleKind::ServiceTag => vec![
+            arg("--service-tag", &r.service_tag),
+            arg("--protocol", &r.protocol),
+            arg("--port-ranges", &r.port_ranges),
+        ],
+        RuleKind::PrivateEndpoint => vec![
+            arg("--service-resource-id", &r.service_resource_id),
+            arg("--subresource-target", &r.subresource_target),
+            arg("--spark-enabled", &r.spark_enabled.map(|b| b.to_string())),
+        ],
+    };
+    args.into_iter().flatten().collect()
 }
 
 /// The ARM body of the firewall policy's rule collection group: the same collections, priorities

@@ -250,6 +250,19 @@ pub fn params(m: &Model) -> Vec<Param> {
             json!(c.max_nodes),
         ));
     }
+    if let (Some(param), Some(name)) = (
+        &m.workspace.image_build_compute_param,
+        &m.workspace.image_build_compute,
+    ) {
+        if param != "computeClusterName" {
+            v.push(named(
+                param,
+                "compute_cluster",
+                "compute that builds images",
+                name,
+            ));
+        }
+    }
     if let Some(c) = &m.compute.instance {
         v.push(named(
             "computeInstanceName",

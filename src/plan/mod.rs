@@ -6,34 +6,17 @@ pub mod network;
 mod private;
 pub mod zones;
 
-use crate::blueprint::{IsolationMode, Loaded, OutboundRule};
+use crate::analyze::{address_plan, Checked, Topology};
+use crate::blueprint::{IsolationMode, OutboundRule};
 use crate::catalog::Catalog;
 use crate::naming::{self, Names};
 use indexmap::IndexMap;
 use model::*;
 use serde_json::{json, Value as Json};
 
-/// The regenerate command, as a user types it: built-in name or the relative path, the `--set`
-/// assignments, and `--out` when it is not the default.
-pub fn regenerate_command(loaded: &Loaded, out: Option<&str>) -> String {
-    let mut parts = vec!["amlgen".to_string(), "render".to_string()];
-    parts.push(crate::render::escape::shell_word(&portable(
-        &loaded.source.arg,
-    )));
-    for s in &loaded.sets {
-        parts.push("--set".into());
-        parts.push(crate::render::escape::shell_word(s));
-    }
-    if let Some(o) = out {
-        parts.push("--out".into());
-        parts.push(crate::render::escape::shell_word(o));
-    }
-    parts.join(" ")
-}
-
 /// A path as it may appear in committed output: an absolute path would put this machine's
 /// layout into the files, so only its file name is kept.
-fn portable(path: &str) -> String {
+pub fn portable(path: &str) -> String {
     let p = std::path::Path::new(path);
     if p.is_absolute() {
         p.file_name()
@@ -44,10 +27,11 @@ fn portable(path: &str) -> String {
     }
 }
 
-pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
+pub fn plan(checked: &Checked, regenerate: String) -> Model {
+    let loaded = &checked.loaded;
     let bp = &loaded.blueprint;
     let cat = Catalog::get();
-    let names = Names::of(bp);
+    let names = &checked.names;
     let cloud = cat.cloud(bp.cloud.as_str());
     let mn = &bp.workspace.managed_network;
     let mode = &cat.managed_network.isolation_modes[mn.isolation_mode.key()];
@@ -64,8 +48,11 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         &mn.outbound_rules,
         if approved_only { &packages } else { &[] },
     );
-    let has_fqdn_rules = rules.iter().any(|r| r.kind == "fqdn");
-    let network = network::plan(bp, &names, &packages);
+    let has_fqdn_rules = rules.iter().any(|r| r.kind == RuleKind::Fqdn);
+    let network = match &checked.topology {
+        Topology::CustomerVnet(customer) => network::plan(bp, names, &packages, customer),
+        Topology::ManagedVnet { .. } => None,
+    };
 
     let compute = ComputeModel {
         cluster: bp.compute.cluster.as_ref().map(|c| ClusterModel {
@@ -82,7 +69,7 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         }),
         subnet_name: network
             .as_ref()
-            .map(|_| network::subnet_name("training").to_string()),
+            .map(|_| address_plan::subnet_name("training").to_string()),
     };
     // A registry behind a private endpoint cannot build images: a cluster must.
     let image_build_compute = bp.workspace.image_build_compute.clone().or_else(|| {
@@ -104,6 +91,9 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         } else {
             "Disabled"
         },
+        private_only: !bp.workspace.public_network_access,
+        managed_vnet: mn.isolation_mode != IsolationMode::Disabled,
+        internet_outbound: mn.isolation_mode == IsolationMode::AllowInternetOutbound,
         isolation_mode: ModeModel {
             arm: mode.arm.clone(),
             cli: mode.cli.clone(),
@@ -111,7 +101,7 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         image_build_compute,
         serverless: network.as_ref().map(|n| ServerlessModel {
             vnet_name: n.spoke.vnet_name.clone(),
-            subnet_name: network::subnet_name("training").to_string(),
+            subnet_name: address_plan::subnet_name("training").to_string(),
             no_public_ip: true,
         }),
         firewall_sku_values: cat
@@ -126,20 +116,26 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         spark: mn.spark,
         rules,
         has_fqdn_rules,
+        cli_firewall_sku_set: None,
+        image_build_compute_param: None,
     };
 
-    let client = bp
-        .client_access
-        .as_ref()
-        .zip(names.client_vnet.as_ref())
-        .map(|(c, vnet)| ClientModel {
+    let client = match (
+        &bp.client_access,
+        &names.client_vnet,
+        &names.pe_subnet,
+        &names.pe_subnet_nsg,
+    ) {
+        (Some(c), Some(vnet), Some(subnet), Some(nsg)) => Some(ClientModel {
             vnet_name: vnet.value.clone(),
             address_prefixes: c.vnet.address_space.clone(),
-            pe_subnet_name: names.pe_subnet.as_ref().expect("client").value.clone(),
+            pe_subnet_name: subnet.value.clone(),
             pe_subnet_prefix: c.vnet.pe_subnet.address_prefix.clone(),
-            nsg_name: names.pe_subnet_nsg.as_ref().expect("client").value.clone(),
-        });
-    let private = private::plan(bp, &names);
+            nsg_name: nsg.value.clone(),
+        }),
+        _ => None,
+    };
+    let private = private::plan(bp, names);
     let compute_instance_hosts = private
         .iter()
         .flat_map(|p| &p.private_endpoints)
@@ -206,7 +202,7 @@ pub fn plan(loaded: &Loaded, regenerate: String) -> Model {
         location: bp.location.clone(),
         cloud: bp.cloud.as_str().to_string(),
         tags: bp.tags.clone(),
-        names: names_map(&names),
+        names: names_map(names),
         defaults: cat
             .defaults
             .iter()
@@ -333,6 +329,7 @@ fn expand_rules(rules: &[OutboundRule], packages: &[PackageModel]) -> Vec<RuleMo
         service_resource_id: None,
         subresource_target: None,
         spark_enabled: None,
+        cli_args: Vec::new(),
     };
     let mut out = Vec::new();
     for r in rules {
@@ -345,12 +342,12 @@ fn expand_rules(rules: &[OutboundRule], packages: &[PackageModel]) -> Vec<RuleMo
                 let dest = destination.to_ascii_lowercase();
                 out.push(RuleModel {
                     destination: Some(dest.clone()),
-                    ..empty(name, "fqdn", "FQDN")
+                    ..empty(name, RuleKind::Fqdn, "FQDN")
                 });
                 if *include_subdomains {
                     out.push(RuleModel {
                         destination: Some(format!("*.{dest}")),
-                        ..empty(&format!("{name}-sub"), "fqdn", "FQDN")
+                        ..empty(&format!("{name}-sub"), RuleKind::Fqdn, "FQDN")
                     });
                 }
             }
@@ -358,13 +355,13 @@ fn expand_rules(rules: &[OutboundRule], packages: &[PackageModel]) -> Vec<RuleMo
                 service_tag: Some(destination.service_tag.clone()),
                 protocol: Some(destination.protocol.clone()),
                 port_ranges: Some(destination.port_ranges.clone()),
-                ..empty(name, "service_tag", "ServiceTag")
+                ..empty(name, RuleKind::ServiceTag, "ServiceTag")
             }),
             OutboundRule::PrivateEndpoint { name, destination } => out.push(RuleModel {
                 service_resource_id: Some(destination.service_resource_id.clone()),
                 subresource_target: Some(destination.subresource_target.clone()),
                 spark_enabled: Some(destination.spark_enabled),
-                ..empty(name, "private_endpoint", "PrivateEndpoint")
+                ..empty(name, RuleKind::PrivateEndpoint, "PrivateEndpoint")
             }),
         }
     }
@@ -379,7 +376,7 @@ fn expand_rules(rules: &[OutboundRule], packages: &[PackageModel]) -> Vec<RuleMo
                 destination: Some(d.clone()),
                 ..empty(
                     &format!("pkg-{}-{}", p.key.replace('_', "-"), i + 1),
-                    "fqdn",
+                    RuleKind::Fqdn,
                     "FQDN",
                 )
             });
@@ -394,14 +391,14 @@ pub fn arm_outbound_rules(rules: &[RuleModel]) -> Json {
     let mut map = serde_json::Map::new();
     for r in rules {
         let destination = match r.kind {
-            "fqdn" => json!(r.destination),
-            "service_tag" => json!({
+            RuleKind::Fqdn => json!(r.destination),
+            RuleKind::ServiceTag => json!({
                 "serviceTag": r.service_tag,
                 "protocol": r.protocol,
                 "portRanges": r.port_ranges,
                 "action": "Allow",
             }),
-            _ => json!({
+            RuleKind::PrivateEndpoint => json!({
                 "serviceResourceId": r.service_resource_id,
                 "subresourceTarget": r.subresource_target,
                 "sparkEnabled": r.spark_enabled,

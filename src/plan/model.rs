@@ -93,6 +93,12 @@ pub struct WorkspaceModel {
     pub friendly_name: String,
     /// `Enabled` or `Disabled`.
     pub public_network_access: &'static str,
+    /// Reachable only through private endpoints.
+    pub private_only: bool,
+    /// Compute runs in the workspace managed VNet (isolation mode other than disabled).
+    pub managed_vnet: bool,
+    /// The managed VNet allows all internet outbound (allow_internet_outbound).
+    pub internet_outbound: bool,
     pub isolation_mode: ModeModel,
     /// Compute that builds images (a registry behind a private endpoint cannot).
     pub image_build_compute: Option<String>,
@@ -107,6 +113,10 @@ pub struct WorkspaceModel {
     pub spark: bool,
     pub rules: Vec<RuleModel>,
     pub has_fqdn_rules: bool,
+    /// Runbook: the `--set` that picks a non-default managed firewall SKU (`lower::cli`).
+    pub cli_firewall_sku_set: Option<String>,
+    /// Bicep: the main.bicep parameter that names the image-build compute (`lower::bicep`).
+    pub image_build_compute_param: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -128,8 +138,8 @@ pub struct ModeModel {
 #[derive(Debug, Clone, Serialize)]
 pub struct RuleModel {
     pub name: String,
-    /// `fqdn`, `service_tag` or `private_endpoint` (CLI spelling).
-    pub kind: &'static str,
+    /// Serialised in the CLI spelling (`fqdn`, `service_tag`, `private_endpoint`).
+    pub kind: RuleKind,
     /// `FQDN`, `ServiceTag` or `PrivateEndpoint` (ARM spelling).
     pub arm_type: &'static str,
     pub destination: Option<String>,
@@ -139,6 +149,36 @@ pub struct RuleModel {
     pub service_resource_id: Option<String>,
     pub subresource_target: Option<String>,
     pub spark_enabled: Option<bool>,
+    /// Runbook: the `az ml workspace outbound-rule set` options of this kind (`lower::cli`).
+    pub cli_args: Vec<CliArg>,
+}
+
+/// The three kinds of managed-VNet outbound rule.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleKind {
+    Fqdn,
+    ServiceTag,
+    PrivateEndpoint,
+}
+
+impl RuleKind {
+    /// The CLI and workspace-YAML spelling.
+    pub fn cli(self) -> &'static str {
+        match self {
+            RuleKind::Fqdn => "fqdn",
+            RuleKind::ServiceTag => "service_tag",
+            RuleKind::PrivateEndpoint => "private_endpoint",
+        }
+    }
+}
+
+/// One option of an az command with its value; the template prints the option bare (it is one
+/// of amlgen's own, checked as such) and the value as a shell word.
+#[derive(Debug, Clone, Serialize)]
+pub struct CliArg {
+    pub option: &'static str,
+    pub value: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -249,6 +289,16 @@ pub struct HubModel {
     pub bastion: Option<BastionModel>,
     pub gateway_subnet: Option<String>,
     pub dns_resolver: Option<DnsResolverModel>,
+    /// Every hub subnet in address-plan order, with the delegation it needs.
+    pub subnets: Vec<HubSubnetModel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct HubSubnetModel {
+    pub name: String,
+    pub prefix: String,
+    /// Service the subnet is delegated to (`Microsoft.Network/dnsResolvers`), if any.
+    pub delegation: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

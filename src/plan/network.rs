@@ -4,118 +4,19 @@
 
 use super::model::*;
 use super::zones;
+use crate::analyze::address_plan::{
+    subnet_name, BASTION_SUBNET, DNS_RESOLVER_DELEGATION, DNS_RESOLVER_SUBNET,
+    FIREWALL_MANAGEMENT_SUBNET, GATEWAY_SUBNET,
+};
+use crate::analyze::CustomerVnet;
 use crate::blueprint::{Blueprint, FirewallSku};
 use crate::catalog::{Architecture, Catalog};
 use crate::naming::Names;
-use crate::net::{carve, parse_cidr, usable_addresses, SubnetRequest};
+use crate::net::usable_addresses;
 
-/// Spoke subnet names by role; fixed so runbooks and docs can name them.
-pub fn subnet_name(role: &str) -> &'static str {
-    match role {
-        "training" => "snet-training",
-        "scoring" => "snet-scoring",
-        _ => "snet-pe",
-    }
-}
-
-/// Hub subnets whose names Azure fixes.
-pub const FIREWALL_SUBNET: &str = "AzureFirewallSubnet";
-pub const FIREWALL_MANAGEMENT_SUBNET: &str = "AzureFirewallManagementSubnet";
-pub const BASTION_SUBNET: &str = "AzureBastionSubnet";
-pub const GATEWAY_SUBNET: &str = "GatewaySubnet";
 /// The rule collection group amlgen owns in the firewall policy; other groups (a platform team's)
 /// are left alone by both deployment paths.
 pub const RULE_COLLECTION_GROUP: &str = "azure-machine-learning";
-/// The resolver's inbound subnet: any name works; it must be delegated to the resolver.
-pub const DNS_RESOLVER_SUBNET: &str = "snet-dns-inbound";
-
-/// Address plan of the hub: (subnet name, prefix). Used by the checks (to report what does not
-/// fit) and by `plan` (after the checks passed).
-pub fn hub_plan(bp: &Blueprint) -> Result<Vec<(String, ipnet::Ipv4Net)>, String> {
-    let net = bp
-        .network
-        .as_ref()
-        .expect("hub_plan on a hub-spoke blueprint");
-    let sizes = &Catalog::get().firewall.subnets;
-    let spaces: Vec<_> = net
-        .hub
-        .address_space
-        .iter()
-        .filter_map(|s| parse_cidr(s).ok())
-        .collect();
-    let parse = |s: &Option<String>| s.as_deref().and_then(|x| parse_cidr(x).ok());
-    let mut reqs = vec![SubnetRequest {
-        key: FIREWALL_SUBNET,
-        explicit: parse(&net.hub.subnets.firewall),
-        prefix_len: sizes[FIREWALL_SUBNET].default,
-    }];
-    if net.hub.firewall.sku == FirewallSku::Basic {
-        reqs.push(SubnetRequest {
-            key: FIREWALL_MANAGEMENT_SUBNET,
-            explicit: parse(&net.hub.subnets.firewall_management),
-            prefix_len: sizes[FIREWALL_MANAGEMENT_SUBNET].default,
-        });
-    }
-    if net.hub.bastion {
-        reqs.push(SubnetRequest {
-            key: BASTION_SUBNET,
-            explicit: parse(&net.hub.subnets.bastion),
-            prefix_len: sizes[BASTION_SUBNET].default,
-        });
-    }
-    if net.hub.gateway_subnet {
-        reqs.push(SubnetRequest {
-            key: GATEWAY_SUBNET,
-            explicit: parse(&net.hub.subnets.gateway),
-            prefix_len: sizes[GATEWAY_SUBNET].default,
-        });
-    }
-    if net.hub.dns_resolver {
-        reqs.push(SubnetRequest {
-            key: DNS_RESOLVER_SUBNET,
-            explicit: parse(&net.hub.subnets.dns_resolver_inbound),
-            prefix_len: sizes[DNS_RESOLVER_SUBNET].default,
-        });
-    }
-    carve(&spaces, &reqs)
-}
-
-/// Address plan of the spoke: training, scoring, pe.
-pub fn spoke_plan(bp: &Blueprint) -> Result<Vec<(String, ipnet::Ipv4Net)>, String> {
-    let net = bp
-        .network
-        .as_ref()
-        .expect("spoke_plan on a hub-spoke blueprint");
-    let sizes = &Catalog::get().firewall.subnets;
-    let spaces: Vec<_> = net
-        .spoke
-        .address_space
-        .iter()
-        .filter_map(|s| parse_cidr(s).ok())
-        .collect();
-    let parse = |s: &Option<String>| s.as_deref().and_then(|x| parse_cidr(x).ok());
-    let s = &net.spoke.subnets;
-    carve(
-        &spaces,
-        &[
-            SubnetRequest {
-                key: "training",
-                explicit: parse(&s.training),
-                prefix_len: sizes["training"].default,
-            },
-            SubnetRequest {
-                key: "scoring",
-                explicit: parse(&s.scoring),
-                prefix_len: sizes["scoring"].default,
-            },
-            SubnetRequest {
-                key: "pe",
-                explicit: parse(&s.pe),
-                prefix_len: sizes["pe"].default,
-            },
-        ],
-    )
-}
 
 fn arch_of(bp: &Blueprint) -> Architecture {
     if bp
@@ -129,7 +30,12 @@ fn arch_of(bp: &Blueprint) -> Architecture {
     }
 }
 
-pub fn plan(bp: &Blueprint, names: &Names, packages: &[PackageModel]) -> Option<NetworkModel> {
+pub fn plan(
+    bp: &Blueprint,
+    names: &Names,
+    packages: &[PackageModel],
+    customer: &CustomerVnet,
+) -> Option<NetworkModel> {
     let net = bp.network.as_ref()?;
     let n = names.network.as_ref()?;
     let cat = Catalog::get();
@@ -140,14 +46,14 @@ pub fn plan(bp: &Blueprint, names: &Names, packages: &[PackageModel]) -> Option<
     let basic = net.hub.firewall.sku == FirewallSku::Basic;
     let t = |s: &str| zones::text(s, cloud, &bp.location);
 
-    let hub_plan = hub_plan(bp).expect("checked before planning");
+    let hub_plan = &customer.hub_subnets;
     let hub_prefix = |key: &str| {
         hub_plan
             .iter()
             .find(|(k, _)| k == key)
             .map(|(_, p)| p.to_string())
     };
-    let spoke_plan = spoke_plan(bp).expect("checked before planning");
+    let spoke_plan = &customer.spoke_subnets;
 
     // Firewall rules for this architecture.
     let mut omitted = Vec::new();
@@ -373,7 +279,7 @@ pub fn plan(bp: &Blueprint, names: &Names, packages: &[PackageModel]) -> Option<
         hub: HubModel {
             vnet_name: n.hub_vnet.value.clone(),
             address_prefixes: net.hub.address_space.clone(),
-            firewall_subnet: hub_prefix(FIREWALL_SUBNET).expect("always planned"),
+            firewall_subnet: customer.firewall_subnet.to_string(),
             firewall_management_subnet: hub_prefix(FIREWALL_MANAGEMENT_SUBNET),
             bastion: hub_prefix(BASTION_SUBNET).map(|subnet| BastionModel {
                 name: n.bastion.value.clone(),
@@ -382,6 +288,15 @@ pub fn plan(bp: &Blueprint, names: &Names, packages: &[PackageModel]) -> Option<
                 api_version: cat.api_versions["bastion"].version.clone(),
             }),
             gateway_subnet: hub_prefix(GATEWAY_SUBNET),
+            subnets: hub_plan
+                .iter()
+                .map(|(name, prefix)| HubSubnetModel {
+                    name: name.clone(),
+                    prefix: prefix.to_string(),
+                    delegation: (name == DNS_RESOLVER_SUBNET)
+                        .then(|| DNS_RESOLVER_DELEGATION.to_string()),
+                })
+                .collect(),
             dns_resolver: hub_prefix(DNS_RESOLVER_SUBNET).map(|subnet| DnsResolverModel {
                 name: n.dns_resolver.value.clone(),
                 inbound_endpoint: n.dns_resolver_inbound.value.clone(),

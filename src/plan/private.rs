@@ -73,7 +73,7 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
                 targets,
                 net.spoke_vnet.value.clone(),
                 VnetRole::Spoke,
-                super::network::subnet_name("pe").to_string(),
+                crate::analyze::address_plan::subnet_name("pe").to_string(),
                 vec![
                     linked(&net.hub_vnet.value, VnetRole::Hub),
                     linked(&net.spoke_vnet.value, VnetRole::Spoke),

@@ -63,6 +63,7 @@ fn build() -> Environment<'static> {
     env.add_filter("ident", ident);
     env.add_filter("comment", comment);
     env.add_filter("raw_in_quotes", raw_in_quotes);
+    env.add_filter("option", option);
     minijinja_embed::load_templates!(&mut env);
     env
 }
@@ -91,6 +92,24 @@ fn comment(value: String) -> Value {
             .map(|c| if c.is_control() { ' ' } else { c })
             .collect(),
     )
+}
+
+/// `{{ name|option }}`: a command-line option (`--port-ranges`) printed bare, after checking it
+/// is one: two dashes, then lowercase letters and dashes.
+fn option(value: String) -> Result<Value, Error> {
+    let ok = value.len() > 2
+        && value.starts_with("--")
+        && value[2..]
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c == '-');
+    if ok {
+        Ok(Value::from_safe_string(value))
+    } else {
+        Err(Error::new(
+            ErrorKind::InvalidOperation,
+            format!("`{value}` is not a command-line option"),
+        ))
+    }
 }
 
 /// `{{ value|raw_in_quotes }}`: the inside of a double-quoted shell or a Bicep string, for values

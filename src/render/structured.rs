@@ -2,7 +2,7 @@
 //! well-formed by construction.
 
 use super::{Artifact, RenderError};
-use crate::plan::model::{Model, RuleModel};
+use crate::plan::model::{Model, RuleKind, RuleModel};
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{json, Value as Json};
@@ -75,14 +75,14 @@ struct RuleYaml<'a> {
 
 fn rule_yaml(r: &RuleModel) -> RuleYaml<'_> {
     let destination = match r.kind {
-        "fqdn" => json!(r.destination),
+        RuleKind::Fqdn => json!(r.destination),
         // port_ranges stays a string: azure-ai-ml refuses a number.
-        "service_tag" => json!({
+        RuleKind::ServiceTag => json!({
             "service_tag": r.service_tag,
             "protocol": r.protocol,
             "port_ranges": r.port_ranges,
         }),
-        _ => json!({
+        RuleKind::PrivateEndpoint => json!({
             "service_resource_id": r.service_resource_id,
             "subresource_target": r.subresource_target,
             "spark_enabled": r.spark_enabled,
@@ -90,7 +90,7 @@ fn rule_yaml(r: &RuleModel) -> RuleYaml<'_> {
     };
     RuleYaml {
         name: &r.name,
-        kind: r.kind,
+        kind: r.kind.cli(),
         destination,
     }
 }

@@ -100,8 +100,7 @@ module workspace 'modules/workspace.bicep' = {
     serverlessSubnetId: spokeNetwork.outputs.trainingSubnetId
 {% endif %}
 {% if m.workspace.image_build_compute %}
-    imageBuildCompute: {% if m.compute.cluster and m.compute.cluster.name == m.workspace.image_build_compute %}computeClusterName{% else %}{{ m.workspace.image_build_compute }}{% endif %}
-
+    imageBuildCompute: {{ m.workspace.image_build_compute_param|ident }}
 {% endif %}
   }
 }

@@ -30,6 +30,6 @@ az deployment group create \
   --output none
 
 echo "Deployed ${DEPLOYMENT_NAME} to resource group ${RESOURCE_GROUP}."
-{% if m.workspace.isolation_mode.cli != "disabled" and not m.workspace.provision_now %}
+{% if m.workspace.managed_vnet and not m.workspace.provision_now %}
 echo "The managed VNet is provisioned with the first compute; to do it now: az ml workspace provision-network --resource-group ${RESOURCE_GROUP} --name <workspace>"
 {% endif %}

@@ -143,8 +143,8 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --application-insights "${APP_INSIGHTS_ID}" \
     --public-network-access {{ m.workspace.public_network_access }} \
     --managed-network {{ m.workspace.isolation_mode.cli }} \
-{% if m.workspace.firewall_sku and m.workspace.firewall_sku.cli != "standard" %}
-    --set {{ "managed_network.firewall_sku=" ~ m.workspace.firewall_sku.cli }} \
+{% if m.workspace.cli_firewall_sku_set %}
+    --set {{ m.workspace.cli_firewall_sku_set }} \
 {% endif %}
 {% if m.workspace.image_build_compute %}
     --image-build-compute {{ m.workspace.image_build_compute }} \
@@ -166,17 +166,9 @@ az ml workspace outbound-rule set \
   --workspace-name "${WORKSPACE_NAME}" \
   --rule {{ r.name }} \
   --type {{ r.kind }} \
-{% if r.kind == "fqdn" %}
-  --destination {{ r.destination }} \
-{% elif r.kind == "service_tag" %}
-  --service-tag {{ r.service_tag }} \
-  --protocol {{ r.protocol }} \
-  --port-ranges {{ r.port_ranges }} \
-{% else %}
-  --service-resource-id {{ r.service_resource_id }} \
-  --subresource-target {{ r.subresource_target }} \
-  --spark-enabled {{ r.spark_enabled|string|lower }} \
-{% endif %}
+{% for a in r.cli_args %}
+  {{ a.option|option }} {{ a.value }} \
+{% endfor %}
   --output none
 {% endfor %}
 {% endif %}

@@ -8,15 +8,15 @@ if ! az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${HUB_VNE
     --output none
 fi
 {% set hub = m.network.hub %}
-{% for subnet in [["AzureFirewallSubnet", hub.firewall_subnet], ["AzureFirewallManagementSubnet", hub.firewall_management_subnet], ["AzureBastionSubnet", hub.bastion.subnet if hub.bastion else none], ["GatewaySubnet", hub.gateway_subnet], [hub.dns_resolver.subnet_name if hub.dns_resolver else "", hub.dns_resolver.subnet if hub.dns_resolver else none]] if subnet[1] %}
-if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${HUB_VNET_NAME}" --name {{ subnet[0] }} --output none 2>/dev/null; then
+{% for subnet in hub.subnets %}
+if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${HUB_VNET_NAME}" --name {{ subnet.name }} --output none 2>/dev/null; then
   az network vnet subnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --vnet-name "${HUB_VNET_NAME}" \
-    --name {{ subnet[0] }} \
-    --address-prefixes {{ subnet[1] }} \
-{% if hub.dns_resolver and subnet[0] == hub.dns_resolver.subnet_name %}
-    --delegations Microsoft.Network/dnsResolvers \
+    --name {{ subnet.name }} \
+    --address-prefixes {{ subnet.prefix }} \
+{% if subnet.delegation %}
+    --delegations {{ subnet.delegation }} \
 {% endif %}
     --output none
 fi
