@@ -647,6 +647,22 @@ fn includes_inside_the_project_folder_are_followed() {
         hosts,
         ["pypi.org", "files.pythonhosted.org", "download.pytorch.org"]
     );
+    // As pip does, includes are relative to the path given, not to where a symlink leads.
+    std::fs::write(dir.path().join("req/prod.txt"), "-r base.txt\n").unwrap();
+    std::fs::write(
+        dir.path().join("req/base.txt"),
+        "--index-url https://wrong.example.com/simple\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("req/prod.txt", dir.path().join("prod.txt")).unwrap();
+    let r = amlgen_in(
+        dir.path(),
+        &["allowlist", "--format", "json", "prod.txt"],
+        &[],
+    );
+    assert_eq!(r.exit, 0, "{}", r.stdout);
+    assert!(!r.stdout.contains("wrong.example.com"), "{}", r.stdout);
+    assert!(r.stdout.contains("\"pypi.org\""), "{}", r.stdout);
 }
 
 /// A FIFO blocked the run; a directory, a device, a kernel pseudo-file are not read either,

@@ -3,7 +3,7 @@
 //! lists `nodefaults`), channel URLs, `channel::package` specs, and the `pip:` section, which is
 //! one pip run.
 
-use super::files::{Files, Loaded};
+use super::files::{Files, Loaded, Root};
 use super::hosts::{Needs, Site};
 use super::requirements::{self, Includes, Line, Pip};
 use crate::blueprint::source_map::SourceMap;
@@ -104,7 +104,7 @@ pub fn read(file: &Loaded, label: &str, files: &mut Files, needs: &mut Needs) {
                     .collect();
                 let mut run = Pip::default();
                 // The pip section is one pip run; its includes stay in the file's folder.
-                let mut inc = Includes::new(files, file.dir());
+                let mut inc = Includes::new(files, Root::of(file));
                 requirements::read_lines(
                     &lines,
                     label,

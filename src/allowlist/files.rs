@@ -27,17 +27,45 @@ pub const MAX_TOTAL_BYTES: u64 = 32 * 1024 * 1024;
 /// hold process environments, keys and device streams.
 const PSEUDO_ROOTS: &[&str] = &["/proc", "/sys", "/dev"];
 
-/// A file read: where it is, once resolved, and its text.
+/// A file read: its path as pip sees it (absolute, `.` and `..` resolved by name), where it is
+/// once symlinks are resolved, and its text.
 #[derive(Debug, Clone)]
 pub struct Loaded {
+    pub path: PathBuf,
     pub canonical: PathBuf,
     pub text: Rc<str>,
 }
 
 impl Loaded {
-    /// The folder includes of this file are relative to.
+    /// The folder includes of this file are relative to: pip joins them to the folder of the
+    /// path it was given, symlinks or not.
     pub fn dir(&self) -> &Path {
-        self.canonical.parent().unwrap_or(Path::new("/"))
+        self.path.parent().unwrap_or(Path::new("/"))
+    }
+}
+
+/// A project folder, by name (to refuse an include before touching it, so a refusal does not
+/// tell whether a path exists) and resolved (to refuse a symlink that leads out of it).
+#[derive(Debug, Clone)]
+pub struct Root {
+    lexical: PathBuf,
+    canonical: PathBuf,
+}
+
+impl Root {
+    /// The folder of a file named on the command line.
+    pub fn of(named: &Loaded) -> Root {
+        let lexical = named.dir().to_path_buf();
+        let canonical = lexical
+            .canonicalize()
+            .ok()
+            .or_else(|| named.canonical.parent().map(Path::to_path_buf))
+            .unwrap_or_else(|| lexical.clone());
+        Root { lexical, canonical }
+    }
+
+    pub fn display(&self) -> std::path::Display<'_> {
+        self.lexical.display()
     }
 }
 
@@ -68,38 +96,42 @@ impl Files {
 
     /// A file named on the command line: its folder is the project folder of its includes.
     pub fn named(&mut self, path: &Path, label: &str) -> Result<Loaded, Refused> {
-        let canonical = path
-            .canonicalize()
-            .map_err(|e| Refused::Finding(unreadable(label, &e.to_string(), HELP_PATH)))?;
-        self.load(canonical, label)
+        let fail =
+            |e: std::io::Error| Refused::Finding(unreadable(label, &e.to_string(), HELP_PATH));
+        let canonical = path.canonicalize().map_err(fail)?;
+        let absolute = lexical(&std::path::absolute(path).map_err(fail)?);
+        self.load(absolute, canonical, label)
     }
 
-    /// An include `name` of a file in `dir` (canonical), under project folder `root`.
+    /// An include `name` of a file in `dir` (absolute, as `Loaded::dir`), under project folder
+    /// `root`.
     pub fn include(
         &mut self,
-        root: &Path,
+        root: &Root,
         dir: &Path,
         name: &str,
         label: &str,
     ) -> Result<Loaded, Refused> {
         let joined = dir.join(name);
-        // Compared before touching the path, so a refusal does not tell whether it exists.
-        if !self.include_outside && !lexical(&joined).starts_with(root) {
+        let by_name = lexical(&joined);
+        if !self.include_outside && !by_name.starts_with(&root.lexical) {
             return Err(Refused::Finding(outside(label, root)));
         }
+        // Resolved as the system resolves it (`link/..` is the link target's parent).
         let canonical = joined
             .canonicalize()
             .map_err(|e| Refused::Finding(unreadable(label, &e.to_string(), HELP_INCLUDE)))?;
-        if !self.include_outside && !canonical.starts_with(root) {
+        if !self.include_outside && !canonical.starts_with(&root.canonical) {
             // A symlink inside the folder that leads out of it.
             return Err(Refused::Finding(outside(label, root)));
         }
-        self.load(canonical, label)
+        self.load(by_name, canonical, label)
     }
 
-    fn load(&mut self, canonical: PathBuf, label: &str) -> Result<Loaded, Refused> {
+    fn load(&mut self, path: PathBuf, canonical: PathBuf, label: &str) -> Result<Loaded, Refused> {
         if let Some(text) = self.read.get(&canonical) {
             return Ok(Loaded {
+                path,
                 canonical,
                 text: text.clone(),
             });
@@ -122,7 +154,11 @@ impl Files {
         let text: Rc<str> = read_regular(&canonical, label, budget)?.into();
         self.total += text.len() as u64;
         self.read.insert(canonical.clone(), text.clone());
-        Ok(Loaded { canonical, text })
+        Ok(Loaded {
+            path,
+            canonical,
+            text,
+        })
     }
 }
 
@@ -139,7 +175,7 @@ fn unreadable(label: &str, why: &str, help: &str) -> Diagnostic {
     }
 }
 
-fn outside(label: &str, root: &Path) -> Diagnostic {
+fn outside(label: &str, root: &Root) -> Diagnostic {
     unreadable(
         label,
         &format!(
@@ -251,27 +287,27 @@ mod tests {
     #[test]
     fn each_file_is_read_once_and_bounded() {
         let dir = tempfile::tempdir().unwrap();
-        let root = dir.path().canonicalize().unwrap();
-        std::fs::write(root.join("a.txt"), "numpy\n").unwrap();
+        let base = dir.path().canonicalize().unwrap();
+        std::fs::write(base.join("a.txt"), "numpy\n").unwrap();
         let mut files = Files::new(false);
-        let a = files.include(&root, &root, "a.txt", "a.txt").ok().unwrap();
-        let again = files
-            .include(&root, &root, "./a.txt", "a.txt")
-            .ok()
-            .unwrap();
+        let named = files.named(&base.join("a.txt"), "a.txt").ok().unwrap();
+        let root = Root::of(&named);
+        let root = &root;
+        let a = files.include(root, &base, "a.txt", "a.txt").ok().unwrap();
+        let again = files.include(root, &base, "./a.txt", "a.txt").ok().unwrap();
         assert!(Rc::ptr_eq(&a.text, &again.text));
         assert_eq!(files.read.len(), 1);
         assert!(matches!(
-            files.include(&root, &root, "../x.txt", "x.txt"),
+            files.include(root, &base, "../x.txt", "x.txt"),
             Err(Refused::Finding(d)) if d.message.contains("outside the project folder")
         ));
         assert!(matches!(
-            files.include(&root, &root, "/dev/null", "/dev/null"),
+            files.include(root, &base, "/dev/null", "/dev/null"),
             Err(Refused::Finding(d)) if d.message.contains("outside")
         ));
         let mut wide = Files::new(true);
         assert!(matches!(
-            wide.include(&root, &root, "/dev/null", "/dev/null"),
+            wide.include(root, &base, "/dev/null", "/dev/null"),
             Err(Refused::Finding(d)) if d.message.contains("not a regular file")
         ));
     }

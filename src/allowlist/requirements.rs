@@ -3,7 +3,7 @@
 //! index, `--no-index` uses none, `-r`/`-c` read more files); each requirement comes from the
 //! index, from a URL (`name @ https://...`, `git+https://...`, a bare URL) or from a local path.
 
-use super::files::{Files, Loaded, Refused};
+use super::files::{Files, Loaded, Refused, Root};
 use super::hosts::{mask_secrets, Needs, Site, DEFAULT_INDEX};
 use crate::diagnostic::Diagnostic;
 use std::collections::HashSet;
@@ -65,18 +65,18 @@ pub fn logical_lines(text: &str) -> Vec<Line> {
 /// read already.
 pub struct Includes<'f> {
     pub files: &'f mut Files,
-    /// Includes are followed only inside this folder (canonical), unless --include-outside.
-    pub root: PathBuf,
+    /// Includes are followed only inside this folder, unless --include-outside.
+    pub root: Root,
     /// Files this run has read, as requirements or as constraints: each counts once, so cycles
     /// and diamonds cost nothing (pip reads a diamond's file twice, to the same effect).
     seen: HashSet<(PathBuf, bool)>,
 }
 
 impl<'f> Includes<'f> {
-    pub fn new(files: &'f mut Files, root: &Path) -> Includes<'f> {
+    pub fn new(files: &'f mut Files, root: Root) -> Includes<'f> {
         Includes {
             files,
-            root: root.to_path_buf(),
+            root,
             seen: HashSet::new(),
         }
     }
@@ -85,7 +85,7 @@ impl<'f> Includes<'f> {
 /// Reads a requirements file named on the command line, and what it includes: one pip run.
 pub fn read_named(file: &Loaded, label: &str, files: &mut Files, needs: &mut Needs) {
     let mut pip = Pip::default();
-    let mut inc = Includes::new(files, file.dir());
+    let mut inc = Includes::new(files, Root::of(file));
     inc.seen.insert((file.canonical.clone(), false));
     read_lines(
         &logical_lines(&file.text),
