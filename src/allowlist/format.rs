@@ -176,8 +176,8 @@ fn az_firewall(a: &Allowlist) -> String {
     out
 }
 
-/// Reasons as JSON: the file name as given, with control characters escaped (the text is a
-/// cleaned line already).
+/// Reasons as JSON: the file name and the reason (which may quote an index or channel name)
+/// with control characters escaped; the text is a cleaned line already.
 fn reasons_json(reasons: &[Reason]) -> Value {
     reasons
         .iter()
@@ -186,7 +186,7 @@ fn reasons_json(reasons: &[Reason]) -> Value {
                 "file": escape_controls(&r.site.file),
                 "line": r.site.line,
                 "text": r.site.text,
-                "why": r.why,
+                "why": escape_controls(&r.why),
             })
         })
         .collect()
