@@ -962,3 +962,26 @@ fn control_characters_in_names_are_escaped() {
         }
     }
 }
+
+/// A short option followed by a multi-byte character (`-éx`) panicked (exit 101).
+#[test]
+fn short_options_with_any_character_do_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "-éx\n-ü\n-rñ.txt\nnumpy\n",
+    )
+    .unwrap();
+    let r = amlgen_in(
+        dir.path(),
+        &["allowlist", "--format", "json", "requirements.txt"],
+        &[],
+    );
+    assert_eq!(
+        finding_codes(&r),
+        ["AMLG222", "AMLG222", "AMLG010"],
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.exit, 1);
+}

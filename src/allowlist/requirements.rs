@@ -166,12 +166,15 @@ fn option(
     site_at: &dyn Fn(&str) -> Site,
     constraint: bool,
 ) {
-    let first = tokens[0];
+    let Some(&first) = tokens.first() else { return };
     // --opt=value, --opt value, -ovalue, -o value
     let (name, attached) = match first.split_once('=') {
         Some((n, v)) if first.starts_with("--") => (n.to_string(), Some(v.to_string())),
-        _ if !first.starts_with("--") && first.len() > 2 => {
-            (first[..2].to_string(), Some(first[2..].to_string()))
+        // `-` and the next character (a short option), split where that character ends.
+        _ if !first.starts_with("--") && first.chars().count() > 2 => {
+            let at = first.char_indices().nth(2).map_or(first.len(), |(i, _)| i);
+            let (n, v) = first.split_at(at);
+            (n.to_string(), Some(v.to_string()))
         }
         _ => (first.to_string(), None),
     };
