@@ -260,12 +260,17 @@ enum Priority {
 
 fn priority(v: &Value) -> Priority {
     match v {
-        Value::Number(n) => match n.as_i64() {
-            Some(i) => Priority::Integer(i),
-            None => Priority::Not(n.to_string()),
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => Priority::Integer(i),
+            (None, Some(u), _) => Priority::Not(u.to_string()),
+            // A whole number past u64 (2^64) is read as a float: shown whole, not as 1.8e19.
+            (None, None, Some(f)) if f.is_finite() && f.fract() == 0.0 => {
+                Priority::Not(format!("{f:.0}"))
+            }
+            _ => Priority::Not(n.to_string()),
         },
         Value::String(s) if is_arm_expression(s) => Priority::Expression,
-        // A number written as a string: ARM converts it.
+        // A whole number in a string is checked as that number; its range is what matters.
         Value::String(s) => match s.trim().parse::<i64>() {
             Ok(i) => Priority::Integer(i),
             Err(_) => Priority::Not(format!("\"{s}\"")),
