@@ -5,7 +5,7 @@
 //! 5 internal error (a bug: amlgen produced something its own verification refused).
 
 use crate::blueprint::{builtin, schema};
-use crate::diagnostic::Diagnostic;
+use crate::diagnostic::{escape_controls, Diagnostic};
 use crate::output::{self, OutputError};
 use crate::{Failure, Rendered};
 use clap::{Parser, Subcommand, ValueEnum};
@@ -104,6 +104,10 @@ struct AllowlistArgs {
     /// Managed VNet FQDN rules (approved-only) or your own Azure Firewall (firewall).
     #[arg(long = "for", value_enum, default_value_t = AllowlistFor::ApprovedOnly)]
     target: AllowlistFor,
+    /// Follow -r/-c includes out of the folder of the file named on the command line (by
+    /// default they are refused there: an include can name any file, secrets included).
+    #[arg(long)]
+    include_outside: bool,
 }
 
 #[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -150,7 +154,7 @@ pub fn main() -> i32 {
             if !a.sets.is_empty() {
                 eprintln!(
                     "error: --set applies to blueprints; {} is not one",
-                    a.blueprint
+                    escape_controls(&a.blueprint)
                 );
                 return EXIT_USAGE;
             }
@@ -192,14 +196,11 @@ pub fn main() -> i32 {
             Ok(crate::analyze::Checked {
                 loaded, warnings, ..
             }) => {
-                if warnings.is_empty() && a.format == Format::Sarif {
-                    report_empty(a.format);
-                }
-                report(&warnings, Some(&loaded.source.text), a.format);
+                report_always(&warnings, Some(&loaded.source.text), a.format);
                 if a.format == Format::Human {
                     eprintln!(
                         "{}: no errors ({} warnings)",
-                        loaded.source.label,
+                        escape_controls(&loaded.source.label),
                         warnings.len()
                     );
                 }
@@ -326,20 +327,33 @@ fn failure(f: Failure, format: Format) -> i32 {
     }
 }
 
+/// Prints diagnostics; JSON and SARIF only when there are some (`render` prints other JSON to
+/// stdout after them).
 fn report(diags: &[Diagnostic], source: Option<&str>, format: Format) {
+    if diags.is_empty() && format != Format::Human {
+        return;
+    }
+    report_always(diags, source, format);
+}
+
+/// The one place diagnostics are shown. Every form shows them with control characters from
+/// input escaped (`Diagnostic::displayed`); JSON and SARIF are printed even when there is
+/// nothing to report (`[]`, an empty run), so a tool always gets a document.
+fn report_always(diags: &[Diagnostic], source: Option<&str>, format: Format) {
     match format {
         Format::Json => {
-            if !diags.is_empty() {
-                println!(
-                    "{}",
-                    serde_json::to_string_pretty(diags).expect("serialisable")
-                );
-            }
+            let shown: Vec<Diagnostic> = diags.iter().map(Diagnostic::displayed).collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&shown).expect("serialisable")
+            );
         }
         Format::Sarif => {
-            if !diags.is_empty() {
-                print_sarif(diags);
-            }
+            let shown: Vec<Diagnostic> = diags.iter().map(Diagnostic::displayed).collect();
+            println!(
+                "{}",
+                serde_json::to_string_pretty(&crate::sarif::log(&shown)).expect("serialisable")
+            );
         }
         Format::Human => {
             let mut err = std::io::stderr().lock();
@@ -350,28 +364,9 @@ fn report(diags: &[Diagnostic], source: Option<&str>, format: Format) {
     }
 }
 
-fn print_sarif(diags: &[Diagnostic]) {
-    println!(
-        "{}",
-        serde_json::to_string_pretty(&crate::sarif::log(diags)).expect("serialisable")
-    );
-}
-
-/// `check` always answers a tool, even with nothing to report (code scanning needs a log).
-fn report_empty(format: Format) {
-    match format {
-        Format::Json => println!("[]"),
-        Format::Sarif => print_sarif(&[]),
-        Format::Human => {}
-    }
-}
-
 /// `amlgen check` on a hand-written file: diagnostics, a summary, exit 1 on errors.
 fn lint_report(l: &crate::lint::Linted, format: Format) -> i32 {
-    if l.diagnostics.is_empty() {
-        report_empty(format);
-    }
-    report(&l.diagnostics, Some(&l.text), format);
+    report_always(&l.diagnostics, Some(&l.text), format);
     let errors = l.diagnostics.iter().filter(|d| d.is_error()).count();
     if format == Format::Human {
         let kind = l
@@ -380,7 +375,7 @@ fn lint_report(l: &crate::lint::Linted, format: Format) -> i32 {
             .unwrap_or_default();
         eprintln!(
             "{}{kind}: {errors} errors, {} warnings",
-            l.label,
+            escape_controls(&l.label),
             l.diagnostics.len() - errors
         );
     }
@@ -406,7 +401,8 @@ fn explain(code: Option<&str>) -> i32 {
                 .map(|c| format!("; did you mean `{c}`?"))
                 .unwrap_or_default();
             eprintln!(
-                "error: `{code}` is not a diagnostic code{hint} (`amlgen explain` lists them)"
+                "error: `{}` is not a diagnostic code{hint} (`amlgen explain` lists them)",
+                escape_controls(code)
             );
             EXIT_USAGE
         }
@@ -423,7 +419,7 @@ fn allowlist(a: AllowlistArgs) -> i32 {
         eprintln!("error: --format blueprint prints managed-VNet FQDN rules; with --for firewall use --format az or --format json");
         return EXIT_USAGE;
     }
-    let needs = allowlist::discover(&a.files);
+    let needs = allowlist::discover(&a.files, a.include_outside);
     let list = allowlist::plan(&a.files, needs, target);
     match a.format {
         AllowlistFormat::Blueprint => print!("{}", format::blueprint(&list)),

@@ -477,3 +477,511 @@ fn credentials_are_never_printed() {
         }
     }
 }
+
+// --- Reading only what the project holds (issue 10) ------------------------------------------
+
+/// `amlgen allowlist` run in `dir` with `args`, with a fresh environment holding only `env`, and
+/// a time limit (a FIFO or a device must not hang it).
+fn amlgen_in(dir: &std::path::Path, args: &[&str], env: &[(&str, &str)]) -> Run {
+    let mut cmd = Command::cargo_bin("amlgen").unwrap();
+    cmd.current_dir(dir).env_clear().args(args);
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let out = cmd
+        .timeout(std::time::Duration::from_secs(20))
+        .output()
+        .unwrap();
+    Run {
+        exit: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+/// Every output format of `allowlist` for `files`, stdout and stderr together.
+fn all_outputs(dir: &std::path::Path, files: &[&str], extra: &[&str]) -> Vec<(String, Run)> {
+    let mut out = Vec::new();
+    for (format, target) in [
+        ("blueprint", "approved-only"),
+        ("az", "approved-only"),
+        ("json", "approved-only"),
+        ("az", "firewall"),
+        ("json", "firewall"),
+    ] {
+        let mut args = vec!["allowlist", "--format", format, "--for", target];
+        args.extend_from_slice(extra);
+        args.extend_from_slice(files);
+        out.push((format!("{format} {target}"), amlgen_in(dir, &args, &[])));
+    }
+    out
+}
+
+fn assert_not_printed(runs: &[(String, Run)], secrets: &[&str]) {
+    for (what, r) in runs {
+        for s in secrets {
+            assert!(
+                !r.stdout.contains(s) && !r.stderr.contains(s),
+                "{what}: `{s}` printed:\n{}{}",
+                r.stdout,
+                r.stderr
+            );
+        }
+    }
+}
+
+fn finding_codes(r: &Run) -> Vec<String> {
+    let v: Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}{}", r.stdout, r.stderr));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| f["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `-r /proc/self/environ` printed the environment (secrets included): an include outside the
+/// project folder is refused, and says how to allow it.
+#[test]
+fn includes_outside_the_project_folder_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "-r /proc/self/environ\nnumpy\n",
+    )
+    .unwrap();
+    let r = amlgen_in(
+        dir.path(),
+        &["allowlist", "requirements.txt"],
+        &[("AMLGEN_TEST_SECRET", "env-secret-4711")],
+    );
+    assert!(
+        !r.stdout.contains("env-secret-4711") && !r.stderr.contains("env-secret-4711"),
+        "the environment was printed:\n{}{}",
+        r.stdout,
+        r.stderr
+    );
+    assert_eq!(r.exit, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("error[AMLG010]"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("outside the project folder"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("--include-outside"), "{}", r.stderr);
+    // The file's own requirement still counts.
+    assert!(r.stdout.contains("pypi.org"), "{}", r.stdout);
+}
+
+/// `-r ~/.docker/config.json` printed its `"auth"` value; a symlink inside the project that
+/// leads outside is outside too (paths are compared once resolved).
+#[test]
+fn files_next_to_the_project_are_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let home = dir.path().join("home/.docker");
+    std::fs::create_dir_all(&home).unwrap();
+    let config = home.join("config.json");
+    std::fs::write(
+        &config,
+        "{\n  \"auths\": {\n    \"contoso.azurecr.io\": {\n      \"auth\": \"ZG9ja2VyOnNlY3JldC1hdXRo\"\n    }\n  }\n}\n",
+    )
+    .unwrap();
+    let proj = dir.path().join("proj");
+    std::fs::create_dir_all(&proj).unwrap();
+    std::fs::write(
+        proj.join("requirements.txt"),
+        format!(
+            "-r {}\n-r link.txt\n-r ../home/.docker/config.json\n",
+            config.display()
+        ),
+    )
+    .unwrap();
+    std::os::unix::fs::symlink(&config, proj.join("link.txt")).unwrap();
+    let runs = all_outputs(&proj, &["requirements.txt"], &[]);
+    assert_not_printed(&runs, &["ZG9ja2VyOnNlY3JldC1hdXRo", "auths"]);
+    let json = &runs[2].1;
+    assert_eq!(finding_codes(json), ["AMLG010", "AMLG010", "AMLG010"]);
+    assert_eq!(json.exit, 1);
+    // --include-outside follows them (and then the unparseable lines are still not printed).
+    let r = amlgen_in(
+        &proj,
+        &["allowlist", "--include-outside", "requirements.txt"],
+        &[],
+    );
+    assert!(
+        !r.stderr.contains("outside the project folder"),
+        "{}",
+        r.stderr
+    );
+    assert!(r.stderr.contains("AMLG222"), "{}", r.stderr);
+    assert!(!r.stderr.contains("ZG9ja2Vy"), "{}", r.stderr);
+}
+
+/// Includes inside the project folder, through a subfolder and `..` back into it, still work.
+#[test]
+fn includes_inside_the_project_folder_are_followed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("req")).unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "-r req/dev.txt\n").unwrap();
+    std::fs::write(
+        dir.path().join("req/dev.txt"),
+        "-r ../base.txt\n--extra-index-url https://download.pytorch.org/whl/cpu\n",
+    )
+    .unwrap();
+    std::fs::write(dir.path().join("base.txt"), "numpy\n").unwrap();
+    let r = amlgen_in(
+        dir.path(),
+        &["allowlist", "--format", "json", "requirements.txt"],
+        &[],
+    );
+    assert_eq!(r.exit, 0, "{}", r.stdout);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let hosts: Vec<&str> = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["destination"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        hosts,
+        ["pypi.org", "files.pythonhosted.org", "download.pytorch.org"]
+    );
+    // As pip does, includes are relative to the path given, not to where a symlink leads.
+    std::fs::write(dir.path().join("req/prod.txt"), "-r base.txt\n").unwrap();
+    std::fs::write(
+        dir.path().join("req/base.txt"),
+        "--index-url https://wrong.example.com/simple\n",
+    )
+    .unwrap();
+    std::os::unix::fs::symlink("req/prod.txt", dir.path().join("prod.txt")).unwrap();
+    let r = amlgen_in(
+        dir.path(),
+        &["allowlist", "--format", "json", "prod.txt"],
+        &[],
+    );
+    assert_eq!(r.exit, 0, "{}", r.stdout);
+    assert!(!r.stdout.contains("wrong.example.com"), "{}", r.stdout);
+    assert!(r.stdout.contains("\"pypi.org\""), "{}", r.stdout);
+}
+
+/// A FIFO blocked the run; a directory, a device, a kernel pseudo-file are not read either,
+/// even with --include-outside, and none of them hangs or fills memory.
+#[test]
+fn only_regular_files_are_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let fifo = dir.path().join("pipe.txt");
+    let made = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .unwrap();
+    assert!(made.success());
+    std::fs::create_dir(dir.path().join("sub")).unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "-r pipe.txt\n-r sub\nnumpy\n",
+    )
+    .unwrap();
+    let r = amlgen_in(
+        dir.path(),
+        &["allowlist", "--format", "json", "requirements.txt"],
+        &[],
+    );
+    assert_eq!(r.exit, 1, "{}", r.stderr);
+    assert_eq!(finding_codes(&r), ["AMLG010", "AMLG010"]);
+    assert!(r.stdout.contains("not a regular file"), "{}", r.stdout);
+    std::fs::write(
+        dir.path().join("outside.txt"),
+        "-r /dev/zero\n-r /proc/self/environ\n-r /proc/self/status\n",
+    )
+    .unwrap();
+    let started = std::time::Instant::now();
+    let r = amlgen_in(
+        dir.path(),
+        &[
+            "allowlist",
+            "--include-outside",
+            "--format",
+            "json",
+            "outside.txt",
+        ],
+        &[("AMLGEN_TEST_SECRET", "env-secret-4711")],
+    );
+    assert!(started.elapsed().as_secs() < 10);
+    assert_eq!(finding_codes(&r), ["AMLG010", "AMLG010", "AMLG010"]);
+    assert!(!r.stdout.contains("env-secret-4711"), "{}", r.stdout);
+    // Named on the command line: the same.
+    let r = amlgen_in(dir.path(), &["allowlist", "/dev/zero", "pipe.txt"], &[]);
+    assert_eq!(r.exit, 1, "{}", r.stderr);
+    assert_eq!(
+        r.stderr.matches("not a regular file").count(),
+        2,
+        "{}",
+        r.stderr
+    );
+}
+
+/// A file larger than the bound is refused with the bound in the message (nothing of it is
+/// kept); so is a chain of more includes than the bound.
+#[test]
+fn size_and_count_are_bounded() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = "numpy==1.26.4\n".repeat(400_000); // 5.6 MB
+    std::fs::write(dir.path().join("big.txt"), &big).unwrap();
+    std::fs::write(dir.path().join("requirements.txt"), "-r big.txt\n").unwrap();
+    let r = amlgen_in(
+        dir.path(),
+        &["allowlist", "--format", "json", "requirements.txt"],
+        &[],
+    );
+    assert_eq!(finding_codes(&r), ["AMLG010"]);
+    assert!(r.stdout.contains("larger than"), "{}", r.stdout);
+    assert_eq!(r.exit, 1);
+    // 300 files, each including the next.
+    for i in 0..300 {
+        std::fs::write(
+            dir.path().join(format!("c{i}.txt")),
+            format!("-r c{}.txt\nnumpy\n", i + 1),
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.path().join("c300.txt"), "numpy\n").unwrap();
+    let r = amlgen_in(
+        dir.path(),
+        &["allowlist", "--format", "json", "c0.txt"],
+        &[],
+    );
+    assert_eq!(finding_codes(&r), ["AMLG010"], "{}", r.stdout);
+    assert!(r.stdout.contains("more than"), "{}", r.stdout);
+}
+
+/// Files that each `-r` the next one twice: time tripled every two levels (41 files: over 20
+/// s). Each file is read once: diamonds and cycles cost nothing.
+#[test]
+fn each_file_is_read_once() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..60 {
+        std::fs::write(
+            dir.path().join(format!("f{i}.txt")),
+            format!(
+                "-r f{n}.txt\n-r f{n}.txt\n-c f{n}.txt\n-r f0.txt\nnumpy\n",
+                n = i + 1
+            ),
+        )
+        .unwrap();
+    }
+    std::fs::write(dir.path().join("f60.txt"), "numpy\n").unwrap();
+    let started = std::time::Instant::now();
+    let r = amlgen_in(
+        dir.path(),
+        &["allowlist", "--format", "json", "f0.txt"],
+        &[],
+    );
+    let took = started.elapsed();
+    assert_eq!(r.exit, 0, "{}", r.stdout);
+    assert!(took.as_secs() < 5, "took {took:?}");
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["rules"].as_array().unwrap().len(), 2);
+}
+
+// --- Never printing what cannot be parsed, nor any secret -----------------------------------
+
+/// AMLG222 echoed unparseable lines; a shadow-style line was taken for a requirement and
+/// printed as a reason. Now: the location and the kind of problem only.
+#[test]
+fn unparseable_lines_are_not_printed() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "numpy\nroot:$6$k1Salt$9hashHASHhash:19000:0:99999:7:::\n!!not-a-line-XYZZY\n--frobnicate opaque-QWERTY\n--index-url\n",
+    )
+    .unwrap();
+    let runs = all_outputs(dir.path(), &["requirements.txt"], &[]);
+    assert_not_printed(
+        &runs,
+        &["9hashHASHhash", "k1Salt", "XYZZY", "QWERTY", "root:"],
+    );
+    let v: Value = serde_json::from_str(&runs[2].1.stdout).unwrap();
+    let lines: Vec<(u64, &str)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["line"].as_u64().unwrap(),
+                f["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        lines,
+        [
+            (2, "AMLG222"),
+            (3, "AMLG222"),
+            (4, "AMLG222"),
+            (5, "AMLG222")
+        ]
+    );
+}
+
+/// Every credential shape is masked in every format: a URL with one slash, `user:pass@host`
+/// without a scheme, tokens in query strings, a lone token before `@`.
+#[test]
+fn every_credential_shape_is_masked() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "--extra-index-url https:/user:SECRET-ONE@h.example.com/simple\n\
+         --extra-index-url deploy:SECRET-TWO@nexus.example.com/simple\n\
+         --extra-index-url https://feed.example.com/simple?token=SECRET-THREE\n\
+         --extra-index-url feed2.example.com/simple?sig=SECRET-FOUR&sv=1\n\
+         --extra-index-url https://SECRET-FIVE@pkgs.example.com/simple\n\
+         --find-links https:///SECRET-SIX:x@wheels.example.com/\n\
+         numpy\n",
+    )
+    .unwrap();
+    let runs = all_outputs(dir.path(), &["requirements.txt"], &[]);
+    assert_not_printed(
+        &runs,
+        &[
+            "SECRET-ONE",
+            "SECRET-TWO",
+            "SECRET-THREE",
+            "SECRET-FOUR",
+            "SECRET-FIVE",
+            "SECRET-SIX",
+        ],
+    );
+    assert!(runs[0].1.stderr.contains("***"), "{}", runs[0].1.stderr);
+}
+
+/// A credential on an `--index-url` that a later one overrides was not reported (AMLG220);
+/// nor one on an index nothing is installed from.
+#[test]
+fn every_written_credential_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "--index-url https://u:pw-one@old.example.com/simple\n\
+         --index-url https://new.example.com/simple\n\
+         numpy\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("unused.txt"),
+        "--no-index\n--extra-index-url https://u:pw-two@x.example.com/simple\n./dist/x.whl\n",
+    )
+    .unwrap();
+    let r = amlgen_in(
+        dir.path(),
+        &[
+            "allowlist",
+            "--format",
+            "json",
+            "requirements.txt",
+            "unused.txt",
+        ],
+        &[],
+    );
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let found: Vec<(String, u64, String)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["file"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        found,
+        [
+            ("requirements.txt".to_string(), 1, "AMLG220".to_string()),
+            ("unused.txt".to_string(), 2, "AMLG220".to_string()),
+        ]
+    );
+    assert!(!r.stdout.contains("pw-one") && !r.stdout.contains("pw-two"));
+}
+
+/// pyproject findings were reported twice (once per installer section).
+#[test]
+fn pyproject_findings_are_reported_once() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nname = \"x\"\ndependencies = [\n  \"a @ https://u:pw@files.example.com/a.whl\",\n  \"b @ svn+https://svn.example.com/b\",\n  \"c @ gopher://old.example.com/c\",\n]\n\n[tool.poetry]\nname = \"x\"\n\n[tool.uv]\ndev-dependencies = []\n",
+    )
+    .unwrap();
+    let r = amlgen_in(
+        dir.path(),
+        &["allowlist", "--format", "json", "pyproject.toml"],
+        &[],
+    );
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let found: Vec<(u64, &str)> = v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["line"].as_u64().unwrap(),
+                f["code"].as_str().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(found, [(4, "AMLG220"), (6, "AMLG222")], "{}", r.stdout);
+}
+
+/// ESC bytes in an `-r` file name reached the terminal raw; they are shown escaped.
+#[test]
+fn control_characters_in_names_are_escaped() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "-r evil\u{1b}[2J\u{9b}31m.txt\nnumpy\n",
+    )
+    .unwrap();
+    for format in ["blueprint", "json"] {
+        let r = amlgen_in(
+            dir.path(),
+            &["allowlist", "--format", format, "requirements.txt"],
+            &[],
+        );
+        let both = format!("{}{}", r.stdout, r.stderr);
+        assert!(both.contains("AMLG010"), "{both}");
+        assert!(
+            !both.contains('\u{1b}') && !both.contains('\u{9b}'),
+            "{format}: raw control character printed:\n{both:?}"
+        );
+        assert!(both.contains("\\u{1b}"), "{format}: {both}");
+        if format == "json" {
+            serde_json::from_str::<Value>(&r.stdout).unwrap();
+        }
+    }
+}
+
+/// A short option followed by a multi-byte character (`-éx`) panicked (exit 101).
+#[test]
+fn short_options_with_any_character_do_not_panic() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "-éx\n-ü\n-rñ.txt\nnumpy\n",
+    )
+    .unwrap();
+    let r = amlgen_in(
+        dir.path(),
+        &["allowlist", "--format", "json", "requirements.txt"],
+        &[],
+    );
+    assert_eq!(
+        finding_codes(&r),
+        ["AMLG222", "AMLG222", "AMLG010"],
+        "{}",
+        r.stderr
+    );
+    assert_eq!(r.exit, 1);
+}

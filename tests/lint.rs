@@ -585,3 +585,187 @@ fn rendered_workspace_yamls_pass_once_placeholders_are_filled() {
     }
     assert!(checked >= 2, "only {checked} rendered workspace YAMLs");
 }
+
+// --- Issue 10: what the lint missed or misread ----------------------------------------------
+
+/// `amlgen check` on a file written into a temporary folder: exit code, stdout, stderr.
+fn check_text(name: &str, text: &[u8], format: &str) -> Run {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join(name), text).unwrap();
+    let out = Command::cargo_bin("amlgen")
+        .unwrap()
+        .current_dir(dir.path())
+        .args(["check", name, "--format", format])
+        .output()
+        .unwrap();
+    Run {
+        exit: out.status.code().unwrap(),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn json_codes(r: &Run) -> Vec<String> {
+    let v: Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}{}", r.stdout, r.stderr));
+    v.as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap().to_string())
+        .collect()
+}
+
+/// `--destination=*.pypi.org` (the `--opt=value` form) was not checked; it gets what
+/// `--destination *.pypi.org` gets, at the column of the value.
+#[test]
+fn options_written_with_equals_are_checked() {
+    let spaced = "az ml workspace outbound-rule set -g rg -w ws --rule pypi --type fqdn --destination '*.pypi.org'\n";
+    let equals = "az ml workspace outbound-rule set -g rg -w ws --rule=pypi --type=fqdn --destination=*.pypi.org\n";
+    let a = check_text("a.sh", spaced.as_bytes(), "json");
+    let b = check_text("b.sh", equals.as_bytes(), "json");
+    assert_eq!(json_codes(&a), ["AMLG108", "AMLG203"]);
+    assert_eq!(json_codes(&b), json_codes(&a), "{}", b.stdout);
+    let v: Value = serde_json::from_str(&b.stdout).unwrap();
+    assert_eq!(v[0]["location"]["column"], 85, "{}", b.stdout);
+    // A value outside an option's values, in the same form.
+    let c = check_text(
+        "c.sh",
+        b"az ml workspace outbound-rule set -g rg -w ws --rule x --type=fqdnx --destination=pypi.org\n",
+        "json",
+    );
+    assert_eq!(json_codes(&c), ["AMLG004"], "{}", c.stdout);
+}
+
+/// NSG priorities `100.5`, `"abc"` and 2^64 were skipped: not integers 100-4096 (AMLG209).
+#[test]
+fn nsg_priorities_that_are_no_integer_in_range() {
+    let text = r#"{"securityRules": [
+  {"name": "a", "properties": {"priority": 100.5, "direction": "Outbound", "destinationAddressPrefix": "AzureCloud"}},
+  {"name": "b", "properties": {"priority": "abc", "direction": "Outbound", "destinationAddressPrefix": "AzureCloud"}},
+  {"name": "c", "properties": {"priority": 18446744073709551616, "direction": "Outbound", "destinationAddressPrefix": "AzureCloud"}},
+  {"name": "d", "properties": {"priority": -1, "direction": "Outbound", "destinationAddressPrefix": "AzureCloud"}},
+  {"name": "e", "properties": {"priority": "[parameters('p')]", "direction": "Outbound", "destinationAddressPrefix": "AzureCloud"}},
+  {"name": "f", "properties": {"priority": 200, "direction": "Outbound", "destinationAddressPrefix": "AzureCloud"}}
+]}
+"#;
+    let r = check_text("nsg.json", text.as_bytes(), "json");
+    assert_eq!(r.exit, 1);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let got: Vec<(&str, u64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    assert_eq!(
+        got,
+        [
+            ("AMLG209", 2),
+            ("AMLG209", 3),
+            ("AMLG209", 4),
+            ("AMLG209", 5)
+        ]
+    );
+}
+
+/// Text inside a `cat <<EOF` heredoc is data, not commands: it was linted.
+#[test]
+fn heredocs_are_not_commands() {
+    let script = "#!/usr/bin/env bash\n\
+cat <<EOF > notes.txt\n\
+az ml workspace outbound-rule create --rule-name x\n\
+EOF\n\
+cat <<-'END' | tee -a notes.txt\n\
+\taz ml workspace outbound-rule create --rule-name y\n\
+\tEND\n\
+cat << \"DONE\"; echo $((1 << 2))\n\
+az ml workspace outbound-rule create\n\
+DONE\n\
+az ml workspace outbound-rule create -g rg -w ws --rule pypi --type fqdn --destination pypi.org\n\
+az ml workspace outbound-rule set -g rg -w ws --rule files --type fqdn --destination files.pythonhosted.org\n";
+    let r = check_text("s.sh", script.as_bytes(), "json");
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let got: Vec<(&str, u64)> = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            (
+                d["code"].as_str().unwrap(),
+                d["location"]["line"].as_u64().unwrap(),
+            )
+        })
+        .collect();
+    // Only the command after the heredocs, on its own line.
+    assert_eq!(got, [("AMLG204", 11)], "{}", r.stdout);
+}
+
+/// A JSON file with a UTF-8 byte order mark was called malformed.
+#[test]
+fn json_with_a_byte_order_mark_is_read() {
+    let good = std::fs::read(Path::new(FIXTURES).join("good/nsg-template.json")).unwrap();
+    let mut bom = "\u{feff}".as_bytes().to_vec();
+    bom.extend_from_slice(&good);
+    let r = check_text("nsg.json", &bom, "json");
+    assert_eq!(r.exit, 0, "{}", r.stdout);
+    assert_eq!(r.stdout.trim(), "[]");
+    let bad = std::fs::read(Path::new(FIXTURES).join("bad/nsg-priorities.json")).unwrap();
+    let mut bom = "\u{feff}".as_bytes().to_vec();
+    bom.extend_from_slice(&bad);
+    let r = check_text("nsg.json", &bom, "json");
+    assert_eq!(
+        json_codes(&r),
+        ["AMLG201", "AMLG201", "AMLG209", "AMLG209", "AMLG201"]
+    );
+}
+
+/// `amlgen check approved-only --format json` printed nothing on a clean blueprint: tools get
+/// `[]`, and SARIF an empty run.
+#[test]
+fn clean_blueprints_answer_tools() {
+    let j = amlgen(&["check", "approved-only", "--format", "json"]);
+    assert_eq!(j.exit, 0, "{}", j.stderr);
+    let v: Value = serde_json::from_str(&j.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}): {:?}", j.stdout));
+    assert_eq!(v, serde_json::json!([]));
+    let s = amlgen(&["check", "approved-only", "--format", "sarif"]);
+    assert_eq!(s.exit, 0, "{}", s.stderr);
+    let v: Value = serde_json::from_str(&s.stdout).unwrap();
+    assert_valid_sarif(&sarif_validator(), "clean blueprint", &v);
+    assert_eq!(v["runs"][0]["results"], serde_json::json!([]));
+    // Printed once, not twice.
+    assert_eq!(s.stdout.matches("\"version\": \"2.1.0\"").count(), 1);
+}
+
+/// ESC bytes (and C1 controls, bidirectional overrides) from a checked file reached the
+/// terminal raw: every output shows them escaped, and JSON and SARIF stay valid.
+#[test]
+fn control_characters_from_checked_files_are_escaped() {
+    let script = "az ml workspace outbound-rule set -g rg -w ws --rule \"bad\u{1b}[2Jname\u{9b}1m\u{202e}\" --type fqdn --destination \"pypi.org\u{1b}]0;title\u{7}\"\n";
+    for format in ["human", "json", "sarif"] {
+        let r = check_text("evil\u{1b}[31m.sh", script.as_bytes(), format);
+        assert_eq!(r.exit, 1, "{format}: {}{}", r.stdout, r.stderr);
+        let both = format!("{}{}", r.stdout, r.stderr);
+        for c in ['\u{1b}', '\u{9b}', '\u{7}', '\u{202e}'] {
+            assert!(!both.contains(c), "{format}: raw {c:?} printed:\n{both:?}");
+        }
+        assert!(both.contains("\\u{1b}"), "{format}: {both}");
+        if format != "human" {
+            serde_json::from_str::<Value>(&r.stdout).unwrap();
+        }
+    }
+}
+
+/// `amlgen explain` with ESC in its argument printed it raw.
+#[test]
+fn explain_escapes_its_argument() {
+    let r = amlgen(&["explain", "AMLG\u{1b}[2J1"]);
+    assert_eq!(r.exit, 2);
+    assert!(!r.stderr.contains('\u{1b}'), "{:?}", r.stderr);
+    assert!(r.stderr.contains("AMLG\\u{1b}[2J1"), "{}", r.stderr);
+}

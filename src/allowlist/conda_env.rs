@@ -3,19 +3,20 @@
 //! lists `nodefaults`), channel URLs, `channel::package` specs, and the `pip:` section, which is
 //! one pip run.
 
+use super::files::{Files, Loaded, Root};
 use super::hosts::{Needs, Site};
-use super::requirements::{self, Line, Pip};
+use super::requirements::{self, Includes, Line, Pip};
 use crate::blueprint::source_map::SourceMap;
 use crate::diagnostic::Diagnostic;
 use serde_yaml::Value;
-use std::path::Path;
 
 /// The host of the `defaults` channels (pkgs/main, pkgs/r).
 pub const DEFAULTS_HOST: &str = "repo.anaconda.com";
 /// conda's channel_alias: `conda-forge` means https://conda.anaconda.org/conda-forge.
 pub const CHANNEL_ALIAS: &str = "https://conda.anaconda.org";
 
-pub fn read(text: &str, path: &Path, label: &str, needs: &mut Needs) {
+pub fn read(file: &Loaded, label: &str, files: &mut Files, needs: &mut Needs) {
+    let text: &str = &file.text;
     let doc: Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -102,14 +103,15 @@ pub fn read(text: &str, path: &Path, label: &str, needs: &mut Needs) {
                     })
                     .collect();
                 let mut run = Pip::default();
-                let dir = path.parent().unwrap_or(Path::new("."));
+                // The pip section is one pip run; its includes stay in the file's folder.
+                let mut inc = Includes::new(files, Root::of(file));
                 requirements::read_lines(
                     &lines,
                     label,
-                    dir,
+                    file.dir(),
                     &mut run,
                     needs,
-                    &mut Vec::new(),
+                    &mut inc,
                     false,
                 );
                 requirements::resolve(&run, needs);

@@ -6,6 +6,7 @@
 
 use super::hosts::{clean_line, Reason};
 use super::{Allowlist, Rule, RuleKind, Target};
+use crate::diagnostic::{escape_controls, Diagnostic};
 use serde_json::{json, Value};
 use std::fmt::Write as _;
 
@@ -175,17 +176,39 @@ fn az_firewall(a: &Allowlist) -> String {
     out
 }
 
+/// Reasons as JSON: the file name and the reason (which may quote an index or channel name)
+/// with control characters escaped; the text is a cleaned line already.
 fn reasons_json(reasons: &[Reason]) -> Value {
-    json!(reasons)
+    reasons
+        .iter()
+        .map(|r| {
+            json!({
+                "file": escape_controls(&r.site.file),
+                "line": r.site.line,
+                "text": r.site.text,
+                "why": escape_controls(&r.why),
+            })
+        })
+        .collect()
 }
 
-/// Machine-readable: every rule with its reasons, and the findings.
+/// Machine-readable: every rule with its reasons, and the findings (as every diagnostic is
+/// shown: control characters escaped).
 pub fn json(a: &Allowlist) -> Value {
-    let findings = json!(a.findings);
+    let findings = json!(a
+        .findings
+        .iter()
+        .map(Diagnostic::displayed)
+        .collect::<Vec<_>>());
+    let files: Vec<String> = a
+        .files
+        .iter()
+        .map(|f| escape_controls(f).into_owned())
+        .collect();
     match a.target {
         Target::ApprovedOnly => json!({
             "for": a.target.key(),
-            "files": a.files,
+            "files": files,
             "rules": a.rules.iter().map(|r| json!({
                 "name": r.name,
                 "type": "fqdn",
@@ -197,7 +220,7 @@ pub fn json(a: &Allowlist) -> Value {
         }),
         Target::Firewall => json!({
             "for": a.target.key(),
-            "files": a.files,
+            "files": files,
             "application_rules": a.rules.iter().filter(|r| r.kind == RuleKind::Fqdn).map(|r| json!({
                 "name": r.name,
                 "fqdn": r.host,

@@ -83,8 +83,47 @@ impl Needs {
         });
     }
 
+    /// Records a finding once: the same finding at the same place (a pyproject dependency seen
+    /// by both Poetry and uv, a credential checked when read and again when used) counts once.
     pub fn finding(&mut self, d: Diagnostic) {
-        self.findings.push(d);
+        let same = |e: &Diagnostic| {
+            e.code == d.code
+                && e.severity == d.severity
+                && e.message == d.message
+                && e.value == d.value
+                && e.location.file == d.location.file
+                && e.location.line == d.location.line
+                && e.location.column == d.location.column
+                && e.location.path == d.location.path
+        };
+        if !self.findings.iter().any(same) {
+            self.findings.push(d);
+        }
+    }
+
+    /// Reports a credential written in `raw` (AMLG220), whether or not the URL ends up used: a
+    /// password on an overridden `--index-url` is in the file all the same.
+    pub fn check_credentials(&mut self, raw: &str, site: &Site) {
+        let raw = raw.trim();
+        let what = match parse_url(raw) {
+            Some(url) => url.credential(),
+            // A URL amlgen cannot parse (`https:/user:pw@host`) that holds a credential shape.
+            None if mask_secrets(raw) != raw => Some("a credential"),
+            None => None,
+        };
+        let Some(what) = what else { return };
+        let help = if what == "a signed query string" {
+            "anyone who reads the file can download with it until it expires (amlgen prints `***` in its place); keep the signature out of the file, or reach the storage through a private endpoint"
+        } else {
+            "anyone who reads the file can use it (amlgen prints `***` in its place); move it out of the file: pip reads credentials from .netrc or a keyring and expands `${VAR}` in URLs (`https://user:${TOKEN}@host/...`); conda reads them from its configuration"
+        };
+        self.finding(
+            Diagnostic::warning("AMLG220", format!("{what} is written in this URL"))
+                .at_file(&site.file)
+                .at_line(site.line, site.column)
+                .with_value(mask_secrets(raw))
+                .with_help(help),
+        );
     }
 
     /// A URL a line uses (an index, a channel, a package): its host, and the hosts its service
@@ -96,13 +135,14 @@ impl Needs {
             self.env_var(raw, site);
             return;
         }
+        self.check_credentials(raw, site);
         let Some(url) = parse_url(raw) else {
             if !looks_local(raw) {
+                // Not parsed: where, never what.
                 self.finding(
-                    Diagnostic::warning("AMLG222", "not a URL amlgen can read")
+                    Diagnostic::warning("AMLG222", "not a URL amlgen can read (not shown)")
                         .at_file(&site.file)
                         .at_line(site.line, site.column)
-                        .with_value(redact(raw))
                         .with_help("allow its host by hand if it needs one"),
                 );
             }
@@ -110,20 +150,6 @@ impl Needs {
         };
         if url.scheme == "file" {
             return;
-        }
-        if let Some(what) = url.credential() {
-            let help = if what == "a signed query string" {
-                "anyone who reads the file can download with it until it expires (amlgen prints `***` in its place); keep the signature out of the file, or reach the storage through a private endpoint"
-            } else {
-                "anyone who reads the file can use it (amlgen prints `***` in its place); move it out of the file: pip reads credentials from .netrc or a keyring and expands `${VAR}` in URLs (`https://user:${TOKEN}@host/...`); conda reads them from its configuration"
-            };
-            self.finding(
-                Diagnostic::warning("AMLG220", format!("{what} is written in this URL"))
-                    .at_file(&site.file)
-                    .at_line(site.line, site.column)
-                    .with_value(redact(raw))
-                    .with_help(help),
-            );
         }
         if url.host.contains('$') {
             self.env_var(raw, site);
@@ -134,7 +160,7 @@ impl Needs {
                 Diagnostic::warning("AMLG222", format!("unknown URL scheme `{}`", url.scheme))
                     .at_file(&site.file)
                     .at_line(site.line, site.column)
-                    .with_value(redact(raw))
+                    .with_value(mask_secrets(raw))
                     .with_help("allow its host by hand if it needs one"),
             );
             return;
@@ -157,7 +183,7 @@ impl Needs {
             )
             .at_file(&site.file)
             .at_line(site.line, site.column)
-            .with_value(redact(raw))
+            .with_value(mask_secrets(raw))
             .with_help("its host cannot be known from the file: allow it by hand, or run amlgen on a copy with the value written in"),
         );
     }
@@ -271,21 +297,7 @@ impl Url {
         if let Some(q) = &self.query {
             let secret = q.split('&').any(|kv| {
                 let (k, v) = kv.split_once('=').unwrap_or((kv, ""));
-                let k = k.to_ascii_lowercase();
-                [
-                    "token",
-                    "sig",
-                    "signature",
-                    "key",
-                    "password",
-                    "secret",
-                    "access_token",
-                    "auth",
-                ]
-                .iter()
-                .any(|s| k == *s || k.ends_with(&format!("_{s}")))
-                    && !v.is_empty()
-                    && !is_env(v)
+                is_secret_key(k) && !v.is_empty() && !is_env(v)
             });
             if secret {
                 return Some("a signed query string");
@@ -372,39 +384,110 @@ pub fn parse_url(s: &str) -> Option<Url> {
     })
 }
 
-/// Every URL in `text` with its secrets replaced by `***`: the user part, an anaconda.org
-/// `/t/<token>/` segment, the query string.
-pub fn redact(text: &str) -> String {
-    static URL: LazyLock<regex::Regex> = LazyLock::new(|| {
-        regex::Regex::new(r#"[A-Za-z][A-Za-z0-9+.-]*://[^\s'"<>]+"#).expect("literal")
-    });
-    let out = URL.replace_all(text, |c: &regex::Captures| redact_url(&c[0]));
-    // scp-like remotes keep their user (`git@`), which is not a secret.
-    out.into_owned()
+/// Query keys whose value is a secret (`?token=`, SAS `sig=`), also as `x_token`.
+const SECRET_KEYS: &[&str] = &[
+    "token",
+    "sig",
+    "signature",
+    "key",
+    "password",
+    "passwd",
+    "pwd",
+    "secret",
+    "access_token",
+    "auth",
+    "apikey",
+    "api_key",
+    "credential",
+    "credentials",
+];
+
+fn is_secret_key(k: &str) -> bool {
+    let k = k.to_ascii_lowercase();
+    SECRET_KEYS
+        .iter()
+        .any(|s| k == *s || k.ends_with(&format!("_{s}")) || k.ends_with(&format!("-{s}")))
 }
 
-fn redact_url(u: &str) -> String {
-    let (scheme, rest) = u.split_once("://").expect("matched");
+/// The one function that masks credentials in text amlgen prints from dependency files: in every
+/// word, the user part of a URL (`https://user:pw@`, `https://TOKEN@`, a malformed
+/// `https:/user:pw@`, a scheme-less `user:pw@host`), an anaconda.org `/t/<token>/` segment, a
+/// query string (`?token=...`, `?sv=...&sig=...`) and a secret-named `key=value` become `***`.
+/// A plain SSH user (`git@github.com:org/repo`) is no secret and stays.
+pub fn mask_secrets(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    for c in text.chars() {
+        if c.is_whitespace() || matches!(c, '\'' | '"' | '<' | '>' | '`' | ',' | '(' | ')') {
+            out.push_str(&mask_word(&word));
+            word.clear();
+            out.push(c);
+        } else {
+            word.push(c);
+        }
+    }
+    out.push_str(&mask_word(&word));
+    out
+}
+
+fn mask_word(word: &str) -> String {
+    // `--opt=value`: the value is what may hold a secret.
+    if word.starts_with('-') {
+        if let Some((opt, v)) = word.split_once('=') {
+            return format!("{opt}={}", mask_word(v));
+        }
+    }
+    // Where the authority (`user@host:port`) starts: after `://`, after a scheme written with
+    // too few slashes (`https:/`, `https:`), or at the start of a scheme-less word.
+    static SCHEME: LazyLock<regex::Regex> =
+        LazyLock::new(|| regex::Regex::new(r"^[A-Za-z][A-Za-z0-9+.-]*:/*").expect("literal"));
+    let (start, scheme) = match word.find("://") {
+        // `https:///user@host`: extra slashes are no path.
+        Some(i) => (
+            i + 3 + word[i + 3..].len() - word[i + 3..].trim_start_matches('/').len(),
+            true,
+        ),
+        None => match SCHEME.find(word) {
+            Some(m) => (m.end(), true),
+            None => (0, false),
+        },
+    };
+    let (head, rest) = word.split_at(start);
     let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
     let (authority, tail) = rest.split_at(end);
     let authority = match authority.rsplit_once('@') {
-        Some((_, host)) => format!("***@{host}"),
-        None => authority.to_string(),
+        // With a scheme any user part may be a token; without one, `user@` is an SSH user and
+        // `user:password@` a password.
+        Some((user, host)) if scheme || user.contains(':') => format!("***@{host}"),
+        _ => authority.to_string(),
     };
     static TOKEN: LazyLock<regex::Regex> =
-        LazyLock::new(|| regex::Regex::new(r"^/t/[^/]+").expect("literal"));
+        LazyLock::new(|| regex::Regex::new(r"^/t/[^/?#]+").expect("literal"));
     let tail = TOKEN.replace(tail, "/t/***").into_owned();
-    let tail = match tail.split_once('?') {
-        Some((p, q)) => {
-            let frag = q
-                .split_once('#')
-                .map(|(_, f)| format!("#{f}"))
-                .unwrap_or_default();
-            format!("{p}?***{frag}")
-        }
-        None => tail,
+    let (path, fragment) = match tail.split_once('#') {
+        Some((p, f)) => (p.to_string(), format!("#{f}")),
+        None => (tail, String::new()),
     };
-    format!("{scheme}://{authority}{tail}")
+    let path = match path.split_once('?') {
+        Some((p, q)) if !q.is_empty() => format!("{p}?***"),
+        _ => path,
+    };
+    mask_pairs(&format!("{head}{authority}{path}{fragment}"))
+}
+
+/// `key=value` pairs (split on `&` and `;`) whose key names a secret, values masked.
+fn mask_pairs(text: &str) -> String {
+    static PAIR: LazyLock<regex::Regex> = LazyLock::new(|| {
+        regex::Regex::new(r"([A-Za-z][A-Za-z0-9_.-]*)=([^&;]+)").expect("literal")
+    });
+    PAIR.replace_all(text, |c: &regex::Captures| {
+        if is_secret_key(&c[1]) {
+            format!("{}=***", &c[1])
+        } else {
+            c[0].to_string()
+        }
+    })
+    .into_owned()
 }
 
 /// A line for a reason: trimmed, one line of printable text, credentials redacted, at most 120
@@ -415,7 +498,8 @@ pub fn clean_line(raw: &str) -> String {
         .chars()
         .map(|c| if c.is_control() { ' ' } else { c })
         .collect();
-    let red = redact(&one);
+    // Bidirectional overrides and invisible characters are shown escaped.
+    let red = crate::diagnostic::escape_controls(&mask_secrets(&one)).into_owned();
     if red.chars().count() > 120 {
         red.chars().take(117).collect::<String>() + "..."
     } else {
@@ -459,20 +543,84 @@ mod tests {
     }
 
     #[test]
-    fn redaction() {
+    fn masking() {
+        for (text, want) in [
+            (
+                "--index-url https://user:s3cr3t@pkgs.dev.azure.com/org/simple/ # c",
+                "--index-url https://***@pkgs.dev.azure.com/org/simple/ # c",
+            ),
+            (
+                "- https://conda.anaconda.org/t/tk-123/chan",
+                "- https://conda.anaconda.org/t/***/chan",
+            ),
+            (
+                "x @ https://st.blob.core.windows.net/w/x.whl?sv=1&sig=abc#sha256=00",
+                "x @ https://st.blob.core.windows.net/w/x.whl?***#sha256=00",
+            ),
+            // A malformed URL: one slash, none, three.
+            (
+                "--extra-index-url https:/user:SECRET@h.example.com/simple",
+                "--extra-index-url https:/***@h.example.com/simple",
+            ),
+            ("https:user:SECRET@h.example.com", "https:***@h.example.com"),
+            (
+                "https:///user:SECRET@h.example.com/",
+                "https:///***@h.example.com/",
+            ),
+            // No scheme at all.
+            (
+                "user:SECRET@h.example.com/simple",
+                "user:***@h.example.com/simple",
+            ),
+            (
+                "--index-url=deploy:SECRET@nexus",
+                "--index-url=deploy:***@nexus",
+            ),
+            // A lone token before the host.
+            ("https://SECRET@h.example.com", "https://***@h.example.com"),
+            (
+                "x@https://u:SECRET@h.example.com/x.whl",
+                "x@https://***@h.example.com/x.whl",
+            ),
+            // Tokens in query strings, with or without a scheme, and as bare pairs.
+            (
+                "h.example.com/simple?token=SECRET",
+                "h.example.com/simple?***",
+            ),
+            ("https://h/simple?sv=1&sig=SECRET", "https://h/simple?***"),
+            ("sig=SECRET&sv=2022", "sig=***&sv=2022"),
+            ("x#egg=a&access_token=SECRET", "x#egg=a&access_token=***"),
+            ("'https://u:SECRET@h/x'", "'https://***@h/x'"),
+            // Not secrets: an SSH user, a plain requirement, a port, an e-mail-like name.
+            ("git@github.com:org/repo.git", "git@github.com:org/repo.git"),
+            (
+                "numpy==1.26 ; python_version > '3.8'",
+                "numpy==1.26 ; python_version > '3.8'",
+            ),
+            (
+                "http://localhost:8080/simple",
+                "http://localhost:8080/simple",
+            ),
+            ("x[a,b]>=1", "x[a,b]>=1"),
+        ] {
+            assert_eq!(mask_secrets(text), want, "{text}");
+            assert!(!mask_secrets(text).contains("SECRET"), "{text}");
+        }
+    }
+
+    #[test]
+    fn credentials_are_found_in_malformed_urls() {
+        let mut n = Needs::default();
+        let site = Site::new("r.txt", 1, 1, "x");
+        n.check_credentials("https:/user:SECRET@h.example.com/simple", &site);
+        n.check_credentials("https://h.example.com/simple", &site);
+        n.check_credentials("https:/user:SECRET@h.example.com/simple", &site);
+        assert_eq!(n.findings.len(), 1);
+        assert_eq!(n.findings[0].code, "AMLG220");
         assert_eq!(
-            redact("--index-url https://user:s3cr3t@pkgs.dev.azure.com/org/simple/ # c"),
-            "--index-url https://***@pkgs.dev.azure.com/org/simple/ # c"
+            n.findings[0].value.as_deref(),
+            Some("https:/***@h.example.com/simple")
         );
-        assert_eq!(
-            redact("- https://conda.anaconda.org/t/tk-123/chan"),
-            "- https://conda.anaconda.org/t/***/chan"
-        );
-        assert_eq!(
-            redact("x @ https://st.blob.core.windows.net/w/x.whl?sv=1&sig=abc#sha256=00"),
-            "x @ https://st.blob.core.windows.net/w/x.whl?***#sha256=00"
-        );
-        assert_eq!(redact("numpy==1.26"), "numpy==1.26");
     }
 
     #[test]

@@ -7,6 +7,7 @@
 //! discover (one parser per file kind) -> `hosts::Needs` -> plan (rules and findings) -> format.
 
 pub mod conda_env;
+pub mod files;
 pub mod format;
 pub mod hosts;
 pub mod pyproject;
@@ -14,6 +15,7 @@ pub mod requirements;
 
 use crate::diagnostic::Diagnostic;
 use crate::rules::{fqdn, names::RuleNames};
+use files::{Files, Refused};
 use hosts::{Need, Needs, Reason};
 use std::collections::HashSet;
 use std::path::Path;
@@ -75,9 +77,11 @@ impl Allowlist {
     }
 }
 
-/// Reads every file and returns what they need.
-pub fn discover(files: &[String]) -> Needs {
+/// Reads every file and returns what they need. Each file named is a project of its own: its
+/// folder bounds what its includes may reach, unless `include_outside`.
+pub fn discover(files: &[String], include_outside: bool) -> Needs {
     let mut needs = Needs::default();
+    let mut reader = Files::new(include_outside);
     for label in files {
         let path = Path::new(label);
         let name = path
@@ -85,35 +89,23 @@ pub fn discover(files: &[String]) -> Needs {
             .and_then(|n| n.to_str())
             .unwrap_or_default()
             .to_ascii_lowercase();
-        if name.ends_with(".toml") || name.ends_with(".yml") || name.ends_with(".yaml") {
-            let text = match std::fs::read_to_string(path) {
-                Ok(t) => t,
-                Err(e) => {
-                    needs.finding(unreadable(label, &e));
-                    continue;
-                }
-            };
-            if name.ends_with(".toml") {
-                pyproject::read(&text, label, &mut needs);
-            } else {
-                conda_env::read(&text, path, label, &mut needs);
+        let file = match reader.named(path, label) {
+            Ok(f) => f,
+            Err(Refused::Finding(d)) => {
+                needs.finding(d);
+                continue;
             }
+            Err(Refused::Quiet) => continue,
+        };
+        if name.ends_with(".toml") {
+            pyproject::read(&file.text, label, &mut needs);
+        } else if name.ends_with(".yml") || name.ends_with(".yaml") {
+            conda_env::read(&file, label, &mut reader, &mut needs);
         } else {
-            let mut pip = requirements::Pip::default();
-            match requirements::read_file(path, label, &mut pip, &mut needs, &mut Vec::new(), false)
-            {
-                Ok(()) => requirements::resolve(&pip, &mut needs),
-                Err(d) => needs.finding(d),
-            }
+            requirements::read_named(&file, label, &mut reader, &mut needs);
         }
     }
     needs
-}
-
-fn unreadable(label: &str, e: &std::io::Error) -> Diagnostic {
-    Diagnostic::error("AMLG010", format!("cannot read {label}: {e}"))
-        .at_file(label)
-        .with_help("check the path")
 }
 
 /// Turns needs into rules for `target`; hosts a rule cannot serve become findings.

@@ -107,6 +107,10 @@ pub fn read(text: &str, label: &str, needs: &mut Needs) {
 }
 
 fn resolve(r: Resolution, needs: &mut Needs) {
+    // A credential in an index URL is reported even when nothing is installed from the index.
+    for ix in &r.indexes {
+        needs.check_credentials(&ix.url, &ix.site);
+    }
     let unpinned: Vec<&Dep> = r.deps.iter().filter(|d| d.from == From::Index).collect();
     if let Some(first) = unpinned.first() {
         let n = unpinned.len();

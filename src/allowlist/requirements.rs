@@ -3,8 +3,10 @@
 //! index, `--no-index` uses none, `-r`/`-c` read more files); each requirement comes from the
 //! index, from a URL (`name @ https://...`, `git+https://...`, a bare URL) or from a local path.
 
-use super::hosts::{Needs, Site, DEFAULT_INDEX};
+use super::files::{Files, Loaded, Refused, Root};
+use super::hosts::{mask_secrets, Needs, Site, DEFAULT_INDEX};
 use crate::diagnostic::Diagnostic;
+use std::collections::HashSet;
 use std::path::{Path, PathBuf};
 use std::sync::LazyLock;
 
@@ -59,37 +61,42 @@ pub fn logical_lines(text: &str) -> Vec<Line> {
     out
 }
 
-/// Reads a requirements (or constraints) file and what it includes.
-pub fn read_file(
-    path: &Path,
-    label: &str,
-    pip: &mut Pip,
-    needs: &mut Needs,
-    stack: &mut Vec<PathBuf>,
-    constraint: bool,
-) -> Result<(), Diagnostic> {
-    let canonical = path.canonicalize().unwrap_or_else(|_| path.to_path_buf());
-    if stack.contains(&canonical) {
-        return Ok(()); // an include cycle: pip would loop; each file counts once
+/// What one pip run may include: the run's reader, its project folder, and the files it has
+/// read already.
+pub struct Includes<'f> {
+    pub files: &'f mut Files,
+    /// Includes are followed only inside this folder, unless --include-outside.
+    pub root: Root,
+    /// Files this run has read, as requirements or as constraints: each counts once, so cycles
+    /// and diamonds cost nothing (pip reads a diamond's file twice, to the same effect).
+    seen: HashSet<(PathBuf, bool)>,
+}
+
+impl<'f> Includes<'f> {
+    pub fn new(files: &'f mut Files, root: Root) -> Includes<'f> {
+        Includes {
+            files,
+            root,
+            seen: HashSet::new(),
+        }
     }
-    let text = std::fs::read_to_string(path).map_err(|e| {
-        Diagnostic::error("AMLG010", format!("cannot read {label}: {e}"))
-            .at_file(label)
-            .with_help("check the path; includes (-r, -c) are relative to the file that names them")
-    })?;
-    stack.push(canonical);
-    let dir = path.parent().unwrap_or(Path::new("."));
+}
+
+/// Reads a requirements file named on the command line, and what it includes: one pip run.
+pub fn read_named(file: &Loaded, label: &str, files: &mut Files, needs: &mut Needs) {
+    let mut pip = Pip::default();
+    let mut inc = Includes::new(files, Root::of(file));
+    inc.seen.insert((file.canonical.clone(), false));
     read_lines(
-        &logical_lines(&text),
+        &logical_lines(&file.text),
         label,
-        dir,
-        pip,
+        file.dir(),
+        &mut pip,
         needs,
-        stack,
-        constraint,
+        &mut inc,
+        false,
     );
-    stack.pop();
-    Ok(())
+    resolve(&pip, needs);
 }
 
 /// Reads the lines of one file (or of a `pip:` section).
@@ -99,7 +106,7 @@ pub fn read_lines(
     dir: &Path,
     pip: &mut Pip,
     needs: &mut Needs,
-    stack: &mut Vec<PathBuf>,
+    inc: &mut Includes,
     constraint: bool,
 ) {
     for line in lines {
@@ -117,7 +124,7 @@ pub fn read_lines(
             Site::new(label, line.number, line.column + col, &line.text)
         };
         if first.starts_with('-') {
-            option(&tokens, label, dir, pip, needs, stack, &site_at, constraint);
+            option(&tokens, label, dir, pip, needs, inc, &site_at, constraint);
             continue;
         }
         if constraint {
@@ -131,19 +138,20 @@ pub fn read_lines(
             }
             Requirement::Index => pip.from_index.push(site_at(first)),
             Requirement::Local => {}
-            Requirement::Unknown => needs.finding(not_understood(&site_at(first), &line.text)),
+            Requirement::Unknown => needs.finding(not_understood(&site_at(first))),
         }
     }
 }
 
-fn not_understood(site: &Site, raw: &str) -> Diagnostic {
+/// A line amlgen cannot read: where, never what (a line that does not parse may be anything,
+/// a password included, when a file is not the dependency file it seems).
+fn not_understood(site: &Site) -> Diagnostic {
     Diagnostic::warning(
         "AMLG222",
-        "line not understood; amlgen cannot tell which host it needs",
+        "line not understood; amlgen cannot tell which host it needs (the line is not shown)",
     )
     .at_file(&site.file)
     .at_line(site.line, site.column)
-    .with_value(super::hosts::clean_line(raw))
     .with_help("check the line (pip's requirements format); if it names a host, allow it by hand")
 }
 
@@ -154,16 +162,19 @@ fn option(
     dir: &Path,
     pip: &mut Pip,
     needs: &mut Needs,
-    stack: &mut Vec<PathBuf>,
+    inc: &mut Includes,
     site_at: &dyn Fn(&str) -> Site,
     constraint: bool,
 ) {
-    let first = tokens[0];
+    let Some(&first) = tokens.first() else { return };
     // --opt=value, --opt value, -ovalue, -o value
     let (name, attached) = match first.split_once('=') {
         Some((n, v)) if first.starts_with("--") => (n.to_string(), Some(v.to_string())),
-        _ if !first.starts_with("--") && first.len() > 2 => {
-            (first[..2].to_string(), Some(first[2..].to_string()))
+        // `-` and the next character (a short option), split where that character ends.
+        _ if !first.starts_with("--") && first.chars().count() > 2 => {
+            let at = first.char_indices().nth(2).map_or(first.len(), |(i, _)| i);
+            let (n, v) = first.split_at(at);
+            (n.to_string(), Some(v.to_string()))
         }
         _ => (first.to_string(), None),
     };
@@ -171,8 +182,18 @@ fn option(
     let with_value =
         |pip: &mut Pip, needs: &mut Needs, f: &dyn Fn(&mut Pip, String, Site)| match &value {
             Some(v) => f(pip, v.clone(), site_at(v)),
-            None => needs.finding(not_understood(&site_at(first), &tokens.join(" "))),
+            None => needs.finding(not_understood(&site_at(first))),
         };
+    // Every credential written is reported, whether or not the run ends up using the URL (a
+    // later --index-url overrides an earlier one; --no-index drops them all).
+    if matches!(
+        name.as_str(),
+        "-i" | "--index-url" | "--extra-index-url" | "-f" | "--find-links"
+    ) {
+        if let Some(v) = &value {
+            needs.check_credentials(v, &site_at(v));
+        }
+    }
     match name.as_str() {
         "-i" | "--index-url" => with_value(pip, needs, &|p, v, s| p.index_url = Some((v, s))),
         "--extra-index-url" => with_value(pip, needs, &|p, v, s| p.extra_index_urls.push((v, s))),
@@ -184,7 +205,7 @@ fn option(
         "--no-index" => pip.no_index = Some(site_at(first)),
         "-r" | "--requirement" | "-c" | "--constraint" => {
             let Some(v) = value else {
-                needs.finding(not_understood(&site_at(first), &tokens.join(" ")));
+                needs.finding(not_understood(&site_at(first)));
                 return;
             };
             if v.contains("://") {
@@ -196,11 +217,31 @@ fn option(
                 return;
             }
             let is_constraint = constraint || name == "-c" || name == "--constraint";
-            let path = dir.join(&v);
-            let child_label = join_label(label, &v);
-            if let Err(d) = read_file(&path, &child_label, pip, needs, stack, is_constraint) {
-                let s = site_at(&v);
-                needs.finding(d.at_file(&s.file).at_line(s.line, s.column).with_value(v));
+            // The name may be a mistyped URL with a password in it.
+            let child_label = mask_secrets(&join_label(label, &v));
+            match inc.files.include(&inc.root, dir, &v, &child_label) {
+                Ok(file) => {
+                    if inc.seen.insert((file.canonical.clone(), is_constraint)) {
+                        read_lines(
+                            &logical_lines(&file.text),
+                            &child_label,
+                            file.dir(),
+                            pip,
+                            needs,
+                            inc,
+                            is_constraint,
+                        );
+                    }
+                }
+                Err(Refused::Finding(d)) => {
+                    let s = site_at(&v);
+                    needs.finding(
+                        d.at_file(&s.file)
+                            .at_line(s.line, s.column)
+                            .with_value(mask_secrets(&v)),
+                    );
+                }
+                Err(Refused::Quiet) => {}
             }
         }
         "-e" | "--editable" => with_value(pip, needs, &|p, v, s| {
@@ -219,7 +260,7 @@ fn option(
         "--trusted-host" | "--pre" | "--prefer-binary" | "--only-binary" | "--no-binary"
         | "--require-hashes" | "--use-feature" | "--config-settings" | "--global-option"
         | "--hash" | "--no-deps" | "--upgrade" | "-U" | "--progress-bar" => {}
-        _ => needs.finding(not_understood(&site_at(first), &tokens.join(" "))),
+        _ => needs.finding(not_understood(&site_at(first))),
     }
 }
 
@@ -273,8 +314,20 @@ pub fn classify(spec: &str) -> Requirement<'_> {
         regex::Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._-]*\s*(\[[^\]]*\])?\s*@\s*(\S+)")
             .expect("literal")
     });
-    static NAME: LazyLock<regex::Regex> =
-        LazyLock::new(|| regex::Regex::new(r"^[A-Za-z0-9][A-Za-z0-9._-]*").expect("literal"));
+    // A PEP 508 requirement without a URL: name, extras, version specifiers, marker. Only a
+    // line of this shape is a requirement: a line that merely starts with a word (a
+    // `user:hash:...` line of a file that is no requirements file) is not one, and is never
+    // printed as a reason.
+    static NAME: LazyLock<regex::Regex> = LazyLock::new(|| {
+        let name = r"[A-Za-z0-9](?:[A-Za-z0-9._-]*[A-Za-z0-9])?";
+        let op = r"(?:~=|===|==|!=|<=|>=|<|>)";
+        let version = r"[A-Za-z0-9.*+!_-]+";
+        let spec = format!(r"{op}\s*{version}(?:\s*,\s*{op}\s*{version})*");
+        regex::Regex::new(&format!(
+            r#"^{name}\s*(?:\[\s*(?:{name}(?:\s*,\s*{name})*)?\s*\])?\s*(?:{spec}|\(\s*{spec}\s*\))?\s*(?:;[A-Za-z0-9_.'"<>=!~() \t,*+-]*)?$"#
+        ))
+        .expect("literal")
+    });
     if let Some(c) = DIRECT.captures(spec) {
         let u = c.get(2).expect("group").as_str().trim_end_matches(';');
         return if u.starts_with("file:") || !u.contains("://") && !u.starts_with("git@") {

@@ -235,33 +235,34 @@ fn outbound_rule(words: &[&Word], out: &mut Vec<Diagnostic>, fqdns: &mut Vec<(St
     }
 }
 
-/// Options given to one command, by canonical name.
-struct Args<'a> {
-    given: Vec<(String, &'a Word)>,
+/// Options given to one command, by canonical name, each with its value (or the option word
+/// itself for a flag or a missing value).
+struct Args {
+    given: Vec<(String, Word)>,
 }
 
-impl<'a> Args<'a> {
+impl Args {
     fn has(&self, canonical: &str) -> bool {
         self.given.iter().any(|(n, _)| n == canonical)
     }
-    fn value(&self, canonical: &str) -> Option<&'a Word> {
+    fn value(&self, canonical: &str) -> Option<&Word> {
         self.given
             .iter()
             .find(|(n, _)| n == canonical)
-            .map(|(_, w)| *w)
+            .map(|(_, w)| w)
     }
 }
 
 /// Resolves each option as argparse does (exact name, or a unique prefix of a long name) and
 /// reports the ones the command does not have. An unknown option that is a near miss counts as
 /// the option it resembles, so one typo gives one diagnostic.
-fn parse_args<'a>(
-    words: &[&'a Word],
+fn parse_args(
+    words: &[&Word],
     cmd: &AzCommand,
     global: &[AzOption],
     full: &str,
     out: &mut Vec<Diagnostic>,
-) -> Args<'a> {
+) -> Args {
     let all: Vec<&AzOption> = cmd.options.iter().chain(global).collect();
     let names: Vec<&str> = all
         .iter()
@@ -294,13 +295,20 @@ fn parse_args<'a>(
             (matches.len() == 1).then(|| *matches[0])
         });
         let takes_value = resolved.is_none_or(|o| !o.flag);
-        let value_word = if inline.is_some() || !takes_value {
-            None
-        } else if i < words.len() && !words[i].text.starts_with("--") {
-            i += 1;
-            Some(words[i - 1])
-        } else {
-            None
+        let value_word: Option<Word> = match inline {
+            // `--opt=value`: the value is checked as if written `--opt value`, at its column.
+            Some(v) => Some(Word {
+                column: w.column + opt.chars().count() + 1,
+                line: w.line,
+                expands: w.expands,
+                text: v,
+            }),
+            None if !takes_value => None,
+            None if i < words.len() && !words[i].text.starts_with("--") => {
+                i += 1;
+                Some(words[i - 1].clone())
+            }
+            None => None,
         };
         match resolved {
             Some(o) => {
@@ -312,13 +320,13 @@ fn parse_args<'a>(
                             "AMLG004",
                             format!("`{}` is not an allowed value of {canonical}", v.text),
                             &canonical,
-                            v,
+                            &v,
                             format!("allowed values: {}", o.values.join(", ")),
                         ));
                     }
                     given.push((canonical, v));
                 } else {
-                    given.push((canonical, w));
+                    given.push((canonical, w.clone()));
                 }
             }
             None => {
@@ -343,7 +351,7 @@ fn parse_args<'a>(
                 if let Some(m) =
                     meant.and_then(|m| all.iter().find(|o| o.names.iter().any(|n| n == m)))
                 {
-                    given.push((m.names[0].clone(), value_word.unwrap_or(w)));
+                    given.push((m.names[0].clone(), value_word.unwrap_or_else(|| w.clone())));
                 }
             }
         }
@@ -361,9 +369,12 @@ fn is_assignment(word: &str) -> bool {
 
 /// Splits a script into simple commands (separated by newlines, `;`, `&&`, `||`, `|`, `&`),
 /// each a list of words with quotes removed. Line continuations join lines; comments are
-/// dropped. Enough of the shell for `az` command lines; not a full parser.
+/// dropped; the body of a here-document (`cat <<EOF ... EOF`) is data, not commands, and is
+/// skipped. Enough of the shell for `az` command lines; not a full parser.
 pub fn commands(text: &str) -> Vec<Vec<Word>> {
     let chars: Vec<char> = text.chars().collect();
+    // Here-documents opened on the current line: their bodies start after it.
+    let mut heredocs: Vec<Heredoc> = Vec::new();
     let mut cmds = Vec::new();
     let mut cur: Vec<Word> = Vec::new();
     let mut word: Option<Word> = None;
@@ -439,6 +450,30 @@ pub fn commands(text: &str) -> Vec<Vec<Word>> {
                     i += 1;
                 }
             }
+            '<' => {
+                if let Some(h) = heredoc_at(&chars, i) {
+                    finish_word(&mut word, &mut cur);
+                    col += h.end - i;
+                    i = h.end;
+                    heredocs.push(h);
+                    continue;
+                }
+                start(&mut word);
+                word.as_mut().expect("started").text.push(c);
+            }
+            '\n' if !heredocs.is_empty() => {
+                finish_word(&mut word, &mut cur);
+                if !cur.is_empty() {
+                    cmds.push(std::mem::take(&mut cur));
+                }
+                i += 1;
+                line += 1;
+                col = 1;
+                for h in heredocs.drain(..) {
+                    skip_heredoc_body(&chars, &mut i, &mut line, &h);
+                }
+                continue;
+            }
             ' ' | '\t' | '\r' => finish_word(&mut word, &mut cur),
             '\n' | ';' | '|' | '&' => {
                 finish_word(&mut word, &mut cur);
@@ -465,6 +500,95 @@ pub fn commands(text: &str) -> Vec<Vec<Word>> {
         cmds.push(cur);
     }
     cmds
+}
+
+/// A here-document redirection (`<<WORD`, `<<-WORD`, `<<'WORD'`, `<<"WORD"`): its delimiter,
+/// whether leading tabs are stripped, and where the redirection ends.
+#[derive(Debug)]
+struct Heredoc {
+    delimiter: String,
+    strip_tabs: bool,
+    end: usize,
+}
+
+/// The here-document starting at `chars[i]` (the first `<`), if it is one. `<<<` (a
+/// here-string) is not; neither is `<<` followed by a number (`$((1 << 2))`).
+fn heredoc_at(chars: &[char], i: usize) -> Option<Heredoc> {
+    if chars.get(i + 1) != Some(&'<') || chars.get(i + 2) == Some(&'<') {
+        return None;
+    }
+    if i > 0 && chars[i - 1] == '<' {
+        return None;
+    }
+    let mut j = i + 2;
+    let strip_tabs = chars.get(j) == Some(&'-');
+    if strip_tabs {
+        j += 1;
+    }
+    while matches!(chars.get(j), Some(' ' | '\t')) {
+        j += 1;
+    }
+    let first = *chars.get(j)?;
+    if !(first.is_alphabetic() || matches!(first, '_' | '\'' | '"' | '\\')) {
+        return None;
+    }
+    let mut delimiter = String::new();
+    while let Some(&c) = chars.get(j) {
+        match c {
+            '\'' | '"' => {
+                j += 1;
+                while let Some(&q) = chars.get(j) {
+                    j += 1;
+                    if q == c {
+                        break;
+                    }
+                    delimiter.push(q);
+                }
+            }
+            '\\' => {
+                if let Some(&n) = chars.get(j + 1) {
+                    delimiter.push(n);
+                }
+                j += 2;
+            }
+            c if c.is_whitespace() || matches!(c, ';' | '|' | '&' | '<' | '>' | '(' | ')') => break,
+            c => {
+                delimiter.push(c);
+                j += 1;
+            }
+        }
+    }
+    if delimiter.is_empty() || delimiter.contains('\n') {
+        return None;
+    }
+    Some(Heredoc {
+        delimiter,
+        strip_tabs,
+        end: j.min(chars.len()),
+    })
+}
+
+/// Skips the body of a here-document, through its delimiter line; `i` is at the start of a line.
+fn skip_heredoc_body(chars: &[char], i: &mut usize, line: &mut usize, h: &Heredoc) {
+    while *i < chars.len() {
+        let start = *i;
+        while *i < chars.len() && chars[*i] != '\n' {
+            *i += 1;
+        }
+        let body: String = chars[start..*i].iter().collect();
+        if *i < chars.len() {
+            *i += 1;
+            *line += 1;
+        }
+        let body = if h.strip_tabs {
+            body.trim_start_matches('\t')
+        } else {
+            body.as_str()
+        };
+        if body.trim_end_matches('\r') == h.delimiter {
+            return;
+        }
+    }
 }
 
 fn advance(c: char, line: &mut usize, col: &mut usize) {

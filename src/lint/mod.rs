@@ -56,6 +56,11 @@ pub fn check_file(arg: &str) -> Option<Linted> {
         return None;
     }
     let text = std::fs::read_to_string(path).ok()?;
+    // A UTF-8 byte order mark (editors on Windows write one) is no content.
+    let text = match text.strip_prefix('\u{feff}') {
+        Some(rest) => rest.to_string(),
+        None => text,
+    };
     let (kind, diagnostics) = match lint_text(arg, &text) {
         Detected::Ours(kind, mut diagnostics) => {
             // Reading order; diagnostics found together on one value keep their order.
@@ -100,6 +105,7 @@ pub fn lint_text(label: &str, text: &str) -> Detected {
             )),
         };
     }
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let trimmed = text.trim_start();
     if ext == "json" || trimmed.starts_with('{') {
         return match nsg_json::lint(label, text) {

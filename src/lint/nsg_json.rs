@@ -18,6 +18,9 @@ const PREFIX_KEYS: &[&str] = &[
 
 /// Checks every security rule in `text`; None when the JSON has none (or is not JSON).
 pub fn lint(label: &str, text: &str) -> Option<Vec<Diagnostic>> {
+    // A byte order mark is no JSON token, but editors on Windows write one; JSON readers of
+    // the Azure tools skip it.
+    let text = text.strip_prefix('\u{feff}').unwrap_or(text);
     let doc: Value = match serde_json::from_str(text) {
         Ok(v) => v,
         Err(e) => {
@@ -191,8 +194,26 @@ fn check_rule(
     let Some(p) = r.props.get("priority") else {
         return;
     };
-    let Some(n) = p.as_i64() else { return };
     let ppath = format!("{}.priority", r.path);
+    let n = match priority(p) {
+        Priority::Expression => return,
+        Priority::Integer(n) => n,
+        Priority::Not(written) => {
+            out.push(
+                Diagnostic::error(
+                    "AMLG209",
+                    format!(
+                        "NSG rule `{}` has priority {written}, not an integer 100-4096",
+                        r.name
+                    ),
+                )
+                .at_path(ppath)
+                .with_value(written)
+                .with_help("use a whole number between 100 and 4096 (lower runs first); Azure refuses anything else"),
+            );
+            return;
+        }
+    };
     if !(100..=4096).contains(&n) {
         out.push(
             Diagnostic::error(
@@ -226,6 +247,35 @@ fn check_rule(
                 "priorities are unique per direction within an NSG; Azure refuses the rule set",
             ),
         );
+    }
+}
+
+enum Priority {
+    Integer(i64),
+    /// An ARM expression (`[parameters('p')]`): known at deployment only.
+    Expression,
+    /// Anything else, as written: a fraction, a number past i64, a word, null.
+    Not(String),
+}
+
+fn priority(v: &Value) -> Priority {
+    match v {
+        Value::Number(n) => match (n.as_i64(), n.as_u64(), n.as_f64()) {
+            (Some(i), _, _) => Priority::Integer(i),
+            (None, Some(u), _) => Priority::Not(u.to_string()),
+            // A whole number past u64 (2^64) is read as a float: shown whole, not as 1.8e19.
+            (None, None, Some(f)) if f.is_finite() && f.fract() == 0.0 => {
+                Priority::Not(format!("{f:.0}"))
+            }
+            _ => Priority::Not(n.to_string()),
+        },
+        Value::String(s) if is_arm_expression(s) => Priority::Expression,
+        // A whole number in a string is checked as that number; its range is what matters.
+        Value::String(s) => match s.trim().parse::<i64>() {
+            Ok(i) => Priority::Integer(i),
+            Err(_) => Priority::Not(format!("\"{s}\"")),
+        },
+        other => Priority::Not(other.to_string()),
     }
 }
 
