@@ -308,7 +308,7 @@ fn bicep_is_identical_for_blueprints_that_differ_only_in_values() {
             "--set",
             "dependencies.storage_account.name=strenamedx",
         ];
-        if builtin.contains("hub") || builtin.contains("exfiltration") {
+        if builtin.contains("hub") || builtin.contains("exfiltration") || builtin == "no-firewall" {
             other.extend(["--set", "compute.cluster.name=gpu-cluster"]);
         }
         amlgen(dir.path()).args(&other).assert().success();

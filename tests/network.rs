@@ -108,8 +108,11 @@ fn training_subnet_too_small_for_nodes_is_a_warning() {
 fn subnets_not_given_are_carved_deterministically() {
     let m = model("hub-spoke", &[]);
     let n = m.network.unwrap();
-    assert_eq!(n.hub.firewall_subnet, "10.100.0.0/26");
-    assert_eq!(n.hub.gateway_subnet.as_deref(), Some("10.100.0.64/27"));
+    assert_eq!(n.hub.as_ref().unwrap().firewall_subnet, "10.100.0.0/26");
+    assert_eq!(
+        n.hub.as_ref().unwrap().gateway_subnet.as_deref(),
+        Some("10.100.0.64/27")
+    );
     let prefixes: Vec<&str> = n.spoke.subnets.iter().map(|s| s.prefix.as_str()).collect();
     assert_eq!(
         prefixes,
@@ -141,13 +144,33 @@ fn basic_firewall_differs_from_standard() {
         .network
         .unwrap();
     // Basic needs a management subnet and public IP; Standard does not.
-    assert!(standard.hub.firewall_management_subnet.is_none());
-    assert!(basic.hub.firewall_management_subnet.is_some());
-    assert!(basic.firewall.management_public_ip.is_some());
+    assert!(standard
+        .hub
+        .as_ref()
+        .unwrap()
+        .firewall_management_subnet
+        .is_none());
+    assert!(basic
+        .hub
+        .as_ref()
+        .unwrap()
+        .firewall_management_subnet
+        .is_some());
+    assert!(basic
+        .firewall
+        .as_ref()
+        .unwrap()
+        .management_public_ip
+        .is_some());
     // Basic has no DNS proxy: no FQDN network rules, spoke keeps Azure DNS.
-    assert!(standard.firewall.dns_proxy && !basic.firewall.dns_proxy);
+    assert!(
+        standard.firewall.as_ref().unwrap().dns_proxy
+            && !basic.firewall.as_ref().unwrap().dns_proxy
+    );
     let fqdn_rules = |n: &amlgen::plan::model::NetworkModel| {
         n.firewall
+            .as_ref()
+            .unwrap()
             .network_rules
             .iter()
             .filter(|r| !r.destination_fqdns.is_empty())
@@ -155,9 +178,9 @@ fn basic_firewall_differs_from_standard() {
     };
     assert!(fqdn_rules(&standard) > 0);
     assert_eq!(fqdn_rules(&basic), 0);
-    assert!(!basic.firewall.omitted.is_empty());
+    assert!(!basic.firewall.as_ref().unwrap().omitted.is_empty());
     assert!(standard.spoke.dns_via_firewall && !basic.spoke.dns_via_firewall);
-    assert_eq!(basic.firewall.threat_intel_mode, "Alert");
+    assert_eq!(basic.firewall.as_ref().unwrap().threat_intel_mode, "Alert");
     let hub = artifact(
         "hub-spoke",
         &["network.hub.firewall.sku=basic"],
@@ -177,6 +200,8 @@ fn hub_spoke_firewall_has_the_required_tags_and_packages() {
     let n = model("hub-spoke", &[]).network.unwrap();
     let tags: Vec<String> = n
         .firewall
+        .as_ref()
+        .unwrap()
         .network_rules
         .iter()
         .flat_map(|r| r.destination_addresses.iter().map(|d| d.literal.clone()))
@@ -194,6 +219,8 @@ fn hub_spoke_firewall_has_the_required_tags_and_packages() {
     }
     let app: Vec<String> = n
         .firewall
+        .as_ref()
+        .unwrap()
         .application_rules
         .iter()
         .flat_map(|r| r.fqdns.iter().map(|f| f.literal.clone()))
@@ -211,6 +238,8 @@ fn hub_spoke_firewall_has_the_required_tags_and_packages() {
     // AzureMachineLearning UDP 5831 is there.
     assert!(n
         .firewall
+        .as_ref()
+        .unwrap()
         .network_rules
         .iter()
         .any(|r| r.protocols == ["UDP"] && r.ports == ["5831"]));
@@ -227,6 +256,8 @@ fn public_ip_compute_gets_inbound_44224_and_internet_routes() {
         && r.source.literal == "AzureMachineLearning"));
     let internet: Vec<&str> = n
         .route_table
+        .as_ref()
+        .unwrap()
         .routes
         .iter()
         .filter(|r| r.next_hop_type == "Internet")
@@ -243,7 +274,7 @@ fn public_ip_compute_gets_inbound_44224_and_internet_routes() {
         .subnets
         .iter()
         .all(|s| s.nsg_rules.iter().all(|r| r.direction != "Inbound")));
-    assert_eq!(n.route_table.routes.len(), 1);
+    assert_eq!(n.route_table.as_ref().unwrap().routes.len(), 1);
 }
 
 /// The exfiltration guarantee: no rendered firewall policy of this blueprint, with any package
@@ -274,13 +305,13 @@ fn exfiltration_prevention_never_allows_storage_or_star() {
             );
         }
         let n = model("exfiltration-prevention", &sets).network.unwrap();
-        for r in &n.firewall.network_rules {
+        for r in &n.firewall.as_ref().unwrap().network_rules {
             for d in r.destination_addresses.iter().chain(&r.destination_fqdns) {
                 assert!(!d.literal.starts_with("Storage"), "{sets:?}: {}", d.literal);
                 assert_ne!(d.literal, "*", "{sets:?}: rule {} allows *", r.name);
             }
         }
-        for r in &n.firewall.application_rules {
+        for r in &n.firewall.as_ref().unwrap().application_rules {
             for f in &r.fqdns {
                 assert_ne!(f.literal, "*", "{sets:?}: rule {} allows *", r.name);
                 assert!(
@@ -467,7 +498,12 @@ plan_error!(
 fn dns_resolver_gets_a_delegated_subnet_an_inbound_endpoint_and_an_output() {
     let fixture = "tests/fixtures/blueprints/hub-max.yaml";
     let n = model(fixture, &[]).network.unwrap();
-    let r = n.hub.dns_resolver.expect("resolver planned");
+    let r = n
+        .hub
+        .clone()
+        .unwrap()
+        .dns_resolver
+        .expect("resolver planned");
     assert!(r.subnet.ends_with("/28"), "{}", r.subnet);
     let hub = artifact(fixture, &[], "modules/hubNetwork.bicep");
     assert!(hub.contains("serviceName: 'Microsoft.Network/dnsResolvers'"));
@@ -482,6 +518,8 @@ fn dns_resolver_gets_a_delegated_subnet_an_inbound_endpoint_and_an_output() {
         .network
         .unwrap()
         .hub
+        .as_ref()
+        .unwrap()
         .dns_resolver
         .is_none());
 }
@@ -523,4 +561,80 @@ fn private_dns_modes() {
     );
     let pe = artifact("hub-spoke", &policy, "modules/privateEndpoint.bicep");
     assert!(pe.contains("= if (!empty(privateDnsZoneIds))"));
+}
+
+/// `amlgen check <blueprint> --set ...`: exit code and stderr.
+fn check_builtin(blueprint: &str, sets: &[&str]) -> (i32, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut cmd = Command::cargo_bin("amlgen").unwrap();
+    cmd.current_dir(dir.path()).args(["check", blueprint]);
+    for s in sets {
+        cmd.args(["--set", s]);
+    }
+    let out = cmd.output().unwrap();
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn egress_and_hub_must_agree() {
+    for (blueprint, set, code) in [
+        ("no-firewall", "network.egress=firewall", "AMLG130"),
+        ("hub-spoke", "network.egress=nat_gateway", "AMLG131"),
+        (
+            "no-firewall",
+            "network.exfiltration_prevention=true",
+            "AMLG132",
+        ),
+    ] {
+        let (exit, stderr) = check_builtin(blueprint, &[set]);
+        assert_eq!(exit, 1, "{blueprint} {set}: {stderr}");
+        assert!(stderr.contains(code), "{blueprint} {set}: {stderr}");
+    }
+}
+
+/// No firewall: no hub, route table or peering; the compute subnets leave through the NAT
+/// gateway, default outbound access off, and their NSGs allow the service tags and HTTPS before
+/// denying the rest of the Internet; the pe subnet has neither.
+#[test]
+fn no_firewall_egress_is_the_nat_gateway_filtered_by_nsgs() {
+    let m = model("no-firewall", &[]);
+    let n = m.network.as_ref().unwrap();
+    assert!(n.hub.is_none() && n.firewall.is_none() && n.route_table.is_none());
+    assert!(n.peering.is_none() && n.nat_gateway.is_some());
+    assert!(!n.spoke.dns_via_firewall);
+    for s in &n.spoke.subnets {
+        let compute = s.role != "pe";
+        assert_eq!(s.nat_gateway, compute, "{}", s.name);
+        assert!(!s.route_table);
+        assert_eq!(s.default_outbound_access, Some(false));
+        if compute {
+            let names: Vec<&str> = s.nsg_rules.iter().map(|r| r.name.as_str()).collect();
+            assert!(names.contains(&"allow-azure-machine-learning"), "{names:?}");
+            assert!(names.contains(&"allow-batch-node-management"));
+            assert!(names.contains(&"allow-https-internet"));
+            let deny = s.nsg_rules.last().unwrap();
+            assert_eq!(
+                (deny.access, deny.destination.literal.as_str()),
+                ("Deny", "Internet")
+            );
+            assert!(s
+                .nsg_rules
+                .iter()
+                .all(|r| r.priority < deny.priority || r.access == "Deny"));
+        }
+    }
+    // The private endpoints' zones link the VNet alone.
+    let links = &m.private.as_ref().unwrap().linked_vnets;
+    assert_eq!(links.len(), 1);
+    let main = artifact("no-firewall", &[], "main.bicep");
+    assert!(!main.contains("hubNetwork") && !main.contains("peering"));
+    let spoke = artifact("no-firewall", &[], "modules/spokeNetwork.bicep");
+    assert!(spoke.contains("natGateway: {") && spoke.contains("defaultOutboundAccess: false"));
+    let runbook = artifact("no-firewall", &[], "runbook.sh");
+    assert!(runbook.contains("--nat-gateway \"${NAT_GATEWAY_NAME}\""));
+    assert!(runbook.contains("--default-outbound-access false"));
+    assert!(!runbook.contains("FIREWALL") && !runbook.contains("HUB_VNET_NAME"));
 }

@@ -2,7 +2,7 @@
 //! and the rest carved from the address space. The checks report what does not fit; `analyze`
 //! keeps the plans for `plan`, which then never computes them again.
 
-use crate::blueprint::{CustomerNetwork, FirewallSku};
+use crate::blueprint::{CustomerNetwork, FirewallSku, Hub};
 use crate::catalog::Catalog;
 use crate::net::{carve, parse_cidr, SubnetRequest};
 
@@ -25,12 +25,11 @@ pub const DNS_RESOLVER_DELEGATION: &str = "Microsoft.Network/dnsResolvers";
 /// The resolver's inbound subnet: any name works; it must be delegated to the resolver.
 pub const DNS_RESOLVER_SUBNET: &str = "snet-dns-inbound";
 
-/// Address plan of the hub: (subnet name, prefix). Used by the checks (to report what does not
-/// fit) and by `plan` (after the checks passed).
-pub fn hub_plan(net: &CustomerNetwork) -> Result<Vec<(String, ipnet::Ipv4Net)>, String> {
+/// Address plan of a hub: (subnet name, prefix). Used by the checks (to report what does not
+/// fit) and by `analyze` (after the checks passed).
+pub fn hub_plan(hub: &Hub) -> Result<Vec<(String, ipnet::Ipv4Net)>, String> {
     let sizes = &Catalog::get().firewall.subnets;
-    let spaces: Vec<_> = net
-        .hub
+    let spaces: Vec<_> = hub
         .address_space
         .iter()
         .filter_map(|s| parse_cidr(s).ok())
@@ -38,34 +37,34 @@ pub fn hub_plan(net: &CustomerNetwork) -> Result<Vec<(String, ipnet::Ipv4Net)>, 
     let parse = |s: &Option<String>| s.as_deref().and_then(|x| parse_cidr(x).ok());
     let mut reqs = vec![SubnetRequest {
         key: FIREWALL_SUBNET,
-        explicit: parse(&net.hub.subnets.firewall),
+        explicit: parse(&hub.subnets.firewall),
         prefix_len: sizes[FIREWALL_SUBNET].default,
     }];
-    if net.hub.firewall.sku == FirewallSku::Basic {
+    if hub.firewall.sku == FirewallSku::Basic {
         reqs.push(SubnetRequest {
             key: FIREWALL_MANAGEMENT_SUBNET,
-            explicit: parse(&net.hub.subnets.firewall_management),
+            explicit: parse(&hub.subnets.firewall_management),
             prefix_len: sizes[FIREWALL_MANAGEMENT_SUBNET].default,
         });
     }
-    if net.hub.bastion {
+    if hub.bastion {
         reqs.push(SubnetRequest {
             key: BASTION_SUBNET,
-            explicit: parse(&net.hub.subnets.bastion),
+            explicit: parse(&hub.subnets.bastion),
             prefix_len: sizes[BASTION_SUBNET].default,
         });
     }
-    if net.hub.gateway_subnet {
+    if hub.gateway_subnet {
         reqs.push(SubnetRequest {
             key: GATEWAY_SUBNET,
-            explicit: parse(&net.hub.subnets.gateway),
+            explicit: parse(&hub.subnets.gateway),
             prefix_len: sizes[GATEWAY_SUBNET].default,
         });
     }
-    if net.hub.dns_resolver {
+    if hub.dns_resolver {
         reqs.push(SubnetRequest {
             key: DNS_RESOLVER_SUBNET,
-            explicit: parse(&net.hub.subnets.dns_resolver_inbound),
+            explicit: parse(&hub.subnets.dns_resolver_inbound),
             prefix_len: sizes[DNS_RESOLVER_SUBNET].default,
         });
     }

@@ -4,7 +4,7 @@
 
 pub mod address_plan;
 
-use crate::blueprint::{FirewallSku, IsolationMode, Loaded};
+use crate::blueprint::{CustomerNetwork, Egress, FirewallSku, IsolationMode, Loaded};
 use crate::diagnostic::Diagnostic;
 use crate::naming::Names;
 use ipnet::Ipv4Net;
@@ -22,15 +22,27 @@ pub struct Checked {
 pub enum Topology {
     /// The workspace managed VNet; people reach the workspace from a client VNet, if any.
     ManagedVnet { approved_only: bool },
-    /// A customer hub-spoke network with the address plans the checks accepted.
+    /// A customer VNet (the spoke) with the address plans the checks accepted.
     CustomerVnet(CustomerVnet),
 }
 
 pub struct CustomerVnet {
-    pub hub_subnets: Vec<(String, Ipv4Net)>,
+    pub spoke_subnets: Vec<(String, Ipv4Net)>,
+    pub egress: CustomerEgress,
+}
+
+/// How compute traffic leaves a customer VNet.
+pub enum CustomerEgress {
+    /// Through Azure Firewall in a hub.
+    Firewall(HubPlan),
+    /// Through a NAT gateway on the compute subnets.
+    NatGateway,
+}
+
+pub struct HubPlan {
+    pub subnets: Vec<(String, Ipv4Net)>,
     /// AzureFirewallSubnet, which every hub has.
     pub firewall_subnet: Ipv4Net,
-    pub spoke_subnets: Vec<(String, Ipv4Net)>,
     pub firewall_sku: FirewallSku,
     pub exfiltration_prevention: bool,
 }
@@ -38,7 +50,7 @@ pub struct CustomerVnet {
 /// Checks a loaded blueprint; on success, the resolved values. The diagnostics (errors and
 /// warnings) are returned on failure.
 pub fn analyze(loaded: Loaded) -> Result<Checked, (Loaded, Vec<Diagnostic>)> {
-    let diagnostics = crate::check::check(&loaded);
+    let mut diagnostics = crate::check::check(&loaded);
     if diagnostics.iter().any(Diagnostic::is_error) {
         return Err((loaded, diagnostics));
     }
@@ -48,39 +60,19 @@ pub fn analyze(loaded: Loaded) -> Result<Checked, (Loaded, Vec<Diagnostic>)> {
             approved_only: bp.workspace.managed_network.isolation_mode
                 == IsolationMode::AllowOnlyApprovedOutbound,
         },
-        Some(net) => {
-            // The checks carved both plans already (AMLG036 when one does not fit); a failure
-            // here would be a disagreement between check and analysis, reported as such.
-            let plans = address_plan::hub_plan(net)
-                .and_then(|hub| address_plan::spoke_plan(net).map(|spoke| (hub, spoke)));
-            let with_firewall = plans.and_then(|(hub, spoke)| {
-                hub.iter()
-                    .find(|(k, _)| k == address_plan::FIREWALL_SUBNET)
-                    .map(|(_, p)| *p)
-                    .ok_or_else(|| address_plan::FIREWALL_SUBNET.to_string())
-                    .map(|fw| (hub, spoke, fw))
-            });
-            match with_firewall {
-                Ok((hub_subnets, spoke_subnets, firewall_subnet)) => {
-                    Topology::CustomerVnet(CustomerVnet {
-                        hub_subnets,
-                        firewall_subnet,
-                        spoke_subnets,
-                        firewall_sku: net.hub.firewall.sku,
-                        exfiltration_prevention: net.exfiltration_prevention,
-                    })
-                }
-                Err(key) => {
-                    let mut diagnostics = diagnostics;
-                    diagnostics.push(
-                        Diagnostic::error("AMLG036", format!("no room left to carve {key}"))
-                            .at_path("network")
-                            .with_help("give the VNet a larger address space, or set the subnet's range explicitly"),
-                    );
-                    return Err((loaded, diagnostics));
-                }
+        Some(net) => match customer(net) {
+            Ok(c) => Topology::CustomerVnet(c),
+            // The checks carved the plans already (AMLG036 when one does not fit, AMLG130 for a
+            // firewall without hub); reaching this is a disagreement between check and analysis.
+            Err(key) => {
+                diagnostics.push(
+                    Diagnostic::error("AMLG036", format!("no room left to carve {key}"))
+                        .at_path("network")
+                        .with_help("give the VNet a larger address space, or set the subnet's range explicitly"),
+                );
+                return Err((loaded, diagnostics));
             }
-        }
+        },
     };
     let names = Names::of(bp);
     Ok(Checked {
@@ -88,5 +80,31 @@ pub fn analyze(loaded: Loaded) -> Result<Checked, (Loaded, Vec<Diagnostic>)> {
         names,
         topology,
         loaded,
+    })
+}
+
+fn customer(net: &CustomerNetwork) -> Result<CustomerVnet, String> {
+    let spoke_subnets = address_plan::spoke_plan(net)?;
+    let egress = match (net.egress, &net.hub) {
+        (Egress::NatGateway, _) => CustomerEgress::NatGateway,
+        (Egress::Firewall, Some(hub)) => {
+            let subnets = address_plan::hub_plan(hub)?;
+            let firewall_subnet = subnets
+                .iter()
+                .find(|(k, _)| k == address_plan::FIREWALL_SUBNET)
+                .map(|(_, p)| *p)
+                .ok_or_else(|| address_plan::FIREWALL_SUBNET.to_string())?;
+            CustomerEgress::Firewall(HubPlan {
+                subnets,
+                firewall_subnet,
+                firewall_sku: hub.firewall.sku,
+                exfiltration_prevention: net.exfiltration_prevention,
+            })
+        }
+        (Egress::Firewall, None) => return Err("the hub".to_string()),
+    };
+    Ok(CustomerVnet {
+        spoke_subnets,
+        egress,
     })
 }

@@ -22,6 +22,10 @@ pub const BUILTINS: &[Builtin] = &[
         name: "exfiltration-prevention",
         text: include_str!("../../blueprints/exfiltration-prevention.yaml"),
     },
+    Builtin {
+        name: "no-firewall",
+        text: include_str!("../../blueprints/no-firewall.yaml"),
+    },
 ];
 
 pub fn find(name: &str) -> Option<&'static Builtin> {

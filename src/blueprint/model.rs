@@ -90,11 +90,19 @@ impl PrivateDnsMode {
     }
 }
 
-/// Customer-managed hub-spoke network.
+/// Customer-managed network: a spoke VNet for compute and private endpoints, and how its
+/// traffic leaves (a hub firewall, or a NAT gateway on the compute subnets).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerNetwork {
-    pub hub: Hub,
+    /// How compute traffic reaches the internet: `firewall` (through Azure Firewall in the hub,
+    /// which needs `hub`) or `nat_gateway` (a NAT gateway on the compute subnets, NSGs allow
+    /// what Azure Machine Learning needs; no hub).
+    #[serde(default)]
+    pub egress: Egress,
+    /// The hub VNet with the firewall (`egress: firewall`).
+    #[serde(default)]
+    pub hub: Option<Hub>,
     pub spoke: Spoke,
     /// Exfiltration prevention: a service endpoint policy on the compute subnets, no Storage
     /// service tag on the firewall, outbound Internet denied by the NSGs.
@@ -321,6 +329,26 @@ impl IsolationMode {
             IsolationMode::Disabled => "disabled",
             IsolationMode::AllowInternetOutbound => "allow_internet_outbound",
             IsolationMode::AllowOnlyApprovedOutbound => "allow_only_approved_outbound",
+        }
+    }
+}
+
+/// Egress of a customer network.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum Egress {
+    /// Through Azure Firewall in the hub (route 0.0.0.0/0 to it).
+    #[default]
+    Firewall,
+    /// Through a NAT gateway on the compute subnets; NSGs are the only filter.
+    NatGateway,
+}
+
+impl Egress {
+    pub fn key(self) -> &'static str {
+        match self {
+            Egress::Firewall => "firewall",
+            Egress::NatGateway => "nat_gateway",
         }
     }
 }

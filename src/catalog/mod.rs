@@ -239,6 +239,7 @@ pub struct ManagedNetworkFacts {
 pub enum Architecture {
     HubSpoke,
     ExfiltrationPrevention,
+    NoFirewall,
 }
 
 #[derive(Debug, Deserialize)]

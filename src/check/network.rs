@@ -6,7 +6,7 @@ use crate::analyze::address_plan::{
     hub_plan, spoke_plan, BASTION_SUBNET, DNS_RESOLVER_SUBNET, FIREWALL_MANAGEMENT_SUBNET,
     FIREWALL_SUBNET, GATEWAY_SUBNET,
 };
-use crate::blueprint::{Blueprint, IsolationMode};
+use crate::blueprint::{Blueprint, Egress, HubSubnets, IsolationMode};
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use crate::net::{overlaps, parse_cidr, usable_addresses};
@@ -57,6 +57,28 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 .with_help("with a hub-spoke network the private endpoints live in the spoke's pe subnet; remove client_access"),
         );
     }
+    match (net.egress, &net.hub) {
+        (Egress::Firewall, None) => out.push(
+            Diagnostic::error("AMLG130", "firewall egress needs a hub with the firewall")
+                .at_path("network")
+                .with_value("egress: firewall")
+                .with_help("add a `hub:` section (address_space, firewall), or set `egress: nat_gateway` for a VNet whose compute leaves through a NAT gateway"),
+        ),
+        (Egress::NatGateway, Some(_)) => out.push(
+            Diagnostic::error("AMLG131", "a NAT gateway blueprint has no hub")
+                .at_path("network.hub")
+                .with_help("amlgen's hub holds the firewall; with `egress: nat_gateway` remove `hub:` and peer the VNet to your own landing-zone hub if you have one"),
+        ),
+        _ => {}
+    }
+    if net.egress == Egress::NatGateway && net.exfiltration_prevention {
+        out.push(
+            Diagnostic::error("AMLG132", "exfiltration prevention needs the hub firewall")
+                .at_path("network.exfiltration_prevention")
+                .with_value("true")
+                .with_help("NSGs cannot filter by host name, so a NAT gateway lets HTTPS reach any host; use `egress: firewall` with a hub for exfiltration prevention"),
+        );
+    }
     if net.exfiltration_prevention {
         for (path, on) in [
             (
@@ -79,7 +101,11 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         }
     }
 
-    let hub = vnet_ranges(&net.hub.address_space, "network.hub.address_space", out);
+    let hub_spaces: &[String] = net.hub.as_ref().map_or(&[], |h| &h.address_space);
+    let hub = match &net.hub {
+        Some(h) => vnet_ranges(&h.address_space, "network.hub.address_space", out),
+        None => Vec::new(),
+    };
     let spoke = vnet_ranges(&net.spoke.address_space, "network.spoke.address_space", out);
     for (i, h) in hub.iter().enumerate() {
         for s in &spoke {
@@ -93,12 +119,13 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             }
         }
     }
-    if hub.len() != net.hub.address_space.len() || spoke.len() != net.spoke.address_space.len() {
+    if hub.len() != hub_spaces.len() || spoke.len() != net.spoke.address_space.len() {
         return; // invalid ranges already reported; the plan below would only repeat them
     }
 
     let sizes = &Catalog::get().firewall.subnets;
-    let hs = &net.hub.subnets;
+    let no_hub_subnets = HubSubnets::default();
+    let hs = net.hub.as_ref().map_or(&no_hub_subnets, |h| &h.subnets);
     let hub_explicit = [
         (
             FIREWALL_SUBNET,
@@ -189,7 +216,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     if !ok {
         return;
     }
-    if let Err(key) = hub_plan(net) {
+    if let Some(Err(key)) = net.hub.as_ref().map(hub_plan) {
         out.push(no_room(
             &key,
             "network.hub.address_space",
@@ -209,11 +236,13 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         }
     };
     // Every node and instance takes an address of the training subnet.
-    let training = spoke_subnets
+    let Some(training) = spoke_subnets
         .iter()
         .find(|(k, _)| k == "training")
         .map(|(_, n)| *n)
-        .expect("planned");
+    else {
+        return;
+    };
     let needed = u64::from(bp.compute.cluster.as_ref().map_or(0, |c| c.max_nodes))
         + u64::from(bp.compute.instance.is_some());
     if needed > usable_addresses(&training) {

@@ -30,8 +30,10 @@ pub fn lower(m: &mut Model) {
         .filter(|f| f.cli != "standard")
         .map(|f| format!("managed_network.firewall_sku={}", f.cli));
     if let Some(n) = m.network.as_mut() {
-        let body = rule_collection_group_body(&n.firewall, &n.spoke.address_prefixes, cloud);
-        n.firewall.rule_collection_group.body_shell = word(&body);
+        if let Some(fw) = n.firewall.as_mut() {
+            let body = rule_collection_group_body(fw, &n.spoke.address_prefixes, cloud);
+            fw.rule_collection_group.body_shell = word(&body);
+        }
     }
     let Some(p) = m.private.as_mut() else {
         return;

@@ -25,15 +25,19 @@ pub(crate) fn texts_mut(m: &mut Model) -> Vec<&mut crate::plan::zones::Text> {
                 out.push(&mut r.destination);
             }
         }
-        for r in &mut n.firewall.network_rules {
-            out.extend(r.destination_addresses.iter_mut());
-            out.extend(r.destination_fqdns.iter_mut());
+        if let Some(fw) = n.firewall.as_mut() {
+            for r in &mut fw.network_rules {
+                out.extend(r.destination_addresses.iter_mut());
+                out.extend(r.destination_fqdns.iter_mut());
+            }
+            for r in &mut fw.application_rules {
+                out.extend(r.fqdns.iter_mut());
+            }
         }
-        for r in &mut n.firewall.application_rules {
-            out.extend(r.fqdns.iter_mut());
-        }
-        for r in &mut n.route_table.routes {
-            out.push(&mut r.address_prefix);
+        if let Some(rt) = n.route_table.as_mut() {
+            for r in &mut rt.routes {
+                out.push(&mut r.address_prefix);
+            }
         }
     }
     out

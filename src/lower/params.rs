@@ -295,94 +295,96 @@ fn network_params(
             json!(value),
         )
     };
-    v.push(named(
-        "hubVnetName",
-        "virtual_network",
-        "hub VNet",
-        &n.hub.vnet_name,
-    ));
-    v.push(p(
-        "hubAddressPrefixes",
-        "array",
-        "Required. Address ranges of the hub VNet.",
-        json!(n.hub.address_prefixes),
-    ));
-    v.push(prefix(
-        "firewallSubnetPrefix",
-        "AzureFirewallSubnet (/26 or larger)",
-        &n.hub.firewall_subnet,
-    ));
-    if let Some(s) = &n.hub.firewall_management_subnet {
-        v.push(prefix(
-            "firewallManagementSubnetPrefix",
-            "AzureFirewallManagementSubnet (/26 or larger; Basic SKU)",
-            s,
+    if let (Some(hub), Some(fw)) = (&n.hub, &n.firewall) {
+        v.push(named(
+            "hubVnetName",
+            "virtual_network",
+            "hub VNet",
+            &hub.vnet_name,
         ));
-    }
-    if let Some(b) = &n.hub.bastion {
+        v.push(p(
+            "hubAddressPrefixes",
+            "array",
+            "Required. Address ranges of the hub VNet.",
+            json!(hub.address_prefixes),
+        ));
         v.push(prefix(
-            "bastionSubnetPrefix",
-            "AzureBastionSubnet (/26 or larger)",
-            &b.subnet,
+            "firewallSubnetPrefix",
+            "AzureFirewallSubnet (/26 or larger)",
+            &hub.firewall_subnet,
+        ));
+        if let Some(s) = &hub.firewall_management_subnet {
+            v.push(prefix(
+                "firewallManagementSubnetPrefix",
+                "AzureFirewallManagementSubnet (/26 or larger; Basic SKU)",
+                s,
+            ));
+        }
+        if let Some(b) = &hub.bastion {
+            v.push(prefix(
+                "bastionSubnetPrefix",
+                "AzureBastionSubnet (/26 or larger)",
+                &b.subnet,
+            ));
+            v.push(named(
+                "bastionName",
+                "network_resource",
+                "Azure Bastion host",
+                &b.name,
+            ));
+            v.push(named(
+                "bastionPublicIpName",
+                "network_resource",
+                "Bastion public IP",
+                &b.public_ip,
+            ));
+        }
+        if let Some(r) = &hub.dns_resolver {
+            v.push(prefix(
+                "dnsResolverSubnetPrefix",
+                "the DNS Private Resolver inbound subnet (/28 or larger)",
+                &r.subnet,
+            ));
+            v.push(named(
+                "dnsResolverName",
+                "network_resource",
+                "DNS Private Resolver",
+                &r.name,
+            ));
+        }
+        if let Some(g) = &hub.gateway_subnet {
+            v.push(prefix(
+                "gatewaySubnetPrefix",
+                "GatewaySubnet (/27 or larger)",
+                g,
+            ));
+        }
+        v.push(named(
+            "firewallName",
+            "network_resource",
+            "Azure Firewall",
+            &fw.name,
         ));
         v.push(named(
-            "bastionName",
+            "firewallPolicyName",
             "network_resource",
-            "Azure Bastion host",
-            &b.name,
+            "firewall policy",
+            &fw.policy_name,
         ));
         v.push(named(
-            "bastionPublicIpName",
+            "firewallPublicIpName",
             "network_resource",
-            "Bastion public IP",
-            &b.public_ip,
+            "firewall public IP",
+            &fw.public_ip,
         ));
-    }
-    if let Some(r) = &n.hub.dns_resolver {
-        v.push(prefix(
-            "dnsResolverSubnetPrefix",
-            "the DNS Private Resolver inbound subnet (/28 or larger)",
-            &r.subnet,
-        ));
-        v.push(named(
-            "dnsResolverName",
-            "network_resource",
-            "DNS Private Resolver",
-            &r.name,
-        ));
-    }
-    if let Some(g) = &n.hub.gateway_subnet {
-        v.push(prefix(
-            "gatewaySubnetPrefix",
-            "GatewaySubnet (/27 or larger)",
-            g,
-        ));
-    }
-    v.push(named(
-        "firewallName",
-        "network_resource",
-        "Azure Firewall",
-        &n.firewall.name,
-    ));
-    v.push(named(
-        "firewallPolicyName",
-        "network_resource",
-        "firewall policy",
-        &n.firewall.policy_name,
-    ));
-    v.push(named(
-        "firewallPublicIpName",
-        "network_resource",
-        "firewall public IP",
-        &n.firewall.public_ip,
-    ));
-    if let Some(ip) = &n.firewall.management_public_ip {
-        v.push(named(
-            "firewallManagementPublicIpName",
-            "network_resource",
-            "firewall management public IP",
-            ip,
-        ));
+        if let Some(ip) = &fw.management_public_ip {
+            v.push(named(
+                "firewallManagementPublicIpName",
+                "network_resource",
+                "firewall management public IP",
+                ip,
+            ));
+        }
     }
     v.push(named(
         "spokeVnetName",
@@ -409,12 +411,28 @@ fn network_params(
             &s.nsg_name,
         ));
     }
-    v.push(named(
-        "routeTableName",
-        "network_resource",
-        "route table of the compute subnets",
-        &n.route_table.name,
-    ));
+    if let Some(rt) = &n.route_table {
+        v.push(named(
+            "routeTableName",
+            "network_resource",
+            "route table of the compute subnets",
+            &rt.name,
+        ));
+    }
+    if let Some(ng) = &n.nat_gateway {
+        v.push(named(
+            "natGatewayName",
+            "network_resource",
+            "NAT gateway of the compute subnets",
+            &ng.name,
+        ));
+        v.push(named(
+            "natGatewayPublicIpName",
+            "network_resource",
+            "NAT gateway public IP",
+            &ng.public_ip,
+        ));
+    }
     if let Some(sep) = &n.service_endpoint_policy {
         v.push(named(
             "serviceEndpointPolicyName",

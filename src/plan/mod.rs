@@ -163,11 +163,17 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             "Managed VNet isolation is one-way: once enabled it cannot be disabled, and allow_only_approved_outbound cannot go back to allow_internet_outbound. Existing computes must be recreated after enabling it.".to_string(),
         );
     }
-    if let Some(n) = &network {
-        for o in &n.firewall.omitted {
+    if let Some(fw) = network.as_ref().and_then(|n| n.firewall.as_ref()) {
+        for o in &fw.omitted {
             notes.push(format!("Left out for the Basic firewall: {o}."));
         }
+    }
+    if network.as_ref().is_some_and(|n| n.peering.is_some()) {
         notes.push("Redeploying a VNet whose Bicep does not list its peerings can drop them for a moment (Azure/bicep#20260); main.bicep redeploys the peering in the same run.".to_string());
+    }
+    if network.as_ref().is_some_and(|n| n.nat_gateway.is_some()) {
+        notes.push("No firewall: the NSGs allow the service tags Azure Machine Learning needs and HTTPS (port 443) to any Internet host, through the NAT gateway; an NSG cannot filter by host name, so this blueprint controls outbound traffic by port and service tag only. Use hub-spoke (firewall) or exfiltration-prevention where host names must be enforced.".to_string());
+        notes.push("Subnets created since 30 September 2025 have no default outbound access; the Bicep and the runbook set `defaultOutboundAccess: false` explicitly, so the NAT gateway is the compute subnets' only way out.".to_string());
     }
     if workspace.image_build_compute.is_none() {
         notes.push("The container registry is private, so it cannot build images: set `workspace.image_build_compute` to a compute cluster (or run `az ml workspace update --image-build-compute <cluster>`), or Azure Machine Learning builds on serverless compute.".to_string());

@@ -271,13 +271,28 @@ pub struct LinkedVnet {
 #[derive(Debug, Clone, Serialize)]
 pub struct NetworkModel {
     pub exfiltration_prevention: bool,
-    pub hub: HubModel,
+    /// The hub with the firewall (firewall egress), peered to the spoke.
+    pub hub: Option<HubModel>,
     pub spoke: SpokeModel,
-    pub firewall: FirewallModel,
-    pub route_table: RouteTableModel,
-    pub peering_hub_to_spoke: String,
-    pub peering_spoke_to_hub: String,
+    pub firewall: Option<FirewallModel>,
+    /// Routes compute traffic to the firewall (firewall egress).
+    pub route_table: Option<RouteTableModel>,
+    pub peering: Option<PeeringModel>,
+    /// Egress of the compute subnets without a firewall.
+    pub nat_gateway: Option<NatGatewayModel>,
     pub service_endpoint_policy: Option<ServiceEndpointPolicyModel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PeeringModel {
+    pub hub_to_spoke: String,
+    pub spoke_to_hub: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NatGatewayModel {
+    pub name: String,
+    pub public_ip: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -339,6 +354,10 @@ pub struct SubnetModel {
     pub nsg_name: String,
     pub nsg_rules: Vec<NsgRuleModel>,
     pub route_table: bool,
+    /// Egress through the NAT gateway.
+    pub nat_gateway: bool,
+    /// `defaultOutboundAccess`, when amlgen sets it (false with a NAT gateway).
+    pub default_outbound_access: Option<bool>,
     pub storage_service_endpoint: bool,
     pub service_endpoint_policy: bool,
     /// Private endpoint network policies off (the pe subnet).

@@ -8,7 +8,7 @@ use crate::analyze::address_plan::{
     subnet_name, BASTION_SUBNET, DNS_RESOLVER_DELEGATION, DNS_RESOLVER_SUBNET,
     FIREWALL_MANAGEMENT_SUBNET, GATEWAY_SUBNET,
 };
-use crate::analyze::CustomerVnet;
+use crate::analyze::{CustomerEgress, CustomerVnet};
 use crate::blueprint::{Blueprint, FirewallSku};
 use crate::catalog::{Architecture, Catalog};
 use crate::naming::Names;
@@ -18,15 +18,13 @@ use crate::net::usable_addresses;
 /// are left alone by both deployment paths.
 pub const RULE_COLLECTION_GROUP: &str = "azure-machine-learning";
 
-fn arch_of(bp: &Blueprint) -> Architecture {
-    if bp
-        .network
-        .as_ref()
-        .is_some_and(|n| n.exfiltration_prevention)
-    {
-        Architecture::ExfiltrationPrevention
-    } else {
-        Architecture::HubSpoke
+fn arch_of(customer: &CustomerVnet) -> Architecture {
+    match &customer.egress {
+        CustomerEgress::Firewall(h) if h.exfiltration_prevention => {
+            Architecture::ExfiltrationPrevention
+        }
+        CustomerEgress::Firewall(_) => Architecture::HubSpoke,
+        CustomerEgress::NatGateway => Architecture::NoFirewall,
     }
 }
 
@@ -41,17 +39,23 @@ pub fn plan(
     let cat = Catalog::get();
     let cloud = cat.cloud(bp.cloud.as_str());
     let fw = &cat.firewall;
-    let arch = arch_of(bp);
+    let arch = arch_of(customer);
     let exfil = arch == Architecture::ExfiltrationPrevention;
-    let basic = net.hub.firewall.sku == FirewallSku::Basic;
+    let hub = match &customer.egress {
+        CustomerEgress::Firewall(h) => Some(h),
+        CustomerEgress::NatGateway => None,
+    };
+    let nat = hub.is_none();
+    let basic = hub.is_some_and(|h| h.firewall_sku == FirewallSku::Basic);
     let t = |s: &str| zones::text(s, cloud, &bp.location);
 
-    let hub_plan = &customer.hub_subnets;
     let hub_prefix = |key: &str| {
-        hub_plan
-            .iter()
-            .find(|(k, _)| k == key)
-            .map(|(_, p)| p.to_string())
+        hub.and_then(|h| {
+            h.subnets
+                .iter()
+                .find(|(k, _)| k == key)
+                .map(|(_, p)| p.to_string())
+        })
     };
     let spoke_plan = &customer.spoke_subnets;
 
@@ -164,6 +168,74 @@ pub fn plan(
                         .into(),
             });
         }
+        if nat {
+            // No firewall: the NSG is the only filter. It allows the service tags Azure Machine
+            // Learning needs, the ports it reaches by host name and HTTPS (hosts reached by name:
+            // studio, Entra ID, package repositories), and denies the rest of the Internet.
+            let mut priority = 200;
+            for r in &network_rules {
+                for d in &r.destination_addresses {
+                    v.push(NsgRuleModel {
+                        name: format!("allow-{}", r.name),
+                        priority,
+                        direction: "Outbound",
+                        access: "Allow",
+                        protocol: nsg_protocol(&r.protocols),
+                        source: t("VirtualNetwork"),
+                        destination: d.clone(),
+                        destination_ports: r.ports.clone(),
+                        description: format!(
+                            "Required by Azure Machine Learning ({}).",
+                            region_free(&d.template, cloud)
+                        ),
+                    });
+                    priority += 10;
+                }
+                if !r.destination_fqdns.is_empty() {
+                    v.push(NsgRuleModel {
+                        name: format!("allow-{}", r.name),
+                        priority,
+                        direction: "Outbound",
+                        access: "Allow",
+                        protocol: nsg_protocol(&r.protocols),
+                        source: t("VirtualNetwork"),
+                        destination: t("Internet"),
+                        destination_ports: r.ports.clone(),
+                        description: format!(
+                            "To {}: an NSG cannot name a host, so the port is open to the Internet.",
+                            r.destination_fqdns
+                                .iter()
+                                .map(|d| region_free(&d.template, cloud))
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ),
+                    });
+                    priority += 10;
+                }
+            }
+            v.push(NsgRuleModel {
+                name: "allow-https-internet".into(),
+                priority,
+                direction: "Outbound",
+                access: "Allow",
+                protocol: "Tcp".into(),
+                source: t("VirtualNetwork"),
+                destination: t("Internet"),
+                destination_ports: vec!["443".into()],
+                description: "HTTPS to hosts Azure Machine Learning and the allowed packages reach by name, through the NAT gateway.".into(),
+            });
+            v.push(NsgRuleModel {
+                name: "deny-internet-outbound".into(),
+                priority: 4000,
+                direction: "Outbound",
+                access: "Deny",
+                protocol: "*".into(),
+                source: t("VirtualNetwork"),
+                destination: t("Internet"),
+                destination_ports: vec!["*".into()],
+                description: "Nothing else leaves for the Internet.".into(),
+            });
+        }
         if exfil {
             // The firewall is the egress filter; NSGs cannot say "via the firewall" (they see
             // the final destination), so they allow what the firewall allows by service tag and
@@ -265,7 +337,11 @@ pub fn plan(
                 prefix: prefix.to_string(),
                 nsg_name: nsg_name(role),
                 nsg_rules: compute_rules(role),
-                route_table: compute,
+                route_table: compute && !nat,
+                nat_gateway: compute && nat,
+                // New subnets have had no default outbound access since 30 September 2025;
+                // with a NAT gateway amlgen says so explicitly, so egress is the gateway alone.
+                default_outbound_access: nat.then_some(false),
                 storage_service_endpoint: exfil && compute,
                 service_endpoint_policy: exfil && compute,
                 private_endpoints: !compute,
@@ -276,10 +352,10 @@ pub fn plan(
 
     Some(NetworkModel {
         exfiltration_prevention: exfil,
-        hub: HubModel {
+        hub: hub.zip(net.hub.as_ref()).map(|(h, hub_bp)| HubModel {
             vnet_name: n.hub_vnet.value.clone(),
-            address_prefixes: net.hub.address_space.clone(),
-            firewall_subnet: customer.firewall_subnet.to_string(),
+            address_prefixes: hub_bp.address_space.clone(),
+            firewall_subnet: h.firewall_subnet.to_string(),
             firewall_management_subnet: hub_prefix(FIREWALL_MANAGEMENT_SUBNET),
             bastion: hub_prefix(BASTION_SUBNET).map(|subnet| BastionModel {
                 name: n.bastion.value.clone(),
@@ -288,7 +364,8 @@ pub fn plan(
                 api_version: cat.api_versions["bastion"].version.clone(),
             }),
             gateway_subnet: hub_prefix(GATEWAY_SUBNET),
-            subnets: hub_plan
+            subnets: h
+                .subnets
                 .iter()
                 .map(|(name, prefix)| HubSubnetModel {
                     name: name.clone(),
@@ -304,14 +381,14 @@ pub fn plan(
                 subnet,
                 api_version: cat.api_versions["dns_resolver"].version.clone(),
             }),
-        },
+        }),
         spoke: SpokeModel {
             vnet_name: n.spoke_vnet.value.clone(),
             address_prefixes: net.spoke.address_space.clone(),
             subnets,
-            dns_via_firewall: !basic,
+            dns_via_firewall: hub.is_some() && !basic,
         },
-        firewall: FirewallModel {
+        firewall: hub.map(|_| FirewallModel {
             name: n.firewall.value.clone(),
             policy_name: n.firewall_policy.value.clone(),
             tier: if basic { "Basic" } else { "Standard" }.into(),
@@ -338,13 +415,19 @@ pub fn plan(
             network_rules,
             application_rules,
             omitted,
-        },
-        route_table: RouteTableModel {
+        }),
+        route_table: hub.map(|_| RouteTableModel {
             name: n.route_table.value.clone(),
             routes,
-        },
-        peering_hub_to_spoke: n.peering_hub_to_spoke.value.clone(),
-        peering_spoke_to_hub: n.peering_spoke_to_hub.value.clone(),
+        }),
+        peering: hub.map(|_| PeeringModel {
+            hub_to_spoke: n.peering_hub_to_spoke.value.clone(),
+            spoke_to_hub: n.peering_spoke_to_hub.value.clone(),
+        }),
+        nat_gateway: nat.then(|| NatGatewayModel {
+            name: n.nat_gateway.value.clone(),
+            public_ip: n.nat_gateway_public_ip.value.clone(),
+        }),
         service_endpoint_policy: exfil.then(|| ServiceEndpointPolicyModel {
             name: n.service_endpoint_policy.value.clone(),
             api_version: cat.api_versions["service_endpoint_policy"].version.clone(),

@@ -74,10 +74,14 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
                 net.spoke_vnet.value.clone(),
                 VnetRole::Spoke,
                 crate::analyze::address_plan::subnet_name("pe").to_string(),
-                vec![
-                    linked(&net.hub_vnet.value, VnetRole::Hub),
-                    linked(&net.spoke_vnet.value, VnetRole::Spoke),
-                ],
+                // The hub resolves too (its firewall proxies the spoke's DNS), when there is one.
+                bp.network
+                    .as_ref()
+                    .and_then(|n| n.hub.as_ref())
+                    .map(|_| linked(&net.hub_vnet.value, VnetRole::Hub))
+                    .into_iter()
+                    .chain([linked(&net.spoke_vnet.value, VnetRole::Spoke)])
+                    .collect(),
             )
         } else {
             // Managed VNet: Azure creates the compute side; people need the workspace and the

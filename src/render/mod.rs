@@ -48,15 +48,17 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
             "bicep/modules/clientNetwork.bicep",
         ));
     }
-    if m.network.is_some() {
-        v.extend([
-            ("modules/hubNetwork.bicep", "bicep/modules/hubNetwork.bicep"),
-            (
-                "modules/spokeNetwork.bicep",
-                "bicep/modules/spokeNetwork.bicep",
-            ),
-            ("modules/peering.bicep", "bicep/modules/peering.bicep"),
-        ]);
+    if let Some(n) = &m.network {
+        v.push((
+            "modules/spokeNetwork.bicep",
+            "bicep/modules/spokeNetwork.bicep",
+        ));
+        if n.hub.is_some() {
+            v.push(("modules/hubNetwork.bicep", "bicep/modules/hubNetwork.bicep"));
+        }
+        if n.peering.is_some() {
+            v.push(("modules/peering.bicep", "bicep/modules/peering.bicep"));
+        }
     }
     if m.compute.cluster.is_some() || m.compute.instance.is_some() {
         v.push(("modules/compute.bicep", "bicep/modules/compute.bicep"));

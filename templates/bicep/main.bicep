@@ -120,6 +120,7 @@ module clientNetwork 'modules/clientNetwork.bicep' = {
 }
 {% endif %}
 {% if m.network %}
+{% if m.network.hub %}
 
 // Hub: Azure Firewall (policy with the Azure Machine Learning rules){% if m.network.hub.bastion %}, Bastion{% endif %}.
 module hubNetwork 'modules/hubNetwork.bicep' = {
@@ -152,8 +153,13 @@ module hubNetwork 'modules/hubNetwork.bicep' = {
     sourceAddressPrefixes: spokeAddressPrefixes
   }
 }
+{% endif %}
 
+{% if m.network.firewall %}
 // Spoke: training, scoring and pe subnets; compute subnets route 0.0.0.0/0 to the firewall.
+{% else %}
+// VNet: training, scoring and pe subnets; compute subnets leave through the NAT gateway.
+{% endif %}
 module spokeNetwork 'modules/spokeNetwork.bicep' = {
   name: take('${deployment().name}-spoke-network', 64)
   params: {
@@ -165,14 +171,21 @@ module spokeNetwork 'modules/spokeNetwork.bicep' = {
     {{ (s.role ~ "SubnetPrefix")|ident }}: {{ (s.role ~ "SubnetPrefix")|ident }}
     {{ (s.role ~ "NsgName")|ident }}: {{ (s.role ~ "NsgName")|ident }}
 {% endfor %}
+{% if m.network.route_table %}
     routeTableName: routeTableName
     firewallPrivateIp: hubNetwork.outputs.firewallPrivateIp
+{% endif %}
+{% if m.network.nat_gateway %}
+    natGatewayName: natGatewayName
+    natGatewayPublicIpName: natGatewayPublicIpName
+{% endif %}
 {% if m.network.service_endpoint_policy %}
     serviceEndpointPolicyName: serviceEndpointPolicyName
     storageAccountId: storage.outputs.resourceId
 {% endif %}
   }
 }
+{% if m.network.peering %}
 
 module peering 'modules/peering.bicep' = {
   name: take('${deployment().name}-peering', 64)
@@ -183,6 +196,7 @@ module peering 'modules/peering.bicep' = {
     spokeVnetId: spokeNetwork.outputs.vnetId
   }
 }
+{% endif %}
 {% endif %}
 {% if m.private %}
 
@@ -243,7 +257,7 @@ module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
 {% endif %}
     ]
   }
-{% if m.network %}
+{% if m.network and m.network.peering %}
   // The spoke resolves names through the firewall in the hub: peer first.
   dependsOn: [
     peering
@@ -277,7 +291,9 @@ module compute 'modules/compute.bicep' = {
 {% endif %}
   }
   dependsOn: [
+{% if m.network.peering %}
     peering
+{% endif %}
 {% for pe in m.private.private_endpoints %}
     {{ pe.symbol|ident }}
 {% endfor %}
@@ -312,13 +328,15 @@ output containerRegistryId string = containerRegistry.outputs.resourceId
 output clientVnetId string = clientNetwork.outputs.vnetId
 {% endif %}
 {% if m.network %}
+{% if m.network.firewall %}
 
 @description('The private IP address of the hub firewall (next hop of the spoke routes).')
 output firewallPrivateIp string = hubNetwork.outputs.firewallPrivateIp
+{% endif %}
 
 @description('The resource ID of the spoke VNet.')
 output spokeVnetId string = spokeNetwork.outputs.vnetId
-{% if m.network.hub.dns_resolver %}
+{% if m.network.hub and m.network.hub.dns_resolver %}
 
 @description('The DNS Private Resolver inbound address: on-premises DNS servers forward the zones in dns/ here.')
 output dnsResolverInboundIp string = hubNetwork.outputs.dnsResolverInboundIp

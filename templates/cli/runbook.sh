@@ -24,18 +24,27 @@ PE_SUBNET_NAME=${PE_SUBNET_NAME:-{{ m.client.pe_subnet_name }}}
 PE_NSG_NAME=${PE_NSG_NAME:-{{ m.client.nsg_name }}}
 {% endif %}
 {% if m.network %}
+{% if m.network.hub %}
 HUB_VNET_NAME=${HUB_VNET_NAME:-{{ m.network.hub.vnet_name }}}
+{% endif %}
 VNET_NAME=${VNET_NAME:-{{ m.network.spoke.vnet_name }}}
 PE_SUBNET_NAME=${PE_SUBNET_NAME:-{{ m.private.subnet_name }}}
+{% if m.network.firewall %}
 FIREWALL_NAME=${FIREWALL_NAME:-{{ m.network.firewall.name }}}
 FIREWALL_POLICY_NAME=${FIREWALL_POLICY_NAME:-{{ m.network.firewall.policy_name }}}
+{% endif %}
+{% if m.network.route_table %}
 ROUTE_TABLE_NAME=${ROUTE_TABLE_NAME:-{{ m.network.route_table.name }}}
+{% endif %}
+{% if m.network.nat_gateway %}
+NAT_GATEWAY_NAME=${NAT_GATEWAY_NAME:-{{ m.network.nat_gateway.name }}}
+{% endif %}
 {% endif %}
 
 # --- CLI extensions ---------------------------------------------------------------------------
 az extension add --name ml --upgrade --only-show-errors
 az extension add --name application-insights --upgrade --only-show-errors
-{% if m.network %}
+{% if m.network and m.network.firewall %}
 az extension add --name azure-firewall --upgrade --only-show-errors
 {% endif %}
 

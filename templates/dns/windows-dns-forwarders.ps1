@@ -5,7 +5,7 @@
 # Windows DNS Server conditional forwarders. Run as administrator on a DNS server inside a VNet
 # linked to the private DNS zones ({{ m.dns.azure_dns_ip|comment }} answers only from inside Azure).
 # Safe to re-run: existing forwarders are updated, not duplicated.
-{% if m.network and m.network.hub.dns_resolver %}
+{% if m.network and m.network.hub and m.network.hub.dns_resolver %}
 # From on-premises, forward the same zones to the DNS Private Resolver inbound endpoint in the
 # hub instead (its address is the deployment output dnsResolverInboundIp).
 {% endif %}

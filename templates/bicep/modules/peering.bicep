@@ -26,7 +26,7 @@ resource spokeVnet {{ m.types.virtual_network }} existing = {
 
 resource hubToSpoke {{ m.types.virtual_network_peering }} = {
   parent: hubVnet
-  name: {{ m.network.peering_hub_to_spoke }}
+  name: {{ m.network.peering.hub_to_spoke }}
   properties: {
     remoteVirtualNetwork: {
       id: spokeVnetId
@@ -40,7 +40,7 @@ resource hubToSpoke {{ m.types.virtual_network_peering }} = {
 
 resource spokeToHub {{ m.types.virtual_network_peering }} = {
   parent: spokeVnet
-  name: {{ m.network.peering_spoke_to_hub }}
+  name: {{ m.network.peering.spoke_to_hub }}
   properties: {
     remoteVirtualNetwork: {
       id: hubVnetId

@@ -2,7 +2,7 @@
 // {{ line|comment }}
 {% endfor %}
 metadata name = 'Spoke network'
-metadata description = 'Spoke VNet with the training, scoring and private endpoint subnets, an NSG on each, and a route table sending compute traffic through the hub firewall{% if m.network.exfiltration_prevention %}; compute subnets reach storage only through a service endpoint policy{% endif %}.'
+metadata description = 'Spoke VNet with the training, scoring and private endpoint subnets, an NSG on each, and {% if m.network.route_table %}a route table sending compute traffic through the hub firewall{% else %}a NAT gateway as the compute subnets\' only way out{% endif %}{% if m.network.exfiltration_prevention %}; compute subnets reach storage only through a service endpoint policy{% endif %}.'
 
 @description('Required. Azure region.')
 param location string
@@ -28,6 +28,7 @@ param {{ (s.role ~ "SubnetPrefix")|ident }} string
 @maxLength({{ m.naming.network_resource.max }})
 param {{ (s.role ~ "NsgName")|ident }} string
 {% endfor %}
+{% if m.network.route_table %}
 
 @description('Required. Name of the route table of the compute subnets.')
 @minLength({{ m.naming.network_resource.min }})
@@ -36,6 +37,19 @@ param routeTableName string
 
 @description('Required. Private IP address of the hub firewall.')
 param firewallPrivateIp string
+{% endif %}
+{% if m.network.nat_gateway %}
+
+@description('Required. Name of the NAT gateway of the compute subnets.')
+@minLength({{ m.naming.network_resource.min }})
+@maxLength({{ m.naming.network_resource.max }})
+param natGatewayName string
+
+@description('Required. Name of the NAT gateway public IP.')
+@minLength({{ m.naming.network_resource.min }})
+@maxLength({{ m.naming.network_resource.max }})
+param natGatewayPublicIpName string
+{% endif %}
 {% if m.network.service_endpoint_policy %}
 
 @description('Required. Name of the service endpoint policy of the compute subnets.')
@@ -82,6 +96,7 @@ resource {{ (s.role ~ "Nsg")|ident }} {{ m.types.network_security_group }} = {
   }
 }
 {% endfor %}
+{% if m.network.route_table %}
 
 resource routeTable {{ m.types.route_table }} = {
   name: routeTableName
@@ -106,6 +121,39 @@ resource routeTable {{ m.types.route_table }} = {
     ]
   }
 }
+{% endif %}
+{% if m.network.nat_gateway %}
+
+resource natGatewayPublicIp {{ m.types.public_ip }} = {
+  name: natGatewayPublicIpName
+  location: location
+  tags: tags
+  sku: {
+    name: {{ m.defaults.public_ip_sku }}
+  }
+  properties: {
+    publicIPAllocationMethod: {{ m.defaults.public_ip_allocation }}
+  }
+}
+
+// The compute subnets' only way out: outbound flows get the gateway's public IP.
+resource natGateway {{ m.types.nat_gateway }} = {
+  name: natGatewayName
+  location: location
+  tags: tags
+  sku: {
+    name: {{ m.defaults.nat_gateway_sku }}
+  }
+  properties: {
+    idleTimeoutInMinutes: {{ m.defaults.nat_gateway_idle_timeout_minutes }}
+    publicIpAddresses: [
+      {
+        id: natGatewayPublicIp.id
+      }
+    ]
+  }
+}
+{% endif %}
 {% if m.network.service_endpoint_policy %}
 
 // Exfiltration prevention: over the Microsoft.Storage service endpoint, compute reaches only the
@@ -174,6 +222,14 @@ resource vnet {{ m.types.virtual_network }} = {
           routeTable: {
             id: routeTable.id
           }
+{% endif %}
+{% if s.nat_gateway %}
+          natGateway: {
+            id: natGateway.id
+          }
+{% endif %}
+{% if s.default_outbound_access is not none %}
+          defaultOutboundAccess: {{ s.default_outbound_access }}
 {% endif %}
 {% if s.storage_service_endpoint %}
           serviceEndpoints: [

@@ -1,3 +1,4 @@
+{% if m.network.hub %}
 # --- Hub VNet and its subnets -------------------------------------------------------------------
 if ! az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${HUB_VNET_NAME}" --output none 2>/dev/null; then
   az network vnet create \
@@ -111,8 +112,9 @@ az rest \
   --body "{\"location\": \"${LOCATION}\", \"sku\": {\"name\": \"{{ m.defaults.bastion_sku|raw_in_quotes }}\"}, \"properties\": {\"ipConfigurations\": [{\"name\": \"ipconfig\", \"properties\": {\"subnet\": {\"id\": \"${HUB_VNET_ID}/subnets/AzureBastionSubnet\"}, \"publicIPAddress\": {\"id\": \"${BASTION_PIP_ID}\"}}}]}}" \
   --output none
 {% endif %}
+{% endif %}
 
-# --- Spoke: NSGs, route table{% if m.network.service_endpoint_policy %}, service endpoint policy{% endif %}, VNet and subnets ------------------------
+# --- Spoke: NSGs, {% if m.network.route_table %}route table{% else %}NAT gateway{% endif %}{% if m.network.service_endpoint_policy %}, service endpoint policy{% endif %}, VNet and subnets ------------------------
 {% for s in m.network.spoke.subnets %}
 if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name {{ s.nsg_name }} --output none 2>/dev/null; then
   az network nsg create --resource-group "${RESOURCE_GROUP}" --name {{ s.nsg_name }} --location "${LOCATION}" --output none
@@ -134,6 +136,7 @@ az network nsg rule create \
   --output none
 {% endfor %}
 {% endfor %}
+{% if m.network.route_table %}
 if ! az network route-table show --resource-group "${RESOURCE_GROUP}" --name "${ROUTE_TABLE_NAME}" --output none 2>/dev/null; then
   az network route-table create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -154,6 +157,30 @@ az network route-table route create \
 {% endif %}
   --output none
 {% endfor %}
+{% endif %}
+{% if m.network.nat_gateway %}
+{% set ng = m.network.nat_gateway %}
+# The compute subnets' only way out: outbound flows get the gateway's public IP.
+if ! az network public-ip show --resource-group "${RESOURCE_GROUP}" --name {{ ng.public_ip }} --output none 2>/dev/null; then
+  az network public-ip create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --name {{ ng.public_ip }} \
+    --location "${LOCATION}" \
+    --sku {{ m.defaults.public_ip_sku }} \
+    --allocation-method {{ m.defaults.public_ip_allocation }} \
+    --output none
+fi
+if ! az network nat gateway show --resource-group "${RESOURCE_GROUP}" --name "${NAT_GATEWAY_NAME}" --output none 2>/dev/null; then
+  az network nat gateway create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --name "${NAT_GATEWAY_NAME}" \
+    --location "${LOCATION}" \
+    --sku {{ m.defaults.nat_gateway_sku }} \
+    --idle-timeout {{ m.defaults.nat_gateway_idle_timeout_minutes }} \
+    --public-ip-addresses {{ ng.public_ip }} \
+    --output none
+fi
+{% endif %}
 {% if m.network.service_endpoint_policy %}
 {% set sep = m.network.service_endpoint_policy %}
 if ! az network service-endpoint policy show --resource-group "${RESOURCE_GROUP}" --name {{ sep.name }} --output none 2>/dev/null; then
@@ -199,6 +226,12 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
 {% if s.route_table %}
     --route-table "${ROUTE_TABLE_NAME}" \
 {% endif %}
+{% if s.nat_gateway %}
+    --nat-gateway "${NAT_GATEWAY_NAME}" \
+{% endif %}
+{% if s.default_outbound_access is not none %}
+    --default-outbound-access {{ s.default_outbound_access }} \
+{% endif %}
 {% if s.storage_service_endpoint %}
     --service-endpoints {{ m.network.service_endpoint_policy.storage_service }} \
 {% endif %}
@@ -212,26 +245,28 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
 fi
 {% endfor %}
 
+{% if m.network.peering %}
 # --- Peering, both ways (forwarded traffic allowed so replies return through the firewall) ------
 HUB_VNET_ID="$(az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${HUB_VNET_NAME}" --query id --output tsv)"
 SPOKE_VNET_ID="$(az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${VNET_NAME}" --query id --output tsv)"
-if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-name "${HUB_VNET_NAME}" --name {{ m.network.peering_hub_to_spoke }} --output none 2>/dev/null; then
+if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-name "${HUB_VNET_NAME}" --name {{ m.network.peering.hub_to_spoke }} --output none 2>/dev/null; then
   az network vnet peering create \
     --resource-group "${RESOURCE_GROUP}" \
     --vnet-name "${HUB_VNET_NAME}" \
-    --name {{ m.network.peering_hub_to_spoke }} \
+    --name {{ m.network.peering.hub_to_spoke }} \
     --remote-vnet "${SPOKE_VNET_ID}" \
     --allow-vnet-access true \
     --allow-forwarded-traffic true \
     --output none
 fi
-if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ m.network.peering_spoke_to_hub }} --output none 2>/dev/null; then
+if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ m.network.peering.spoke_to_hub }} --output none 2>/dev/null; then
   az network vnet peering create \
     --resource-group "${RESOURCE_GROUP}" \
     --vnet-name "${VNET_NAME}" \
-    --name {{ m.network.peering_spoke_to_hub }} \
+    --name {{ m.network.peering.spoke_to_hub }} \
     --remote-vnet "${HUB_VNET_ID}" \
     --allow-vnet-access true \
     --allow-forwarded-traffic true \
     --output none
 fi
+{% endif %}
