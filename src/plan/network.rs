@@ -168,6 +168,23 @@ pub fn plan(
                         .into(),
             });
         }
+        // Outbound allow rule for one service tag of a firewall network rule; region-free
+        // wording, as the Bicep holds no region literal. Shared by both NSG-filtered egresses.
+        let service_tag_rule =
+            |r: &FirewallNetworkRuleModel, d: &zones::Text, priority| NsgRuleModel {
+                name: format!("allow-{}", r.name),
+                priority,
+                direction: "Outbound",
+                access: "Allow",
+                protocol: nsg_protocol(&r.protocols),
+                source: t("VirtualNetwork"),
+                destination: d.clone(),
+                destination_ports: r.ports.clone(),
+                description: format!(
+                    "Required by Azure Machine Learning ({}).",
+                    region_free(&d.template, cloud)
+                ),
+            };
         if nat {
             // No firewall: the NSG is the only filter. It allows the service tags Azure Machine
             // Learning needs, the ports it reaches by host name and HTTPS (hosts reached by name:
@@ -175,20 +192,7 @@ pub fn plan(
             let mut priority = 200;
             for r in &network_rules {
                 for d in &r.destination_addresses {
-                    v.push(NsgRuleModel {
-                        name: format!("allow-{}", r.name),
-                        priority,
-                        direction: "Outbound",
-                        access: "Allow",
-                        protocol: nsg_protocol(&r.protocols),
-                        source: t("VirtualNetwork"),
-                        destination: d.clone(),
-                        destination_ports: r.ports.clone(),
-                        description: format!(
-                            "Required by Azure Machine Learning ({}).",
-                            region_free(&d.template, cloud)
-                        ),
-                    });
+                    v.push(service_tag_rule(r, d, priority));
                     priority += 10;
                 }
                 if !r.destination_fqdns.is_empty() {
@@ -244,21 +248,7 @@ pub fn plan(
             let mut priority = 200;
             for r in &network_rules {
                 for d in &r.destination_addresses {
-                    v.push(NsgRuleModel {
-                        name: format!("allow-{}", r.name),
-                        priority,
-                        direction: "Outbound",
-                        access: "Allow",
-                        protocol: nsg_protocol(&r.protocols),
-                        source: t("VirtualNetwork"),
-                        destination: d.clone(),
-                        destination_ports: r.ports.clone(),
-                        // Region-free wording: the Bicep holds no region literal.
-                        description: format!(
-                            "Required by Azure Machine Learning ({}).",
-                            region_free(&d.template, cloud)
-                        ),
-                    });
+                    v.push(service_tag_rule(r, d, priority));
                     priority += 10;
                 }
             }
