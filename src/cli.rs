@@ -2,7 +2,9 @@
 //!
 //! Exit codes: 0 success; 1 the blueprint has errors; 2 usage error; 3 `--check` found output
 //! that differs from a fresh render; 4 refused to write (hand-edited files, unsafe folder);
-//! 5 internal error (a bug: amlgen produced something its own verification refused).
+//! 5 internal error (a bug: amlgen produced something its own verification refused);
+//! 6 I/O error: the operating system refused a read or write of the output folder
+//! (permissions, disk full); the previous render is kept.
 
 use crate::blueprint::{builtin, schema};
 use crate::diagnostic::{escape_controls, Diagnostic};
@@ -17,6 +19,7 @@ pub const EXIT_USAGE: i32 = 2;
 pub const EXIT_STALE: i32 = 3;
 pub const EXIT_REFUSED: i32 = 4;
 pub const EXIT_INTERNAL: i32 = 5;
+pub const EXIT_IO: i32 = 6;
 
 #[derive(Parser)]
 #[command(
@@ -255,7 +258,12 @@ fn render(a: RenderArgs) -> i32 {
 }
 
 fn check_dir(dir: &Path, r: &Rendered) -> i32 {
-    let diffs = output::check(dir, &r.artifacts, &r.manifest);
+    let checked = match output::check(dir, &r.artifacts, &r.manifest) {
+        Ok(c) => c,
+        Err(e) => return output_error(dir, e),
+    };
+    say_recovered(dir, checked.recovered);
+    let diffs = checked.diffs;
     if diffs.is_empty() {
         eprintln!(
             "{}: up to date ({} files)",
@@ -277,9 +285,24 @@ fn check_dir(dir: &Path, r: &Rendered) -> i32 {
     EXIT_STALE
 }
 
+fn say_recovered(dir: &Path, recovered: Option<output::Recovery>) {
+    match recovered {
+        Some(output::Recovery::RolledForward) => eprintln!(
+            "{}: finished writing a render an earlier amlgen run was stopped in the middle of",
+            dir.display()
+        ),
+        Some(output::Recovery::Discarded) => eprintln!(
+            "{}: removed the staged files of an earlier amlgen run that was stopped before writing",
+            dir.display()
+        ),
+        None => {}
+    }
+}
+
 fn write_dir(dir: &Path, r: &Rendered, force: bool) -> i32 {
     match output::write(dir, &r.artifacts, &r.manifest, force) {
         Ok(plan) => {
+            say_recovered(dir, plan.recovered);
             eprintln!(
                 "{}: {} written, {} unchanged, {} removed",
                 dir.display(),
@@ -289,7 +312,14 @@ fn write_dir(dir: &Path, r: &Rendered, force: bool) -> i32 {
             );
             0
         }
-        Err(OutputError::Conflicts(list)) => {
+        Err(e) => output_error(dir, e),
+    }
+}
+
+/// One printer for every refusal or failure to write (or check) an output folder.
+fn output_error(dir: &Path, e: OutputError) -> i32 {
+    match e {
+        OutputError::Conflicts(list) => {
             eprintln!(
                 "error[AMLG090]: refusing to overwrite files in {} (nothing was written):",
                 dir.display()
@@ -300,13 +330,13 @@ fn write_dir(dir: &Path, r: &Rendered, force: bool) -> i32 {
             eprintln!("  = help: keep your change by moving it into the blueprint, or pass --force to overwrite");
             EXIT_REFUSED
         }
-        Err(OutputError::Unsafe(m)) => {
+        OutputError::Unsafe(m) => {
             eprintln!("error[AMLG091]: {m}");
             EXIT_REFUSED
         }
-        Err(OutputError::Io(m)) => {
+        OutputError::Io(m) => {
             eprintln!("error[AMLG092]: could not write output: {m}");
-            EXIT_INTERNAL
+            EXIT_IO
         }
     }
 }
