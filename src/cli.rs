@@ -177,6 +177,11 @@ pub fn main() -> i32 {
         }
         Command::Show { name } => match builtin::find(&name) {
             Some(b) => {
+                // Same resolution as render and check: the built-in, and a word about a file of
+                // that name here.
+                if let Some(w) = crate::blueprint::Source::shadowed_file_warning(&name) {
+                    report(&[w], None, Format::Human);
+                }
                 print!("{}", b.text);
                 0
             }

@@ -12,6 +12,13 @@ pub fn parse_cidr(s: &str) -> Result<Ipv4Net, String> {
     let net: Ipv4Net = s
         .parse()
         .map_err(|_| format!("`{s}` is not an IPv4 CIDR such as 10.0.0.0/16"))?;
+    // Only the canonical form: `010.030.001.000/27` is 10.30.1.0/27 to one tool and
+    // 8.24.1.0/27 to another (inet_aton reads leading zeros as octal).
+    if net.to_string() != s {
+        return Err(format!(
+            "`{s}` is not written canonically (no leading zeros or spaces): write {net}"
+        ));
+    }
     if net.trunc() != net {
         return Err(format!(
             "`{s}` has host bits set; the network address is {}",
@@ -41,6 +48,11 @@ mod tests {
             .unwrap_err()
             .contains("10.0.0.0/16"));
         assert!(parse_cidr("10.0.0.0/33").is_err());
+        assert!(parse_cidr("010.030.001.000/27")
+            .unwrap_err()
+            .contains("write 10.30.1.0/27"));
+        assert!(parse_cidr("10.0.0.0/016").is_err());
+        assert!(parse_cidr(" 10.0.0.0/16").is_err());
         let a = parse_cidr("10.0.0.0/16").unwrap();
         let b = parse_cidr("10.0.5.0/24").unwrap();
         let c = parse_cidr("10.1.0.0/16").unwrap();

@@ -2,6 +2,7 @@
 //! Every failure becomes a diagnostic that names the file, the value path, line and column.
 
 use super::builtin;
+use super::limits;
 use super::model::Blueprint;
 use super::overrides;
 use super::source_map::SourceMap;
@@ -18,27 +19,55 @@ pub struct Source {
     pub label: String,
     pub text: String,
     pub builtin: bool,
+    /// Warnings about how the argument was resolved (a file shadowed by a built-in name).
+    pub warnings: Vec<Diagnostic>,
 }
 
 impl Source {
-    /// Resolves a command-line argument: a path to an existing file (or anything that looks like
-    /// one) is read from disk, anything else must be a built-in name.
-    pub fn resolve(arg: &str) -> Result<Source, Diagnostic> {
-        let looks_like_path = arg.contains('/')
+    /// Whether a command-line argument names a file rather than a built-in blueprint: it does
+    /// when it contains a `/` or ends in `.yaml`/`.yml`, or when it is no built-in name and a
+    /// file of that name exists. A built-in name always means the built-in (a file of the same
+    /// name in the current folder gets a warning, see [`Source::resolve`]), so `render`, `check`
+    /// and `show` agree on what `approved-only` is.
+    pub fn names_file(arg: &str) -> bool {
+        arg.contains('/')
             || arg.ends_with(".yaml")
             || arg.ends_with(".yml")
-            || Path::new(arg).is_file();
-        if looks_like_path {
-            let text = std::fs::read_to_string(arg).map_err(|e| {
+            || (builtin::find(arg).is_none() && Path::new(arg).exists())
+    }
+
+    /// The warning for a built-in name that is also the name of a file here, if it is.
+    pub fn shadowed_file_warning(arg: &str) -> Option<Diagnostic> {
+        (builtin::find(arg).is_some() && Path::new(arg).exists()).then(|| {
+            Diagnostic::warning(
+                "AMLG012",
+                format!("`{arg}` is the built-in blueprint; the file `{arg}` in this folder is not used"),
+            )
+            .with_value(arg.to_string())
+            .with_help(format!("to use the file, write its path: `./{arg}`"))
+        })
+    }
+
+    /// Resolves a command-line argument: a file (see [`Source::names_file`]) is read from disk,
+    /// within [`limits::MAX_FILE_BYTES`]; anything else must be a built-in name.
+    pub fn resolve(arg: &str) -> Result<Source, Diagnostic> {
+        if Source::names_file(arg) {
+            let text = limits::read_bounded(Path::new(arg), limits::MAX_FILE_BYTES).map_err(|e| {
+                let help = match e {
+                    limits::ReadError::TooLarge { .. } => "a blueprint is a few KiB of YAML; check that this is the file you meant",
+                    limits::ReadError::NotRegular(_) => "give the path of a blueprint YAML file",
+                    limits::ReadError::Io(_) => "check the path; built-in blueprints are listed by `amlgen list`",
+                };
                 Diagnostic::error("AMLG010", format!("cannot read blueprint file: {e}"))
                     .at_file(arg)
-                    .with_help("check the path; built-in blueprints are listed by `amlgen list`")
+                    .with_help(help)
             })?;
             return Ok(Source {
                 arg: arg.to_string(),
                 label: arg.to_string(),
                 text,
                 builtin: false,
+                warnings: Vec::new(),
             });
         }
         match builtin::find(arg) {
@@ -47,6 +76,7 @@ impl Source {
                 label: format!("blueprints/{}.yaml", b.name),
                 text: b.text.to_string(),
                 builtin: true,
+                warnings: Source::shadowed_file_warning(arg).into_iter().collect(),
             }),
             None => {
                 let hint = did_you_mean(arg, builtin::names())
@@ -80,6 +110,18 @@ pub struct Loaded {
 }
 
 pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> {
+    // Depth first: the parsers and the source map recurse (or build paths) per level.
+    if let Err(at) = limits::check_depth(&source.text, limits::MAX_DEPTH) {
+        return Err(vec![Diagnostic::error(
+            "AMLG011",
+            format!("nesting deeper than {} levels", limits::MAX_DEPTH),
+        )
+        .at_file(&source.label)
+        .at_line(at.line, at.column)
+        .with_help(
+            "a blueprint nests about six levels; check for unclosed or repeated `[` and `{`",
+        )]);
+    }
     let map = SourceMap::build(&source.text);
     let mut doc: serde_yaml::Value = serde_yaml::from_str(&source.text).map_err(|e| {
         let mut d = Diagnostic::error("AMLG001", format!("malformed YAML: {}", strip_location(&e.to_string())))

@@ -2,6 +2,7 @@
 //! positions for diagnostics.
 
 pub mod builtin;
+pub mod limits;
 pub mod load;
 pub mod model;
 pub mod overrides;

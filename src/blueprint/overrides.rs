@@ -43,14 +43,26 @@ pub fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
         }
         segs.push(Segment::Key(key.to_string()));
         while !rest.is_empty() {
-            let close = rest
+            // After a key or a `]` only `[` may follow (a `.` ends the part); anything else, such
+            // as the `]` of `a[0]]`, is refused here rather than sliced.
+            let Some(inner) = rest.strip_prefix('[') else {
+                return Err(format!(
+                    "unexpected `{}` in path `{path}`; indexes look like [0]",
+                    rest.chars().next().unwrap_or_default().escape_debug()
+                ));
+            };
+            let close = inner
                 .find(']')
                 .ok_or_else(|| format!("unclosed `[` in path `{path}`"))?;
-            let idx: usize = rest[1..close]
-                .parse()
-                .map_err(|_| format!("`{}` is not a list index in `{path}`", &rest[1..close]))?;
+            let digits = &inner[..close];
+            let idx: usize = digits.parse().map_err(|_| {
+                format!(
+                    "`{}` is not a list index in `{path}`",
+                    digits.escape_debug()
+                )
+            })?;
             segs.push(Segment::Index(idx));
-            rest = &rest[close + 1..];
+            rest = &inner[close + 1..];
         }
     }
     Ok(segs)
@@ -72,6 +84,12 @@ pub fn apply(doc: &mut Yaml, assignment: &str, schema: &Json) -> Result<(), Diag
     })?;
     let segs = parse_path(path.trim()).map_err(|m| fail(m, "paths look like a.b[0].c"))?;
     check_against_schema(&segs, schema).map_err(|(msg, help)| fail(msg, &help))?;
+    if super::limits::check_depth(raw, super::limits::MAX_DEPTH).is_err() {
+        return Err(fail(
+            format!("the value nests deeper than {} levels", super::limits::MAX_DEPTH),
+            "give a plain value or a short list, e.g. --set client_access.vnet.address_space=[10.9.0.0/16]",
+        ));
+    }
     let value: Yaml = serde_yaml::from_str(raw).unwrap_or_else(|_| Yaml::String(raw.to_string()));
     set(doc, &segs, value).map_err(|m| fail(m, "set an existing list item, or the whole list"))
 }
@@ -197,5 +215,33 @@ mod tests {
         );
         assert!(parse_path("a..b").is_err());
         assert!(parse_path("a[x]").is_err());
+    }
+
+    #[test]
+    fn malformed_paths_are_errors_not_panics() {
+        for p in [
+            "a[0]]",
+            "tags[0]é]",
+            "a[0]x",
+            "a[",
+            "a[]",
+            "a[0][",
+            "é[é]",
+            "a[0]]]",
+            "[0]",
+            "a[-1]",
+            "a[99999999999999999999999]",
+            "a[0]\u{0}",
+        ] {
+            assert!(parse_path(p).is_err(), "{p}");
+        }
+        assert_eq!(
+            parse_path("a[0][1]").unwrap(),
+            vec![
+                Segment::Key("a".into()),
+                Segment::Index(0),
+                Segment::Index(1)
+            ]
+        );
     }
 }

@@ -8,6 +8,7 @@ use std::sync::OnceLock;
 
 pub mod az_ml;
 pub mod diagnostics;
+pub mod ranges;
 
 pub const SOURCES_YAML: &str = include_str!("../../catalog/sources.yaml");
 pub const API_VERSIONS_YAML: &str = include_str!("../../catalog/api_versions.yaml");
@@ -31,6 +32,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("constraints.yaml", CONSTRAINTS_YAML),
     ("diagnostics.yaml", diagnostics::DIAGNOSTICS_YAML),
     ("az_ml.yaml", az_ml::AZ_ML_YAML),
+    ("address_ranges.yaml", ranges::ADDRESS_RANGES_YAML),
 ];
 
 #[derive(Debug, Deserialize)]

@@ -28,6 +28,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         let path = format!("client_access.vnet.address_space[{i}]");
         match parse_cidr(s) {
             Ok(net) => {
+                out.extend(refused_range(&net, &path, s));
                 for (j, prev) in &spaces {
                     if overlaps(prev, &net) {
                         out.push(
@@ -87,4 +88,28 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             }
         }
     }
+}
+
+/// AMLG037 when a VNet address range overlaps a range Azure refuses in VNets
+/// (catalog/address_ranges.yaml, with its source).
+pub(super) fn refused_range(net: &ipnet::Ipv4Net, path: &str, value: &str) -> Option<Diagnostic> {
+    let r = crate::catalog::ranges::vnet_refused_overlap(net)?;
+    let sources: Vec<String> = r
+        .source
+        .iter()
+        .filter_map(|id| crate::catalog::Catalog::get().sources.get(id))
+        .map(|s| s.url.clone().unwrap_or_else(|| s.title.clone()))
+        .collect();
+    Some(
+        Diagnostic::error(
+            "AMLG037",
+            format!("address range overlaps {} ({}), which Azure does not allow in a VNet", r.cidr, r.what),
+        )
+        .at_path(path)
+        .with_value(value)
+        .with_help(format!(
+            "use a private range (RFC 1918: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16) or your own public range; source: {}",
+            sources.join(", ")
+        )),
+    )
 }

@@ -19,6 +19,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     let bp = &loaded.blueprint;
     let mut out = Vec::new();
     text::check(bp, &mut out);
+    text::check_characters(bp, &mut out);
     names::check(bp, &mut out);
     addresses::check(bp, &mut out);
     network::check(bp, &mut out);
@@ -26,7 +27,15 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     packages::check(bp, &mut out);
     private_dns::check(bp, &mut out);
     ranges::check(bp, &mut out);
-    out.into_iter().map(|d| locate(d, loaded)).collect()
+    let located = out.into_iter().map(|d| locate(d, loaded));
+    // How the argument was resolved (a file shadowed by a built-in name) comes first.
+    loaded
+        .source
+        .warnings
+        .iter()
+        .cloned()
+        .chain(located)
+        .collect()
 }
 
 fn locate(mut d: Diagnostic, loaded: &Loaded) -> Diagnostic {

@@ -270,6 +270,11 @@ fn vnet_ranges(spaces: &[String], path: &str, out: &mut Vec<Diagnostic>) -> Vec<
     for (i, s) in spaces.iter().enumerate() {
         match parse_cidr(s) {
             Ok(n) => {
+                out.extend(super::addresses::refused_range(
+                    &n,
+                    &format!("{path}[{i}]"),
+                    s,
+                ));
                 if let Some(prev) = nets.iter().find(|p| overlaps(p, &n)) {
                     out.push(
                         Diagnostic::error("AMLG032", format!("address range overlaps {prev}"))

@@ -51,16 +51,19 @@ pub struct Linted {
 /// Checks `arg` when it is a file of a kind this module handles; None when it is a blueprint
 /// (or a built-in name, or YAML that does not parse), which `crate::load_and_check` reports.
 pub fn check_file(arg: &str) -> Option<Linted> {
-    let path = Path::new(arg);
-    if !path.is_file() {
+    use crate::blueprint::{limits, Source};
+    // A built-in name means the built-in even when a file of that name exists (the blueprint
+    // path warns about it), so `check` agrees with `render` and `show`.
+    if !Source::names_file(arg) {
         return None;
     }
-    let text = std::fs::read_to_string(path).ok()?;
-    // A UTF-8 byte order mark (editors on Windows write one) is no content.
-    let text = match text.strip_prefix('\u{feff}') {
-        Some(rest) => rest.to_string(),
-        None => text,
-    };
+    let path = Path::new(arg);
+    // Bounded and regular files only; what cannot be read here (too large, a device, too deep)
+    // goes on to the blueprint path, which reports it.
+    let text = limits::read_bounded(path, limits::MAX_FILE_BYTES).ok()?;
+    if limits::check_depth(&text, limits::MAX_DEPTH).is_err() {
+        return None;
+    }
     let (kind, diagnostics) = match lint_text(arg, &text) {
         Detected::Ours(kind, mut diagnostics) => {
             // Reading order; diagnostics found together on one value keep their order.

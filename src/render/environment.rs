@@ -27,6 +27,7 @@ fn build() -> Environment<'static> {
         Some("bicep") => AutoEscape::Custom("bicep".into()),
         Some("sh") => AutoEscape::Custom("sh".into()),
         Some("ps1") => AutoEscape::Custom("ps1".into()),
+        Some("md") => AutoEscape::Custom("md".into()),
         _ => AutoEscape::None,
     });
     env.set_formatter(|out, state, value| {
@@ -38,6 +39,7 @@ fn build() -> Environment<'static> {
                 "bicep" => Some(escape::bicep_string_literal),
                 "sh" => Some(escape::shell_word),
                 "ps1" => Some(escape::powershell_string),
+                "md" => Some(escape::html_text),
                 _ => None,
             },
             _ => None,
@@ -64,6 +66,7 @@ fn build() -> Environment<'static> {
     env.add_filter("comment", comment);
     env.add_filter("raw_in_quotes", raw_in_quotes);
     env.add_filter("option", option);
+    env.add_filter("html_comment", html_comment);
     minijinja_embed::load_templates!(&mut env);
     env
 }
@@ -110,6 +113,12 @@ fn option(value: String) -> Result<Value, Error> {
             format!("`{value}` is not a command-line option"),
         ))
     }
+}
+
+/// `{{ text|html_comment }}`: text inside `<!-- ... -->` in Markdown: HTML-escaped, so `-->`
+/// cannot close the comment early, and with no `--` left (not allowed in an HTML comment).
+fn html_comment(value: String) -> Value {
+    Value::from_safe_string(escape::html_comment_text(&value))
 }
 
 /// `{{ value|raw_in_quotes }}`: the inside of a double-quoted shell or a Bicep string, for values

@@ -148,6 +148,26 @@ pub fn check_destination(
             ));
         }
     }
+    // After the storage check: `*.blob.core.windows.net` is a public suffix too, and AMLG107
+    // says what to do instead.
+    if (wildcard || include_subdomains)
+        && out.iter().all(|f| f.code != "AMLG107")
+        && is_public_suffix(domain)
+    {
+        out.push(err(
+            "AMLG104",
+            "wildcard too broad",
+            format!("`{domain}` is a public suffix (Public Suffix List): `*.{domain}` allows every domain anyone registers under it; name the specific domain, e.g. `*.example.{domain}`"),
+        ));
+        return out;
+    }
+    // An IP address is a syntactically valid host name, and only this check refuses it.
+    if out.is_empty() {
+        if let Some(f) = check_ip_literal(destination) {
+            out.push(f);
+            return out;
+        }
+    }
     if wildcard && !ctx.allowed.contains(domain) {
         out.push(Finding::warning(
             "AMLG108",
@@ -162,9 +182,18 @@ pub fn check_destination(
     out
 }
 
+/// Whether `domain` (lower-case, no `*.`) is a public suffix: a name under which anyone can
+/// register domains (`co.uk`, `s3.amazonaws.com`), from the Public Suffix List embedded by the
+/// `psl` crate (ICANN and private sections). Unknown top-level names are not counted: the list's
+/// implicit `*` rule would make every single-label name one, which the label count covers.
+pub fn is_public_suffix(domain: &str) -> bool {
+    psl::suffix(domain.as_bytes())
+        .is_some_and(|s| s.is_known() && s.as_bytes() == domain.as_bytes())
+}
+
 /// AMLG105 for an IP address written as an FQDN destination: FQDN rules take host names.
-/// (Separate from [`check_destination`], which the blueprint check calls, so blueprint
-/// diagnostics stay as they were; the linter and `allowlist` call both.)
+/// [`check_destination`] calls it when nothing else is wrong, so the blueprint check, the
+/// linter and `allowlist` give an IP destination the same verdict.
 pub fn check_ip_literal(destination: &str) -> Option<Finding> {
     let d = destination.trim_start_matches('[').trim_end_matches(']');
     d.parse::<std::net::IpAddr>().ok().map(|_| {
@@ -260,6 +289,22 @@ mod tests {
             ["AMLG107", "AMLG108"]
         );
         assert_eq!(codes("st1.blob.core.windows.net", &[]), ["AMLG107"]);
+        assert_eq!(codes("1.2.3.4", &[]), ["AMLG105"]);
+        assert_eq!(codes("*.co.uk", &[]), ["AMLG104"]);
+        assert_eq!(codes("*.s3.amazonaws.com", &[]), ["AMLG104"]);
+        assert_eq!(codes("*.github.io", &[]), ["AMLG104"]);
+        assert!(codes("*.pypi.org", &["pypi.org"]).is_empty());
+        assert!(codes("bbc.co.uk", &[]).is_empty());
+    }
+
+    #[test]
+    fn public_suffixes() {
+        assert!(is_public_suffix("co.uk"));
+        assert!(is_public_suffix("s3.amazonaws.com"));
+        assert!(is_public_suffix("com"));
+        assert!(!is_public_suffix("pypi.org"));
+        assert!(!is_public_suffix("anaconda.com"));
+        assert!(!is_public_suffix("corp.internal"));
     }
 
     #[test]
