@@ -1,0 +1,612 @@
+//! Hostile and unlucky input (issue 10): every reproduction gets a diagnostic and a documented
+//! exit code, never a panic or an internal error; limits hold in linear time; text that reaches
+//! scripts and README is refused or escaped so that shellcheck, PowerShell and HTML read it as
+//! data; one FQDN rule gets one verdict wherever it is checked; a built-in name means the
+//! built-in everywhere.
+
+use assert_cmd::Command;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+const BASE: &str = include_str!("../blueprints/approved-only.yaml");
+const HUB: &str = include_str!("../blueprints/hub-spoke.yaml");
+
+fn amlgen(dir: &Path) -> Command {
+    let mut c = Command::cargo_bin("amlgen").unwrap();
+    c.current_dir(dir);
+    c
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(dir: &Path, args: &[&str]) -> Run {
+    let out = amlgen(dir).args(args).output().unwrap();
+    Run {
+        code: out.status.code().expect("exited, not killed by a signal"),
+        stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+    }
+}
+
+fn with(base: &str, find: &str, replace: &str) -> String {
+    assert!(base.contains(find), "fixture text not found: {find}");
+    base.replacen(find, replace, 1)
+}
+
+/// Renders `yaml` (as bp.yaml) into `o/`; asserts exit 1 with `code` and that nothing was
+/// written; returns stderr.
+fn refused(yaml: &str, extra: &[&str], code: &str) -> String {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bp.yaml"), yaml).unwrap();
+    let mut args = vec!["render", "bp.yaml", "--out", "o"];
+    args.extend_from_slice(extra);
+    let r = run(dir.path(), &args);
+    assert_eq!(r.code, 1, "{args:?}\n{}", r.stderr);
+    assert!(r.stderr.contains(code), "expected {code} in:\n{}", r.stderr);
+    assert!(
+        !dir.path().join("o").exists(),
+        "output written despite an error"
+    );
+    r.stderr
+}
+
+/// The AMLG042 diagnostics of a report (other checks that also fire on the same value, and the
+/// echoed source line, are printed by the shared diagnostic renderer).
+fn amlg042(stderr: &str) -> String {
+    stderr
+        .split("error[")
+        .filter(|d| d.starts_with("AMLG042]"))
+        .flat_map(|d| d.lines())
+        .filter(|l| {
+            !l.trim_start()
+                .starts_with(|c: char| c == '|' || c.is_ascii_digit())
+        })
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+/// Characters a diagnostic must never print raw.
+fn hidden(s: &str) -> Option<char> {
+    s.chars().find(|c| {
+        (c.is_control() && *c != '\n')
+            || matches!(*c, '\u{61c}' | '\u{200b}'..='\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2060}' | '\u{2066}'..='\u{2069}' | '\u{feff}')
+    })
+}
+
+// --- 1. `--set` paths ------------------------------------------------------------------------
+
+#[test]
+fn malformed_set_paths_are_diagnostics_not_panics() {
+    let dir = tempfile::tempdir().unwrap();
+    for path in [
+        "a[0]]",
+        "tags[0]é]",
+        "a[0]x",
+        "a[",
+        "a[é]",
+        "workspace.name[0]]]",
+    ] {
+        let set = format!("{path}=1");
+        let r = run(dir.path(), &["check", "approved-only", "--set", &set]);
+        assert_eq!(r.code, 1, "--set {set}:\n{}", r.stderr);
+        assert!(r.stderr.contains("AMLG003"), "--set {set}:\n{}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    }
+}
+
+// --- 2. Text fields --------------------------------------------------------------------------
+
+#[test]
+fn nul_in_a_set_value_is_refused_not_an_internal_error() {
+    let stderr = refused(
+        BASE,
+        &["--set", r#"workspace.image_build_compute="a\0b""#],
+        "AMLG042",
+    );
+    assert!(stderr.contains("U+0000 NULL"), "{stderr}");
+    assert!(stderr.contains("workspace.image_build_compute"), "{stderr}");
+    assert!(hidden(&amlg042(&stderr)).is_none(), "{stderr:?}");
+}
+
+#[test]
+fn hidden_characters_are_refused_in_every_text_field_with_their_code_point() {
+    let cases: &[(&str, &str, &str, &str)] = &[
+        // (blueprint, --set, value path in the message, code point named)
+        (
+            BASE,
+            "description=\"safe \\u202E txt.exe\"",
+            "description",
+            "U+202E RIGHT-TO-LEFT OVERRIDE",
+        ),
+        (
+            BASE,
+            "workspace.friendly_name=\"a\\u200Bb\"",
+            "workspace.friendly_name",
+            "U+200B ZERO WIDTH SPACE",
+        ),
+        (BASE, "tags.owner=\"x\\u2066y\"", "tags.owner", "U+2066"),
+        (BASE, "tags={\"a\\uFEFFb\": v}", "tags.a", "U+FEFF"),
+        (
+            BASE,
+            "workspace.image_build_compute=\"cpu\\e[2Kx\"",
+            "workspace.image_build_compute",
+            "U+001B ESCAPE",
+        ),
+        (
+            BASE,
+            "workspace.image_build_compute=\"cpu\\x85\"",
+            "workspace.image_build_compute",
+            "U+0085",
+        ),
+        (
+            BASE,
+            "workspace.image_build_compute=\"cpu\\x7F\"",
+            "workspace.image_build_compute",
+            "U+007F DELETE",
+        ),
+        (
+            BASE,
+            "dependencies.key_vault.name=\"kv\\u061Cx\"",
+            "dependencies.key_vault.name",
+            "U+061C",
+        ),
+        (
+            HUB,
+            "compute.cluster.vm_size=\"Standard_DS3_v2\\e]0;x\\a\"",
+            "compute.cluster.vm_size",
+            "U+001B ESCAPE",
+        ),
+        (
+            HUB,
+            "compute.cluster.name=\"cpu\\u200Dc\"",
+            "compute.cluster.name",
+            "U+200D",
+        ),
+    ];
+    for (bp, set, path, named) in cases {
+        let stderr = refused(bp, &["--set", set], "AMLG042");
+        assert!(
+            stderr.contains(named),
+            "--set {set}: {named} not named:\n{stderr}"
+        );
+        assert!(
+            stderr.contains(path),
+            "--set {set}: {path} not named:\n{stderr}"
+        );
+        assert!(
+            hidden(&amlg042(&stderr)).is_none(),
+            "--set {set}: raw character printed: {stderr:?}"
+        );
+    }
+}
+
+#[test]
+fn hidden_characters_in_the_file_itself_are_refused_with_their_line() {
+    let yaml = with(BASE, "  Private Azure", "  Private \u{202e}Azure");
+    let stderr = refused(&yaml, &[], "AMLG042");
+    assert!(stderr.contains("U+202E RIGHT-TO-LEFT OVERRIDE"), "{stderr}");
+    assert!(stderr.contains("bp.yaml:9:"), "{stderr}");
+    assert!(hidden(&amlg042(&stderr)).is_none(), "{stderr:?}");
+}
+
+// --- 3. Values az reads as options -----------------------------------------------------------
+
+#[test]
+fn values_az_would_read_as_options_are_refused() {
+    for set in [
+        "resource_group.name=--debug",
+        "workspace.friendly_name=--debug",
+        "tags={--query: x}",
+        "workspace.image_build_compute=-h",
+    ] {
+        let stderr = refused(BASE, &["--set", set], "AMLG043");
+        assert!(
+            stderr.contains("az reads a value that starts with `-`"),
+            "{stderr}"
+        );
+    }
+    // Free text that never stands in an option's place may start with `-`.
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(
+        dir.path(),
+        &[
+            "check",
+            "approved-only",
+            "--set",
+            "description=\"- draft\"",
+            "--set",
+            "tags.owner=\"-x\"",
+        ],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+}
+
+// --- 4. shellcheck-clean scripts, whatever the text ------------------------------------------
+
+fn which(tool: &str) -> Option<PathBuf> {
+    std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join(tool))
+            .find(|f| f.is_file())
+    })
+}
+
+#[test]
+fn scripts_stay_shellcheck_clean_with_hostile_text() {
+    let Some(sc) = which("shellcheck") else {
+        eprintln!("SKIPPED: shellcheck not on PATH (scripts/setup-validators.sh installs it)");
+        return;
+    };
+    let dir = tempfile::tempdir().unwrap();
+    let sets = [
+        "tags.cost=a$b `id` $(id) ${HOME}",
+        "tags.quote=it’s ‘single’ “double” „low‟ ‚‛",
+        "tags.back=a\\b'c\"d!e #f;g&h|i<j>k*l?m[n]o{p,q}~r",
+        "tags={\"k’$\": \"v\"}",
+        "workspace.friendly_name=Fraud’s “prod” $HOME `x`",
+        "description=$(rm -rf /) ’ ` $",
+    ];
+    for set in sets {
+        let out = format!("o-{}", set.len());
+        let r = run(
+            dir.path(),
+            &["render", "hub-spoke", "--set", set, "--out", &out],
+        );
+        assert_eq!(r.code, 0, "--set {set}:\n{}", r.stderr);
+        let mut scripts = Vec::new();
+        for e in walkdir::WalkDir::new(dir.path().join(&out)) {
+            let e = e.unwrap();
+            if e.path().extension().is_some_and(|x| x == "sh") {
+                scripts.push(e.path().to_path_buf());
+            }
+        }
+        assert!(scripts.len() >= 3, "{scripts:?}");
+        for s in scripts {
+            let c = std::process::Command::new(&sc)
+                .arg("--severity=style")
+                .arg(&s)
+                .output()
+                .unwrap();
+            assert!(
+                c.status.success(),
+                "--set {set}: {}:\n{}",
+                s.display(),
+                String::from_utf8_lossy(&c.stdout)
+            );
+            let n = std::process::Command::new("bash")
+                .arg("-n")
+                .arg(&s)
+                .output()
+                .unwrap();
+            assert!(n.status.success(), "{}", String::from_utf8_lossy(&n.stderr));
+        }
+    }
+}
+
+#[test]
+fn shell_values_reach_az_exactly_as_written() {
+    // The runbook's words, run through bash, print back the value (no expansion, no quoting
+    // left over).
+    let value = "it’s $HOME `id` $(id) \\ ' \" ‘x’ “y”";
+    let dir = tempfile::tempdir().unwrap();
+    let set = format!("workspace.friendly_name={value}");
+    let r = run(
+        dir.path(),
+        &["render", "approved-only", "--set", &set, "--out", "o"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let runbook = std::fs::read_to_string(dir.path().join("o/runbook.sh")).unwrap();
+    let line = runbook
+        .lines()
+        .find(|l| l.trim_start().starts_with("--display-name "))
+        .expect("the runbook sets the display name");
+    let word = line
+        .trim_start()
+        .trim_start_matches("--display-name ")
+        .trim_end_matches(" \\");
+    let out = std::process::Command::new("bash")
+        .arg("-c")
+        .arg(format!("printf %s {word}"))
+        .output()
+        .unwrap();
+    assert_eq!(String::from_utf8_lossy(&out.stdout), value, "{word}");
+}
+
+// --- 5. README -------------------------------------------------------------------------------
+
+#[test]
+fn readme_escapes_html_and_keeps_its_comments_closed() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = "a--><script>alert(1)<x>.yaml";
+    let yaml = with(
+        BASE,
+        "description: >-\n",
+        "description: >-\n  <script>alert(2)</script> <img src=x onerror=alert(3)> &amp;\n",
+    );
+    std::fs::write(dir.path().join(file), yaml).unwrap();
+    let r = run(
+        dir.path(),
+        &["render", file, "--out", "o", "--set", "location=westeurope"],
+    );
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let readme = std::fs::read_to_string(dir.path().join("o/README.md")).unwrap();
+    assert!(!readme.contains("<script"), "{readme}");
+    assert!(!readme.contains("<img"), "{readme}");
+    assert!(
+        readme.contains("&lt;script&gt;alert(2)&lt;/script&gt;"),
+        "{readme}"
+    );
+    assert!(readme.contains("&amp;amp;"), "{readme}");
+    for line in readme.lines().filter(|l| l.starts_with("<!--")) {
+        let inner = line
+            .strip_prefix("<!-- ")
+            .and_then(|l| l.strip_suffix(" -->"))
+            .unwrap_or_else(|| panic!("header comment not closed at its end: {line}"));
+        assert!(!inner.contains("--") && !inner.contains('>'), "{line}");
+    }
+    assert!(
+        readme.lines().take(2).all(|l| l.starts_with("<!--")),
+        "{readme}"
+    );
+}
+
+// --- 6. Limits -------------------------------------------------------------------------------
+
+fn timed(dir: &Path, args: &[&str]) -> (Run, Duration) {
+    let start = Instant::now();
+    let r = run(dir, args);
+    (r, start.elapsed())
+}
+
+#[test]
+fn deep_nesting_is_refused_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in [
+        (
+            "flow.yaml",
+            format!("name: x\ntags: {}\n", "[".repeat(100_000)),
+        ),
+        ("flow.json", "[".repeat(100_000)),
+        ("mapping.yaml", format!("a: {}\n", "{b: ".repeat(50_000))),
+        ("block.yaml", format!("{}x\n", "- ".repeat(100_000))),
+        (
+            "closed.yaml",
+            format!("tags: {}{}\n", "[".repeat(200), "]".repeat(200)),
+        ),
+    ] {
+        std::fs::write(dir.path().join(name), text).unwrap();
+        let (r, took) = timed(dir.path(), &["check", name]);
+        assert_eq!(r.code, 1, "{name}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("AMLG011"),
+            "{name}: {}",
+            &r.stderr[..r.stderr.len().min(2000)]
+        );
+        assert!(took < Duration::from_secs(3), "{name}: {took:?}");
+    }
+    let deep_value = format!("tags.a={}", "[".repeat(100_000));
+    let (r, took) = timed(
+        dir.path(),
+        &["check", "approved-only", "--set", &deep_value],
+    );
+    assert_eq!(r.code, 1, "{}", &r.stderr[..r.stderr.len().min(2000)]);
+    assert!(r.stderr.contains("AMLG003") && r.stderr.contains("deeper than 64"));
+    assert!(took < Duration::from_secs(3), "{took:?}");
+}
+
+#[test]
+fn large_files_and_devices_are_refused_quickly() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = format!("{BASE}\n{}", "# padding\n".repeat(120_000));
+    std::fs::write(dir.path().join("big.yaml"), &big).unwrap();
+    let (r, took) = timed(dir.path(), &["check", "big.yaml"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("AMLG010") && r.stderr.contains("larger than 1024 KiB"),
+        "{}",
+        r.stderr
+    );
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    let (r, took) = timed(dir.path(), &["render", "big.yaml", "--out", "o"]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(took < Duration::from_secs(3), "{took:?}");
+    assert!(!dir.path().join("o").exists());
+    #[cfg(unix)]
+    for dev in ["/dev/zero", "/dev/urandom"] {
+        let (r, took) = timed(dir.path(), &["check", dev]);
+        assert_eq!(r.code, 1, "{dev}: {}", r.stderr);
+        assert!(
+            r.stderr.contains("not a regular file (a character device)"),
+            "{}",
+            r.stderr
+        );
+        assert!(took < Duration::from_secs(3), "{dev}: {took:?}");
+    }
+    let (r, _) = timed(dir.path(), &["check", "."]);
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("AMLG010"), "{}", r.stderr);
+}
+
+// --- 7. CIDRs --------------------------------------------------------------------------------
+
+#[test]
+fn cidrs_with_leading_zeros_are_refused() {
+    let stderr = refused(
+        BASE,
+        &[
+            "--set",
+            "client_access.vnet.pe_subnet.address_prefix=010.030.001.000/27",
+        ],
+        "AMLG030",
+    );
+    assert!(stderr.contains("write 10.30.1.0/27"), "{stderr}");
+    refused(
+        HUB,
+        &["--set", "network.spoke.address_space=[010.101.0.0/16]"],
+        "AMLG030",
+    );
+}
+
+#[test]
+fn vnet_ranges_azure_refuses_are_refused_with_their_source() {
+    for (bp, set, range) in [
+        (
+            BASE,
+            "client_access.vnet.address_space=[0.0.0.0/0]",
+            "224.0.0.0/4 (multicast)",
+        ),
+        (
+            BASE,
+            "client_access.vnet.address_space=[127.0.0.0/8]",
+            "127.0.0.0/8 (loopback)",
+        ),
+        (
+            BASE,
+            "client_access.vnet.address_space=[224.0.0.0/16]",
+            "224.0.0.0/4 (multicast)",
+        ),
+        (
+            BASE,
+            "client_access.vnet.address_space=[169.254.0.0/16]",
+            "169.254.0.0/16 (link-local)",
+        ),
+        (
+            BASE,
+            "client_access.vnet.address_space=[168.63.129.0/24]",
+            "168.63.129.16/32 (internal DNS",
+        ),
+        (
+            BASE,
+            "client_access.vnet.address_space=[255.255.255.255/32]",
+            "255.255.255.255/32 (broadcast)",
+        ),
+        (HUB, "network.hub.address_space=[0.0.0.0/8]", "0.0.0.0/8"),
+        (
+            HUB,
+            "network.spoke.address_space=[10.101.0.0/16, 127.0.0.0/16]",
+            "127.0.0.0/8",
+        ),
+    ] {
+        let stderr = refused(bp, &["--set", set], "AMLG037");
+        assert!(stderr.contains(range), "{set}: {stderr}");
+        assert!(
+            stderr.contains("virtual-networks-faq#what-address-ranges-can-i-use-in-my-vnets")
+                || stderr.contains("rfc1122"),
+            "{set}: no source: {stderr}"
+        );
+    }
+}
+
+// --- 8. One rule, one verdict ----------------------------------------------------------------
+
+#[test]
+fn an_ip_destination_gets_the_same_verdict_in_a_blueprint_and_its_workspace_yaml() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = run(dir.path(), &["render", "approved-only", "--out", "o"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ws = std::fs::read_to_string(dir.path().join("o/workspace.yml")).unwrap();
+    assert!(ws.contains("destination: pypi.org"), "{ws}");
+    std::fs::write(
+        dir.path().join("workspace.yml"),
+        ws.replacen("destination: pypi.org", "destination: 1.2.3.4", 1),
+    )
+    .unwrap();
+    let linted = run(dir.path(), &["check", "workspace.yml", "--format", "json"]);
+    std::fs::write(
+        dir.path().join("bp.yaml"),
+        with(BASE, "destination: pypi.org", "destination: 1.2.3.4"),
+    )
+    .unwrap();
+    let checked = run(dir.path(), &["check", "bp.yaml", "--format", "json"]);
+    assert_eq!(linted.code, 1, "{}", linted.stderr);
+    assert_eq!(checked.code, 1, "{}", checked.stderr);
+    let verdict = |json: &str| -> Vec<(String, String)> {
+        let v: serde_json::Value = serde_json::from_str(json).unwrap();
+        v.as_array()
+            .unwrap()
+            .iter()
+            .filter(|d| d["code"] == "AMLG105")
+            .map(|d| {
+                (
+                    d["code"].as_str().unwrap().to_string(),
+                    d["message"].as_str().unwrap().to_string(),
+                )
+            })
+            .collect()
+    };
+    let (a, b) = (verdict(&linted.stdout), verdict(&checked.stdout));
+    assert_eq!(a.len(), 1, "{}", linted.stdout);
+    assert_eq!(a, b);
+}
+
+#[test]
+fn public_suffix_wildcards_are_errors() {
+    for dest in ["\"*.co.uk\"", "\"*.s3.amazonaws.com\"", "\"*.github.io\""] {
+        let stderr = refused(
+            &with(
+                BASE,
+                "destination: pypi.org",
+                &format!("destination: {dest}"),
+            ),
+            &[],
+            "AMLG104",
+        );
+        assert!(stderr.contains("public suffix"), "{stderr}");
+        assert!(stderr.contains("error[AMLG104]"), "{stderr}");
+    }
+    let stderr = refused(
+        &with(
+            BASE,
+            "destination: pypi.org\n",
+            "destination: co.uk\n        include_subdomains: true\n",
+        ),
+        &[],
+        "AMLG104",
+    );
+    assert!(stderr.contains("public suffix"), "{stderr}");
+}
+
+// --- 9. Built-in or file ---------------------------------------------------------------------
+
+#[test]
+fn a_builtin_name_means_the_builtin_everywhere_and_a_shadowing_file_is_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let file_bp = with(BASE, "name: approved-only", "name: from-file");
+    std::fs::write(dir.path().join("approved-only"), &file_bp).unwrap();
+
+    let r = run(dir.path(), &["render", "approved-only"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[AMLG012]"), "{}", r.stderr);
+    assert!(dir.path().join("out/approved-only").is_dir());
+    assert!(!dir.path().join("out/from-file").exists());
+
+    let r = run(dir.path(), &["show", "approved-only"]);
+    assert_eq!(r.code, 0);
+    assert_eq!(r.stdout, BASE);
+    assert!(r.stderr.contains("warning[AMLG012]"), "{}", r.stderr);
+
+    let r = run(dir.path(), &["check", "approved-only"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[AMLG012]"), "{}", r.stderr);
+    assert!(
+        r.stderr.contains("blueprints/approved-only.yaml"),
+        "{}",
+        r.stderr
+    );
+
+    // Written as a path, the file is used.
+    let r = run(dir.path(), &["render", "./approved-only"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("AMLG012"), "{}", r.stderr);
+    assert!(dir.path().join("out/from-file").is_dir());
+
+    // A name that is no built-in still finds the file.
+    std::fs::write(dir.path().join("mine"), &file_bp).unwrap();
+    let r = run(dir.path(), &["check", "mine"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("AMLG012"), "{}", r.stderr);
+}
