@@ -1,6 +1,9 @@
 //! Property-based fuzzing of everything amlgen reads, within a time bound (`AMLGEN_FUZZ_SECONDS`,
 //! default 30 s; the whole test stays under a minute on two cores):
 //!
+//! - the free text of the built-in blueprints (description, display name, a tag) set to shell,
+//!   HTML and PowerShell metacharacters and typographic quotes: renders that succeed must give
+//!   shellcheck-clean scripts;
 //! - the built-in blueprints, mutated as text (bytes deleted, nasty tokens inserted, lines
 //!   duplicated or swapped) and as values (a random value path set to a random value);
 //! - `--set` assignments: random paths (known keys, indexes, stray brackets, non-ASCII) and
@@ -11,8 +14,8 @@
 //! Every input goes through the library in-process (load, check, plan, render, verify; or the
 //! linter) under `catch_unwind`: no panic, and never `Failure::Internal` (exit 5). Every 16th input
 //! also runs the binary (`render --out` into a temporary folder, or `check`): its exit code is
-//! one of the documented 0-4, and a failed render leaves no output folder. The number of inputs
-//! tried is printed.
+//! one of the documented 0-4, a failed render leaves no output folder, and the scripts of every
+//! 4th successful render pass shellcheck. The number of inputs tried is printed.
 
 use amlgen::Failure;
 use proptest::prelude::*;
@@ -337,8 +340,16 @@ fn set_path() -> impl Strategy<Value = String> {
     })
 }
 
+/// Free text that reaches scripts and README: shell, HTML and PowerShell metacharacters,
+/// typographic quotes, non-ASCII letters.
+fn free_text() -> impl Strategy<Value = String> {
+    "[ -~\u{2018}-\u{201f}é中]{1,40}"
+}
+
 #[derive(Debug, Clone)]
 enum Input {
+    /// The description, display name and a tag of a built-in set to free text.
+    TextFields(usize, String, String, String),
     BlueprintText(usize, Vec<TextOp>),
     BlueprintValue(usize, usize, serde_yaml::Value),
     Set(usize, Vec<(String, String)>),
@@ -348,6 +359,8 @@ enum Input {
 fn input() -> impl Strategy<Value = Input> {
     let n = BUILTINS.len();
     prop_oneof![
+        1 => (0..n, free_text(), free_text(), free_text())
+            .prop_map(|(b, d, f, t)| Input::TextFields(b, d, f, t)),
         3 => (0..n, proptest::collection::vec(text_op(), 1..5))
             .prop_map(|(b, ops)| Input::BlueprintText(b, ops)),
         3 => (0..n, any::<usize>(), yaml_value())
@@ -395,6 +408,49 @@ fn binary(dir: &Path, args: &[&str]) -> Result<i32, TestCaseError> {
     Ok(code)
 }
 
+fn which(tool: &str) -> Option<std::path::PathBuf> {
+    std::env::var_os("PATH").and_then(|p| {
+        std::env::split_paths(&p)
+            .map(|d| d.join(tool))
+            .find(|f| f.is_file())
+    })
+}
+
+/// Every value the blueprint check accepts yields shellcheck-clean scripts: every `every`-th
+/// successful render through the binary has its scripts checked (shellcheck costs ~0.1 s a file).
+fn shellcheck_clean(
+    out: &Path,
+    code: i32,
+    checked: &AtomicUsize,
+    every: usize,
+) -> Result<(), TestCaseError> {
+    static SHELLCHECK: std::sync::OnceLock<Option<std::path::PathBuf>> = std::sync::OnceLock::new();
+    let Some(sc) = SHELLCHECK.get_or_init(|| which("shellcheck")) else {
+        return Ok(());
+    };
+    if code != 0 || checked.fetch_add(1, Ordering::Relaxed) % every != 0 {
+        return Ok(());
+    }
+    for name in ["deploy.sh", "runbook.sh", "dns/fill-hosts.sh"] {
+        let f = out.join(name);
+        if !f.exists() {
+            continue;
+        }
+        let r = std::process::Command::new(sc)
+            .arg("--severity=style")
+            .arg(&f)
+            .output()
+            .map_err(|e| TestCaseError::fail(e.to_string()))?;
+        if !r.status.success() {
+            return Err(TestCaseError::fail(format!(
+                "shellcheck {name}:\n{}",
+                String::from_utf8_lossy(&r.stdout)
+            )));
+        }
+    }
+    Ok(())
+}
+
 #[test]
 fn fuzz_blueprints_sets_and_checked_files() {
     let budget = Duration::from_secs(
@@ -406,6 +462,7 @@ fn fuzz_blueprints_sets_and_checked_files() {
     let start = Instant::now();
     let tried = AtomicUsize::new(0);
     let binary_runs = AtomicUsize::new(0);
+    let scripts_checked = AtomicUsize::new(0);
     let dir = tempfile::tempdir().unwrap();
     // Deterministic: the same inputs every run, so a failure reproduces.
     let mut runner = TestRunner::new_with_rng(
@@ -423,6 +480,25 @@ fn fuzz_blueprints_sets_and_checked_files() {
         let _ = std::fs::remove_dir_all(&out);
         let with_binary = n % 16 == 0;
         match inp {
+            Input::TextFields(b, description, friendly, tag) => {
+                let mut doc: serde_yaml::Value = serde_yaml::from_str(BUILTINS[b]).unwrap();
+                doc["description"] = description.into();
+                doc["workspace"]["friendly_name"] = friendly.into();
+                doc["tags"]["fuzz"] = tag.into();
+                let file = case.join("bp.yaml");
+                std::fs::write(&file, serde_yaml::to_string(&doc).unwrap()).unwrap();
+                in_process_blueprint(&file, &[])?;
+                if n % 8 == 0 {
+                    binary_runs.fetch_add(1, Ordering::Relaxed);
+                    let code = binary(&case, &["render", "bp.yaml", "--out", "o"])?;
+                    prop_assert!(
+                        code == 0 || !out.exists(),
+                        "exit {} but output written",
+                        code
+                    );
+                    shellcheck_clean(&out, code, &scripts_checked, 1)?;
+                }
+            }
             Input::BlueprintText(b, ops) => {
                 let text = apply_text(BUILTINS[b], &ops);
                 let file = case.join("bp.yaml");
@@ -436,6 +512,7 @@ fn fuzz_blueprints_sets_and_checked_files() {
                         "exit {} but output written",
                         code
                     );
+                    shellcheck_clean(&out, code, &scripts_checked, 4)?;
                 }
             }
             Input::BlueprintValue(b, at, v) => {
@@ -453,6 +530,7 @@ fn fuzz_blueprints_sets_and_checked_files() {
                         "exit {} but output written",
                         code
                     );
+                    shellcheck_clean(&out, code, &scripts_checked, 4)?;
                 }
             }
             Input::Set(b, sets) => {
@@ -472,6 +550,7 @@ fn fuzz_blueprints_sets_and_checked_files() {
                         "exit {} but output written",
                         code
                     );
+                    shellcheck_clean(&out, code, &scripts_checked, 4)?;
                 }
             }
             Input::Checked(f, ops) => {
@@ -522,9 +601,13 @@ fn fuzz_blueprints_sets_and_checked_files() {
         }
     }
     let n = tried.load(Ordering::Relaxed);
+    if which("shellcheck").is_none() {
+        eprintln!("fuzz: shellcheck not on PATH, scripts not checked (scripts/setup-validators.sh installs it)");
+    }
     eprintln!(
-        "fuzz: {n} inputs tried ({} also through the binary) in {:.1} s",
+        "fuzz: {n} inputs tried ({} also through the binary, {} of them rendered and shellchecked or sampled for it) in {:.1} s",
         binary_runs.load(Ordering::Relaxed),
+        scripts_checked.load(Ordering::Relaxed),
         start.elapsed().as_secs_f64()
     );
     if let Some((inp, e)) = failure {
