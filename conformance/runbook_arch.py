@@ -1,0 +1,734 @@
+#!/usr/bin/env python3
+"""Read a rendered runbook.sh (and workspace.yml) back into the normalized architecture.
+
+    runbook_arch.py JOBS.json      JOBS.json: [{"dir": "out/hub-spoke", "env": {"LOCATION": "westeurope"}}]
+                                   prints one JSON object per job, as a JSON list, on stdout
+
+The counterpart of tests/support/bicep_eval.rs: both produce the same shape, which
+tests/path_equivalence.rs compares. Nothing is executed and nothing contacts Azure.
+
+* The script is read by conformance/shell_extract.py (the lexer az_check.py uses). The job's
+  "env" is the caller's environment: `X=${X:-default}` takes it, as the runbook promises.
+  A variable assigned from `$(az ... show ... --query Q)` becomes a symbolic reference to
+  that resource (`id:TYPE/NAME` for `--query id`, `ref:TYPE/NAME#path` otherwise), so
+  `--subnet "${TRAINING_SUBNET_ID}"` is known to name that subnet.
+* Every core `az` command is parsed by azure-cli's own parser (az_check.CoreAz, in process):
+  option values come from the argparse namespace, defaults included, and AAZ argument
+  operations are applied the way AAZCommandCtx applies them. Extension commands (`az ml`,
+  `az network firewall`, `az monitor app-insights`) go through the transcribed tables of
+  conformance/extension_commands.json.
+* `az rest --method put --url .../TYPE/NAME?...` bodies are JSON and read as such;
+  workspace.yml is loaded with PyYAML and reported separately (key "workspace_yml").
+
+Resources are keyed "TYPE NAME" (child resources: "TYPE PARENT/CHILD", ARM style), with the
+fields listed in tests/path_equivalence.rs. References are "id:TYPE/NAME[/CHILDTYPE/CHILD]".
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import re
+import sys
+from contextlib import redirect_stderr, redirect_stdout
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+sys.dont_write_bytecode = True
+
+from az_check import CoreAz, ExtensionTables, _leading_words, _looks_like_option  # noqa: E402
+from shell_extract import PLACEHOLDER_RE, Extractor  # noqa: E402
+
+# azure-cli's keyvault `create_vault` (azure/cli/command_modules/keyvault/custom.py, 2.91.0)
+# sets `sku = 'standard'` when --sku is not given; argparse itself leaves it None.
+KEYVAULT_DEFAULT_SKU = "standard"
+
+# `az X show` commands: the resource type, and the options that name each level.
+SHOW = {
+    "group": None,
+    "network vnet show": [("Microsoft.Network/virtualNetworks", "--name")],
+    "network vnet subnet show": [("Microsoft.Network/virtualNetworks", "--vnet-name"), ("subnets", "--name")],
+    "network nsg show": [("Microsoft.Network/networkSecurityGroups", "--name")],
+    "network route-table show": [("Microsoft.Network/routeTables", "--name")],
+    "network public-ip show": [("Microsoft.Network/publicIPAddresses", "--name")],
+    "network private-endpoint show": [("Microsoft.Network/privateEndpoints", "--name")],
+    "network private-dns zone show": [("Microsoft.Network/privateDnsZones", "--name")],
+    "network service-endpoint policy show": [("Microsoft.Network/serviceEndpointPolicies", "--name")],
+    "network firewall show": [("Microsoft.Network/azureFirewalls", "--name")],
+    "network firewall policy show": [("Microsoft.Network/firewallPolicies", "--name")],
+    "storage account show": [("Microsoft.Storage/storageAccounts", "--name")],
+    "keyvault show": [("Microsoft.KeyVault/vaults", "--name")],
+    "acr show": [("Microsoft.ContainerRegistry/registries", "--name")],
+    "monitor log-analytics workspace show": [("Microsoft.OperationalInsights/workspaces", "--workspace-name")],
+    "monitor app-insights component show": [("Microsoft.Insights/components", "--app")],
+    "ml workspace show": [("Microsoft.MachineLearningServices/workspaces", "--name")],
+}
+
+# Types an option value names when it is a bare name rather than an ID.
+VNET = "Microsoft.Network/virtualNetworks"
+NSG = "Microsoft.Network/networkSecurityGroups"
+RT = "Microsoft.Network/routeTables"
+PIP = "Microsoft.Network/publicIPAddresses"
+FWP = "Microsoft.Network/firewallPolicies"
+SEP = "Microsoft.Network/serviceEndpointPolicies"
+ZONE = "Microsoft.Network/privateDnsZones"
+WS = "Microsoft.MachineLearningServices/workspaces"
+LAW = "Microsoft.OperationalInsights/workspaces"
+
+SYMBOL_RE = re.compile(r"^(id|ref):")
+
+
+def norm_path(path: str) -> str:
+    """A property path as both sides write it: no `properties.`, no case, no underscores."""
+    p = re.sub(r"(^|\.)properties\.", r"\1", path)
+    return p.replace("_", "").lower()
+
+
+def ref_to(type_: str, value):
+    """`--route-table rt-x` or an ARM ID -> "id:TYPE/NAME"; symbols are kept."""
+    if value is None:
+        return None
+    v = str(value)
+    if SYMBOL_RE.match(v):
+        return v
+    m = re.search(r"/providers/(.+)$", v, re.I)
+    if m:
+        return "id:" + m.group(1)
+    return f"id:{type_}/{v}"
+
+
+def to_bool(v):
+    if v is None or isinstance(v, bool):
+        return v
+    s = str(v).lower()
+    if s in ("true", "yes", "1"):
+        return True
+    if s in ("false", "no", "0"):
+        return False
+    return v
+
+
+def to_int(v):
+    if v is None or isinstance(v, bool):
+        return v
+    try:
+        return int(str(v))
+    except ValueError:
+        return v
+
+
+def as_list(v):
+    if v is None:
+        return None
+    if isinstance(v, (list, tuple)):
+        out = []
+        for x in v:
+            out.extend(as_list(x) or [])
+        return out
+    return [v]
+
+
+def sorted_list(v):
+    lst = as_list(v)
+    return None if lst is None else sorted(str(x) for x in lst)
+
+
+class Extraction(Extractor):
+    """shell_extract's lexer, remembering what each `$(...)` ran and what variables hold it."""
+
+    def __init__(self, text: str, env: dict[str, str]):
+        super().__init__(text)
+        self.env.update(env)
+        self.subst: dict[str, list] = {}
+        self.symbols: dict[str, str] = {}
+        self.resolve = None  # set by the caller: SimpleCommand list -> symbol or None
+
+    def _dollar(self, src, pos, line):
+        if src.startswith("$(", pos) and not src.startswith("$((", pos):
+            start = len(self.commands)
+            pos, line = self._scan(src, pos + 2, line, stop=")")
+            ph = self._subst_placeholder()
+            self.subst[ph] = self.commands[start:]
+            return ph, pos, line
+        return super()._dollar(src, pos, line)
+
+    def _lookup(self, name):
+        if name in self.symbols and name not in self.env:
+            return self.symbols[name]
+        return super()._lookup(name)
+
+    def _param_expansion(self, inner):
+        if inner in self.symbols and inner not in self.env:
+            return self.symbols[inner]
+        return super()._param_expansion(inner)
+
+    def _finish_command(self, words, line, end_line):
+        texts = [w.text for w in words]
+        super()._finish_command(words, line, end_line)
+        # `X="$(az ... show ...)"`: remember what X refers to.
+        if texts and all(re.match(r"^[A-Za-z_][A-Za-z0-9_]*=", t) for t in texts):
+            for t in texts:
+                name, value = t.split("=", 1)
+                m = re.fullmatch(r"__CMD_SUBST_\d+__", value)
+                sym = self.resolve(self.subst.get(value, [])) if m and self.resolve else None
+                if sym is not None:
+                    self.symbols[name] = sym
+                    self.env.pop(name, None)
+                elif name in self.symbols and not SYMBOL_RE.match(value):
+                    del self.symbols[name]
+
+
+class Runbook:
+    def __init__(self, core: CoreAz, exts: ExtensionTables):
+        self.core, self.exts = core, exts
+
+    # ------------------------------------------------------------------ parsing
+    def parse(self, args: list[str]):
+        """(command name, {long option: value}) for one `az` command line, or (None, {})."""
+        if self.exts.owns(args):
+            return self._parse_extension(args)
+        name = self.core.command_name(args)
+        if name is None:
+            return None, {}
+        with redirect_stderr(io.StringIO()), redirect_stdout(io.StringIO()):
+            ns, _extras = self.core.parser.parse_known_args(args)
+        out = {}
+        actions = self.core.parser.subparser_map[name]._actions
+        for act in actions:
+            longs = [o for o in act.option_strings if o.startswith("--")]
+            if not longs or not hasattr(ns, act.dest):
+                continue
+            val = _aaz_value(getattr(ns, act.dest))
+            if val is _UNSET:
+                continue
+            for o in longs:
+                out[o] = val
+        # az compiles --query into a JMESPath tree; the symbol wants the text.
+        for i, a in enumerate(args[:-1]):
+            if a == "--query":
+                out["--query"] = args[i + 1]
+        return name, out
+
+    def _parse_extension(self, args):
+        words = _leading_words(args)
+        name = None
+        for k in range(len(words), 0, -1):
+            if " ".join(words[:k]) in self.exts.commands:
+                name = " ".join(words[:k])
+                break
+        if name is None:
+            return None, {}
+        spec = self.exts.commands[name]
+        by_name = {n: o for o in spec["options"] for n in o["names"]}
+        out: dict[str, object] = {}
+        rest = args[len(name.split()):]
+        i = 0
+        while i < len(rest):
+            tok = rest[i]
+            i += 1
+            opt, eq, inline = tok.partition("=")
+            o = by_name.get(opt)
+            if o is None:
+                continue
+            nargs = o.get("nargs", "1")
+            values = []
+            if eq:
+                values = [inline]
+            elif nargs == "1":
+                if i < len(rest):
+                    values = [rest[i]]
+                    i += 1
+            elif nargs in ("+", "*", "?"):
+                while i < len(rest) and not _looks_like_option(rest[i]):
+                    values.append(rest[i])
+                    i += 1
+                    if nargs == "?":
+                        break
+            val = values[0] if nargs == "1" and values else (values if nargs in ("+", "*") else
+                                                            (values[0] if values else True))
+            for n in o["names"]:
+                out[n] = val
+        return name, out
+
+    def symbol_of(self, cmds) -> str | None:
+        """What `$(az ... show ... --query Q --output tsv)` evaluates to, symbolically."""
+        for sc in reversed(cmds):
+            if not sc.words or sc.words[0] != "az":
+                continue
+            name, o = self.parse(sc.words[1:])
+            levels = SHOW.get(name or "")
+            if not levels:
+                return None
+            parts = []
+            for typ, opt in levels:
+                parts += [typ, str(o.get(opt))]
+            path = "/".join(parts)
+            words = sc.words
+            query = next((words[i + 1] for i in range(len(words) - 1) if words[i] == "--query"), None)
+            if query == "id":
+                return f"id:{path}"
+            return f"ref:{path}#{norm_path(str(query))}"
+        return None
+
+    # ------------------------------------------------------------------ model
+    def read(self, text: str, env: dict[str, str]) -> dict:
+        ex = Extraction(text, env)
+        ex.resolve = self.symbol_of
+        cmds = ex.run()
+        model = Model()
+        unknown = []
+        for sc in cmds:
+            if not sc.words or sc.words[0] != "az":
+                continue
+            name, o = self.parse(sc.words[1:])
+            if name is None:
+                unknown.append(f"line {sc.line}: az {' '.join(sc.words[1:4])}")
+                continue
+            handler = HANDLERS.get(name)
+            if handler is not None:
+                handler(model, o, sc)
+        model.finish()
+        return {"resources": model.resources, "unread": unknown}
+
+
+_UNSET = object()
+
+
+def _aaz_value(v):
+    """A namespace value as plain data: AAZ operations applied, AAZUndefined dropped."""
+    from azure.cli.core.aaz._arg_action import AAZArgActionOperations, _ELEMENT_APPEND_KEY
+    from azure.cli.core.aaz._base import AAZUndefined
+    if v is AAZUndefined:
+        return _UNSET
+    if isinstance(v, AAZArgActionOperations):
+        root: dict = {}
+        for keys, data in v._ops:
+            cur, key = root, "v"
+            for k in keys:
+                fresh = [] if (k == _ELEMENT_APPEND_KEY or isinstance(k, int)) else {}
+                if isinstance(cur, list):
+                    while len(cur) <= key:
+                        cur.append(None)
+                    if cur[key] is None:
+                        cur[key] = fresh
+                elif key not in cur:
+                    cur[key] = fresh
+                cur = cur[key]
+                key = len(cur) if k == _ELEMENT_APPEND_KEY else k
+            if isinstance(cur, list):
+                while len(cur) <= key:
+                    cur.append(None)
+            cur[key] = data
+        return root.get("v", _UNSET)
+    if type(v).__name__ in ("DefaultStr", "DefaultInt"):
+        return type(v).__mro__[1](v)
+    return v
+
+
+class Model:
+    def __init__(self):
+        self.resources: dict[str, dict] = {}
+        self.rg_location = None
+
+    def put(self, type_: str, name: str, **fields):
+        r = self.resources.setdefault(f"{type_} {name}", {})
+        r.update(fields)
+        return r
+
+    def loc(self, o):
+        return o.get("--location") or self.rg_location
+
+    def finish(self):
+        pass
+
+
+# ---------------------------------------------------------------------- handlers
+def h_group(m: Model, o, sc):
+    m.rg_location = o.get("--location")
+
+
+def h_law(m, o, sc):
+    m.put(LAW, o.get("--workspace-name"), location=m.loc(o), retentionInDays=to_int(o.get("--retention-time")),
+          sku=o.get("--sku"))
+
+
+def h_appi(m, o, sc):
+    m.put("Microsoft.Insights/components", o.get("--app"), location=m.loc(o), kind=o.get("--kind"),
+          applicationType=o.get("--application-type"), workspace=ref_to(LAW, o.get("--workspace")))
+
+
+def h_storage(m, o, sc):
+    m.put("Microsoft.Storage/storageAccounts", o.get("--name"), location=m.loc(o), sku=o.get("--sku"),
+          kind=o.get("--kind"), accessTier=o.get("--access-tier"),
+          allowBlobPublicAccess=to_bool(o.get("--allow-blob-public-access")),
+          allowCrossTenantReplication=to_bool(o.get("--allow-cross-tenant-replication")),
+          minimumTlsVersion=o.get("--min-tls-version"),
+          supportsHttpsTrafficOnly=to_bool(o.get("--https-only")),
+          publicNetworkAccess=o.get("--public-network-access"),
+          networkAclsDefaultAction=o.get("--default-action"),
+          networkAclsBypass=sorted_list(o.get("--bypass")),
+          requireInfrastructureEncryption=to_bool(o.get("--require-infrastructure-encryption")))
+
+
+def h_keyvault(m, o, sc):
+    m.put("Microsoft.KeyVault/vaults", o.get("--name"), location=m.loc(o),
+          sku=(o.get("--sku") or KEYVAULT_DEFAULT_SKU).lower(),
+          enableRbacAuthorization=to_bool(o.get("--enable-rbac-authorization")),
+          enablePurgeProtection=to_bool(o.get("--enable-purge-protection")),
+          softDeleteRetentionInDays=to_int(o.get("--retention-days")),
+          publicNetworkAccess=o.get("--public-network-access"),
+          networkAclsDefaultAction=o.get("--default-action"),
+          networkAclsBypass=sorted_list(o.get("--bypass")))
+
+
+def h_acr(m, o, sc):
+    pna = o.get("--public-network-enabled")
+    pna = None if pna is None else ("Enabled" if to_bool(pna) else "Disabled")
+    trusted = o.get("--allow-trusted-services")
+    bypass = None if trusted is None else ("AzureServices" if to_bool(trusted) else "None")
+    m.put("Microsoft.ContainerRegistry/registries", o.get("--name"), location=m.loc(o), sku=o.get("--sku"),
+          adminUserEnabled=to_bool(o.get("--admin-enabled")), publicNetworkAccess=pna,
+          networkRuleBypassOptions=bypass)
+
+
+def h_vnet(m, o, sc):
+    name = o.get("--name")
+    m.put(VNET, name, location=m.loc(o), addressPrefixes=sorted_list(o.get("--address-prefixes")),
+          dnsServers=as_list(o.get("--dns-servers")))
+    if o.get("--subnet-name"):
+        m.put(f"{VNET}/subnets", f"{name}/{o['--subnet-name']}",
+              addressPrefixes=sorted_list(o.get("--subnet-prefixes")))
+
+
+def h_subnet(m, o, sc):
+    vnet = o.get("--vnet-name")
+    ses = o.get("--service-endpoints")
+    sep = o.get("--service-endpoint-policy")
+    m.put(f"{VNET}/subnets", f"{vnet}/{o.get('--name')}",
+          addressPrefixes=sorted_list(o.get("--address-prefixes")),
+          networkSecurityGroup=ref_to(NSG, o.get("--network-security-group")),
+          routeTable=ref_to(RT, o.get("--route-table")),
+          serviceEndpoints=sorted_list(ses),
+          serviceEndpointPolicies=None if sep is None else sorted(ref_to(SEP, x) for x in as_list(sep)),
+          privateEndpointNetworkPolicies=o.get("--private-endpoint-network-policies"),
+          defaultOutboundAccess=to_bool(o.get("--default-outbound-access")),
+          natGateway=ref_to("Microsoft.Network/natGateways", o.get("--nat-gateway")),
+          delegations=sorted_list(o.get("--delegations")) or None)
+
+
+def h_nsg(m, o, sc):
+    m.put(NSG, o.get("--name"), location=m.loc(o))
+
+
+def h_nsg_rule(m, o, sc):
+    m.put(f"{NSG}/securityRules", f"{o.get('--nsg-name')}/{o.get('--name')}",
+          priority=to_int(o.get("--priority")), direction=o.get("--direction"), access=o.get("--access"),
+          protocol=o.get("--protocol"),
+          sourceAddressPrefixes=sorted_list(o.get("--source-address-prefixes")),
+          sourcePortRanges=sorted_list(o.get("--source-port-ranges")),
+          destinationAddressPrefixes=sorted_list(o.get("--destination-address-prefixes")),
+          destinationPortRanges=sorted_list(o.get("--destination-port-ranges")))
+
+
+def h_rt(m, o, sc):
+    m.put(RT, o.get("--name"), location=m.loc(o),
+          disableBgpRoutePropagation=to_bool(o.get("--disable-bgp-route-propagation")))
+
+
+def h_route(m, o, sc):
+    m.put(f"{RT}/routes", f"{o.get('--route-table-name')}/{o.get('--name')}",
+          addressPrefix=o.get("--address-prefix"), nextHopType=o.get("--next-hop-type"),
+          nextHopIpAddress=o.get("--next-hop-ip-address"))
+
+
+def h_pip(m, o, sc):
+    m.put(PIP, o.get("--name"), location=m.loc(o), sku=o.get("--sku"),
+          allocationMethod=o.get("--allocation-method"))
+
+
+def h_fw_policy(m, o, sc):
+    m.put(FWP, o.get("--name"), location=m.loc(o), sku=o.get("--sku"),
+          threatIntelMode=o.get("--threat-intel-mode"), dnsProxy=to_bool(o.get("--enable-dns-proxy")))
+
+
+def h_rcg(m, o, sc):
+    m.put(f"{FWP}/ruleCollectionGroups", f"{o.get('--policy-name')}/{o.get('--name')}",
+          priority=to_int(o.get("--priority")))
+
+
+def h_filter_collection(m, o, sc):
+    base = f"{o.get('--policy-name')}/{o.get('--rule-collection-group-name')}/{o.get('--name')}"
+    m.put(f"{FWP}/ruleCollectionGroups/ruleCollections", base,
+          ruleCollectionType="FirewallPolicyFilterRuleCollection",
+          priority=to_int(o.get("--collection-priority")), action=o.get("--action"))
+    protocols = o.get("--protocols")
+    # Rules keyed by group, type and name (not collection): see tests/path_equivalence.rs.
+    group = f"{o.get('--policy-name')}/{o.get('--rule-collection-group-name')}"
+    m.put(f"{FWP}/ruleCollectionGroups/rules", f"{group}/{o.get('--rule-type')}:{o.get('--rule-name')}",
+          collection=o.get("--name"), collectionPriority=to_int(o.get("--collection-priority")),
+          collectionAction=o.get("--action"),
+          ruleType=o.get("--rule-type"),
+          ipProtocols=sorted_list(o.get("--ip-protocols")),
+          protocols=None if protocols is None else sorted(p.replace("=", ":") for p in as_list(protocols)),
+          sourceAddresses=sorted_list(o.get("--source-addresses")),
+          destinationAddresses=sorted_list(o.get("--destination-addresses")),
+          destinationFqdns=sorted_list(o.get("--destination-fqdns")),
+          destinationPorts=sorted_list(o.get("--destination-ports")),
+          targetFqdns=sorted_list(o.get("--target-fqdns")),
+          fqdnTags=sorted_list(o.get("--fqdn-tags")))
+
+
+def h_firewall(m, o, sc):
+    vnet = o.get("--vnet-name")
+    m.put("Microsoft.Network/azureFirewalls", o.get("--name"), location=m.loc(o), skuName=o.get("--sku"),
+          skuTier=o.get("--tier"), firewallPolicy=ref_to(FWP, o.get("--firewall-policy")),
+          subnet=None if vnet is None else f"{ref_to(VNET, vnet)}/subnets/AzureFirewallSubnet",
+          publicIpAddress=ref_to(PIP, o.get("--public-ip")), ipConfigName=o.get("--conf-name"),
+          managementPublicIpAddress=ref_to(PIP, o.get("--m-public-ip")))
+
+
+def h_peering(m, o, sc):
+    m.put(f"{VNET}/virtualNetworkPeerings", f"{o.get('--vnet-name')}/{o.get('--name')}",
+          remoteVirtualNetwork=ref_to(VNET, o.get("--remote-vnet")),
+          allowVirtualNetworkAccess=to_bool(o.get("--allow-vnet-access")),
+          allowForwardedTraffic=to_bool(o.get("--allow-forwarded-traffic")),
+          allowGatewayTransit=to_bool(o.get("--allow-gateway-transit")),
+          useRemoteGateways=to_bool(o.get("--use-remote-gateways")))
+
+
+def h_zone(m, o, sc):
+    m.put(ZONE, o.get("--name"))
+
+
+def h_zone_link(m, o, sc):
+    m.put(f"{ZONE}/virtualNetworkLinks", f"{o.get('--zone-name')}/{o.get('--name')}",
+          virtualNetwork=ref_to(VNET, o.get("--virtual-network")),
+          registrationEnabled=to_bool(o.get("--registration-enabled")))
+
+
+def h_pe(m, o, sc):
+    subnet = o.get("--subnet")
+    if subnet is not None and not SYMBOL_RE.match(str(subnet)) and "/" not in str(subnet):
+        subnet = f"id:{VNET}/{o.get('--vnet-name')}/subnets/{subnet}"
+    else:
+        subnet = ref_to(VNET, subnet)
+    m.put("Microsoft.Network/privateEndpoints", o.get("--name"), location=m.loc(o), subnet=subnet,
+          privateLinkServiceId=ref_to("", o.get("--private-connection-resource-id")),
+          groupIds=sorted_list(o.get("--group-id") or o.get("--group-ids")),
+          connectionName=o.get("--connection-name"))
+
+
+def h_zone_group(m, o, sc):
+    r = m.put("Microsoft.Network/privateEndpoints/privateDnsZoneGroups",
+              f"{o.get('--endpoint-name')}/{o.get('--name')}")
+    zones = set(r.get("zones") or [])
+    zones.add(f"{o.get('--zone-name')}={ref_to(ZONE, o.get('--private-dns-zone'))}")
+    r["zones"] = sorted(zones)
+
+
+def h_sep(m, o, sc):
+    m.put(SEP, o.get("--name"), location=m.loc(o))
+
+
+def h_sep_def(m, o, sc):
+    m.put(f"{SEP}/serviceEndpointPolicyDefinitions", f"{o.get('--policy-name')}/{o.get('--name')}",
+          service=o.get("--service"), serviceResources=sorted_list(o.get("--service-resources")))
+
+
+def h_rest(m, o, sc):
+    """`az rest --method put --url <ID>?api-version=...`: the body is the resource."""
+    if str(o.get("--method", "")).lower() != "put":
+        return
+    url = str(o.get("--url", "")).split("?", 1)[0]
+    body = json.loads(o.get("--body") or "{}")
+    props = body.get("properties", {})
+    msep = re.fullmatch(r"id:Microsoft\.Network/serviceEndpointPolicies/([^/]+)/serviceEndpointPolicyDefinitions/([^/]+)",
+                        url)
+    if msep:
+        m.put(f"{SEP}/serviceEndpointPolicyDefinitions", f"{msep.group(1)}/{msep.group(2)}",
+              service=props.get("service"), serviceResources=sorted_list(props.get("serviceResources")))
+        return
+    m.put("unread-az-rest", url, body=body)
+
+
+def h_ws(m, o, sc):
+    if o.get("--file"):
+        m.put(WS, o.get("--name") or "?", file=o.get("--file"))
+        return
+    mn = o.get("--managed-network")
+    m.put(WS, o.get("--name"), location=m.loc(o), friendlyName=o.get("--display-name"),
+          storageAccount=ref_to("Microsoft.Storage/storageAccounts", o.get("--storage-account")),
+          keyVault=ref_to("Microsoft.KeyVault/vaults", o.get("--key-vault")),
+          containerRegistry=ref_to("Microsoft.ContainerRegistry/registries", o.get("--container-registry")),
+          applicationInsights=ref_to("Microsoft.Insights/components", o.get("--application-insights")),
+          publicNetworkAccess=o.get("--public-network-access"), isolationMode=mn,
+          imageBuildCompute=o.get("--image-build-compute"),
+          provisionNetworkNow=True if o.get("--provision-network-now") else None,
+          **_set_fields(o.get("--set")))
+
+
+def _set_fields(sets):
+    """`--set serverless_compute.custom_subnet=... serverless_compute.no_public_ip=true` etc."""
+    out = {}
+    for s in as_list(sets) or []:
+        k, _, v = str(s).partition("=")
+        key = norm_path(k)
+        if key in ("serverlesscompute.customsubnet", "serverlesscomputesettings.serverlesscomputecustomsubnet"):
+            out["serverlessComputeSubnet"] = ref_to(VNET, v)
+        elif key in ("serverlesscompute.nopublicip", "serverlesscomputesettings.serverlesscomputenopublicip"):
+            out["serverlessComputeNoPublicIp"] = to_bool(v)
+        else:
+            out[f"set:{k}"] = v
+    return out
+
+
+def h_ws_update(m, o, sc):
+    r = m.put(WS, o.get("--name"))
+    if o.get("--image-build-compute"):
+        r["imageBuildCompute"] = o.get("--image-build-compute")
+    if o.get("--public-network-access"):
+        r["publicNetworkAccess"] = o.get("--public-network-access")
+    r.update(_set_fields(o.get("--set")))
+
+
+def h_provision(m, o, sc):
+    m.put(WS, o.get("--name"), provisionNetworkNow=True)
+
+
+def h_outbound(m, o, sc):
+    t = str(o.get("--type", "")).lower()
+    if t == "fqdn":
+        dest = o.get("--destination")
+    elif t == "service_tag":
+        dest = (f"serviceTag={o.get('--service-tag')} protocol={o.get('--protocol')} "
+                f"ports={o.get('--port-ranges')}")
+        if o.get("--address-prefixes"):
+            dest += f" addressPrefixes={o.get('--address-prefixes')}"
+    else:
+        dest = (f"resource={ref_to('', o.get('--service-resource-id'))} "
+                f"subresource={o.get('--subresource-target')} spark={to_bool(o.get('--spark-enabled'))}")
+    m.put(f"{WS}/outboundRules", f"{o.get('--workspace-name')}/{o.get('--rule')}", type=t, destination=dest)
+
+
+def h_compute(m, o, sc):
+    m.put(f"{WS}/computes", f"{o.get('--workspace-name')}/{o.get('--name')}", location=m.loc(o),
+          computeType=o.get("--type"), vmSize=o.get("--size"), vmPriority=o.get("--tier"),
+          minNodeCount=to_int(o.get("--min-instances")), maxNodeCount=to_int(o.get("--max-instances")),
+          subnet=ref_to(VNET, o.get("--subnet")),
+          enableNodePublicIp=to_bool(o.get("--enable-node-public-ip")),
+          sshPublicAccess=to_bool(o.get("--ssh-public-access-enabled")),
+          identityType=o.get("--identity-type"))
+
+
+HANDLERS = {
+    "group create": h_group,
+    "monitor log-analytics workspace create": h_law,
+    "monitor app-insights component create": h_appi,
+    "storage account create": h_storage,
+    "keyvault create": h_keyvault,
+    "acr create": h_acr,
+    "network vnet create": h_vnet,
+    "network vnet subnet create": h_subnet,
+    "network nsg create": h_nsg,
+    "network nsg rule create": h_nsg_rule,
+    "network route-table create": h_rt,
+    "network route-table route create": h_route,
+    "network public-ip create": h_pip,
+    "network firewall policy create": h_fw_policy,
+    "network firewall policy rule-collection-group create": h_rcg,
+    "network firewall policy rule-collection-group collection add-filter-collection": h_filter_collection,
+    "network firewall create": h_firewall,
+    "network vnet peering create": h_peering,
+    "network private-dns zone create": h_zone,
+    "network private-dns link vnet create": h_zone_link,
+    "network private-endpoint create": h_pe,
+    "network private-endpoint dns-zone-group create": h_zone_group,
+    "network private-endpoint dns-zone-group add": h_zone_group,
+    "network service-endpoint policy create": h_sep,
+    "network service-endpoint policy-definition create": h_sep_def,
+    "rest": h_rest,
+    "ml workspace create": h_ws,
+    "ml workspace update": h_ws_update,
+    "ml workspace provision-network": h_provision,
+    "ml workspace outbound-rule set": h_outbound,
+    "ml compute create": h_compute,
+}
+
+
+# ---------------------------------------------------------------------- workspace.yml
+def read_workspace_yml(path: Path) -> dict:
+    import yaml
+    doc = yaml.safe_load(path.read_text()) or {}
+    m = Model()
+    name = doc.get("name")
+    mn = doc.get("managed_network") or {}
+    sc = doc.get("serverless_compute") or {}
+    fields = dict(location=doc.get("location"), friendlyName=doc.get("display_name"),
+                  storageAccount=ref_to("Microsoft.Storage/storageAccounts", doc.get("storage_account")),
+                  keyVault=ref_to("Microsoft.KeyVault/vaults", doc.get("key_vault")),
+                  containerRegistry=ref_to("Microsoft.ContainerRegistry/registries", doc.get("container_registry")),
+                  applicationInsights=ref_to("Microsoft.Insights/components", doc.get("application_insights")),
+                  publicNetworkAccess=doc.get("public_network_access"), isolationMode=mn.get("isolation_mode"),
+                  imageBuildCompute=doc.get("image_build_compute"),
+                  firewallSku=mn.get("firewall_sku"),
+                  provisionNetworkNow=doc.get("provision_network_now"),
+                  serverlessComputeSubnet=ref_to(VNET, sc.get("custom_subnet")) if sc.get("custom_subnet") else None,
+                  serverlessComputeNoPublicIp=to_bool(sc.get("no_public_ip")))
+    m.put(WS, name, **fields)
+    for rule in mn.get("outbound_rules") or []:
+        t = str(rule.get("type", "")).lower()
+        d = rule.get("destination")
+        if t == "fqdn":
+            dest = d
+        elif t == "service_tag":
+            dest = (f"serviceTag={d.get('service_tag')} protocol={d.get('protocol')} "
+                    f"ports={d.get('port_ranges')}")
+            if d.get("address_prefixes"):
+                dest += f" addressPrefixes={','.join(d['address_prefixes'])}"
+        else:
+            dest = (f"resource={ref_to('', d.get('service_resource_id'))} "
+                    f"subresource={d.get('subresource_target')} spark={to_bool(d.get('spark_enabled'))}")
+        m.put(f"{WS}/outboundRules", f"{name}/{rule.get('name')}", type=t, destination=dest)
+    return m.resources
+
+
+def main(argv=None) -> int:
+    argv = sys.argv[1:] if argv is None else argv
+    if len(argv) != 1:
+        print(__doc__.split("\n\n")[1], file=sys.stderr)
+        return 2
+    jobs = json.loads(Path(argv[0]).read_text())
+    exts = ExtensionTables()
+    core = CoreAz()
+    # Load the arguments of every core command any job uses, once.
+    texts = {}
+    names = set()
+    for job in jobs:
+        p = Path(job["dir"]) / "runbook.sh"
+        texts[job["dir"]] = p.read_text()
+        for sc in Extraction(texts[job["dir"]], {}).run():
+            if sc.words and sc.words[0] == "az" and not exts.owns(sc.words[1:]):
+                n = core.command_name(sc.words[1:])
+                if n:
+                    names.add(n)
+    core.prepare(names)
+    rb = Runbook(core, exts)
+    results = []
+    for job in jobs:
+        res = rb.read(texts[job["dir"]], job.get("env", {}))
+        wy = Path(job["dir"]) / "workspace.yml"
+        res["workspace_yml"] = read_workspace_yml(wy) if wy.exists() and job.get("workspace_yml", True) else None
+        results.append(res)
+    json.dump(results, sys.stdout, indent=1, sort_keys=True)
+    print()
+    return 0
+
+
+if __name__ == "__main__":
+    try:
+        sys.exit(main())
+    except Exception:
+        import traceback
+        traceback.print_exc()
+        sys.exit(2)

@@ -1,0 +1,992 @@
+//! Both deployment paths build the same architecture (issue 9).
+//!
+//! For every render folder (the built-in blueprints in `out/`, and every blueprint in
+//! `tests/fixtures/blueprints/` rendered into a temporary folder):
+//!
+//! * the Bicep path, `main.bicep` + `modules/` with `main.parameters.json`, is evaluated by
+//!   `support/bicep_eval.rs` (tree-sitter-bicep);
+//! * the runbook path, `runbook.sh` (+ its `az rest` bodies) and `workspace.yml`, is read by
+//!   `conformance/runbook_arch.py` through azure-cli's own argument parser;
+//!
+//! both are normalized into one architecture (resources keyed `TYPE NAME`, with the
+//! security-relevant settings below) and compared field by field. This runs three times per
+//! folder: as rendered; with the region changed (`location` in the parameters, `LOCATION=` for
+//! the runbook); with the VNet names changed where the runbook offers `*VNET_NAME` variables
+//! (the parameters holding the same default value change with them). Under a change, a value
+//! that still holds the old region or name is reported too, on whichever side it is.
+//!
+//! Known differences are listed in `tests/fixtures/paths/allowed.txt` (blueprint | resource |
+//! field); any other difference fails, and so does an entry that no longer matches anything.
+//! The self-test (`drifts_are_found`) puts each known drift back into a copy of a render that
+//! has none and checks that exactly that difference is found.
+//!
+//! Needs the conformance venv (`scripts/setup-validators.sh`); `./test` installs it first.
+
+#[path = "support/bicep_eval.rs"]
+mod bicep_eval;
+
+use bicep_eval::Resource;
+use serde_json::{Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+type Arch = BTreeMap<String, Map<String, Value>>;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+const OTHER_REGION: &str = "westeurope";
+
+// ------------------------------------------------------------------------- Bicep -> model
+
+fn s(v: Option<&Value>) -> Value {
+    match v {
+        Some(Value::Null) | None => Value::Null,
+        Some(x) => x.clone(),
+    }
+}
+
+fn sorted(v: Option<&Value>) -> Value {
+    match v {
+        Some(Value::Array(a)) => {
+            let mut items: Vec<String> = a
+                .iter()
+                .map(|x| match x {
+                    Value::String(s) => s.clone(),
+                    other => other.to_string(),
+                })
+                .collect();
+            items.sort();
+            Value::from(items)
+        }
+        Some(Value::String(x)) => Value::from(vec![x.clone()]),
+        _ => Value::Null,
+    }
+}
+
+/// `prefix` or `prefixes`, as one sorted list (ARM accepts either).
+fn one_or_many(p: &Value, one: &str, many: &str) -> Value {
+    match (p.get(many), p.get(one)) {
+        (Some(m @ Value::Array(_)), _) => sorted(Some(m)),
+        (_, Some(o)) if !o.is_null() => sorted(Some(o)),
+        _ => Value::Null,
+    }
+}
+
+fn id_of(v: Option<&Value>) -> Value {
+    s(v.and_then(|x| x.get("id")))
+}
+
+fn csv_sorted(v: Option<&Value>) -> Value {
+    match v.and_then(Value::as_str) {
+        Some(x) => {
+            let mut parts: Vec<String> = x.split(',').map(|p| p.trim().to_string()).collect();
+            parts.sort();
+            Value::from(parts)
+        }
+        None => Value::Null,
+    }
+}
+
+fn obj(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
+    pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect()
+}
+
+fn subnet_fields(p: &Value) -> Map<String, Value> {
+    let ses = p.get("serviceEndpoints").and_then(Value::as_array).map(|a| {
+        let mut v: Vec<String> = a
+            .iter()
+            .filter_map(|e| e.get("service").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        v.sort();
+        Value::from(v)
+    });
+    let seps = p.get("serviceEndpointPolicies").and_then(Value::as_array).map(|a| {
+        let mut v: Vec<String> = a
+            .iter()
+            .filter_map(|e| e.get("id").and_then(Value::as_str).map(str::to_string))
+            .collect();
+        v.sort();
+        Value::from(v)
+    });
+    obj(vec![
+        ("addressPrefixes", one_or_many(p, "addressPrefix", "addressPrefixes")),
+        ("networkSecurityGroup", id_of(p.get("networkSecurityGroup"))),
+        ("routeTable", id_of(p.get("routeTable"))),
+        ("serviceEndpoints", ses.unwrap_or(Value::Null)),
+        ("serviceEndpointPolicies", seps.unwrap_or(Value::Null)),
+        ("privateEndpointNetworkPolicies", s(p.get("privateEndpointNetworkPolicies"))),
+        ("defaultOutboundAccess", s(p.get("defaultOutboundAccess"))),
+        ("natGateway", id_of(p.get("natGateway"))),
+        ("delegations", delegations(p)),
+    ])
+}
+
+fn delegations(p: &Value) -> Value {
+    match p.get("delegations").and_then(Value::as_array) {
+        Some(a) if !a.is_empty() => {
+            let mut v: Vec<String> = a
+                .iter()
+                .filter_map(|d| d.pointer("/properties/serviceName").and_then(Value::as_str).map(str::to_string))
+                .collect();
+            v.sort();
+            Value::from(v)
+        }
+        _ => Value::Null,
+    }
+}
+
+fn outbound_destination(kind: &str, d: &Value) -> Value {
+    match kind {
+        "fqdn" => s(Some(d)),
+        "servicetag" => {
+            let mut out = format!(
+                "serviceTag={} protocol={} ports={}",
+                d.get("serviceTag").and_then(Value::as_str).unwrap_or("None"),
+                d.get("protocol").and_then(Value::as_str).unwrap_or("None"),
+                d.get("portRanges").and_then(Value::as_str).unwrap_or("None"),
+            );
+            if let Some(a) = d.get("addressPrefixes").and_then(Value::as_array) {
+                let items: Vec<&str> = a.iter().filter_map(Value::as_str).collect();
+                out.push_str(&format!(" addressPrefixes={}", items.join(",")));
+            }
+            Value::from(out)
+        }
+        _ => Value::from(format!(
+            "resource={} subresource={} spark={}",
+            d.get("serviceResourceId").and_then(Value::as_str).unwrap_or("None"),
+            d.get("subresourceTarget").and_then(Value::as_str).unwrap_or("None"),
+            match d.get("sparkEnabled") {
+                Some(Value::Bool(true)) => "True",
+                Some(Value::Bool(false)) => "False",
+                _ => "None",
+            }
+        )),
+    }
+}
+
+/// The Bicep resources as the normalized architecture (same fields as runbook_arch.py).
+fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
+    let mut a = Arch::new();
+    let mut put = |t: &str, n: &str, f: Map<String, Value>| {
+        a.entry(format!("{t} {n}")).or_default().extend(f);
+    };
+    for r in resources {
+        let b = &r.body;
+        let p = b.get("properties").cloned().unwrap_or(Value::Null);
+        let loc = s(b.get("location"));
+        let n = r.name.as_str();
+        match r.type_.as_str() {
+            "Microsoft.Network/virtualNetworks" => {
+                put(&r.type_, n, obj(vec![
+                    ("location", loc),
+                    ("addressPrefixes", sorted(p.pointer("/addressSpace/addressPrefixes"))),
+                    ("dnsServers", s(p.pointer("/dhcpOptions/dnsServers"))),
+                ]));
+                for sn in p.get("subnets").and_then(Value::as_array).into_iter().flatten() {
+                    let sname = sn.get("name").and_then(Value::as_str).unwrap_or("?");
+                    let sp = sn.get("properties").cloned().unwrap_or(Value::Null);
+                    put("Microsoft.Network/virtualNetworks/subnets", &format!("{n}/{sname}"), subnet_fields(&sp));
+                }
+            }
+            "Microsoft.Network/virtualNetworks/subnets" => put(&r.type_, n, subnet_fields(&p)),
+            "Microsoft.Network/networkSecurityGroups" => {
+                put(&r.type_, n, obj(vec![("location", loc)]));
+                for rule in p.get("securityRules").and_then(Value::as_array).into_iter().flatten() {
+                    let rn = rule.get("name").and_then(Value::as_str).unwrap_or("?");
+                    let rp = rule.get("properties").cloned().unwrap_or(Value::Null);
+                    put("Microsoft.Network/networkSecurityGroups/securityRules", &format!("{n}/{rn}"), rule_fields(&rp));
+                }
+            }
+            "Microsoft.Network/networkSecurityGroups/securityRules" => put(&r.type_, n, rule_fields(&p)),
+            "Microsoft.Network/routeTables" => {
+                put(&r.type_, n, obj(vec![
+                    ("location", loc),
+                    ("disableBgpRoutePropagation", s(p.get("disableBgpRoutePropagation"))),
+                ]));
+                for rt in p.get("routes").and_then(Value::as_array).into_iter().flatten() {
+                    let rn = rt.get("name").and_then(Value::as_str).unwrap_or("?");
+                    let rp = rt.get("properties").cloned().unwrap_or(Value::Null);
+                    put("Microsoft.Network/routeTables/routes", &format!("{n}/{rn}"), route_fields(&rp));
+                }
+            }
+            "Microsoft.Network/routeTables/routes" => put(&r.type_, n, route_fields(&p)),
+            "Microsoft.Network/publicIPAddresses" => put(&r.type_, n, obj(vec![
+                ("location", loc),
+                ("sku", s(b.pointer("/sku/name"))),
+                ("allocationMethod", s(p.get("publicIPAllocationMethod"))),
+            ])),
+            "Microsoft.Network/firewallPolicies" => put(&r.type_, n, obj(vec![
+                ("location", loc),
+                ("sku", s(p.pointer("/sku/tier"))),
+                ("threatIntelMode", s(p.get("threatIntelMode"))),
+                ("dnsProxy", s(p.pointer("/dnsSettings/enableProxy"))),
+            ])),
+            "Microsoft.Network/firewallPolicies/ruleCollectionGroups" => {
+                put(&r.type_, n, obj(vec![("priority", s(p.get("priority")))]));
+                for c in p.get("ruleCollections").and_then(Value::as_array).into_iter().flatten() {
+                    let cn = c.get("name").and_then(Value::as_str).unwrap_or("?");
+                    let base = format!("{n}/{cn}");
+                    put(&format!("{}/ruleCollections", r.type_), &base, obj(vec![
+                        ("ruleCollectionType", s(c.get("ruleCollectionType"))),
+                        ("priority", s(c.get("priority"))),
+                        ("action", s(c.pointer("/action/type"))),
+                    ]));
+                    for rule in c.get("rules").and_then(Value::as_array).into_iter().flatten() {
+                        let rn = rule.get("name").and_then(Value::as_str).unwrap_or("?");
+                        let protocols = rule.get("protocols").and_then(Value::as_array).map(|ps| {
+                            let mut v: Vec<String> = ps
+                                .iter()
+                                .map(|x| format!(
+                                    "{}:{}",
+                                    x.get("protocolType").and_then(Value::as_str).unwrap_or("?"),
+                                    x.get("port").map(|p| p.to_string()).unwrap_or_default()
+                                ))
+                                .collect();
+                            v.sort();
+                            Value::from(v)
+                        });
+                        // Rules are keyed by group, rule type and name, not by collection, so a rule
+                        // moved to another collection is one difference (`collection`), and its
+                        // settings are still compared.
+                        let rtype = rule.get("ruleType").and_then(Value::as_str).unwrap_or("?");
+                        put(&format!("{}/rules", r.type_), &format!("{n}/{rtype}:{rn}"), obj(vec![
+                            ("collection", Value::from(cn)),
+                            ("collectionPriority", s(c.get("priority"))),
+                            ("collectionAction", s(c.pointer("/action/type"))),
+                            ("ruleType", s(rule.get("ruleType"))),
+                            ("ipProtocols", sorted(rule.get("ipProtocols"))),
+                            ("protocols", protocols.unwrap_or(Value::Null)),
+                            ("sourceAddresses", sorted(rule.get("sourceAddresses"))),
+                            ("destinationAddresses", sorted(rule.get("destinationAddresses"))),
+                            ("destinationFqdns", sorted(rule.get("destinationFqdns"))),
+                            ("destinationPorts", sorted(rule.get("destinationPorts"))),
+                            ("targetFqdns", sorted(rule.get("targetFqdns"))),
+                            ("fqdnTags", sorted(rule.get("fqdnTags"))),
+                        ]));
+                    }
+                }
+            }
+            "Microsoft.Network/azureFirewalls" => put(&r.type_, n, obj(vec![
+                ("location", loc),
+                ("skuName", s(p.pointer("/sku/name"))),
+                ("skuTier", s(p.pointer("/sku/tier"))),
+                ("firewallPolicy", id_of(p.get("firewallPolicy"))),
+                ("subnet", s(p.pointer("/ipConfigurations/0/properties/subnet/id"))),
+                ("publicIpAddress", s(p.pointer("/ipConfigurations/0/properties/publicIPAddress/id"))),
+                ("ipConfigName", s(p.pointer("/ipConfigurations/0/name"))),
+                ("managementPublicIpAddress", s(p.pointer("/managementIpConfiguration/properties/publicIPAddress/id"))),
+            ])),
+            "Microsoft.Network/virtualNetworks/virtualNetworkPeerings" => put(&r.type_, n, obj(vec![
+                ("remoteVirtualNetwork", id_of(p.get("remoteVirtualNetwork"))),
+                ("allowVirtualNetworkAccess", s(p.get("allowVirtualNetworkAccess"))),
+                ("allowForwardedTraffic", s(p.get("allowForwardedTraffic"))),
+                ("allowGatewayTransit", s(p.get("allowGatewayTransit"))),
+                ("useRemoteGateways", s(p.get("useRemoteGateways"))),
+            ])),
+            "Microsoft.Network/privateDnsZones" => put(&r.type_, n, Map::new()),
+            "Microsoft.Network/privateDnsZones/virtualNetworkLinks" => put(&r.type_, n, obj(vec![
+                ("virtualNetwork", id_of(p.get("virtualNetwork"))),
+                ("registrationEnabled", s(p.get("registrationEnabled"))),
+            ])),
+            "Microsoft.Network/privateEndpoints" => put(&r.type_, n, obj(vec![
+                ("location", loc),
+                ("subnet", id_of(p.get("subnet"))),
+                ("privateLinkServiceId", s(p.pointer("/privateLinkServiceConnections/0/properties/privateLinkServiceId"))),
+                ("groupIds", sorted(p.pointer("/privateLinkServiceConnections/0/properties/groupIds"))),
+                ("connectionName", s(p.pointer("/privateLinkServiceConnections/0/name"))),
+            ])),
+            "Microsoft.Network/privateEndpoints/privateDnsZoneGroups" => {
+                let mut zones: Vec<String> = p
+                    .get("privateDnsZoneConfigs")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .map(|z| format!(
+                        "{}={}",
+                        z.get("name").and_then(Value::as_str).unwrap_or("?"),
+                        z.pointer("/properties/privateDnsZoneId").and_then(Value::as_str).unwrap_or("?")
+                    ))
+                    .collect();
+                zones.sort();
+                put(&r.type_, n, obj(vec![("zones", Value::from(zones))]));
+            }
+            "Microsoft.Network/serviceEndpointPolicies" => {
+                put(&r.type_, n, obj(vec![("location", loc)]));
+                for d in p.get("serviceEndpointPolicyDefinitions").and_then(Value::as_array).into_iter().flatten() {
+                    let dn = d.get("name").and_then(Value::as_str).unwrap_or("?");
+                    put(&format!("{}/serviceEndpointPolicyDefinitions", r.type_), &format!("{n}/{dn}"), obj(vec![
+                        ("service", s(d.pointer("/properties/service"))),
+                        ("serviceResources", sorted(d.pointer("/properties/serviceResources"))),
+                    ]));
+                }
+            }
+            "Microsoft.Storage/storageAccounts" => put(&r.type_, n, obj(vec![
+                ("location", loc),
+                ("sku", s(b.pointer("/sku/name"))),
+                ("kind", s(b.get("kind"))),
+                ("accessTier", s(p.get("accessTier"))),
+                ("allowBlobPublicAccess", s(p.get("allowBlobPublicAccess"))),
+                ("allowCrossTenantReplication", s(p.get("allowCrossTenantReplication"))),
+                ("minimumTlsVersion", s(p.get("minimumTlsVersion"))),
+                ("supportsHttpsTrafficOnly", s(p.get("supportsHttpsTrafficOnly"))),
+                ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
+                ("networkAclsDefaultAction", s(p.pointer("/networkAcls/defaultAction"))),
+                ("networkAclsBypass", csv_sorted(p.pointer("/networkAcls/bypass"))),
+                ("requireInfrastructureEncryption", s(p.pointer("/encryption/requireInfrastructureEncryption"))),
+            ])),
+            "Microsoft.KeyVault/vaults" => put(&r.type_, n, obj(vec![
+                ("location", loc),
+                ("sku", s(p.pointer("/sku/name"))),
+                ("enableRbacAuthorization", s(p.get("enableRbacAuthorization"))),
+                ("enablePurgeProtection", s(p.get("enablePurgeProtection"))),
+                ("softDeleteRetentionInDays", s(p.get("softDeleteRetentionInDays"))),
+                ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
+                ("networkAclsDefaultAction", s(p.pointer("/networkAcls/defaultAction"))),
+                ("networkAclsBypass", csv_sorted(p.pointer("/networkAcls/bypass"))),
+            ])),
+            "Microsoft.ContainerRegistry/registries" => put(&r.type_, n, obj(vec![
+                ("location", loc),
+                ("sku", s(b.pointer("/sku/name"))),
+                ("adminUserEnabled", s(p.get("adminUserEnabled"))),
+                ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
+                ("networkRuleBypassOptions", s(p.get("networkRuleBypassOptions"))),
+                ("anonymousPullEnabled", s(p.get("anonymousPullEnabled"))),
+            ])),
+            "Microsoft.OperationalInsights/workspaces" => put(&r.type_, n, obj(vec![
+                ("location", loc),
+                ("retentionInDays", s(p.get("retentionInDays"))),
+                ("sku", s(p.pointer("/sku/name"))),
+            ])),
+            "Microsoft.Insights/components" => put(&r.type_, n, obj(vec![
+                ("location", loc),
+                ("kind", s(b.get("kind"))),
+                ("applicationType", s(p.get("Application_Type"))),
+                ("workspace", s(p.get("WorkspaceResourceId"))),
+            ])),
+            "Microsoft.MachineLearningServices/workspaces" => {
+                let mn = p.get("managedNetwork").cloned().unwrap_or(Value::Null);
+                put(&r.type_, n, obj(vec![
+                    ("location", loc),
+                    ("friendlyName", s(p.get("friendlyName"))),
+                    ("storageAccount", s(p.get("storageAccount"))),
+                    ("keyVault", s(p.get("keyVault"))),
+                    ("containerRegistry", s(p.get("containerRegistry"))),
+                    ("applicationInsights", s(p.get("applicationInsights"))),
+                    ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
+                    ("isolationMode", s(mn.get("isolationMode"))),
+                    ("firewallSku", s(mn.get("firewallSku"))),
+                    ("provisionNetworkNow", s(p.get("provisionNetworkNow"))),
+                    ("imageBuildCompute", s(p.get("imageBuildCompute"))),
+                    ("serverlessComputeSubnet", s(p.pointer("/serverlessComputeSettings/serverlessComputeCustomSubnet"))),
+                    ("serverlessComputeNoPublicIp", s(p.pointer("/serverlessComputeSettings/serverlessComputeNoPublicIP"))),
+                ]));
+                if let Some(rules) = mn.get("outboundRules").and_then(Value::as_object) {
+                    for (rn, rule) in rules {
+                        let kind = rule.get("type").and_then(Value::as_str).unwrap_or("").to_lowercase();
+                        let dest = outbound_destination(&kind, rule.get("destination").unwrap_or(&Value::Null));
+                        let kind = match kind.as_str() {
+                            "servicetag" => "service_tag".to_string(),
+                            "privateendpoint" => "private_endpoint".to_string(),
+                            other => other.to_string(),
+                        };
+                        put("Microsoft.MachineLearningServices/workspaces/outboundRules", &format!("{n}/{rn}"), obj(vec![
+                            ("type", Value::from(kind)),
+                            ("destination", dest),
+                        ]));
+                    }
+                }
+            }
+            "Microsoft.MachineLearningServices/workspaces/computes" => {
+                let cp = p.get("properties").cloned().unwrap_or(Value::Null);
+                let ssh = match cp.get("remoteLoginPortPublicAccess").and_then(Value::as_str) {
+                    Some("Enabled") => Value::Bool(true),
+                    Some("Disabled") => Value::Bool(false),
+                    _ => Value::Null,
+                };
+                put(&r.type_, n, obj(vec![
+                    ("location", loc),
+                    ("computeType", s(p.get("computeType"))),
+                    ("vmSize", s(cp.get("vmSize"))),
+                    ("vmPriority", s(cp.get("vmPriority"))),
+                    ("minNodeCount", s(cp.pointer("/scaleSettings/minNodeCount"))),
+                    ("maxNodeCount", s(cp.pointer("/scaleSettings/maxNodeCount"))),
+                    ("subnet", s(cp.pointer("/subnet/id"))),
+                    ("enableNodePublicIp", s(cp.get("enableNodePublicIp"))),
+                    ("sshPublicAccess", ssh),
+                    ("identityType", s(b.pointer("/identity/type"))),
+                    ("disableLocalAuth", s(p.get("disableLocalAuth"))),
+                ]));
+            }
+            "Microsoft.Network/bastionHosts" => put(&r.type_, n, obj(vec![
+                ("location", loc),
+                ("sku", s(b.pointer("/sku/name"))),
+                ("subnet", s(p.pointer("/ipConfigurations/0/properties/subnet/id"))),
+                ("publicIpAddress", s(p.pointer("/ipConfigurations/0/properties/publicIPAddress/id"))),
+            ])),
+            "Microsoft.Network/dnsResolvers" => put(&r.type_, n, obj(vec![
+                ("location", loc),
+                ("virtualNetwork", id_of(p.get("virtualNetwork"))),
+            ])),
+            "Microsoft.Network/dnsResolvers/inboundEndpoints" => put(&r.type_, n, obj(vec![
+                ("location", loc),
+                ("subnet", s(p.pointer("/ipConfigurations/0/subnet/id"))),
+                ("privateIpAllocationMethod", s(p.pointer("/ipConfigurations/0/privateIpAllocationMethod"))),
+            ])),
+            // Not compared: role assignments (RBAC on endpoints), and types no blueprint renders
+            // yet; listed so a new type fails loudly instead of being skipped.
+            "Microsoft.Authorization/roleAssignments" => {}
+            other => return Err(format!("{}: resource type {other} is not normalized by this test; add it", r.at)),
+        }
+    }
+    Ok(a)
+}
+
+fn rule_fields(p: &Value) -> Map<String, Value> {
+    obj(vec![
+        ("priority", s(p.get("priority"))),
+        ("direction", s(p.get("direction"))),
+        ("access", s(p.get("access"))),
+        ("protocol", s(p.get("protocol"))),
+        ("sourceAddressPrefixes", one_or_many(p, "sourceAddressPrefix", "sourceAddressPrefixes")),
+        ("sourcePortRanges", one_or_many(p, "sourcePortRange", "sourcePortRanges")),
+        ("destinationAddressPrefixes", one_or_many(p, "destinationAddressPrefix", "destinationAddressPrefixes")),
+        ("destinationPortRanges", one_or_many(p, "destinationPortRange", "destinationPortRanges")),
+    ])
+}
+
+fn route_fields(p: &Value) -> Map<String, Value> {
+    obj(vec![
+        ("addressPrefix", s(p.get("addressPrefix"))),
+        ("nextHopType", s(p.get("nextHopType"))),
+        ("nextHopIpAddress", s(p.get("nextHopIpAddress"))),
+    ])
+}
+
+// ------------------------------------------------------------------------- comparison
+
+/// Fields whose values are enums that Bicep and az spell differently (`AllowOnlyApprovedOutbound`
+/// vs `allow_only_approved_outbound`, `Standard` vs `standard`): compared without case and `_`.
+const ENUM_FIELDS: &[&str] = &[
+    "isolationMode", "firewallSku", "sku", "skuName", "skuTier", "protocol", "access", "direction",
+    "nextHopType", "publicNetworkAccess", "allocationMethod", "threatIntelMode", "type", "ruleType",
+    "action", "ipProtocols", "protocols", "computeType", "vmPriority", "identityType",
+    "privateEndpointNetworkPolicies", "networkAclsDefaultAction", "networkAclsBypass",
+    "minimumTlsVersion", "kind", "accessTier", "applicationType", "networkRuleBypassOptions",
+    "ruleCollectionType", "collectionAction",
+];
+
+/// Service defaults: an absent field means this value (documented API defaults), on both sides.
+/// privateEndpointNetworkPolicies: "By default, network policies are disabled for a subnet in a
+/// virtual network" (learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy);
+/// anonymousPullEnabled: false unless enabled (learn.microsoft.com/azure/container-registry/
+/// anonymous-pull-access).
+const DEFAULTS: &[(&str, &str, fn() -> Value)] = &[
+    ("Microsoft.Network/virtualNetworks/subnets", "privateEndpointNetworkPolicies", || Value::from("Disabled")),
+    ("Microsoft.ContainerRegistry/registries", "anonymousPullEnabled", || Value::Bool(false)),
+];
+
+fn canon(field: &str, v: &Value) -> Value {
+    if !ENUM_FIELDS.contains(&field) {
+        return v.clone();
+    }
+    match v {
+        Value::String(x) => Value::from(x.to_lowercase().replace('_', "")),
+        Value::Array(a) => Value::Array(a.iter().map(|x| canon(field, x)).collect()),
+        other => other.clone(),
+    }
+}
+
+fn with_default(res_type: &str, field: &str, v: Option<&Value>) -> Value {
+    match v {
+        Some(x) if !x.is_null() => x.clone(),
+        _ => DEFAULTS
+            .iter()
+            .find(|(t, f, _)| *t == res_type && *f == field)
+            .map(|(_, _, d)| d())
+            .unwrap_or(Value::Null),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+struct Diff {
+    blueprint: String,
+    variant: String,
+    resource: String,
+    field: String,
+    bicep: String,
+    other: String,
+    /// "runbook" or "workspace.yml"
+    side: String,
+}
+
+fn show(v: Option<&Value>) -> String {
+    match v {
+        None => "(no such resource)".into(),
+        Some(Value::Null) => "(not set)".into(),
+        Some(x) => x.to_string(),
+    }
+}
+
+fn compare(bp: &str, variant: &str, side: &str, bicep: &Arch, other: &Arch, only: Option<&dyn Fn(&str) -> bool>) -> Vec<Diff> {
+    let mut out = Vec::new();
+    let keys: BTreeSet<&String> = bicep.keys().chain(other.keys()).collect();
+    for k in keys {
+        if let Some(f) = only {
+            if !f(k) {
+                continue;
+            }
+        }
+        let d = |field: &str, b: String, o: String| Diff {
+            blueprint: bp.into(),
+            variant: variant.into(),
+            resource: k.clone(),
+            field: field.into(),
+            bicep: b,
+            other: o,
+            side: side.into(),
+        };
+        match (bicep.get(k), other.get(k)) {
+            (Some(_), None) => out.push(d("(resource)", "present".into(), "absent".into())),
+            (None, Some(_)) => out.push(d("(resource)", "absent".into(), "present".into())),
+            (Some(b), Some(o)) => {
+                let rtype = k.split(' ').next().unwrap_or("");
+                let fields: BTreeSet<&String> = b.keys().chain(o.keys()).collect();
+                for f in fields {
+                    let bv = with_default(rtype, f, b.get(f));
+                    let ov = with_default(rtype, f, o.get(f));
+                    if canon(f, &bv) != canon(f, &ov) {
+                        out.push(d(f, show(Some(&bv)), show(Some(&ov))));
+                    }
+                }
+            }
+            (None, None) => {}
+        }
+    }
+    out
+}
+
+/// Values that still hold `old` after it was changed to something else.
+fn stale(bp: &str, variant: &str, side: &str, arch: &Arch, old: &str) -> Vec<Diff> {
+    let mut out = Vec::new();
+    for (k, fields) in arch {
+        if k.contains(old) {
+            out.push(Diff {
+                blueprint: bp.into(),
+                variant: variant.into(),
+                resource: k.clone(),
+                field: "(name)".into(),
+                bicep: if side == "bicep" { format!("still names `{old}`") } else { String::new() },
+                other: if side == "bicep" { String::new() } else { format!("still names `{old}`") },
+                side: format!("stale:{side}"),
+            });
+        }
+        for (f, v) in fields {
+            if v.to_string().contains(old) {
+                out.push(Diff {
+                    blueprint: bp.into(),
+                    variant: variant.into(),
+                    resource: k.clone(),
+                    field: f.clone(),
+                    bicep: if side == "bicep" { v.to_string() } else { String::new() },
+                    other: if side == "bicep" { String::new() } else { v.to_string() },
+                    side: format!("stale:{side}"),
+                });
+            }
+        }
+    }
+    out
+}
+
+impl std::fmt::Display for Diff {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        if let Some(side) = self.side.strip_prefix("stale:") {
+            let v = if side == "bicep" { &self.bicep } else { &self.other };
+            return write!(
+                f,
+                "{} [{}] {} | {}: {side} still holds the old value: {v}",
+                self.blueprint, self.variant, self.resource, self.field
+            );
+        }
+        write!(
+            f,
+            "{} [{}] {} | {}: bicep {} | {} {}",
+            self.blueprint, self.variant, self.resource, self.field, self.bicep, self.side, self.other
+        )
+    }
+}
+
+// ------------------------------------------------------------------------- jobs
+
+struct Job {
+    blueprint: String,
+    variant: String,
+    dir: PathBuf,
+    bicep_overrides: Map<String, Value>,
+    env: BTreeMap<String, String>,
+    /// (old, new) values that must not survive anywhere.
+    changed: Vec<String>,
+}
+
+/// `X=${X:-default}` lines of a runbook: variable -> default.
+fn runbook_defaults(dir: &Path) -> BTreeMap<String, String> {
+    let text = std::fs::read_to_string(dir.join("runbook.sh")).unwrap_or_default();
+    let mut out = BTreeMap::new();
+    for line in text.lines() {
+        let Some((var, rest)) = line.split_once('=') else { continue };
+        if !var.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') || var.is_empty() {
+            continue;
+        }
+        let prefix = format!("${{{var}:-");
+        if let Some(d) = rest.strip_prefix(&prefix).and_then(|r| r.strip_suffix('}')) {
+            out.insert(var.to_string(), d.trim_matches('"').to_string());
+        }
+    }
+    out
+}
+
+fn params_of(dir: &Path) -> Map<String, Value> {
+    let text = std::fs::read_to_string(dir.join("main.parameters.json")).unwrap_or_default();
+    let doc: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
+    doc.get("parameters")
+        .and_then(Value::as_object)
+        .map(|m| m.iter().filter_map(|(k, v)| v.get("value").map(|x| (k.clone(), x.clone()))).collect())
+        .unwrap_or_default()
+}
+
+fn jobs_for(blueprint: &str, dir: &Path) -> Vec<Job> {
+    let mut jobs = vec![Job {
+        blueprint: blueprint.into(),
+        variant: "as rendered".into(),
+        dir: dir.to_path_buf(),
+        bicep_overrides: Map::new(),
+        env: BTreeMap::new(),
+        changed: Vec::new(),
+    }];
+    let defaults = runbook_defaults(dir);
+    let params = params_of(dir);
+    if let Some(old) = params.get("location").and_then(Value::as_str) {
+        let mut o = Map::new();
+        o.insert("location".into(), Value::from(OTHER_REGION));
+        jobs.push(Job {
+            blueprint: blueprint.into(),
+            variant: format!("LOCATION={OTHER_REGION}"),
+            dir: dir.to_path_buf(),
+            bicep_overrides: o,
+            env: BTreeMap::from([("LOCATION".to_string(), OTHER_REGION.to_string())]),
+            changed: vec![old.to_string()],
+        });
+    }
+    let vnet_vars: Vec<(&String, &String)> = defaults.iter().filter(|(k, _)| k.ends_with("VNET_NAME")).collect();
+    if !vnet_vars.is_empty() {
+        let mut o = Map::new();
+        let mut env = BTreeMap::new();
+        let mut changed = Vec::new();
+        for (var, old) in &vnet_vars {
+            let new = format!("vnet-renamed-{}", var.to_lowercase().replace('_', "-"));
+            env.insert((*var).clone(), new.clone());
+            changed.push((*old).clone());
+            for (p, v) in &params {
+                if v.as_str() == Some(old.as_str()) {
+                    o.insert(p.clone(), Value::from(new.clone()));
+                }
+            }
+        }
+        jobs.push(Job {
+            blueprint: blueprint.into(),
+            variant: format!("{} renamed", vnet_vars.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join("+")),
+            dir: dir.to_path_buf(),
+            bicep_overrides: o,
+            env,
+            changed,
+        });
+    }
+    jobs
+}
+
+fn python() -> PathBuf {
+    let py = root().join(".venv/conformance/bin/python");
+    assert!(
+        py.exists(),
+        "{} is missing: run scripts/setup-validators.sh (./test does) to install the conformance venv",
+        py.display()
+    );
+    py
+}
+
+/// Runbook architectures of all jobs, one azure-cli load.
+fn runbook_archs(jobs: &[Job]) -> Vec<(Arch, Option<Arch>, Vec<String>)> {
+    let spec: Vec<Value> = jobs
+        .iter()
+        .map(|j| serde_json::json!({"dir": j.dir, "env": j.env, "workspace_yml": j.env.is_empty()}))
+        .collect();
+    let tmp = tempfile::NamedTempFile::new().expect("temp file");
+    std::fs::write(tmp.path(), serde_json::to_string(&spec).expect("json")).expect("write jobs");
+    let out = Command::new(python())
+        .arg(root().join("conformance/runbook_arch.py"))
+        .arg(tmp.path())
+        .current_dir(root())
+        .output()
+        .expect("running conformance/runbook_arch.py");
+    assert!(
+        out.status.success(),
+        "conformance/runbook_arch.py failed ({}):\n{}",
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let v: Vec<Value> = serde_json::from_slice(&out.stdout).expect("runbook_arch.py output is JSON");
+    let to_arch = |x: &Value| -> Arch {
+        x.as_object()
+            .map(|m| {
+                m.iter()
+                    .map(|(k, v)| (k.clone(), v.as_object().cloned().unwrap_or_default()))
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    v.iter()
+        .map(|r| {
+            let unread = r
+                .get("unread")
+                .and_then(Value::as_array)
+                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .unwrap_or_default();
+            let wy = r.get("workspace_yml").filter(|w| !w.is_null()).map(to_arch);
+            (to_arch(&r["resources"]), wy, unread)
+        })
+        .collect()
+}
+
+fn differences(jobs: &[Job]) -> Vec<Diff> {
+    let rbs = runbook_archs(jobs);
+    let mut all = Vec::new();
+    for (job, (rb, wy, unread)) in jobs.iter().zip(rbs) {
+        let resources = bicep_eval::evaluate(&job.dir, &job.bicep_overrides)
+            .unwrap_or_else(|e| panic!("evaluating the Bicep of {}: {e}", job.dir.display()));
+        let bicep = bicep_arch(&resources).unwrap_or_else(|e| panic!("{e}"));
+        for u in unread {
+            all.push(Diff {
+                blueprint: job.blueprint.clone(),
+                variant: job.variant.clone(),
+                resource: "(runbook)".into(),
+                field: "unread az command".into(),
+                bicep: String::new(),
+                other: u,
+                side: "runbook".into(),
+            });
+        }
+        all.extend(compare(&job.blueprint, &job.variant, "runbook", &bicep, &rb, None));
+        if let Some(wy) = wy {
+            let ws_only = |k: &str| k.starts_with("Microsoft.MachineLearningServices/workspaces ")
+                || k.starts_with("Microsoft.MachineLearningServices/workspaces/outboundRules ");
+            all.extend(compare(&job.blueprint, &job.variant, "workspace.yml", &bicep, &wy, Some(&ws_only)));
+        }
+        for old in &job.changed {
+            all.extend(stale(&job.blueprint, &job.variant, "bicep", &bicep, old));
+            all.extend(stale(&job.blueprint, &job.variant, "runbook", &rb, old));
+        }
+    }
+    all.sort();
+    all.dedup();
+    all
+}
+
+// ------------------------------------------------------------------------- allowance
+
+/// `blueprint | resource | field` lines; `#` comments.
+fn allowance() -> BTreeSet<(String, String, String)> {
+    let path = root().join("tests/fixtures/paths/allowed.txt");
+    let text = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+    let mut out = BTreeSet::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let parts: Vec<&str> = line.split(" | ").map(str::trim).collect();
+        let [bp, res, field] = parts.as_slice() else {
+            panic!("{}:{}: expected `blueprint | resource | field`, got `{line}`", path.display(), i + 1);
+        };
+        out.insert((bp.to_string(), res.to_string(), field.to_string()));
+    }
+    out
+}
+
+fn render_fixtures(tmp: &Path) -> Vec<(String, PathBuf)> {
+    let mut out = Vec::new();
+    let dir = root().join("tests/fixtures/blueprints");
+    let mut files: Vec<PathBuf> = std::fs::read_dir(&dir)
+        .expect("tests/fixtures/blueprints")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "yaml"))
+        .collect();
+    files.sort();
+    for f in files {
+        let stem = f.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        let target = tmp.join(&stem);
+        let st = Command::new(env!("CARGO_BIN_EXE_amlgen"))
+            .arg("render")
+            .arg(&f)
+            .arg("--out")
+            .arg(&target)
+            .output()
+            .expect("running amlgen render");
+        assert!(
+            st.status.success(),
+            "amlgen render {} failed:\n{}",
+            f.display(),
+            String::from_utf8_lossy(&st.stderr)
+        );
+        out.push((format!("fixture:{stem}"), target));
+    }
+    out
+}
+
+#[test]
+fn bicep_and_runbook_build_the_same_architecture() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut folders: Vec<(String, PathBuf)> = Vec::new();
+    let mut outs: Vec<PathBuf> = std::fs::read_dir(root().join("out"))
+        .expect("out/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("main.bicep").exists())
+        .collect();
+    outs.sort();
+    assert!(!outs.is_empty(), "no render folders in out/");
+    for o in outs {
+        let name = o.file_name().unwrap_or_default().to_string_lossy().to_string();
+        folders.push((name, o));
+    }
+    folders.extend(render_fixtures(tmp.path()));
+    let jobs: Vec<Job> = folders.iter().flat_map(|(b, d)| jobs_for(b, d)).collect();
+    let diffs = differences(&jobs);
+
+    let allowed = allowance();
+    let mut used = BTreeSet::new();
+    let mut failing = Vec::new();
+    let mut report = String::new();
+    for d in &diffs {
+        let key = (d.blueprint.clone(), d.resource.clone(), d.field.clone());
+        let ok = allowed.contains(&key);
+        if ok {
+            used.insert(key);
+        } else {
+            failing.push(d.to_string());
+        }
+        report.push_str(&format!("{} {d}\n", if ok { "allowed" } else { "DIFF   " }));
+    }
+    let unused: Vec<String> = allowed
+        .difference(&used)
+        .map(|(b, r, f)| format!("{b} | {r} | {f}"))
+        .collect();
+    let report_path = root().join("target/path-equivalence-report.txt");
+    let _ = std::fs::write(&report_path, &report);
+    println!("{report}{} differences, {} allowed, {} not allowed", diffs.len(), diffs.len() - failing.len(), failing.len());
+    assert!(
+        failing.is_empty() && unused.is_empty(),
+        "Bicep and runbook paths differ ({} not in tests/fixtures/paths/allowed.txt):\n{}\n\
+         allowance entries that match nothing any more (delete them):\n{}\nfull report: {}",
+        failing.len(),
+        failing.join("\n"),
+        unused.join("\n"),
+        report_path.display()
+    );
+}
+
+// ------------------------------------------------------------------------- self-test
+
+/// `tests/fixtures/paths/drifts/*.drift`: a known drift put back into the drift-free render
+/// `tests/fixtures/paths/good/`. Format: `expect: TEXT` lines (each must appear in a reported
+/// difference), then blocks `file: PATH` / `old:` lines / `new:` lines / `end`, each replacing
+/// one exact occurrence of `old` by `new` in PATH.
+fn apply_drift(drift: &Path, into: &Path) -> Vec<String> {
+    let text = std::fs::read_to_string(drift).unwrap_or_else(|e| panic!("{}: {e}", drift.display()));
+    let mut expects = Vec::new();
+    let mut lines = text.lines().peekable();
+    while let Some(line) = lines.next() {
+        if let Some(e) = line.strip_prefix("expect: ") {
+            expects.push(e.to_string());
+        } else if let Some(f) = line.strip_prefix("file: ") {
+            let (mut old, mut new, mut cur) = (Vec::new(), Vec::new(), 0);
+            for l in lines.by_ref() {
+                match l {
+                    "old:" => cur = 1,
+                    "new:" => cur = 2,
+                    "end" => break,
+                    _ if cur == 1 => old.push(l),
+                    _ if cur == 2 => new.push(l),
+                    _ => panic!("{}: text outside old:/new: in `{l}`", drift.display()),
+                }
+            }
+            let path = into.join(f);
+            let body = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let (old, new) = (old.join("\n"), new.join("\n"));
+            assert_eq!(
+                body.matches(&old).count(),
+                1,
+                "{}: the `old` text must occur exactly once in {f}:\n{old}",
+                drift.display()
+            );
+            std::fs::write(&path, body.replacen(&old, &new, 1)).expect("write drifted file");
+        }
+    }
+    assert!(!expects.is_empty(), "{}: no `expect:` line", drift.display());
+    expects
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    for e in walkdir::WalkDir::new(from) {
+        let e = e.expect("walk");
+        let rel = e.path().strip_prefix(from).expect("prefix");
+        let t = to.join(rel);
+        if e.file_type().is_dir() {
+            std::fs::create_dir_all(&t).expect("mkdir");
+        } else {
+            std::fs::copy(e.path(), &t).expect("copy");
+        }
+    }
+}
+
+#[test]
+fn drifts_are_found() {
+    let good = root().join("tests/fixtures/paths/good");
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut drifts: Vec<PathBuf> = std::fs::read_dir(root().join("tests/fixtures/paths/drifts"))
+        .expect("tests/fixtures/paths/drifts")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|x| x == "drift"))
+        .collect();
+    drifts.sort();
+    assert!(drifts.len() >= 5, "expected the five drift cases (a)-(e)");
+    let mut jobs = jobs_for("good", &good);
+    let mut expects = Vec::new();
+    for d in &drifts {
+        let name = d.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        let dir = tmp.path().join(&name);
+        copy_dir(&good, &dir);
+        expects.push((name.clone(), apply_drift(d, &dir)));
+        jobs.extend(jobs_for(&name, &dir));
+    }
+    let diffs = differences(&jobs);
+    let mut problems = Vec::new();
+    let good_diffs: Vec<String> = diffs.iter().filter(|d| d.blueprint == "good").map(|d| d.to_string()).collect();
+    if !good_diffs.is_empty() {
+        problems.push(format!("the drift-free render has differences:\n{}", good_diffs.join("\n")));
+    }
+    for (name, exp) in &expects {
+        let found: Vec<String> = diffs.iter().filter(|d| &d.blueprint == name).map(|d| d.to_string()).collect();
+        if found.is_empty() {
+            problems.push(format!("{name}: the drift was not found (no difference at all)"));
+            continue;
+        }
+        for e in exp {
+            if !found.iter().any(|f| f.contains(e.as_str())) {
+                problems.push(format!("{name}: no difference contains `{e}`; found:\n{}", found.join("\n")));
+            }
+        }
+        println!("{name}: {} difference(s)\n  {}", found.len(), found.join("\n  "));
+    }
+    assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
