@@ -92,10 +92,25 @@ def ref_to(type_: str, value):
     v = str(value)
     if SYMBOL_RE.match(v):
         return v
-    m = re.search(r"/providers/(.+)$", v, re.I)
-    if m:
-        return "id:" + m.group(1)
+    if "/providers/" in v:
+        return v  # a full ARM ID: canon_ids() below decides (resource group kept if another)
     return f"id:{type_}/{v}"
+
+
+ARM_ID_RE = re.compile(r"/subscriptions/[^/\s\"]+/resourceGroups/([^/\s\"]+)/providers/", re.I)
+
+
+def canon_ids(value, rg: str | None):
+    """Full ARM IDs as `id:TYPE/NAME` in the deployment's resource group, else `id:rg(RG)/...`.
+    The same rule as tests/path_equivalence.rs applies to the Bicep side."""
+    if isinstance(value, str):
+        return ARM_ID_RE.sub(lambda m: "id:" if rg and m.group(1).lower() == rg.lower()
+                             else f"id:rg({m.group(1)})/", value)
+    if isinstance(value, list):
+        return [canon_ids(v, rg) for v in value]
+    if isinstance(value, dict):
+        return {canon_ids(k, rg): canon_ids(v, rg) for k, v in value.items()}
+    return value
 
 
 def to_bool(v):
@@ -161,6 +176,10 @@ class Extraction(Extractor):
     def _param_expansion(self, inner):
         if inner in self.symbols and inner not in self.env:
             return self.symbols[inner]
+        # `${VNET_ID%/providers/*}`: the resource group's ID, of a resource in this group.
+        name, _, pattern = inner.partition("%")
+        if pattern == "/providers/*" and name in self.symbols and self.symbols[name].startswith("id:"):
+            return f"/subscriptions/__SUBSCRIPTION__/resourceGroups/{self.env.get('RESOURCE_GROUP', '__RG__')}"
         return super()._param_expansion(inner)
 
     def _finish_command(self, words, line, end_line):
@@ -172,6 +191,8 @@ class Extraction(Extractor):
                 name, value = t.split("=", 1)
                 m = re.fullmatch(r"__CMD_SUBST_\d+__", value)
                 sym = self.resolve(self.subst.get(value, [])) if m and self.resolve else None
+                if sym is None and PLACEHOLDER_RE.search(value) and not m:
+                    sym = value  # partly unknown: keep the text, so IDs built from it stay readable
                 if sym is not None:
                     self.symbols[name] = sym
                     self.env.pop(name, None)
@@ -289,7 +310,8 @@ class Runbook:
             if handler is not None:
                 handler(model, o, sc)
         model.finish()
-        return {"resources": model.resources, "unread": unknown}
+        rg = ex.env.get("RESOURCE_GROUP")
+        return {"resources": canon_ids(model.resources, rg), "unread": unknown, "resource_group": rg}
 
 
 _UNSET = object()
@@ -541,6 +563,9 @@ def h_rest(m, o, sc):
     if str(o.get("--method", "")).lower() != "put":
         return
     url = str(o.get("--url", "")).split("?", 1)[0]
+    m0 = re.search(r"/providers/(.+)$", url)
+    if m0 and not url.startswith("id:"):
+        url = "id:" + m0.group(1)
     body = json.loads(o.get("--body") or "{}")
     props = body.get("properties", {})
     msep = re.fullmatch(r"id:Microsoft\.Network/serviceEndpointPolicies/([^/]+)/serviceEndpointPolicyDefinitions/([^/]+)",
@@ -548,6 +573,25 @@ def h_rest(m, o, sc):
     if msep:
         m.put(f"{SEP}/serviceEndpointPolicyDefinitions", f"{msep.group(1)}/{msep.group(2)}",
               service=props.get("service"), serviceResources=sorted_list(props.get("serviceResources")))
+        return
+    mres = re.fullmatch(r"id:(Microsoft\.Network/dnsResolvers)/([^/]+)", url)
+    if mres:
+        m.put(mres.group(1), mres.group(2), location=body.get("location"),
+              virtualNetwork=ref_to(VNET, (props.get("virtualNetwork") or {}).get("id")))
+        return
+    mres = re.fullmatch(r"id:Microsoft\.Network/dnsResolvers/([^/]+)/inboundEndpoints/([^/]+)", url)
+    if mres:
+        ip = (props.get("ipConfigurations") or [{}])[0]
+        m.put("Microsoft.Network/dnsResolvers/inboundEndpoints", f"{mres.group(1)}/{mres.group(2)}",
+              location=body.get("location"), subnet=(ip.get("subnet") or {}).get("id"),
+              privateIpAllocationMethod=ip.get("privateIpAllocationMethod"))
+        return
+    mres = re.fullmatch(r"id:Microsoft\.Network/bastionHosts/([^/]+)", url)
+    if mres:
+        ip = ((props.get("ipConfigurations") or [{}])[0]).get("properties") or {}
+        m.put("Microsoft.Network/bastionHosts", mres.group(1), location=body.get("location"),
+              sku=(body.get("sku") or {}).get("name"), subnet=(ip.get("subnet") or {}).get("id"),
+              publicIpAddress=(ip.get("publicIPAddress") or {}).get("id"))
         return
     m.put("unread-az-rest", url, body=body)
 
@@ -578,6 +622,8 @@ def _set_fields(sets):
             out["serverlessComputeSubnet"] = ref_to(VNET, v)
         elif key in ("serverlesscompute.nopublicip", "serverlesscomputesettings.serverlesscomputenopublicip"):
             out["serverlessComputeNoPublicIp"] = to_bool(v)
+        elif key in ("managednetwork.firewallsku",):
+            out["firewallSku"] = v
         else:
             out[f"set:{k}"] = v
     return out
@@ -718,7 +764,8 @@ def main(argv=None) -> int:
     for job in jobs:
         res = rb.read(texts[job["dir"]], job.get("env", {}))
         wy = Path(job["dir"]) / "workspace.yml"
-        res["workspace_yml"] = read_workspace_yml(wy) if wy.exists() and job.get("workspace_yml", True) else None
+        res["workspace_yml"] = (canon_ids(read_workspace_yml(wy), res["resource_group"])
+                                if wy.exists() and job.get("workspace_yml", True) else None)
         results.append(res)
     json.dump(results, sys.stdout, indent=1, sort_keys=True)
     print()

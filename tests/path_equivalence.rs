@@ -95,29 +95,41 @@ fn obj(pairs: Vec<(&str, Value)>) -> Map<String, Value> {
 }
 
 fn subnet_fields(p: &Value) -> Map<String, Value> {
-    let ses = p.get("serviceEndpoints").and_then(Value::as_array).map(|a| {
-        let mut v: Vec<String> = a
-            .iter()
-            .filter_map(|e| e.get("service").and_then(Value::as_str).map(str::to_string))
-            .collect();
-        v.sort();
-        Value::from(v)
-    });
-    let seps = p.get("serviceEndpointPolicies").and_then(Value::as_array).map(|a| {
-        let mut v: Vec<String> = a
-            .iter()
-            .filter_map(|e| e.get("id").and_then(Value::as_str).map(str::to_string))
-            .collect();
-        v.sort();
-        Value::from(v)
-    });
+    let ses = p
+        .get("serviceEndpoints")
+        .and_then(Value::as_array)
+        .map(|a| {
+            let mut v: Vec<String> = a
+                .iter()
+                .filter_map(|e| e.get("service").and_then(Value::as_str).map(str::to_string))
+                .collect();
+            v.sort();
+            Value::from(v)
+        });
+    let seps = p
+        .get("serviceEndpointPolicies")
+        .and_then(Value::as_array)
+        .map(|a| {
+            let mut v: Vec<String> = a
+                .iter()
+                .filter_map(|e| e.get("id").and_then(Value::as_str).map(str::to_string))
+                .collect();
+            v.sort();
+            Value::from(v)
+        });
     obj(vec![
-        ("addressPrefixes", one_or_many(p, "addressPrefix", "addressPrefixes")),
+        (
+            "addressPrefixes",
+            one_or_many(p, "addressPrefix", "addressPrefixes"),
+        ),
         ("networkSecurityGroup", id_of(p.get("networkSecurityGroup"))),
         ("routeTable", id_of(p.get("routeTable"))),
         ("serviceEndpoints", ses.unwrap_or(Value::Null)),
         ("serviceEndpointPolicies", seps.unwrap_or(Value::Null)),
-        ("privateEndpointNetworkPolicies", s(p.get("privateEndpointNetworkPolicies"))),
+        (
+            "privateEndpointNetworkPolicies",
+            s(p.get("privateEndpointNetworkPolicies")),
+        ),
         ("defaultOutboundAccess", s(p.get("defaultOutboundAccess"))),
         ("natGateway", id_of(p.get("natGateway"))),
         ("delegations", delegations(p)),
@@ -129,7 +141,11 @@ fn delegations(p: &Value) -> Value {
         Some(a) if !a.is_empty() => {
             let mut v: Vec<String> = a
                 .iter()
-                .filter_map(|d| d.pointer("/properties/serviceName").and_then(Value::as_str).map(str::to_string))
+                .filter_map(|d| {
+                    d.pointer("/properties/serviceName")
+                        .and_then(Value::as_str)
+                        .map(str::to_string)
+                })
                 .collect();
             v.sort();
             Value::from(v)
@@ -144,9 +160,13 @@ fn outbound_destination(kind: &str, d: &Value) -> Value {
         "servicetag" => {
             let mut out = format!(
                 "serviceTag={} protocol={} ports={}",
-                d.get("serviceTag").and_then(Value::as_str).unwrap_or("None"),
+                d.get("serviceTag")
+                    .and_then(Value::as_str)
+                    .unwrap_or("None"),
                 d.get("protocol").and_then(Value::as_str).unwrap_or("None"),
-                d.get("portRanges").and_then(Value::as_str).unwrap_or("None"),
+                d.get("portRanges")
+                    .and_then(Value::as_str)
+                    .unwrap_or("None"),
             );
             if let Some(a) = d.get("addressPrefixes").and_then(Value::as_array) {
                 let items: Vec<&str> = a.iter().filter_map(Value::as_str).collect();
@@ -156,8 +176,12 @@ fn outbound_destination(kind: &str, d: &Value) -> Value {
         }
         _ => Value::from(format!(
             "resource={} subresource={} spark={}",
-            d.get("serviceResourceId").and_then(Value::as_str).unwrap_or("None"),
-            d.get("subresourceTarget").and_then(Value::as_str).unwrap_or("None"),
+            d.get("serviceResourceId")
+                .and_then(Value::as_str)
+                .unwrap_or("None"),
+            d.get("subresourceTarget")
+                .and_then(Value::as_str)
+                .unwrap_or("None"),
             match d.get("sparkEnabled") {
                 Some(Value::Bool(true)) => "True",
                 Some(Value::Bool(false)) => "False",
@@ -180,70 +204,139 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
         let n = r.name.as_str();
         match r.type_.as_str() {
             "Microsoft.Network/virtualNetworks" => {
-                put(&r.type_, n, obj(vec![
-                    ("location", loc),
-                    ("addressPrefixes", sorted(p.pointer("/addressSpace/addressPrefixes"))),
-                    ("dnsServers", s(p.pointer("/dhcpOptions/dnsServers"))),
-                ]));
-                for sn in p.get("subnets").and_then(Value::as_array).into_iter().flatten() {
+                put(
+                    &r.type_,
+                    n,
+                    obj(vec![
+                        ("location", loc),
+                        (
+                            "addressPrefixes",
+                            sorted(p.pointer("/addressSpace/addressPrefixes")),
+                        ),
+                        ("dnsServers", s(p.pointer("/dhcpOptions/dnsServers"))),
+                    ]),
+                );
+                for sn in p
+                    .get("subnets")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     let sname = sn.get("name").and_then(Value::as_str).unwrap_or("?");
                     let sp = sn.get("properties").cloned().unwrap_or(Value::Null);
-                    put("Microsoft.Network/virtualNetworks/subnets", &format!("{n}/{sname}"), subnet_fields(&sp));
+                    put(
+                        "Microsoft.Network/virtualNetworks/subnets",
+                        &format!("{n}/{sname}"),
+                        subnet_fields(&sp),
+                    );
                 }
             }
             "Microsoft.Network/virtualNetworks/subnets" => put(&r.type_, n, subnet_fields(&p)),
             "Microsoft.Network/networkSecurityGroups" => {
                 put(&r.type_, n, obj(vec![("location", loc)]));
-                for rule in p.get("securityRules").and_then(Value::as_array).into_iter().flatten() {
+                for rule in p
+                    .get("securityRules")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     let rn = rule.get("name").and_then(Value::as_str).unwrap_or("?");
                     let rp = rule.get("properties").cloned().unwrap_or(Value::Null);
-                    put("Microsoft.Network/networkSecurityGroups/securityRules", &format!("{n}/{rn}"), rule_fields(&rp));
+                    put(
+                        "Microsoft.Network/networkSecurityGroups/securityRules",
+                        &format!("{n}/{rn}"),
+                        rule_fields(&rp),
+                    );
                 }
             }
-            "Microsoft.Network/networkSecurityGroups/securityRules" => put(&r.type_, n, rule_fields(&p)),
+            "Microsoft.Network/networkSecurityGroups/securityRules" => {
+                put(&r.type_, n, rule_fields(&p))
+            }
             "Microsoft.Network/routeTables" => {
-                put(&r.type_, n, obj(vec![
-                    ("location", loc),
-                    ("disableBgpRoutePropagation", s(p.get("disableBgpRoutePropagation"))),
-                ]));
-                for rt in p.get("routes").and_then(Value::as_array).into_iter().flatten() {
+                put(
+                    &r.type_,
+                    n,
+                    obj(vec![
+                        ("location", loc),
+                        (
+                            "disableBgpRoutePropagation",
+                            s(p.get("disableBgpRoutePropagation")),
+                        ),
+                    ]),
+                );
+                for rt in p
+                    .get("routes")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     let rn = rt.get("name").and_then(Value::as_str).unwrap_or("?");
                     let rp = rt.get("properties").cloned().unwrap_or(Value::Null);
-                    put("Microsoft.Network/routeTables/routes", &format!("{n}/{rn}"), route_fields(&rp));
+                    put(
+                        "Microsoft.Network/routeTables/routes",
+                        &format!("{n}/{rn}"),
+                        route_fields(&rp),
+                    );
                 }
             }
             "Microsoft.Network/routeTables/routes" => put(&r.type_, n, route_fields(&p)),
-            "Microsoft.Network/publicIPAddresses" => put(&r.type_, n, obj(vec![
-                ("location", loc),
-                ("sku", s(b.pointer("/sku/name"))),
-                ("allocationMethod", s(p.get("publicIPAllocationMethod"))),
-            ])),
-            "Microsoft.Network/firewallPolicies" => put(&r.type_, n, obj(vec![
-                ("location", loc),
-                ("sku", s(p.pointer("/sku/tier"))),
-                ("threatIntelMode", s(p.get("threatIntelMode"))),
-                ("dnsProxy", s(p.pointer("/dnsSettings/enableProxy"))),
-            ])),
+            "Microsoft.Network/publicIPAddresses" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("sku", s(b.pointer("/sku/name"))),
+                    ("allocationMethod", s(p.get("publicIPAllocationMethod"))),
+                ]),
+            ),
+            "Microsoft.Network/firewallPolicies" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("sku", s(p.pointer("/sku/tier"))),
+                    ("threatIntelMode", s(p.get("threatIntelMode"))),
+                    ("dnsProxy", s(p.pointer("/dnsSettings/enableProxy"))),
+                ]),
+            ),
             "Microsoft.Network/firewallPolicies/ruleCollectionGroups" => {
                 put(&r.type_, n, obj(vec![("priority", s(p.get("priority")))]));
-                for c in p.get("ruleCollections").and_then(Value::as_array).into_iter().flatten() {
+                for c in p
+                    .get("ruleCollections")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     let cn = c.get("name").and_then(Value::as_str).unwrap_or("?");
                     let base = format!("{n}/{cn}");
-                    put(&format!("{}/ruleCollections", r.type_), &base, obj(vec![
-                        ("ruleCollectionType", s(c.get("ruleCollectionType"))),
-                        ("priority", s(c.get("priority"))),
-                        ("action", s(c.pointer("/action/type"))),
-                    ]));
-                    for rule in c.get("rules").and_then(Value::as_array).into_iter().flatten() {
+                    put(
+                        &format!("{}/ruleCollections", r.type_),
+                        &base,
+                        obj(vec![
+                            ("ruleCollectionType", s(c.get("ruleCollectionType"))),
+                            ("priority", s(c.get("priority"))),
+                            ("action", s(c.pointer("/action/type"))),
+                        ]),
+                    );
+                    for rule in c
+                        .get("rules")
+                        .and_then(Value::as_array)
+                        .into_iter()
+                        .flatten()
+                    {
                         let rn = rule.get("name").and_then(Value::as_str).unwrap_or("?");
                         let protocols = rule.get("protocols").and_then(Value::as_array).map(|ps| {
                             let mut v: Vec<String> = ps
                                 .iter()
-                                .map(|x| format!(
-                                    "{}:{}",
-                                    x.get("protocolType").and_then(Value::as_str).unwrap_or("?"),
-                                    x.get("port").map(|p| p.to_string()).unwrap_or_default()
-                                ))
+                                .map(|x| {
+                                    format!(
+                                        "{}:{}",
+                                        x.get("protocolType")
+                                            .and_then(Value::as_str)
+                                            .unwrap_or("?"),
+                                        x.get("port").map(|p| p.to_string()).unwrap_or_default()
+                                    )
+                                })
                                 .collect();
                             v.sort();
                             Value::from(v)
@@ -252,193 +345,358 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                         // moved to another collection is one difference (`collection`), and its
                         // settings are still compared.
                         let rtype = rule.get("ruleType").and_then(Value::as_str).unwrap_or("?");
-                        put(&format!("{}/rules", r.type_), &format!("{n}/{rtype}:{rn}"), obj(vec![
-                            ("collection", Value::from(cn)),
-                            ("collectionPriority", s(c.get("priority"))),
-                            ("collectionAction", s(c.pointer("/action/type"))),
-                            ("ruleType", s(rule.get("ruleType"))),
-                            ("ipProtocols", sorted(rule.get("ipProtocols"))),
-                            ("protocols", protocols.unwrap_or(Value::Null)),
-                            ("sourceAddresses", sorted(rule.get("sourceAddresses"))),
-                            ("destinationAddresses", sorted(rule.get("destinationAddresses"))),
-                            ("destinationFqdns", sorted(rule.get("destinationFqdns"))),
-                            ("destinationPorts", sorted(rule.get("destinationPorts"))),
-                            ("targetFqdns", sorted(rule.get("targetFqdns"))),
-                            ("fqdnTags", sorted(rule.get("fqdnTags"))),
-                        ]));
+                        put(
+                            &format!("{}/rules", r.type_),
+                            &format!("{n}/{rtype}:{rn}"),
+                            obj(vec![
+                                ("collection", Value::from(cn)),
+                                ("collectionPriority", s(c.get("priority"))),
+                                ("collectionAction", s(c.pointer("/action/type"))),
+                                ("ruleType", s(rule.get("ruleType"))),
+                                ("ipProtocols", sorted(rule.get("ipProtocols"))),
+                                ("protocols", protocols.unwrap_or(Value::Null)),
+                                ("sourceAddresses", sorted(rule.get("sourceAddresses"))),
+                                (
+                                    "destinationAddresses",
+                                    sorted(rule.get("destinationAddresses")),
+                                ),
+                                ("destinationFqdns", sorted(rule.get("destinationFqdns"))),
+                                ("destinationPorts", sorted(rule.get("destinationPorts"))),
+                                ("targetFqdns", sorted(rule.get("targetFqdns"))),
+                                ("fqdnTags", sorted(rule.get("fqdnTags"))),
+                            ]),
+                        );
                     }
                 }
             }
-            "Microsoft.Network/azureFirewalls" => put(&r.type_, n, obj(vec![
-                ("location", loc),
-                ("skuName", s(p.pointer("/sku/name"))),
-                ("skuTier", s(p.pointer("/sku/tier"))),
-                ("firewallPolicy", id_of(p.get("firewallPolicy"))),
-                ("subnet", s(p.pointer("/ipConfigurations/0/properties/subnet/id"))),
-                ("publicIpAddress", s(p.pointer("/ipConfigurations/0/properties/publicIPAddress/id"))),
-                ("ipConfigName", s(p.pointer("/ipConfigurations/0/name"))),
-                ("managementPublicIpAddress", s(p.pointer("/managementIpConfiguration/properties/publicIPAddress/id"))),
-            ])),
-            "Microsoft.Network/virtualNetworks/virtualNetworkPeerings" => put(&r.type_, n, obj(vec![
-                ("remoteVirtualNetwork", id_of(p.get("remoteVirtualNetwork"))),
-                ("allowVirtualNetworkAccess", s(p.get("allowVirtualNetworkAccess"))),
-                ("allowForwardedTraffic", s(p.get("allowForwardedTraffic"))),
-                ("allowGatewayTransit", s(p.get("allowGatewayTransit"))),
-                ("useRemoteGateways", s(p.get("useRemoteGateways"))),
-            ])),
+            "Microsoft.Network/azureFirewalls" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("skuName", s(p.pointer("/sku/name"))),
+                    ("skuTier", s(p.pointer("/sku/tier"))),
+                    ("firewallPolicy", id_of(p.get("firewallPolicy"))),
+                    (
+                        "subnet",
+                        s(p.pointer("/ipConfigurations/0/properties/subnet/id")),
+                    ),
+                    (
+                        "publicIpAddress",
+                        s(p.pointer("/ipConfigurations/0/properties/publicIPAddress/id")),
+                    ),
+                    ("ipConfigName", s(p.pointer("/ipConfigurations/0/name"))),
+                    (
+                        "managementPublicIpAddress",
+                        s(p.pointer("/managementIpConfiguration/properties/publicIPAddress/id")),
+                    ),
+                ]),
+            ),
+            "Microsoft.Network/virtualNetworks/virtualNetworkPeerings" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("remoteVirtualNetwork", id_of(p.get("remoteVirtualNetwork"))),
+                    (
+                        "allowVirtualNetworkAccess",
+                        s(p.get("allowVirtualNetworkAccess")),
+                    ),
+                    ("allowForwardedTraffic", s(p.get("allowForwardedTraffic"))),
+                    ("allowGatewayTransit", s(p.get("allowGatewayTransit"))),
+                    ("useRemoteGateways", s(p.get("useRemoteGateways"))),
+                ]),
+            ),
             "Microsoft.Network/privateDnsZones" => put(&r.type_, n, Map::new()),
-            "Microsoft.Network/privateDnsZones/virtualNetworkLinks" => put(&r.type_, n, obj(vec![
-                ("virtualNetwork", id_of(p.get("virtualNetwork"))),
-                ("registrationEnabled", s(p.get("registrationEnabled"))),
-            ])),
-            "Microsoft.Network/privateEndpoints" => put(&r.type_, n, obj(vec![
-                ("location", loc),
-                ("subnet", id_of(p.get("subnet"))),
-                ("privateLinkServiceId", s(p.pointer("/privateLinkServiceConnections/0/properties/privateLinkServiceId"))),
-                ("groupIds", sorted(p.pointer("/privateLinkServiceConnections/0/properties/groupIds"))),
-                ("connectionName", s(p.pointer("/privateLinkServiceConnections/0/name"))),
-            ])),
+            "Microsoft.Network/privateDnsZones/virtualNetworkLinks" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("virtualNetwork", id_of(p.get("virtualNetwork"))),
+                    ("registrationEnabled", s(p.get("registrationEnabled"))),
+                ]),
+            ),
+            "Microsoft.Network/privateEndpoints" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("subnet", id_of(p.get("subnet"))),
+                    (
+                        "privateLinkServiceId",
+                        s(p.pointer(
+                            "/privateLinkServiceConnections/0/properties/privateLinkServiceId",
+                        )),
+                    ),
+                    (
+                        "groupIds",
+                        sorted(p.pointer("/privateLinkServiceConnections/0/properties/groupIds")),
+                    ),
+                    (
+                        "connectionName",
+                        s(p.pointer("/privateLinkServiceConnections/0/name")),
+                    ),
+                ]),
+            ),
             "Microsoft.Network/privateEndpoints/privateDnsZoneGroups" => {
                 let mut zones: Vec<String> = p
                     .get("privateDnsZoneConfigs")
                     .and_then(Value::as_array)
                     .into_iter()
                     .flatten()
-                    .map(|z| format!(
-                        "{}={}",
-                        z.get("name").and_then(Value::as_str).unwrap_or("?"),
-                        z.pointer("/properties/privateDnsZoneId").and_then(Value::as_str).unwrap_or("?")
-                    ))
+                    .map(|z| {
+                        format!(
+                            "{}={}",
+                            z.get("name").and_then(Value::as_str).unwrap_or("?"),
+                            z.pointer("/properties/privateDnsZoneId")
+                                .and_then(Value::as_str)
+                                .unwrap_or("?")
+                        )
+                    })
                     .collect();
                 zones.sort();
                 put(&r.type_, n, obj(vec![("zones", Value::from(zones))]));
             }
             "Microsoft.Network/serviceEndpointPolicies" => {
                 put(&r.type_, n, obj(vec![("location", loc)]));
-                for d in p.get("serviceEndpointPolicyDefinitions").and_then(Value::as_array).into_iter().flatten() {
+                for d in p
+                    .get("serviceEndpointPolicyDefinitions")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                {
                     let dn = d.get("name").and_then(Value::as_str).unwrap_or("?");
-                    put(&format!("{}/serviceEndpointPolicyDefinitions", r.type_), &format!("{n}/{dn}"), obj(vec![
-                        ("service", s(d.pointer("/properties/service"))),
-                        ("serviceResources", sorted(d.pointer("/properties/serviceResources"))),
-                    ]));
+                    put(
+                        &format!("{}/serviceEndpointPolicyDefinitions", r.type_),
+                        &format!("{n}/{dn}"),
+                        obj(vec![
+                            ("service", s(d.pointer("/properties/service"))),
+                            (
+                                "serviceResources",
+                                sorted(d.pointer("/properties/serviceResources")),
+                            ),
+                        ]),
+                    );
                 }
             }
-            "Microsoft.Storage/storageAccounts" => put(&r.type_, n, obj(vec![
-                ("location", loc),
-                ("sku", s(b.pointer("/sku/name"))),
-                ("kind", s(b.get("kind"))),
-                ("accessTier", s(p.get("accessTier"))),
-                ("allowBlobPublicAccess", s(p.get("allowBlobPublicAccess"))),
-                ("allowCrossTenantReplication", s(p.get("allowCrossTenantReplication"))),
-                ("minimumTlsVersion", s(p.get("minimumTlsVersion"))),
-                ("supportsHttpsTrafficOnly", s(p.get("supportsHttpsTrafficOnly"))),
-                ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
-                ("networkAclsDefaultAction", s(p.pointer("/networkAcls/defaultAction"))),
-                ("networkAclsBypass", csv_sorted(p.pointer("/networkAcls/bypass"))),
-                ("requireInfrastructureEncryption", s(p.pointer("/encryption/requireInfrastructureEncryption"))),
-            ])),
-            "Microsoft.KeyVault/vaults" => put(&r.type_, n, obj(vec![
-                ("location", loc),
-                ("sku", s(p.pointer("/sku/name"))),
-                ("enableRbacAuthorization", s(p.get("enableRbacAuthorization"))),
-                ("enablePurgeProtection", s(p.get("enablePurgeProtection"))),
-                ("softDeleteRetentionInDays", s(p.get("softDeleteRetentionInDays"))),
-                ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
-                ("networkAclsDefaultAction", s(p.pointer("/networkAcls/defaultAction"))),
-                ("networkAclsBypass", csv_sorted(p.pointer("/networkAcls/bypass"))),
-            ])),
-            "Microsoft.ContainerRegistry/registries" => put(&r.type_, n, obj(vec![
-                ("location", loc),
-                ("sku", s(b.pointer("/sku/name"))),
-                ("adminUserEnabled", s(p.get("adminUserEnabled"))),
-                ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
-                ("networkRuleBypassOptions", s(p.get("networkRuleBypassOptions"))),
-                ("anonymousPullEnabled", s(p.get("anonymousPullEnabled"))),
-            ])),
-            "Microsoft.OperationalInsights/workspaces" => put(&r.type_, n, obj(vec![
-                ("location", loc),
-                ("retentionInDays", s(p.get("retentionInDays"))),
-                ("sku", s(p.pointer("/sku/name"))),
-            ])),
-            "Microsoft.Insights/components" => put(&r.type_, n, obj(vec![
-                ("location", loc),
-                ("kind", s(b.get("kind"))),
-                ("applicationType", s(p.get("Application_Type"))),
-                ("workspace", s(p.get("WorkspaceResourceId"))),
-            ])),
+            "Microsoft.Storage/storageAccounts" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("sku", s(b.pointer("/sku/name"))),
+                    ("kind", s(b.get("kind"))),
+                    ("accessTier", s(p.get("accessTier"))),
+                    ("allowBlobPublicAccess", s(p.get("allowBlobPublicAccess"))),
+                    (
+                        "allowCrossTenantReplication",
+                        s(p.get("allowCrossTenantReplication")),
+                    ),
+                    ("minimumTlsVersion", s(p.get("minimumTlsVersion"))),
+                    (
+                        "supportsHttpsTrafficOnly",
+                        s(p.get("supportsHttpsTrafficOnly")),
+                    ),
+                    ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
+                    (
+                        "networkAclsDefaultAction",
+                        s(p.pointer("/networkAcls/defaultAction")),
+                    ),
+                    (
+                        "networkAclsBypass",
+                        csv_sorted(p.pointer("/networkAcls/bypass")),
+                    ),
+                    (
+                        "requireInfrastructureEncryption",
+                        s(p.pointer("/encryption/requireInfrastructureEncryption")),
+                    ),
+                ]),
+            ),
+            "Microsoft.KeyVault/vaults" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("sku", s(p.pointer("/sku/name"))),
+                    (
+                        "enableRbacAuthorization",
+                        s(p.get("enableRbacAuthorization")),
+                    ),
+                    ("enablePurgeProtection", s(p.get("enablePurgeProtection"))),
+                    (
+                        "softDeleteRetentionInDays",
+                        s(p.get("softDeleteRetentionInDays")),
+                    ),
+                    ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
+                    (
+                        "networkAclsDefaultAction",
+                        s(p.pointer("/networkAcls/defaultAction")),
+                    ),
+                    (
+                        "networkAclsBypass",
+                        csv_sorted(p.pointer("/networkAcls/bypass")),
+                    ),
+                ]),
+            ),
+            "Microsoft.ContainerRegistry/registries" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("sku", s(b.pointer("/sku/name"))),
+                    ("adminUserEnabled", s(p.get("adminUserEnabled"))),
+                    ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
+                    (
+                        "networkRuleBypassOptions",
+                        s(p.get("networkRuleBypassOptions")),
+                    ),
+                    ("anonymousPullEnabled", s(p.get("anonymousPullEnabled"))),
+                ]),
+            ),
+            "Microsoft.OperationalInsights/workspaces" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("retentionInDays", s(p.get("retentionInDays"))),
+                    ("sku", s(p.pointer("/sku/name"))),
+                ]),
+            ),
+            "Microsoft.Insights/components" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("kind", s(b.get("kind"))),
+                    ("applicationType", s(p.get("Application_Type"))),
+                    ("workspace", s(p.get("WorkspaceResourceId"))),
+                ]),
+            ),
             "Microsoft.MachineLearningServices/workspaces" => {
                 let mn = p.get("managedNetwork").cloned().unwrap_or(Value::Null);
-                put(&r.type_, n, obj(vec![
-                    ("location", loc),
-                    ("friendlyName", s(p.get("friendlyName"))),
-                    ("storageAccount", s(p.get("storageAccount"))),
-                    ("keyVault", s(p.get("keyVault"))),
-                    ("containerRegistry", s(p.get("containerRegistry"))),
-                    ("applicationInsights", s(p.get("applicationInsights"))),
-                    ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
-                    ("isolationMode", s(mn.get("isolationMode"))),
-                    ("firewallSku", s(mn.get("firewallSku"))),
-                    ("provisionNetworkNow", s(p.get("provisionNetworkNow"))),
-                    ("imageBuildCompute", s(p.get("imageBuildCompute"))),
-                    ("serverlessComputeSubnet", s(p.pointer("/serverlessComputeSettings/serverlessComputeCustomSubnet"))),
-                    ("serverlessComputeNoPublicIp", s(p.pointer("/serverlessComputeSettings/serverlessComputeNoPublicIP"))),
-                ]));
+                put(
+                    &r.type_,
+                    n,
+                    obj(vec![
+                        ("location", loc),
+                        ("friendlyName", s(p.get("friendlyName"))),
+                        ("storageAccount", s(p.get("storageAccount"))),
+                        ("keyVault", s(p.get("keyVault"))),
+                        ("containerRegistry", s(p.get("containerRegistry"))),
+                        ("applicationInsights", s(p.get("applicationInsights"))),
+                        ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
+                        ("isolationMode", s(mn.get("isolationMode"))),
+                        ("firewallSku", s(mn.get("firewallSku"))),
+                        ("provisionNetworkNow", s(p.get("provisionNetworkNow"))),
+                        ("imageBuildCompute", s(p.get("imageBuildCompute"))),
+                        (
+                            "serverlessComputeSubnet",
+                            s(p.pointer(
+                                "/serverlessComputeSettings/serverlessComputeCustomSubnet",
+                            )),
+                        ),
+                        (
+                            "serverlessComputeNoPublicIp",
+                            s(p.pointer("/serverlessComputeSettings/serverlessComputeNoPublicIP")),
+                        ),
+                    ]),
+                );
                 if let Some(rules) = mn.get("outboundRules").and_then(Value::as_object) {
                     for (rn, rule) in rules {
-                        let kind = rule.get("type").and_then(Value::as_str).unwrap_or("").to_lowercase();
-                        let dest = outbound_destination(&kind, rule.get("destination").unwrap_or(&Value::Null));
+                        let kind = rule
+                            .get("type")
+                            .and_then(Value::as_str)
+                            .unwrap_or("")
+                            .to_lowercase();
+                        let dest = outbound_destination(
+                            &kind,
+                            rule.get("destination").unwrap_or(&Value::Null),
+                        );
                         let kind = match kind.as_str() {
                             "servicetag" => "service_tag".to_string(),
                             "privateendpoint" => "private_endpoint".to_string(),
                             other => other.to_string(),
                         };
-                        put("Microsoft.MachineLearningServices/workspaces/outboundRules", &format!("{n}/{rn}"), obj(vec![
-                            ("type", Value::from(kind)),
-                            ("destination", dest),
-                        ]));
+                        put(
+                            "Microsoft.MachineLearningServices/workspaces/outboundRules",
+                            &format!("{n}/{rn}"),
+                            obj(vec![("type", Value::from(kind)), ("destination", dest)]),
+                        );
                     }
                 }
             }
             "Microsoft.MachineLearningServices/workspaces/computes" => {
                 let cp = p.get("properties").cloned().unwrap_or(Value::Null);
-                let ssh = match cp.get("remoteLoginPortPublicAccess").and_then(Value::as_str) {
+                let ssh = match cp
+                    .get("remoteLoginPortPublicAccess")
+                    .and_then(Value::as_str)
+                {
                     Some("Enabled") => Value::Bool(true),
                     Some("Disabled") => Value::Bool(false),
                     _ => Value::Null,
                 };
-                put(&r.type_, n, obj(vec![
-                    ("location", loc),
-                    ("computeType", s(p.get("computeType"))),
-                    ("vmSize", s(cp.get("vmSize"))),
-                    ("vmPriority", s(cp.get("vmPriority"))),
-                    ("minNodeCount", s(cp.pointer("/scaleSettings/minNodeCount"))),
-                    ("maxNodeCount", s(cp.pointer("/scaleSettings/maxNodeCount"))),
-                    ("subnet", s(cp.pointer("/subnet/id"))),
-                    ("enableNodePublicIp", s(cp.get("enableNodePublicIp"))),
-                    ("sshPublicAccess", ssh),
-                    ("identityType", s(b.pointer("/identity/type"))),
-                    ("disableLocalAuth", s(p.get("disableLocalAuth"))),
-                ]));
+                put(
+                    &r.type_,
+                    n,
+                    obj(vec![
+                        ("location", loc),
+                        ("computeType", s(p.get("computeType"))),
+                        ("vmSize", s(cp.get("vmSize"))),
+                        ("vmPriority", s(cp.get("vmPriority"))),
+                        ("minNodeCount", s(cp.pointer("/scaleSettings/minNodeCount"))),
+                        ("maxNodeCount", s(cp.pointer("/scaleSettings/maxNodeCount"))),
+                        ("subnet", s(cp.pointer("/subnet/id"))),
+                        ("enableNodePublicIp", s(cp.get("enableNodePublicIp"))),
+                        ("sshPublicAccess", ssh),
+                        ("identityType", s(b.pointer("/identity/type"))),
+                        ("disableLocalAuth", s(p.get("disableLocalAuth"))),
+                    ]),
+                );
             }
-            "Microsoft.Network/bastionHosts" => put(&r.type_, n, obj(vec![
-                ("location", loc),
-                ("sku", s(b.pointer("/sku/name"))),
-                ("subnet", s(p.pointer("/ipConfigurations/0/properties/subnet/id"))),
-                ("publicIpAddress", s(p.pointer("/ipConfigurations/0/properties/publicIPAddress/id"))),
-            ])),
-            "Microsoft.Network/dnsResolvers" => put(&r.type_, n, obj(vec![
-                ("location", loc),
-                ("virtualNetwork", id_of(p.get("virtualNetwork"))),
-            ])),
-            "Microsoft.Network/dnsResolvers/inboundEndpoints" => put(&r.type_, n, obj(vec![
-                ("location", loc),
-                ("subnet", s(p.pointer("/ipConfigurations/0/subnet/id"))),
-                ("privateIpAllocationMethod", s(p.pointer("/ipConfigurations/0/privateIpAllocationMethod"))),
-            ])),
+            "Microsoft.Network/bastionHosts" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("sku", s(b.pointer("/sku/name"))),
+                    (
+                        "subnet",
+                        s(p.pointer("/ipConfigurations/0/properties/subnet/id")),
+                    ),
+                    (
+                        "publicIpAddress",
+                        s(p.pointer("/ipConfigurations/0/properties/publicIPAddress/id")),
+                    ),
+                ]),
+            ),
+            "Microsoft.Network/dnsResolvers" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("virtualNetwork", id_of(p.get("virtualNetwork"))),
+                ]),
+            ),
+            "Microsoft.Network/dnsResolvers/inboundEndpoints" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("subnet", s(p.pointer("/ipConfigurations/0/subnet/id"))),
+                    (
+                        "privateIpAllocationMethod",
+                        s(p.pointer("/ipConfigurations/0/privateIpAllocationMethod")),
+                    ),
+                ]),
+            ),
             // Not compared: role assignments (RBAC on endpoints), and types no blueprint renders
             // yet; listed so a new type fails loudly instead of being skipped.
             "Microsoft.Authorization/roleAssignments" => {}
-            other => return Err(format!("{}: resource type {other} is not normalized by this test; add it", r.at)),
+            other => {
+                return Err(format!(
+                    "{}: resource type {other} is not normalized by this test; add it",
+                    r.at
+                ))
+            }
         }
     }
     Ok(a)
@@ -450,10 +708,22 @@ fn rule_fields(p: &Value) -> Map<String, Value> {
         ("direction", s(p.get("direction"))),
         ("access", s(p.get("access"))),
         ("protocol", s(p.get("protocol"))),
-        ("sourceAddressPrefixes", one_or_many(p, "sourceAddressPrefix", "sourceAddressPrefixes")),
-        ("sourcePortRanges", one_or_many(p, "sourcePortRange", "sourcePortRanges")),
-        ("destinationAddressPrefixes", one_or_many(p, "destinationAddressPrefix", "destinationAddressPrefixes")),
-        ("destinationPortRanges", one_or_many(p, "destinationPortRange", "destinationPortRanges")),
+        (
+            "sourceAddressPrefixes",
+            one_or_many(p, "sourceAddressPrefix", "sourceAddressPrefixes"),
+        ),
+        (
+            "sourcePortRanges",
+            one_or_many(p, "sourcePortRange", "sourcePortRanges"),
+        ),
+        (
+            "destinationAddressPrefixes",
+            one_or_many(p, "destinationAddressPrefix", "destinationAddressPrefixes"),
+        ),
+        (
+            "destinationPortRanges",
+            one_or_many(p, "destinationPortRange", "destinationPortRanges"),
+        ),
     ])
 }
 
@@ -470,12 +740,36 @@ fn route_fields(p: &Value) -> Map<String, Value> {
 /// Fields whose values are enums that Bicep and az spell differently (`AllowOnlyApprovedOutbound`
 /// vs `allow_only_approved_outbound`, `Standard` vs `standard`): compared without case and `_`.
 const ENUM_FIELDS: &[&str] = &[
-    "isolationMode", "firewallSku", "sku", "skuName", "skuTier", "protocol", "access", "direction",
-    "nextHopType", "publicNetworkAccess", "allocationMethod", "threatIntelMode", "type", "ruleType",
-    "action", "ipProtocols", "protocols", "computeType", "vmPriority", "identityType",
-    "privateEndpointNetworkPolicies", "networkAclsDefaultAction", "networkAclsBypass",
-    "minimumTlsVersion", "kind", "accessTier", "applicationType", "networkRuleBypassOptions",
-    "ruleCollectionType", "collectionAction",
+    "isolationMode",
+    "firewallSku",
+    "sku",
+    "skuName",
+    "skuTier",
+    "protocol",
+    "access",
+    "direction",
+    "nextHopType",
+    "publicNetworkAccess",
+    "allocationMethod",
+    "threatIntelMode",
+    "type",
+    "ruleType",
+    "action",
+    "ipProtocols",
+    "protocols",
+    "computeType",
+    "vmPriority",
+    "identityType",
+    "privateEndpointNetworkPolicies",
+    "networkAclsDefaultAction",
+    "networkAclsBypass",
+    "minimumTlsVersion",
+    "kind",
+    "accessTier",
+    "applicationType",
+    "networkRuleBypassOptions",
+    "ruleCollectionType",
+    "collectionAction",
 ];
 
 /// Service defaults: an absent field means this value (documented API defaults), on both sides.
@@ -483,10 +777,48 @@ const ENUM_FIELDS: &[&str] = &[
 /// virtual network" (learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy);
 /// anonymousPullEnabled: false unless enabled (learn.microsoft.com/azure/container-registry/
 /// anonymous-pull-access).
-const DEFAULTS: &[(&str, &str, fn() -> Value)] = &[
-    ("Microsoft.Network/virtualNetworks/subnets", "privateEndpointNetworkPolicies", || Value::from("Disabled")),
-    ("Microsoft.ContainerRegistry/registries", "anonymousPullEnabled", || Value::Bool(false)),
+type Default = (&'static str, &'static str, fn() -> Value);
+const DEFAULTS: &[Default] = &[
+    (
+        "Microsoft.Network/virtualNetworks/subnets",
+        "privateEndpointNetworkPolicies",
+        || Value::from("Disabled"),
+    ),
+    (
+        "Microsoft.ContainerRegistry/registries",
+        "anonymousPullEnabled",
+        || Value::Bool(false),
+    ),
 ];
+
+/// Full ARM IDs (`/subscriptions/S/resourceGroups/RG/providers/T/N`) as `id:T/N` when RG is the
+/// deployment's resource group, `id:rg(RG)/T/N` otherwise: what runbook_arch.py's `canon_ids` does.
+fn canon_ids(v: &Value, rg: &str) -> Value {
+    static RE: std::sync::OnceLock<regex::Regex> = std::sync::OnceLock::new();
+    let re = RE.get_or_init(|| {
+        regex::Regex::new(r#"(?i)/subscriptions/[^/\s"]+/resourceGroups/([^/\s"]+)/providers/"#)
+            .expect("regex")
+    });
+    match v {
+        Value::String(s) => Value::from(
+            re.replace_all(s, |c: &regex::Captures| {
+                if c[1].eq_ignore_ascii_case(rg) {
+                    "id:".to_string()
+                } else {
+                    format!("id:rg({})/", &c[1])
+                }
+            })
+            .to_string(),
+        ),
+        Value::Array(a) => Value::Array(a.iter().map(|x| canon_ids(x, rg)).collect()),
+        Value::Object(o) => Value::Object(
+            o.iter()
+                .map(|(k, x)| (k.clone(), canon_ids(x, rg)))
+                .collect(),
+        ),
+        other => other.clone(),
+    }
+}
 
 fn canon(field: &str, v: &Value) -> Value {
     if !ENUM_FIELDS.contains(&field) {
@@ -530,7 +862,14 @@ fn show(v: Option<&Value>) -> String {
     }
 }
 
-fn compare(bp: &str, variant: &str, side: &str, bicep: &Arch, other: &Arch, only: Option<&dyn Fn(&str) -> bool>) -> Vec<Diff> {
+fn compare(
+    bp: &str,
+    variant: &str,
+    side: &str,
+    bicep: &Arch,
+    other: &Arch,
+    only: Option<&dyn Fn(&str) -> bool>,
+) -> Vec<Diff> {
     let mut out = Vec::new();
     let keys: BTreeSet<&String> = bicep.keys().chain(other.keys()).collect();
     for k in keys {
@@ -578,8 +917,16 @@ fn stale(bp: &str, variant: &str, side: &str, arch: &Arch, old: &str) -> Vec<Dif
                 variant: variant.into(),
                 resource: k.clone(),
                 field: "(name)".into(),
-                bicep: if side == "bicep" { format!("still names `{old}`") } else { String::new() },
-                other: if side == "bicep" { String::new() } else { format!("still names `{old}`") },
+                bicep: if side == "bicep" {
+                    format!("still names `{old}`")
+                } else {
+                    String::new()
+                },
+                other: if side == "bicep" {
+                    String::new()
+                } else {
+                    format!("still names `{old}`")
+                },
                 side: format!("stale:{side}"),
             });
         }
@@ -590,8 +937,16 @@ fn stale(bp: &str, variant: &str, side: &str, arch: &Arch, old: &str) -> Vec<Dif
                     variant: variant.into(),
                     resource: k.clone(),
                     field: f.clone(),
-                    bicep: if side == "bicep" { v.to_string() } else { String::new() },
-                    other: if side == "bicep" { String::new() } else { v.to_string() },
+                    bicep: if side == "bicep" {
+                        v.to_string()
+                    } else {
+                        String::new()
+                    },
+                    other: if side == "bicep" {
+                        String::new()
+                    } else {
+                        v.to_string()
+                    },
                     side: format!("stale:{side}"),
                 });
             }
@@ -603,7 +958,11 @@ fn stale(bp: &str, variant: &str, side: &str, arch: &Arch, old: &str) -> Vec<Dif
 impl std::fmt::Display for Diff {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         if let Some(side) = self.side.strip_prefix("stale:") {
-            let v = if side == "bicep" { &self.bicep } else { &self.other };
+            let v = if side == "bicep" {
+                &self.bicep
+            } else {
+                &self.other
+            };
             return write!(
                 f,
                 "{} [{}] {} | {}: {side} still holds the old value: {v}",
@@ -613,7 +972,13 @@ impl std::fmt::Display for Diff {
         write!(
             f,
             "{} [{}] {} | {}: bicep {} | {} {}",
-            self.blueprint, self.variant, self.resource, self.field, self.bicep, self.side, self.other
+            self.blueprint,
+            self.variant,
+            self.resource,
+            self.field,
+            self.bicep,
+            self.side,
+            self.other
         )
     }
 }
@@ -635,8 +1000,14 @@ fn runbook_defaults(dir: &Path) -> BTreeMap<String, String> {
     let text = std::fs::read_to_string(dir.join("runbook.sh")).unwrap_or_default();
     let mut out = BTreeMap::new();
     for line in text.lines() {
-        let Some((var, rest)) = line.split_once('=') else { continue };
-        if !var.chars().all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_') || var.is_empty() {
+        let Some((var, rest)) = line.split_once('=') else {
+            continue;
+        };
+        if !var
+            .chars()
+            .all(|c| c.is_ascii_uppercase() || c.is_ascii_digit() || c == '_')
+            || var.is_empty()
+        {
             continue;
         }
         let prefix = format!("${{{var}:-");
@@ -652,7 +1023,11 @@ fn params_of(dir: &Path) -> Map<String, Value> {
     let doc: Value = serde_json::from_str(&text).unwrap_or(Value::Null);
     doc.get("parameters")
         .and_then(Value::as_object)
-        .map(|m| m.iter().filter_map(|(k, v)| v.get("value").map(|x| (k.clone(), x.clone()))).collect())
+        .map(|m| {
+            m.iter()
+                .filter_map(|(k, v)| v.get("value").map(|x| (k.clone(), x.clone())))
+                .collect()
+        })
         .unwrap_or_default()
 }
 
@@ -679,7 +1054,10 @@ fn jobs_for(blueprint: &str, dir: &Path) -> Vec<Job> {
             changed: vec![old.to_string()],
         });
     }
-    let vnet_vars: Vec<(&String, &String)> = defaults.iter().filter(|(k, _)| k.ends_with("VNET_NAME")).collect();
+    let vnet_vars: Vec<(&String, &String)> = defaults
+        .iter()
+        .filter(|(k, _)| k.ends_with("VNET_NAME"))
+        .collect();
     if !vnet_vars.is_empty() {
         let mut o = Map::new();
         let mut env = BTreeMap::new();
@@ -696,7 +1074,14 @@ fn jobs_for(blueprint: &str, dir: &Path) -> Vec<Job> {
         }
         jobs.push(Job {
             blueprint: blueprint.into(),
-            variant: format!("{} renamed", vnet_vars.iter().map(|(k, _)| k.as_str()).collect::<Vec<_>>().join("+")),
+            variant: format!(
+                "{} renamed",
+                vnet_vars
+                    .iter()
+                    .map(|(k, _)| k.as_str())
+                    .collect::<Vec<_>>()
+                    .join("+")
+            ),
             dir: dir.to_path_buf(),
             bicep_overrides: o,
             env,
@@ -736,7 +1121,8 @@ fn runbook_archs(jobs: &[Job]) -> Vec<(Arch, Option<Arch>, Vec<String>)> {
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    let v: Vec<Value> = serde_json::from_slice(&out.stdout).expect("runbook_arch.py output is JSON");
+    let v: Vec<Value> =
+        serde_json::from_slice(&out.stdout).expect("runbook_arch.py output is JSON");
     let to_arch = |x: &Value| -> Arch {
         x.as_object()
             .map(|m| {
@@ -751,7 +1137,12 @@ fn runbook_archs(jobs: &[Job]) -> Vec<(Arch, Option<Arch>, Vec<String>)> {
             let unread = r
                 .get("unread")
                 .and_then(Value::as_array)
-                .map(|a| a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                .map(|a| {
+                    a.iter()
+                        .filter_map(Value::as_str)
+                        .map(str::to_string)
+                        .collect()
+                })
                 .unwrap_or_default();
             let wy = r.get("workspace_yml").filter(|w| !w.is_null()).map(to_arch);
             (to_arch(&r["resources"]), wy, unread)
@@ -766,6 +1157,23 @@ fn differences(jobs: &[Job]) -> Vec<Diff> {
         let resources = bicep_eval::evaluate(&job.dir, &job.bicep_overrides)
             .unwrap_or_else(|e| panic!("evaluating the Bicep of {}: {e}", job.dir.display()));
         let bicep = bicep_arch(&resources).unwrap_or_else(|e| panic!("{e}"));
+        // The resource group the runbook deploys to (and the Bicep is deployed to, per README).
+        let rg = job
+            .env
+            .get("RESOURCE_GROUP")
+            .cloned()
+            .or_else(|| runbook_defaults(&job.dir).get("RESOURCE_GROUP").cloned())
+            .unwrap_or_default();
+        let bicep: Arch = bicep
+            .into_iter()
+            .map(|(k, f)| {
+                let f = f
+                    .iter()
+                    .map(|(n, x)| (n.clone(), canon_ids(x, &rg)))
+                    .collect();
+                (k, f)
+            })
+            .collect();
         for u in unread {
             all.push(Diff {
                 blueprint: job.blueprint.clone(),
@@ -777,11 +1185,27 @@ fn differences(jobs: &[Job]) -> Vec<Diff> {
                 side: "runbook".into(),
             });
         }
-        all.extend(compare(&job.blueprint, &job.variant, "runbook", &bicep, &rb, None));
+        all.extend(compare(
+            &job.blueprint,
+            &job.variant,
+            "runbook",
+            &bicep,
+            &rb,
+            None,
+        ));
         if let Some(wy) = wy {
-            let ws_only = |k: &str| k.starts_with("Microsoft.MachineLearningServices/workspaces ")
-                || k.starts_with("Microsoft.MachineLearningServices/workspaces/outboundRules ");
-            all.extend(compare(&job.blueprint, &job.variant, "workspace.yml", &bicep, &wy, Some(&ws_only)));
+            let ws_only = |k: &str| {
+                k.starts_with("Microsoft.MachineLearningServices/workspaces ")
+                    || k.starts_with("Microsoft.MachineLearningServices/workspaces/outboundRules ")
+            };
+            all.extend(compare(
+                &job.blueprint,
+                &job.variant,
+                "workspace.yml",
+                &bicep,
+                &wy,
+                Some(&ws_only),
+            ));
         }
         for old in &job.changed {
             all.extend(stale(&job.blueprint, &job.variant, "bicep", &bicep, old));
@@ -807,7 +1231,11 @@ fn allowance() -> BTreeSet<(String, String, String)> {
         }
         let parts: Vec<&str> = line.split(" | ").map(str::trim).collect();
         let [bp, res, field] = parts.as_slice() else {
-            panic!("{}:{}: expected `blueprint | resource | field`, got `{line}`", path.display(), i + 1);
+            panic!(
+                "{}:{}: expected `blueprint | resource | field`, got `{line}`",
+                path.display(),
+                i + 1
+            );
         };
         out.insert((bp.to_string(), res.to_string(), field.to_string()));
     }
@@ -824,7 +1252,11 @@ fn render_fixtures(tmp: &Path) -> Vec<(String, PathBuf)> {
         .collect();
     files.sort();
     for f in files {
-        let stem = f.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        let stem = f
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let target = tmp.join(&stem);
         let st = Command::new(env!("CARGO_BIN_EXE_amlgen"))
             .arg("render")
@@ -856,7 +1288,11 @@ fn bicep_and_runbook_build_the_same_architecture() {
     outs.sort();
     assert!(!outs.is_empty(), "no render folders in out/");
     for o in outs {
-        let name = o.file_name().unwrap_or_default().to_string_lossy().to_string();
+        let name = o
+            .file_name()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         folders.push((name, o));
     }
     folders.extend(render_fixtures(tmp.path()));
@@ -883,7 +1319,12 @@ fn bicep_and_runbook_build_the_same_architecture() {
         .collect();
     let report_path = root().join("target/path-equivalence-report.txt");
     let _ = std::fs::write(&report_path, &report);
-    println!("{report}{} differences, {} allowed, {} not allowed", diffs.len(), diffs.len() - failing.len(), failing.len());
+    println!(
+        "{report}{} differences, {} allowed, {} not allowed",
+        diffs.len(),
+        diffs.len() - failing.len(),
+        failing.len()
+    );
     assert!(
         failing.is_empty() && unused.is_empty(),
         "Bicep and runbook paths differ ({} not in tests/fixtures/paths/allowed.txt):\n{}\n\
@@ -902,7 +1343,8 @@ fn bicep_and_runbook_build_the_same_architecture() {
 /// difference), then blocks `file: PATH` / `old:` lines / `new:` lines / `end`, each replacing
 /// one exact occurrence of `old` by `new` in PATH.
 fn apply_drift(drift: &Path, into: &Path) -> Vec<String> {
-    let text = std::fs::read_to_string(drift).unwrap_or_else(|e| panic!("{}: {e}", drift.display()));
+    let text =
+        std::fs::read_to_string(drift).unwrap_or_else(|e| panic!("{}: {e}", drift.display()));
     let mut expects = Vec::new();
     let mut lines = text.lines().peekable();
     while let Some(line) = lines.next() {
@@ -921,7 +1363,8 @@ fn apply_drift(drift: &Path, into: &Path) -> Vec<String> {
                 }
             }
             let path = into.join(f);
-            let body = std::fs::read_to_string(&path).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
+            let body = std::fs::read_to_string(&path)
+                .unwrap_or_else(|e| panic!("{}: {e}", path.display()));
             let (old, new) = (old.join("\n"), new.join("\n"));
             assert_eq!(
                 body.matches(&old).count(),
@@ -932,7 +1375,11 @@ fn apply_drift(drift: &Path, into: &Path) -> Vec<String> {
             std::fs::write(&path, body.replacen(&old, &new, 1)).expect("write drifted file");
         }
     }
-    assert!(!expects.is_empty(), "{}: no `expect:` line", drift.display());
+    assert!(
+        !expects.is_empty(),
+        "{}: no `expect:` line",
+        drift.display()
+    );
     expects
 }
 
@@ -963,7 +1410,11 @@ fn drifts_are_found() {
     let mut jobs = jobs_for("good", &good);
     let mut expects = Vec::new();
     for d in &drifts {
-        let name = d.file_stem().unwrap_or_default().to_string_lossy().to_string();
+        let name = d
+            .file_stem()
+            .unwrap_or_default()
+            .to_string_lossy()
+            .to_string();
         let dir = tmp.path().join(&name);
         copy_dir(&good, &dir);
         expects.push((name.clone(), apply_drift(d, &dir)));
@@ -971,22 +1422,42 @@ fn drifts_are_found() {
     }
     let diffs = differences(&jobs);
     let mut problems = Vec::new();
-    let good_diffs: Vec<String> = diffs.iter().filter(|d| d.blueprint == "good").map(|d| d.to_string()).collect();
+    let good_diffs: Vec<String> = diffs
+        .iter()
+        .filter(|d| d.blueprint == "good")
+        .map(|d| d.to_string())
+        .collect();
     if !good_diffs.is_empty() {
-        problems.push(format!("the drift-free render has differences:\n{}", good_diffs.join("\n")));
+        problems.push(format!(
+            "the drift-free render has differences:\n{}",
+            good_diffs.join("\n")
+        ));
     }
     for (name, exp) in &expects {
-        let found: Vec<String> = diffs.iter().filter(|d| &d.blueprint == name).map(|d| d.to_string()).collect();
+        let found: Vec<String> = diffs
+            .iter()
+            .filter(|d| &d.blueprint == name)
+            .map(|d| d.to_string())
+            .collect();
         if found.is_empty() {
-            problems.push(format!("{name}: the drift was not found (no difference at all)"));
+            problems.push(format!(
+                "{name}: the drift was not found (no difference at all)"
+            ));
             continue;
         }
         for e in exp {
             if !found.iter().any(|f| f.contains(e.as_str())) {
-                problems.push(format!("{name}: no difference contains `{e}`; found:\n{}", found.join("\n")));
+                problems.push(format!(
+                    "{name}: no difference contains `{e}`; found:\n{}",
+                    found.join("\n")
+                ));
             }
         }
-        println!("{name}: {} difference(s)\n  {}", found.len(), found.join("\n  "));
+        println!(
+            "{name}: {} difference(s)\n  {}",
+            found.len(),
+            found.join("\n  ")
+        );
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }

@@ -98,16 +98,24 @@ struct Ctx<'t> {
     order: Vec<(String, DeclKind)>,
     params: Map<String, Value>,
     memo: RefCell<HashMap<String, V>>,
-    modules: RefCell<HashMap<String, (Vec<Resource>, Map<String, Value>)>>,
+    modules: RefCell<HashMap<String, Evaluated>>,
     locals: RefCell<Vec<(String, Value)>>,
 }
 
 type R<T> = Result<T, String>;
 
+/// What one Bicep file deploys, and its outputs.
+type Evaluated = (Vec<Resource>, Map<String, Value>);
+
 fn named<'t>(n: &Node<'t>) -> Vec<Node<'t>> {
     let mut c = n.walk();
     n.named_children(&mut c)
-        .filter(|c| !matches!(c.kind(), "comment" | "diagnostic_comment" | "decorators" | "decorator"))
+        .filter(|c| {
+            !matches!(
+                c.kind(),
+                "comment" | "diagnostic_comment" | "decorators" | "decorator"
+            )
+        })
         .collect()
 }
 
@@ -314,7 +322,10 @@ impl<'t> Ctx<'t> {
             _ => {
                 // A child declared in the body (`properties.subnets[0].id`): its ID.
                 if path.len() == 4 && path[0] == "properties" && path[3] == "id" {
-                    if let Ok(i) = path[2].trim_matches(|c| c == '[' || c == ']').parse::<usize>() {
+                    if let Ok(i) = path[2]
+                        .trim_matches(|c| c == '[' || c == ']')
+                        .parse::<usize>()
+                    {
                         if let Some(name) = r
                             .body
                             .pointer(&format!("/properties/{}/{i}/name", path[1]))
@@ -423,9 +434,10 @@ impl<'t> Ctx<'t> {
             }
             "for_statement" => j(Value::Array(self.for_items(n, |s, body| s.value(body))?)),
             "member_expression" => {
-                let (Some(obj), Some(prop)) =
-                    (n.child_by_field_name("object"), n.child_by_field_name("property"))
-                else {
+                let (Some(obj), Some(prop)) = (
+                    n.child_by_field_name("object"),
+                    n.child_by_field_name("property"),
+                ) else {
                     return Err(self.at(n, "member expression"));
                 };
                 let key = self.text(&prop).to_string();
@@ -433,9 +445,10 @@ impl<'t> Ctx<'t> {
                 self.member(n, base, &key)
             }
             "subscript_expression" => {
-                let (Some(obj), Some(idx)) =
-                    (n.child_by_field_name("object"), n.child_by_field_name("index"))
-                else {
+                let (Some(obj), Some(idx)) = (
+                    n.child_by_field_name("object"),
+                    n.child_by_field_name("index"),
+                ) else {
                     return Err(self.at(n, "index expression"));
                 };
                 let base = self.eval(&obj)?;
@@ -447,11 +460,16 @@ impl<'t> Ctx<'t> {
                     }
                     (V::J(Value::Array(a)), Value::Number(k)) => {
                         let k = k.as_u64().unwrap_or(u64::MAX) as usize;
-                        a.get(k).cloned().map(V::J).ok_or_else(|| self.at(n, "index out of range"))
+                        a.get(k)
+                            .cloned()
+                            .map(V::J)
+                            .ok_or_else(|| self.at(n, "index out of range"))
                     }
-                    (V::J(Value::Object(o)), Value::String(k)) => {
-                        o.get(k).cloned().map(V::J).ok_or_else(|| self.at(n, "no such key"))
-                    }
+                    (V::J(Value::Object(o)), Value::String(k)) => o
+                        .get(k)
+                        .cloned()
+                        .map(V::J)
+                        .ok_or_else(|| self.at(n, "no such key")),
                     (V::J(v), _) if v.is_string() && as_text(&v).starts_with("ref:") => {
                         j(Value::String(format!("{}[{}]", as_text(&v), as_text(&i))))
                     }
@@ -473,9 +491,10 @@ impl<'t> Ctx<'t> {
                 }
             }
             "unary_expression" => {
-                let (Some(op), Some(arg)) =
-                    (n.child_by_field_name("operator"), n.child_by_field_name("argument"))
-                else {
+                let (Some(op), Some(arg)) = (
+                    n.child_by_field_name("operator"),
+                    n.child_by_field_name("argument"),
+                ) else {
                     return Err(self.at(n, "unary"));
                 };
                 let v = self.value(&arg)?;
@@ -505,7 +524,9 @@ impl<'t> Ctx<'t> {
                 match op {
                     "==" => j(Value::Bool(a == b)),
                     "!=" => j(Value::Bool(a != b)),
-                    "=~" => j(Value::Bool(as_text(&a).to_lowercase() == as_text(&b).to_lowercase())),
+                    "=~" => j(Value::Bool(
+                        as_text(&a).to_lowercase() == as_text(&b).to_lowercase(),
+                    )),
                     "&&" | "||" => j(Value::Bool(truthy(&b))),
                     "??" => j(b),
                     "+" | "-" | "*" | "/" | "%" | "<" | ">" | "<=" | ">=" => {
@@ -594,9 +615,10 @@ impl<'t> Ctx<'t> {
     }
 
     fn call(&self, n: &Node<'t>) -> R<V> {
-        let (Some(f), Some(args)) =
-            (n.child_by_field_name("function"), n.child_by_field_name("arguments"))
-        else {
+        let (Some(f), Some(args)) = (
+            n.child_by_field_name("function"),
+            n.child_by_field_name("arguments"),
+        ) else {
             return Err(self.at(n, "call"));
         };
         let name = self.text(&f);
@@ -658,12 +680,21 @@ impl<'t> Ctx<'t> {
             }
             "concat" => {
                 if a.iter().all(Value::is_array) {
-                    Value::Array(a.iter().filter_map(Value::as_array).flatten().cloned().collect())
+                    Value::Array(
+                        a.iter()
+                            .filter_map(Value::as_array)
+                            .flatten()
+                            .cloned()
+                            .collect(),
+                    )
                 } else {
                     Value::String(a.iter().map(as_text).collect())
                 }
             }
-            "guid" => Value::String(format!("guid({})", a.iter().map(as_text).collect::<Vec<_>>().join(","))),
+            "guid" => Value::String(format!(
+                "guid({})",
+                a.iter().map(as_text).collect::<Vec<_>>().join(",")
+            )),
             "subscriptionResourceId" | "resourceId" | "tenantResourceId" => {
                 // resourceId('Type', 'name'[, 'child']) -> id:Type/name
                 let t = s(0);
@@ -681,7 +712,11 @@ impl<'t> Ctx<'t> {
     }
 
     /// Items of a `for` (array comprehension or resource loop): `body` evaluated per item.
-    fn for_items<T>(&self, n: &Node<'t>, mut body: impl FnMut(&Self, &Node<'t>) -> R<T>) -> R<Vec<T>> {
+    fn for_items<T>(
+        &self,
+        n: &Node<'t>,
+        mut body: impl FnMut(&Self, &Node<'t>) -> R<T>,
+    ) -> R<Vec<T>> {
         let Some(b) = n.child_by_field_name("body") else {
             return Err(self.at(n, "for without body"));
         };
@@ -694,7 +729,11 @@ impl<'t> Ctx<'t> {
                     ps.get(1).map(|x| self.text(x).to_string()),
                 )
             }
-            None => (n.child_by_field_name("initializer").map(|x| self.text(&x).to_string()), None),
+            None => (
+                n.child_by_field_name("initializer")
+                    .map(|x| self.text(&x).to_string()),
+                None,
+            ),
         };
         let init_id = n.child_by_field_name("initializer").map(|x| x.id());
         let iterable = kids
@@ -721,14 +760,22 @@ impl<'t> Ctx<'t> {
                 pushed += 1;
             }
             if let Some(name) = &index {
-                self.locals.borrow_mut().push((name.clone(), Value::from(i)));
+                self.locals
+                    .borrow_mut()
+                    .push((name.clone(), Value::from(i)));
                 pushed += 1;
             }
             let keep = match &cond {
                 Some(c) => self.value(c).map(|v| truthy(&v)),
                 None => Ok(true),
             };
-            let r = keep.and_then(|k| if k { body(self, &body_node).map(Some) } else { Ok(None) });
+            let r = keep.and_then(|k| {
+                if k {
+                    body(self, &body_node).map(Some)
+                } else {
+                    Ok(None)
+                }
+            });
             for _ in 0..pushed {
                 self.locals.borrow_mut().pop();
             }
@@ -765,7 +812,11 @@ impl<'t> Ctx<'t> {
             _ => {
                 // A loop: the symbol as a whole has no single name.
                 return Ok((
-                    ResRef { type_, name: format!("{sym}[*]"), body: Value::Null },
+                    ResRef {
+                        type_,
+                        name: format!("{sym}[*]"),
+                        body: Value::Null,
+                    },
                     existing,
                 ));
             }
@@ -803,7 +854,12 @@ impl<'t> Ctx<'t> {
             .iter()
             .find(|k| k.kind() == "string")
             .ok_or_else(|| self.at(&decl, "resource without type"))?;
-        let type_ = self.string(type_node)?.split('@').next().unwrap_or_default().to_string();
+        let type_ = self
+            .string(type_node)?
+            .split('@')
+            .next()
+            .unwrap_or_default()
+            .to_string();
         let body_node = kids
             .iter()
             .rev()
@@ -814,7 +870,12 @@ impl<'t> Ctx<'t> {
         let make = |s: &Self, obj: &Node<'t>| -> R<Resource> {
             let body = s.value(obj)?;
             let name = s.full_name(&decl, &body)?;
-            Ok(Resource { type_: type_.clone(), name, body, at: at.clone() })
+            Ok(Resource {
+                type_: type_.clone(),
+                name,
+                body,
+                at: at.clone(),
+            })
         };
         match body_node.kind() {
             "object" => Ok(vec![make(self, &body_node)?]),
