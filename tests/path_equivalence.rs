@@ -38,6 +38,7 @@ fn root() -> PathBuf {
 }
 
 const OTHER_REGION: &str = "westeurope";
+const SECOND_REGION: &str = "northeurope";
 
 // ------------------------------------------------------------------------- Bicep -> model
 
@@ -1043,14 +1044,20 @@ fn jobs_for(blueprint: &str, dir: &Path) -> Vec<Job> {
     let defaults = runbook_defaults(dir);
     let params = params_of(dir);
     if let Some(old) = params.get("location").and_then(Value::as_str) {
+        // Another region than the rendered one, or nothing would be seen to change.
+        let region = if old == OTHER_REGION {
+            SECOND_REGION
+        } else {
+            OTHER_REGION
+        };
         let mut o = Map::new();
-        o.insert("location".into(), Value::from(OTHER_REGION));
+        o.insert("location".into(), Value::from(region));
         jobs.push(Job {
             blueprint: blueprint.into(),
-            variant: format!("LOCATION={OTHER_REGION}"),
+            variant: format!("LOCATION={region}"),
             dir: dir.to_path_buf(),
             bicep_overrides: o,
-            env: BTreeMap::from([("LOCATION".to_string(), OTHER_REGION.to_string())]),
+            env: BTreeMap::from([("LOCATION".to_string(), region.to_string())]),
             changed: vec![old.to_string()],
         });
     }
