@@ -293,11 +293,11 @@ class Runbook:
         return None
 
     # ------------------------------------------------------------------ model
-    def read(self, text: str, env: dict[str, str]) -> dict:
+    def read(self, text: str, env: dict[str, str], base: Path = Path(".")) -> dict:
         ex = Extraction(text, env)
         ex.resolve = self.symbol_of
         cmds = ex.run()
-        model = Model()
+        model = Model(base)
         unknown = []
         for sc in cmds:
             if not sc.words or sc.words[0] != "az":
@@ -349,9 +349,10 @@ def _aaz_value(v):
 
 
 class Model:
-    def __init__(self):
+    def __init__(self, base: Path = Path(".")):
         self.resources: dict[str, dict] = {}
         self.rg_location = None
+        self.base = base  # the render folder, for `--file` paths
 
     def put(self, type_: str, name: str, **fields):
         r = self.resources.setdefault(f"{type_} {name}", {})
@@ -598,7 +599,13 @@ def h_rest(m, o, sc):
 
 def h_ws(m, o, sc):
     if o.get("--file"):
-        m.put(WS, o.get("--name") or "?", file=o.get("--file"))
+        # `az ml workspace create --file workspace.yml`: that file is this path's workspace.
+        path = m.base / str(o["--file"])
+        if not path.exists():
+            m.put(WS, o.get("--name") or "?", file=f"missing: {o['--file']}")
+            return
+        for key, fields in read_workspace_yml(path).items():
+            m.resources.setdefault(key, {}).update(fields)
         return
     mn = o.get("--managed-network")
     m.put(WS, o.get("--name"), location=m.loc(o), friendlyName=o.get("--display-name"),
@@ -667,7 +674,16 @@ def h_compute(m, o, sc):
           identityType=o.get("--identity-type"))
 
 
+def h_role(m, o, sc):
+    """Keyed by scope|role|principal, as tests/path_equivalence.rs keys the Bicep side."""
+    principal = o.get("--assignee-object-id") or o.get("--assignee")
+    role = str(o.get("--role"))
+    m.put("Microsoft.Authorization/roleAssignments", f"{o.get('--scope') or '(resource group)'}|{role}|{principal}",
+          principalType=o.get("--assignee-principal-type"))
+
+
 HANDLERS = {
+    "role assignment create": h_role,
     "group create": h_group,
     "monitor log-analytics workspace create": h_law,
     "monitor app-insights component create": h_appi,
@@ -762,7 +778,7 @@ def main(argv=None) -> int:
     rb = Runbook(core, exts)
     results = []
     for job in jobs:
-        res = rb.read(texts[job["dir"]], job.get("env", {}))
+        res = rb.read(texts[job["dir"]], job.get("env", {}), Path(job["dir"]))
         wy = Path(job["dir"]) / "workspace.yml"
         res["workspace_yml"] = (canon_ids(read_workspace_yml(wy), res["resource_group"])
                                 if wy.exists() and job.get("workspace_yml", True) else None)

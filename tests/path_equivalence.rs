@@ -689,9 +689,26 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ),
                 ]),
             ),
-            // Not compared: role assignments (RBAC on endpoints), and types no blueprint renders
-            // yet; listed so a new type fails loudly instead of being skipped.
-            "Microsoft.Authorization/roleAssignments" => {}
+            // Keyed by what it grants (scope, role, principal): its name is a guid() of them in
+            // Bicep and chosen by Azure for `az role assignment create`.
+            "Microsoft.Authorization/roleAssignments" => {
+                let role = p
+                    .get("roleDefinitionId")
+                    .and_then(Value::as_str)
+                    .and_then(|r| r.rsplit('/').next())
+                    .unwrap_or("?");
+                let scope = b
+                    .get("scope")
+                    .and_then(Value::as_str)
+                    .unwrap_or("(resource group)");
+                let principal = p.get("principalId").and_then(Value::as_str).unwrap_or("?");
+                put(
+                    &r.type_,
+                    &format!("{scope}|{role}|{principal}"),
+                    obj(vec![("principalType", s(p.get("principalType")))]),
+                );
+            }
+            // Any other type is not normalized yet: fail loudly instead of skipping it.
             other => {
                 return Err(format!(
                     "{}: resource type {other} is not normalized by this test; add it",
