@@ -286,6 +286,7 @@ fn bicep_is_identical_for_blueprints_that_differ_only_in_values() {
         "approved-only",
         "hub-spoke",
         "exfiltration-prevention",
+        "no-firewall",
     ] {
         let dir = tempfile::tempdir().unwrap();
         amlgen(dir.path())
@@ -307,6 +308,10 @@ fn bicep_is_identical_for_blueprints_that_differ_only_in_values() {
             "dependencies.key_vault.name=kv-renamed-x",
             "--set",
             "dependencies.storage_account.name=strenamedx",
+            "--set",
+            "description=Another team's workspace // with its own words",
+            "--set",
+            "workspace.friendly_name=Another name",
         ];
         if builtin.contains("hub") || builtin.contains("exfiltration") || builtin == "no-firewall" {
             other.extend(["--set", "compute.cluster.name=gpu-cluster"]);

@@ -208,29 +208,30 @@ fn is_root() -> bool {
         .is_ok_and(|o| o.stdout.starts_with(b"0\n"))
 }
 
-/// A `modules/` amlgen may not change. Root ignores permission bits, so as root the folder is
-/// made immutable (`chattr +i`: no entry in it can be created, renamed or removed, not even by
-/// root); as any other user `chmod 555` does the same.
+/// A `dns/` amlgen may not change (its files name the region, so the re-render must replace
+/// them). Root ignores permission bits, so as root the folder is made immutable (`chattr +i`: no
+/// entry in it can be created, renamed or removed, not even by root); as any other user
+/// `chmod 555` does the same.
 #[cfg(unix)]
 #[test]
 fn read_only_folder_keeps_the_previous_render() {
     use std::os::unix::fs::PermissionsExt;
     let d = rendered();
     let out = d.path().join("o");
-    let modules = out.join("modules");
+    let locked = out.join("dns");
     let guard = if is_root() {
         let ok = std::process::Command::new("chattr")
             .arg("+i")
-            .arg(&modules)
+            .arg(&locked)
             .status()
             .is_ok_and(|s| s.success());
         assert!(
             ok,
             "chattr +i failed: this test needs chattr and a filesystem that supports it when run as root"
         );
-        Some(Immutable(modules.clone()))
+        Some(Immutable(locked.clone()))
     } else {
-        std::fs::set_permissions(&modules, std::fs::Permissions::from_mode(0o555)).unwrap();
+        std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o555)).unwrap();
         None
     };
     let before = tree(d.path());
@@ -247,7 +248,7 @@ fn read_only_folder_keeps_the_previous_render() {
     );
     let after = tree(d.path());
     drop(guard);
-    std::fs::set_permissions(&modules, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(&locked, std::fs::Permissions::from_mode(0o755)).unwrap();
     assert_eq!(code, 6, "{err}");
     assert!(
         err.contains("error[AMLG092]") && err.contains("previous render was kept"),

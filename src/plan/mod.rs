@@ -6,7 +6,7 @@ pub mod network;
 mod private;
 pub mod zones;
 
-use crate::analyze::{address_plan, Checked, Topology};
+use crate::analyze::{address_plan, Checked, CustomerEgress, Topology};
 use crate::blueprint::{IsolationMode, OutboundRule};
 use crate::catalog::Catalog;
 use crate::naming::{self, Names};
@@ -197,14 +197,8 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             source: portable(&loaded.source.label),
             regenerate,
         },
-        architecture: match (&network, approved_only) {
-            (Some(n), _) if n.exfiltration_prevention => {
-                "Azure Machine Learning: hub-spoke with exfiltration prevention"
-            }
-            (Some(_), _) => "Azure Machine Learning: hub-spoke customer VNet",
-            (None, true) => "Azure Machine Learning: managed VNet, approved outbound only",
-            (None, false) => "Azure Machine Learning: managed VNet",
-        },
+        architecture: architecture(&checked.topology).0,
+        architecture_summary: architecture(&checked.topology).1,
         location: bp.location.clone(),
         cloud: bp.cloud.as_str().to_string(),
         tags: bp.tags.clone(),
@@ -416,4 +410,38 @@ pub fn arm_outbound_rules(rules: &[RuleModel]) -> Json {
         );
     }
     Json::Object(map)
+}
+
+/// The architecture's name and one-line summary, for the Bicep's `metadata`. They depend on the
+/// topology only, never on blueprint text, so two blueprints of one design share one `main.bicep`
+/// (and free text such as `//` in a description never reaches Bicep).
+fn architecture(topology: &Topology) -> (&'static str, &'static str) {
+    match topology {
+        Topology::ManagedVnet {
+            approved_only: false,
+        } => (
+            "Azure Machine Learning: managed VNet",
+            "Workspace managed VNet allowing internet outbound; workspace and its dependencies reached through private endpoints.",
+        ),
+        Topology::ManagedVnet {
+            approved_only: true,
+        } => (
+            "Azure Machine Learning: managed VNet, approved outbound only",
+            "Workspace managed VNet allowing only approved outbound (private endpoint, service tag and FQDN rules); dependencies reached through private endpoints.",
+        ),
+        Topology::CustomerVnet(customer) => match &customer.egress {
+            CustomerEgress::Firewall(hub) if hub.exfiltration_prevention => (
+                "Azure Machine Learning: hub-spoke with exfiltration prevention",
+                "Compute in a customer spoke VNet; egress through the hub's Azure Firewall with a strict allowlist and a storage service endpoint policy.",
+            ),
+            CustomerEgress::Firewall(_) => (
+                "Azure Machine Learning: hub-spoke customer VNet",
+                "Compute in a customer spoke VNet; egress through the hub's Azure Firewall; workspace and its dependencies reached through private endpoints.",
+            ),
+            CustomerEgress::NatGateway => (
+                "Azure Machine Learning: customer VNet with NAT gateway egress",
+                "Compute in a customer VNet without a hub; egress through a NAT gateway, filtered by NSG service-tag rules.",
+            ),
+        },
+    }
 }

@@ -11,6 +11,8 @@ pub struct Model {
     pub blueprint: BlueprintMeta,
     /// The architecture in a few words (the Bicep's `metadata name`).
     pub architecture: &'static str,
+    /// One sentence on the architecture (the Bicep's `metadata description`).
+    pub architecture_summary: &'static str,
     pub location: String,
     pub cloud: String,
     pub tags: IndexMap<String, String>,

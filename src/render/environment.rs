@@ -115,8 +115,8 @@ fn option(value: String) -> Result<Value, Error> {
     }
 }
 
-/// `{{ text|html_comment }}`: text inside `<!-- ... -->` in Markdown: HTML-escaped, so `-->`
-/// cannot close the comment early, and with no `--` left (not allowed in an HTML comment).
+/// `{{ text|html_comment }}`: text inside `<!-- ... -->` in Markdown, HTML-escaped so it cannot
+/// end the comment early.
 fn html_comment(value: String) -> Value {
     Value::from_safe_string(escape::html_comment_text(&value))
 }

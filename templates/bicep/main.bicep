@@ -2,7 +2,7 @@
 // {{ line|comment }}
 {% endfor %}
 metadata name = {{ m.architecture }}
-metadata description = {{ m.blueprint.description }}
+metadata description = {{ m.architecture_summary }}
 
 targetScope = 'resourceGroup'
 
