@@ -1,13 +1,23 @@
 //! Benchmark of the whole pipeline (load, check, plan, render, verify; no disk writes) for every
 //! built-in blueprint: `cargo bench --bench render`. Prints per-blueprint timings over repeated
 //! runs; the first run (which parses the embedded catalog and compiles the schemas) is reported
-//! separately as the cold start.
+//! separately as the cold start. A second table splits the median run into its phases, to show
+//! where a slowdown lives. `AMLGEN_BENCH_RUNS` sets the number of runs (default 30), e.g. 2
+//! under callgrind.
 
+use amlgen::blueprint::Source;
 use std::time::{Duration, Instant};
 
-const RUNS: usize = 30;
+const PHASES: [&str; 7] = [
+    "load", "check", "plan", "lower", "render", "verify", "manifest",
+];
 
 fn main() {
+    let runs: usize = std::env::var("AMLGEN_BENCH_RUNS")
+        .ok()
+        .and_then(|r| r.parse().ok())
+        .filter(|&r| r > 0)
+        .unwrap_or(30);
     let names: Vec<&str> = amlgen::blueprint::builtin::names().collect();
     let cold = Instant::now();
     for n in &names {
@@ -20,7 +30,7 @@ fn main() {
     );
     let mut total = Duration::ZERO;
     for n in &names {
-        let mut times: Vec<Duration> = (0..RUNS)
+        let mut times: Vec<Duration> = (0..runs)
             .map(|_| {
                 let t = Instant::now();
                 let r = amlgen::render_blueprint(n, &[], None).expect("built-ins render");
@@ -30,13 +40,72 @@ fn main() {
             .collect();
         times.sort();
         let sum: Duration = times.iter().sum();
-        total += sum / RUNS as u32;
+        total += sum / runs as u32;
         println!(
-            "{n:<26} {RUNS} runs: min {:>8.2?}  median {:>8.2?}  max {:>8.2?}",
+            "{n:<26} {runs} runs: min {:>8.2?}  median {:>8.2?}  max {:>8.2?}",
             times[0],
-            times[RUNS / 2],
-            times[RUNS - 1]
+            times[runs / 2],
+            times[runs - 1]
         );
     }
     println!("all built-ins, mean per full pass: {total:?}");
+
+    println!("\nmedian per phase (ms):");
+    print!("{:<26}", "");
+    for p in PHASES {
+        print!("{p:>9}");
+    }
+    println!();
+    for n in &names {
+        let mut per_phase: Vec<Vec<Duration>> = vec![Vec::with_capacity(runs); PHASES.len()];
+        for _ in 0..runs {
+            for (all, t) in per_phase.iter_mut().zip(phases(n)) {
+                all.push(t);
+            }
+        }
+        print!("{n:<26}");
+        for mut times in per_phase {
+            times.sort();
+            print!("{:>9.3}", times[runs / 2].as_secs_f64() * 1e3);
+        }
+        println!();
+    }
+}
+
+/// The steps of `amlgen::render_blueprint`, timed one by one. The artifacts are compared with
+/// the library's own pipeline, so the table cannot drift from what `render` does.
+fn phases(name: &str) -> [Duration; PHASES.len()] {
+    let mut times = [Duration::ZERO; PHASES.len()];
+    let mut t = Instant::now();
+    let mut lap = |i: usize| {
+        times[i] = t.elapsed();
+        t = Instant::now();
+    };
+    let source = Source::resolve(name).expect("built-in");
+    let loaded = amlgen::blueprint::load(source, &[]).expect("built-ins load");
+    lap(0);
+    let checked = amlgen::analyze::analyze(loaded)
+        .ok()
+        .expect("built-ins pass the checks");
+    lap(1);
+    let regenerate = amlgen::lower::cli::regenerate_command(&checked.loaded, None);
+    let mut model = amlgen::plan::plan(&checked, regenerate.clone());
+    lap(2);
+    amlgen::lower::lower(&mut model);
+    lap(3);
+    let artifacts = amlgen::render::render(&model).expect("built-ins render");
+    lap(4);
+    let findings = amlgen::verify::verify(&artifacts);
+    lap(5);
+    let generated_by = format!("{} {}", model.generator.name, model.generator.version);
+    let manifest = amlgen::output::Manifest::of(&artifacts, &generated_by, &regenerate);
+    lap(6);
+    assert!(findings.is_empty(), "built-ins verify");
+    std::hint::black_box(&manifest);
+    let whole = amlgen::render_blueprint(name, &[], None).expect("built-ins render");
+    assert!(
+        whole.artifacts == artifacts,
+        "the phases are the library's pipeline"
+    );
+    times
 }

@@ -22,51 +22,78 @@ pub struct Finding {
 pub fn verify(artifacts: &[Artifact]) -> Vec<Finding> {
     let mut out = Vec::new();
     for a in artifacts {
-        let text = String::from_utf8_lossy(&a.bytes);
-        if a.path.ends_with(".bicep") {
-            let syntax = bicep_syntax(&text);
-            let names = if syntax.is_empty() {
-                bicep_undeclared_names(&text)
-            } else {
-                Vec::new()
-            };
-            out.extend(syntax.into_iter().chain(names).map(|message| Finding {
-                path: a.path.clone(),
-                message,
-            }));
+        let text = text_of(a);
+        let messages = if a.path.ends_with(".bicep") {
+            bicep_findings(&text)
         } else if a.path.ends_with(".parameters.json") {
-            out.extend(parameter_file(&text).into_iter().map(|message| Finding {
-                path: a.path.clone(),
-                message,
-            }));
-        }
+            parameter_file(&text)
+        } else {
+            continue;
+        };
+        out.extend(messages.into_iter().map(|message| Finding {
+            path: a.path.clone(),
+            message,
+        }));
     }
     if let (Some(bicep), Some(params)) = (
         artifacts.iter().find(|a| a.path == "main.bicep"),
         artifacts.iter().find(|a| a.path == "main.parameters.json"),
     ) {
-        out.extend(params_match(
-            &String::from_utf8_lossy(&bicep.bytes),
-            &String::from_utf8_lossy(&params.bytes),
-        ));
+        out.extend(params_match(&text_of(bicep), &text_of(params)));
     }
     out
 }
 
-/// Syntax errors of a Bicep text as `line:col: message`.
-/// Parses Bicep with the bundled tree-sitter grammar.
-fn parse_bicep(text: &str) -> Option<tree_sitter::Tree> {
-    let mut parser = tree_sitter::Parser::new();
-    parser
-        .set_language(&tree_sitter_bicep::LANGUAGE.into())
-        .expect("the bundled Bicep grammar matches the tree-sitter version");
-    parser.parse(text, None)
+/// The artifact as text. Rendered artifacts are always UTF-8 (they were Strings); the lossy
+/// decoder walks the bytes far more slowly than the validating one, so it is only the fallback.
+fn text_of(a: &Artifact) -> std::borrow::Cow<'_, str> {
+    match std::str::from_utf8(&a.bytes) {
+        Ok(text) => std::borrow::Cow::Borrowed(text),
+        Err(_) => String::from_utf8_lossy(&a.bytes),
+    }
 }
 
-pub fn bicep_syntax(text: &str) -> Vec<String> {
+/// Syntax errors of a Bicep text and, when there are none, its undeclared names: both checks
+/// read one parse, which is most of the cost of verifying a render.
+fn bicep_findings(text: &str) -> Vec<String> {
     let Some(tree) = parse_bicep(text) else {
-        return vec!["tree-sitter could not parse the file".into()];
+        return vec![UNPARSABLE.into()];
     };
+    let syntax = syntax_errors(&tree, text);
+    if syntax.is_empty() {
+        undeclared_names(&tree, text)
+    } else {
+        syntax
+    }
+}
+
+const UNPARSABLE: &str = "tree-sitter could not parse the file";
+
+/// Parses Bicep with the bundled tree-sitter grammar. The parser is kept per thread: setting the
+/// language and growing the parse stacks again for each of a render's dozen files cost more than
+/// some of the parses.
+fn parse_bicep(text: &str) -> Option<tree_sitter::Tree> {
+    thread_local! {
+        static PARSER: std::cell::RefCell<tree_sitter::Parser> = std::cell::RefCell::new({
+            let mut parser = tree_sitter::Parser::new();
+            parser
+                .set_language(&tree_sitter_bicep::LANGUAGE.into())
+                .expect("the bundled Bicep grammar matches the tree-sitter version");
+            parser
+        });
+    }
+    PARSER.with_borrow_mut(|parser| parser.parse(text, None))
+}
+
+/// Syntax errors of a Bicep text as `line:col: message`.
+pub fn bicep_syntax(text: &str) -> Vec<String> {
+    match parse_bicep(text) {
+        Some(tree) => syntax_errors(&tree, text),
+        None => vec![UNPARSABLE.into()],
+    }
+}
+
+fn syntax_errors(tree: &tree_sitter::Tree, text: &str) -> Vec<String> {
     let mut errors = Vec::new();
     let mut cursor = tree.walk();
     let mut stack = vec![tree.root_node()];
@@ -99,62 +126,137 @@ pub fn bicep_syntax(text: &str) -> Vec<String> {
 /// Declared: parameters, variables, resources, modules, outputs, types, functions, loop
 /// variables. Not references: object keys, called function names, member names.
 pub fn bicep_undeclared_names(text: &str) -> Vec<String> {
-    let Some(tree) = parse_bicep(text) else {
-        return vec!["tree-sitter could not parse the file".into()];
+    match parse_bicep(text) {
+        Some(tree) => undeclared_names(&tree, text),
+        None => vec![UNPARSABLE.into()],
+    }
+}
+
+/// What the undeclared-names walk needs to know of a node kind.
+#[derive(Clone, Copy, PartialEq)]
+enum Kind {
+    /// Declares the name of its first identifier child (`param x`, `resource r`, ...).
+    Declares,
+    /// Another `*_declaration`: its identifier children are not references either.
+    OtherDeclaration,
+    /// `loop_variable`, `loop_enumerator`: its whole text is declared.
+    LoopVariable,
+    For,
+    Identifier,
+    In,
+    ObjectProperty,
+    CallExpression,
+    Other,
+}
+
+/// The [`Kind`] of each of the grammar's node kind ids, made once per process: comparing kind
+/// names read through `Node::kind` (a C string checked as UTF-8 at each call) was a fifth of the
+/// walk.
+fn kinds() -> &'static [Kind] {
+    static KINDS: OnceLock<Vec<Kind>> = OnceLock::new();
+    KINDS.get_or_init(|| {
+        let language: tree_sitter::Language = tree_sitter_bicep::LANGUAGE.into();
+        (0..language.node_kind_count())
+            .map(|id| {
+                let name = u16::try_from(id)
+                    .ok()
+                    .and_then(|id| language.node_kind_for_id(id))
+                    .unwrap_or_default();
+                match name {
+                    "parameter_declaration"
+                    | "variable_declaration"
+                    | "resource_declaration"
+                    | "module_declaration"
+                    | "output_declaration"
+                    | "type_declaration"
+                    | "user_defined_function" => Kind::Declares,
+                    "loop_variable" | "loop_enumerator" => Kind::LoopVariable,
+                    "for_statement" => Kind::For,
+                    "identifier" => Kind::Identifier,
+                    "in" => Kind::In,
+                    "object_property" => Kind::ObjectProperty,
+                    "call_expression" => Kind::CallExpression,
+                    n if n.ends_with("_declaration") => Kind::OtherDeclaration,
+                    _ => Kind::Other,
+                }
+            })
+            .collect()
+    })
+}
+
+fn undeclared_names(tree: &tree_sitter::Tree, text: &str) -> Vec<String> {
+    let kinds = kinds();
+    let kind = |n: tree_sitter::Node| {
+        kinds
+            .get(usize::from(n.kind_id()))
+            .copied()
+            .unwrap_or(Kind::Other)
     };
     let src = text.as_bytes();
-    let name = |n: tree_sitter::Node| n.utf8_text(src).unwrap_or_default().to_string();
-    let mut declared: std::collections::HashSet<String> = std::collections::HashSet::new();
-    let mut references: Vec<(String, tree_sitter::Point)> = Vec::new();
-    let mut loop_vars: Vec<usize> = Vec::new();
-    let mut stack = vec![tree.root_node()];
-    while let Some(node) = stack.pop() {
-        let mut cursor = node.walk();
-        let children: Vec<_> = node.children(&mut cursor).collect();
-        match node.kind() {
-            "parameter_declaration"
-            | "variable_declaration"
-            | "resource_declaration"
-            | "module_declaration"
-            | "output_declaration"
-            | "type_declaration"
-            | "user_defined_function" => {
-                if let Some(first) = children.iter().find(|c| c.kind() == "identifier") {
-                    declared.insert(name(*first));
+    let name = |n: tree_sitter::Node| n.utf8_text(src).unwrap_or_default();
+    let mut declared: std::collections::HashSet<&str> = std::collections::HashSet::new();
+    let mut references: Vec<(&str, tree_sitter::Point)> = Vec::new();
+    let mut loop_vars: std::collections::HashSet<usize> = std::collections::HashSet::new();
+    // A pre-order walk with one cursor, each node's parent kept on a stack: `Node::parent`
+    // searches down from the root, which made the walk quadratic in the depth of the file.
+    let mut walk = tree.walk();
+    let mut children = tree.walk();
+    let mut parents: Vec<tree_sitter::Node> = Vec::new();
+    'walk: loop {
+        let node = walk.node();
+        match kind(node) {
+            Kind::Declares => {
+                if let Some(first) = node
+                    .children(&mut children)
+                    .find(|c| kind(*c) == Kind::Identifier)
+                {
+                    declared.insert(name(first));
                 }
             }
-            "loop_variable" | "loop_enumerator" => {
+            Kind::LoopVariable => {
                 declared.insert(name(node));
             }
             // `[for item in items: ...]`: the identifier before `in` declares the loop variable.
-            "for_statement" => {
-                for c in children.iter().take_while(|c| c.kind() != "in") {
-                    if c.kind() == "identifier" {
-                        declared.insert(name(*c));
-                        loop_vars.push(c.id());
+            Kind::For => {
+                for c in node
+                    .children(&mut children)
+                    .take_while(|c| kind(*c) != Kind::In)
+                {
+                    if kind(c) == Kind::Identifier {
+                        declared.insert(name(c));
+                        loop_vars.insert(c.id());
                     }
                 }
             }
-            "identifier" => {
-                let parent = node.parent();
+            Kind::Identifier => {
+                let parent = parents.last().copied();
                 let is_key = parent.is_some_and(|p| {
-                    p.kind() == "object_property" && p.child(0).is_some_and(|c| c.id() == node.id())
+                    kind(p) == Kind::ObjectProperty
+                        && p.child(0).is_some_and(|c| c.id() == node.id())
                 });
                 let is_function = parent.is_some_and(|p| {
-                    p.kind() == "call_expression"
+                    kind(p) == Kind::CallExpression
                         && p.child_by_field_name("function")
                             .is_some_and(|c| c.id() == node.id())
                 });
-                let is_declaration = parent.is_some_and(|p| {
-                    p.kind().ends_with("_declaration") || p.kind() == "user_defined_function"
-                });
+                let is_declaration = parent
+                    .is_some_and(|p| matches!(kind(p), Kind::Declares | Kind::OtherDeclaration));
                 if !is_key && !is_function && !is_declaration && !loop_vars.contains(&node.id()) {
                     references.push((name(node), node.start_position()));
                 }
             }
             _ => {}
         }
-        stack.extend(children);
+        if walk.goto_first_child() {
+            parents.push(node);
+            continue;
+        }
+        while !walk.goto_next_sibling() {
+            if !walk.goto_parent() {
+                break 'walk;
+            }
+            parents.pop();
+        }
     }
     let mut out: Vec<String> = references
         .into_iter()

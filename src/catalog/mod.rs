@@ -467,6 +467,10 @@ pub fn regex(pattern: &str) -> &'static regex::Regex {
         .get_or_init(Default::default)
         .lock()
         .expect("no panics while held");
+    // Looked up before the key is copied: every name of every blueprint passes here.
+    if let Some(re) = cache.get(pattern) {
+        return re;
+    }
     cache.entry(pattern.to_string()).or_insert_with(|| {
         Box::leak(Box::new(
             regex::Regex::new(pattern).unwrap_or_else(|e| panic!("catalog pattern {pattern}: {e}")),

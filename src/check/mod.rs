@@ -18,15 +18,23 @@ use crate::diagnostic::Diagnostic;
 pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     let bp = &loaded.blueprint;
     let mut out = Vec::new();
+    // The blueprint as a value tree, for the checks that walk it by path; made once for both.
+    // It serialises to exactly the shape it was read from (same keys), so the paths built from
+    // it are the paths diagnostics use everywhere.
+    let tree = serde_json::to_value(bp).ok();
     text::check(bp, &mut out);
-    text::check_characters(bp, &mut out);
+    if let Some(tree) = &tree {
+        text::check_characters(tree, &mut out);
+    }
     names::check(bp, &mut out);
     addresses::check(bp, &mut out);
     network::check(bp, &mut out);
     outbound::check(bp, &mut out);
     packages::check(bp, &mut out);
     private_dns::check(bp, &mut out);
-    ranges::check(bp, &mut out);
+    if let Some(tree) = &tree {
+        ranges::check(tree, &mut out);
+    }
     let located = out.into_iter().map(|d| locate(d, loaded));
     // How the argument was resolved (a file shadowed by a built-in name) comes first.
     loaded

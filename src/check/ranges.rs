@@ -2,18 +2,15 @@
 //! `minimum`/`maximum` and main.bicep's `@minValue`/`@maxValue`, so a value the deployment would
 //! refuse is refused here first.
 
-use crate::blueprint::Blueprint;
 use crate::catalog::Catalog;
 use crate::diagnostic::Diagnostic;
 use serde_json::Value;
 
-pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
-    let Ok(doc) = serde_json::to_value(bp) else {
-        return;
-    };
+/// `doc` is the blueprint as a value tree (see [`super::check`]).
+pub fn check(doc: &Value, out: &mut Vec<Diagnostic>) {
     let table = &Catalog::get().constraints;
     for r in &table.ranges {
-        let Some(v) = number_at(&doc, &r.path) else {
+        let Some(v) = number_at(doc, &r.path) else {
             continue;
         };
         let below = r.min.is_some_and(|min| v < min);
@@ -36,7 +33,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         }
     }
     for o in &table.ordered {
-        if let (Some(low), Some(high)) = (number_at(&doc, &o.low), number_at(&doc, &o.high)) {
+        if let (Some(low), Some(high)) = (number_at(doc, &o.low), number_at(doc, &o.high)) {
             if low > high {
                 out.push(
                     Diagnostic::error("AMLG051", format!("{} is above {}", o.low, o.high))
@@ -68,7 +65,7 @@ mod tests {
         let source = crate::blueprint::Source::resolve("hub-spoke").unwrap();
         let loaded = crate::blueprint::load(source, &sets).unwrap();
         let mut out = Vec::new();
-        check(&loaded.blueprint, &mut out);
+        check(&serde_json::to_value(&loaded.blueprint).unwrap(), &mut out);
         out.into_iter().map(|d| d.code.to_string()).collect()
     }
 

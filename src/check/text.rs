@@ -85,13 +85,9 @@ fn plain_text(s: &str, path: &str, max: usize, out: &mut Vec<Diagnostic>) {
 /// bidirectional control and no zero-width character (they hide or reorder text in a terminal,
 /// an editor or a review diff), and no leading `-` where the value can reach an `az` option
 /// position in the scripts (`--display-name -x` is read as an option).
-pub fn check_characters(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
-    // The blueprint serialises to exactly the shape it was read from (same keys), so the paths
-    // built here are the paths diagnostics use everywhere.
-    let Ok(tree) = serde_json::to_value(bp) else {
-        return;
-    };
-    walk(&tree, &mut String::new(), out);
+/// `tree` is the blueprint as a value tree (see [`super::check`]).
+pub fn check_characters(tree: &serde_json::Value, out: &mut Vec<Diagnostic>) {
+    walk(tree, &mut String::new(), out);
 }
 
 fn walk(v: &serde_json::Value, path: &mut String, out: &mut Vec<Diagnostic>) {

@@ -57,9 +57,12 @@ impl Manifest {
 }
 
 pub fn sha256(bytes: &[u8]) -> String {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    // Lower-case hex by table rather than a `format!` per byte: 32 per file, every render.
     Sha256::digest(bytes)
         .iter()
-        .map(|b| format!("{b:02x}"))
+        .flat_map(|b| [HEX[usize::from(b >> 4)], HEX[usize::from(b & 0xf)]])
+        .map(char::from)
         .collect()
 }
 

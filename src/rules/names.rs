@@ -6,7 +6,7 @@ use std::collections::HashMap;
 
 /// Checks the names of one workspace's rules, in order.
 pub struct RuleNames {
-    re: regex::Regex,
+    re: &'static regex::Regex,
     /// lower-case name -> index of the rule that last used it.
     seen: HashMap<String, usize>,
 }
@@ -19,9 +19,9 @@ impl Default for RuleNames {
 
 impl RuleNames {
     pub fn new() -> RuleNames {
-        let pattern = &Catalog::get().managed_network.rule_name.pattern;
+        // Compiled once per process: every check of a blueprint makes a RuleNames.
         RuleNames {
-            re: regex::Regex::new(pattern).expect("catalog pattern is tested"),
+            re: crate::catalog::regex(&Catalog::get().managed_network.rule_name.pattern),
             seen: HashMap::new(),
         }
     }
