@@ -2,8 +2,10 @@
 //! built-in blueprint: `cargo bench --bench render`. Prints per-blueprint timings over repeated
 //! runs; the first run (which parses the embedded catalog and compiles the schemas) is reported
 //! separately as the cold start. A second table splits the median run into its phases, to show
-//! where a slowdown lives. `AMLGEN_BENCH_RUNS` sets the number of runs (default 30), e.g. 2
-//! under callgrind.
+//! where a slowdown lives. Last, a fleet: `AMLGEN_BENCH_FLEET` renders (default 1,000; 0 skips
+//! it), the built-ins in turn, on every core, as a service rendering many blueprints would.
+//! `AMLGEN_BENCH_RUNS` sets the number of runs (default 30), e.g. 2 under callgrind. Run the
+//! built binary by hand with `--bench` (as cargo does) for these defaults.
 
 use amlgen::blueprint::Source;
 use std::time::{Duration, Instant};
@@ -12,12 +14,18 @@ const PHASES: [&str; 7] = [
     "load", "check", "plan", "lower", "render", "verify", "manifest",
 ];
 
-fn main() {
-    let runs: usize = std::env::var("AMLGEN_BENCH_RUNS")
+fn env_count(name: &str, default: usize) -> usize {
+    std::env::var(name)
         .ok()
         .and_then(|r| r.parse().ok())
-        .filter(|&r| r > 0)
-        .unwrap_or(30);
+        .unwrap_or(default)
+}
+
+fn main() {
+    // `cargo bench` passes `--bench`; `cargo test --all-targets` runs this file too, without it,
+    // in a debug build: there it is a smoke test, two runs and no fleet.
+    let bench = std::env::args().any(|a| a == "--bench");
+    let runs = env_count("AMLGEN_BENCH_RUNS", if bench { 30 } else { 2 }).max(1);
     let names: Vec<&str> = amlgen::blueprint::builtin::names().collect();
     let cold = Instant::now();
     for n in &names {
@@ -69,6 +77,30 @@ fn main() {
             print!("{:>9.3}", times[runs / 2].as_secs_f64() * 1e3);
         }
         println!();
+    }
+
+    let fleet = env_count("AMLGEN_BENCH_FLEET", if bench { 1000 } else { 0 });
+    if fleet > 0 {
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
+        let next = std::sync::atomic::AtomicUsize::new(0);
+        let t = Instant::now();
+        std::thread::scope(|s| {
+            for _ in 0..threads {
+                s.spawn(|| loop {
+                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
+                    if i >= fleet {
+                        break;
+                    }
+                    let r = amlgen::render_blueprint(names[i % names.len()], &[], None)
+                        .expect("built-ins render");
+                    std::hint::black_box(&r.artifacts);
+                });
+            }
+        });
+        println!(
+            "\nfleet: {fleet} renders (built-ins in turn) on {threads} threads: {:?}",
+            t.elapsed()
+        );
     }
 }
 
