@@ -187,6 +187,11 @@ fn kinds() -> &'static [Kind] {
     })
 }
 
+/// The children of a node, anonymous ones included, in order.
+fn children(n: tree_sitter::Node<'_>) -> impl Iterator<Item = tree_sitter::Node<'_>> {
+    (0..n.child_count()).filter_map(move |i| n.child(i))
+}
+
 fn undeclared_names(tree: &tree_sitter::Tree, text: &str) -> Vec<String> {
     let kinds = kinds();
     let kind = |n: tree_sitter::Node| {
@@ -200,19 +205,15 @@ fn undeclared_names(tree: &tree_sitter::Tree, text: &str) -> Vec<String> {
     let mut declared: std::collections::HashSet<&str> = std::collections::HashSet::new();
     let mut references: Vec<(&str, tree_sitter::Point)> = Vec::new();
     let mut loop_vars: std::collections::HashSet<usize> = std::collections::HashSet::new();
-    // A pre-order walk with one cursor, each node's parent kept on a stack: `Node::parent`
-    // searches down from the root, which made the walk quadratic in the depth of the file.
-    let mut walk = tree.walk();
-    let mut children = tree.walk();
-    let mut parents: Vec<tree_sitter::Node> = Vec::new();
-    'walk: loop {
-        let node = walk.node();
+    // Each node travels with its parent and its index there: `Node::parent` searches down from
+    // the root, which made the walk quadratic in the depth of the file; and `Node::child` by
+    // index costs about half of stepping a `TreeCursor` through the grammar's hidden nodes.
+    let mut stack: Vec<(tree_sitter::Node, Option<tree_sitter::Node>, u32)> =
+        vec![(tree.root_node(), None, 0)];
+    while let Some((node, parent, index)) = stack.pop() {
         match kind(node) {
             Kind::Declares => {
-                if let Some(first) = node
-                    .children(&mut children)
-                    .find(|c| kind(*c) == Kind::Identifier)
-                {
+                if let Some(first) = children(node).find(|c| kind(*c) == Kind::Identifier) {
                     declared.insert(name(first));
                 }
             }
@@ -221,10 +222,7 @@ fn undeclared_names(tree: &tree_sitter::Tree, text: &str) -> Vec<String> {
             }
             // `[for item in items: ...]`: the identifier before `in` declares the loop variable.
             Kind::For => {
-                for c in node
-                    .children(&mut children)
-                    .take_while(|c| kind(*c) != Kind::In)
-                {
+                for c in children(node).take_while(|c| kind(*c) != Kind::In) {
                     if kind(c) == Kind::Identifier {
                         declared.insert(name(c));
                         loop_vars.insert(c.id());
@@ -232,11 +230,7 @@ fn undeclared_names(tree: &tree_sitter::Tree, text: &str) -> Vec<String> {
                 }
             }
             Kind::Identifier => {
-                let parent = parents.last().copied();
-                let is_key = parent.is_some_and(|p| {
-                    kind(p) == Kind::ObjectProperty
-                        && p.child(0).is_some_and(|c| c.id() == node.id())
-                });
+                let is_key = parent.is_some_and(|p| kind(p) == Kind::ObjectProperty && index == 0);
                 let is_function = parent.is_some_and(|p| {
                     kind(p) == Kind::CallExpression
                         && p.child_by_field_name("function")
@@ -248,21 +242,12 @@ fn undeclared_names(tree: &tree_sitter::Tree, text: &str) -> Vec<String> {
                     references.push((name(node), node.start_position()));
                 }
             }
+            // A string without interpolation holds no name: its parts (quotes, content,
+            // escapes) are a fifth of a file's nodes, so the walk does not enter it.
+            Kind::String if !name(node).contains("${") => continue,
             _ => {}
         }
-        // A string without interpolation holds no name: its parts (quotes, content, escapes)
-        // are a fifth of a file's nodes, so the walk does not enter it.
-        let plain_string = kind(node) == Kind::String && !name(node).contains("${");
-        if !plain_string && walk.goto_first_child() {
-            parents.push(node);
-            continue;
-        }
-        while !walk.goto_next_sibling() {
-            if !walk.goto_parent() {
-                break 'walk;
-            }
-            parents.pop();
-        }
+        stack.extend((0..node.child_count()).filter_map(|i| Some((node.child(i)?, Some(node), i))));
     }
     let mut out: Vec<String> = references
         .into_iter()
