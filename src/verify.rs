@@ -45,7 +45,8 @@ pub fn verify(artifacts: &[Artifact]) -> Vec<Finding> {
 }
 
 /// The artifact as text. Rendered artifacts are always UTF-8 (they were Strings); the lossy
-/// decoder walks the bytes far more slowly than the validating one, so it is only the fallback.
+/// decoder's byte-by-byte walk showed in profiles, the validating one has a fast ASCII path, so
+/// the lossy one is only the fallback.
 fn text_of(a: &Artifact) -> std::borrow::Cow<'_, str> {
     match std::str::from_utf8(&a.bytes) {
         Ok(text) => std::borrow::Cow::Borrowed(text),
@@ -69,9 +70,8 @@ fn bicep_findings(text: &str) -> Vec<String> {
 
 const UNPARSABLE: &str = "tree-sitter could not parse the file";
 
-/// Parses Bicep with the bundled tree-sitter grammar. The parser is kept per thread: setting the
-/// language and growing the parse stacks again for each of a render's dozen files cost more than
-/// some of the parses.
+/// Parses Bicep with the bundled tree-sitter grammar. The parser is kept per thread, so a render's
+/// dozen files (and every render after) do not each set the language and grow fresh parse stacks.
 fn parse_bicep(text: &str) -> Option<tree_sitter::Tree> {
     thread_local! {
         static PARSER: std::cell::RefCell<tree_sitter::Parser> = std::cell::RefCell::new({
