@@ -61,11 +61,19 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             min_nodes: c.min_nodes,
             max_nodes: c.max_nodes,
             public_ip: c.public_ip,
+            vm_priority: default_str("cluster_vm_priority"),
+            idle_before_scale_down_seconds: default_u64("cluster_idle_before_scale_down_seconds"),
+            ssh_public_access: false,
+            bicep_idle_before_scale_down: String::new(),
+            bicep_remote_login_port_public_access: "",
+            cli_tier: String::new(),
         }),
         instance: bp.compute.instance.as_ref().map(|c| InstanceModel {
             name: c.name.clone(),
             vm_size: c.vm_size.clone(),
             public_ip: c.public_ip,
+            ssh_public_access: false,
+            bicep_ssh_public_access: "",
         }),
         subnet_name: network
             .as_ref()
@@ -285,6 +293,14 @@ fn default_str(key: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("catalog/defaults.yaml `{key}` is not a string"))
         .to_string()
+}
+
+/// A whole-number setting of catalog/defaults.yaml (tested to exist and be a number).
+fn default_u64(key: &str) -> u64 {
+    Catalog::get().defaults[key]
+        .value
+        .as_u64()
+        .unwrap_or_else(|| panic!("catalog/defaults.yaml `{key}` is not a whole number"))
 }
 
 /// The package ecosystems the blueprint allows, with their destinations from the catalog.

@@ -487,6 +487,19 @@ pub struct ClusterModel {
     pub min_nodes: u32,
     pub max_nodes: u32,
     pub public_ip: bool,
+    /// ARM's `vmPriority` (catalog/defaults.yaml `cluster_vm_priority`).
+    pub vm_priority: String,
+    /// Seconds an idle node is kept before the cluster scales down.
+    pub idle_before_scale_down_seconds: u64,
+    /// SSH to the nodes from outside the VNet. Always off: nothing needs inbound access, and
+    /// without an admin user Azure also disables local authentication on the cluster.
+    pub ssh_public_access: bool,
+    /// Lowered (Bicep): the idle time as an ISO 8601 duration (`PT120S`).
+    pub bicep_idle_before_scale_down: String,
+    /// Lowered (Bicep): `remoteLoginPortPublicAccess`.
+    pub bicep_remote_login_port_public_access: &'static str,
+    /// Lowered (az CLI): `--tier`, az ml's spelling of the priority (`dedicated`).
+    pub cli_tier: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -494,6 +507,10 @@ pub struct InstanceModel {
     pub name: String,
     pub vm_size: String,
     pub public_ip: bool,
+    /// SSH to the instance from outside the VNet: always off, as for the cluster.
+    pub ssh_public_access: bool,
+    /// Lowered (Bicep): `sshSettings.sshPublicAccess`.
+    pub bicep_ssh_public_access: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]

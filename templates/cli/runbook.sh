@@ -182,7 +182,7 @@ az ml workspace outbound-rule set \
 {% endfor %}
 {% endif %}
 
-{% if not m.network %}
+{% if not m.network and m.workspace.provision_now %}
 
 # --- Provision the managed VNet now, before any compute (takes several minutes) -----------------
 az ml workspace provision-network \
