@@ -1,6 +1,7 @@
 //! The Bicep lowering: expressions for catalog names (`environment()` suffixes, `${location}`),
 //! symbols and parameter names of modules, and the Bicep references to resource IDs.
 
+use super::access;
 use crate::naming::{bicep_symbol, zone_symbol};
 use crate::plan::model::{Model, PeTarget, VnetRole};
 use crate::render::escape::bicep_string_literal;
@@ -27,15 +28,6 @@ pub fn lower(m: &mut Model) {
         }
     });
     m.params = super::params::params(m);
-}
-
-/// ARM's spelling of an on/off access setting.
-fn access(enabled: bool) -> &'static str {
-    if enabled {
-        "Enabled"
-    } else {
-        "Disabled"
-    }
 }
 
 fn lower_private(m: &mut Model) {

@@ -21,6 +21,9 @@ pub fn lower(m: &mut Model) {
     for r in &mut m.workspace.rules {
         r.cli_args = outbound_rule_args(r);
     }
+    // az acr says as a yes/no what ARM says as networkRuleBypassOptions.
+    m.posture.cli_registry_allow_trusted_services =
+        m.posture.trusted_services_bypass == "AzureServices";
     if let Some(c) = m.compute.cluster.as_mut() {
         // azure-ai-ml reads `--tier` in snake case and sends it to ARM in Pascal case.
         c.cli_tier = snake_case(&c.vm_priority);

@@ -32,6 +32,8 @@ pub struct Model {
     pub storage: StorageModel,
     pub key_vault: KeyVaultModel,
     pub registry: RegistryModel,
+    /// Security settings of storage, key vault and registry (catalog/defaults.yaml).
+    pub posture: Posture,
     pub monitoring: MonitoringModel,
     pub client: Option<ClientModel>,
     /// Hub-spoke network (workspace without managed VNet).
@@ -193,6 +195,29 @@ pub struct StorageModel {
 pub struct KeyVaultModel {
     pub name: String,
     pub soft_delete_retention_days: u32,
+}
+
+/// The security settings of the workspace's dependencies, decided once and printed by every
+/// deployment path (Bicep modules and runbook alike).
+#[derive(Debug, Clone, Serialize)]
+pub struct Posture {
+    /// Public network access to storage, key vault and registry.
+    pub public_network_access: bool,
+    /// Network rules' action for traffic not from a private endpoint (`Deny`).
+    pub network_default_action: String,
+    /// Services that may pass the network rules (`AzureServices`).
+    pub trusted_services_bypass: String,
+    pub storage_allow_blob_public_access: bool,
+    pub storage_allow_cross_tenant_replication: bool,
+    pub storage_https_only: bool,
+    pub storage_infrastructure_encryption: bool,
+    pub key_vault_rbac_authorization: bool,
+    pub key_vault_purge_protection: bool,
+    pub registry_admin_user: bool,
+    /// Lowered (Bicep and az): ARM's spelling of `public_network_access`.
+    pub public_network_access_text: &'static str,
+    /// Lowered (az): `az acr create --allow-trusted-services`, the registry's bypass.
+    pub cli_registry_allow_trusted_services: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
