@@ -474,8 +474,13 @@ SEP_ID="$(az network service-endpoint policy show --resource-group "${RESOURCE_G
 az rest \
   --method put \
   --url "${SEP_ID}/serviceEndpointPolicyDefinitions/azure-machine-learning?api-version=2025-07-01" \
-  --body '{"properties": {"description": "Microsoft-managed storage used by Azure Machine Learning compute.", "service": "Global", "serviceResources": ["/services/Azure/MachineLearning"]}}' \
+  --body '{"properties":{"description":"Microsoft-managed storage used by Azure Machine Learning compute.","service":"Global","serviceResources":["/services/Azure/MachineLearning"]}}' \
   --output none
+# The subnet below attaches the policy; wait until its definition is in place.
+az resource wait \
+  --ids "${SEP_ID}/serviceEndpointPolicyDefinitions/azure-machine-learning" \
+  --api-version 2025-07-01 \
+  --custom "properties.provisioningState=='Succeeded'"
 if ! az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${VNET_NAME}" --output none 2>/dev/null; then
   az network vnet create \
     --resource-group "${RESOURCE_GROUP}" \

@@ -4,7 +4,8 @@
 
 use crate::catalog::{Catalog, Cloud};
 use crate::plan::model::{
-    CliArg, FirewallModel, Model, PeTarget, RuleCollectionModel, RuleKind, RuleModel, VnetRole,
+    CliArg, FirewallModel, HubModel, Model, PeTarget, RuleCollectionModel, RuleKind, RuleModel,
+    VnetRole,
 };
 use crate::plan::zones::Text;
 use crate::render::escape::shell_word;
@@ -39,6 +40,17 @@ pub fn lower(m: &mut Model) {
         if let Some(fw) = n.firewall.as_mut() {
             let body = rule_collection_group_body(fw, &n.spoke.address_prefixes, cloud);
             fw.rule_collection_group.body_shell = word(&body);
+        }
+        if let Some(hub) = n.hub.as_mut() {
+            lower_hub_bodies(hub);
+        }
+        if let Some(sep) = n.service_endpoint_policy.as_mut() {
+            let body = json!({"properties": {
+                "description": "Microsoft-managed storage used by Azure Machine Learning compute.",
+                "service": sep.alias_service,
+                "serviceResources": [sep.alias],
+            }});
+            sep.definition_body_shell = word(&body.to_string());
         }
     }
     let Some(p) = m.private.as_mut() else {
@@ -76,6 +88,43 @@ pub fn regenerate_command(loaded: &crate::blueprint::Loaded, out: Option<&str>) 
         parts.push(shell_word(o));
     }
     parts.join(" ")
+}
+
+/// The ARM bodies of the hub resources the runbook PUTs with `az rest`, built as JSON; the IDs
+/// the runbook looks up just before are its shell variables.
+fn lower_hub_bodies(hub: &mut HubModel) {
+    const VARS: &[&str] = &["HUB_VNET_ID", "BASTION_PIP_ID"];
+    // `{region}`: `word_with_vars` writes it as the runbook's region variable.
+    let location = "{region}";
+    if let Some(dr) = hub.dns_resolver.as_mut() {
+        let resolver = json!({
+            "location": location,
+            "properties": {"virtualNetwork": {"id": "${HUB_VNET_ID}"}},
+        });
+        let inbound = json!({
+            "location": location,
+            "properties": {"ipConfigurations": [{
+                "subnet": {"id": format!("${{HUB_VNET_ID}}/subnets/{}", dr.subnet_name)},
+                "privateIpAllocationMethod": "Dynamic",
+            }]},
+        });
+        dr.body_shell = word_with_vars(&resolver.to_string(), VARS);
+        dr.inbound_endpoint_body_shell = word_with_vars(&inbound.to_string(), VARS);
+    }
+    if let Some(b) = hub.bastion.as_mut() {
+        let body = json!({
+            "location": location,
+            "sku": {"name": b.sku},
+            "properties": {"ipConfigurations": [{
+                "name": "ipconfig",
+                "properties": {
+                    "subnet": {"id": "${HUB_VNET_ID}/subnets/AzureBastionSubnet"},
+                    "publicIPAddress": {"id": "${BASTION_PIP_ID}"},
+                },
+            }]},
+        });
+        b.body_shell = word_with_vars(&body.to_string(), VARS);
+    }
 }
 
 /// The options of `az ml workspace outbound-rule set` that carry a rule of this kind.
@@ -166,20 +215,39 @@ fn rule_collection_group_body(fw: &FirewallModel, sources: &[String], cloud: &Cl
 /// A shell word for a value whose only placeholder left is `{region}`: plain or single-quoted
 /// without it, double-quoted with `${LOCATION}` in its place otherwise.
 pub fn word(value: &str) -> String {
-    if !value.contains("{region}") {
-        return shell_word(value);
-    }
+    word_with_vars(value, &[])
+}
+
+/// A shell word for `value` in which `{region}` becomes `${LOCATION}` and the runbook variables
+/// `vars` written as `${NAME}` expand; everything else is literal. Plain or single-quoted when
+/// nothing expands, double-quoted otherwise.
+pub fn word_with_vars(value: &str, vars: &[&str]) -> String {
+    let region = format!("${{{REGION_VAR}}}");
+    let var_refs: Vec<String> = vars.iter().map(|v| format!("${{{v}}}")).collect();
     let mut out = String::from("\"");
-    for (i, part) in value.split("{region}").enumerate() {
-        if i > 0 {
-            out.push_str(&format!("${{{REGION_VAR}}}"));
+    let mut expands = false;
+    let mut rest = value;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("{region}") {
+            out.push_str(&region);
+            expands = true;
+            rest = after;
+            continue;
         }
-        for c in part.chars() {
-            if matches!(c, '"' | '\\' | '$' | '`') {
-                out.push('\\');
-            }
-            out.push(c);
+        if let Some(r) = var_refs.iter().find(|r| rest.starts_with(r.as_str())) {
+            out.push_str(r);
+            expands = true;
+            rest = &rest[r.len()..];
+            continue;
         }
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    if !expands {
+        return shell_word(value);
     }
     out.push('"');
     out

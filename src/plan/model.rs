@@ -351,6 +351,10 @@ pub struct DnsResolverModel {
     pub subnet: String,
     /// For the runbook's `az rest` calls (the resolver's az commands live in an extension).
     pub api_version: String,
+    /// Lowered (az): the resolver's ARM body, one shell word (`${LOCATION}`, `${HUB_VNET_ID}`).
+    pub body_shell: String,
+    /// Lowered (az): the inbound endpoint's ARM body, one shell word.
+    pub inbound_endpoint_body_shell: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -360,6 +364,11 @@ pub struct BastionModel {
     pub subnet: String,
     /// For the runbook's `az rest` call (`az network bastion` lives in an extension).
     pub api_version: String,
+    /// Bastion's SKU (catalog/defaults.yaml `bastion_sku`).
+    pub sku: String,
+    /// Lowered (az): the ARM body, one shell word (`${LOCATION}`, `${HUB_VNET_ID}`,
+    /// `${BASTION_PIP_ID}`).
+    pub body_shell: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -495,6 +504,8 @@ pub struct ServiceEndpointPolicyModel {
     pub storage_service: String,
     pub alias: String,
     pub alias_service: String,
+    /// Lowered (az): the body of the alias definition's `az rest` PUT, one shell word.
+    pub definition_body_shell: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
