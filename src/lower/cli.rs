@@ -281,6 +281,15 @@ mod tests {
         );
         assert_eq!(word("AzureMonitor"), "AzureMonitor");
         assert_eq!(snake_case("LowPriority"), "low_priority");
+        // Only the named variables expand; any other `$` stays literal.
+        assert_eq!(
+            word_with_vars(
+                r#"{"id":"${HUB_VNET_ID}/x","l":"{region}","o":"${OTHER}$(id)"}"#,
+                &["HUB_VNET_ID"]
+            ),
+            r#""{\"id\":\"${HUB_VNET_ID}/x\",\"l\":\"${LOCATION}\",\"o\":\"\${OTHER}\$(id)\"}""#
+        );
+        assert_eq!(word_with_vars("${OTHER}", &["HUB_VNET_ID"]), "$'${OTHER}'");
         assert_eq!(snake_case("Dedicated"), "dedicated");
         assert_eq!(word("a$b{region}"), "\"a\\$b${LOCATION}\"");
     }
