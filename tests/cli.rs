@@ -494,3 +494,40 @@ fn values_outside_azure_ranges_are_refused_before_rendering() {
     }
     assert!(!dir.path().join("out").exists());
 }
+
+/// `packages: [pip]` adds files.pythonhosted.org, so an explicit pypi.org rule is complete
+/// (issue 11, item 10); without `packages`, the same rule alone is still AMLG203.
+#[test]
+fn pip_package_completes_an_explicit_pypi_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let shown = amlgen(dir.path())
+        .args(["show", "approved-only"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(shown.stdout).unwrap();
+    let files_rule = "      - name: pythonhosted-files\n        type: fqdn\n        destination: files.pythonhosted.org\n";
+    assert!(text.contains(files_rule), "{text}");
+    let only_pypi = text.replace(files_rule, "");
+    let with_pip = only_pypi.replacen("\nlocation:", "\npackages: [pip]\nlocation:", 1);
+    std::fs::write(dir.path().join("pip.yaml"), &with_pip).unwrap();
+    std::fs::write(dir.path().join("bare.yaml"), &only_pypi).unwrap();
+    let ok = amlgen(dir.path())
+        .args(["check", "pip.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let bad = amlgen(dir.path())
+        .args(["check", "bare.yaml"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        bad.status.code() == Some(1) && err.contains("AMLG203"),
+        "{err}"
+    );
+}
