@@ -425,6 +425,11 @@ def h_acr(m, o, sc):
           networkRuleBypassOptions=bypass)
 
 
+def h_acr_retention(m, o, sc):
+    m.put("Microsoft.ContainerRegistry/registries", o.get("--registry"),
+          retentionDays=to_int(o.get("--days")), retentionStatus=o.get("--status"))
+
+
 def h_vnet(m, o, sc):
     name = o.get("--name")
     m.put(VNET, name, location=m.loc(o), addressPrefixes=sorted_list(o.get("--address-prefixes")),
@@ -748,6 +753,7 @@ READ_ONLY_VERBS = {"show", "list", "wait", "list-keys"}
 NOT_ARCHITECTURE = {"extension add", "account show", "account set", "login"}
 
 HANDLERS = {
+    "acr config retention update": h_acr_retention,
     "role assignment create": h_role,
     "group create": h_group,
     "monitor log-analytics workspace create": h_law,

@@ -588,6 +588,14 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                         s(p.get("networkRuleBypassOptions")),
                     ),
                     ("anonymousPullEnabled", s(p.get("anonymousPullEnabled"))),
+                    (
+                        "retentionDays",
+                        s(p.pointer("/policies/retentionPolicy/days")),
+                    ),
+                    (
+                        "retentionStatus",
+                        s(p.pointer("/policies/retentionPolicy/status")),
+                    ),
                 ]),
             ),
             "Microsoft.OperationalInsights/workspaces" => put(
