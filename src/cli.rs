@@ -179,7 +179,7 @@ fn run() -> Exit {
                 if let Some(w) = crate::blueprint::Source::shadowed_file_warning(&name) {
                     report(&[w], None, Format::Human);
                 }
-                print!("{}", b.text);
+                print!("{}", b.for_copying());
                 Exit::Success
             }
             None => {

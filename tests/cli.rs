@@ -531,3 +531,49 @@ fn pip_package_completes_an_explicit_pypi_rule() {
         "{err}"
     );
 }
+
+/// `amlgen show X > my.yaml` works outside the repository: no modeline path that exists only
+/// here (issue 11, item 22), and the copy checks clean.
+#[test]
+fn shown_blueprint_names_a_schema_next_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in amlgen::blueprint::builtin::names() {
+        let out = amlgen(dir.path()).args(["show", name]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains("../schemas"), "{name}: {text}");
+        assert!(
+            text.starts_with("# yaml-language-server: $schema=blueprint.schema.json\n"),
+            "{name}"
+        );
+        std::fs::write(dir.path().join("copy.yaml"), &text).unwrap();
+        amlgen(dir.path())
+            .args(["check", "copy.yaml"])
+            .assert()
+            .success();
+    }
+}
+
+/// The README's blueprint example names every package ecosystem the catalog has.
+#[test]
+fn readme_lists_every_package_ecosystem() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("packages: ["))
+        .expect("README shows a packages: line");
+    let catalog = std::fs::read_to_string(format!("{root}/catalog/packages.yaml")).unwrap();
+    // Top-level keys: `name:` alone at the start of a line.
+    let keys: Vec<&str> = catalog
+        .lines()
+        .filter_map(|l| l.strip_suffix(':'))
+        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .collect();
+    assert!(keys.len() >= 9, "{keys:?}");
+    for key in keys {
+        assert!(
+            line.contains(key),
+            "README packages line lacks `{key}`: {line}"
+        );
+    }
+}

@@ -405,25 +405,44 @@ fn expand_rules(rules: &[OutboundRule], packages: &[PackageModel]) -> Vec<RuleMo
             }),
         }
     }
-    // Package allowances become FQDN rules `pkg-<ecosystem>-<n>`; a destination a user rule
-    // already allows is not repeated.
+    // Package allowances become FQDN rules named after the ecosystem and the host; a
+    // destination a user rule already allows is not repeated.
     for p in packages {
         for (i, d) in p.destinations.iter().enumerate() {
             if out.iter().any(|r| r.destination.as_deref() == Some(d)) {
                 continue;
             }
+            let mut name = package_rule_name(&p.key, d);
+            if out.iter().any(|r| r.name.eq_ignore_ascii_case(&name)) {
+                name = format!("{}-{}", &name[..name.len().min(30)], i + 1);
+            }
             out.push(RuleModel {
                 destination: Some(d.clone()),
-                ..empty(
-                    &format!("pkg-{}-{}", p.key.replace('_', "-"), i + 1),
-                    RuleKind::Fqdn,
-                    "FQDN",
-                )
+                ..empty(&name, RuleKind::Fqdn, "FQDN")
             });
         }
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
+}
+
+/// `pkg-pip-files-pythonhosted-org`, `pkg-vscode-any-vscode-dev`: the ecosystem and the host it
+/// allows, cut to the 33 characters Azure allows in a rule name (catalog/managed_network.yaml).
+fn package_rule_name(ecosystem: &str, destination: &str) -> String {
+    const MAX: usize = 33;
+    let host = destination.replacen("*.", "any.", 1);
+    let slug: String = format!("pkg-{ecosystem}-{host}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .take(MAX)
+        .collect();
+    slug.trim_end_matches('-').to_string()
 }
 
 /// The ARM `managedNetwork.outboundRules` map: rule name -> rule body.
@@ -483,5 +502,33 @@ fn architecture(topology: &Topology) -> (&'static str, &'static str) {
                 "Compute in a customer VNet without a hub; egress through a NAT gateway, filtered by NSG service-tag rules.",
             ),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::package_rule_name;
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn package_rule_names_say_what_they_allow() {
+        assert_eq!(
+            package_rule_name("pip", "files.pythonhosted.org"),
+            "pkg-pip-files-pythonhosted-org"
+        );
+        assert_eq!(
+            package_rule_name("vscode", "*.vscode.dev"),
+            "pkg-vscode-any-vscode-dev"
+        );
+        // Every host of every ecosystem gets a name Azure accepts.
+        let cat = Catalog::get();
+        let re = regex::Regex::new(&cat.managed_network.rule_name.pattern).unwrap();
+        for (key, p) in &cat.packages {
+            let all = p.hosts.iter().chain(&p.domains).chain(&p.wildcards);
+            for host in all {
+                let name = package_rule_name(key, host);
+                assert!(re.is_match(&name), "{key} {host}: {name}");
+            }
+        }
     }
 }
