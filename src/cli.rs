@@ -276,7 +276,7 @@ fn check_dir(dir: &Path, r: &Rendered) -> Result<(), Error> {
     if checked.diffs.is_empty() {
         eprintln!(
             "{}: up to date ({} files)",
-            dir.display(),
+            shown(dir),
             r.artifacts.len() + 1
         );
         return Ok(());
@@ -292,11 +292,11 @@ fn say_recovered(dir: &Path, recovered: Option<output::Recovery>) {
     match recovered {
         Some(output::Recovery::RolledForward) => eprintln!(
             "{}: finished writing a render an earlier amlgen run was stopped in the middle of",
-            dir.display()
+            shown(dir)
         ),
         Some(output::Recovery::Discarded) => eprintln!(
             "{}: removed the staged files of an earlier amlgen run that was stopped before writing",
-            dir.display()
+            shown(dir)
         ),
         None => {}
     }
@@ -307,12 +307,21 @@ fn write_dir(dir: &Path, r: &Rendered, force: bool) -> Result<(), Error> {
     say_recovered(dir, plan.recovered);
     eprintln!(
         "{}: {} written, {} unchanged, {} removed",
-        dir.display(),
+        shown(dir),
         plan.write.len() + plan.conflicts.len(),
         plan.unchanged.len(),
         plan.remove.len()
     );
     Ok(())
+}
+
+/// A path as amlgen prints it: control characters from a folder or file name escaped, so a
+/// name cannot rewrite the terminal.
+fn shown(p: &Path) -> std::borrow::Cow<'_, str> {
+    match p.to_string_lossy() {
+        std::borrow::Cow::Borrowed(s) => escape_controls(s),
+        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(escape_controls(&s).into_owned()),
+    }
 }
 
 /// The one printer for every error: what went wrong, and the exit code it means.
@@ -324,16 +333,16 @@ fn fail(e: Error, format: Format) -> Exit {
             diagnostics,
             source,
         } => report(&diagnostics, source.as_deref(), format),
-        Error::Usage(m) => eprintln!("error: {m}"),
+        Error::Usage(m) => eprintln!("error: {}", escape_controls(&m)),
         Error::Stale {
             dir,
             regenerate,
             diffs,
         } => {
             let mut err = std::io::stderr().lock();
-            let _ = writeln!(err, "{}: out of date; run `{regenerate}`", dir.display());
+            let _ = writeln!(err, "{}: out of date; run `{regenerate}`", shown(&dir));
             for d in diffs {
-                let _ = writeln!(err, "{d}");
+                let _ = writeln!(err, "{}", escape_controls(&d));
             }
         }
         Error::Output {
@@ -342,21 +351,21 @@ fn fail(e: Error, format: Format) -> Exit {
         } => {
             eprintln!(
                 "{label}: refusing to overwrite files in {} (nothing was written):",
-                dir.display()
+                shown(&dir)
             );
             for c in list {
-                eprintln!("  {} {}", c.path.display(), c.reason);
+                eprintln!("  {} {}", shown(&c.path), c.reason);
             }
             eprintln!("  = help: keep your change by moving it into the blueprint, or pass --force to overwrite");
         }
         Error::Output {
             error: OutputError::Unsafe(m),
             ..
-        } => eprintln!("{label}: {m}"),
+        } => eprintln!("{label}: {}", escape_controls(&m)),
         Error::Output {
             error: OutputError::Io(m),
             ..
-        } => eprintln!("{label}: could not write output: {m}"),
+        } => eprintln!("{label}: could not write output: {}", escape_controls(&m)),
         Error::Internal(m) => eprintln!(
             "internal error: {m}\nThis is a bug in amlgen; please report it with the blueprint."
         ),
