@@ -457,7 +457,8 @@ fn list_schema_and_show() {
         .args(["show", "approved-only"])
         .output()
         .unwrap();
-    assert_eq!(show.stdout, BASE.as_bytes());
+    let builtin = amlgen::blueprint::builtin::find("approved-only").unwrap();
+    assert_eq!(show.stdout, builtin.for_copying().as_bytes());
 }
 
 /// Ranges Azure enforces are refused by `check` and `render` (nothing written), from the same
@@ -493,4 +494,87 @@ fn values_outside_azure_ranges_are_refused_before_rendering() {
         assert!(stderr.contains(needle), "missing {needle}:\n{stderr}");
     }
     assert!(!dir.path().join("out").exists());
+}
+
+/// `packages: [pip]` adds files.pythonhosted.org, so an explicit pypi.org rule is complete
+/// (issue 11, item 10); without `packages`, the same rule alone is still AMLG203.
+#[test]
+fn pip_package_completes_an_explicit_pypi_rule() {
+    let dir = tempfile::tempdir().unwrap();
+    let shown = amlgen(dir.path())
+        .args(["show", "approved-only"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8(shown.stdout).unwrap();
+    let files_rule = "      - name: pythonhosted-files\n        type: fqdn\n        destination: files.pythonhosted.org\n";
+    assert!(text.contains(files_rule), "{text}");
+    let only_pypi = text.replace(files_rule, "");
+    let with_pip = only_pypi.replacen("\nlocation:", "\npackages: [pip]\nlocation:", 1);
+    std::fs::write(dir.path().join("pip.yaml"), &with_pip).unwrap();
+    std::fs::write(dir.path().join("bare.yaml"), &only_pypi).unwrap();
+    let ok = amlgen(dir.path())
+        .args(["check", "pip.yaml"])
+        .output()
+        .unwrap();
+    assert_eq!(
+        ok.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&ok.stderr)
+    );
+    let bad = amlgen(dir.path())
+        .args(["check", "bare.yaml"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&bad.stderr);
+    assert!(
+        bad.status.code() == Some(1) && err.contains("AMLG203"),
+        "{err}"
+    );
+}
+
+/// `amlgen show X > my.yaml` works outside the repository: no modeline path that exists only
+/// here (issue 11, item 22), and the copy checks clean.
+#[test]
+fn shown_blueprint_names_a_schema_next_to_it() {
+    let dir = tempfile::tempdir().unwrap();
+    for name in amlgen::blueprint::builtin::names() {
+        let out = amlgen(dir.path()).args(["show", name]).output().unwrap();
+        let text = String::from_utf8(out.stdout).unwrap();
+        assert!(!text.contains("../schemas"), "{name}: {text}");
+        assert!(
+            text.starts_with("# yaml-language-server: $schema=blueprint.schema.json\n"),
+            "{name}"
+        );
+        std::fs::write(dir.path().join("copy.yaml"), &text).unwrap();
+        amlgen(dir.path())
+            .args(["check", "copy.yaml"])
+            .assert()
+            .success();
+    }
+}
+
+/// The README's blueprint example names every package ecosystem the catalog has.
+#[test]
+fn readme_lists_every_package_ecosystem() {
+    let root = env!("CARGO_MANIFEST_DIR");
+    let readme = std::fs::read_to_string(format!("{root}/README.md")).unwrap();
+    let line = readme
+        .lines()
+        .find(|l| l.starts_with("packages: ["))
+        .expect("README shows a packages: line");
+    let catalog = std::fs::read_to_string(format!("{root}/catalog/packages.yaml")).unwrap();
+    // Top-level keys: `name:` alone at the start of a line.
+    let keys: Vec<&str> = catalog
+        .lines()
+        .filter_map(|l| l.strip_suffix(':'))
+        .filter(|k| !k.is_empty() && k.chars().all(|c| c.is_ascii_lowercase() || c == '_'))
+        .collect();
+    assert!(keys.len() >= 9, "{keys:?}");
+    for key in keys {
+        assert!(
+            line.contains(key),
+            "README packages line lacks `{key}`: {line}"
+        );
+    }
 }

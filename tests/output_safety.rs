@@ -517,3 +517,131 @@ fn concurrent_renders_do_not_mix() {
     }
     eprintln!("concurrent pairs: 10, last writer: {last:?}");
 }
+
+// --- A review's reproductions (journal, staging, `--out link/`) ----------------------------
+
+/// A journal amlgen did not write, with `.amlgen-staging/new` and `old` linked outside: neither
+/// `render` nor `render --check` moves anything across the folder boundary.
+#[cfg(unix)]
+#[test]
+fn planted_journal_with_linked_staging_moves_nothing() {
+    for check in [false, true] {
+        let d = rendered();
+        let out = d.path().join("o");
+        let (old, new) = (d.path().join("victim-old"), d.path().join("victim-new"));
+        std::fs::create_dir(&old).unwrap();
+        std::fs::create_dir(&new).unwrap();
+        std::fs::write(new.join("id_rsa"), "SECRET\n").unwrap();
+        std::fs::write(out.join("notes.txt"), "hand notes\n").unwrap();
+        std::fs::create_dir(out.join(STAGING)).unwrap();
+        std::os::unix::fs::symlink(&old, out.join(STAGING).join("old")).unwrap();
+        std::os::unix::fs::symlink(&new, out.join(STAGING).join("new")).unwrap();
+        std::fs::write(
+            out.join(JOURNAL),
+            r#"{"replace":["id_rsa","main.bicep"],"remove":["notes.txt"],"staged":{},"current":{}}"#,
+        )
+        .unwrap();
+        let before = tree(d.path());
+        let mut args = vec!["render", "approved-only", "--out", "o"];
+        if check {
+            args.push("--check");
+        }
+        let (code, err) = run(d.path(), &args);
+        assert_eq!(code, 4, "check={check}: {err}");
+        assert!(err.contains("symbolic link"), "{err}");
+        assert_eq!(tree(d.path()), before, "check={check}: something moved");
+    }
+}
+
+/// A journal without links that names hand-edited and foreign files: nothing is removed.
+#[test]
+fn planted_journal_removes_no_hand_edited_file() {
+    let d = rendered();
+    let out = d.path().join("o");
+    std::fs::write(out.join("notes.txt"), "hand notes\n").unwrap();
+    let bicep = std::fs::read_to_string(out.join("main.bicep")).unwrap();
+    std::fs::write(out.join("main.bicep"), format!("{bicep}// mine\n")).unwrap();
+    std::fs::create_dir_all(out.join(STAGING).join("old")).unwrap();
+    for journal in [
+        r#"{"replace":[],"remove":["notes.txt","main.bicep"],"staged":{},"current":{}}"#,
+        // Hashes of amlgen's own file, not of what is in the folder now.
+        &format!(
+            r#"{{"replace":[],"remove":["main.bicep"],"staged":{{}},"current":{{"main.bicep":"{}"}}}}"#,
+            amlgen::output::sha256(bicep.as_bytes())
+        ),
+    ] {
+        std::fs::write(out.join(JOURNAL), journal).unwrap();
+        let before = tree(d.path());
+        let (code, err) = run(
+            d.path(),
+            &["render", "approved-only", "--out", "o", "--check"],
+        );
+        assert_eq!(code, 4, "{err}");
+        assert!(
+            err.contains("not the file the interrupted render recorded"),
+            "{err}"
+        );
+        assert_eq!(tree(d.path()), before, "something was removed");
+    }
+}
+
+/// `--out link/` and `--out link/.` name the link: refused like `--out link`.
+#[cfg(unix)]
+#[test]
+fn output_folder_link_with_trailing_slash_is_refused() {
+    let d = tempfile::tempdir().unwrap();
+    let real = d.path().join("real");
+    std::fs::create_dir(&real).unwrap();
+    std::os::unix::fs::symlink(&real, d.path().join("link")).unwrap();
+    for out in ["link", "link/", "link/.", "./link//"] {
+        let (code, err) = run(d.path(), &["render", "approved-only", "--out", out]);
+        assert_eq!(code, 4, "{out}: {err}");
+        assert!(err.contains("symbolic link"), "{out}: {err}");
+        assert_eq!(std::fs::read_dir(&real).unwrap().count(), 0, "{out}");
+    }
+}
+
+/// A fifo named `.amlgen-staging` is something to move away (exit 4), not an I/O error.
+#[cfg(unix)]
+#[test]
+fn fifo_in_place_of_the_staging_folder_is_refused() {
+    let d = rendered();
+    let fifo = d.path().join("o").join(STAGING);
+    let ok = std::process::Command::new("mkfifo")
+        .arg(&fifo)
+        .status()
+        .is_ok_and(|s| s.success());
+    assert!(ok, "mkfifo failed");
+    for extra in [&[][..], &["--check"], &["--force"]] {
+        let mut args = vec!["render", "approved-only", "--out", "o"];
+        args.extend_from_slice(extra);
+        let (code, err) = run(d.path(), &args);
+        assert_eq!(code, 4, "{extra:?}: {err}");
+        assert!(err.contains("move it away"), "{err}");
+    }
+}
+
+/// Paths amlgen prints (the folder, files in it, diff lines of files in it) never carry raw
+/// control characters to the terminal.
+#[test]
+fn printed_paths_and_diffs_are_escaped() {
+    let d = tempfile::tempdir().unwrap();
+    let out = "o\u{1b}[31mRED";
+    let (code, err) = run(d.path(), &["render", "approved-only", "--out", out]);
+    assert_eq!(code, 0, "{err}");
+    assert!(!err.contains('\u{1b}') && err.contains("\\u{1b}"), "{err}");
+    let bicep = d.path().join(out).join("main.bicep");
+    let mut text = std::fs::read_to_string(&bicep).unwrap();
+    text.push_str("\u{1b}]0;HIJACK\u{7}\u{1b}[2J\n");
+    std::fs::write(&bicep, text).unwrap();
+    for args in [&["--check"][..], &[]] {
+        let mut all = vec!["render", "approved-only", "--out", out];
+        all.extend_from_slice(args);
+        let (code, err) = run(d.path(), &all);
+        assert!(code == 3 || code == 4, "{args:?}: {code} {err}");
+        assert!(
+            !err.contains('\u{1b}') && !err.contains('\u{7}'),
+            "{args:?}: {err}"
+        );
+    }
+}

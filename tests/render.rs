@@ -276,3 +276,56 @@ fn workspace_endpoint_gets_both_zones() {
         let _ = Path::new(&arg);
     }
 }
+
+/// `dns/fill-hosts.sh` run for real against a stand-in `az` that answers like Azure: a name
+/// of the endpoint's NIC is a wildcard, and a file in the working folder matches it as a glob.
+/// The wildcard must come out as a comment (a hosts file cannot hold it), never globbed.
+#[cfg(unix)]
+#[test]
+fn fill_hosts_writes_no_wildcards_and_globs_nothing() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let bin = dir.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let az = bin.join("az");
+    std::fs::write(
+        &az,
+        "#!/usr/bin/env bash\n\
+         case \"$*\" in\n\
+           *private-endpoint*) echo /nic/id ;;\n\
+           *) printf '10.0.0.4\\tws.api.azureml.ms *.eastus.inference.ml.azure.com\\n' ;;\n\
+         esac\n",
+    )
+    .unwrap();
+    std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
+    let work = dir.path().join("work");
+    std::fs::create_dir(&work).unwrap();
+    std::fs::write(work.join("x.eastus.inference.ml.azure.com"), "").unwrap();
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let script = root().join("out/approved-only/dns/fill-hosts.sh");
+    let out = Command::new("bash")
+        .arg(&script)
+        .current_dir(&work)
+        .env("PATH", path)
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let text = String::from_utf8(out.stdout).unwrap();
+    assert!(
+        text.contains("10.0.0.4        ws.api.azureml.ms\n"),
+        "{text}"
+    );
+    let wild: Vec<&str> = text.lines().filter(|l| l.contains("inference")).collect();
+    assert!(!wild.is_empty(), "{text}");
+    for l in wild {
+        assert!(l.starts_with('#') && l.contains("*.eastus"), "{l}");
+    }
+}

@@ -108,6 +108,15 @@ if ! az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGIST
     --allow-trusted-services true \
     --output none
 fi
+# Untagged manifests (left by every environment rebuild) are purged after this many days, as in
+# main.bicep. An update, not a create: it also brings a registry made earlier in line.
+az acr config retention update \
+  --resource-group "${RESOURCE_GROUP}" \
+  --registry "${CONTAINER_REGISTRY_NAME}" \
+  --type UntaggedManifests \
+  --status enabled \
+  --days 7 \
+  --output none
 CONTAINER_REGISTRY_ID="$(az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGISTRY_NAME}" --query id --output tsv)"
 
 # --- Hub VNet and its subnets -------------------------------------------------------------------
@@ -579,8 +588,11 @@ if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "$
     --size Standard_DS3_v2 \
     --min-instances 0 \
     --max-instances 4 \
+    --idle-time-before-scale-down 120 \
+    --tier dedicated \
     --subnet "${TRAINING_SUBNET_ID}" \
     --enable-node-public-ip false \
+    --ssh-public-access-enabled false \
     --output none
 fi
 

@@ -7,6 +7,7 @@ use super::files::{Files, Loaded, Root};
 use super::hosts::{Needs, Site};
 use super::requirements::{self, Includes, Line, Pip};
 use crate::blueprint::source_map::SourceMap;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use serde_yaml::Value;
 
@@ -20,7 +21,7 @@ pub fn read(file: &Loaded, label: &str, files: &mut Files, needs: &mut Needs) {
     let doc: Value = match serde_yaml::from_str(text) {
         Ok(v) => v,
         Err(e) => {
-            let mut d = Diagnostic::error("AMLG001", format!("malformed YAML: {e}"))
+            let mut d = Diagnostic::error(Code::MalformedInput, format!("malformed YAML: {e}"))
                 .at_file(label)
                 .with_help("fix the YAML syntax at the position shown");
             if let Some(l) = e.location() {

@@ -35,3 +35,20 @@ pub fn find(name: &str) -> Option<&'static Builtin> {
 pub fn names() -> impl Iterator<Item = &'static str> {
     BUILTINS.iter().map(|b| b.name)
 }
+
+/// The modeline of the built-ins: the schema path relative to `blueprints/` in this repository.
+const REPO_MODELINE: &str = "# yaml-language-server: $schema=../schemas/blueprint.schema.json";
+
+impl Builtin {
+    /// The text `amlgen show` prints, to be saved anywhere: the modeline names a schema file next
+    /// to the copy (and says how to write it) instead of a path that exists only in this
+    /// repository.
+    pub fn for_copying(&self) -> String {
+        self.text.replacen(
+            REPO_MODELINE,
+            "# yaml-language-server: $schema=blueprint.schema.json\n\
+             # (editor completion; write that file with: amlgen schema > blueprint.schema.json)",
+            1,
+        )
+    }
+}

@@ -6,6 +6,7 @@ use super::limits;
 use super::model::Blueprint;
 use super::overrides;
 use super::source_map::SourceMap;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::suggest::did_you_mean;
 use std::path::{Path, PathBuf};
@@ -40,7 +41,7 @@ impl Source {
     pub fn shadowed_file_warning(arg: &str) -> Option<Diagnostic> {
         (builtin::find(arg).is_some() && Path::new(arg).exists()).then(|| {
             Diagnostic::warning(
-                "AMLG012",
+                Code::FileShadowsBuiltin,
                 format!("`{arg}` is the built-in blueprint; the file `{arg}` in this folder is not used"),
             )
             .with_value(arg.to_string())
@@ -58,7 +59,7 @@ impl Source {
                     limits::ReadError::NotRegular(_) => "give the path of a blueprint YAML file",
                     limits::ReadError::Io(_) => "check the path; built-in blueprints are listed by `amlgen list`",
                 };
-                Diagnostic::error("AMLG010", format!("cannot read blueprint file: {e}"))
+                Diagnostic::error(Code::Unreadable, format!("cannot read blueprint file: {e}"))
                     .at_file(arg)
                     .with_help(help)
             })?;
@@ -82,14 +83,15 @@ impl Source {
                 let hint = did_you_mean(arg, builtin::names())
                     .map(|s| format!("did you mean `{s}`? "))
                     .unwrap_or_default();
-                Err(
-                    Diagnostic::error("AMLG010", format!("no built-in blueprint named `{arg}`"))
-                        .with_value(arg.to_string())
-                        .with_help(format!(
-                            "{hint}built-in blueprints: {}; or give a path to a .yaml file",
-                            builtin::names().collect::<Vec<_>>().join(", ")
-                        )),
+                Err(Diagnostic::error(
+                    Code::Unreadable,
+                    format!("no built-in blueprint named `{arg}`"),
                 )
+                .with_value(arg.to_string())
+                .with_help(format!(
+                    "{hint}built-in blueprints: {}; or give a path to a .yaml file",
+                    builtin::names().collect::<Vec<_>>().join(", ")
+                )))
             }
         }
     }
@@ -113,7 +115,7 @@ pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> 
     // Depth first: the parsers and the source map recurse (or build paths) per level.
     if let Err(at) = limits::check_depth(&source.text, limits::MAX_DEPTH) {
         return Err(vec![Diagnostic::error(
-            "AMLG011",
+            Code::InputTooLarge,
             format!("nesting deeper than {} levels", limits::MAX_DEPTH),
         )
         .at_file(&source.label)
@@ -124,7 +126,7 @@ pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> 
     }
     let map = SourceMap::build(&source.text);
     let mut doc: serde_yaml::Value = serde_yaml::from_str(&source.text).map_err(|e| {
-        let mut d = Diagnostic::error("AMLG001", format!("malformed YAML: {}", strip_location(&e.to_string())))
+        let mut d = Diagnostic::error(Code::MalformedInput, format!("malformed YAML: {}", strip_location(&e.to_string())))
             .at_file(&source.label)
             .with_help("fix the YAML syntax at the position shown (indentation, a missing `:`, an unclosed quote or bracket)");
         if let Some(loc) = e.location() {
@@ -134,7 +136,7 @@ pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> 
     })?;
     if doc.is_null() {
         return Err(vec![Diagnostic::error(
-            "AMLG001",
+            Code::MalformedInput,
             "the blueprint file is empty",
         )
         .at_file(&source.label)
@@ -197,7 +199,7 @@ fn shape_error(source: &Source, map: &SourceMap, path: &str, msg: &str) -> Diagn
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
             (
-                "AMLG002",
+                Code::UnknownKey,
                 format!("unknown key `{field}`"),
                 Some(field.to_string()),
                 format!("{hint}keys allowed here: {}", expected.join(", ")),
@@ -208,7 +210,7 @@ fn shape_error(source: &Source, map: &SourceMap, path: &str, msg: &str) -> Diagn
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
             (
-                "AMLG004",
+                Code::InvalidValue,
                 format!("`{variant}` is not an allowed value"),
                 Some(variant.to_string()),
                 format!("{hint}allowed values: {}", expected.join(", ")),
@@ -216,7 +218,7 @@ fn shape_error(source: &Source, map: &SourceMap, path: &str, msg: &str) -> Diagn
             )
         } else if let Some(field) = between(&msg, "missing field `", "`") {
             (
-                "AMLG005",
+                Code::MissingKey,
                 format!("required key `{field}` is missing"),
                 None,
                 format!("add `{field}:` here; `amlgen schema` describes every key"),
@@ -224,7 +226,7 @@ fn shape_error(source: &Source, map: &SourceMap, path: &str, msg: &str) -> Diagn
             )
         } else {
             (
-                "AMLG004",
+                Code::InvalidValue,
                 format!("invalid value: {msg}"),
                 None,
                 "see `amlgen schema` for the expected type of this key".to_string(),

@@ -3,8 +3,9 @@
 //! private-endpoint targets. The checks themselves are in `crate::rules` (shared with the linter
 //! of hand-written workspace YAML); this module walks the blueprint and places their findings.
 
-use crate::blueprint::{Blueprint, OutboundRule};
+use crate::blueprint::{Blueprint, IsolationMode, OutboundRule};
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::naming::Names;
 use crate::rules::{fqdn, mode, names::RuleNames, packages, private_endpoint, service_tag};
@@ -29,7 +30,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
 
     if bp.workspace.public_network_access {
         out.push(
-            Diagnostic::warning("AMLG151", "the workspace is reachable from public networks")
+            Diagnostic::warning(Code::PublicWorkspace, "the workspace is reachable from public networks")
                 .at_path("workspace.public_network_access")
                 .with_value("true")
                 .with_help("set public_network_access: false and reach the workspace through the client_access private endpoints"),
@@ -113,11 +114,36 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         })
         .flatten()
         .collect();
-    let destinations: Vec<String> = fqdn_rules.iter().map(|(_, d)| d.clone()).collect();
-    for (at, f) in packages::check_coverage(&destinations) {
-        let rule = fqdn_rules[at].0;
-        out.push(f.at(&format!("workspace.managed_network.outbound_rules[{rule}]")));
+    let mut destinations: Vec<String> = fqdn_rules.iter().map(|(_, d)| d.clone()).collect();
+    // The `packages:` list adds its hosts as FQDN rules under approved-only; they count too.
+    if mn.isolation_mode == IsolationMode::AllowOnlyApprovedOutbound {
+        destinations.extend(package_destinations(bp));
     }
+    for (at, f) in packages::check_coverage(&destinations) {
+        let path = match fqdn_rules.get(at) {
+            Some((rule, _)) => format!("workspace.managed_network.outbound_rules[{rule}]"),
+            None => "packages".to_string(),
+        };
+        out.push(f.at(&path));
+    }
+}
+
+/// The FQDN destinations the blueprint's `packages:` add (catalog/packages.yaml), lower-case.
+fn package_destinations(bp: &Blueprint) -> Vec<String> {
+    let cat = Catalog::get();
+    bp.packages
+        .iter()
+        .filter_map(|k| cat.packages.get(k))
+        .flat_map(|p| {
+            let domains = p.domains.iter().flat_map(|d| [d.clone(), format!("*.{d}")]);
+            p.hosts
+                .iter()
+                .cloned()
+                .chain(domains)
+                .chain(p.wildcards.iter().cloned())
+        })
+        .map(|d| d.to_ascii_lowercase())
+        .collect()
 }
 
 /// The workspace's own storage account, key vault and registry, for which Azure adds the

@@ -4,7 +4,8 @@
 
 use crate::catalog::{Catalog, Cloud};
 use crate::plan::model::{
-    CliArg, FirewallModel, Model, PeTarget, RuleCollectionModel, RuleKind, RuleModel, VnetRole,
+    CliArg, FirewallModel, HubModel, Model, PeTarget, RuleCollectionModel, RuleKind, RuleModel,
+    VnetRole,
 };
 use crate::plan::zones::Text;
 use crate::render::escape::shell_word;
@@ -21,18 +22,35 @@ pub fn lower(m: &mut Model) {
     for r in &mut m.workspace.rules {
         r.cli_args = outbound_rule_args(r);
     }
-    // `az ml workspace create` makes a standard managed firewall unless told otherwise
-    // (`--set managed_network.firewall_sku=basic`).
+    // az acr says as a yes/no what ARM says as networkRuleBypassOptions.
+    m.posture.cli_registry_allow_trusted_services =
+        m.posture.trusted_services_bypass == "AzureServices";
+    if let Some(c) = m.compute.cluster.as_mut() {
+        // azure-ai-ml reads `--tier` in snake case and sends it to ARM in Pascal case.
+        c.cli_tier = snake_case(&c.vm_priority);
+    }
+    // Said even when it is az's default (standard), so the runbook shows the SKU it pays for
+    // and builds the same workspace as main.bicep, which sets it.
     m.workspace.cli_firewall_sku_set = m
         .workspace
         .firewall_sku
         .as_ref()
-        .filter(|f| f.cli != "standard")
         .map(|f| format!("managed_network.firewall_sku={}", f.cli));
     if let Some(n) = m.network.as_mut() {
         if let Some(fw) = n.firewall.as_mut() {
             let body = rule_collection_group_body(fw, &n.spoke.address_prefixes, cloud);
             fw.rule_collection_group.body_shell = word(&body);
+        }
+        if let Some(hub) = n.hub.as_mut() {
+            lower_hub_bodies(hub);
+        }
+        if let Some(sep) = n.service_endpoint_policy.as_mut() {
+            let body = json!({"properties": {
+                "description": "Microsoft-managed storage used by Azure Machine Learning compute.",
+                "service": sep.alias_service,
+                "serviceResources": [sep.alias],
+            }});
+            sep.definition_body_shell = word(&body.to_string());
         }
     }
     let Some(p) = m.private.as_mut() else {
@@ -70,6 +88,43 @@ pub fn regenerate_command(loaded: &crate::blueprint::Loaded, out: Option<&str>) 
         parts.push(shell_word(o));
     }
     parts.join(" ")
+}
+
+/// The ARM bodies of the hub resources the runbook PUTs with `az rest`, built as JSON; the IDs
+/// the runbook looks up just before are its shell variables.
+fn lower_hub_bodies(hub: &mut HubModel) {
+    const VARS: &[&str] = &["HUB_VNET_ID", "BASTION_PIP_ID"];
+    // `{region}`: `word_with_vars` writes it as the runbook's region variable.
+    let location = "{region}";
+    if let Some(dr) = hub.dns_resolver.as_mut() {
+        let resolver = json!({
+            "location": location,
+            "properties": {"virtualNetwork": {"id": "${HUB_VNET_ID}"}},
+        });
+        let inbound = json!({
+            "location": location,
+            "properties": {"ipConfigurations": [{
+                "subnet": {"id": format!("${{HUB_VNET_ID}}/subnets/{}", dr.subnet_name)},
+                "privateIpAllocationMethod": "Dynamic",
+            }]},
+        });
+        dr.body_shell = word_with_vars(&resolver.to_string(), VARS);
+        dr.inbound_endpoint_body_shell = word_with_vars(&inbound.to_string(), VARS);
+    }
+    if let Some(b) = hub.bastion.as_mut() {
+        let body = json!({
+            "location": location,
+            "sku": {"name": b.sku},
+            "properties": {"ipConfigurations": [{
+                "name": "ipconfig",
+                "properties": {
+                    "subnet": {"id": "${HUB_VNET_ID}/subnets/AzureBastionSubnet"},
+                    "publicIPAddress": {"id": "${BASTION_PIP_ID}"},
+                },
+            }]},
+        });
+        b.body_shell = word_with_vars(&body.to_string(), VARS);
+    }
 }
 
 /// The options of `az ml workspace outbound-rule set` that carry a rule of this kind.
@@ -160,22 +215,53 @@ fn rule_collection_group_body(fw: &FirewallModel, sources: &[String], cloud: &Cl
 /// A shell word for a value whose only placeholder left is `{region}`: plain or single-quoted
 /// without it, double-quoted with `${LOCATION}` in its place otherwise.
 pub fn word(value: &str) -> String {
-    if !value.contains("{region}") {
+    word_with_vars(value, &[])
+}
+
+/// A shell word for `value` in which `{region}` becomes `${LOCATION}` and the runbook variables
+/// `vars` written as `${NAME}` expand; everything else is literal. Plain or single-quoted when
+/// nothing expands, double-quoted otherwise.
+pub fn word_with_vars(value: &str, vars: &[&str]) -> String {
+    let region = format!("${{{REGION_VAR}}}");
+    let var_refs: Vec<String> = vars.iter().map(|v| format!("${{{v}}}")).collect();
+    let mut out = String::from("\"");
+    let mut expands = false;
+    let mut rest = value;
+    while let Some(c) = rest.chars().next() {
+        if let Some(after) = rest.strip_prefix("{region}") {
+            out.push_str(&region);
+            expands = true;
+            rest = after;
+            continue;
+        }
+        if let Some(r) = var_refs.iter().find(|r| rest.starts_with(r.as_str())) {
+            out.push_str(r);
+            expands = true;
+            rest = &rest[r.len()..];
+            continue;
+        }
+        if matches!(c, '"' | '\\' | '$' | '`') {
+            out.push('\\');
+        }
+        out.push(c);
+        rest = &rest[c.len_utf8()..];
+    }
+    if !expands {
         return shell_word(value);
     }
-    let mut out = String::from("\"");
-    for (i, part) in value.split("{region}").enumerate() {
-        if i > 0 {
-            out.push_str(&format!("${{{REGION_VAR}}}"));
-        }
-        for c in part.chars() {
-            if matches!(c, '"' | '\\' | '$' | '`') {
-                out.push('\\');
-            }
-            out.push(c);
-        }
-    }
     out.push('"');
+    out
+}
+
+/// `LowPriority` -> `low_priority`: az ml's spelling of an ARM enum value.
+fn snake_case(pascal: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in pascal.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
     out
 }
 
@@ -194,6 +280,17 @@ mod tests {
             "\"*.${LOCATION}.batch.azure.com\""
         );
         assert_eq!(word("AzureMonitor"), "AzureMonitor");
+        assert_eq!(snake_case("LowPriority"), "low_priority");
+        // Only the named variables expand; any other `$` stays literal.
+        assert_eq!(
+            word_with_vars(
+                r#"{"id":"${HUB_VNET_ID}/x","l":"{region}","o":"${OTHER}$(id)"}"#,
+                &["HUB_VNET_ID"]
+            ),
+            r#""{\"id\":\"${HUB_VNET_ID}/x\",\"l\":\"${LOCATION}\",\"o\":\"\${OTHER}\$(id)\"}""#
+        );
+        assert_eq!(word_with_vars("${OTHER}", &["HUB_VNET_ID"]), "$'${OTHER}'");
+        assert_eq!(snake_case("Dedicated"), "dedicated");
         assert_eq!(word("a$b{region}"), "\"a\\$b${LOCATION}\"");
     }
 }

@@ -30,6 +30,7 @@
 use super::paths::{self, Entry};
 use super::OutputError;
 use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
 use std::fs::{self, File, OpenOptions};
 use std::io::{self, ErrorKind, Write};
 use std::path::{Path, PathBuf};
@@ -41,11 +42,18 @@ const NEW: &str = "new";
 const OLD: &str = "old";
 
 #[derive(Debug, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 struct Journal {
     /// Files whose new content is staged in `new/` (the manifest last).
     replace: Vec<String>,
     /// Files to take out of the folder.
     remove: Vec<String>,
+    /// SHA-256 of each staged file: only what this commit staged is moved into place.
+    staged: BTreeMap<String, String>,
+    /// SHA-256 of each file in the folder the commit replaces or removes, as it was when the
+    /// commit began: recovery moves nothing aside that differs (a file edited since, or a
+    /// journal amlgen did not write).
+    current: BTreeMap<String, String>,
 }
 
 /// What a test can make happen before a filesystem step: an I/O failure (as disk full would
@@ -193,9 +201,24 @@ pub fn commit(dir: &Path, files: &[NewFile], remove: &[String], hook: Hook) -> R
             return Err(e);
         }
     }
+    let mut current = BTreeMap::new();
+    for rel in files
+        .iter()
+        .map(|f| f.rel)
+        .chain(remove.iter().map(String::as_str))
+    {
+        if paths::inspect(dir, rel)? == Entry::File {
+            current.insert(rel.to_string(), file_hash(&paths::join(dir, rel))?);
+        }
+    }
     let journal = Journal {
         replace: files.iter().map(|f| f.rel.to_string()).collect(),
         remove: remove.to_vec(),
+        staged: files
+            .iter()
+            .map(|f| (f.rel.to_string(), super::sha256(f.bytes)))
+            .collect(),
+        current,
     };
     if let Err(e) = write_journal(&mut tx, &journal) {
         if !matches!(e, Abort::Crash) {
@@ -285,8 +308,47 @@ fn write_journal(tx: &mut Tx, journal: &Journal) -> Result<(), Abort> {
     tx.step(&dir, || sync_dir(&dir))
 }
 
+/// The staging folder and its `new/` and `old/` are real folders (no links, no fifo): apply
+/// moves files between them and the output folder.
+fn check_staging(dir: &Path) -> Result<(), Abort> {
+    let staging = dir.join(STAGING);
+    for p in [staging.clone(), staging.join(NEW), staging.join(OLD)] {
+        match fs::symlink_metadata(&p) {
+            Ok(m) if m.file_type().is_symlink() => return Err(paths::symlink_error(&p).into()),
+            Ok(m) if m.is_dir() => {}
+            Ok(_) => {
+                return Err(Abort::Unsafe(format!(
+                    "`{}` is not a folder; amlgen cannot finish or discard the interrupted render: move it away",
+                    p.display()
+                )))
+            }
+            Err(e) if e.kind() == ErrorKind::NotFound => {}
+            Err(e) => return Err(io_err(&p, e)),
+        }
+    }
+    Ok(())
+}
+
+/// SHA-256 of a file amlgen has looked at without following links.
+fn file_hash(p: &Path) -> Result<String, Abort> {
+    let bytes = fs::read(p).map_err(|e| io_err(p, e))?;
+    Ok(super::sha256(&bytes))
+}
+
+/// Refuses to move `p` (the file at `rel`) unless its content is the one the journal recorded.
+fn matches_journal(p: &Path, rel: &str, recorded: Option<&String>) -> Result<(), Abort> {
+    if recorded == Some(&file_hash(p)?) {
+        return Ok(());
+    }
+    Err(Abort::Unsafe(format!(
+        "`{}` is not the file the interrupted render recorded for {rel:?} (changed since, or the journal was not written by amlgen); nothing was moved: restore the folder (e.g. from version control) and remove `{JOURNAL}` and `{STAGING}`",
+        p.display()
+    )))
+}
+
 /// Rolls the journal forward from wherever it stopped.
 fn apply(tx: &mut Tx, journal: &Journal) -> Result<(), Abort> {
+    check_staging(tx.dir)?;
     let dir = tx.dir.to_path_buf();
     let new = tx.staging().join(NEW);
     let old = tx.staging().join(OLD);
@@ -300,12 +362,30 @@ fn apply(tx: &mut Tx, journal: &Journal) -> Result<(), Abort> {
                 touched.push(parent.to_path_buf());
             }
         }
-        if !exists_nofollow(&staged)? {
-            continue; // Already moved into place.
+        match paths::inspect(&new, rel)? {
+            Entry::Missing => continue, // Already moved into place.
+            Entry::File => matches_journal(&staged, rel, journal.staged.get(rel))?,
+            _ => {
+                return Err(Abort::Unsafe(format!(
+                    "`{}` is not a file; amlgen cannot finish the interrupted render: move it away",
+                    staged.display()
+                )))
+            }
         }
+        let backed_up = match paths::inspect(&old, rel)? {
+            Entry::Missing => false,
+            Entry::File => true,
+            _ => {
+                return Err(Abort::Unsafe(format!(
+                    "`{}` is not a file; amlgen cannot finish the interrupted render: move it away",
+                    backup.display()
+                )))
+            }
+        };
         tx.make_parents(&dir, rel, true)?;
         match paths::inspect(&dir, rel)? {
-            Entry::File if !exists_nofollow(&backup)? => {
+            Entry::File if !backed_up => {
+                matches_journal(&target, rel, journal.current.get(rel))?;
                 tx.make_parents(&old, rel, false)?;
                 tx.step(&target, || fs::rename(&target, &backup))?;
             }
@@ -322,7 +402,14 @@ fn apply(tx: &mut Tx, journal: &Journal) -> Result<(), Abort> {
     for rel in &journal.remove {
         let target = paths::join(&dir, rel);
         if paths::inspect(&dir, rel)? == Entry::File {
+            matches_journal(&target, rel, journal.current.get(rel))?;
             let backup = paths::join(&old, rel);
+            if paths::inspect(&old, rel)? != Entry::Missing {
+                return Err(Abort::Unsafe(format!(
+                    "`{}` is in the way; amlgen cannot finish the interrupted render: move it away",
+                    backup.display()
+                )));
+            }
             tx.make_parents(&old, rel, false)?;
             tx.step(&target, || fs::rename(&target, &backup))?;
         }
@@ -443,6 +530,8 @@ pub fn recover(dir: &Path, hook: Hook) -> Result<Option<Recovery>, Abort> {
         Entry::Missing => match paths::inspect(dir, STAGING)? {
             Entry::Missing => Ok(None),
             Entry::NotAFile => {
+                // A folder amlgen staged in, never a fifo or device of that name.
+                check_staging(dir)?;
                 tx.step(&staging, || fs::remove_dir_all(&staging))?;
                 Ok(Some(Recovery::Discarded))
             }

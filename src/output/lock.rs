@@ -48,7 +48,7 @@ pub fn lock(dir: &Path) -> Result<DirLock, OutputError> {
                 if !said {
                     eprintln!(
                         "{}: waiting for another amlgen process writing into this folder",
-                        dir.display()
+                        crate::diagnostic::escape_controls(&dir.to_string_lossy())
                     );
                     said = true;
                 }

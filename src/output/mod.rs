@@ -83,6 +83,12 @@ pub struct Conflict {
     pub reason: &'static str,
 }
 
+/// `dir` without trailing separators or `.` components: `link/` and `link/.` name the link
+/// itself, so the symbolic-link check below sees it (an lstat of `link/` follows the link).
+fn plain_dir(dir: &Path) -> PathBuf {
+    dir.components().collect()
+}
+
 /// Refuses output folders that escape through `..`, so a blueprint path or `--out` cannot
 /// reach outside the folder the user meant.
 pub fn check_out_dir(dir: &Path) -> Result<(), OutputError> {
@@ -172,6 +178,7 @@ pub fn plan_write(
     artifacts: &[Artifact],
     force: bool,
 ) -> Result<WritePlan, OutputError> {
+    let dir = &plain_dir(dir);
     check_out_dir(dir)?;
     let mut plan = WritePlan::default();
     let manifest = read_manifest(dir)?;
@@ -281,6 +288,7 @@ pub fn write_with(
     force: bool,
     hook: &mut dyn FnMut() -> Option<Injected>,
 ) -> Result<WritePlan, OutputError> {
+    let dir = &plain_dir(dir);
     check_out_dir(dir)?;
     let created = match fs::symlink_metadata(dir) {
         Ok(_) => false,
@@ -361,6 +369,7 @@ fn from_abort(e: commit::Abort, phase: Phase) -> OutputError {
 /// Finishes or discards what an interrupted amlgen left in `dir` (see `commit`), under the
 /// folder lock. A folder that does not exist needs nothing.
 pub fn recover(dir: &Path) -> Result<Option<Recovery>, OutputError> {
+    let dir = &plain_dir(dir);
     check_out_dir(dir)?;
     if !dir.is_dir() {
         return Ok(None);
@@ -386,6 +395,7 @@ pub fn check(
     artifacts: &[Artifact],
     manifest: &Manifest,
 ) -> Result<Checked, OutputError> {
+    let dir = &plain_dir(dir);
     check_out_dir(dir)?;
     let mut checked = Checked::default();
     let _lock = if dir.is_dir() {

@@ -61,11 +61,19 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             min_nodes: c.min_nodes,
             max_nodes: c.max_nodes,
             public_ip: c.public_ip,
+            vm_priority: default_str("cluster_vm_priority"),
+            idle_before_scale_down_seconds: default_u64("cluster_idle_before_scale_down_seconds"),
+            ssh_public_access: false,
+            bicep_idle_before_scale_down: String::new(),
+            bicep_remote_login_port_public_access: "",
+            cli_tier: String::new(),
         }),
         instance: bp.compute.instance.as_ref().map(|c| InstanceModel {
             name: c.name.clone(),
             vm_size: c.vm_size.clone(),
             public_ip: c.public_ip,
+            ssh_public_access: false,
+            bicep_ssh_public_access: "",
         }),
         subnet_name: network
             .as_ref()
@@ -259,6 +267,22 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             name: names.container_registry.value.clone(),
             sku: default_str("registry_sku"),
         },
+        posture: Posture {
+            public_network_access: default_bool("dependencies_public_network_access"),
+            network_default_action: default_str("dependencies_network_default_action"),
+            trusted_services_bypass: default_str("dependencies_trusted_services_bypass"),
+            storage_allow_blob_public_access: default_bool("storage_allow_blob_public_access"),
+            storage_allow_cross_tenant_replication: default_bool(
+                "storage_allow_cross_tenant_replication",
+            ),
+            storage_https_only: default_bool("storage_https_only"),
+            storage_infrastructure_encryption: default_bool("storage_infrastructure_encryption"),
+            key_vault_rbac_authorization: default_bool("key_vault_rbac_authorization"),
+            key_vault_purge_protection: default_bool("key_vault_purge_protection"),
+            registry_admin_user: default_bool("registry_admin_user"),
+            public_network_access_text: "",
+            cli_registry_allow_trusted_services: false,
+        },
         monitoring: MonitoringModel {
             log_analytics: names.log_analytics.value.clone(),
             application_insights: names.application_insights.value.clone(),
@@ -285,6 +309,22 @@ fn default_str(key: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("catalog/defaults.yaml `{key}` is not a string"))
         .to_string()
+}
+
+/// A true/false setting of catalog/defaults.yaml (tested to exist and be a boolean).
+fn default_bool(key: &str) -> bool {
+    Catalog::get().defaults[key]
+        .value
+        .as_bool()
+        .unwrap_or_else(|| panic!("catalog/defaults.yaml `{key}` is not true or false"))
+}
+
+/// A whole-number setting of catalog/defaults.yaml (tested to exist and be a number).
+fn default_u64(key: &str) -> u64 {
+    Catalog::get().defaults[key]
+        .value
+        .as_u64()
+        .unwrap_or_else(|| panic!("catalog/defaults.yaml `{key}` is not a whole number"))
 }
 
 /// The package ecosystems the blueprint allows, with their destinations from the catalog.
@@ -365,25 +405,44 @@ fn expand_rules(rules: &[OutboundRule], packages: &[PackageModel]) -> Vec<RuleMo
             }),
         }
     }
-    // Package allowances become FQDN rules `pkg-<ecosystem>-<n>`; a destination a user rule
-    // already allows is not repeated.
+    // Package allowances become FQDN rules named after the ecosystem and the host; a
+    // destination a user rule already allows is not repeated.
     for p in packages {
         for (i, d) in p.destinations.iter().enumerate() {
             if out.iter().any(|r| r.destination.as_deref() == Some(d)) {
                 continue;
             }
+            let mut name = package_rule_name(&p.key, d);
+            if out.iter().any(|r| r.name.eq_ignore_ascii_case(&name)) {
+                name = format!("{}-{}", &name[..name.len().min(30)], i + 1);
+            }
             out.push(RuleModel {
                 destination: Some(d.clone()),
-                ..empty(
-                    &format!("pkg-{}-{}", p.key.replace('_', "-"), i + 1),
-                    RuleKind::Fqdn,
-                    "FQDN",
-                )
+                ..empty(&name, RuleKind::Fqdn, "FQDN")
             });
         }
     }
     out.sort_by(|a, b| a.name.cmp(&b.name));
     out
+}
+
+/// `pkg-pip-files-pythonhosted-org`, `pkg-vscode-any-vscode-dev`: the ecosystem and the host it
+/// allows, cut to the 33 characters Azure allows in a rule name (catalog/managed_network.yaml).
+fn package_rule_name(ecosystem: &str, destination: &str) -> String {
+    const MAX: usize = 33;
+    let host = destination.replacen("*.", "any.", 1);
+    let slug: String = format!("pkg-{ecosystem}-{host}")
+        .chars()
+        .map(|c| {
+            if c.is_ascii_alphanumeric() {
+                c.to_ascii_lowercase()
+            } else {
+                '-'
+            }
+        })
+        .take(MAX)
+        .collect();
+    slug.trim_end_matches('-').to_string()
 }
 
 /// The ARM `managedNetwork.outboundRules` map: rule name -> rule body.
@@ -443,5 +502,33 @@ fn architecture(topology: &Topology) -> (&'static str, &'static str) {
                 "Compute in a customer VNet without a hub; egress through a NAT gateway, filtered by NSG service-tag rules.",
             ),
         },
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::package_rule_name;
+    use crate::catalog::Catalog;
+
+    #[test]
+    fn package_rule_names_say_what_they_allow() {
+        assert_eq!(
+            package_rule_name("pip", "files.pythonhosted.org"),
+            "pkg-pip-files-pythonhosted-org"
+        );
+        assert_eq!(
+            package_rule_name("vscode", "*.vscode.dev"),
+            "pkg-vscode-any-vscode-dev"
+        );
+        // Every host of every ecosystem gets a name Azure accepts.
+        let cat = Catalog::get();
+        let re = regex::Regex::new(&cat.managed_network.rule_name.pattern).unwrap();
+        for (key, p) in &cat.packages {
+            let all = p.hosts.iter().chain(&p.domains).chain(&p.wildcards);
+            for host in all {
+                let name = package_rule_name(key, host);
+                assert!(re.is_match(&name), "{key} {host}: {name}");
+            }
+        }
     }
 }

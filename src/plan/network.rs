@@ -352,6 +352,8 @@ pub fn plan(
                 public_ip: n.bastion_public_ip.value.clone(),
                 subnet,
                 api_version: cat.api_versions["bastion"].version.clone(),
+                sku: super::default_str("bastion_sku"),
+                body_shell: String::new(),
             }),
             gateway_subnet: hub_prefix(GATEWAY_SUBNET),
             subnets: h
@@ -370,6 +372,8 @@ pub fn plan(
                 subnet_name: DNS_RESOLVER_SUBNET.to_string(),
                 subnet,
                 api_version: cat.api_versions["dns_resolver"].version.clone(),
+                body_shell: String::new(),
+                inbound_endpoint_body_shell: String::new(),
             }),
         }),
         spoke: SpokeModel {
@@ -424,6 +428,7 @@ pub fn plan(
             storage_service: fw.service_endpoint_policy.storage_service.clone(),
             alias: fw.service_endpoint_policy.alias.clone(),
             alias_service: fw.service_endpoint_policy.alias_service.clone(),
+            definition_body_shell: String::new(),
         }),
     })
 }

@@ -35,9 +35,11 @@ pub fn shell_word(s: &str) -> String {
     if plain {
         return s.to_string();
     }
+    // A backslash too: `'C:\temp\'` is correct shell, but shellcheck reads the `\'` as an attempt
+    // to escape the quote (SC1003).
     let needs_ansi_c = s
         .chars()
-        .any(|c| matches!(c, '$' | '`') || is_typographic_quote(c) || c.is_control());
+        .any(|c| matches!(c, '$' | '`' | '\\') || is_typographic_quote(c) || c.is_control());
     if !needs_ansi_c {
         return format!("'{}'", s.replace('\'', "'\\''"));
     }
@@ -155,6 +157,7 @@ mod tests {
         assert_eq!(shell_word("a\\'b`c"), r"$'a\\\'b`c'");
         assert_eq!(shell_word("a\u{1b}b"), r"$'a\x1bb'");
         assert_eq!(shell_word("a\u{85}b"), r"$'a\xc2\x85b'");
+        assert_eq!(shell_word("C:\\temp\\"), r"$'C:\\temp\\'");
     }
 
     /// Reads a PowerShell single-quoted string the way PowerShell's tokenizer does: any of the

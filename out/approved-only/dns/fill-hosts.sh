@@ -20,8 +20,14 @@ for endpoint in "${PRIVATE_ENDPOINTS[@]}"; do
     --query "ipConfigurations[].[privateIPAddress, join(' ', privateLinkConnectionProperties.fqdns)]" \
     --output tsv |
     while IFS=$'\t' read -r address fqdns; do
-      for fqdn in ${fqdns}; do
-        printf '%-15s %s\n' "${address}" "${fqdn}"
+      # Split on blanks into an array: no globbing of `*.` names.
+      read -r -a names <<<"${fqdns}"
+      for fqdn in "${names[@]}"; do
+        case "${fqdn}" in
+          # A hosts file has no wildcards: say so instead of writing a line that matches nothing.
+          '*'*) printf '# %-15s %s (a wildcard: add a line for each name you use)\n' "${address}" "${fqdn}" ;;
+          *) printf '%-15s %s\n' "${address}" "${fqdn}" ;;
+        esac
       done
     done
 done

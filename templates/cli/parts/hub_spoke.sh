@@ -92,13 +92,22 @@ RESOLVER_ID="${HUB_VNET_ID%/providers/*}/providers/Microsoft.Network/dnsResolver
 az rest \
   --method put \
   --url "${RESOLVER_ID}?api-version={{ dr.api_version|raw_in_quotes }}" \
-  --body "{\"location\": \"${LOCATION}\", \"properties\": {\"virtualNetwork\": {\"id\": \"${HUB_VNET_ID}\"}}}" \
+  --body {{ dr.body_shell|safe }} \
   --output none
+# The PUT returns before the resolver is ready; the endpoint would fail to attach to it.
+az resource wait \
+  --ids "${RESOLVER_ID}" \
+  --api-version {{ dr.api_version }} \
+  --custom "properties.provisioningState=='Succeeded'"
 az rest \
   --method put \
   --url "${RESOLVER_ID}/inboundEndpoints/{{ dr.inbound_endpoint|raw_in_quotes }}?api-version={{ dr.api_version|raw_in_quotes }}" \
-  --body "{\"location\": \"${LOCATION}\", \"properties\": {\"ipConfigurations\": [{\"subnet\": {\"id\": \"${HUB_VNET_ID}/subnets/{{ dr.subnet_name|raw_in_quotes }}\"}, \"privateIpAllocationMethod\": \"Dynamic\"}]}}" \
+  --body {{ dr.inbound_endpoint_body_shell|safe }} \
   --output none
+az resource wait \
+  --ids "${RESOLVER_ID}/inboundEndpoints/{{ dr.inbound_endpoint|raw_in_quotes }}" \
+  --api-version {{ dr.api_version }} \
+  --custom "properties.provisioningState=='Succeeded'"
 {% endif %}
 {% if hub.bastion %}
 
@@ -106,11 +115,17 @@ az rest \
 # `az network bastion` lives in the bastion extension; the ARM body needs none. PUT is idempotent.
 HUB_VNET_ID="$(az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${HUB_VNET_NAME}" --query id --output tsv)"
 BASTION_PIP_ID="$(az network public-ip show --resource-group "${RESOURCE_GROUP}" --name {{ hub.bastion.public_ip }} --query id --output tsv)"
+BASTION_ID="${HUB_VNET_ID%/providers/*}/providers/Microsoft.Network/bastionHosts/{{ hub.bastion.name|raw_in_quotes }}"
 az rest \
   --method put \
-  --url "${HUB_VNET_ID%/providers/*}/providers/Microsoft.Network/bastionHosts/{{ hub.bastion.name|raw_in_quotes }}?api-version={{ hub.bastion.api_version|raw_in_quotes }}" \
-  --body "{\"location\": \"${LOCATION}\", \"sku\": {\"name\": \"{{ m.defaults.bastion_sku|raw_in_quotes }}\"}, \"properties\": {\"ipConfigurations\": [{\"name\": \"ipconfig\", \"properties\": {\"subnet\": {\"id\": \"${HUB_VNET_ID}/subnets/AzureBastionSubnet\"}, \"publicIPAddress\": {\"id\": \"${BASTION_PIP_ID}\"}}}]}}" \
+  --url "${BASTION_ID}?api-version={{ hub.bastion.api_version|raw_in_quotes }}" \
+  --body {{ hub.bastion.body_shell|safe }} \
   --output none
+# Bastion takes several minutes; later steps (and a re-run) expect it to exist.
+az resource wait \
+  --ids "${BASTION_ID}" \
+  --api-version {{ hub.bastion.api_version }} \
+  --custom "properties.provisioningState=='Succeeded'"
 {% endif %}
 {% endif %}
 
@@ -201,8 +216,13 @@ SEP_ID="$(az network service-endpoint policy show --resource-group "${RESOURCE_G
 az rest \
   --method put \
   --url "${SEP_ID}/serviceEndpointPolicyDefinitions/azure-machine-learning?api-version={{ sep.api_version }}" \
-  --body {{ '{"properties": {"description": "Microsoft-managed storage used by Azure Machine Learning compute.", "service": "' ~ sep.alias_service ~ '", "serviceResources": ["' ~ sep.alias ~ '"]}}' }} \
+  --body {{ sep.definition_body_shell|safe }} \
   --output none
+# The subnet below attaches the policy; wait until its definition is in place.
+az resource wait \
+  --ids "${SEP_ID}/serviceEndpointPolicyDefinitions/azure-machine-learning" \
+  --api-version {{ sep.api_version }} \
+  --custom "properties.provisioningState=='Succeeded'"
 {% endif %}
 if ! az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${VNET_NAME}" --output none 2>/dev/null; then
   az network vnet create \
