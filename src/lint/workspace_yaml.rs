@@ -10,7 +10,7 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::{
     self, fqdn, mode, names::RuleNames, packages, private_endpoint, service_tag, Finding,
 };
-use serde_yaml::{Mapping, Value};
+use crate::yaml::{Mapping, Value};
 
 /// What the document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -657,7 +657,7 @@ mod tests {
 
     #[test]
     fn shapes() {
-        let s = |t: &str| shape_of(&serde_yaml::from_str(t).unwrap());
+        let s = |t: &str| shape_of(&crate::yaml::from_str(t).unwrap());
         assert_eq!(s("name: w\nmanaged_network: {}\n"), Some(Shape::Workspace));
         assert_eq!(
             s("$schema: https://azuremlschemas.azureedge.net/latest/workspace.schema.json\nname: w\n"),
