@@ -40,6 +40,10 @@ sys.dont_write_bytecode = True
 from az_check import CoreAz, ExtensionTables, _leading_words, _looks_like_option  # noqa: E402
 from shell_extract import PLACEHOLDER_RE, Extractor  # noqa: E402
 
+# azure-ai-ml's own spelling conversions (az ml `--tier dedicated` -> vmPriority "Dedicated";
+# managed_network.firewall_sku "standard" -> "Standard").
+from azure.ai.ml._utils.utils import _snake_to_camel, snake_to_pascal  # noqa: E402
+
 # azure-cli's keyvault `create_vault` (azure/cli/command_modules/keyvault/custom.py, 2.91.0)
 # sets `sku = 'standard'` when --sku is not given; argparse itself leaves it None.
 KEYVAULT_DEFAULT_SKU = "standard"
@@ -52,6 +56,7 @@ SHOW = {
     "network nsg show": [("Microsoft.Network/networkSecurityGroups", "--name")],
     "network route-table show": [("Microsoft.Network/routeTables", "--name")],
     "network public-ip show": [("Microsoft.Network/publicIPAddresses", "--name")],
+    "network nat gateway show": [("Microsoft.Network/natGateways", "--name")],
     "network private-endpoint show": [("Microsoft.Network/privateEndpoints", "--name")],
     "network private-dns zone show": [("Microsoft.Network/privateDnsZones", "--name")],
     "network service-endpoint policy show": [("Microsoft.Network/serviceEndpointPolicies", "--name")],
@@ -70,6 +75,7 @@ VNET = "Microsoft.Network/virtualNetworks"
 NSG = "Microsoft.Network/networkSecurityGroups"
 RT = "Microsoft.Network/routeTables"
 PIP = "Microsoft.Network/publicIPAddresses"
+NAT = "Microsoft.Network/natGateways"
 FWP = "Microsoft.Network/firewallPolicies"
 SEP = "Microsoft.Network/serviceEndpointPolicies"
 ZONE = "Microsoft.Network/privateDnsZones"
@@ -440,7 +446,7 @@ def h_subnet(m, o, sc):
           serviceEndpointPolicies=None if sep is None else sorted(ref_to(SEP, x) for x in as_list(sep)),
           privateEndpointNetworkPolicies=o.get("--private-endpoint-network-policies"),
           defaultOutboundAccess=to_bool(o.get("--default-outbound-access")),
-          natGateway=ref_to("Microsoft.Network/natGateways", o.get("--nat-gateway")),
+          natGateway=ref_to(NAT, o.get("--nat-gateway")),
           delegations=sorted_list(o.get("--delegations")) or None)
 
 
@@ -474,6 +480,13 @@ def h_pip(m, o, sc):
           allocationMethod=o.get("--allocation-method"))
 
 
+def h_nat(m, o, sc):
+    ips = o.get("--public-ip-addresses")
+    m.put(NAT, o.get("--name"), location=m.loc(o), sku=o.get("--sku"),
+          idleTimeoutInMinutes=to_int(o.get("--idle-timeout")),
+          publicIpAddresses=None if ips is None else sorted(ref_to(PIP, x) for x in as_list(ips)))
+
+
 def h_fw_policy(m, o, sc):
     m.put(FWP, o.get("--name"), location=m.loc(o), sku=o.get("--sku"),
           threatIntelMode=o.get("--threat-intel-mode"), dnsProxy=to_bool(o.get("--enable-dns-proxy")))
@@ -504,6 +517,30 @@ def h_filter_collection(m, o, sc):
           destinationPorts=sorted_list(o.get("--destination-ports")),
           targetFqdns=sorted_list(o.get("--target-fqdns")),
           fqdnTags=sorted_list(o.get("--fqdn-tags")))
+
+
+def put_rule_collection_group(m, group: str, props: dict):
+    """A rule collection group PUT as one body: the same resources the `az network firewall
+    policy rule-collection-group` commands give, rules keyed by group, type and name."""
+    m.put(f"{FWP}/ruleCollectionGroups", group, priority=props.get("priority"))
+    for c in props.get("ruleCollections") or []:
+        action = (c.get("action") or {}).get("type")
+        m.put(f"{FWP}/ruleCollectionGroups/ruleCollections", f"{group}/{c.get('name')}",
+              ruleCollectionType=c.get("ruleCollectionType"), priority=c.get("priority"), action=action)
+        for r in c.get("rules") or []:
+            protocols = r.get("protocols")
+            m.put(f"{FWP}/ruleCollectionGroups/rules", f"{group}/{r.get('ruleType')}:{r.get('name')}",
+                  collection=c.get("name"), collectionPriority=c.get("priority"), collectionAction=action,
+                  ruleType=r.get("ruleType"),
+                  ipProtocols=sorted_list(r.get("ipProtocols")),
+                  protocols=None if protocols is None
+                  else sorted(f"{p.get('protocolType')}:{p.get('port')}" for p in protocols),
+                  sourceAddresses=sorted_list(r.get("sourceAddresses")),
+                  destinationAddresses=sorted_list(r.get("destinationAddresses")),
+                  destinationFqdns=sorted_list(r.get("destinationFqdns")),
+                  destinationPorts=sorted_list(r.get("destinationPorts")),
+                  targetFqdns=sorted_list(r.get("targetFqdns")),
+                  fqdnTags=sorted_list(r.get("fqdnTags")))
 
 
 def h_firewall(m, o, sc):
@@ -579,6 +616,10 @@ def h_rest(m, o, sc):
         m.put(f"{SEP}/serviceEndpointPolicyDefinitions", f"{msep.group(1)}/{msep.group(2)}",
               service=props.get("service"), serviceResources=sorted_list(props.get("serviceResources")))
         return
+    mres = re.fullmatch(r"id:Microsoft\.Network/firewallPolicies/([^/]+)/ruleCollectionGroups/([^/]+)", url)
+    if mres:
+        put_rule_collection_group(m, f"{mres.group(1)}/{mres.group(2)}", props)
+        return
     mres = re.fullmatch(r"id:(Microsoft\.Network/dnsResolvers)/([^/]+)", url)
     if mres:
         m.put(mres.group(1), mres.group(2), location=body.get("location"),
@@ -619,7 +660,9 @@ def h_ws(m, o, sc):
           applicationInsights=ref_to("Microsoft.Insights/components", o.get("--application-insights")),
           publicNetworkAccess=o.get("--public-network-access"), isolationMode=mn,
           imageBuildCompute=o.get("--image-build-compute"),
-          provisionNetworkNow=True if o.get("--provision-network-now") else None,
+          # ARM's provisionNetworkNow defaults to false; `az ml workspace provision-network`
+          # (h_provision) sets it afterwards.
+          provisionNetworkNow=bool(o.get("--provision-network-now")),
           **_set_fields(o.get("--set")))
 
 
@@ -634,7 +677,7 @@ def _set_fields(sets):
         elif key in ("serverlesscompute.nopublicip", "serverlesscomputesettings.serverlesscomputenopublicip"):
             out["serverlessComputeNoPublicIp"] = to_bool(v)
         elif key in ("managednetwork.firewallsku",):
-            out["firewallSku"] = v
+            out["firewallSku"] = _snake_to_camel(v)
         else:
             out[f"set:{k}"] = v
     return out
@@ -668,9 +711,23 @@ def h_outbound(m, o, sc):
     m.put(f"{WS}/outboundRules", f"{o.get('--workspace-name')}/{o.get('--rule')}", type=t, destination=dest)
 
 
+def compute_disables_local_auth(o) -> bool:
+    """What azure-ai-ml sends as `disableLocalAuth` (entities/_compute: an AmlCompute without
+    SSH settings, a ComputeInstance unless SSH public access is enabled)."""
+    ssh = any(o.get(k) for k in ("--admin-username", "--admin-password", "--ssh-key-value"))
+    if str(o.get("--type", "")).lower() == "computeinstance":
+        return not to_bool(o.get("--ssh-public-access-enabled"))
+    return not ssh
+
+
 def h_compute(m, o, sc):
+    tier = o.get("--tier")
+    idle = o.get("--idle-time-before-scale-down")
     m.put(f"{WS}/computes", f"{o.get('--workspace-name')}/{o.get('--name')}", location=m.loc(o),
-          computeType=o.get("--type"), vmSize=o.get("--size"), vmPriority=o.get("--tier"),
+          computeType=o.get("--type"), vmSize=o.get("--size"),
+          vmPriority=None if tier is None else snake_to_pascal(str(tier)),
+          idleSecondsBeforeScaleDown=None if idle is None else to_int(idle),
+          disableLocalAuth=compute_disables_local_auth(o),
           minNodeCount=to_int(o.get("--min-instances")), maxNodeCount=to_int(o.get("--max-instances")),
           subnet=ref_to(VNET, o.get("--subnet")),
           enableNodePublicIp=to_bool(o.get("--enable-node-public-ip")),
@@ -705,6 +762,7 @@ HANDLERS = {
     "network route-table create": h_rt,
     "network route-table route create": h_route,
     "network public-ip create": h_pip,
+    "network nat gateway create": h_nat,
     "network firewall policy create": h_fw_policy,
     "network firewall policy rule-collection-group create": h_rcg,
     "network firewall policy rule-collection-group collection add-filter-collection": h_filter_collection,
@@ -741,8 +799,8 @@ def read_workspace_yml(path: Path) -> dict:
                   applicationInsights=ref_to("Microsoft.Insights/components", doc.get("application_insights")),
                   publicNetworkAccess=doc.get("public_network_access"), isolationMode=mn.get("isolation_mode"),
                   imageBuildCompute=doc.get("image_build_compute"),
-                  firewallSku=mn.get("firewall_sku"),
-                  provisionNetworkNow=doc.get("provision_network_now"),
+                  firewallSku=_snake_to_camel(mn["firewall_sku"]) if mn.get("firewall_sku") else None,
+                  provisionNetworkNow=bool(doc.get("provision_network_now")),  # absent: false, as ARM
                   serverlessComputeSubnet=ref_to(VNET, sc.get("custom_subnet")) if sc.get("custom_subnet") else None,
                   serverlessComputeNoPublicIp=to_bool(sc.get("no_public_ip")))
     m.put(WS, name, **fields)

@@ -1,25 +1,13 @@
-//! Commands, their output and exit codes. Every error goes through one printer.
-//!
-//! Exit codes: 0 success; 1 the blueprint has errors; 2 usage error; 3 `--check` found output
-//! that differs from a fresh render; 4 refused to write (hand-edited files, unsafe folder);
-//! 5 internal error (a bug: amlgen produced something its own verification refused);
-//! 6 I/O error: the operating system refused a read or write of the output folder
-//! (permissions, disk full); the previous render is kept.
+//! Commands and their output. Every error is a `crate::Error` and goes through one printer
+//! (`fail`), which also gives the exit code (`crate::Exit`).
 
 use crate::blueprint::{builtin, schema};
-use crate::diagnostic::{escape_controls, Diagnostic};
+use crate::diagnostic::{escape_controls, Code, Diagnostic};
 use crate::output::{self, OutputError};
-use crate::{Failure, Rendered};
+use crate::{Error, Exit, Rendered};
 use clap::{Parser, Subcommand, ValueEnum};
 use std::io::Write;
 use std::path::{Path, PathBuf};
-
-pub const EXIT_BLUEPRINT: i32 = 1;
-pub const EXIT_USAGE: i32 = 2;
-pub const EXIT_STALE: i32 = 3;
-pub const EXIT_REFUSED: i32 = 4;
-pub const EXIT_INTERNAL: i32 = 5;
-pub const EXIT_IO: i32 = 6;
 
 #[derive(Parser)]
 #[command(
@@ -142,12 +130,21 @@ enum Format {
     Sarif,
 }
 
+/// Runs the command line; returns the process exit code.
 pub fn main() -> i32 {
+    run().code()
+}
+
+fn run() -> Exit {
     let cli = match Cli::try_parse() {
         Ok(c) => c,
         Err(e) => {
             let _ = e.print();
-            return if e.use_stderr() { EXIT_USAGE } else { 0 };
+            return if e.use_stderr() {
+                Exit::Usage
+            } else {
+                Exit::Success
+            };
         }
     };
     // `check` on a hand-written workspace YAML, NSG JSON, az script or Markdown; blueprints
@@ -155,11 +152,11 @@ pub fn main() -> i32 {
     if let Command::Check(a) = &cli.command {
         if let Some(linted) = crate::lint::check_file(&a.blueprint) {
             if !a.sets.is_empty() {
-                eprintln!(
-                    "error: --set applies to blueprints; {} is not one",
+                let m = format!(
+                    "--set applies to blueprints; {} is not one",
                     escape_controls(&a.blueprint)
                 );
-                return EXIT_USAGE;
+                return fail(Error::Usage(m), a.format);
             }
             return lint_report(&linted, a.format);
         }
@@ -169,11 +166,11 @@ pub fn main() -> i32 {
             for b in builtin::BUILTINS {
                 println!("{:<24} {}", b.name, first_description_line(b.text));
             }
-            0
+            Exit::Success
         }
         Command::Schema => {
             print!("{}", schema::json_schema_text());
-            0
+            Exit::Success
         }
         Command::Show { name } => match builtin::find(&name) {
             Some(b) => {
@@ -183,19 +180,22 @@ pub fn main() -> i32 {
                     report(&[w], None, Format::Human);
                 }
                 print!("{}", b.text);
-                0
+                Exit::Success
             }
             None => {
                 let d = crate::blueprint::Source::resolve(&name)
                     .err()
                     .unwrap_or_else(|| {
                         Diagnostic::error(
-                            "AMLG010",
+                            Code::Unreadable,
                             format!("`{name}` is not a built-in blueprint"),
                         )
                     });
-                report(&[d], None, Format::Human);
-                EXIT_BLUEPRINT
+                let e = Error::Blueprint {
+                    diagnostics: vec![d],
+                    source: None,
+                };
+                fail(e, Format::Human)
             }
         },
         Command::Allowlist(a) => allowlist(a),
@@ -212,15 +212,15 @@ pub fn main() -> i32 {
                         warnings.len()
                     );
                 }
-                0
+                Exit::Success
             }
-            Err(f) => failure(f, a.format),
+            Err(e) => fail(e, a.format),
         },
         Command::Render(a) => render(a),
     }
 }
 
-fn render(a: RenderArgs) -> i32 {
+fn render(a: RenderArgs) -> Exit {
     let targets: Vec<(String, Option<PathBuf>)> = if a.all {
         builtin::names().map(|n| (n.to_string(), None)).collect()
     } else {
@@ -229,65 +229,63 @@ fn render(a: RenderArgs) -> i32 {
             a.out.clone(),
         )]
     };
-    let mut worst = 0;
+    let mut worst = Exit::Success;
     for (arg, out) in targets {
-        let out_arg = out.as_ref().map(|p| p.to_string_lossy().into_owned());
-        let rendered = match crate::render_blueprint(&arg, &a.sets, out_arg.as_deref()) {
-            Ok(r) => r,
-            Err(f) => {
-                worst = worst.max(failure(f, a.format));
-                continue;
-            }
+        let exit = match render_one(&a, &arg, out) {
+            Ok(()) => Exit::Success,
+            Err(e) => fail(e, a.format),
         };
-        report(
-            &rendered.warnings,
-            Some(&rendered.loaded.source.text),
-            a.format,
-        );
-        if let Some(Emit::Model) = a.emit {
-            println!(
-                "{}",
-                serde_json::to_string_pretty(&rendered.model).expect("serialisable")
-            );
-            continue;
-        }
-        let dir = out.unwrap_or_else(|| Path::new("out").join(&rendered.model.blueprint.name));
-        let code = if a.check {
-            check_dir(&dir, &rendered)
-        } else {
-            write_dir(&dir, &rendered, a.force)
-        };
-        worst = worst.max(code);
+        worst = worst.max(exit);
     }
     worst
 }
 
-fn check_dir(dir: &Path, r: &Rendered) -> i32 {
-    let checked = match output::check(dir, &r.artifacts, &r.manifest) {
-        Ok(c) => c,
-        Err(e) => return output_error(dir, e),
-    };
+fn render_one(a: &RenderArgs, arg: &str, out: Option<PathBuf>) -> Result<(), Error> {
+    let out_arg = out.as_ref().map(|p| p.to_string_lossy().into_owned());
+    let rendered = crate::render_blueprint(arg, &a.sets, out_arg.as_deref())?;
+    report(
+        &rendered.warnings,
+        Some(&rendered.loaded.source.text),
+        a.format,
+    );
+    if let Some(Emit::Model) = a.emit {
+        println!(
+            "{}",
+            serde_json::to_string_pretty(&rendered.model).expect("serialisable")
+        );
+        return Ok(());
+    }
+    let dir = out.unwrap_or_else(|| Path::new("out").join(&rendered.model.blueprint.name));
+    if a.check {
+        check_dir(&dir, &rendered)
+    } else {
+        write_dir(&dir, &rendered, a.force)
+    }
+}
+
+fn output_failed(dir: &Path) -> impl FnOnce(OutputError) -> Error + '_ {
+    move |error| Error::Output {
+        dir: dir.to_path_buf(),
+        error,
+    }
+}
+
+fn check_dir(dir: &Path, r: &Rendered) -> Result<(), Error> {
+    let checked = output::check(dir, &r.artifacts, &r.manifest).map_err(output_failed(dir))?;
     say_recovered(dir, checked.recovered);
-    let diffs = checked.diffs;
-    if diffs.is_empty() {
+    if checked.diffs.is_empty() {
         eprintln!(
             "{}: up to date ({} files)",
             dir.display(),
             r.artifacts.len() + 1
         );
-        return 0;
+        return Ok(());
     }
-    let mut err = std::io::stderr().lock();
-    let _ = writeln!(
-        err,
-        "{}: out of date; run `{}`",
-        dir.display(),
-        r.model.blueprint.regenerate
-    );
-    for d in diffs {
-        let _ = writeln!(err, "{d}");
-    }
-    EXIT_STALE
+    Err(Error::Stale {
+        dir: dir.to_path_buf(),
+        regenerate: r.model.blueprint.regenerate.clone(),
+        diffs: checked.diffs.iter().map(ToString::to_string).collect(),
+    })
 }
 
 fn say_recovered(dir: &Path, recovered: Option<output::Recovery>) {
@@ -304,62 +302,66 @@ fn say_recovered(dir: &Path, recovered: Option<output::Recovery>) {
     }
 }
 
-fn write_dir(dir: &Path, r: &Rendered, force: bool) -> i32 {
-    match output::write(dir, &r.artifacts, &r.manifest, force) {
-        Ok(plan) => {
-            say_recovered(dir, plan.recovered);
-            eprintln!(
-                "{}: {} written, {} unchanged, {} removed",
-                dir.display(),
-                plan.write.len() + plan.conflicts.len(),
-                plan.unchanged.len(),
-                plan.remove.len()
-            );
-            0
-        }
-        Err(e) => output_error(dir, e),
-    }
+fn write_dir(dir: &Path, r: &Rendered, force: bool) -> Result<(), Error> {
+    let plan = output::write(dir, &r.artifacts, &r.manifest, force).map_err(output_failed(dir))?;
+    say_recovered(dir, plan.recovered);
+    eprintln!(
+        "{}: {} written, {} unchanged, {} removed",
+        dir.display(),
+        plan.write.len() + plan.conflicts.len(),
+        plan.unchanged.len(),
+        plan.remove.len()
+    );
+    Ok(())
 }
 
-/// One printer for every refusal or failure to write (or check) an output folder.
-fn output_error(dir: &Path, e: OutputError) -> i32 {
+/// The one printer for every error: what went wrong, and the exit code it means.
+fn fail(e: Error, format: Format) -> Exit {
+    let exit = e.exit();
+    let label = e.code().map(|c| format!("error[{c}]")).unwrap_or_default();
     match e {
-        OutputError::Conflicts(list) => {
+        Error::Blueprint {
+            diagnostics,
+            source,
+        } => report(&diagnostics, source.as_deref(), format),
+        Error::Usage(m) => eprintln!("error: {m}"),
+        Error::Stale {
+            dir,
+            regenerate,
+            diffs,
+        } => {
+            let mut err = std::io::stderr().lock();
+            let _ = writeln!(err, "{}: out of date; run `{regenerate}`", dir.display());
+            for d in diffs {
+                let _ = writeln!(err, "{d}");
+            }
+        }
+        Error::Output {
+            dir,
+            error: OutputError::Conflicts(list),
+        } => {
             eprintln!(
-                "error[AMLG090]: refusing to overwrite files in {} (nothing was written):",
+                "{label}: refusing to overwrite files in {} (nothing was written):",
                 dir.display()
             );
             for c in list {
                 eprintln!("  {} {}", c.path.display(), c.reason);
             }
             eprintln!("  = help: keep your change by moving it into the blueprint, or pass --force to overwrite");
-            EXIT_REFUSED
         }
-        OutputError::Unsafe(m) => {
-            eprintln!("error[AMLG091]: {m}");
-            EXIT_REFUSED
-        }
-        OutputError::Io(m) => {
-            eprintln!("error[AMLG092]: could not write output: {m}");
-            EXIT_IO
-        }
+        Error::Output {
+            error: OutputError::Unsafe(m),
+            ..
+        } => eprintln!("{label}: {m}"),
+        Error::Output {
+            error: OutputError::Io(m),
+            ..
+        } => eprintln!("{label}: could not write output: {m}"),
+        Error::Internal(m) => eprintln!(
+            "internal error: {m}\nThis is a bug in amlgen; please report it with the blueprint."
+        ),
     }
-}
-
-fn failure(f: Failure, format: Format) -> i32 {
-    match f {
-        Failure::Blueprint {
-            diagnostics,
-            source,
-        } => {
-            report(&diagnostics, source.as_deref(), format);
-            EXIT_BLUEPRINT
-        }
-        Failure::Internal(m) => {
-            eprintln!("internal error: {m}\nThis is a bug in amlgen; please report it with the blueprint.");
-            EXIT_INTERNAL
-        }
-    }
+    exit
 }
 
 /// Prints diagnostics; JSON and SARIF only when there are some (`render` prints other JSON to
@@ -400,7 +402,7 @@ fn report_always(diags: &[Diagnostic], source: Option<&str>, format: Format) {
 }
 
 /// `amlgen check` on a hand-written file: diagnostics, a summary, exit 1 on errors.
-fn lint_report(l: &crate::lint::Linted, format: Format) -> i32 {
+fn lint_report(l: &crate::lint::Linted, format: Format) -> Exit {
     report_always(&l.diagnostics, Some(&l.text), format);
     let errors = l.diagnostics.iter().filter(|d| d.is_error()).count();
     if format == Format::Human {
@@ -415,44 +417,44 @@ fn lint_report(l: &crate::lint::Linted, format: Format) -> i32 {
         );
     }
     if errors > 0 {
-        EXIT_BLUEPRINT
+        Exit::Diagnostics
     } else {
-        0
+        Exit::Success
     }
 }
 
-fn explain(code: Option<&str>) -> i32 {
+fn explain(code: Option<&str>) -> Exit {
     let Some(code) = code else {
         print!("{}", crate::explain::list());
-        return 0;
+        return Exit::Success;
     };
     match crate::explain::explain(code) {
         Some(text) => {
             print!("{text}");
-            0
+            Exit::Success
         }
         None => {
             let hint = crate::explain::closest(code)
                 .map(|c| format!("; did you mean `{c}`?"))
                 .unwrap_or_default();
-            eprintln!(
-                "error: `{}` is not a diagnostic code{hint} (`amlgen explain` lists them)",
+            let m = format!(
+                "`{}` is not a diagnostic code{hint} (`amlgen explain` lists them)",
                 escape_controls(code)
             );
-            EXIT_USAGE
+            fail(Error::Usage(m), Format::Human)
         }
     }
 }
 
-fn allowlist(a: AllowlistArgs) -> i32 {
+fn allowlist(a: AllowlistArgs) -> Exit {
     use crate::allowlist::{self, format, Target};
     let target = match a.target {
         AllowlistFor::ApprovedOnly => Target::ApprovedOnly,
         AllowlistFor::Firewall => Target::Firewall,
     };
     if target == Target::Firewall && a.format == AllowlistFormat::Blueprint {
-        eprintln!("error: --format blueprint prints managed-VNet FQDN rules; with --for firewall use --format az or --format json");
-        return EXIT_USAGE;
+        let m = "--format blueprint prints managed-VNet FQDN rules; with --for firewall use --format az or --format json";
+        return fail(Error::Usage(m.into()), Format::Human);
     }
     let needs = allowlist::discover(&a.files, a.include_outside);
     let list = allowlist::plan(&a.files, needs, target);
@@ -479,9 +481,9 @@ fn allowlist(a: AllowlistArgs) -> i32 {
         );
     }
     if list.has_errors() {
-        EXIT_BLUEPRINT
+        Exit::Diagnostics
     } else {
-        0
+        Exit::Success
     }
 }
 

@@ -15,6 +15,7 @@ pub mod catalog;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod error;
 pub mod explain;
 pub mod lint;
 pub mod lower;
@@ -45,29 +46,20 @@ pub struct Rendered {
     pub manifest: Manifest,
 }
 
-#[derive(Debug)]
-pub enum Failure {
-    /// The blueprint is wrong: the user fixes it. Carries the source text for the report.
-    Blueprint {
-        diagnostics: Vec<Diagnostic>,
-        source: Option<String>,
-    },
-    /// amlgen produced something its own verification refused: a bug to report.
-    Internal(String),
-}
+pub use error::{Error, Exit};
 
 /// Loads and analyses a blueprint: the `amlgen check` path, and the start of `render`.
-pub fn load_and_analyze(arg: &str, sets: &[String]) -> Result<analyze::Checked, Failure> {
-    let source = Source::resolve(arg).map_err(|d| Failure::Blueprint {
+pub fn load_and_analyze(arg: &str, sets: &[String]) -> Result<analyze::Checked, Error> {
+    let source = Source::resolve(arg).map_err(|d| Error::Blueprint {
         diagnostics: vec![d],
         source: None,
     })?;
     let text = source.text.clone();
-    let loaded = blueprint::load(source, sets).map_err(|diagnostics| Failure::Blueprint {
+    let loaded = blueprint::load(source, sets).map_err(|diagnostics| Error::Blueprint {
         diagnostics,
         source: Some(text.clone()),
     })?;
-    analyze::analyze(loaded).map_err(|(_, diagnostics)| Failure::Blueprint {
+    analyze::analyze(loaded).map_err(|(_, diagnostics)| Error::Blueprint {
         diagnostics,
         source: Some(text),
     })
@@ -79,19 +71,19 @@ pub fn render_blueprint(
     arg: &str,
     sets: &[String],
     out_arg: Option<&str>,
-) -> Result<Rendered, Failure> {
+) -> Result<Rendered, Error> {
     let checked = load_and_analyze(arg, sets)?;
     let regenerate = lower::cli::regenerate_command(&checked.loaded, out_arg);
     let mut model = plan::plan(&checked, regenerate.clone());
     lower::lower(&mut model);
-    let artifacts = render::render(&model).map_err(|e| Failure::Internal(e.to_string()))?;
+    let artifacts = render::render(&model).map_err(|e| Error::Internal(e.to_string()))?;
     let findings = verify::verify(&artifacts);
     if !findings.is_empty() {
         let list: Vec<String> = findings
             .iter()
             .map(|f| format!("{}: {}", f.path, f.message))
             .collect();
-        return Err(Failure::Internal(format!(
+        return Err(Error::Internal(format!(
             "rendered output failed verification (nothing was written):\n  {}",
             list.join("\n  ")
         )));

@@ -13,14 +13,22 @@ pub const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 pub fn log(diags: &[Diagnostic]) -> Value {
     let codes: Vec<&str> = diags
         .iter()
-        .map(|d| d.code)
+        .map(|d| d.code.as_str())
         .collect::<BTreeSet<_>>()
         .into_iter()
         .collect();
     let rules: Vec<Value> = codes.iter().map(|c| rule(c)).collect();
     let results: Vec<Value> = diags
         .iter()
-        .map(|d| result(d, codes.iter().position(|c| *c == d.code).unwrap_or(0)))
+        .map(|d| {
+            result(
+                d,
+                codes
+                    .iter()
+                    .position(|c| *c == d.code.as_str())
+                    .unwrap_or(0),
+            )
+        })
         .collect();
     json!({
         "$schema": SCHEMA,
@@ -124,6 +132,7 @@ fn pascal(title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::diagnostic::Code;
 
     #[test]
     fn uris_and_names() {
@@ -138,13 +147,13 @@ mod tests {
     #[test]
     fn results_point_at_their_rule() {
         let d = vec![
-            Diagnostic::warning("AMLG108", "w")
+            Diagnostic::warning(Code::WildcardMissesApex, "w")
                 .at_file("a.yml")
                 .at_line(3, 5),
-            Diagnostic::error("AMLG101", "e")
+            Diagnostic::error(Code::RuleTypeForMode, "e")
                 .at_file("a.yml")
                 .at_path("x.y"),
-            Diagnostic::error("AMLG003", "s").at_file("--set"),
+            Diagnostic::error(Code::UnknownSetPath, "s").at_file("--set"),
         ];
         let v = log(&d);
         let run = &v["runs"][0];

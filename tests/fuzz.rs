@@ -12,12 +12,12 @@
 //!   render), mutated as text.
 //!
 //! Every input goes through the library in-process (load, check, plan, render, verify; or the
-//! linter) under `catch_unwind`: no panic, and never `Failure::Internal` (exit 5). Every 16th input
+//! linter) under `catch_unwind`: no panic, and never `Error::Internal` (exit 5). Every 16th input
 //! also runs the binary (`render --out` into a temporary folder, or `check`): its exit code is
 //! one of the documented 0-4, a failed render leaves no output folder, and the scripts of every
 //! 4th successful render pass shellcheck. The number of inputs tried is printed.
 
-use amlgen::Failure;
+use amlgen::Error;
 use proptest::prelude::*;
 use proptest::strategy::ValueTree;
 use proptest::test_runner::{Config, TestCaseError, TestRunner};
@@ -382,7 +382,7 @@ fn in_process_blueprint(path: &Path, sets: &[String]) -> Result<(), TestCaseErro
     }));
     match outcome {
         Err(_) => Err(TestCaseError::fail("panic in the pipeline")),
-        Ok(Err(Failure::Internal(m))) => {
+        Ok(Err(Error::Internal(m))) => {
             Err(TestCaseError::fail(format!("internal error (exit 5): {m}")))
         }
         Ok(_) => Ok(()),

@@ -80,6 +80,33 @@ fn id_of(v: Option<&Value>) -> Value {
     s(v.and_then(|x| x.get("id")))
 }
 
+/// An ISO 8601 duration of seconds, minutes or hours (`PT120S`, `PT2M`) as seconds.
+fn iso_seconds(v: Option<&Value>) -> Value {
+    let Some(d) = v.and_then(Value::as_str).and_then(|d| d.strip_prefix("PT")) else {
+        return s(v);
+    };
+    let (n, unit) = d.split_at(d.len().saturating_sub(1));
+    let factor = match unit {
+        "S" => 1,
+        "M" => 60,
+        "H" => 3600,
+        _ => return s(v),
+    };
+    n.parse::<u64>()
+        .map(|n| Value::from(n * factor))
+        .unwrap_or_else(|_| s(v))
+}
+
+/// `[{id: ...}, ...]` as a sorted list of the IDs.
+fn ids_of(v: Option<&Value>) -> Value {
+    match v.and_then(Value::as_array) {
+        Some(a) => sorted(Some(&Value::from(
+            a.iter().map(|x| id_of(Some(x))).collect::<Vec<_>>(),
+        ))),
+        None => Value::Null,
+    }
+}
+
 fn csv_sorted(v: Option<&Value>) -> Value {
     match v.and_then(Value::as_str) {
         Some(x) => {
@@ -288,6 +315,16 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ("location", loc),
                     ("sku", s(b.pointer("/sku/name"))),
                     ("allocationMethod", s(p.get("publicIPAllocationMethod"))),
+                ]),
+            ),
+            "Microsoft.Network/natGateways" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("sku", s(b.pointer("/sku/name"))),
+                    ("idleTimeoutInMinutes", s(p.get("idleTimeoutInMinutes"))),
+                    ("publicIpAddresses", ids_of(p.get("publicIpAddresses"))),
                 ]),
             ),
             "Microsoft.Network/firewallPolicies" => put(
@@ -587,7 +624,13 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                         ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
                         ("isolationMode", s(mn.get("isolationMode"))),
                         ("firewallSku", s(mn.get("firewallSku"))),
-                        ("provisionNetworkNow", s(p.get("provisionNetworkNow"))),
+                        // ARM's default when absent is false, as the runbook reader has it.
+                        (
+                            "provisionNetworkNow",
+                            p.get("provisionNetworkNow")
+                                .cloned()
+                                .unwrap_or(Value::Bool(false)),
+                        ),
                         ("imageBuildCompute", s(p.get("imageBuildCompute"))),
                         (
                             "serverlessComputeSubnet",
@@ -627,8 +670,10 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
             }
             "Microsoft.MachineLearningServices/workspaces/computes" => {
                 let cp = p.get("properties").cloned().unwrap_or(Value::Null);
+                // A cluster says it in remoteLoginPortPublicAccess, an instance in sshSettings.
                 let ssh = match cp
                     .get("remoteLoginPortPublicAccess")
+                    .or_else(|| cp.pointer("/sshSettings/sshPublicAccess"))
                     .and_then(Value::as_str)
                 {
                     Some("Enabled") => Value::Bool(true),
@@ -645,6 +690,10 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                         ("vmPriority", s(cp.get("vmPriority"))),
                         ("minNodeCount", s(cp.pointer("/scaleSettings/minNodeCount"))),
                         ("maxNodeCount", s(cp.pointer("/scaleSettings/maxNodeCount"))),
+                        (
+                            "idleSecondsBeforeScaleDown",
+                            iso_seconds(cp.pointer("/scaleSettings/nodeIdleTimeBeforeScaleDown")),
+                        ),
                         ("subnet", s(cp.pointer("/subnet/id"))),
                         ("enableNodePublicIp", s(cp.get("enableNodePublicIp"))),
                         ("sshPublicAccess", ssh),

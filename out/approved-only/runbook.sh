@@ -119,6 +119,7 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --application-insights "${APP_INSIGHTS_ID}" \
     --public-network-access Disabled \
     --managed-network allow_only_approved_outbound \
+    --set managed_network.firewall_sku=standard \
     --output none
 fi
 

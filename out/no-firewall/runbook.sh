@@ -793,8 +793,11 @@ if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "$
     --size Standard_DS3_v2 \
     --min-instances 0 \
     --max-instances 4 \
+    --idle-time-before-scale-down 120 \
+    --tier dedicated \
     --subnet "${TRAINING_SUBNET_ID}" \
     --enable-node-public-ip false \
+    --ssh-public-access-enabled false \
     --output none
 fi
 

@@ -6,6 +6,7 @@
 use super::files::{Files, Loaded, Root};
 use super::hosts::{Needs, Site};
 use super::requirements::{self, Includes, Line, Pip};
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::yaml::Value;
 
@@ -19,7 +20,7 @@ pub fn read(file: &Loaded, label: &str, files: &mut Files, needs: &mut Needs) {
     let (doc, map) = match crate::yaml::parse(text) {
         Ok(d) => (d.value, d.map),
         Err(e) => {
-            let mut d = Diagnostic::error("AMLG001", format!("malformed YAML: {e}"))
+            let mut d = Diagnostic::error(Code::MalformedInput, format!("malformed YAML: {e}"))
                 .at_file(label)
                 .with_help("fix the YAML syntax at the position shown");
             if let Some((line, column)) = e.position {

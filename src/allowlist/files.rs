@@ -9,6 +9,7 @@
 //!   of files and the bytes read in all, so a file that grows, or includes that fan out, cannot
 //!   exhaust memory or time.
 
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use std::collections::HashMap;
 use std::io::Read as _;
@@ -167,7 +168,8 @@ const HELP_INCLUDE: &str =
     "check the path; includes (-r, -c) are relative to the file that names them";
 
 fn unreadable(label: &str, why: &str, help: &str) -> Diagnostic {
-    let d = Diagnostic::error("AMLG010", format!("cannot read {label}: {why}")).at_file(label);
+    let d =
+        Diagnostic::error(Code::Unreadable, format!("cannot read {label}: {why}")).at_file(label);
     if help.is_empty() {
         d
     } else {

@@ -3,6 +3,7 @@
 //! besides the one in its URL (PyPI's file host, GitHub's download hosts).
 
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use serde::Serialize;
 use std::sync::LazyLock;
@@ -118,11 +119,14 @@ impl Needs {
             "anyone who reads the file can use it (amlgen prints `***` in its place); move it out of the file: pip reads credentials from .netrc or a keyring and expands `${VAR}` in URLs (`https://user:${TOKEN}@host/...`); conda reads them from its configuration"
         };
         self.finding(
-            Diagnostic::warning("AMLG220", format!("{what} is written in this URL"))
-                .at_file(&site.file)
-                .at_line(site.line, site.column)
-                .with_value(mask_secrets(raw))
-                .with_help(help),
+            Diagnostic::warning(
+                Code::CredentialInUrl,
+                format!("{what} is written in this URL"),
+            )
+            .at_file(&site.file)
+            .at_line(site.line, site.column)
+            .with_value(mask_secrets(raw))
+            .with_help(help),
         );
     }
 
@@ -140,10 +144,13 @@ impl Needs {
             if !looks_local(raw) {
                 // Not parsed: where, never what.
                 self.finding(
-                    Diagnostic::warning("AMLG222", "not a URL amlgen can read (not shown)")
-                        .at_file(&site.file)
-                        .at_line(site.line, site.column)
-                        .with_help("allow its host by hand if it needs one"),
+                    Diagnostic::warning(
+                        Code::LineNotUnderstood,
+                        "not a URL amlgen can read (not shown)",
+                    )
+                    .at_file(&site.file)
+                    .at_line(site.line, site.column)
+                    .with_help("allow its host by hand if it needs one"),
                 );
             }
             return;
@@ -157,11 +164,14 @@ impl Needs {
         }
         let Some(port) = url.port.or_else(|| default_port(&url.scheme)) else {
             self.finding(
-                Diagnostic::warning("AMLG222", format!("unknown URL scheme `{}`", url.scheme))
-                    .at_file(&site.file)
-                    .at_line(site.line, site.column)
-                    .with_value(mask_secrets(raw))
-                    .with_help("allow its host by hand if it needs one"),
+                Diagnostic::warning(
+                    Code::LineNotUnderstood,
+                    format!("unknown URL scheme `{}`", url.scheme),
+                )
+                .at_file(&site.file)
+                .at_line(site.line, site.column)
+                .with_value(mask_secrets(raw))
+                .with_help("allow its host by hand if it needs one"),
             );
             return;
         };
@@ -178,7 +188,7 @@ impl Needs {
     fn env_var(&mut self, raw: &str, site: &Site) {
         self.finding(
             Diagnostic::warning(
-                "AMLG221",
+                Code::UrlFromEnvironment,
                 "the host of this URL comes from an environment variable",
             )
             .at_file(&site.file)
@@ -616,7 +626,7 @@ mod tests {
         n.check_credentials("https://h.example.com/simple", &site);
         n.check_credentials("https:/user:SECRET@h.example.com/simple", &site);
         assert_eq!(n.findings.len(), 1);
-        assert_eq!(n.findings[0].code, "AMLG220");
+        assert_eq!(n.findings[0].code, Code::CredentialInUrl);
         assert_eq!(
             n.findings[0].value.as_deref(),
             Some("https:/***@h.example.com/simple")

@@ -13,6 +13,7 @@ pub mod hosts;
 pub mod pyproject;
 pub mod requirements;
 
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{fqdn, names::RuleNames};
 use files::{Files, Refused};
@@ -186,7 +187,7 @@ fn place(f: crate::rules::Finding, need: &Need) -> Diagnostic {
     let r = &need.reasons[0];
     let ssh = matches!(need.scheme.as_str(), "ssh" | "git");
     let mut d = f.into_diagnostic();
-    if d.code == "AMLG106" && ssh {
+    if d.code == Code::FqdnPortNotAllowed && ssh {
         d.help = Some(format!(
             "{} clones over {} (port {}); FQDN rules allow only 80 and 443. Use the HTTPS form (git+https://{}/...), or a customer VNet whose Azure Firewall has a network rule for the port",
             need.host, need.scheme, need.port, need.host

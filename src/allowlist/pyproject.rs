@@ -6,6 +6,7 @@
 
 use super::hosts::{Needs, Site, DEFAULT_INDEX};
 use super::requirements::{classify, Requirement};
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use std::sync::LazyLock;
 use toml_edit::{Document, Item, TableLike, Value};
@@ -52,10 +53,13 @@ pub fn read(text: &str, label: &str, needs: &mut Needs) {
         Err(e) => {
             let (line, col) = e.span().map(|s| line_col(text, s.start)).unwrap_or((1, 1));
             needs.finding(
-                Diagnostic::error("AMLG001", format!("malformed TOML: {}", e.message().trim()))
-                    .at_file(label)
-                    .at_line(line, col)
-                    .with_help("fix the TOML syntax at the position shown"),
+                Diagnostic::error(
+                    Code::MalformedInput,
+                    format!("malformed TOML: {}", e.message().trim()),
+                )
+                .at_file(label)
+                .at_line(line, col)
+                .with_help("fix the TOML syntax at the position shown"),
             );
             return;
         }
@@ -151,7 +155,7 @@ fn resolve(r: Resolution, needs: &mut Needs) {
                     ),
                     None => needs.finding(
                         Diagnostic::warning(
-                            "AMLG222",
+                            Code::LineNotUnderstood,
                             format!(
                                 "`{}` names index `{name}`, which the file does not define",
                                 d.name

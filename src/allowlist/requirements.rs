@@ -5,6 +5,7 @@
 
 use super::files::{Files, Loaded, Refused, Root};
 use super::hosts::{mask_secrets, Needs, Site, DEFAULT_INDEX};
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use std::collections::HashSet;
 use std::path::{Path, PathBuf};
@@ -147,7 +148,7 @@ pub fn read_lines(
 /// a password included, when a file is not the dependency file it seems).
 fn not_understood(site: &Site) -> Diagnostic {
     Diagnostic::warning(
-        "AMLG222",
+        Code::LineNotUnderstood,
         "line not understood; amlgen cannot tell which host it needs (the line is not shown)",
     )
     .at_file(&site.file)

@@ -5,6 +5,7 @@
 pub mod address_plan;
 
 use crate::blueprint::{CustomerNetwork, Egress, FirewallSku, IsolationMode, Loaded};
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::naming::Names;
 use ipnet::Ipv4Net;
@@ -66,7 +67,7 @@ pub fn analyze(loaded: Loaded) -> Result<Checked, (Loaded, Vec<Diagnostic>)> {
             // firewall without hub); reaching this is a disagreement between check and analysis.
             Err(key) => {
                 diagnostics.push(
-                    Diagnostic::error("AMLG036", format!("no room left to carve {key}"))
+                    Diagnostic::error(Code::NoRoomForSubnet, format!("no room left to carve {key}"))
                         .at_path("network")
                         .with_help("give the VNet a larger address space, or set the subnet's range explicitly"),
                 );

@@ -6,6 +6,7 @@ use super::limits;
 use super::model::Blueprint;
 use super::overrides;
 use super::source_map::SourceMap;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::suggest::did_you_mean;
 use crate::yaml;
@@ -41,7 +42,7 @@ impl Source {
     pub fn shadowed_file_warning(arg: &str) -> Option<Diagnostic> {
         (builtin::find(arg).is_some() && Path::new(arg).exists()).then(|| {
             Diagnostic::warning(
-                "AMLG012",
+                Code::FileShadowsBuiltin,
                 format!("`{arg}` is the built-in blueprint; the file `{arg}` in this folder is not used"),
             )
             .with_value(arg.to_string())
@@ -59,7 +60,7 @@ impl Source {
                     limits::ReadError::NotRegular(_) => "give the path of a blueprint YAML file",
                     limits::ReadError::Io(_) => "check the path; built-in blueprints are listed by `amlgen list`",
                 };
-                Diagnostic::error("AMLG010", format!("cannot read blueprint file: {e}"))
+                Diagnostic::error(Code::Unreadable, format!("cannot read blueprint file: {e}"))
                     .at_file(arg)
                     .with_help(help)
             })?;
@@ -83,14 +84,15 @@ impl Source {
                 let hint = did_you_mean(arg, builtin::names())
                     .map(|s| format!("did you mean `{s}`? "))
                     .unwrap_or_default();
-                Err(
-                    Diagnostic::error("AMLG010", format!("no built-in blueprint named `{arg}`"))
-                        .with_value(arg.to_string())
-                        .with_help(format!(
-                            "{hint}built-in blueprints: {}; or give a path to a .yaml file",
-                            builtin::names().collect::<Vec<_>>().join(", ")
-                        )),
+                Err(Diagnostic::error(
+                    Code::Unreadable,
+                    format!("no built-in blueprint named `{arg}`"),
                 )
+                .with_value(arg.to_string())
+                .with_help(format!(
+                    "{hint}built-in blueprints: {}; or give a path to a .yaml file",
+                    builtin::names().collect::<Vec<_>>().join(", ")
+                )))
             }
         }
     }
@@ -114,11 +116,11 @@ pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> 
     // One parse gives the values and their positions; nesting is bounded while parsing.
     let parsed = yaml::parse(&source.text).map_err(|e| {
         let mut d = if e.kind == yaml::ErrorKind::TooDeep {
-            Diagnostic::error("AMLG011", e.message)
+            Diagnostic::error(Code::InputTooLarge, e.message)
                 .at_file(&source.label)
                 .with_help("a blueprint nests about six levels; check for unclosed or repeated `[` and `{`")
         } else {
-            Diagnostic::error("AMLG001", format!("malformed YAML: {}", e.message))
+            Diagnostic::error(Code::MalformedInput, format!("malformed YAML: {}", e.message))
                 .at_file(&source.label)
                 .with_help("fix the YAML syntax at the position shown (indentation, a missing `:`, an unclosed quote or bracket)")
         };
@@ -131,7 +133,7 @@ pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> 
     let mut doc = parsed.value;
     if doc.is_null() {
         return Err(vec![Diagnostic::error(
-            "AMLG001",
+            Code::MalformedInput,
             "the blueprint file is empty",
         )
         .at_file(&source.label)
@@ -193,7 +195,7 @@ fn shape_error(source: &Source, map: &SourceMap, path: &str, msg: &str) -> Diagn
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
             (
-                "AMLG002",
+                Code::UnknownKey,
                 format!("unknown key `{field}`"),
                 Some(field.to_string()),
                 format!("{hint}keys allowed here: {}", expected.join(", ")),
@@ -204,7 +206,7 @@ fn shape_error(source: &Source, map: &SourceMap, path: &str, msg: &str) -> Diagn
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
             (
-                "AMLG004",
+                Code::InvalidValue,
                 format!("`{variant}` is not an allowed value"),
                 Some(variant.to_string()),
                 format!("{hint}allowed values: {}", expected.join(", ")),
@@ -212,7 +214,7 @@ fn shape_error(source: &Source, map: &SourceMap, path: &str, msg: &str) -> Diagn
             )
         } else if let Some(field) = between(msg, "missing field `", "`") {
             (
-                "AMLG005",
+                Code::MissingKey,
                 format!("required key `{field}` is missing"),
                 None,
                 format!("add `{field}:` here; `amlgen schema` describes every key"),
@@ -220,7 +222,7 @@ fn shape_error(source: &Source, map: &SourceMap, path: &str, msg: &str) -> Diagn
             )
         } else {
             (
-                "AMLG004",
+                Code::InvalidValue,
                 format!("invalid value: {msg}"),
                 None,
                 "see `amlgen schema` for the expected type of this key".to_string(),

@@ -3,6 +3,7 @@
 //! The path is checked against the blueprint schema (so a typo is an error, not a new key), the
 //! value is read as YAML (so `true`, `30` and `[a, b]` keep their types).
 
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::suggest::did_you_mean;
 use crate::yaml::{self, Value as Yaml};
@@ -71,7 +72,7 @@ pub fn parse_path(path: &str) -> Result<Vec<Segment>, String> {
 /// Applies one `--set` to the parsed YAML document.
 pub fn apply(doc: &mut Yaml, assignment: &str, schema: &Json) -> Result<(), Diagnostic> {
     let fail = |msg: String, help: &str| {
-        Diagnostic::error("AMLG003", msg)
+        Diagnostic::error(Code::UnknownSetPath, msg)
             .at_file("--set")
             .with_value(assignment.to_string())
             .with_help(help.to_string())

@@ -2,6 +2,7 @@
 //! big enough for its private endpoints.
 
 use crate::blueprint::Blueprint;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::net::{overlaps, parse_cidr, usable_addresses};
 
@@ -16,7 +17,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     if vnet.address_space.is_empty() {
         out.push(
             Diagnostic::error(
-                "AMLG030",
+                Code::InvalidCidr,
                 "the client VNet needs at least one address range",
             )
             .at_path("client_access.vnet.address_space")
@@ -33,7 +34,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                     if overlaps(prev, &net) {
                         out.push(
                             Diagnostic::error(
-                                "AMLG032",
+                                Code::OverlappingRanges,
                                 format!("address range overlaps address_space[{j}] ({prev})"),
                             )
                             .at_path(&path)
@@ -47,7 +48,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 spaces.push((i, net));
             }
             Err(m) => out.push(
-                Diagnostic::error("AMLG030", "invalid CIDR")
+                Diagnostic::error(Code::InvalidCidr, "invalid CIDR")
                     .at_path(&path)
                     .with_value(s)
                     .with_help(m),
@@ -58,7 +59,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let prefix = &vnet.pe_subnet.address_prefix;
     match parse_cidr(prefix) {
         Err(m) => out.push(
-            Diagnostic::error("AMLG030", "invalid CIDR")
+            Diagnostic::error(Code::InvalidCidr, "invalid CIDR")
                 .at_path(path)
                 .with_value(prefix)
                 .with_help(m),
@@ -67,18 +68,21 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             if !spaces.is_empty() && !spaces.iter().any(|(_, s)| s.contains(&subnet)) {
                 let list: Vec<String> = spaces.iter().map(|(_, s)| s.to_string()).collect();
                 out.push(
-                    Diagnostic::error("AMLG031", "the pe subnet lies outside its VNet")
-                        .at_path(path)
-                        .with_value(prefix)
-                        .with_help(format!(
-                            "choose a prefix inside the VNet address space ({})",
-                            list.join(", ")
-                        )),
+                    Diagnostic::error(
+                        Code::SubnetOutsideVnet,
+                        "the pe subnet lies outside its VNet",
+                    )
+                    .at_path(path)
+                    .with_value(prefix)
+                    .with_help(format!(
+                        "choose a prefix inside the VNet address space ({})",
+                        list.join(", ")
+                    )),
                 );
             }
             if usable_addresses(&subnet) < CLIENT_PRIVATE_ENDPOINTS {
                 out.push(
-                    Diagnostic::error("AMLG033", "the pe subnet is too small")
+                    Diagnostic::error(Code::SubnetTooSmall, "the pe subnet is too small")
                         .at_path(path)
                         .with_value(prefix)
                         .with_help(format!(
@@ -102,7 +106,7 @@ pub(super) fn refused_range(net: &ipnet::Ipv4Net, path: &str, value: &str) -> Op
         .collect();
     Some(
         Diagnostic::error(
-            "AMLG037",
+            Code::RefusedAddressRange,
             format!("address range overlaps {} ({}), which Azure does not allow in a VNet", r.cidr, r.what),
         )
         .at_path(path)

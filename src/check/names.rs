@@ -2,6 +2,7 @@
 
 use crate::blueprint::Blueprint;
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::naming::Names;
 
@@ -27,7 +28,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             };
             out.push(
                 Diagnostic::error(
-                    "AMLG022",
+                    Code::InvalidResourceName,
                     format!("invalid {} name", name.kind.replace('_', " ")),
                 )
                 .at_path(&name.origin)

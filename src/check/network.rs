@@ -8,6 +8,7 @@ use crate::analyze::address_plan::{
 };
 use crate::blueprint::{Blueprint, Egress, HubSubnets, IsolationMode};
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::net::{overlaps, parse_cidr, usable_addresses};
 use ipnet::Ipv4Net;
@@ -17,26 +18,29 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let Some(net) = &bp.network else {
         if bp.compute.cluster.is_some() || bp.compute.instance.is_some() {
             out.push(
-                Diagnostic::error("AMLG117", "compute needs the customer network it is placed in")
+                Diagnostic::error(Code::ComputeWithoutCustomerNetwork, "compute needs the customer network it is placed in")
                     .at_path("compute")
                     .with_help("add a `network:` (hub-spoke) section, or remove `compute:`; with a managed VNet create compute after deployment (az ml compute create)"),
             );
         }
         if mode == IsolationMode::Disabled {
             out.push(
-                Diagnostic::warning("AMLG116", "compute would have no network isolation")
-                    .at_path("workspace.managed_network.isolation_mode")
-                    .with_value("disabled")
-                    .with_help(
-                        "use a managed VNet mode, or add a `network:` section for a customer VNet",
-                    ),
+                Diagnostic::warning(
+                    Code::ComputeWithoutIsolation,
+                    "compute would have no network isolation",
+                )
+                .at_path("workspace.managed_network.isolation_mode")
+                .with_value("disabled")
+                .with_help(
+                    "use a managed VNet mode, or add a `network:` section for a customer VNet",
+                ),
             );
         }
         return;
     };
     if bp.cloud != crate::blueprint::Cloud::AzureCloud {
         out.push(
-            Diagnostic::error("AMLG122", "the hub firewall rules are catalogued for AzureCloud only")
+            Diagnostic::error(Code::HubFirewallInSovereignCloud, "the hub firewall rules are catalogued for AzureCloud only")
                 .at_path("cloud")
                 .with_value(bp.cloud.as_str())
                 .with_help("the required hosts differ in sovereign clouds (ml.azure.us, login.microsoftonline.us, ...); use a managed-VNet blueprint there, or AzureCloud"),
@@ -44,7 +48,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     }
     if mode != IsolationMode::Disabled {
         out.push(
-            Diagnostic::error("AMLG114", "a customer-managed network needs the workspace managed VNet disabled")
+            Diagnostic::error(Code::CustomerNetworkWithManagedVnet, "a customer-managed network needs the workspace managed VNet disabled")
                 .at_path("workspace.managed_network.isolation_mode")
                 .with_value(mode.key())
                 .with_help("set isolation_mode: disabled; compute then runs in the spoke VNet behind the hub firewall"),
@@ -52,20 +56,20 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     }
     if bp.client_access.is_some() {
         out.push(
-            Diagnostic::error("AMLG115", "client_access and network are two ways to reach the workspace; use one")
+            Diagnostic::error(Code::ClientAccessWithCustomerNetwork, "client_access and network are two ways to reach the workspace; use one")
                 .at_path("client_access")
                 .with_help("with a hub-spoke network the private endpoints live in the spoke's pe subnet; remove client_access"),
         );
     }
     match (net.egress, &net.hub) {
         (Egress::Firewall, None) => out.push(
-            Diagnostic::error("AMLG130", "firewall egress needs a hub with the firewall")
+            Diagnostic::error(Code::FirewallWithoutHub, "firewall egress needs a hub with the firewall")
                 .at_path("network")
                 .with_value("egress: firewall")
                 .with_help("add a `hub:` section (address_space, firewall), or set `egress: nat_gateway` for a VNet whose compute leaves through a NAT gateway"),
         ),
         (Egress::NatGateway, Some(_)) => out.push(
-            Diagnostic::error("AMLG131", "a NAT gateway blueprint has no hub")
+            Diagnostic::error(Code::HubWithNatGateway, "a NAT gateway blueprint has no hub")
                 .at_path("network.hub")
                 .with_help("amlgen's hub holds the firewall; with `egress: nat_gateway` remove `hub:` and peer the VNet to your own landing-zone hub if you have one"),
         ),
@@ -73,7 +77,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     }
     if net.egress == Egress::NatGateway && net.exfiltration_prevention {
         out.push(
-            Diagnostic::error("AMLG132", "exfiltration prevention needs the hub firewall")
+            Diagnostic::error(Code::ExfiltrationWithoutFirewall, "exfiltration prevention needs the hub firewall")
                 .at_path("network.exfiltration_prevention")
                 .with_value("true")
                 .with_help("NSGs cannot filter by host name, so a NAT gateway lets HTTPS reach any host; use `egress: firewall` with a hub for exfiltration prevention"),
@@ -92,7 +96,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         ] {
             if on {
                 out.push(
-                    Diagnostic::error("AMLG119", "exfiltration prevention needs compute without public IP")
+                    Diagnostic::error(Code::ExfiltrationWithPublicIp, "exfiltration prevention needs compute without public IP")
                         .at_path(path)
                         .with_value("true")
                         .with_help("set public_ip: false: a public IP needs inbound traffic and routes that skip the firewall"),
@@ -111,10 +115,13 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         for s in &spoke {
             if overlaps(h, s) {
                 out.push(
-                    Diagnostic::error("AMLG032", format!("hub range overlaps spoke range {s}"))
-                        .at_path(format!("network.hub.address_space[{i}]"))
-                        .with_value(h.to_string())
-                        .with_help("peered VNets need disjoint address spaces"),
+                    Diagnostic::error(
+                        Code::OverlappingRanges,
+                        format!("hub range overlaps spoke range {s}"),
+                    )
+                    .at_path(format!("network.hub.address_space[{i}]"))
+                    .with_value(h.to_string())
+                    .with_help("peered VNets need disjoint address spaces"),
                 );
             }
         }
@@ -158,7 +165,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             let Some(v) = value else { continue };
             let Ok(n) = parse_cidr(v).map_err(|m| {
                 out.push(
-                    Diagnostic::error("AMLG030", "invalid CIDR")
+                    Diagnostic::error(Code::InvalidCidr, "invalid CIDR")
                         .at_path(*path)
                         .with_value(v)
                         .with_help(m),
@@ -170,7 +177,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             if !ranges.iter().any(|r| r.contains(&n)) {
                 ok = false;
                 out.push(
-                    Diagnostic::error("AMLG031", "subnet lies outside its VNet")
+                    Diagnostic::error(Code::SubnetOutsideVnet, "subnet lies outside its VNet")
                         .at_path(*path)
                         .with_value(v)
                         .with_help(format!(
@@ -188,7 +195,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 ok = false;
                 out.push(
                     Diagnostic::error(
-                        "AMLG034",
+                        Code::SubnetBelowAzureMinimum,
                         format!("{key} subnet is smaller than Azure allows"),
                     )
                     .at_path(*path)
@@ -201,7 +208,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                     ok = false;
                     out.push(
                         Diagnostic::error(
-                            "AMLG032",
+                            Code::OverlappingRanges,
                             format!("subnet overlaps the {other} subnet ({o})"),
                         )
                         .at_path(*path)
@@ -247,7 +254,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         + u64::from(bp.compute.instance.is_some());
     if needed > usable_addresses(&training) {
         out.push(
-            Diagnostic::warning("AMLG035", "training subnet too small for the configured compute")
+            Diagnostic::warning(Code::SubnetTooSmallForCompute, "training subnet too small for the configured compute")
                 .at_path("compute.cluster.max_nodes")
                 .with_value(needed.to_string())
                 .with_help(format!(
@@ -261,7 +268,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
 fn vnet_ranges(spaces: &[String], path: &str, out: &mut Vec<Diagnostic>) -> Vec<Ipv4Net> {
     if spaces.is_empty() {
         out.push(
-            Diagnostic::error("AMLG030", "a VNet needs at least one address range")
+            Diagnostic::error(Code::InvalidCidr, "a VNet needs at least one address range")
                 .at_path(path)
                 .with_help("e.g. address_space: [10.100.0.0/22]"),
         );
@@ -277,16 +284,19 @@ fn vnet_ranges(spaces: &[String], path: &str, out: &mut Vec<Diagnostic>) -> Vec<
                 ));
                 if let Some(prev) = nets.iter().find(|p| overlaps(p, &n)) {
                     out.push(
-                        Diagnostic::error("AMLG032", format!("address range overlaps {prev}"))
-                            .at_path(format!("{path}[{i}]"))
-                            .with_value(s)
-                            .with_help("address ranges of one VNet must not overlap"),
+                        Diagnostic::error(
+                            Code::OverlappingRanges,
+                            format!("address range overlaps {prev}"),
+                        )
+                        .at_path(format!("{path}[{i}]"))
+                        .with_value(s)
+                        .with_help("address ranges of one VNet must not overlap"),
                     );
                 }
                 nets.push(n);
             }
             Err(m) => out.push(
-                Diagnostic::error("AMLG030", "invalid CIDR")
+                Diagnostic::error(Code::InvalidCidr, "invalid CIDR")
                     .at_path(format!("{path}[{i}]"))
                     .with_value(s)
                     .with_help(m),
@@ -298,7 +308,7 @@ fn vnet_ranges(spaces: &[String], path: &str, out: &mut Vec<Diagnostic>) -> Vec<
 
 fn no_room(key: &str, path: &str, size: u8) -> Diagnostic {
     Diagnostic::error(
-        "AMLG036",
+        Code::NoRoomForSubnet,
         format!("no room left in the VNet for the {key} subnet"),
     )
     .at_path(path)

@@ -5,6 +5,7 @@
 
 use crate::blueprint::{Blueprint, OutboundRule};
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::naming::Names;
 use crate::rules::{fqdn, mode, names::RuleNames, packages, private_endpoint, service_tag};
@@ -29,7 +30,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
 
     if bp.workspace.public_network_access {
         out.push(
-            Diagnostic::warning("AMLG151", "the workspace is reachable from public networks")
+            Diagnostic::warning(Code::PublicWorkspace, "the workspace is reachable from public networks")
                 .at_path("workspace.public_network_access")
                 .with_value("true")
                 .with_help("set public_network_access: false and reach the workspace through the client_access private endpoints"),

@@ -2,6 +2,7 @@
 
 use crate::blueprint::{Blueprint, IsolationMode};
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::suggest::did_you_mean;
 
@@ -13,13 +14,16 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
             out.push(
-                Diagnostic::error("AMLG120", format!("unknown package ecosystem `{p}`"))
-                    .at_path(format!("packages[{i}]"))
-                    .with_value(p)
-                    .with_help(format!(
-                        "{hint}known: {}",
-                        cat.packages.keys().cloned().collect::<Vec<_>>().join(", ")
-                    )),
+                Diagnostic::error(
+                    Code::UnknownEcosystem,
+                    format!("unknown package ecosystem `{p}`"),
+                )
+                .at_path(format!("packages[{i}]"))
+                .with_value(p)
+                .with_help(format!(
+                    "{hint}known: {}",
+                    cat.packages.keys().cloned().collect::<Vec<_>>().join(", ")
+                )),
             );
         }
     }
@@ -29,7 +33,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         && mode != IsolationMode::AllowOnlyApprovedOutbound
     {
         out.push(
-            Diagnostic::warning("AMLG121", "packages need no allowance here; nothing is emitted for them")
+            Diagnostic::warning(Code::PackagesNeedNoAllowance, "packages need no allowance here; nothing is emitted for them")
                 .at_path("packages")
                 .with_help("compute already reaches the internet in this mode (and FQDN rules are refused there); remove `packages`"),
         );

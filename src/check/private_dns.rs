@@ -1,6 +1,7 @@
 //! Private DNS settings: central zones need the resource group that holds them, and only then.
 
 use crate::blueprint::{Blueprint, PrivateDnsMode};
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
@@ -8,19 +9,19 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let path = "private_dns.zones_resource_group_id";
     match (&dns.mode, &dns.zones_resource_group_id) {
         (PrivateDnsMode::Existing, None) => out.push(
-            Diagnostic::error("AMLG123", "existing private DNS zones need the resource group that holds them")
+            Diagnostic::error(Code::PrivateDnsZoneSettings, "existing private DNS zones need the resource group that holds them")
                 .at_path("private_dns.mode")
                 .with_value("existing")
                 .with_help("add private_dns.zones_resource_group_id: /subscriptions/<id>/resourceGroups/<name>"),
         ),
         (PrivateDnsMode::Existing, Some(id)) if !is_resource_group_id(id) => out.push(
-            Diagnostic::error("AMLG123", "not a resource group ID")
+            Diagnostic::error(Code::PrivateDnsZoneSettings, "not a resource group ID")
                 .at_path(path)
                 .with_value(id)
                 .with_help("write /subscriptions/<subscription id>/resourceGroups/<name>, as `az group show --query id` prints it"),
         ),
         (PrivateDnsMode::Create | PrivateDnsMode::Policy, Some(id)) => out.push(
-            Diagnostic::error("AMLG123", "zones_resource_group_id is only used with mode: existing")
+            Diagnostic::error(Code::PrivateDnsZoneSettings, "zones_resource_group_id is only used with mode: existing")
                 .at_path(path)
                 .with_value(id)
                 .with_help("set private_dns.mode: existing, or remove zones_resource_group_id"),

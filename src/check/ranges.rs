@@ -4,6 +4,7 @@
 
 use crate::blueprint::Blueprint;
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use serde_json::Value;
 
@@ -26,7 +27,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 (None, None) => continue,
             };
             out.push(
-                Diagnostic::error("AMLG050", format!("value out of range ({range})"))
+                Diagnostic::error(Code::OutOfRange, format!("value out of range ({range})"))
                     .at_path(&r.path)
                     .with_value(v.to_string())
                     .with_help(format!(
@@ -39,7 +40,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         if let (Some(low), Some(high)) = (number_at(&doc, &o.low), number_at(&doc, &o.high)) {
             if low > high {
                 out.push(
-                    Diagnostic::error("AMLG051", format!("{} is above {}", o.low, o.high))
+                    Diagnostic::error(Code::MinAboveMax, format!("{} is above {}", o.low, o.high))
                         .at_path(&o.low)
                         .with_value(low.to_string())
                         .with_help(format!(
@@ -63,13 +64,13 @@ fn number_at(doc: &Value, path: &str) -> Option<i64> {
 mod tests {
     use super::*;
 
-    fn codes(sets: &[&str]) -> Vec<String> {
+    fn codes(sets: &[&str]) -> Vec<Code> {
         let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
         let source = crate::blueprint::Source::resolve("hub-spoke").unwrap();
         let loaded = crate::blueprint::load(source, &sets).unwrap();
         let mut out = Vec::new();
         check(&loaded.blueprint, &mut out);
-        out.into_iter().map(|d| d.code.to_string()).collect()
+        out.into_iter().map(|d| d.code).collect()
     }
 
     #[test]
@@ -77,19 +78,19 @@ mod tests {
         assert!(codes(&[]).is_empty());
         assert_eq!(
             codes(&["dependencies.key_vault.soft_delete_retention_days=3"]),
-            ["AMLG050"]
+            [Code::OutOfRange]
         );
         assert_eq!(
             codes(&["dependencies.monitoring.retention_days=5000"]),
-            ["AMLG050"]
+            [Code::OutOfRange]
         );
         assert_eq!(
             codes(&["compute.cluster.min_nodes=9", "compute.cluster.max_nodes=2"]),
-            ["AMLG051"]
+            [Code::MinAboveMax]
         );
         assert_eq!(
             codes(&["compute.cluster.min_nodes=9", "compute.cluster.max_nodes=0"]),
-            ["AMLG050", "AMLG051"]
+            [Code::OutOfRange, Code::MinAboveMax]
         );
     }
 }

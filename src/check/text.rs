@@ -3,12 +3,13 @@
 //! characters are refused outright rather than escaped in five different ways.
 
 use crate::blueprint::Blueprint;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 
 pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     if !is_slug(&bp.name, 63) {
         out.push(
-            Diagnostic::error("AMLG020", "blueprint name must be a folder-safe slug")
+            Diagnostic::error(Code::BlueprintNameNotSlug, "blueprint name must be a folder-safe slug")
                 .at_path("name")
                 .with_value(&bp.name)
                 .with_help("use 1-63 lowercase letters, digits and hyphens, starting with a letter or digit (it names the output folder out/<name>)"),
@@ -17,7 +18,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     if !is_slug(&bp.naming.prefix, 40) {
         out.push(
             Diagnostic::error(
-                "AMLG021",
+                Code::PrefixNotSlug,
                 "naming prefix must be lowercase letters, digits and hyphens",
             )
             .at_path("naming.prefix")
@@ -34,7 +35,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
     {
         out.push(
-            Diagnostic::error("AMLG040", "location must be an Azure region name")
+            Diagnostic::error(Code::InvalidRegion, "location must be an Azure region name")
                 .at_path("location")
                 .with_value(&bp.location)
                 .with_help("use the region's programmatic name, e.g. `eastus` or `westeurope` (`az account list-locations -o table`)"),
@@ -48,7 +49,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         let path = format!("tags.{k}");
         if k.is_empty() || k.len() > 512 || k.contains(['<', '>', '%', '&', '\\', '?', '/']) {
             out.push(
-                Diagnostic::error("AMLG041", "tag name Azure would refuse")
+                Diagnostic::error(Code::InvalidTagName, "tag name Azure would refuse")
                     .at_path(&path)
                     .with_value(k)
                     .with_help("tag names are 1-512 characters and cannot contain < > % & \\ ? /"),
@@ -72,10 +73,13 @@ fn is_slug(s: &str, max: usize) -> bool {
 fn plain_text(s: &str, path: &str, max: usize, out: &mut Vec<Diagnostic>) {
     if s.chars().count() > max {
         out.push(
-            Diagnostic::error("AMLG042", format!("text longer than {max} characters"))
-                .at_path(path)
-                .with_value(sanitize(s))
-                .with_help(format!("shorten it to at most {max} characters")),
+            Diagnostic::error(
+                Code::HiddenCharacters,
+                format!("text longer than {max} characters"),
+            )
+            .at_path(path)
+            .with_value(sanitize(s))
+            .with_help(format!("shorten it to at most {max} characters")),
         );
     }
 }
@@ -135,7 +139,7 @@ fn check_string(s: &str, path: &str, is_key: bool, out: &mut Vec<Diagnostic>) {
         let name = forbidden_char(c).unwrap_or_default();
         out.push(
             Diagnostic::error(
-                "AMLG042",
+                Code::HiddenCharacters,
                 format!("{what} contains {} {name}", code_point(c)),
             )
             .at_path(path)
@@ -148,7 +152,7 @@ fn check_string(s: &str, path: &str, is_key: bool, out: &mut Vec<Diagnostic>) {
     }
     if s.starts_with('-') && !may_start_with_dash(path, is_key) {
         out.push(
-            Diagnostic::error("AMLG043", format!("{what} starts with `-`"))
+            Diagnostic::error(Code::OptionLikeText, format!("{what} starts with `-`"))
                 .at_path(path)
                 .with_value(sanitize(s))
                 .with_help("az reads a value that starts with `-` as an option (`--name --debug`); remove the leading `-`"),

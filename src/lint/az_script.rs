@@ -4,6 +4,7 @@
 //! with the same checks as blueprint rules.
 
 use crate::catalog::az_ml::{AzCommand, AzMl, AzOption};
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{fqdn, names::RuleNames, packages, private_endpoint, service_tag, Finding};
 
@@ -71,13 +72,7 @@ fn at_word(f: Finding, option: &str, w: &Word) -> Diagnostic {
         .at_line(w.line, w.column)
 }
 
-fn error_at(
-    code: &'static str,
-    message: String,
-    option: &str,
-    w: &Word,
-    help: String,
-) -> Diagnostic {
+fn error_at(code: Code, message: String, option: &str, w: &Word, help: String) -> Diagnostic {
     Diagnostic::error(code, message)
         .at_path(option.to_string())
         .at_line(w.line, w.column)
@@ -105,7 +100,7 @@ fn outbound_rule(words: &[&Word], out: &mut Vec<Diagnostic>, fqdns: &mut Vec<(St
                 crate::suggest::did_you_mean(&sub.text, known.iter().copied())
             };
             out.push(error_at(
-                "AMLG204",
+                Code::UnknownAzCommand,
                 format!("`az {group} {}` does not exist", sub.text),
                 &format!("az {group}"),
                 sub,
@@ -133,7 +128,7 @@ fn outbound_rule(words: &[&Word], out: &mut Vec<Diagnostic>, fqdns: &mut Vec<(St
         let canonical = &o.names[0];
         if o.required && !args.has(canonical) {
             out.push(error_at(
-                "AMLG206",
+                Code::AzOptionForRuleType,
                 format!("`{full}` needs {canonical}"),
                 &full,
                 sub,
@@ -153,7 +148,7 @@ fn outbound_rule(words: &[&Word], out: &mut Vec<Diagnostic>, fqdns: &mut Vec<(St
     for req in &case.requires {
         if !args.has(req) {
             out.push(error_at(
-                "AMLG206",
+                Code::AzOptionForRuleType,
                 format!("`--type {}` needs {req}", type_word.text),
                 "--type",
                 type_word,
@@ -168,7 +163,7 @@ fn outbound_rule(words: &[&Word], out: &mut Vec<Diagnostic>, fqdns: &mut Vec<(St
     for (opt, w) in &args.given {
         if case.forbids.contains(opt) {
             out.push(error_at(
-                "AMLG206",
+                Code::AzOptionForRuleType,
                 format!("{opt} does not go with `--type {}`", type_word.text),
                 opt,
                 w,
@@ -214,7 +209,7 @@ fn outbound_rule(words: &[&Word], out: &mut Vec<Diagnostic>, fqdns: &mut Vec<(St
             ) {
                 if let Some(p) = super::placeholder(&id.text) {
                     out.push(error_at(
-                        "AMLG207",
+                        Code::PlaceholderLeft,
                         format!("placeholder `{p}` left in the value"),
                         "--service-resource-id",
                         id,
@@ -275,7 +270,7 @@ fn parse_args(
         i += 1;
         if !w.text.starts_with('-') || w.text == "-" {
             out.push(error_at(
-                "AMLG205",
+                Code::UnknownAzOption,
                 format!("`{full}` takes no argument `{}` here", w.text),
                 full,
                 w,
@@ -317,7 +312,7 @@ fn parse_args(
                     if !o.values.is_empty() && !v.expands && !o.values.iter().any(|a| a == &v.text)
                     {
                         out.push(error_at(
-                            "AMLG004",
+                            Code::InvalidValue,
                             format!("`{}` is not an allowed value of {canonical}", v.text),
                             &canonical,
                             &v,
@@ -332,7 +327,7 @@ fn parse_args(
             None => {
                 let meant = crate::suggest::did_you_mean(&opt, names.iter().copied());
                 out.push(error_at(
-                    "AMLG205",
+                    Code::UnknownAzOption,
                     format!("`{full}` has no option {opt}"),
                     full,
                     w,
@@ -632,7 +627,7 @@ mod tests {
         assert!(cmds[0][10].expands && !dest.expands);
     }
 
-    fn codes(script: &str) -> Vec<&'static str> {
+    fn codes(script: &str) -> Vec<Code> {
         lint("s.sh", script).iter().map(|d| d.code).collect()
     }
 
@@ -641,15 +636,15 @@ mod tests {
         assert!(codes("az ml workspace outbound-rule set -g rg -w ws --rule pypi --type fqdn --destination pypi.org\naz ml workspace outbound-rule set -g rg -w ws --rule files --type fqdn --destination files.pythonhosted.org\n").is_empty());
         assert_eq!(
             codes("az ml workspace outbound-rule create --workspace-name ws --resource-group rg --rule-name pypi --type fqdn --destination pypi.org --destination-x y\n"),
-            ["AMLG204", "AMLG205", "AMLG205", "AMLG203"]
+            [Code::UnknownAzCommand, Code::UnknownAzOption, Code::UnknownAzOption, Code::PipHostsIncomplete]
         );
         assert_eq!(
             codes("az ml workspace outbound-rule set -g rg -w ws --rule storage --type service_tag --destination x.org\n"),
-            ["AMLG206", "AMLG206", "AMLG206", "AMLG206"]
+            [Code::AzOptionForRuleType, Code::AzOptionForRuleType, Code::AzOptionForRuleType, Code::AzOptionForRuleType]
         );
         assert_eq!(
             codes("az ml workspace outbound-rule set -g rg -w ws --rule storage --type fqdn --destination \"*.blob.core.windows.net\"\n"),
-            ["AMLG107", "AMLG108"]
+            [Code::FqdnRuleToStorage, Code::WildcardMissesApex]
         );
         assert_eq!(
             codes("az ml workspace outbound-rule list -g rg --workspace ws --output table\n"),

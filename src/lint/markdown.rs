@@ -2,6 +2,7 @@
 //! YAML, NSG JSON and `az` commands are copied from. Each fenced block that is one of those
 //! kinds is checked on its own; positions point into the Markdown file.
 
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 
 /// One fenced code block: its info string, its text, and the line of its first text line.
@@ -46,7 +47,7 @@ fn yaml_block(label: &str, b: &Block) -> Option<Vec<Diagnostic>> {
         Err(e) => {
             // A block meant as configuration that no YAML loader reads the same way.
             let mut d = Diagnostic::error(
-                "AMLG001",
+                Code::MalformedInput,
                 format!("malformed YAML in a code block: {}", e.message),
             )
             .at_file(label)

@@ -10,6 +10,7 @@ pub mod nsg_json;
 pub mod workspace_yaml;
 
 use crate::blueprint::source_map::SourceMap;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use std::path::Path;
 use std::sync::LazyLock;
@@ -171,7 +172,7 @@ pub fn lint_yaml_doc(
 }
 
 fn unknown(label: &str, why: &str) -> Diagnostic {
-    Diagnostic::error("AMLG230", format!("not a file amlgen checks: {why}"))
+    Diagnostic::error(Code::UnknownFileKind, format!("not a file amlgen checks: {why}"))
         .at_file(label)
         .with_help("amlgen check reads blueprints, az ml workspace YAML, NSG/ARM JSON, scripts with `az ml workspace outbound-rule` commands and Markdown with such code blocks")
 }
@@ -201,7 +202,7 @@ impl Positioner {
     pub fn place(&self, d: Diagnostic) -> Diagnostic {
         let mut d = d.at_file(&self.label);
         if let Some(path) = d.location.path.clone() {
-            let pos = if d.code == "AMLG002" {
+            let pos = if d.code == Code::UnknownKey {
                 self.map.key(&path)
             } else {
                 self.map.value(&path)
@@ -276,7 +277,7 @@ mod tests {
         );
         assert_eq!(kind("bp.yaml", "a: [\n"), "Blueprint");
         assert_eq!(kind("nsg.json", "{\"securityRules\": []}"), "NsgJson");
-        assert_eq!(kind("x.json", "{\"a\": 1}"), "AMLG230");
+        assert_eq!(kind("x.json", "{\"a\": 1}"), Code::UnknownFileKind.as_str());
         assert_eq!(
             kind(
                 "rules.sh",
@@ -284,12 +285,21 @@ mod tests {
             ),
             "AzScript"
         );
-        assert_eq!(kind("notes.md", "# nothing\n"), "AMLG230");
-        assert_eq!(kind("requirements.txt", "numpy\n"), "AMLG230");
-        assert_eq!(kind("pyproject.toml", "[project]\n"), "AMLG230");
+        assert_eq!(
+            kind("notes.md", "# nothing\n"),
+            Code::UnknownFileKind.as_str()
+        );
+        assert_eq!(
+            kind("requirements.txt", "numpy\n"),
+            Code::UnknownFileKind.as_str()
+        );
+        assert_eq!(
+            kind("pyproject.toml", "[project]\n"),
+            Code::UnknownFileKind.as_str()
+        );
         assert_eq!(
             kind("environment.yml", "name: x\ndependencies: [numpy]\n"),
-            "AMLG230"
+            Code::UnknownFileKind.as_str()
         );
     }
 }

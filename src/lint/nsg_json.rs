@@ -5,6 +5,7 @@
 //! refused (AMLG201), and priorities must be 100-4096 and unique per direction (AMLG209).
 
 use super::Positioner;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use serde_json::Value;
 use std::collections::HashMap;
@@ -25,7 +26,7 @@ pub fn lint(label: &str, text: &str) -> Option<Vec<Diagnostic>> {
         Ok(v) => v,
         Err(e) => {
             return Some(vec![Diagnostic::error(
-            "AMLG001",
+            Code::MalformedInput,
             format!("malformed JSON: {e}"),
         )
         .at_file(label)
@@ -182,7 +183,7 @@ fn check_rule(
             }
             out.push(
                 Diagnostic::error(
-                    "AMLG201",
+                    Code::HostNameInNsgRule,
                     format!("NSG rule `{}` filters on a host name; NSGs take IP addresses, CIDR blocks and service tags only", r.name),
                 )
                 .at_path(path)
@@ -201,7 +202,7 @@ fn check_rule(
         Priority::Not(written) => {
             out.push(
                 Diagnostic::error(
-                    "AMLG209",
+                    Code::InvalidNsgPriority,
                     format!(
                         "NSG rule `{}` has priority {written}, not an integer 100-4096",
                         r.name
@@ -217,7 +218,7 @@ fn check_rule(
     if !(100..=4096).contains(&n) {
         out.push(
             Diagnostic::error(
-                "AMLG209",
+                Code::InvalidNsgPriority,
                 format!("NSG rule `{}` has priority {n}, outside 100-4096", r.name),
             )
             .at_path(ppath)
@@ -235,7 +236,7 @@ fn check_rule(
     if let Some(first) = priorities.insert((direction.clone(), n), r.name.clone()) {
         out.push(
             Diagnostic::error(
-                "AMLG209",
+                Code::InvalidNsgPriority,
                 format!(
                     "NSG rule `{}` has the same priority as `{first}` ({direction})",
                     r.name

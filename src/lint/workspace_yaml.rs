@@ -6,6 +6,7 @@
 use super::{suggest_keys, yaml_text, Positioner};
 use crate::catalog::az_ml::AzMl;
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::rules::{
     self, fqdn, mode, names::RuleNames, packages, private_endpoint, service_tag, Finding,
@@ -110,7 +111,7 @@ impl Linter<'_> {
             }
             let help = suggest_keys(&key, allowed);
             self.push(
-                Diagnostic::error("AMLG002", format!("unknown key `{key}` in {what}"))
+                Diagnostic::error(Code::UnknownKey, format!("unknown key `{key}` in {what}"))
                     .at_path(rules::join(path, &key))
                     .with_value(key.clone())
                     .with_help(format!("{effect}. {help}")),
@@ -120,7 +121,7 @@ impl Linter<'_> {
 
     fn missing(&mut self, path: &str, key: &str, help: &str) {
         self.push(
-            Diagnostic::error("AMLG005", format!("required key `{key}` is missing"))
+            Diagnostic::error(Code::MissingKey, format!("required key `{key}` is missing"))
                 .at_path(rules::join(path, key))
                 .with_help(help.to_string()),
         );
@@ -128,7 +129,7 @@ impl Linter<'_> {
 
     fn wrong_type(&mut self, path: &str, v: &Value, message: &str, help: &str) {
         self.push(
-            Diagnostic::error("AMLG004", message.to_string())
+            Diagnostic::error(Code::InvalidValue, message.to_string())
                 .at_path(path.to_string())
                 .with_value(yaml_text(v))
                 .with_help(help.to_string()),
@@ -180,7 +181,7 @@ impl Linter<'_> {
                 ),
                 Some(a) if a == "Enabled" => self.push(
                     Diagnostic::warning(
-                        "AMLG151",
+                        Code::PublicWorkspace,
                         "the workspace is reachable from public networks",
                     )
                     .at_path("public_network_access")
@@ -389,7 +390,7 @@ impl Linter<'_> {
                 if let Some(s) = shape.filter(|s| s != t) {
                     self.push(
                         Diagnostic::error(
-                            "AMLG208",
+                            Code::RuleTypeMismatch,
                             format!("the rule says `type: {t}` but its destination is that of a {s} rule"),
                         )
                         .at_path(type_path.clone())
@@ -480,7 +481,7 @@ impl Linter<'_> {
             if matches!(v, Value::Number(_)) {
                 all_text = false;
                 self.push(
-                    Diagnostic::error("AMLG202", "port_ranges must be text, not a number")
+                    Diagnostic::error(Code::PortRangesAsNumber, "port_ranges must be text, not a number")
                         .at_path(format!("{rule_path}.destination.port_ranges"))
                         .with_value(yaml_text(v))
                         .with_help(format!(
@@ -547,7 +548,7 @@ impl Linter<'_> {
     fn placeholder(&mut self, path: &str, value: &str) {
         if let Some(p) = super::placeholder(value) {
             self.push(
-                Diagnostic::error("AMLG207", format!("placeholder `{p}` left in the value"))
+                Diagnostic::error(Code::PlaceholderLeft, format!("placeholder `{p}` left in the value"))
                     .at_path(path.to_string())
                     .with_value(value.to_string())
                     .with_help("replace it with the real value; `az resource show -g <rg> -n <name> --resource-type <type> --query id -o tsv` prints a resource ID"),

@@ -1,6 +1,7 @@
 //! The Bicep lowering: expressions for catalog names (`environment()` suffixes, `${location}`),
 //! symbols and parameter names of modules, and the Bicep references to resource IDs.
 
+use super::access;
 use crate::naming::{bicep_symbol, zone_symbol};
 use crate::plan::model::{Model, PeTarget, VnetRole};
 use crate::render::escape::bicep_string_literal;
@@ -10,6 +11,13 @@ pub fn lower(m: &mut Model) {
         t.bicep = expression(&t.template);
     }
     lower_private(m);
+    if let Some(c) = m.compute.cluster.as_mut() {
+        c.bicep_idle_before_scale_down = format!("PT{}S", c.idle_before_scale_down_seconds);
+        c.bicep_remote_login_port_public_access = access(c.ssh_public_access);
+    }
+    if let Some(i) = m.compute.instance.as_mut() {
+        i.bicep_ssh_public_access = access(i.ssh_public_access);
+    }
     // The image-build compute is the cluster's name parameter when it is the blueprint's cluster,
     // else a parameter of its own: main.bicep holds no literal name.
     m.workspace.image_build_compute_param = m.workspace.image_build_compute.as_ref().map(|c| {

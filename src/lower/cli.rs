@@ -21,13 +21,19 @@ pub fn lower(m: &mut Model) {
     for r in &mut m.workspace.rules {
         r.cli_args = outbound_rule_args(r);
     }
-    // `az ml workspace create` makes a standard managed firewall unless told otherwise
-    // (`--set managed_network.firewall_sku=basic`).
+    // az acr says as a yes/no what ARM says as networkRuleBypassOptions.
+    m.posture.cli_registry_allow_trusted_services =
+        m.posture.trusted_services_bypass == "AzureServices";
+    if let Some(c) = m.compute.cluster.as_mut() {
+        // azure-ai-ml reads `--tier` in snake case and sends it to ARM in Pascal case.
+        c.cli_tier = snake_case(&c.vm_priority);
+    }
+    // Said even when it is az's default (standard), so the runbook shows the SKU it pays for
+    // and builds the same workspace as main.bicep, which sets it.
     m.workspace.cli_firewall_sku_set = m
         .workspace
         .firewall_sku
         .as_ref()
-        .filter(|f| f.cli != "standard")
         .map(|f| format!("managed_network.firewall_sku={}", f.cli));
     if let Some(n) = m.network.as_mut() {
         if let Some(fw) = n.firewall.as_mut() {
@@ -179,6 +185,18 @@ pub fn word(value: &str) -> String {
     out
 }
 
+/// `LowPriority` -> `low_priority`: az ml's spelling of an ARM enum value.
+fn snake_case(pascal: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in pascal.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -194,6 +212,8 @@ mod tests {
             "\"*.${LOCATION}.batch.azure.com\""
         );
         assert_eq!(word("AzureMonitor"), "AzureMonitor");
+        assert_eq!(snake_case("LowPriority"), "low_priority");
+        assert_eq!(snake_case("Dedicated"), "dedicated");
         assert_eq!(word("a$b{region}"), "\"a\\$b${LOCATION}\"");
     }
 }

@@ -11,8 +11,19 @@ use crate::plan::model::Model;
 
 /// Runs every lowering pass on a planned model.
 pub fn lower(model: &mut Model) {
+    // ARM's spelling, which az's `--public-network-access` takes too.
+    model.posture.public_network_access_text = access(model.posture.public_network_access);
     bicep::lower(model);
     cli::lower(model);
+}
+
+/// ARM's spelling of an on/off access setting.
+pub(crate) fn access(enabled: bool) -> &'static str {
+    if enabled {
+        "Enabled"
+    } else {
+        "Disabled"
+    }
 }
 
 /// Every catalog text of the model (NSG, firewall and route values), for the passes to fill.

@@ -61,11 +61,19 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             min_nodes: c.min_nodes,
             max_nodes: c.max_nodes,
             public_ip: c.public_ip,
+            vm_priority: default_str("cluster_vm_priority"),
+            idle_before_scale_down_seconds: default_u64("cluster_idle_before_scale_down_seconds"),
+            ssh_public_access: false,
+            bicep_idle_before_scale_down: String::new(),
+            bicep_remote_login_port_public_access: "",
+            cli_tier: String::new(),
         }),
         instance: bp.compute.instance.as_ref().map(|c| InstanceModel {
             name: c.name.clone(),
             vm_size: c.vm_size.clone(),
             public_ip: c.public_ip,
+            ssh_public_access: false,
+            bicep_ssh_public_access: "",
         }),
         subnet_name: network
             .as_ref()
@@ -259,6 +267,22 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             name: names.container_registry.value.clone(),
             sku: default_str("registry_sku"),
         },
+        posture: Posture {
+            public_network_access: default_bool("dependencies_public_network_access"),
+            network_default_action: default_str("dependencies_network_default_action"),
+            trusted_services_bypass: default_str("dependencies_trusted_services_bypass"),
+            storage_allow_blob_public_access: default_bool("storage_allow_blob_public_access"),
+            storage_allow_cross_tenant_replication: default_bool(
+                "storage_allow_cross_tenant_replication",
+            ),
+            storage_https_only: default_bool("storage_https_only"),
+            storage_infrastructure_encryption: default_bool("storage_infrastructure_encryption"),
+            key_vault_rbac_authorization: default_bool("key_vault_rbac_authorization"),
+            key_vault_purge_protection: default_bool("key_vault_purge_protection"),
+            registry_admin_user: default_bool("registry_admin_user"),
+            public_network_access_text: "",
+            cli_registry_allow_trusted_services: false,
+        },
         monitoring: MonitoringModel {
             log_analytics: names.log_analytics.value.clone(),
             application_insights: names.application_insights.value.clone(),
@@ -285,6 +309,22 @@ fn default_str(key: &str) -> String {
         .as_str()
         .unwrap_or_else(|| panic!("catalog/defaults.yaml `{key}` is not a string"))
         .to_string()
+}
+
+/// A true/false setting of catalog/defaults.yaml (tested to exist and be a boolean).
+fn default_bool(key: &str) -> bool {
+    Catalog::get().defaults[key]
+        .value
+        .as_bool()
+        .unwrap_or_else(|| panic!("catalog/defaults.yaml `{key}` is not true or false"))
+}
+
+/// A whole-number setting of catalog/defaults.yaml (tested to exist and be a number).
+fn default_u64(key: &str) -> u64 {
+    Catalog::get().defaults[key]
+        .value
+        .as_u64()
+        .unwrap_or_else(|| panic!("catalog/defaults.yaml `{key}` is not a whole number"))
 }
 
 /// The package ecosystems the blueprint allows, with their destinations from the catalog.

@@ -32,6 +32,8 @@ pub struct Model {
     pub storage: StorageModel,
     pub key_vault: KeyVaultModel,
     pub registry: RegistryModel,
+    /// Security settings of storage, key vault and registry (catalog/defaults.yaml).
+    pub posture: Posture,
     pub monitoring: MonitoringModel,
     pub client: Option<ClientModel>,
     /// Hub-spoke network (workspace without managed VNet).
@@ -193,6 +195,29 @@ pub struct StorageModel {
 pub struct KeyVaultModel {
     pub name: String,
     pub soft_delete_retention_days: u32,
+}
+
+/// The security settings of the workspace's dependencies, decided once and printed by every
+/// deployment path (Bicep modules and runbook alike).
+#[derive(Debug, Clone, Serialize)]
+pub struct Posture {
+    /// Public network access to storage, key vault and registry.
+    pub public_network_access: bool,
+    /// Network rules' action for traffic not from a private endpoint (`Deny`).
+    pub network_default_action: String,
+    /// Services that may pass the network rules (`AzureServices`).
+    pub trusted_services_bypass: String,
+    pub storage_allow_blob_public_access: bool,
+    pub storage_allow_cross_tenant_replication: bool,
+    pub storage_https_only: bool,
+    pub storage_infrastructure_encryption: bool,
+    pub key_vault_rbac_authorization: bool,
+    pub key_vault_purge_protection: bool,
+    pub registry_admin_user: bool,
+    /// Lowered (Bicep and az): ARM's spelling of `public_network_access`.
+    pub public_network_access_text: &'static str,
+    /// Lowered (az): `az acr create --allow-trusted-services`, the registry's bypass.
+    pub cli_registry_allow_trusted_services: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -487,6 +512,19 @@ pub struct ClusterModel {
     pub min_nodes: u32,
     pub max_nodes: u32,
     pub public_ip: bool,
+    /// ARM's `vmPriority` (catalog/defaults.yaml `cluster_vm_priority`).
+    pub vm_priority: String,
+    /// Seconds an idle node is kept before the cluster scales down.
+    pub idle_before_scale_down_seconds: u64,
+    /// SSH to the nodes from outside the VNet. Always off: nothing needs inbound access, and
+    /// without an admin user Azure also disables local authentication on the cluster.
+    pub ssh_public_access: bool,
+    /// Lowered (Bicep): the idle time as an ISO 8601 duration (`PT120S`).
+    pub bicep_idle_before_scale_down: String,
+    /// Lowered (Bicep): `remoteLoginPortPublicAccess`.
+    pub bicep_remote_login_port_public_access: &'static str,
+    /// Lowered (az CLI): `--tier`, az ml's spelling of the priority (`dedicated`).
+    pub cli_tier: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -494,6 +532,10 @@ pub struct InstanceModel {
     pub name: String,
     pub vm_size: String,
     pub public_ip: bool,
+    /// SSH to the instance from outside the VNet: always off, as for the cluster.
+    pub ssh_public_access: bool,
+    /// Lowered (Bicep): `sshSettings.sshPublicAccess`.
+    pub bicep_ssh_public_access: &'static str,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -42,6 +42,8 @@ struct WorkspaceYaml<'a> {
     application_insights: String,
     public_network_access: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
+    provision_network_now: Option<bool>,
+    #[serde(skip_serializing_if = "Option::is_none")]
     image_build_compute: Option<&'a str>,
     #[serde(skip_serializing_if = "Option::is_none")]
     serverless_compute: Option<ServerlessYaml>,
@@ -115,6 +117,8 @@ pub fn workspace_yaml(m: &Model, header: &[String]) -> Result<Artifact, RenderEr
             &m.monitoring.application_insights,
         ),
         public_network_access: m.workspace.public_network_access,
+        // The managed VNet's setting, as main.bicep's `provisionNetworkNow`.
+        provision_network_now: m.network.is_none().then_some(m.workspace.provision_now),
         image_build_compute: m.workspace.image_build_compute.as_deref(),
         serverless_compute: m.workspace.serverless.as_ref().map(|s| ServerlessYaml {
             custom_subnet: id(

@@ -3,6 +3,7 @@
 
 use super::Finding;
 use crate::catalog::{Catalog, Cloud};
+use crate::diagnostic::Code;
 use std::collections::HashSet;
 
 const FIELD: &str = "destination";
@@ -70,7 +71,7 @@ pub fn check_destination(
     let err = |code, msg: &str, help: String| Finding::error(code, FIELD, msg, destination, help);
     if destination.contains("://") || destination.contains('/') {
         out.push(err(
-            "AMLG105",
+            Code::NotAHostName,
             "an FQDN rule takes a host name, not a URL",
             "write only the host, e.g. `pypi.org`".into(),
         ));
@@ -84,7 +85,7 @@ pub fn check_destination(
         let allowed: Vec<String> = facts.ports.iter().map(u16::to_string).collect();
         if allowed.iter().any(|a| a == p) {
             out.push(err(
-                "AMLG105",
+                Code::NotAHostName,
                 "an FQDN rule takes no port",
                 format!(
                     "remove `:{p}`; FQDN rules always allow ports {}",
@@ -93,7 +94,7 @@ pub fn check_destination(
             ));
         } else {
             out.push(err(
-                "AMLG106",
+                Code::FqdnPortNotAllowed,
                 "FQDN rules support only ports 80 and 443",
                 format!(
                     "port {p} cannot be allowed by host name in a managed VNet; use a service_tag or private_endpoint rule, or a customer VNet with Azure Firewall network rules"
@@ -109,7 +110,7 @@ pub fn check_destination(
     };
     if lower == "*" || domain.contains('*') {
         out.push(err(
-            "AMLG104",
+            Code::WildcardTooBroad,
             "wildcards are allowed only as the whole left-most label",
             "write `*.example.com` (sub-domains) or the host itself; `*`, `*contoso.com` and `www.*.com` are refused".into(),
         ));
@@ -118,7 +119,7 @@ pub fn check_destination(
     let labels = domain.split('.').count();
     if wildcard && labels < facts.min_wildcard_domain_labels {
         out.push(err(
-            "AMLG104",
+            Code::WildcardTooBroad,
             "wildcard too broad",
             format!("`*.{domain}` would allow a whole top-level domain; name the specific domain, e.g. `*.example.{domain}`"),
         ));
@@ -126,7 +127,7 @@ pub fn check_destination(
     }
     if !is_hostname(domain) {
         out.push(err(
-            "AMLG105",
+            Code::NotAHostName,
             "not a valid host name",
             "use letters, digits and hyphens in dot-separated labels of 1-63 characters".into(),
         ));
@@ -134,7 +135,7 @@ pub fn check_destination(
     }
     if wildcard && include_subdomains {
         out.push(err(
-            "AMLG104",
+            Code::WildcardTooBroad,
             "include_subdomains needs the domain itself as destination",
             format!("write `destination: {domain}` with include_subdomains: true (it emits both {domain} and *.{domain})"),
         ));
@@ -142,7 +143,7 @@ pub fn check_destination(
     for suffix in ctx.storage_suffixes {
         if domain == suffix || domain.ends_with(&format!(".{suffix}")) {
             out.push(err(
-                "AMLG107",
+                Code::FqdnRuleToStorage,
                 "FQDN rules cannot reach Azure Storage",
                 "in approved-only mode storage is reached through a private_endpoint rule (service_resource_id of the account, subresource_target blob/file/...)".into(),
             ));
@@ -151,11 +152,11 @@ pub fn check_destination(
     // After the storage check: `*.blob.core.windows.net` is a public suffix too, and AMLG107
     // says what to do instead.
     if (wildcard || include_subdomains)
-        && out.iter().all(|f| f.code != "AMLG107")
+        && out.iter().all(|f| f.code != Code::FqdnRuleToStorage)
         && is_public_suffix(domain)
     {
         out.push(err(
-            "AMLG104",
+            Code::WildcardTooBroad,
             "wildcard too broad",
             format!("`{domain}` is a public suffix (Public Suffix List): `*.{domain}` allows every domain anyone registers under it; name the specific domain, e.g. `*.example.{domain}`"),
         ));
@@ -170,7 +171,7 @@ pub fn check_destination(
     }
     if wildcard && !ctx.allowed.contains(domain) {
         out.push(Finding::warning(
-            "AMLG108",
+            Code::WildcardMissesApex,
             FIELD,
             format!("`*.{domain}` does not cover `{domain}` itself"),
             destination,
@@ -198,7 +199,7 @@ pub fn check_ip_literal(destination: &str) -> Option<Finding> {
     let d = destination.trim_start_matches('[').trim_end_matches(']');
     d.parse::<std::net::IpAddr>().ok().map(|_| {
         Finding::error(
-            "AMLG105",
+            Code::NotAHostName,
             FIELD,
             "an FQDN rule takes a host name, not an IP address",
             destination,
@@ -210,7 +211,7 @@ pub fn check_ip_literal(destination: &str) -> Option<Finding> {
 /// The same finding for a file without the blueprint's `include_subdomains` (an `az ml`
 /// workspace YAML, a script): the help of AMLG108 names a second rule instead.
 pub fn without_include_subdomains(mut f: Finding) -> Finding {
-    if f.code == "AMLG108" {
+    if f.code == Code::WildcardMissesApex {
         let domain = f.value.trim_start_matches("*.").to_string();
         f.help = format!(
             "a wildcard matches sub-domains only; if `{domain}` is needed too, add a rule with `destination: {domain}`"
@@ -248,7 +249,7 @@ pub fn covers(allowed: &str, host: &str) -> bool {
 mod tests {
     use super::*;
 
-    fn codes(dest: &str, allowed: &[&str]) -> Vec<&'static str> {
+    fn codes(dest: &str, allowed: &[&str]) -> Vec<Code> {
         let suffixes = vec!["core.windows.net".to_string()];
         let allowed = allowed_destinations(allowed.iter().map(|d| (*d, false)));
         check_destination(
@@ -275,24 +276,30 @@ mod tests {
     #[test]
     fn destinations() {
         assert!(codes("pypi.org", &["pypi.org"]).is_empty());
-        assert_eq!(codes("*.pypi.org", &["*.pypi.org"]), ["AMLG108"]);
+        assert_eq!(
+            codes("*.pypi.org", &["*.pypi.org"]),
+            [Code::WildcardMissesApex]
+        );
         assert!(codes("*.pypi.org", &["*.pypi.org", "pypi.org"]).is_empty());
-        assert_eq!(codes("*.com", &[]), ["AMLG104"]);
-        assert_eq!(codes("*", &[]), ["AMLG104"]);
-        assert_eq!(codes("www.*.com", &[]), ["AMLG104"]);
-        assert_eq!(codes("https://pypi.org/simple", &[]), ["AMLG105"]);
-        assert_eq!(codes("pypi.org:443", &[]), ["AMLG105"]);
-        assert_eq!(codes("pypi.org:8443", &[]), ["AMLG106"]);
-        assert_eq!(codes("bad_host.org", &[]), ["AMLG105"]);
+        assert_eq!(codes("*.com", &[]), [Code::WildcardTooBroad]);
+        assert_eq!(codes("*", &[]), [Code::WildcardTooBroad]);
+        assert_eq!(codes("www.*.com", &[]), [Code::WildcardTooBroad]);
+        assert_eq!(codes("https://pypi.org/simple", &[]), [Code::NotAHostName]);
+        assert_eq!(codes("pypi.org:443", &[]), [Code::NotAHostName]);
+        assert_eq!(codes("pypi.org:8443", &[]), [Code::FqdnPortNotAllowed]);
+        assert_eq!(codes("bad_host.org", &[]), [Code::NotAHostName]);
         assert_eq!(
             codes("*.blob.core.windows.net", &[]),
-            ["AMLG107", "AMLG108"]
+            [Code::FqdnRuleToStorage, Code::WildcardMissesApex]
         );
-        assert_eq!(codes("st1.blob.core.windows.net", &[]), ["AMLG107"]);
-        assert_eq!(codes("1.2.3.4", &[]), ["AMLG105"]);
-        assert_eq!(codes("*.co.uk", &[]), ["AMLG104"]);
-        assert_eq!(codes("*.s3.amazonaws.com", &[]), ["AMLG104"]);
-        assert_eq!(codes("*.github.io", &[]), ["AMLG104"]);
+        assert_eq!(
+            codes("st1.blob.core.windows.net", &[]),
+            [Code::FqdnRuleToStorage]
+        );
+        assert_eq!(codes("1.2.3.4", &[]), [Code::NotAHostName]);
+        assert_eq!(codes("*.co.uk", &[]), [Code::WildcardTooBroad]);
+        assert_eq!(codes("*.s3.amazonaws.com", &[]), [Code::WildcardTooBroad]);
+        assert_eq!(codes("*.github.io", &[]), [Code::WildcardTooBroad]);
         assert!(codes("*.pypi.org", &["pypi.org"]).is_empty());
         assert!(codes("bbc.co.uk", &[]).is_empty());
     }
@@ -315,7 +322,10 @@ mod tests {
 
     #[test]
     fn ip_literals() {
-        assert_eq!(check_ip_literal("10.0.0.4").unwrap().code, "AMLG105");
+        assert_eq!(
+            check_ip_literal("10.0.0.4").unwrap().code,
+            Code::NotAHostName
+        );
         assert!(check_ip_literal("pypi.org").is_none());
     }
 

@@ -7,6 +7,8 @@
 //! A [`Finding`] knows the part of the rule it is about (`field`, relative to the rule, e.g.
 //! `destination.protocol`) but not where the rule is: each caller positions it.
 
+use crate::diagnostic::Code;
+
 pub mod fqdn;
 pub mod mode;
 pub mod names;
@@ -19,7 +21,7 @@ use crate::diagnostic::{Diagnostic, Severity};
 /// One problem with one rule, before it is placed in a file.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Finding {
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     /// The part of the rule, relative to the rule: `name`, `type`, `destination`,
     /// `destination.port_ranges`, ...
@@ -32,7 +34,7 @@ pub struct Finding {
 
 impl Finding {
     pub fn error(
-        code: &'static str,
+        code: Code,
         field: &'static str,
         message: impl Into<String>,
         value: impl Into<String>,
@@ -49,7 +51,7 @@ impl Finding {
     }
 
     pub fn warning(
-        code: &'static str,
+        code: Code,
         field: &'static str,
         message: impl Into<String>,
         value: impl Into<String>,

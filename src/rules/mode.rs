@@ -2,6 +2,7 @@
 
 use super::Finding;
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 
 /// AMLG113 for any rule without a managed VNet, AMLG101 for a rule type the mode refuses.
 /// `mode` is the `az ml` spelling (`allow_only_approved_outbound`); an unknown mode is left to
@@ -11,7 +12,7 @@ pub fn check_rule_type(mode: &str, kind: &str) -> Option<Finding> {
     let facts = Catalog::get().managed_network.isolation_modes.get(mode)?;
     if mode == "disabled" {
         return Some(Finding::error(
-            "AMLG113",
+            Code::RulesWithoutManagedVnet,
             "type",
             "outbound rules need a managed VNet",
             kind,
@@ -22,7 +23,7 @@ pub fn check_rule_type(mode: &str, kind: &str) -> Option<Finding> {
         return None;
     }
     Some(Finding::error(
-        "AMLG101",
+        Code::RuleTypeForMode,
         "type",
         format!("`{kind}` rules are refused under isolation_mode {mode}"),
         kind,
@@ -36,18 +37,25 @@ pub fn check_rule_type(mode: &str, kind: &str) -> Option<Finding> {
 #[cfg(test)]
 mod tests {
     use super::check_rule_type;
+    use crate::diagnostic::Code;
 
     #[test]
     fn rule_types_per_mode() {
         let code = |m, k| check_rule_type(m, k).map(|f| f.code);
-        assert_eq!(code("allow_internet_outbound", "fqdn"), Some("AMLG101"));
+        assert_eq!(
+            code("allow_internet_outbound", "fqdn"),
+            Some(Code::RuleTypeForMode)
+        );
         assert_eq!(
             code("allow_internet_outbound", "service_tag"),
-            Some("AMLG101")
+            Some(Code::RuleTypeForMode)
         );
         assert_eq!(code("allow_internet_outbound", "private_endpoint"), None);
         assert_eq!(code("allow_only_approved_outbound", "fqdn"), None);
-        assert_eq!(code("disabled", "private_endpoint"), Some("AMLG113"));
+        assert_eq!(
+            code("disabled", "private_endpoint"),
+            Some(Code::RulesWithoutManagedVnet)
+        );
         assert_eq!(code("bogus", "fqdn"), None);
     }
 }

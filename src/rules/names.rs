@@ -2,6 +2,7 @@
 
 use super::Finding;
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 use std::collections::HashMap;
 
 /// Checks the names of one workspace's rules, in order.
@@ -33,7 +34,7 @@ impl RuleNames {
         let mut out = Vec::new();
         if !self.re.is_match(name) {
             out.push(Finding::error(
-                "AMLG102",
+                Code::InvalidRuleName,
                 "name",
                 "invalid outbound rule name",
                 name,
@@ -45,7 +46,7 @@ impl RuleNames {
         }
         if let Some(first) = self.seen.insert(name.to_ascii_lowercase(), index) {
             out.push(Finding::error(
-                "AMLG103",
+                Code::DuplicateRuleName,
                 "name",
                 format!("duplicate outbound rule name (also outbound_rules[{first}])"),
                 name,
@@ -64,15 +65,19 @@ impl RuleNames {
 #[cfg(test)]
 mod tests {
     use super::RuleNames;
+    use crate::diagnostic::Code;
 
     #[test]
     fn pattern_and_duplicates() {
         let mut n = RuleNames::new();
         assert!(n.check("pypi", 0, None).is_empty());
-        assert_eq!(n.check("PyPI", 1, None)[0].code, "AMLG103");
-        assert_eq!(n.check("p!", 2, None)[0].code, "AMLG102");
-        assert_eq!(n.check("ab", 3, None)[0].code, "AMLG102");
+        assert_eq!(n.check("PyPI", 1, None)[0].code, Code::DuplicateRuleName);
+        assert_eq!(n.check("p!", 2, None)[0].code, Code::InvalidRuleName);
+        assert_eq!(n.check("ab", 3, None)[0].code, Code::InvalidRuleName);
         assert!(n.check(&"a".repeat(33), 4, None).is_empty());
-        assert_eq!(n.check(&"b".repeat(34), 5, None)[0].code, "AMLG102");
+        assert_eq!(
+            n.check(&"b".repeat(34), 5, None)[0].code,
+            Code::InvalidRuleName
+        );
     }
 }

@@ -5,6 +5,7 @@
 use super::fqdn::covers;
 use super::Finding;
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 
 /// Ecosystems (catalog/packages.yaml) that need every one of their hosts, and why.
 const ALL_OR_NOTHING: &[(&str, &str)] = &[(
@@ -38,7 +39,7 @@ pub fn check_coverage(allowed: &[String]) -> Vec<(usize, Finding)> {
         out.push((
             first,
             Finding::error(
-                "AMLG203",
+                Code::PipHostsIncomplete,
                 "destination",
                 format!(
                     "{name} needs {}; not allowed: {}",

@@ -3,6 +3,7 @@
 
 use super::Finding;
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 
 const ID_FIELD: &str = "destination.service_resource_id";
 
@@ -35,7 +36,7 @@ pub fn check_target(id: &str, subresource: &str) -> (Vec<Finding>, Option<Resour
     let Some(target) = parse_resource_id(id) else {
         return (
             vec![Finding::error(
-                "AMLG111",
+                Code::InvalidResourceId,
                 ID_FIELD,
                 "not a resource ID of a top-level Azure resource",
                 id,
@@ -52,7 +53,7 @@ pub fn check_target(id: &str, subresource: &str) -> (Vec<Finding>, Option<Resour
         .find(|(t, _)| t.eq_ignore_ascii_case(rtype))
     {
         None => out.push(Finding::warning(
-            "AMLG112",
+            Code::UnknownPrivateEndpointTarget,
             ID_FIELD,
             format!("amlgen does not know whether {rtype} supports managed private endpoints"),
             id,
@@ -61,7 +62,7 @@ pub fn check_target(id: &str, subresource: &str) -> (Vec<Finding>, Option<Resour
         Some((_, subs)) => {
             if !subs.iter().any(|s| s == subresource) {
                 out.push(Finding::error(
-                    "AMLG111",
+                    Code::InvalidResourceId,
                     "destination.subresource_target",
                     format!("`{subresource}` is not a sub-resource of {rtype}"),
                     subresource,
@@ -83,7 +84,7 @@ pub fn check_not_required(id: &str, target: &ResourceRef, own: &[ResourceRef]) -
         })
         .then(|| {
             Finding::error(
-                "AMLG110",
+                Code::RedundantPrivateEndpointRule,
                 ID_FIELD,
                 "Azure creates this private endpoint rule itself",
                 id,
@@ -104,18 +105,24 @@ mod tests {
         assert!(f.is_empty());
         let t = t.unwrap();
         assert_eq!(t.resource_type, "Microsoft.Storage/storageAccounts");
-        assert_eq!(check_target(ST, "vault").0[0].code, "AMLG111");
+        assert_eq!(check_target(ST, "vault").0[0].code, Code::InvalidResourceId);
         assert_eq!(
             check_target("/subscriptions/x", "blob").0[0].code,
-            "AMLG111"
+            Code::InvalidResourceId
         );
         let unknown = ST.replace(
             "Microsoft.Storage/storageAccounts",
             "Contoso.Things/widgets",
         );
-        assert_eq!(check_target(&unknown, "x").0[0].code, "AMLG112");
+        assert_eq!(
+            check_target(&unknown, "x").0[0].code,
+            Code::UnknownPrivateEndpointTarget
+        );
         let own = [t.clone()];
-        assert_eq!(check_not_required(ST, &t, &own).unwrap().code, "AMLG110");
+        assert_eq!(
+            check_not_required(ST, &t, &own).unwrap().code,
+            Code::RedundantPrivateEndpointRule
+        );
         assert!(check_not_required(ST, &t, &[]).is_none());
     }
 }

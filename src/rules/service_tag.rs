@@ -2,6 +2,7 @@
 
 use super::Finding;
 use crate::catalog::Catalog;
+use crate::diagnostic::Code;
 
 /// AMLG109 for an invalid tag, protocol or port ranges.
 pub fn check(service_tag: &str, protocol: &str, port_ranges: &str) -> Vec<Finding> {
@@ -13,7 +14,7 @@ pub fn check(service_tag: &str, protocol: &str, port_ranges: &str) -> Vec<Findin
             .all(|c| c.is_ascii_alphanumeric() || c == '.')
     {
         out.push(Finding::error(
-            "AMLG109",
+            Code::InvalidServiceTagRule,
             "destination.service_tag",
             "invalid service tag",
             service_tag,
@@ -22,7 +23,7 @@ pub fn check(service_tag: &str, protocol: &str, port_ranges: &str) -> Vec<Findin
     }
     if !facts.protocols.iter().any(|p| p == protocol) {
         out.push(Finding::error(
-            "AMLG109",
+            Code::InvalidServiceTagRule,
             "destination.protocol",
             "invalid protocol",
             protocol,
@@ -31,7 +32,7 @@ pub fn check(service_tag: &str, protocol: &str, port_ranges: &str) -> Vec<Findin
     }
     if let Err(m) = check_port_ranges(port_ranges) {
         out.push(Finding::error(
-            "AMLG109",
+            Code::InvalidServiceTagRule,
             "destination.port_ranges",
             "invalid port_ranges",
             port_ranges,
@@ -90,9 +91,9 @@ mod tests {
         assert_eq!(
             fields,
             [
-                ("AMLG109", "destination.service_tag"),
-                ("AMLG109", "destination.protocol"),
-                ("AMLG109", "destination.port_ranges")
+                (Code::InvalidServiceTagRule, "destination.service_tag"),
+                (Code::InvalidServiceTagRule, "destination.protocol"),
+                (Code::InvalidServiceTagRule, "destination.port_ranges")
             ]
         );
     }

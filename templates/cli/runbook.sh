@@ -89,14 +89,14 @@ if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STOR
     --sku {{ m.storage.sku }} \
     --kind {{ m.defaults.storage_kind }} \
     --access-tier {{ m.defaults.storage_access_tier }} \
-    --allow-blob-public-access false \
-    --allow-cross-tenant-replication false \
+    --allow-blob-public-access {{ m.posture.storage_allow_blob_public_access|string|lower }} \
+    --allow-cross-tenant-replication {{ m.posture.storage_allow_cross_tenant_replication|string|lower }} \
     --min-tls-version {{ m.defaults.minimum_tls_version }} \
-    --https-only true \
-    --require-infrastructure-encryption true \
-    --public-network-access Disabled \
-    --default-action Deny \
-    --bypass AzureServices \
+    --https-only {{ m.posture.storage_https_only|string|lower }} \
+    --require-infrastructure-encryption {{ m.posture.storage_infrastructure_encryption|string|lower }} \
+    --public-network-access {{ m.posture.public_network_access_text }} \
+    --default-action {{ m.posture.network_default_action }} \
+    --bypass {{ m.posture.trusted_services_bypass }} \
     --output none
 fi
 STORAGE_ACCOUNT_ID="$(az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STORAGE_ACCOUNT_NAME}" --query id --output tsv)"
@@ -107,12 +107,12 @@ if ! az keyvault show --resource-group "${RESOURCE_GROUP}" --name "${KEY_VAULT_N
     --resource-group "${RESOURCE_GROUP}" \
     --name "${KEY_VAULT_NAME}" \
     --location "${LOCATION}" \
-    --enable-rbac-authorization true \
-    --enable-purge-protection true \
+    --enable-rbac-authorization {{ m.posture.key_vault_rbac_authorization|string|lower }} \
+    --enable-purge-protection {{ m.posture.key_vault_purge_protection|string|lower }} \
     --retention-days {{ m.key_vault.soft_delete_retention_days }} \
-    --public-network-access Disabled \
-    --default-action Deny \
-    --bypass AzureServices \
+    --public-network-access {{ m.posture.public_network_access_text }} \
+    --default-action {{ m.posture.network_default_action }} \
+    --bypass {{ m.posture.trusted_services_bypass }} \
     --output none
 fi
 KEY_VAULT_ID="$(az keyvault show --resource-group "${RESOURCE_GROUP}" --name "${KEY_VAULT_NAME}" --query id --output tsv)"
@@ -124,9 +124,9 @@ if ! az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGIST
     --name "${CONTAINER_REGISTRY_NAME}" \
     --location "${LOCATION}" \
     --sku {{ m.registry.sku }} \
-    --admin-enabled false \
-    --public-network-enabled false \
-    --allow-trusted-services true \
+    --admin-enabled {{ m.posture.registry_admin_user|string|lower }} \
+    --public-network-enabled {{ m.posture.public_network_access|string|lower }} \
+    --allow-trusted-services {{ m.posture.cli_registry_allow_trusted_services|string|lower }} \
     --output none
 fi
 CONTAINER_REGISTRY_ID="$(az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGISTRY_NAME}" --query id --output tsv)"
@@ -182,7 +182,7 @@ az ml workspace outbound-rule set \
 {% endfor %}
 {% endif %}
 
-{% if not m.network %}
+{% if not m.network and m.workspace.provision_now %}
 
 # --- Provision the managed VNet now, before any compute (takes several minutes) -----------------
 az ml workspace provision-network \

@@ -63,17 +63,17 @@ resource cluster {{ m.types.compute }} = {
     disableLocalAuth: true
     properties: {
       vmSize: clusterVmSize
-      vmPriority: 'Dedicated'
+      vmPriority: {{ m.compute.cluster.vm_priority }}
       scaleSettings: {
         minNodeCount: clusterMinNodes
         maxNodeCount: clusterMaxNodes
-        nodeIdleTimeBeforeScaleDown: {{ m.defaults.cluster_idle_before_scale_down }}
+        nodeIdleTimeBeforeScaleDown: {{ m.compute.cluster.bicep_idle_before_scale_down }}
       }
       subnet: {
         id: subnetId
       }
       enableNodePublicIp: {{ m.compute.cluster.public_ip }}
-      remoteLoginPortPublicAccess: 'Disabled'
+      remoteLoginPortPublicAccess: {{ m.compute.cluster.bicep_remote_login_port_public_access }}
     }
   }
 }
@@ -99,7 +99,7 @@ resource instance {{ m.types.compute }} = {
       }
       enableNodePublicIp: {{ m.compute.instance.public_ip }}
       sshSettings: {
-        sshPublicAccess: 'Disabled'
+        sshPublicAccess: {{ m.compute.instance.bicep_ssh_public_access }}
       }
     }
   }

@@ -24,10 +24,10 @@ resource registry {{ m.types.container_registry }} = {
     name: {{ m.registry.sku }}
   }
   properties: {
-    adminUserEnabled: false
+    adminUserEnabled: {{ m.posture.registry_admin_user }}
     anonymousPullEnabled: false
-    publicNetworkAccess: 'Disabled'
-    networkRuleBypassOptions: 'AzureServices'
+    publicNetworkAccess: {{ m.posture.public_network_access_text }}
+    networkRuleBypassOptions: {{ m.posture.trusted_services_bypass }}
     policies: {
       retentionPolicy: {
         days: {{ m.defaults.registry_untagged_retention_days }}

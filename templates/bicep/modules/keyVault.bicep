@@ -30,14 +30,14 @@ resource keyVault {{ m.types.key_vault }} = {
       family: 'A'
       name: 'standard'
     }
-    enableRbacAuthorization: true
+    enableRbacAuthorization: {{ m.posture.key_vault_rbac_authorization }}
     enableSoftDelete: true
     softDeleteRetentionInDays: softDeleteRetentionInDays
-    enablePurgeProtection: true
-    publicNetworkAccess: 'Disabled'
+    enablePurgeProtection: {{ m.posture.key_vault_purge_protection }}
+    publicNetworkAccess: {{ m.posture.public_network_access_text }}
     networkAcls: {
-      bypass: 'AzureServices'
-      defaultAction: 'Deny'
+      bypass: {{ m.posture.trusted_services_bypass }}
+      defaultAction: {{ m.posture.network_default_action }}
     }
   }
 }

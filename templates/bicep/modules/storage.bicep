@@ -37,19 +37,19 @@ resource storageAccount {{ m.types.storage_account }} = {
   }
   properties: {
     accessTier: {{ m.defaults.storage_access_tier }}
-    allowBlobPublicAccess: false
-    allowCrossTenantReplication: false
+    allowBlobPublicAccess: {{ m.posture.storage_allow_blob_public_access }}
+    allowCrossTenantReplication: {{ m.posture.storage_allow_cross_tenant_replication }}
     minimumTlsVersion: {{ m.defaults.minimum_tls_version }}
-    supportsHttpsTrafficOnly: true
-    publicNetworkAccess: 'Disabled'
+    supportsHttpsTrafficOnly: {{ m.posture.storage_https_only }}
+    publicNetworkAccess: {{ m.posture.public_network_access_text }}
     networkAcls: {
       // Deny by default; the workspace and people reach the account through private endpoints.
-      bypass: 'AzureServices'
-      defaultAction: 'Deny'
+      bypass: {{ m.posture.trusted_services_bypass }}
+      defaultAction: {{ m.posture.network_default_action }}
     }
     encryption: {
       keySource: 'Microsoft.Storage'
-      requireInfrastructureEncryption: true
+      requireInfrastructureEncryption: {{ m.posture.storage_infrastructure_encryption }}
       services: {
         blob: {
           enabled: true

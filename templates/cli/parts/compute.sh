@@ -12,8 +12,11 @@ if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "$
     --size {{ m.compute.cluster.vm_size }} \
     --min-instances {{ m.compute.cluster.min_nodes }} \
     --max-instances {{ m.compute.cluster.max_nodes }} \
+    --idle-time-before-scale-down {{ m.compute.cluster.idle_before_scale_down_seconds }} \
+    --tier {{ m.compute.cluster.cli_tier }} \
     --subnet "${TRAINING_SUBNET_ID}" \
     --enable-node-public-ip {{ m.compute.cluster.public_ip|string|lower }} \
+    --ssh-public-access-enabled {{ m.compute.cluster.ssh_public_access|string|lower }} \
     --output none
 fi
 {% endif %}
@@ -28,6 +31,7 @@ if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "$
     --size {{ m.compute.instance.vm_size }} \
     --subnet "${TRAINING_SUBNET_ID}" \
     --enable-node-public-ip {{ m.compute.instance.public_ip|string|lower }} \
+    --ssh-public-access-enabled {{ m.compute.instance.ssh_public_access|string|lower }} \
     --output none
 fi
 {% endif %}

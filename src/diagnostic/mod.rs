@@ -1,6 +1,9 @@
 //! One diagnostic type for every problem amlgen reports, rendered in one place for people
 //! (`file:line:col`, the source line, a caret, the fix) and as JSON for tools.
 
+mod code;
+
+pub use code::Code;
 use serde::Serialize;
 use std::borrow::Cow;
 use std::fmt::Write as _;
@@ -61,7 +64,7 @@ pub struct Location {
 #[derive(Debug, Clone, Serialize)]
 pub struct Diagnostic {
     /// Stable code, e.g. `AMLG101`; `amlgen explain CODE` tells more.
-    pub code: &'static str,
+    pub code: Code,
     pub severity: Severity,
     pub location: Location,
     /// What is wrong, and what Azure does with it.
@@ -75,7 +78,7 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             code,
             severity: Severity::Error,
@@ -86,7 +89,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: &'static str, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Warning,
             ..Diagnostic::error(code, message)
@@ -235,7 +238,7 @@ mod tests {
 
     #[test]
     fn rendering_escapes_and_keeps_the_caret_in_place() {
-        let d = Diagnostic::error("AMLG105", "bad \u{1b}[31mvalue")
+        let d = Diagnostic::error(Code::NotAHostName, "bad \u{1b}[31mvalue")
             .at_file("f\u{1b}.sh")
             .at_line(1, 6)
             .with_value("x\u{1b}y");
