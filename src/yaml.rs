@@ -29,9 +29,10 @@ use std::fmt;
 /// about ten.
 pub const MAX_DEPTH: usize = 64;
 
-/// Events replayed from aliases in one document. A blueprint uses none; a hand-written file a
-/// few. A billion-laughs document hits this after ~100k nodes instead of 10^9.
-pub const MAX_ALIAS_EVENTS: usize = 100_000;
+/// Events (values, starts and ends of lists and mappings) replayed from aliases in one
+/// document. A blueprint uses none; a hand-written file a few. A billion-laughs document stops
+/// here instead of expanding to 10^9 strings.
+pub const MAX_ALIAS_EVENTS: usize = 10_000;
 
 /// A YAML value, read with serde_yaml 0.9's (YAML 1.2 core) rules; see the module docs.
 #[derive(Debug, Clone, PartialEq, Default)]
@@ -396,36 +397,31 @@ fn convert_error(e: serde_saphyr::Error) -> Error {
         .location()
         .filter(|l| l.line() > 0)
         .map(|l| (l.line() as usize, l.column() as usize));
+    // The message may quote the input: no control characters reach a terminal.
+    let text: String = serde_saphyr::UserMessageFormatter
+        .format_message(inner)
+        .chars()
+        .map(|c| if c.is_control() { ' ' } else { c })
+        .collect();
     let (kind, message) = match inner {
-        serde_saphyr::Error::Budget { breach, .. } => match breach {
-            serde_saphyr::budget::BudgetBreach::Depth { .. } => (
-                ErrorKind::TooDeep,
-                format!("nesting deeper than {MAX_DEPTH} levels"),
-            ),
-            other => (
-                ErrorKind::TooLarge,
-                format!("the document is too large to read ({other:?})"),
-            ),
-        },
-        other => {
-            // The message may quote the input: no control characters reach a terminal.
-            let text: String = serde_saphyr::UserMessageFormatter
-                .format_message(other)
-                .chars()
-                .map(|c| if c.is_control() { ' ' } else { c })
-                .collect();
-            // The scanner's nesting limit and alias replay past its limit come as plain messages.
-            if text.contains("recursion limit") {
-                (
-                    ErrorKind::TooDeep,
-                    format!("nesting deeper than {MAX_DEPTH} levels"),
-                )
-            } else if text.contains("replay") {
-                (ErrorKind::TooLarge, text)
-            } else {
-                (ErrorKind::Invalid, text)
-            }
-        }
+        serde_saphyr::Error::Budget {
+            breach: serde_saphyr::budget::BudgetBreach::Depth { .. },
+            ..
+        } => (
+            ErrorKind::TooDeep,
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+        ),
+        serde_saphyr::Error::Budget { .. } => (ErrorKind::TooLarge, text),
+        // The scanner's nesting limit and alias replay past its limit come as plain messages.
+        _ if text.contains("recursion limit") => (
+            ErrorKind::TooDeep,
+            format!("nesting deeper than {MAX_DEPTH} levels"),
+        ),
+        _ if text.contains("replay") => (
+            ErrorKind::TooLarge,
+            format!("aliases expand to more than {MAX_ALIAS_EVENTS} values"),
+        ),
+        _ => (ErrorKind::Invalid, text),
     };
     Error {
         kind,

@@ -115,15 +115,15 @@ pub struct Loaded {
 pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> {
     // One parse gives the values and their positions; nesting is bounded while parsing.
     let parsed = yaml::parse(&source.text).map_err(|e| {
-        let mut d = if e.kind == yaml::ErrorKind::TooDeep {
-            Diagnostic::error(Code::InputTooLarge, e.message)
-                .at_file(&source.label)
-                .with_help("a blueprint nests about six levels; check for unclosed or repeated `[` and `{`")
-        } else {
-            Diagnostic::error(Code::MalformedInput, format!("malformed YAML: {}", e.message))
-                .at_file(&source.label)
-                .with_help("fix the YAML syntax at the position shown (indentation, a missing `:`, an unclosed quote or bracket)")
-        };
+        let mut d = match e.kind {
+            yaml::ErrorKind::TooDeep => Diagnostic::error(Code::InputTooLarge, e.message)
+                .with_help("a blueprint nests about six levels; check for unclosed or repeated `[` and `{`"),
+            yaml::ErrorKind::TooLarge => Diagnostic::error(Code::InputTooLarge, e.message)
+                .with_help("a blueprint needs no anchors or aliases: write the values out"),
+            yaml::ErrorKind::Invalid => Diagnostic::error(Code::MalformedInput, format!("malformed YAML: {}", e.message))
+                .with_help("fix the YAML syntax at the position shown (indentation, a missing `:`, an unclosed quote or bracket)"),
+        }
+        .at_file(&source.label);
         if let Some((line, column)) = e.position {
             d = d.at_line(line, column);
         }

@@ -600,7 +600,7 @@ fn destination_shape(dest: &Value) -> Option<&'static str> {
     match dest {
         Value::String(_) => Some("fqdn"),
         Value::Mapping(m) => {
-            let has = |keys: &[&str]| keys.iter().any(|k| m.contains_key(*k));
+            let has = |keys: &[&str]| keys.iter().any(|k| m.contains_key(k));
             if has(&["service_resource_id", "subresource_target", "spark_enabled"]) {
                 Some("private_endpoint")
             } else if has(&["service_tag", "protocol", "port_ranges", "address_prefixes"]) {
