@@ -358,19 +358,19 @@ pub fn parse(text: &str) -> Result<Document, Error> {
         serde_saphyr::from_str_with_options(text, options()).map_err(convert_error)?;
     let mut map = SourceMap::default();
     let mut path = String::new();
-    let value = node.into_value(&mut path, &mut map);
+    let value = into_value(node, &mut path, &mut map);
     Ok(Document { value, map })
 }
 
-/// Parses a YAML value, without the source map.
+/// Parses a YAML value, without the source map: the same rules as [`parse`], about twice as
+/// fast (no positions are kept; the embedded catalog is read this way).
 pub fn from_str_value(text: &str) -> Result<Value, Error> {
-    parse(text).map(|d| d.value)
+    serde_saphyr::from_str_with_options(text, options()).map_err(convert_error)
 }
 
 /// Reads typed data from YAML text, with the same rules as [`parse`].
 pub fn from_str<T: de::DeserializeOwned>(text: &str) -> Result<T, Error> {
-    let doc = parse(text)?;
-    T::deserialize(doc.value).map_err(|e| Error {
+    T::deserialize(from_str_value(text)?).map_err(|e| Error {
         kind: ErrorKind::Invalid,
         message: e.to_string(),
         position: None,
@@ -432,10 +432,7 @@ fn convert_error(e: serde_saphyr::Error) -> Error {
 
 /// The parse tree: every node with its position. Consumed into a [`Value`] and a [`SourceMap`].
 enum Node {
-    Null,
-    Bool(bool),
-    Number(Number),
-    String(String),
+    Scalar(Value),
     Sequence(Vec<Spanned<Node>>),
     Mapping(Vec<(Spanned<Node>, Spanned<Node>)>),
 }
@@ -444,48 +441,40 @@ fn position(s: &serde_saphyr::Location) -> (usize, usize) {
     (s.line() as usize, s.column() as usize)
 }
 
-trait IntoValue {
-    fn into_value(self, path: &mut String, map: &mut SourceMap) -> Value;
-}
-
-impl IntoValue for Spanned<Node> {
-    /// `path` is this node's path; it is restored before returning.
-    fn into_value(self, path: &mut String, map: &mut SourceMap) -> Value {
-        map.insert_value(path, position(&self.referenced));
-        match self.value {
-            Node::Null => Value::Null,
-            Node::Bool(b) => Value::Bool(b),
-            Node::Number(n) => Value::Number(n),
-            Node::String(s) => Value::String(s),
-            Node::Sequence(items) => {
-                let len = path.len();
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.into_iter().enumerate() {
-                    use std::fmt::Write;
-                    let _ = write!(path, "[{i}]");
-                    out.push(item.into_value(path, map));
-                    path.truncate(len);
-                }
-                Value::Sequence(out)
+/// The value of `node` at `path`, its positions recorded in `map`; `path` is restored before
+/// returning.
+fn into_value(node: Spanned<Node>, path: &mut String, map: &mut SourceMap) -> Value {
+    map.insert_value(path, position(&node.referenced));
+    match node.value {
+        Node::Scalar(v) => v,
+        Node::Sequence(items) => {
+            let len = path.len();
+            let mut out = Vec::with_capacity(items.len());
+            for (i, item) in items.into_iter().enumerate() {
+                use std::fmt::Write;
+                let _ = write!(path, "[{i}]");
+                out.push(into_value(item, path, map));
+                path.truncate(len);
             }
-            Node::Mapping(entries) => {
-                let len = path.len();
-                let mut out = Vec::with_capacity(entries.len());
-                for (k, v) in entries {
-                    let at = position(&k.referenced);
-                    // Keys get no path of their own; a composite key has none to give.
-                    let key = k.value.into_plain();
-                    if len > 0 {
-                        path.push('.');
-                    }
-                    path.push_str(&key.key_text());
-                    map.insert_key(path, at);
-                    let value = v.into_value(path, map);
-                    path.truncate(len);
-                    out.push((key, value));
+            Value::Sequence(out)
+        }
+        Node::Mapping(entries) => {
+            let len = path.len();
+            let mut out = Vec::with_capacity(entries.len());
+            for (k, v) in entries {
+                let at = position(&k.referenced);
+                // Keys get no path of their own; a composite key has none to give.
+                let key = k.value.into_plain();
+                if len > 0 {
+                    path.push('.');
                 }
-                Value::Mapping(Mapping(out))
+                path.push_str(&key.key_text());
+                map.insert_key(path, at);
+                let value = into_value(v, path, map);
+                path.truncate(len);
+                out.push((key, value));
             }
+            Value::Mapping(Mapping(out))
         }
     }
 }
@@ -494,10 +483,7 @@ impl Node {
     /// The value without positions (for mapping keys).
     fn into_plain(self) -> Value {
         match self {
-            Node::Null => Value::Null,
-            Node::Bool(b) => Value::Bool(b),
-            Node::Number(n) => Value::Number(n),
-            Node::String(s) => Value::String(s),
+            Node::Scalar(v) => v,
             Node::Sequence(items) => {
                 Value::Sequence(items.into_iter().map(|i| i.value.into_plain()).collect())
             }
@@ -511,75 +497,108 @@ impl Node {
     }
 }
 
+/// A tree read from YAML: [`Value`] (no positions) or [`Node`] (a position on every node). One
+/// visitor builds both, so both read scalars the same way.
+trait Tree: Sized {
+    type Child: de::DeserializeOwned;
+    fn scalar(v: Value) -> Self;
+    fn sequence(items: Vec<Self::Child>) -> Self;
+    fn mapping(entries: Vec<(Self::Child, Self::Child)>) -> Self;
+}
+
+impl Tree for Value {
+    type Child = Value;
+    fn scalar(v: Value) -> Value {
+        v
+    }
+    fn sequence(items: Vec<Value>) -> Value {
+        Value::Sequence(items)
+    }
+    fn mapping(entries: Vec<(Value, Value)>) -> Value {
+        Value::Mapping(Mapping(entries))
+    }
+}
+
+impl Tree for Node {
+    type Child = Spanned<Node>;
+    fn scalar(v: Value) -> Node {
+        Node::Scalar(v)
+    }
+    fn sequence(items: Vec<Spanned<Node>>) -> Node {
+        Node::Sequence(items)
+    }
+    fn mapping(entries: Vec<(Spanned<Node>, Spanned<Node>)>) -> Node {
+        Node::Mapping(entries)
+    }
+}
+
+struct TreeVisitor<T>(std::marker::PhantomData<T>);
+
+impl<'de, T: Tree> Visitor<'de> for TreeVisitor<T> {
+    type Value = T;
+    fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+        f.write_str("any YAML value")
+    }
+    fn visit_unit<E>(self) -> Result<T, E> {
+        Ok(T::scalar(Value::Null))
+    }
+    fn visit_none<E>(self) -> Result<T, E> {
+        Ok(T::scalar(Value::Null))
+    }
+    fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<T, D::Error> {
+        d.deserialize_any(self)
+    }
+    fn visit_bool<E>(self, v: bool) -> Result<T, E> {
+        Ok(T::scalar(Value::Bool(v)))
+    }
+    fn visit_i64<E>(self, v: i64) -> Result<T, E> {
+        Ok(T::scalar(Value::Number(v.into())))
+    }
+    fn visit_u64<E>(self, v: u64) -> Result<T, E> {
+        Ok(T::scalar(Value::Number(Number::PosInt(v))))
+    }
+    // serde_yaml refused integers past 64 bits too (the parser hands most of them over as floats).
+    fn visit_i128<E: de::Error>(self, v: i128) -> Result<T, E> {
+        match i64::try_from(v) {
+            Ok(n) => self.visit_i64(n),
+            Err(_) => Err(E::custom(format!("integer `{v}` is out of range"))),
+        }
+    }
+    fn visit_u128<E: de::Error>(self, v: u128) -> Result<T, E> {
+        match u64::try_from(v) {
+            Ok(n) => self.visit_u64(n),
+            Err(_) => Err(E::custom(format!("integer `{v}` is out of range"))),
+        }
+    }
+    fn visit_f64<E>(self, v: f64) -> Result<T, E> {
+        Ok(T::scalar(Value::Number(Number::Float(v))))
+    }
+    fn visit_str<E>(self, v: &str) -> Result<T, E> {
+        Ok(T::scalar(Value::String(v.to_string())))
+    }
+    fn visit_string<E>(self, v: String) -> Result<T, E> {
+        Ok(T::scalar(Value::String(v)))
+    }
+    fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<T, A::Error> {
+        let mut items = Vec::new();
+        while let Some(x) = a.next_element()? {
+            items.push(x);
+        }
+        Ok(T::sequence(items))
+    }
+    fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<T, A::Error> {
+        let mut entries = Vec::new();
+        while let Some(k) = a.next_key()? {
+            let v = a.next_value()?;
+            entries.push((k, v));
+        }
+        Ok(T::mapping(entries))
+    }
+}
+
 impl<'de> Deserialize<'de> for Node {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Node, D::Error> {
-        struct NodeVisitor;
-        impl<'de> Visitor<'de> for NodeVisitor {
-            type Value = Node;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any YAML value")
-            }
-            fn visit_unit<E>(self) -> Result<Node, E> {
-                Ok(Node::Null)
-            }
-            fn visit_none<E>(self) -> Result<Node, E> {
-                Ok(Node::Null)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Node, D::Error> {
-                Node::deserialize(d)
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Node, E> {
-                Ok(Node::Bool(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Node, E> {
-                Ok(Node::Number(if v < 0 {
-                    Number::NegInt(v)
-                } else {
-                    Number::PosInt(v as u64)
-                }))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Node, E> {
-                Ok(Node::Number(Number::PosInt(v)))
-            }
-            // serde_yaml refused integers past 64 bits too; a float would silently round.
-            fn visit_i128<E: de::Error>(self, v: i128) -> Result<Node, E> {
-                match i64::try_from(v) {
-                    Ok(n) => self.visit_i64(n),
-                    Err(_) => Err(E::custom(format!("integer `{v}` is out of range"))),
-                }
-            }
-            fn visit_u128<E: de::Error>(self, v: u128) -> Result<Node, E> {
-                match u64::try_from(v) {
-                    Ok(n) => self.visit_u64(n),
-                    Err(_) => Err(E::custom(format!("integer `{v}` is out of range"))),
-                }
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Node, E> {
-                Ok(Node::Number(Number::Float(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Node, E> {
-                Ok(Node::String(v.to_string()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Node, E> {
-                Ok(Node::String(v))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
-                let mut items = Vec::new();
-                while let Some(x) = a.next_element()? {
-                    items.push(x);
-                }
-                Ok(Node::Sequence(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Node, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(k) = a.next_key()? {
-                    let v = a.next_value()?;
-                    entries.push((k, v));
-                }
-                Ok(Node::Mapping(entries))
-            }
-        }
-        d.deserialize_any(NodeVisitor)
+        d.deserialize_any(TreeVisitor(std::marker::PhantomData))
     }
 }
 
@@ -768,63 +787,11 @@ impl<'de> Deserializer<'de> for Value {
     }
 }
 
-/// A `Value` inside typed data (catalog facts whose shape varies).
+/// A `Value` inside typed data (catalog facts whose shape varies), or a whole document read
+/// without positions.
 impl<'de> Deserialize<'de> for Value {
     fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Value, D::Error> {
-        struct ValueVisitor;
-        impl<'de> Visitor<'de> for ValueVisitor {
-            type Value = Value;
-            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
-                f.write_str("any YAML value")
-            }
-            fn visit_unit<E>(self) -> Result<Value, E> {
-                Ok(Value::Null)
-            }
-            fn visit_none<E>(self) -> Result<Value, E> {
-                Ok(Value::Null)
-            }
-            fn visit_some<D: Deserializer<'de>>(self, d: D) -> Result<Value, D::Error> {
-                Value::deserialize(d)
-            }
-            fn visit_bool<E>(self, v: bool) -> Result<Value, E> {
-                Ok(Value::Bool(v))
-            }
-            fn visit_i64<E>(self, v: i64) -> Result<Value, E> {
-                Ok(Value::Number(if v < 0 {
-                    Number::NegInt(v)
-                } else {
-                    Number::PosInt(v as u64)
-                }))
-            }
-            fn visit_u64<E>(self, v: u64) -> Result<Value, E> {
-                Ok(Value::Number(Number::PosInt(v)))
-            }
-            fn visit_f64<E>(self, v: f64) -> Result<Value, E> {
-                Ok(Value::Number(Number::Float(v)))
-            }
-            fn visit_str<E>(self, v: &str) -> Result<Value, E> {
-                Ok(Value::String(v.to_string()))
-            }
-            fn visit_string<E>(self, v: String) -> Result<Value, E> {
-                Ok(Value::String(v))
-            }
-            fn visit_seq<A: SeqAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
-                let mut items = Vec::new();
-                while let Some(x) = a.next_element()? {
-                    items.push(x);
-                }
-                Ok(Value::Sequence(items))
-            }
-            fn visit_map<A: MapAccess<'de>>(self, mut a: A) -> Result<Value, A::Error> {
-                let mut entries = Vec::new();
-                while let Some(k) = a.next_key()? {
-                    let v = a.next_value()?;
-                    entries.push((k, v));
-                }
-                Ok(Value::Mapping(Mapping(entries)))
-            }
-        }
-        d.deserialize_any(ValueVisitor)
+        d.deserialize_any(TreeVisitor(std::marker::PhantomData))
     }
 }
 
@@ -906,6 +873,9 @@ mod tests {
         }
         assert_eq!(v("v: !!str 12\n"), Value::from("12"));
         assert_eq!(v("v: \"no\"\n"), Value::from("no"));
+        // With and without positions, the same values.
+        let all = "a: [no, 0755, 0o17, -3, 1.5, ~, !!str 12, \"x\"]\nb: {c: true, 1: d}\n";
+        assert_eq!(parse(all).unwrap().value, from_str_value(all).unwrap());
         // `<<` is a key like any other, as it was.
         assert!(from_str_value("v: {<<: {a: 1}}\n")
             .unwrap()
