@@ -15,6 +15,11 @@
 //! - `<<` is an ordinary key (serde_yaml merged nothing); custom tags (`!foo`) are refused, not
 //!   ignored; duplicate keys are refused with the position of the second.
 //!
+//! Where it differs from serde_yaml, it refuses what serde_yaml let through: `.inf`/`.nan` and
+//! `1e400` (serde_yaml: an infinite float, and the text "1e400") are refused as not finite; a
+//! custom tag is refused. Integers past 64 bits arrive as floats (serde_yaml refused them), which
+//! every integer and text field refuses all the same.
+//!
 //! Limits: nesting deeper than [`MAX_DEPTH`], and alias expansion past [`MAX_ALIAS_EVENTS`]
 //! events, are refused while parsing (billion laughs stays bounded).
 
