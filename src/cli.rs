@@ -498,7 +498,7 @@ fn allowlist(a: AllowlistArgs) -> Exit {
 
 /// The `description:` of a built-in blueprint, folded onto one line, for `amlgen list`.
 fn first_description_line(text: &str) -> String {
-    serde_yaml::from_str::<serde_yaml::Value>(text)
+    crate::yaml::from_str_value(text)
         .ok()
         .and_then(|v| {
             v.get("description")

@@ -28,6 +28,7 @@ pub mod rules;
 pub mod sarif;
 pub mod suggest;
 pub mod verify;
+pub mod yaml;
 
 use blueprint::{Loaded, Source};
 use diagnostic::Diagnostic;

@@ -272,22 +272,22 @@ fn blueprint_rules_pass_the_blueprint_check() {
     let mut args = vec!["allowlist"];
     args.extend(&all);
     let r = amlgen(&args);
-    let printed: Value = serde_yaml::from_str(&r.stdout).unwrap();
+    let printed: Value = amlgen::yaml::from_str(&r.stdout).unwrap();
     let rules = printed["outbound_rules"].as_array().unwrap().clone();
     assert_eq!(rules.len(), 12, "{}", r.stdout);
     let base = include_str!("../blueprints/approved-only.yaml");
-    let mut bp: serde_yaml::Value = serde_yaml::from_str(base).unwrap();
+    let mut bp = amlgen::yaml::from_str_value(base).unwrap();
     let list = bp["workspace"]["managed_network"]["outbound_rules"]
         .as_sequence_mut()
         .unwrap();
     list.clear();
     for rule in rules {
-        list.push(serde_yaml::to_value(rule).unwrap());
+        list.push(amlgen::yaml::to_value(rule).unwrap());
     }
     let dir = tempfile::tempdir().unwrap();
     std::fs::write(
         dir.path().join("bp.yaml"),
-        serde_yaml::to_string(&bp).unwrap(),
+        amlgen::yaml::to_string(&bp).unwrap(),
     )
     .unwrap();
     let out = Command::cargo_bin("amlgen")

@@ -613,3 +613,81 @@ fn a_builtin_name_means_the_builtin_everywhere_and_a_shadowing_file_is_reported(
     assert_eq!(r.code, 0, "{}", r.stderr);
     assert!(!r.stderr.contains("AMLG012"), "{}", r.stderr);
 }
+
+// --- 7. YAML meaning (issue 9) -----------------------------------------------------------------
+
+/// Blueprint text read as YAML 1.2 core (as serde_yaml did): `no`, `0755`, `1_000` and a date are
+/// text. workspace.yml is read by `az ml` with PyYAML (YAML 1.1), which would take the same words
+/// unquoted for false, 493, 1000 and a date, so they are written quoted.
+#[test]
+fn yaml_1_1_words_keep_their_text_from_blueprint_to_workspace_yml() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = with(
+        BASE,
+        "tags:\n",
+        "tags:\n  backup: no\n  mode: 0755\n  count: 1_000\n  since: 2024-01-01\n  quoted: \"yes\"\n",
+    );
+    std::fs::write(dir.path().join("bp.yaml"), yaml).unwrap();
+    let r = run(dir.path(), &["render", "bp.yaml", "--out", "o"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ws = std::fs::read_to_string(dir.path().join("o/workspace.yml")).unwrap();
+    for line in [
+        "  backup: \"no\"\n",
+        "  mode: \"0755\"\n",
+        "  count: \"1_000\"\n",
+        "  since: \"2024-01-01\"\n",
+        "  quoted: \"yes\"\n",
+    ] {
+        assert!(ws.contains(line), "{line:?} not in:\n{ws}");
+    }
+    let params = std::fs::read_to_string(dir.path().join("o/main.parameters.json")).unwrap();
+    assert!(params.contains("\"backup\": \"no\""), "{params}");
+    assert!(params.contains("\"mode\": \"0755\""), "{params}");
+}
+
+/// YAML whose meaning is not sure is refused with the position of the problem: a key written
+/// twice (at the second), a custom tag (serde_yaml dropped it silently), a value that is not a
+/// finite number, and an alias bomb (bounded: refused after 10,000 expanded values).
+#[test]
+fn unsure_yaml_is_refused_with_its_position() {
+    let cases = [
+        (
+            "tags:\n  workload: machine-learning\n",
+            "tags:\n  workload: a\n  workload: machine-learning\n",
+            "AMLG001",
+            "bp.yaml:17:3",
+            "duplicate mapping key `workload`",
+        ),
+        (
+            "tags:\n",
+            "tags:\n  owner: !secret me\n",
+            "AMLG001",
+            "bp.yaml:16:18",
+            "unsupported tag `!secret`",
+        ),
+        (
+            "tags:\n",
+            "tags:\n  cost: .inf\n",
+            "AMLG001",
+            "bp.yaml:16:9",
+            "not a finite number",
+        ),
+    ];
+    for (find, replace, code, at, message) in cases {
+        let stderr = refused(&with(BASE, find, replace), &[], code);
+        assert!(stderr.contains(at), "{at} not in:\n{stderr}");
+        assert!(stderr.contains(message), "{message} not in:\n{stderr}");
+    }
+    let mut bomb = String::from("tags:\n  x0: &a0 [lol]\n");
+    for i in 1..10 {
+        let refs = vec![format!("*a{}", i - 1); 10].join(", ");
+        bomb.push_str(&format!("  x{i}: &a{i} [{refs}]\n"));
+    }
+    let start = Instant::now();
+    let stderr = refused(&with(BASE, "tags:\n", &bomb), &[], "AMLG011");
+    assert!(
+        stderr.contains("aliases expand to more than 10000 values"),
+        "{stderr}"
+    );
+    assert!(start.elapsed() < Duration::from_secs(3));
+}

@@ -274,8 +274,8 @@ fn apply_text(text: &str, ops: &[TextOp]) -> String {
     s
 }
 
-fn yaml_value() -> impl Strategy<Value = serde_yaml::Value> {
-    use serde_yaml::Value as V;
+fn yaml_value() -> impl Strategy<Value = amlgen::yaml::Value> {
+    use amlgen::yaml::Value as V;
     let leaf = prop_oneof![
         3 => nasty().prop_map(V::String),
         1 => any::<i64>().prop_map(|n| V::Number(n.into())),
@@ -294,15 +294,15 @@ fn yaml_value() -> impl Strategy<Value = serde_yaml::Value> {
 }
 
 /// Sets the `pick`-th node (in walk order) of `doc` to `value`.
-fn replace_nth(doc: &mut serde_yaml::Value, pick: usize, value: serde_yaml::Value) {
-    fn count(v: &serde_yaml::Value) -> usize {
+fn replace_nth(doc: &mut amlgen::yaml::Value, pick: usize, value: amlgen::yaml::Value) {
+    fn count(v: &amlgen::yaml::Value) -> usize {
         1 + match v {
-            serde_yaml::Value::Sequence(s) => s.iter().map(count).sum(),
-            serde_yaml::Value::Mapping(m) => m.values().map(count).sum(),
+            amlgen::yaml::Value::Sequence(s) => s.iter().map(count).sum(),
+            amlgen::yaml::Value::Mapping(m) => m.values().map(count).sum(),
             _ => 0,
         }
     }
-    fn go(v: &mut serde_yaml::Value, n: &mut usize, value: &mut Option<serde_yaml::Value>) {
+    fn go(v: &mut amlgen::yaml::Value, n: &mut usize, value: &mut Option<amlgen::yaml::Value>) {
         if *n == 0 {
             if let Some(x) = value.take() {
                 *v = x;
@@ -311,8 +311,8 @@ fn replace_nth(doc: &mut serde_yaml::Value, pick: usize, value: serde_yaml::Valu
         }
         *n -= 1;
         match v {
-            serde_yaml::Value::Sequence(s) => s.iter_mut().for_each(|x| go(x, n, value)),
-            serde_yaml::Value::Mapping(m) => m.values_mut().for_each(|x| go(x, n, value)),
+            amlgen::yaml::Value::Sequence(s) => s.iter_mut().for_each(|x| go(x, n, value)),
+            amlgen::yaml::Value::Mapping(m) => m.values_mut().for_each(|x| go(x, n, value)),
             _ => {}
         }
     }
@@ -351,7 +351,7 @@ enum Input {
     /// The description, display name and a tag of a built-in set to free text.
     TextFields(usize, String, String, String),
     BlueprintText(usize, Vec<TextOp>),
-    BlueprintValue(usize, usize, serde_yaml::Value),
+    BlueprintValue(usize, usize, amlgen::yaml::Value),
     Set(usize, Vec<(String, String)>),
     Checked(usize, Vec<TextOp>),
 }
@@ -481,12 +481,12 @@ fn fuzz_blueprints_sets_and_checked_files() {
         let with_binary = n % 16 == 0;
         match inp {
             Input::TextFields(b, description, friendly, tag) => {
-                let mut doc: serde_yaml::Value = serde_yaml::from_str(BUILTINS[b]).unwrap();
+                let mut doc = amlgen::yaml::from_str_value(BUILTINS[b]).unwrap();
                 doc["description"] = description.into();
                 doc["workspace"]["friendly_name"] = friendly.into();
                 doc["tags"]["fuzz"] = tag.into();
                 let file = case.join("bp.yaml");
-                std::fs::write(&file, serde_yaml::to_string(&doc).unwrap()).unwrap();
+                std::fs::write(&file, amlgen::yaml::to_string(&doc).unwrap()).unwrap();
                 in_process_blueprint(&file, &[])?;
                 if n % 8 == 0 {
                     binary_runs.fetch_add(1, Ordering::Relaxed);
@@ -516,9 +516,9 @@ fn fuzz_blueprints_sets_and_checked_files() {
                 }
             }
             Input::BlueprintValue(b, at, v) => {
-                let mut doc: serde_yaml::Value = serde_yaml::from_str(BUILTINS[b]).unwrap();
+                let mut doc = amlgen::yaml::from_str_value(BUILTINS[b]).unwrap();
                 replace_nth(&mut doc, at, v);
-                let text = serde_yaml::to_string(&doc).unwrap();
+                let text = amlgen::yaml::to_string(&doc).unwrap();
                 let file = case.join("bp.yaml");
                 std::fs::write(&file, &text).unwrap();
                 in_process_blueprint(&file, &[])?;

@@ -235,7 +235,7 @@ fn built_in_blueprints_validate_against_the_schema() {
     let schema = amlgen::blueprint::schema::json_schema();
     let validator = jsonschema::validator_for(&schema).unwrap();
     for b in amlgen::blueprint::builtin::BUILTINS {
-        let doc: serde_json::Value = serde_yaml::from_str(b.text).unwrap();
+        let doc: serde_json::Value = amlgen::yaml::from_str(b.text).unwrap();
         let errors: Vec<String> = validator.iter_errors(&doc).map(|e| e.to_string()).collect();
         assert!(errors.is_empty(), "{}: {errors:?}", b.name);
         assert!(

@@ -6,10 +6,9 @@
 use super::files::{Files, Loaded, Root};
 use super::hosts::{Needs, Site};
 use super::requirements::{self, Includes, Line, Pip};
-use crate::blueprint::source_map::SourceMap;
 use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
-use serde_yaml::Value;
+use crate::yaml::Value;
 
 /// The host of the `defaults` channels (pkgs/main, pkgs/r).
 pub const DEFAULTS_HOST: &str = "repo.anaconda.com";
@@ -18,20 +17,19 @@ pub const CHANNEL_ALIAS: &str = "https://conda.anaconda.org";
 
 pub fn read(file: &Loaded, label: &str, files: &mut Files, needs: &mut Needs) {
     let text: &str = &file.text;
-    let doc: Value = match serde_yaml::from_str(text) {
-        Ok(v) => v,
+    let (doc, map) = match crate::yaml::parse(text) {
+        Ok(d) => (d.value, d.map),
         Err(e) => {
             let mut d = Diagnostic::error(Code::MalformedInput, format!("malformed YAML: {e}"))
                 .at_file(label)
                 .with_help("fix the YAML syntax at the position shown");
-            if let Some(l) = e.location() {
-                d = d.at_line(l.line(), l.column());
+            if let Some((line, column)) = e.position {
+                d = d.at_line(line, column);
             }
             needs.finding(d);
             return;
         }
     };
-    let map = SourceMap::build(text);
     let site = |path: &str| {
         let (line, col) = map.value(path).unwrap_or((1, 1));
         let raw = text.lines().nth(line - 1).unwrap_or_default();

@@ -1,8 +1,7 @@
 //! Bounds on what amlgen reads, checked before any parser sees the text: a file is read only when
 //! it is a regular file, and at most [`MAX_FILE_BYTES`] of it (through `take`, so `/dev/zero` or
-//! a 100 MB file costs no more than the limit); YAML nesting deeper than [`MAX_DEPTH`] is refused
-//! from a streaming scan, so no parser, serde or source-map walk ever recurses on hostile depth.
-//! Every check is linear in the input.
+//! a 100 MB file costs no more than the limit). Nesting depth and alias expansion are bounded by
+//! the YAML parser itself ([`crate::yaml::MAX_DEPTH`]).
 
 use std::io::Read;
 use std::path::Path;
@@ -10,11 +9,6 @@ use std::path::Path;
 /// The largest blueprint or checked file amlgen reads. The biggest built-in blueprint is about
 /// 4 KB; a hand-written workspace YAML or NSG JSON is of the same order.
 pub const MAX_FILE_BYTES: u64 = 1024 * 1024;
-
-/// The deepest nesting of mappings and sequences accepted. A blueprint nests about six levels
-/// (`workspace.managed_network.outbound_rules[0].destination.port_ranges`); ARM and NSG JSON
-/// about ten.
-pub const MAX_DEPTH: usize = 64;
 
 /// Why a file could not be read; the message is for a diagnostic (no file content in it).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -91,82 +85,9 @@ fn file_kind(ft: &std::fs::FileType) -> &'static str {
     }
 }
 
-/// Where the nesting first goes deeper than the limit: 1-based line and column.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct TooDeep {
-    pub line: usize,
-    pub column: usize,
-}
-
-/// Scans YAML (JSON is YAML) for nesting deeper than `max`, in one linear pass over the
-/// parser's events, stopping at the first level too deep (`max` must be below 256, where the
-/// scanner itself stops). Syntax errors are left to the real
-/// parser, which reports them with a better message.
-pub fn check_depth(text: &str, max: usize) -> Result<(), TooDeep> {
-    use yaml_rust2::parser::{Event, Parser};
-    let mut parser = Parser::new_from_str(text);
-    let mut depth = 0usize;
-    loop {
-        let (event, mark) = match parser.next_token() {
-            Ok(e) => e,
-            // The scanner counts flow levels in a byte and stops at 256 with this error; that is
-            // too deep too. Any other error is a syntax error for the real parser to report.
-            Err(e) if e.info().contains("recursion limit") => {
-                return Err(TooDeep {
-                    line: e.marker().line(),
-                    column: e.marker().col() + 1,
-                })
-            }
-            Err(_) => return Ok(()),
-        };
-        match event {
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                depth += 1;
-                if depth > max {
-                    return Err(TooDeep {
-                        line: mark.line(),
-                        column: mark.col() + 1,
-                    });
-                }
-            }
-            Event::MappingEnd | Event::SequenceEnd => depth = depth.saturating_sub(1),
-            Event::StreamEnd => return Ok(()),
-            _ => {}
-        }
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn depth_limit() {
-        assert!(check_depth("a: {b: [1, 2]}\n", 3).is_ok());
-        assert_eq!(
-            check_depth("a: {b: [1, 2]}\n", 2),
-            Err(TooDeep { line: 1, column: 8 })
-        );
-        assert!(check_depth("- - - - x\n", 3).is_err());
-        // Syntax errors are not this check's business.
-        assert!(check_depth("a: [\n", 3).is_ok());
-    }
-
-    #[test]
-    fn deep_nesting_is_refused_in_linear_time() {
-        for text in [
-            "[".repeat(200),
-            "[".repeat(100_000),
-            "{a: ".repeat(100_000),
-            format!("{}x", "- ".repeat(100_000)),
-            format!("a: {}", "[1, ".repeat(100_000)),
-        ] {
-            let n = text.len();
-            let start = std::time::Instant::now();
-            assert!(check_depth(&text, MAX_DEPTH).is_err(), "{}", &text[..20]);
-            assert!(start.elapsed() < std::time::Duration::from_secs(1), "{n}");
-        }
-    }
 
     #[test]
     fn reads_regular_files_only_and_bounded() {

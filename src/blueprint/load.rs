@@ -9,6 +9,7 @@ use super::source_map::SourceMap;
 use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::suggest::did_you_mean;
+use crate::yaml;
 use std::path::{Path, PathBuf};
 
 /// Where a blueprint came from, and its text (kept for diagnostics).
@@ -112,28 +113,24 @@ pub struct Loaded {
 }
 
 pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> {
-    // Depth first: the parsers and the source map recurse (or build paths) per level.
-    if let Err(at) = limits::check_depth(&source.text, limits::MAX_DEPTH) {
-        return Err(vec![Diagnostic::error(
-            Code::InputTooLarge,
-            format!("nesting deeper than {} levels", limits::MAX_DEPTH),
-        )
-        .at_file(&source.label)
-        .at_line(at.line, at.column)
-        .with_help(
-            "a blueprint nests about six levels; check for unclosed or repeated `[` and `{`",
-        )]);
-    }
-    let map = SourceMap::build(&source.text);
-    let mut doc: serde_yaml::Value = serde_yaml::from_str(&source.text).map_err(|e| {
-        let mut d = Diagnostic::error(Code::MalformedInput, format!("malformed YAML: {}", strip_location(&e.to_string())))
-            .at_file(&source.label)
-            .with_help("fix the YAML syntax at the position shown (indentation, a missing `:`, an unclosed quote or bracket)");
-        if let Some(loc) = e.location() {
-            d = d.at_line(loc.line(), loc.column());
+    // One parse gives the values and their positions; nesting is bounded while parsing.
+    let parsed = yaml::parse(&source.text).map_err(|e| {
+        let mut d = match e.kind {
+            yaml::ErrorKind::TooDeep => Diagnostic::error(Code::InputTooLarge, e.message)
+                .with_help("a blueprint nests about six levels; check for unclosed or repeated `[` and `{`"),
+            yaml::ErrorKind::TooLarge => Diagnostic::error(Code::InputTooLarge, e.message)
+                .with_help("a blueprint needs no anchors or aliases: write the values out"),
+            yaml::ErrorKind::Invalid => Diagnostic::error(Code::MalformedInput, format!("malformed YAML: {}", e.message))
+                .with_help("fix the YAML syntax at the position shown (indentation, a missing `:`, an unclosed quote or bracket)"),
+        }
+        .at_file(&source.label);
+        if let Some((line, column)) = e.position {
+            d = d.at_line(line, column);
         }
         vec![d]
     })?;
+    let map = parsed.map;
+    let mut doc = parsed.value;
     if doc.is_null() {
         return Err(vec![Diagnostic::error(
             Code::MalformedInput,
@@ -186,10 +183,9 @@ fn serde_path(p: &serde_path_to_error::Path) -> String {
 /// Turns a serde error (unknown key, unknown variant, wrong type, missing field) into a
 /// diagnostic with a position and a did-you-mean.
 fn shape_error(source: &Source, map: &SourceMap, path: &str, msg: &str) -> Diagnostic {
-    let msg = strip_location(msg);
-    let expected = expected_list(&msg);
+    let expected = expected_list(msg);
     let (code, message, value, help, pos) =
-        if let Some(field) = between(&msg, "unknown field `", "`") {
+        if let Some(field) = between(msg, "unknown field `", "`") {
             let key_path = if path.ends_with(field) {
                 path.to_string()
             } else {
@@ -205,7 +201,7 @@ fn shape_error(source: &Source, map: &SourceMap, path: &str, msg: &str) -> Diagn
                 format!("{hint}keys allowed here: {}", expected.join(", ")),
                 map.key(&key_path),
             )
-        } else if let Some(variant) = between(&msg, "unknown variant `", "`") {
+        } else if let Some(variant) = between(msg, "unknown variant `", "`") {
             let hint = did_you_mean(variant, expected.iter().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`? "))
                 .unwrap_or_default();
@@ -216,7 +212,7 @@ fn shape_error(source: &Source, map: &SourceMap, path: &str, msg: &str) -> Diagn
                 format!("{hint}allowed values: {}", expected.join(", ")),
                 map.value(path),
             )
-        } else if let Some(field) = between(&msg, "missing field `", "`") {
+        } else if let Some(field) = between(msg, "missing field `", "`") {
             (
                 Code::MissingKey,
                 format!("required key `{field}` is missing"),
@@ -273,12 +269,4 @@ fn expected_list(msg: &str) -> Vec<String> {
         .step_by(2)
         .map(str::to_string)
         .collect()
-}
-
-/// serde_yaml appends " at line L column C"; the diagnostic shows the position itself.
-fn strip_location(msg: &str) -> String {
-    match msg.find(" at line ") {
-        Some(i) => msg[..i].to_string(),
-        None => msg.to_string(),
-    }
 }

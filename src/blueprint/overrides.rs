@@ -6,8 +6,8 @@
 use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::suggest::did_you_mean;
+use crate::yaml::{self, Value as Yaml};
 use serde_json::Value as Json;
-use serde_yaml::Value as Yaml;
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum Segment {
@@ -85,13 +85,17 @@ pub fn apply(doc: &mut Yaml, assignment: &str, schema: &Json) -> Result<(), Diag
     })?;
     let segs = parse_path(path.trim()).map_err(|m| fail(m, "paths look like a.b[0].c"))?;
     check_against_schema(&segs, schema).map_err(|(msg, help)| fail(msg, &help))?;
-    if super::limits::check_depth(raw, super::limits::MAX_DEPTH).is_err() {
-        return Err(fail(
-            format!("the value nests deeper than {} levels", super::limits::MAX_DEPTH),
-            "give a plain value or a short list, e.g. --set client_access.vnet.address_space=[10.9.0.0/16]",
-        ));
-    }
-    let value: Yaml = serde_yaml::from_str(raw).unwrap_or_else(|_| Yaml::String(raw.to_string()));
+    // What does not read as YAML is taken as text (`--set description=a: b [c`).
+    let value = match yaml::from_str_value(raw) {
+        Ok(v) => v,
+        Err(e) if e.kind == yaml::ErrorKind::TooDeep => {
+            return Err(fail(
+                format!("the value nests deeper than {} levels", yaml::MAX_DEPTH),
+                "give a plain value or a short list, e.g. --set client_access.vnet.address_space=[10.9.0.0/16]",
+            ))
+        }
+        Err(_) => Yaml::String(raw.to_string()),
+    };
     set(doc, &segs, value).map_err(|m| fail(m, "set an existing list item, or the whole list"))
 }
 
@@ -106,11 +110,10 @@ fn set(doc: &mut Yaml, segs: &[Segment], value: Yaml) -> Result<(), String> {
                 *doc = Yaml::Mapping(Default::default());
             }
             let map = doc.as_mapping_mut().expect("just made a mapping");
-            let key = Yaml::String(k.clone());
-            if !map.contains_key(&key) {
-                map.insert(key.clone(), Yaml::Null);
+            if !map.contains_key(k) {
+                map.insert(k, Yaml::Null);
             }
-            set(map.get_mut(&key).expect("inserted"), rest, value)
+            set(map.get_mut(k).expect("inserted"), rest, value)
         }
         Segment::Index(i) => {
             let seq = doc

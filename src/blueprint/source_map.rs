@@ -1,10 +1,8 @@
 //! Maps value paths (`workspace.managed_network.outbound_rules[1].type`) to line and column in
 //! the YAML text, so diagnostics found on the typed blueprint can point at the user's file.
-//! serde_yaml keeps no positions on parsed values, so this walks the parser's marked events once.
+//! Filled by [`crate::yaml::parse`] from the same parse that gives the values.
 
 use std::collections::HashMap;
-use yaml_rust2::parser::{Event, MarkedEventReceiver, Parser};
-use yaml_rust2::scanner::Marker;
 
 #[derive(Debug, Default, Clone)]
 pub struct SourceMap {
@@ -15,15 +13,18 @@ pub struct SourceMap {
 }
 
 impl SourceMap {
-    /// Builds the map; on YAML the parser cannot read, the map is empty (serde_yaml reports the
-    /// syntax error with its own position).
+    /// Builds the map; on YAML the parser cannot read, the map is empty (the parse error
+    /// carries its own position).
     pub fn build(text: &str) -> SourceMap {
-        let mut builder = Builder::default();
-        let mut parser = Parser::new_from_str(text);
-        if parser.load(&mut builder, false).is_err() {
-            return SourceMap::default();
-        }
-        builder.map
+        crate::yaml::parse(text).map(|d| d.map).unwrap_or_default()
+    }
+
+    pub(crate) fn insert_value(&mut self, path: &str, at: (usize, usize)) {
+        self.values.insert(path.to_string(), at);
+    }
+
+    pub(crate) fn insert_key(&mut self, path: &str, at: (usize, usize)) {
+        self.keys.insert(path.to_string(), at);
     }
 
     /// Position of the value at `path`, or of the nearest enclosing value that exists.
@@ -50,107 +51,4 @@ fn parent(path: &str) -> Option<String> {
     }
     let cut = path.rfind(['.', '[']).unwrap_or(0);
     Some(path[..cut].to_string())
-}
-
-fn join_key(base: &str, key: &str) -> String {
-    if base.is_empty() {
-        key.to_string()
-    } else {
-        format!("{base}.{key}")
-    }
-}
-
-enum Frame {
-    Map { path: String, key: Option<String> },
-    Seq { path: String, index: usize },
-}
-
-#[derive(Default)]
-struct Builder {
-    stack: Vec<Frame>,
-    map: SourceMap,
-}
-
-impl Builder {
-    /// Path of the node that starts now, or None when it is a mapping key.
-    fn node_path(&self) -> Option<String> {
-        match self.stack.last() {
-            None => Some(String::new()),
-            Some(Frame::Map { key: None, .. }) => None,
-            Some(Frame::Map { path, key: Some(k) }) => Some(join_key(path, k)),
-            Some(Frame::Seq { path, index }) => Some(format!("{path}[{index}]")),
-        }
-    }
-
-    /// A value node finished: the parent moves on to its next key or item.
-    fn advance(&mut self) {
-        match self.stack.last_mut() {
-            Some(Frame::Map { key, .. }) => *key = None,
-            Some(Frame::Seq { index, .. }) => *index += 1,
-            None => {}
-        }
-    }
-
-    fn record(&mut self, path: &str, mark: Marker) {
-        self.map
-            .values
-            .insert(path.to_string(), (mark.line(), mark.col() + 1));
-    }
-}
-
-impl MarkedEventReceiver for Builder {
-    fn on_event(&mut self, ev: Event, mark: Marker) {
-        match ev {
-            Event::Scalar(value, ..) => match self.node_path() {
-                None => {
-                    if let Some(Frame::Map { path, key }) = self.stack.last_mut() {
-                        let full = join_key(path, &value);
-                        self.map.keys.insert(full, (mark.line(), mark.col() + 1));
-                        *key = Some(value);
-                    }
-                }
-                Some(p) => {
-                    self.record(&p, mark);
-                    self.advance();
-                }
-            },
-            Event::Alias(_) => {
-                if let Some(p) = self.node_path() {
-                    self.record(&p, mark);
-                }
-                self.advance();
-            }
-            Event::MappingStart(..) | Event::SequenceStart(..) => {
-                let p = self.node_path().unwrap_or_default();
-                self.record(&p, mark);
-                self.stack.push(if matches!(ev, Event::MappingStart(..)) {
-                    Frame::Map { path: p, key: None }
-                } else {
-                    Frame::Seq { path: p, index: 0 }
-                });
-            }
-            Event::MappingEnd | Event::SequenceEnd => {
-                self.stack.pop();
-                self.advance();
-            }
-            _ => {}
-        }
-    }
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn maps_nested_paths_to_positions() {
-        let text = "a:\n  b:\n    - x: 1\n      y: two\n    - x: 3\nc: [1, 2]\n";
-        let m = SourceMap::build(text);
-        assert_eq!(m.value("a.b[0].y"), Some((4, 10)));
-        assert_eq!(m.key("a.b[0].y"), Some((4, 7)));
-        assert_eq!(m.value("a.b[1].x"), Some((5, 10)));
-        assert_eq!(m.value("c[1]"), Some((6, 8)));
-        // A path that does not exist falls back to its nearest existing parent.
-        assert_eq!(m.value("a.b[1].zzz"), m.value("a.b[1]"));
-    }
 }

@@ -79,7 +79,7 @@ impl AzMl {
     pub fn get() -> &'static AzMl {
         static AZ_ML: OnceLock<AzMl> = OnceLock::new();
         AZ_ML.get_or_init(|| {
-            serde_yaml::from_str(AZ_ML_YAML)
+            crate::yaml::from_str(AZ_ML_YAML)
                 .unwrap_or_else(|e| panic!("embedded catalog/az_ml.yaml is invalid: {e}"))
         })
     }

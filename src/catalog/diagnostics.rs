@@ -25,7 +25,7 @@ pub struct Explanation {
 pub fn all() -> &'static IndexMap<String, Explanation> {
     static ALL: OnceLock<IndexMap<String, Explanation>> = OnceLock::new();
     ALL.get_or_init(|| {
-        serde_yaml::from_str(DIAGNOSTICS_YAML)
+        crate::yaml::from_str(DIAGNOSTICS_YAML)
             .unwrap_or_else(|e| panic!("embedded catalog/diagnostics.yaml is invalid: {e}"))
     })
 }

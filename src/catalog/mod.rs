@@ -230,7 +230,7 @@ pub struct ManagedNetworkFacts {
     pub private_endpoint_subresources_source: Vec<String>,
     /// Targets Azure adds private-endpoint rules for itself (documentation only).
     #[serde(default)]
-    pub required_private_endpoint_targets: serde_yaml::Value,
+    pub required_private_endpoint_targets: crate::yaml::Value,
     #[serde(default)]
     pub required_rules_source: Vec<String>,
 }
@@ -376,7 +376,7 @@ pub struct Catalog {
     pub firewall: FirewallCatalog,
     pub packages: IndexMap<String, Package>,
     /// Fixed settings by name (catalog/defaults.yaml): value and source.
-    pub defaults: IndexMap<String, Fact<serde_yaml::Value>>,
+    pub defaults: IndexMap<String, Fact<crate::yaml::Value>>,
     /// Value ranges of blueprint settings (catalog/constraints.yaml).
     pub constraints: Constraints,
 }
@@ -479,7 +479,8 @@ pub fn regex(pattern: &str) -> &'static regex::Regex {
 }
 
 fn parse<T: serde::de::DeserializeOwned>(name: &str, text: &str) -> T {
-    serde_yaml::from_str(text).unwrap_or_else(|e| panic!("embedded catalog/{name} is invalid: {e}"))
+    crate::yaml::from_str(text)
+        .unwrap_or_else(|e| panic!("embedded catalog/{name} is invalid: {e}"))
 }
 
 #[cfg(test)]
@@ -507,10 +508,10 @@ mod tests {
     #[test]
     fn catalog_types_refuse_unknown_keys() {
         let typo = "- {name: x, fqdns: [a.example], protocols: [UDP], ports: ['1'], architectures: [hub_spoke]}";
-        let e = serde_yaml::from_str::<Vec<FirewallNetworkRule>>(typo).unwrap_err();
+        let e = crate::yaml::from_str::<Vec<FirewallNetworkRule>>(typo).unwrap_err();
         assert!(e.to_string().contains("unknown field `fqdns`"), "{e}");
         let ok = "- {name: x, fqdn: a.example, protocols: [UDP], ports: ['1'], architectures: [hub_spoke], note: why}";
-        assert!(serde_yaml::from_str::<Vec<FirewallNetworkRule>>(ok).is_ok());
+        assert!(crate::yaml::from_str::<Vec<FirewallNetworkRule>>(ok).is_ok());
     }
 
     /// Every `source:` id cited anywhere in the catalog names an entry of sources.yaml.
@@ -518,7 +519,7 @@ mod tests {
     fn every_cited_source_exists() {
         let c = Catalog::get();
         for (file, text) in ALL_FILES {
-            let doc: serde_yaml::Value = serde_yaml::from_str(text).unwrap();
+            let doc: crate::yaml::Value = crate::yaml::from_str(text).unwrap();
             let mut cited = Vec::new();
             collect_sources(&doc, &mut cited);
             assert!(!cited.is_empty(), "{file} cites no source");
@@ -531,9 +532,9 @@ mod tests {
         }
     }
 
-    fn collect_sources(v: &serde_yaml::Value, out: &mut Vec<String>) {
+    fn collect_sources(v: &crate::yaml::Value, out: &mut Vec<String>) {
         match v {
-            serde_yaml::Value::Mapping(m) => {
+            crate::yaml::Value::Mapping(m) => {
                 for (k, val) in m {
                     let key = k.as_str().unwrap_or_default();
                     if key == "source" || key.ends_with("_source") {
@@ -544,7 +545,7 @@ mod tests {
                     collect_sources(val, out);
                 }
             }
-            serde_yaml::Value::Sequence(s) => s.iter().for_each(|x| collect_sources(x, out)),
+            crate::yaml::Value::Sequence(s) => s.iter().for_each(|x| collect_sources(x, out)),
             _ => {}
         }
     }

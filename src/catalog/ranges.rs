@@ -23,7 +23,7 @@ pub struct RefusedRange {
 pub fn get() -> &'static AddressRanges {
     static RANGES: OnceLock<AddressRanges> = OnceLock::new();
     RANGES.get_or_init(|| {
-        serde_yaml::from_str(ADDRESS_RANGES_YAML)
+        crate::yaml::from_str(ADDRESS_RANGES_YAML)
             .unwrap_or_else(|e| panic!("embedded catalog/address_ranges.yaml is invalid: {e}"))
     })
 }

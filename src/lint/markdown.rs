@@ -42,26 +42,22 @@ pub fn lint(label: &str, text: &str) -> Option<Vec<Diagnostic>> {
 }
 
 fn yaml_block(label: &str, b: &Block) -> Option<Vec<Diagnostic>> {
-    match serde_yaml::from_str::<serde_yaml::Value>(&b.text) {
-        Ok(_) => super::lint_yaml(label, &b.text).map(|(_, d)| d),
+    match crate::yaml::parse(&b.text) {
+        Ok(doc) => super::lint_yaml_doc(label, doc).map(|(_, d)| d),
         Err(e) => {
             // A block meant as configuration that no YAML loader reads the same way.
             let mut d = Diagnostic::error(
                 Code::MalformedInput,
-                format!("malformed YAML in a code block: {}", strip_position(&e.to_string())),
+                format!("malformed YAML in a code block: {}", e.message),
             )
             .at_file(label)
             .with_help("fix the block: a key written twice keeps only its last value in azure-ai-ml (PyYAML) and is refused elsewhere");
-            if let Some(loc) = e.location() {
-                d = d.at_line(loc.line(), loc.column());
+            if let Some((line, column)) = e.position {
+                d = d.at_line(line, column);
             }
             Some(vec![d])
         }
     }
-}
-
-fn strip_position(msg: &str) -> &str {
-    msg.split(" at line ").next().unwrap_or(msg)
 }
 
 fn shift(mut d: Diagnostic, by: usize) -> Diagnostic {

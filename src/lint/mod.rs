@@ -62,7 +62,7 @@ pub fn check_file(arg: &str) -> Option<Linted> {
     // Bounded and regular files only; what cannot be read here (too large, a device, too deep)
     // goes on to the blueprint path, which reports it.
     let text = limits::read_bounded(path, limits::MAX_FILE_BYTES).ok()?;
-    if limits::check_depth(&text, limits::MAX_DEPTH).is_err() {
+    if crate::yaml::parse(&text).is_err_and(|e| e.kind == crate::yaml::ErrorKind::TooDeep) {
         return None;
     }
     let (kind, diagnostics) = match lint_text(arg, &text) {
@@ -148,20 +148,27 @@ fn dependency_file(label: &str, text: &str) -> Option<&'static str> {
     if name.starts_with("requirements") || name.starts_with("constraints") {
         return Some("this is a pip requirements file");
     }
-    let doc: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
+    let doc = crate::yaml::from_str_value(text).ok()?;
     let m = doc.as_mapping()?;
     let conda = m.contains_key("channels")
         || m.get("dependencies")
-            .is_some_and(serde_yaml::Value::is_sequence);
+            .is_some_and(crate::yaml::Value::is_sequence);
     conda.then_some("this is a conda environment file")
 }
 
 /// A YAML text that is an `az ml` workspace YAML or a fragment of one, checked; None otherwise.
 pub fn lint_yaml(label: &str, text: &str) -> Option<(workspace_yaml::Shape, Vec<Diagnostic>)> {
-    let doc: serde_yaml::Value = serde_yaml::from_str(text).ok()?;
-    let shape = workspace_yaml::shape_of(&doc)?;
-    let pos = Positioner::new(label, text);
-    Some((shape, workspace_yaml::lint(&doc, shape, &pos)))
+    lint_yaml_doc(label, crate::yaml::parse(text).ok()?)
+}
+
+/// [`lint_yaml`] on a parsed text.
+pub fn lint_yaml_doc(
+    label: &str,
+    doc: crate::yaml::Document,
+) -> Option<(workspace_yaml::Shape, Vec<Diagnostic>)> {
+    let shape = workspace_yaml::shape_of(&doc.value)?;
+    let pos = Positioner::with_map(label, doc.map);
+    Some((shape, workspace_yaml::lint(&doc.value, shape, &pos)))
 }
 
 fn unknown(label: &str, why: &str) -> Diagnostic {
@@ -179,9 +186,14 @@ pub struct Positioner {
 impl Positioner {
     /// JSON is YAML as far as positions go: the same source map serves both.
     pub fn new(label: &str, text: &str) -> Positioner {
+        Positioner::with_map(label, SourceMap::build(text))
+    }
+
+    /// For a text already parsed.
+    pub fn with_map(label: &str, map: SourceMap) -> Positioner {
         Positioner {
             label: label.to_string(),
-            map: SourceMap::build(text),
+            map,
         }
     }
 
@@ -204,14 +216,8 @@ impl Positioner {
 }
 
 /// A YAML scalar as written (strings without quotes), for messages.
-pub fn yaml_text(v: &serde_yaml::Value) -> String {
-    match v {
-        serde_yaml::Value::String(s) => s.clone(),
-        other => serde_yaml::to_string(other)
-            .unwrap_or_default()
-            .trim()
-            .to_string(),
-    }
+pub fn yaml_text(v: &crate::yaml::Value) -> String {
+    v.key_text()
 }
 
 /// "did you mean `x`? keys allowed here: a, b, c".

@@ -11,7 +11,7 @@ use crate::diagnostic::Diagnostic;
 use crate::rules::{
     self, fqdn, mode, names::RuleNames, packages, private_endpoint, service_tag, Finding,
 };
-use serde_yaml::{Mapping, Value};
+use crate::yaml::{Mapping, Value};
 
 /// What the document is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -600,7 +600,7 @@ fn destination_shape(dest: &Value) -> Option<&'static str> {
     match dest {
         Value::String(_) => Some("fqdn"),
         Value::Mapping(m) => {
-            let has = |keys: &[&str]| keys.iter().any(|k| m.contains_key(*k));
+            let has = |keys: &[&str]| keys.iter().any(|k| m.contains_key(k));
             if has(&["service_resource_id", "subresource_target", "spark_enabled"]) {
                 Some("private_endpoint")
             } else if has(&["service_tag", "protocol", "port_ranges", "address_prefixes"]) {
@@ -658,7 +658,7 @@ mod tests {
 
     #[test]
     fn shapes() {
-        let s = |t: &str| shape_of(&serde_yaml::from_str(t).unwrap());
+        let s = |t: &str| shape_of(&crate::yaml::from_str(t).unwrap());
         assert_eq!(s("name: w\nmanaged_network: {}\n"), Some(Shape::Workspace));
         assert_eq!(
             s("$schema: https://azuremlschemas.azureedge.net/latest/workspace.schema.json\nname: w\n"),

@@ -135,7 +135,7 @@ pub fn workspace_yaml(m: &Model, header: &[String]) -> Result<Artifact, RenderEr
         },
     };
     let body =
-        serde_yaml::to_string(&doc).map_err(|e| RenderError(format!("workspace.yml: {e}")))?;
+        crate::yaml::to_string(&doc).map_err(|e| RenderError(format!("workspace.yml: {e}")))?;
     let mut text = String::new();
     for line in header {
         text.push_str(&format!("# {line}\n"));
