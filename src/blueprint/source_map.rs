@@ -43,6 +43,25 @@ impl SourceMap {
     }
 }
 
+/// Every scalar of the YAML text, keys included, with its 1-based line and column: for a sweep
+/// over all values whatever the document's shape. Empty when the parser cannot read the text.
+pub fn scalars(text: &str) -> Vec<(usize, usize, String)> {
+    #[derive(Default)]
+    struct All(Vec<(usize, usize, String)>);
+    impl MarkedEventReceiver for All {
+        fn on_event(&mut self, ev: Event, mark: Marker) {
+            if let Event::Scalar(value, ..) = ev {
+                self.0.push((mark.line(), mark.col() + 1, value));
+            }
+        }
+    }
+    let mut all = All::default();
+    if Parser::new_from_str(text).load(&mut all, true).is_err() {
+        return Vec::new();
+    }
+    all.0
+}
+
 /// `a.b[2].c` -> `a.b[2]` -> `a.b` -> `a` -> `` -> None.
 fn parent(path: &str) -> Option<String> {
     if path.is_empty() {
