@@ -1155,7 +1155,9 @@ fn credentials_in_any_value_and_wrong_shapes_are_reported() {
     let runs = all_outputs(d, &files, &[]);
     assert_not_printed(
         &runs,
-        &["pw-VARS", "pw-CHAN", "pw-PIP", "pw-PDM", "pw-PT", "pw-UV", "pw-TH"],
+        &[
+            "pw-VARS", "pw-CHAN", "pw-PIP", "pw-PDM", "pw-PT", "pw-UV", "pw-TH",
+        ],
     );
     let json = &runs[2].1;
     assert_eq!(

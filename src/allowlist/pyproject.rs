@@ -363,10 +363,7 @@ impl File<'_> {
     fn uv<'t>(&self, uv: &Item, mut deps: Vec<Dep>, needs: &mut Needs) -> Resolution<'t> {
         let mut indexes = Vec::new();
         let mut replaced = false;
-        if let Some(other) = uv
-            .get("index")
-            .filter(|i| i.as_array_of_tables().is_none())
-        {
+        if let Some(other) = uv.get("index").filter(|i| i.as_array_of_tables().is_none()) {
             needs.wrong_shape(
                 "`tool.uv.index`",
                 "a list of tables ([[tool.uv.index]])",

@@ -172,4 +172,27 @@ mod tests {
         // A path that does not exist falls back to its nearest existing parent.
         assert_eq!(m.value("a.b[1].zzz"), m.value("a.b[1]"));
     }
+
+    #[test]
+    fn lists_every_scalar_keys_included() {
+        let s = scalars(
+            "a: {b: x}
+c: [1, 'y']
+",
+        );
+        let got: Vec<(usize, usize, &str)> =
+            s.iter().map(|(l, c, v)| (*l, *c, v.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (1, 1, "a"),
+                (1, 5, "b"),
+                (1, 8, "x"),
+                (2, 1, "c"),
+                (2, 5, "1"),
+                (2, 8, "y")
+            ]
+        );
+        assert!(scalars("a: [").is_empty());
+    }
 }
