@@ -883,24 +883,11 @@ fn every_written_credential_is_reported() {
         ],
         &[],
     );
-    let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    let found: Vec<(String, u64, String)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["location"]["file"].as_str().unwrap().to_string(),
-                f["location"]["line"].as_u64().unwrap(),
-                f["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
     assert_eq!(
-        found,
+        finding_places(&r),
         [
-            ("requirements.txt".to_string(), 1, "AMLG220".to_string()),
-            ("unused.txt".to_string(), 2, "AMLG220".to_string()),
+            place("requirements.txt", 1, "AMLG220"),
+            place("unused.txt", 2, "AMLG220"),
         ]
     );
     assert!(!r.stdout.contains("pw-one") && !r.stdout.contains("pw-two"));
