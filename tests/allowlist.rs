@@ -883,24 +883,11 @@ fn every_written_credential_is_reported() {
         ],
         &[],
     );
-    let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    let found: Vec<(String, u64, String)> = v["findings"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|f| {
-            (
-                f["location"]["file"].as_str().unwrap().to_string(),
-                f["location"]["line"].as_u64().unwrap(),
-                f["code"].as_str().unwrap().to_string(),
-            )
-        })
-        .collect();
     assert_eq!(
-        found,
+        finding_places(&r),
         [
-            ("requirements.txt".to_string(), 1, "AMLG220".to_string()),
-            ("unused.txt".to_string(), 2, "AMLG220".to_string()),
+            place("requirements.txt", 1, "AMLG220"),
+            place("unused.txt", 2, "AMLG220"),
         ]
     );
     assert!(!r.stdout.contains("pw-one") && !r.stdout.contains("pw-two"));
@@ -984,4 +971,222 @@ fn short_options_with_any_character_do_not_panic() {
         r.stderr
     );
     assert_eq!(r.exit, 1);
+}
+
+// --- Review of the secrets guarantee (credentials in any shape, comments, IPv6) --------------
+
+/// (file, line, code) of every finding of a JSON run.
+fn finding_places(r: &Run) -> Vec<(String, u64, String)> {
+    let v: Value = serde_json::from_str(&r.stdout)
+        .unwrap_or_else(|e| panic!("not JSON ({e}):\n{}{}", r.stdout, r.stderr));
+    v["findings"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|f| {
+            (
+                f["location"]["file"].as_str().unwrap().to_string(),
+                f["location"]["line"].as_u64().unwrap(),
+                f["code"].as_str().unwrap().to_string(),
+            )
+        })
+        .collect()
+}
+
+fn place(file: &str, line: u64, code: &str) -> (String, u64, String) {
+    (file.to_string(), line, code.to_string())
+}
+
+/// A channel `u:CH3@host/chan` and a dependency `host/t/CH6/chan::pkg` printed CH3 and CH6 in
+/// the reasons' "why", were not reported, and the first resolved to conda.anaconda.org.
+#[test]
+fn scheme_less_conda_channels_keep_their_host_and_report_their_credential() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("environment.yml"),
+        "name: x\nchannels:\n  - u:CH3-SECRET@conda3.example.com/chan\n  - conda-forge\ndependencies:\n  - numpy\n  - \"conda6.example.com/t/CH6-SECRET/chan::scipy\"\n",
+    )
+    .unwrap();
+    let runs = all_outputs(dir.path(), &["environment.yml"], &[]);
+    assert_not_printed(&runs, &["CH3-SECRET", "CH6-SECRET"]);
+    let json = &runs[2].1;
+    let v: Value = serde_json::from_str(&json.stdout).unwrap();
+    let hosts: Vec<&str> = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|r| r["destination"].as_str().unwrap())
+        .collect();
+    assert_eq!(
+        hosts,
+        [
+            "conda3.example.com",
+            "conda.anaconda.org",
+            "repo.anaconda.com",
+            "conda6.example.com"
+        ],
+        "{}",
+        json.stdout
+    );
+    assert_eq!(
+        finding_places(json),
+        [
+            place("environment.yml", 3, "AMLG220"),
+            place("environment.yml", 7, "AMLG220")
+        ]
+    );
+}
+
+/// `requests  # token: ...` was quoted whole in the reasons (and so were a pyproject line and
+/// an environment.yml channel with a comment): reasons quote what was parsed, never a comment.
+#[test]
+fn reasons_never_quote_comments() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "requests  # token: ghp_REQ-COMMENT\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("pyproject.toml"),
+        "[project]\nname = \"x\"\ndependencies = [\"httpx\"]  # token: ghp_PY-COMMENT\n\n[tool.uv]\nextra-index-url = [\"https://download.pytorch.org/whl/cpu\"]  # ghp_UV-COMMENT\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.path().join("environment.yml"),
+        "name: x\nchannels:\n  - conda-forge  # token: ghp_YML-COMMENT\n  - nodefaults\ndependencies:\n  - numpy\n  - pip:\n    - \"torch  # ghp_PIP-COMMENT\"\n",
+    )
+    .unwrap();
+    let files = ["requirements.txt", "pyproject.toml", "environment.yml"];
+    let runs = all_outputs(dir.path(), &files, &[]);
+    assert_not_printed(
+        &runs,
+        &[
+            "ghp_REQ-COMMENT",
+            "ghp_PY-COMMENT",
+            "ghp_UV-COMMENT",
+            "ghp_YML-COMMENT",
+            "ghp_PIP-COMMENT",
+            "token:",
+        ],
+    );
+    let v: Value = serde_json::from_str(&runs[2].1.stdout).unwrap();
+    let mut texts: Vec<&str> = v["rules"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .flat_map(|r| r["reasons"].as_array().unwrap())
+        .map(|r| r["text"].as_str().unwrap())
+        .collect();
+    texts.sort();
+    texts.dedup();
+    assert_eq!(
+        texts,
+        [
+            "\"https://download.pytorch.org/whl/cpu\"",
+            "\"httpx\"",
+            "- conda-forge",
+            "requests",
+            "torch"
+        ],
+        "{}",
+        runs[2].1.stdout
+    );
+}
+
+/// Credentials in values amlgen does not otherwise read (environment variables, PDM and
+/// pip-tools settings, `--trusted-host`) and in settings of the wrong shape (a string where a
+/// list belongs) were not reported, and the wrong shapes gave no warning at all.
+#[test]
+fn credentials_in_any_value_and_wrong_shapes_are_reported() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(
+        d.join("vars.yml"),
+        "name: x\nchannels: [conda-forge]\nvariables: {PIP_INDEX_URL: \"https://u:pw-VARS@h.example.com/simple\"}\ndependencies:\n  - numpy\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("channels.yml"),
+        "name: x\nchannels: https://u:pw-CHAN@c.example.com/chan\ndependencies:\n  - numpy\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("pip.yml"),
+        "name: x\nchannels: [conda-forge]\ndependencies:\n  - numpy\n  - pip: \"--index-url https://u:pw-PIP@p.example.com/simple\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("pdm.toml"),
+        "[project]\nname = \"x\"\ndependencies = [\"requests\"]\n\n[[tool.pdm.source]]\nname = \"private\"\nurl = \"https://u:pw-PDM@pdm.example.com/simple\"\n\n[tool.pip-tools]\nextra-index-url = [\"https://u:pw-PT@pt.example.com/simple\"]\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("uv.toml"),
+        "[project]\nname = \"x\"\ndependencies = [\"requests\"]\n\n[tool.uv]\nindex = \"https://u:pw-UV@uv.example.com/simple\"\n",
+    )
+    .unwrap();
+    std::fs::write(
+        d.join("requirements.txt"),
+        "--trusted-host u:pw-TH@h.example.com\nnumpy\n",
+    )
+    .unwrap();
+    let files = [
+        "vars.yml",
+        "channels.yml",
+        "pip.yml",
+        "pdm.toml",
+        "uv.toml",
+        "requirements.txt",
+    ];
+    let runs = all_outputs(d, &files, &[]);
+    assert_not_printed(
+        &runs,
+        &[
+            "pw-VARS", "pw-CHAN", "pw-PIP", "pw-PDM", "pw-PT", "pw-UV", "pw-TH",
+        ],
+    );
+    let json = &runs[2].1;
+    assert_eq!(
+        finding_places(json),
+        [
+            place("channels.yml", 2, "AMLG222"),
+            place("channels.yml", 2, "AMLG220"),
+            place("pdm.toml", 7, "AMLG220"),
+            place("pdm.toml", 10, "AMLG220"),
+            place("pip.yml", 5, "AMLG222"),
+            place("pip.yml", 5, "AMLG220"),
+            place("requirements.txt", 1, "AMLG220"),
+            place("uv.toml", 6, "AMLG222"),
+            place("uv.toml", 6, "AMLG220"),
+            place("vars.yml", 3, "AMLG220"),
+        ],
+        "{}",
+        json.stdout
+    );
+    // The wrong shape is named, its value is not shown.
+    assert!(
+        json.stdout.contains("`channels` is not a list"),
+        "{}",
+        json.stdout
+    );
+}
+
+/// `https://tok@[2001:db8::1]/simple` was AMLG106 "port 1" for host `2001:db8::1`: an IP
+/// address is AMLG105, for both targets.
+#[test]
+fn ipv6_hosts_are_ip_addresses_not_ports() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("requirements.txt"),
+        "--index-url https://tok-V6@[2001:db8::1]/simple\nnumpy\n",
+    )
+    .unwrap();
+    let runs = all_outputs(dir.path(), &["requirements.txt"], &[]);
+    assert_not_printed(&runs, &["tok-V6", "port 1 "]);
+    for r in [&runs[2].1, &runs[4].1] {
+        assert_eq!(finding_codes(r), ["AMLG220", "AMLG105"], "{}", r.stdout);
+        assert!(r.stdout.contains("not an IP address"), "{}", r.stdout);
+        assert_eq!(r.exit, 1);
+    }
 }

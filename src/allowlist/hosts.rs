@@ -18,7 +18,8 @@ pub struct Site {
     pub line: usize,
     #[serde(skip)]
     pub column: usize,
-    /// The line as written, trimmed, credentials replaced by `***`.
+    /// What the file says there, as parsed (a requirement without its comment, a channel, a
+    /// `key = value`), never a comment; trimmed, credentials replaced by `***`.
     pub text: String,
 }
 
@@ -63,8 +64,10 @@ pub struct Needs {
 
 impl Needs {
     /// Adds `host:port` for `reason`, merging with an earlier need for the same host and port.
-    pub fn add(&mut self, host: &str, port: u16, scheme: &str, reason: Reason) {
+    pub fn add(&mut self, host: &str, port: u16, scheme: &str, mut reason: Reason) {
         let host = host.to_ascii_lowercase();
+        // A reason may quote a channel or index name, which may be a mistyped URL with a token.
+        reason.why = mask_secrets(&reason.why);
         if let Some(n) = self
             .list
             .iter_mut()
@@ -128,6 +131,49 @@ impl Needs {
             .with_value(mask_secrets(raw))
             .with_help(help),
         );
+    }
+
+    /// AMLG222 for a setting of the wrong shape (a string where a list belongs): the file
+    /// says something about hosts that amlgen cannot read. `what` names the setting (amlgen's
+    /// words, never the file's), the value is not shown.
+    pub fn wrong_shape(&mut self, what: &str, expected: &str, site: &Site) {
+        self.finding(
+            Diagnostic::warning(
+                Code::LineNotUnderstood,
+                format!("{what} is not {expected}; amlgen cannot tell which hosts it needs (the value is not shown)"),
+            )
+            .at_file(&site.file)
+            .at_line(site.line, site.column)
+            .with_help(format!("write {what} as {expected}; if it names a host, allow it by hand")),
+        );
+    }
+
+    /// Reports every credential in `text` (any value of a file, in any shape: a channel given as
+    /// a string, an environment variable, a setting amlgen does not otherwise read) that is not
+    /// reported at this line already, word by word.
+    pub fn sweep_credentials(&mut self, text: &str, site: &Site) {
+        for word in words(text) {
+            // `--opt=value`: the value is the URL.
+            let word = match word.split_once('=') {
+                Some((_, v)) if word.starts_with('-') => v,
+                _ => word,
+            };
+            if mask_word(word) == word {
+                continue;
+            }
+            let masked = mask_secrets(word);
+            let known = self.findings.iter().any(|d| {
+                d.code == Code::CredentialInUrl
+                    && d.location.file == site.file
+                    && d.location.line == Some(site.line)
+                    && d.value
+                        .as_deref()
+                        .is_some_and(|v| masked.contains(v) || v.contains(&masked))
+            });
+            if !known {
+                self.check_credentials(word, site);
+            }
+        }
     }
 
     /// A URL a line uses (an index, a channel, a package): its host, and the hosts its service
@@ -362,8 +408,15 @@ pub fn parse_url(s: &str) -> Option<Url> {
         None => (None, authority),
     };
     let (host, port) = if let Some(v6) = hostport.strip_prefix('[') {
+        // An IPv6 literal: the colons inside the brackets are the address's, and only an
+        // address may stand there (`[evil.example]` is no host).
         let (h, after) = v6.split_once(']')?;
-        (h.to_string(), after.strip_prefix(':').map(str::to_string))
+        h.parse::<std::net::Ipv6Addr>().ok()?;
+        let port = match after {
+            "" => None,
+            p => Some(p.strip_prefix(':')?.to_string()),
+        };
+        (h.to_string(), port)
     } else {
         match hostport.rsplit_once(':') {
             Some((h, p)) => (h.to_string(), Some(p.to_string())),
@@ -428,7 +481,7 @@ pub fn mask_secrets(text: &str) -> String {
     let mut out = String::with_capacity(text.len());
     let mut word = String::new();
     for c in text.chars() {
-        if c.is_whitespace() || matches!(c, '\'' | '"' | '<' | '>' | '`' | ',' | '(' | ')') {
+        if is_word_break(c) {
             out.push_str(&mask_word(&word));
             word.clear();
             out.push(c);
@@ -438,6 +491,16 @@ pub fn mask_secrets(text: &str) -> String {
     }
     out.push_str(&mask_word(&word));
     out
+}
+
+/// Where [`mask_secrets`] splits words.
+fn is_word_break(c: char) -> bool {
+    c.is_whitespace() || matches!(c, '\'' | '"' | '<' | '>' | '`' | ',' | '(' | ')')
+}
+
+/// The words [`mask_secrets`] masks one by one.
+fn words(text: &str) -> impl Iterator<Item = &str> {
+    text.split(is_word_break).filter(|w| !w.is_empty())
 }
 
 fn mask_word(word: &str) -> String {
@@ -544,6 +607,12 @@ mod tests {
         assert_eq!((p.host.as_str(), p.port), ("10.1.2.3", Some(8080)));
         let v6 = parse_url("https://[2001:db8::1]:8443/simple").unwrap();
         assert_eq!((v6.host.as_str(), v6.port), ("2001:db8::1", Some(8443)));
+        // `tok@[2001:db8::1]` was host `2001:db8::1`, port 1 once the address was a destination.
+        let v6 = parse_url("https://tok@[2001:DB8::1]/simple").unwrap();
+        assert_eq!((v6.host.as_str(), v6.port), ("2001:db8::1", None));
+        assert_eq!(v6.credential(), Some("a token"));
+        assert!(parse_url("https://[evil.example]/simple").is_none());
+        assert!(parse_url("https://[::1]x/simple").is_none());
         let env = parse_url("https://${USER}:${TOKEN}@nexus.corp.example/simple").unwrap();
         assert_eq!(env.credential(), None);
         assert_eq!(env.host, "nexus.corp.example");

@@ -130,6 +130,9 @@ pub fn plan(files: &[String], needs: Needs, target: Target) -> Allowlist {
             matches!(need.port, 80 | 443) && matches!(need.scheme.as_str(), "https" | "http");
         let destination = if http || target == Target::Firewall {
             need.host.clone()
+        } else if need.host.contains(':') {
+            // An IPv6 address, bracketed so that its colons do not read as a port.
+            format!("[{}]:{}", need.host, need.port)
         } else {
             format!("{}:{}", need.host, need.port)
         };

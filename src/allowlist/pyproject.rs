@@ -68,7 +68,7 @@ pub fn read(text: &str, label: &str, needs: &mut Needs) {
     let root = doc.as_table();
     let mut base = Vec::new();
     if let Some(deps) = root.get("project").and_then(|p| p.get("dependencies")) {
-        f.pep508_array(deps, &mut base);
+        f.pep508_array(deps, "`project.dependencies`", &mut base, needs);
     }
     if let Some(groups) = root
         .get("project")
@@ -76,26 +76,26 @@ pub fn read(text: &str, label: &str, needs: &mut Needs) {
         .and_then(Item::as_table_like)
     {
         for (_, deps) in groups.iter() {
-            f.pep508_array(deps, &mut base);
+            f.pep508_array(deps, "an optional-dependencies group", &mut base, needs);
         }
     }
     if let Some(groups) = root.get("dependency-groups").and_then(Item::as_table_like) {
         for (_, deps) in groups.iter() {
-            f.pep508_array(deps, &mut base);
+            f.pep508_array(deps, "a dependency group", &mut base, needs);
         }
     }
     if let Some(reqs) = root.get("build-system").and_then(|b| b.get("requires")) {
-        f.pep508_array(reqs, &mut base);
+        f.pep508_array(reqs, "`build-system.requires`", &mut base, needs);
     }
     let tool = root.get("tool");
     let poetry = tool.and_then(|t| t.get("poetry"));
     let uv = tool.and_then(|t| t.get("uv"));
     let mut resolutions = Vec::new();
     if let Some(p) = poetry {
-        resolutions.push(f.poetry(p, base.clone()));
+        resolutions.push(f.poetry(p, base.clone(), needs));
     }
     if let Some(u) = uv {
-        resolutions.push(f.uv(u, base.clone()));
+        resolutions.push(f.uv(u, base.clone(), needs));
     }
     if resolutions.is_empty() {
         resolutions.push(Resolution {
@@ -108,6 +108,9 @@ pub fn read(text: &str, label: &str, needs: &mut Needs) {
     for r in resolutions {
         resolve(r, needs);
     }
+    // Every string of the file, whatever its table (`[[tool.pdm.source]]`, `[tool.pip-tools]`)
+    // or shape, is searched for credentials: every one written in the file is reported.
+    f.sweep(root, needs);
 }
 
 fn resolve(r: Resolution, needs: &mut Needs) {
@@ -182,19 +185,55 @@ struct File<'a> {
 }
 
 impl File<'_> {
-    fn site(&self, span: Option<std::ops::Range<usize>>) -> Site {
+    /// The place of `span`, quoting `quoted`: what was parsed there, never the line (whose
+    /// comment may hold anything).
+    fn site(&self, span: Option<std::ops::Range<usize>>, quoted: &str) -> Site {
         let start = span.map(|s| s.start).unwrap_or(0);
         let (line, col) = line_col(self.text, start);
-        let raw = self.text.lines().nth(line - 1).unwrap_or_default();
-        Site::new(self.label, line, col, raw)
+        Site::new(self.label, line, col, quoted)
+    }
+
+    /// `key = value` as parsed.
+    fn site_kv(&self, span: Option<std::ops::Range<usize>>, key: &str, value: &Item) -> Site {
+        self.site(span, &format!("{key} = {}", render(value)))
+    }
+
+    /// Credentials in every string and key under `item`.
+    fn sweep(&self, table: &dyn TableLike, needs: &mut Needs) {
+        for (key, item) in table.iter() {
+            let site = self.site(table.key(key).and_then(|k| k.span()), "");
+            needs.sweep_credentials(key, &site);
+            self.sweep_item(item, needs);
+        }
+    }
+
+    fn sweep_item(&self, item: &Item, needs: &mut Needs) {
+        match item {
+            Item::Value(v) => self.sweep_value(v, needs),
+            Item::Table(t) => self.sweep(t, needs),
+            Item::ArrayOfTables(a) => a.iter().for_each(|t| self.sweep(t, needs)),
+            Item::None => {}
+        }
+    }
+
+    fn sweep_value(&self, v: &Value, needs: &mut Needs) {
+        match v {
+            Value::String(s) => needs.sweep_credentials(s.value(), &self.site(v.span(), "")),
+            Value::Array(a) => a.iter().for_each(|v| self.sweep_value(v, needs)),
+            Value::InlineTable(t) => self.sweep(t, needs),
+            _ => {}
+        }
     }
 
     /// An array of PEP 508 strings (dependency-group includes, which are tables, are skipped).
-    fn pep508_array(&self, item: &Item, out: &mut Vec<Dep>) {
-        let Some(arr) = item.as_array() else { return };
+    fn pep508_array(&self, item: &Item, what: &str, out: &mut Vec<Dep>, needs: &mut Needs) {
+        let Some(arr) = item.as_array() else {
+            needs.wrong_shape(what, "a list", &self.site(item.span(), ""));
+            return;
+        };
         for v in arr.iter() {
             let Some(s) = v.as_str() else { continue };
-            let site = self.site(v.span());
+            let site = self.site(v.span(), &render_value(v));
             let from = match classify(s) {
                 Requirement::Index => From::Index,
                 Requirement::Url(u) => From::Url(u.to_string()),
@@ -209,7 +248,7 @@ impl File<'_> {
         }
     }
 
-    fn poetry<'t>(&self, poetry: &Item, mut deps: Vec<Dep>) -> Resolution<'t> {
+    fn poetry<'t>(&self, poetry: &Item, mut deps: Vec<Dep>, needs: &mut Needs) -> Resolution<'t> {
         let mut tables: Vec<&dyn TableLike> = Vec::new();
         for key in ["dependencies", "dev-dependencies"] {
             if let Some(t) = poetry.get(key).and_then(Item::as_table_like) {
@@ -228,7 +267,7 @@ impl File<'_> {
                 if name == "python" {
                     continue;
                 }
-                let site = self.site(t.key(name).and_then(|k| k.span()));
+                let site = self.site_kv(t.key(name).and_then(|k| k.span()), name, spec);
                 let specs: Vec<&dyn TableLike> = match spec {
                     Item::Value(Value::Array(a)) => a
                         .iter()
@@ -256,7 +295,15 @@ impl File<'_> {
         let mut indexes = Vec::new();
         let mut primary = false;
         let mut pypi_listed = false;
-        if let Some(sources) = poetry.get("source").and_then(Item::as_array_of_tables) {
+        let sources = poetry.get("source");
+        if let Some(other) = sources.filter(|s| s.as_array_of_tables().is_none()) {
+            needs.wrong_shape(
+                "`tool.poetry.source`",
+                "a list of tables ([[tool.poetry.source]])",
+                &self.site(other.span(), ""),
+            );
+        }
+        if let Some(sources) = sources.and_then(Item::as_array_of_tables) {
             for s in sources.iter() {
                 let name = s
                     .get("name")
@@ -289,7 +336,10 @@ impl File<'_> {
                     (None, true) => DEFAULT_INDEX.to_string(),
                     (None, false) => continue,
                 };
-                let site = self.site(url_item.and_then(Item::span).or_else(|| s.span()));
+                let site = match url_item {
+                    Some(u) => self.site_kv(u.span(), "url", u),
+                    None => self.site(s.span(), ""),
+                };
                 if is_pypi {
                     // Listed by name: PyPI stays, and is reported as the default below.
                     continue;
@@ -310,9 +360,16 @@ impl File<'_> {
         }
     }
 
-    fn uv<'t>(&self, uv: &Item, mut deps: Vec<Dep>) -> Resolution<'t> {
+    fn uv<'t>(&self, uv: &Item, mut deps: Vec<Dep>, needs: &mut Needs) -> Resolution<'t> {
         let mut indexes = Vec::new();
         let mut replaced = false;
+        if let Some(other) = uv.get("index").filter(|i| i.as_array_of_tables().is_none()) {
+            needs.wrong_shape(
+                "`tool.uv.index`",
+                "a list of tables ([[tool.uv.index]])",
+                &self.site(other.span(), ""),
+            );
+        }
         if let Some(list) = uv.get("index").and_then(Item::as_array_of_tables) {
             for ix in list.iter() {
                 let Some(url_item) = ix.get("url") else {
@@ -330,33 +387,47 @@ impl File<'_> {
                         .unwrap_or(url)
                         .to_string(),
                     url: url.to_string(),
-                    site: self.site(url_item.span()),
+                    site: self.site_kv(url_item.span(), "url", url_item),
                     explicit: ix.get("explicit").and_then(Item::as_bool) == Some(true),
                 });
             }
         }
         if let Some(u) = uv.get("index-url") {
-            if let Some(url) = u.as_str() {
-                replaced = true;
-                indexes.push(Index {
-                    name: "index-url".into(),
-                    url: url.into(),
-                    site: self.site(u.span()),
-                    explicit: false,
-                });
+            match u.as_str() {
+                Some(url) => {
+                    replaced = true;
+                    indexes.push(Index {
+                        name: "index-url".into(),
+                        url: url.into(),
+                        site: self.site_kv(u.span(), "index-url", u),
+                        explicit: false,
+                    });
+                }
+                None => needs.wrong_shape(
+                    "`tool.uv.index-url`",
+                    "a URL string",
+                    &self.site(u.span(), ""),
+                ),
             }
         }
         for key in ["extra-index-url", "find-links"] {
-            if let Some(arr) = uv.get(key).and_then(Item::as_array) {
-                for v in arr.iter() {
-                    if let Some(url) = v.as_str().filter(|u| u.contains("://")) {
-                        indexes.push(Index {
-                            name: key.into(),
-                            url: url.into(),
-                            site: self.site(v.span()),
-                            explicit: false,
-                        });
-                    }
+            let Some(item) = uv.get(key) else { continue };
+            let Some(arr) = item.as_array() else {
+                needs.wrong_shape(
+                    &format!("`tool.uv.{key}`"),
+                    "a list",
+                    &self.site(item.span(), ""),
+                );
+                continue;
+            };
+            for v in arr.iter() {
+                if let Some(url) = v.as_str().filter(|u| u.contains("://")) {
+                    indexes.push(Index {
+                        name: key.into(),
+                        url: url.into(),
+                        site: self.site(v.span(), &render_value(v)),
+                        explicit: false,
+                    });
                 }
             }
         }
@@ -374,7 +445,7 @@ impl File<'_> {
                         .collect(),
                     other => other.as_table_like().into_iter().collect(),
                 };
-                let site = self.site(sources.key(name).and_then(|k| k.span()));
+                let site = self.site_kv(sources.key(name).and_then(|k| k.span()), name, spec);
                 for s in specs {
                     let from = source_of(s, &["git", "url"], "index");
                     let mut matched = false;
@@ -421,6 +492,43 @@ fn source_of(t: &dyn TableLike, url_keys: &[&str], pin_key: &str) -> From {
         Some(name) => From::Pinned(name.to_string()),
         None => From::Index,
     }
+}
+
+/// A TOML item as parsed, one line without comments or layout: `"x"`, `{ git = "..." }`.
+fn render(item: &Item) -> String {
+    match item {
+        Item::Value(v) => render_value(v),
+        Item::Table(t) => render_table(t),
+        Item::ArrayOfTables(a) => {
+            let tables: Vec<String> = a.iter().map(|t| render_table(t)).collect();
+            format!("[{}]", tables.join(", "))
+        }
+        Item::None => String::new(),
+    }
+}
+
+fn render_value(v: &Value) -> String {
+    match v {
+        Value::Array(a) => {
+            let items: Vec<String> = a.iter().map(render_value).collect();
+            format!("[{}]", items.join(", "))
+        }
+        Value::InlineTable(t) => render_table(t),
+        // A JSON string is a valid TOML basic string.
+        Value::String(s) => serde_json::Value::from(s.value().as_str()).to_string(),
+        Value::Integer(i) => i.value().to_string(),
+        Value::Float(f) => f.value().to_string(),
+        Value::Boolean(b) => b.value().to_string(),
+        Value::Datetime(d) => d.value().to_string(),
+    }
+}
+
+fn render_table(t: &dyn TableLike) -> String {
+    let pairs: Vec<String> = t
+        .iter()
+        .map(|(k, v)| format!("{k} = {}", render(v)))
+        .collect();
+    format!("{{ {} }}", pairs.join(", "))
 }
 
 /// The PEP 503 normalised project name at the start of a requirement.

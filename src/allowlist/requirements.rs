@@ -116,31 +116,46 @@ pub fn read_lines(
         let Some(first) = tokens.first() else {
             continue;
         };
+        // The reason quotes the line without its comment (which may hold anything, a token
+        // included), as pip reads it.
         let site_at = |needle: &str| {
             let col = line
                 .text
                 .find(needle)
                 .map(|b| line.text[..b].chars().count())
                 .unwrap_or(0);
-            Site::new(label, line.number, line.column + col, &line.text)
+            Site::new(label, line.number, line.column + col, text)
         };
         if first.starts_with('-') {
             option(&tokens, label, dir, pip, needs, inc, &site_at, constraint);
-            continue;
+        } else if !constraint {
+            // (a constraint pins a version; it installs nothing)
+            requirement(text, first, pip, needs, &site_at);
         }
-        if constraint {
-            continue; // a constraint pins a version; it installs nothing
+        // Credentials anywhere on the line (`--trusted-host user:pw@host`, a word after the
+        // option's value) are reported too, once.
+        for word in &tokens {
+            needs.sweep_credentials(word, &site_at(word));
         }
-        let spec = requirement_spec(text);
-        match classify(spec) {
-            Requirement::Url(u) => {
-                pip.urls
-                    .push((u.to_string(), site_at(u), "installed from this URL"))
-            }
-            Requirement::Index => pip.from_index.push(site_at(first)),
-            Requirement::Local => {}
-            Requirement::Unknown => needs.finding(not_understood(&site_at(first))),
+    }
+}
+
+/// A requirement line: from a URL, the index, or a local path.
+fn requirement(
+    text: &str,
+    first: &str,
+    pip: &mut Pip,
+    needs: &mut Needs,
+    site_at: &dyn Fn(&str) -> Site,
+) {
+    match classify(requirement_spec(text)) {
+        Requirement::Url(u) => {
+            pip.urls
+                .push((u.to_string(), site_at(u), "installed from this URL"))
         }
+        Requirement::Index => pip.from_index.push(site_at(first)),
+        Requirement::Local => {}
+        Requirement::Unknown => needs.finding(not_understood(&site_at(first))),
     }
 }
 

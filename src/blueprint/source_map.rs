@@ -44,6 +44,44 @@ impl SourceMap {
     }
 }
 
+/// Every scalar of a parsed document, keys included, in document order with its 1-based line
+/// and column: for a sweep over all values whatever the document's shape.
+pub fn scalars(doc: &crate::yaml::Value, map: &SourceMap) -> Vec<(usize, usize, String)> {
+    use crate::yaml::Value;
+    fn walk(v: &Value, path: &str, map: &SourceMap, out: &mut Vec<(usize, usize, String)>) {
+        match v {
+            Value::Null => {}
+            Value::Mapping(m) => {
+                for (k, child) in m.iter() {
+                    let key = k.key_text();
+                    let p = if path.is_empty() {
+                        key.clone()
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    if let Some((l, c)) = map.keys.get(&p) {
+                        out.push((*l, *c, key));
+                    }
+                    walk(child, &p, map, out);
+                }
+            }
+            Value::Sequence(items) => {
+                for (i, child) in items.iter().enumerate() {
+                    walk(child, &format!("{path}[{i}]"), map, out);
+                }
+            }
+            scalar => {
+                if let Some((l, c)) = map.values.get(path) {
+                    out.push((*l, *c, scalar.key_text()));
+                }
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(doc, "", map, &mut out);
+    out
+}
+
 /// `a.b[2].c` -> `a.b[2]` -> `a.b` -> `a` -> `` -> None.
 fn parent(path: &str) -> Option<String> {
     if path.is_empty() {
@@ -51,4 +89,28 @@ fn parent(path: &str) -> Option<String> {
     }
     let cut = path.rfind(['.', '[']).unwrap_or(0);
     Some(path[..cut].to_string())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::scalars;
+
+    #[test]
+    fn lists_every_scalar_keys_included() {
+        let d = crate::yaml::parse("a: {b: x}\nc: [1, 'y']\n").unwrap();
+        let got: Vec<(usize, usize, String)> = scalars(&d.value, &d.map);
+        let got: Vec<(usize, usize, &str)> =
+            got.iter().map(|(l, c, v)| (*l, *c, v.as_str())).collect();
+        assert_eq!(
+            got,
+            [
+                (1, 1, "a"),
+                (1, 5, "b"),
+                (1, 8, "x"),
+                (2, 1, "c"),
+                (2, 5, "1"),
+                (2, 8, "y")
+            ]
+        );
+    }
 }

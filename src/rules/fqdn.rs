@@ -77,10 +77,7 @@ pub fn check_destination(
         ));
         return out;
     }
-    let (host, port) = match destination.rsplit_once(':') {
-        Some((h, p)) => (h, Some(p)),
-        None => (destination, None),
-    };
+    let (host, port) = split_port(destination);
     if let Some(p) = port {
         let allowed: Vec<String> = facts.ports.iter().map(u16::to_string).collect();
         if allowed.iter().any(|a| a == p) {
@@ -102,6 +99,13 @@ pub fn check_destination(
             ));
         }
         return out;
+    }
+    // An IPv6 address is no host name either, and is said to be an address.
+    if host.contains(':') {
+        if let Some(f) = check_ip_literal(host) {
+            out.push(f);
+            return out;
+        }
     }
     let lower = host.to_ascii_lowercase();
     let (wildcard, domain) = match lower.strip_prefix("*.") {
@@ -181,6 +185,22 @@ pub fn check_destination(
         ));
     }
     out
+}
+
+/// `host:port` -> (`host`, `port`). An IPv6 address is its colons, not a port: bare
+/// (`2001:db8::1`) it has none, bracketed (`[2001:db8::1]:8443`) the port follows the bracket.
+fn split_port(destination: &str) -> (&str, Option<&str>) {
+    if destination.parse::<std::net::Ipv6Addr>().is_ok() {
+        return (destination, None);
+    }
+    if let Some(end) = destination.strip_prefix('[').and_then(|d| d.find(']')) {
+        let (host, after) = destination.split_at(end + 2);
+        return (host, after.strip_prefix(':'));
+    }
+    match destination.rsplit_once(':') {
+        Some((h, p)) => (h, Some(p)),
+        None => (destination, None),
+    }
 }
 
 /// Whether `domain` (lower-case, no `*.`) is a public suffix: a name under which anyone can
@@ -327,6 +347,27 @@ mod tests {
             Code::NotAHostName
         );
         assert!(check_ip_literal("pypi.org").is_none());
+    }
+
+    /// `2001:db8::1` was read as host `2001:db8:` and port 1 (AMLG106).
+    #[test]
+    fn ipv6_destinations_are_addresses_not_ports() {
+        let allowed = HashSet::new();
+        let ctx = FqdnContext {
+            storage_suffixes: &[],
+            allowed: &allowed,
+        };
+        for (d, code, what) in [
+            ("2001:db8::1", Code::NotAHostName, "IP address"),
+            ("[2001:db8::1]", Code::NotAHostName, "IP address"),
+            ("[2001:db8::1]:443", Code::NotAHostName, "no port"),
+            ("[2001:db8::1]:8443", Code::FqdnPortNotAllowed, "ports 80"),
+        ] {
+            let f = check_destination(d, false, &ctx);
+            assert_eq!(f.len(), 1, "{d}");
+            assert_eq!(f[0].code, code, "{d}");
+            assert!(f[0].message.contains(what), "{d}: {}", f[0].message);
+        }
     }
 
     #[test]
