@@ -578,3 +578,45 @@ fn readme_lists_every_package_ecosystem() {
         );
     }
 }
+
+/// Gateway transit needs the GatewaySubnet (AMLG133); with it, both paths set the peering
+/// flags (the path-equivalence test compares them on the hub-max fixture).
+#[test]
+fn gateway_transit_needs_the_gateway_subnet() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = amlgen(dir.path())
+        .args([
+            "check",
+            "hub-spoke",
+            "--set",
+            "network.hub.gateway_transit=true",
+            "--set",
+            "network.hub.gateway_subnet=false",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.code() == Some(1) && err.contains("AMLG133"),
+        "{err}"
+    );
+    amlgen(dir.path())
+        .args([
+            "render",
+            "hub-spoke",
+            "--out",
+            "o",
+            "--set",
+            "network.hub.gateway_transit=true",
+            "--set",
+            "network.hub.gateway_subnet=true",
+        ])
+        .assert()
+        .success();
+    let params = std::fs::read_to_string(dir.path().join("o/main.parameters.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&params).unwrap();
+    assert_eq!(v["parameters"]["hubGatewayTransit"]["value"], true);
+    let runbook = std::fs::read_to_string(dir.path().join("o/runbook.sh")).unwrap();
+    assert!(runbook.contains("--allow-gateway-transit true"));
+    assert!(runbook.contains("--use-remote-gateways true"));
+}

@@ -80,6 +80,9 @@ param hubAddressPrefixes array
 @description('Required. Address range of AzureFirewallSubnet (/26 or larger).')
 param firewallSubnetPrefix string
 
+@description('Required. The spoke uses the VPN or ExpressRoute gateway in the hub\'s GatewaySubnet (gateway transit on the peering); the gateway must exist.')
+param hubGatewayTransit bool
+
 @description('Required. Name of the Azure Firewall. 1-80 alphanumerics, underscores, periods and hyphens; starts with an alphanumeric, ends with an alphanumeric or underscore.')
 @minLength(1)
 @maxLength(80)
@@ -292,6 +295,7 @@ module peering 'modules/peering.bicep' = {
     spokeVnetName: spokeVnetName
     hubVnetId: hubNetwork.outputs.vnetId
     spokeVnetId: spokeNetwork.outputs.vnetId
+    gatewayTransit: hubGatewayTransit
   }
 }
 

@@ -545,6 +545,7 @@ if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-na
     --remote-vnet "${SPOKE_VNET_ID}" \
     --allow-vnet-access true \
     --allow-forwarded-traffic true \
+    --allow-gateway-transit false \
     --output none
 fi
 if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name peer-spoke-to-hub --output none 2>/dev/null; then
@@ -555,6 +556,7 @@ if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-na
     --remote-vnet "${HUB_VNET_ID}" \
     --allow-vnet-access true \
     --allow-forwarded-traffic true \
+    --use-remote-gateways false \
     --output none
 fi
 

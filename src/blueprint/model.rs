@@ -126,6 +126,12 @@ pub struct Hub {
     /// Reserve a GatewaySubnet for a VPN or ExpressRoute gateway (the gateway is not created).
     #[serde(default)]
     pub gateway_subnet: bool,
+    /// A VPN or ExpressRoute gateway runs in the GatewaySubnet and the spoke uses it (gateway
+    /// transit on the peering), so networks behind the gateway reach the spoke. Needs
+    /// `gateway_subnet`; the gateway must exist before deploying, since Azure refuses
+    /// `useRemoteGateways` towards a hub without one.
+    #[serde(default)]
+    pub gateway_transit: bool,
     /// Deploy an Azure DNS Private Resolver with an inbound endpoint, so on-premises DNS servers
     /// can forward the Azure Machine Learning zones to an address in the hub.
     #[serde(default)]

@@ -83,6 +83,18 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 .with_help("NSGs cannot filter by host name, so a NAT gateway lets HTTPS reach any host; use `egress: firewall` with a hub for exfiltration prevention"),
         );
     }
+    if net
+        .hub
+        .as_ref()
+        .is_some_and(|h| h.gateway_transit && !h.gateway_subnet)
+    {
+        out.push(
+            Diagnostic::error(Code::GatewayTransitWithoutGatewaySubnet, "gateway transit needs the hub's GatewaySubnet and its gateway")
+                .at_path("network.hub.gateway_transit")
+                .with_value("true")
+                .with_help("set `network.hub.gateway_subnet: true` and deploy the VPN or ExpressRoute gateway into it first, or remove `gateway_transit`"),
+        );
+    }
     if net.exfiltration_prevention {
         for (path, on) in [
             (

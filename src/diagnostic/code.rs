@@ -78,6 +78,7 @@ codes! {
     FirewallWithoutHub = "AMLG130",
     HubWithNatGateway = "AMLG131",
     ExfiltrationWithoutFirewall = "AMLG132",
+    GatewayTransitWithoutGatewaySubnet = "AMLG133",
     PublicWorkspace = "AMLG151",
     HostNameInNsgRule = "AMLG201",
     PortRangesAsNumber = "AMLG202",

@@ -359,6 +359,14 @@ fn network_params(
                 g,
             ));
         }
+        if let Some(peering) = &n.peering {
+            v.push(p(
+                "hubGatewayTransit",
+                "bool",
+                "Required. The spoke uses the VPN or ExpressRoute gateway in the hub's GatewaySubnet (gateway transit on the peering); the gateway must exist.",
+                json!(peering.gateway_transit),
+            ));
+        }
         v.push(named(
             "firewallName",
             "network_resource",

@@ -314,6 +314,9 @@ pub struct NetworkModel {
 pub struct PeeringModel {
     pub hub_to_spoke: String,
     pub spoke_to_hub: String,
+    /// The spoke uses the hub's gateway: allowGatewayTransit (hub side) and useRemoteGateways
+    /// (spoke side).
+    pub gateway_transit: bool,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -417,6 +417,7 @@ pub fn plan(
         peering: hub.map(|_| PeeringModel {
             hub_to_spoke: n.peering_hub_to_spoke.value.clone(),
             spoke_to_hub: n.peering_spoke_to_hub.value.clone(),
+            gateway_transit: net.hub.as_ref().is_some_and(|h| h.gateway_transit),
         }),
         nat_gateway: nat.then(|| NatGatewayModel {
             name: n.nat_gateway.value.clone(),

@@ -194,6 +194,7 @@ module peering 'modules/peering.bicep' = {
     spokeVnetName: spokeVnetName
     hubVnetId: hubNetwork.outputs.vnetId
     spokeVnetId: spokeNetwork.outputs.vnetId
+    gatewayTransit: hubGatewayTransit
   }
 }
 {% endif %}

@@ -15,6 +15,9 @@ param hubVnetId string
 @description('Required. Resource ID of the spoke VNet.')
 param spokeVnetId string
 
+@description('Optional. The spoke uses the VPN or ExpressRoute gateway in the hub (allowGatewayTransit on the hub side, useRemoteGateways on the spoke side); the gateway must exist.')
+param gatewayTransit bool = false
+
 resource hubVnet 'Microsoft.Network/virtualNetworks@2025-07-01' existing = {
   name: hubVnetName
 }
@@ -32,7 +35,7 @@ resource hubToSpoke 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@20
     }
     allowVirtualNetworkAccess: true
     allowForwardedTraffic: true
-    allowGatewayTransit: false
+    allowGatewayTransit: gatewayTransit
     useRemoteGateways: false
   }
 }
@@ -47,6 +50,6 @@ resource spokeToHub 'Microsoft.Network/virtualNetworks/virtualNetworkPeerings@20
     allowVirtualNetworkAccess: true
     allowForwardedTraffic: true
     allowGatewayTransit: false
-    useRemoteGateways: false
+    useRemoteGateways: gatewayTransit
   }
 }

@@ -16,6 +16,9 @@ param hubVnetId string
 @description('Required. Resource ID of the spoke VNet.')
 param spokeVnetId string
 
+@description('Optional. The spoke uses the VPN or ExpressRoute gateway in the hub (allowGatewayTransit on the hub side, useRemoteGateways on the spoke side); the gateway must exist.')
+param gatewayTransit bool = false
+
 resource hubVnet {{ m.types.virtual_network }} existing = {
   name: hubVnetName
 }
@@ -33,7 +36,7 @@ resource hubToSpoke {{ m.types.virtual_network_peering }} = {
     }
     allowVirtualNetworkAccess: true
     allowForwardedTraffic: true
-    allowGatewayTransit: false
+    allowGatewayTransit: gatewayTransit
     useRemoteGateways: false
   }
 }
@@ -48,6 +51,6 @@ resource spokeToHub {{ m.types.virtual_network_peering }} = {
     allowVirtualNetworkAccess: true
     allowForwardedTraffic: true
     allowGatewayTransit: false
-    useRemoteGateways: false
+    useRemoteGateways: gatewayTransit
   }
 }

@@ -277,6 +277,7 @@ if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-na
     --remote-vnet "${SPOKE_VNET_ID}" \
     --allow-vnet-access true \
     --allow-forwarded-traffic true \
+    --allow-gateway-transit {{ m.network.peering.gateway_transit|string|lower }} \
     --output none
 fi
 if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ m.network.peering.spoke_to_hub }} --output none 2>/dev/null; then
@@ -287,6 +288,7 @@ if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-na
     --remote-vnet "${HUB_VNET_ID}" \
     --allow-vnet-access true \
     --allow-forwarded-traffic true \
+    --use-remote-gateways {{ m.network.peering.gateway_transit|string|lower }} \
     --output none
 fi
 {% endif %}
