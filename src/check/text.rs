@@ -83,7 +83,9 @@ fn region(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     } else {
         let list = sources_named(&regions.source);
         let help = match suggest::did_you_mean(location, regions.names.iter().map(String::as_str)) {
-            Some(s) => format!("did you mean `{s}`? (regions of {cloud}: catalog/regions.yaml, from {list})"),
+            Some(s) => format!(
+                "did you mean `{s}`? (regions of {cloud}: catalog/regions.yaml, from {list})"
+            ),
             None => format!("use a region of {cloud} listed in catalog/regions.yaml (from {list})"),
         };
         (format!("`{location}` is not a region of {cloud}"), help)
@@ -309,7 +311,10 @@ mod tests {
             "`westeurope` is a region of AzureCloud, not of AzureUSGovernment"
         );
         assert!(region_errors(&["cloud=AzureChinaCloud", "location=chinanorth3"]).is_empty());
-        assert_eq!(region_errors(&["cloud=AzureChinaCloud", "location=usgovvirginia"]).len(), 1);
+        assert_eq!(
+            region_errors(&["cloud=AzureChinaCloud", "location=usgovvirginia"]).len(),
+            1
+        );
     }
 
     #[test]
@@ -317,7 +322,10 @@ mod tests {
         for bad in ["West Europe", "WestEurope", "west-europe", "\"\""] {
             let d = region_errors(&[&format!("location={bad}")]);
             assert_eq!(d.len(), 1, "{bad}");
-            assert_eq!(d[0].message, "location must be an Azure region name", "{bad}");
+            assert_eq!(
+                d[0].message, "location must be an Azure region name",
+                "{bad}"
+            );
         }
     }
 
@@ -331,7 +339,12 @@ mod tests {
             let source = crate::blueprint::Source::resolve(b.name).unwrap();
             let bp = crate::blueprint::load(source, &[]).unwrap().blueprint;
             let regions = catalog.regions(bp.cloud.as_str());
-            assert!(regions.contains(&bp.location), "{}: {}", b.name, bp.location);
+            assert!(
+                regions.contains(&bp.location),
+                "{}: {}",
+                b.name,
+                bp.location
+            );
         }
         let any_cloud = |l: &str| catalog.regions.regions.values().any(|r| r.contains(l));
         let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
