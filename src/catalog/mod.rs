@@ -476,6 +476,16 @@ impl Catalog {
             .unwrap_or_else(|| panic!("catalog/clouds.yaml has no cloud `{name}`"))
     }
 
+    /// Where facts come from, for help texts: the url of each source id (its title when it has
+    /// none), comma-separated.
+    pub fn cite(&self, ids: &[String]) -> String {
+        ids.iter()
+            .filter_map(|id| self.sources.get(id))
+            .map(|s| s.url.clone().unwrap_or_else(|| s.title.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
     /// The region names of a cloud (`AzureCloud`, ...).
     pub fn regions(&self, cloud: &str) -> &CloudRegions {
         self.regions

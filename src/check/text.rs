@@ -81,12 +81,14 @@ fn region(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             format!("set `cloud: {other}`, or use a region of {cloud}"),
         )
     } else {
-        let list = sources_named(&regions.source);
+        let source = catalog.cite(&regions.source);
         let help = match suggest::did_you_mean(location, regions.names.iter().map(String::as_str)) {
             Some(s) => format!(
-                "did you mean `{s}`? (regions of {cloud}: catalog/regions.yaml, from {list})"
+                "did you mean `{s}`? (regions of {cloud}: catalog/regions.yaml, from {source})"
             ),
-            None => format!("use a region of {cloud} listed in catalog/regions.yaml (from {list})"),
+            None => {
+                format!("use a region of {cloud} listed in catalog/regions.yaml (from {source})")
+            }
         };
         (format!("`{location}` is not a region of {cloud}"), help)
     };
@@ -96,22 +98,6 @@ fn region(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             .with_value(location)
             .with_help(help),
     );
-}
-
-/// `Azure regions list (...) <url>` for source ids, for help texts that name where a list comes
-/// from.
-fn sources_named(ids: &[String]) -> String {
-    let sources = &Catalog::get().sources;
-    ids.iter()
-        .map(|id| match sources.get(id) {
-            Some(s) => match &s.url {
-                Some(url) => format!("{} <{url}>", s.title),
-                None => s.title.clone(),
-            },
-            None => id.clone(),
-        })
-        .collect::<Vec<_>>()
-        .join("; ")
 }
 
 fn is_slug(s: &str, max: usize) -> bool {
@@ -270,11 +256,8 @@ mod tests {
 
     /// The AMLG040 diagnostics of hub-spoke with these `--set` assignments.
     fn region_errors(sets: &[&str]) -> Vec<Diagnostic> {
-        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-        let source = crate::blueprint::Source::resolve("hub-spoke").unwrap();
-        let loaded = crate::blueprint::load(source, &sets).unwrap();
         let mut out = Vec::new();
-        region(&loaded.blueprint, &mut out);
+        region(&crate::blueprint::builtin_with("hub-spoke", sets), &mut out);
         out
     }
 
@@ -336,8 +319,7 @@ mod tests {
     fn every_location_in_blueprints_and_tests_is_a_region() {
         let catalog = Catalog::get();
         for b in crate::blueprint::builtin::BUILTINS {
-            let source = crate::blueprint::Source::resolve(b.name).unwrap();
-            let bp = crate::blueprint::load(source, &[]).unwrap().blueprint;
+            let bp = crate::blueprint::builtin_with(b.name, &[]);
             let regions = catalog.regions(bp.cloud.as_str());
             assert!(
                 regions.contains(&bp.location),
