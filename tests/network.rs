@@ -409,7 +409,7 @@ fn hub_spoke_zones_cover_every_private_endpoint_and_link_both_vnets() {
 
 plan_error!(
     sovereign_cloud_hub_spoke,
-    ["cloud=AzureUSGovernment"],
+    ["cloud=AzureUSGovernment", "location=usgovvirginia"],
     "AMLG122"
 );
 

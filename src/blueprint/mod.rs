@@ -11,3 +11,11 @@ pub mod source_map;
 
 pub use load::{load, Loaded, Source};
 pub use model::*;
+
+/// A built-in blueprint with `--set` assignments applied, for unit tests of the checks.
+#[cfg(test)]
+pub fn builtin_with(name: &str, sets: &[&str]) -> Blueprint {
+    let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
+    let source = Source::resolve(name).unwrap();
+    load(source, &sets).unwrap().blueprint
+}

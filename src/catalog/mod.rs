@@ -19,6 +19,7 @@ pub const FIREWALL_YAML: &str = include_str!("../../catalog/firewall.yaml");
 pub const PACKAGES_YAML: &str = include_str!("../../catalog/packages.yaml");
 pub const DEFAULTS_YAML: &str = include_str!("../../catalog/defaults.yaml");
 pub const CONSTRAINTS_YAML: &str = include_str!("../../catalog/constraints.yaml");
+pub const REGIONS_YAML: &str = include_str!("../../catalog/regions.yaml");
 
 /// Every embedded catalog file, by name, for tests that check sources.
 pub const ALL_FILES: &[(&str, &str)] = &[
@@ -30,6 +31,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("packages.yaml", PACKAGES_YAML),
     ("defaults.yaml", DEFAULTS_YAML),
     ("constraints.yaml", CONSTRAINTS_YAML),
+    ("regions.yaml", REGIONS_YAML),
     ("diagnostics.yaml", diagnostics::DIAGNOSTICS_YAML),
     ("az_ml.yaml", az_ml::AZ_ML_YAML),
     ("address_ranges.yaml", ranges::ADDRESS_RANGES_YAML),
@@ -122,6 +124,27 @@ pub struct HostTemplate {
 pub struct Clouds {
     pub azure_dns_ip: Fact<String>,
     pub clouds: IndexMap<String, Cloud>,
+}
+
+/// catalog/regions.yaml: the programmatic region names of each cloud.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Regions {
+    pub regions: IndexMap<String, CloudRegions>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CloudRegions {
+    pub names: Vec<String>,
+    /// Ids in sources.yaml this list comes from.
+    pub source: Vec<String>,
+}
+
+impl CloudRegions {
+    pub fn contains(&self, name: &str) -> bool {
+        self.names.iter().any(|n| n == name)
+    }
 }
 
 #[derive(Debug, Deserialize)]
@@ -379,6 +402,8 @@ pub struct Catalog {
     pub defaults: IndexMap<String, Fact<crate::yaml::Value>>,
     /// Value ranges of blueprint settings (catalog/constraints.yaml).
     pub constraints: Constraints,
+    /// Region names per cloud (catalog/regions.yaml).
+    pub regions: Regions,
 }
 
 /// catalog/constraints.yaml: the one table of value ranges.
@@ -431,6 +456,7 @@ impl Catalog {
             packages: parse("packages.yaml", PACKAGES_YAML),
             defaults: parse("defaults.yaml", DEFAULTS_YAML),
             constraints: parse("constraints.yaml", CONSTRAINTS_YAML),
+            regions: parse("regions.yaml", REGIONS_YAML),
         })
     }
 
@@ -448,6 +474,24 @@ impl Catalog {
             .clouds
             .get(name)
             .unwrap_or_else(|| panic!("catalog/clouds.yaml has no cloud `{name}`"))
+    }
+
+    /// Where facts come from, for help texts: the url of each source id (its title when it has
+    /// none), comma-separated.
+    pub fn cite(&self, ids: &[String]) -> String {
+        ids.iter()
+            .filter_map(|id| self.sources.get(id))
+            .map(|s| s.url.clone().unwrap_or_else(|| s.title.clone()))
+            .collect::<Vec<_>>()
+            .join(", ")
+    }
+
+    /// The region names of a cloud (`AzureCloud`, ...).
+    pub fn regions(&self, cloud: &str) -> &CloudRegions {
+        self.regions
+            .regions
+            .get(cloud)
+            .unwrap_or_else(|| panic!("catalog/regions.yaml has no cloud `{cloud}`"))
     }
 
     pub fn naming_rule(&self, kind: &str) -> &NamingRule {
@@ -501,6 +545,38 @@ mod tests {
         let c = Catalog::get();
         assert!(c.api_versions.contains_key("workspace"));
         assert!(c.clouds.clouds.contains_key("AzureCloud"));
+    }
+
+    /// Every cloud of clouds.yaml has a region list and the other way round; every name has the
+    /// programmatic shape (lowercase letters and digits, starting with a letter), is listed once
+    /// and belongs to one cloud only, so a `location` names its cloud unambiguously.
+    #[test]
+    fn region_lists_match_clouds_and_are_well_formed() {
+        let c = Catalog::get();
+        let clouds: Vec<_> = c.clouds.clouds.keys().collect();
+        let listed: Vec<_> = c.regions.regions.keys().collect();
+        assert_eq!(clouds, listed);
+        let mut seen = std::collections::HashMap::new();
+        for (cloud, r) in &c.regions.regions {
+            assert!(!r.names.is_empty() && !r.source.is_empty(), "{cloud}");
+            for n in &r.names {
+                assert!(
+                    n.starts_with(|ch: char| ch.is_ascii_lowercase())
+                        && n.chars()
+                            .all(|ch| ch.is_ascii_lowercase() || ch.is_ascii_digit()),
+                    "{cloud}: {n}"
+                );
+                assert_eq!(seen.insert(n.clone(), cloud), None, "{n} listed twice");
+            }
+        }
+        assert!(c.regions("AzureCloud").contains("northeurope"));
+        assert!(c.regions("AzureUSGovernment").contains("usgovvirginia"));
+        assert!(c.regions("AzureChinaCloud").contains("chinanorth3"));
+        let regions: Regions =
+            serde_yaml::from_str("regions: {AzureCloud: {names: [eastus], source: [x]}}").unwrap();
+        assert!(regions.regions["AzureCloud"].contains("eastus"));
+        let typo = "regions: {AzureCloud: {name: [eastus], source: [x]}}";
+        assert!(serde_yaml::from_str::<Regions>(typo).is_err());
     }
 
     /// Catalog types refuse unknown keys: a typo (`fqdns:` for `fqdn:`, `notes:`) would otherwise

@@ -98,12 +98,6 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
 /// (catalog/address_ranges.yaml, with its source).
 pub(super) fn refused_range(net: &ipnet::Ipv4Net, path: &str, value: &str) -> Option<Diagnostic> {
     let r = crate::catalog::ranges::vnet_refused_overlap(net)?;
-    let sources: Vec<String> = r
-        .source
-        .iter()
-        .filter_map(|id| crate::catalog::Catalog::get().sources.get(id))
-        .map(|s| s.url.clone().unwrap_or_else(|| s.title.clone()))
-        .collect();
     Some(
         Diagnostic::error(
             Code::RefusedAddressRange,
@@ -113,7 +107,7 @@ pub(super) fn refused_range(net: &ipnet::Ipv4Net, path: &str, value: &str) -> Op
         .with_value(value)
         .with_help(format!(
             "use a private range (RFC 1918: 10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16) or your own public range; source: {}",
-            sources.join(", ")
+            crate::catalog::Catalog::get().cite(&r.source)
         )),
     )
 }

@@ -62,11 +62,9 @@ mod tests {
     use super::*;
 
     fn codes(sets: &[&str]) -> Vec<Code> {
-        let sets: Vec<String> = sets.iter().map(|s| s.to_string()).collect();
-        let source = crate::blueprint::Source::resolve("hub-spoke").unwrap();
-        let loaded = crate::blueprint::load(source, &sets).unwrap();
         let mut out = Vec::new();
-        check(&serde_json::to_value(&loaded.blueprint).unwrap(), &mut out);
+        let bp = crate::blueprint::builtin_with("hub-spoke", sets);
+        check(&serde_json::to_value(&bp).unwrap(), &mut out);
         out.into_iter().map(|d| d.code).collect()
     }
 

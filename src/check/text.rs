@@ -3,8 +3,10 @@
 //! characters are refused outright rather than escaped in five different ways.
 
 use crate::blueprint::Blueprint;
+use crate::catalog::Catalog;
 use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
+use crate::suggest;
 
 pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     if !is_slug(&bp.name, 63) {
@@ -28,19 +30,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             ),
         );
     }
-    if bp.location.is_empty()
-        || !bp
-            .location
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit())
-    {
-        out.push(
-            Diagnostic::error(Code::InvalidRegion, "location must be an Azure region name")
-                .at_path("location")
-                .with_value(&bp.location)
-                .with_help("use the region's programmatic name, e.g. `eastus` or `westeurope` (`az account list-locations -o table`)"),
-        );
-    }
+    region(bp, out);
     plain_text(&bp.description, "description", 1000, out);
     if let Some(f) = &bp.workspace.friendly_name {
         plain_text(f, "workspace.friendly_name", 256, out);
@@ -58,6 +48,56 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         plain_text(k, &path, 512, out);
         plain_text(v, &path, 256, out);
     }
+}
+
+/// `location` must be a programmatic region name of the blueprint's cloud (catalog/regions.yaml):
+/// a misspelt region still renders service tags and host names (`Storage.northeurop`) and fails
+/// only when Azure reads them.
+fn region(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
+    let catalog = Catalog::get();
+    let cloud = bp.cloud.as_str();
+    let regions = catalog.regions(cloud);
+    let location = bp.location.as_str();
+    if regions.contains(location) {
+        return;
+    }
+    let well_formed = !location.is_empty()
+        && location
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit());
+    let (message, help) = if !well_formed {
+        (
+            "location must be an Azure region name".to_string(),
+            "use the region's programmatic name, e.g. `eastus` or `westeurope` (`az account list-locations -o table`)".to_string(),
+        )
+    } else if let Some((other, _)) = catalog
+        .regions
+        .regions
+        .iter()
+        .find(|(_, r)| r.contains(location))
+    {
+        (
+            format!("`{location}` is a region of {other}, not of {cloud}"),
+            format!("set `cloud: {other}`, or use a region of {cloud}"),
+        )
+    } else {
+        let source = catalog.cite(&regions.source);
+        let help = match suggest::did_you_mean(location, regions.names.iter().map(String::as_str)) {
+            Some(s) => format!(
+                "did you mean `{s}`? (regions of {cloud}: catalog/regions.yaml, from {source})"
+            ),
+            None => {
+                format!("use a region of {cloud} listed in catalog/regions.yaml (from {source})")
+            }
+        };
+        (format!("`{location}` is not a region of {cloud}"), help)
+    };
+    out.push(
+        Diagnostic::error(Code::InvalidRegion, message)
+            .at_path("location")
+            .with_value(location)
+            .with_help(help),
+    );
 }
 
 fn is_slug(s: &str, max: usize) -> bool {
@@ -213,6 +253,109 @@ pub fn sanitize(s: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The AMLG040 diagnostics of hub-spoke with these `--set` assignments.
+    fn region_errors(sets: &[&str]) -> Vec<Diagnostic> {
+        let mut out = Vec::new();
+        region(&crate::blueprint::builtin_with("hub-spoke", sets), &mut out);
+        out
+    }
+
+    #[test]
+    fn misspelt_region_is_refused_with_a_suggestion_and_the_source() {
+        let d = region_errors(&["location=northeurop"]);
+        assert_eq!(d.len(), 1);
+        assert_eq!(d[0].code, Code::InvalidRegion);
+        assert_eq!(d[0].message, "`northeurop` is not a region of AzureCloud");
+        let help = d[0].help.as_deref().unwrap();
+        assert!(help.starts_with("did you mean `northeurope`?"), "{help}");
+        assert!(
+            help.contains("https://learn.microsoft.com/azure/reliability/regions-list"),
+            "{help}"
+        );
+        // Nothing close: no guess, the list and its source are named.
+        let d = region_errors(&["location=zzz"]);
+        let help = d[0].help.as_deref().unwrap();
+        assert!(!help.contains("did you mean"), "{help}");
+        assert!(help.contains("catalog/regions.yaml"), "{help}");
+    }
+
+    #[test]
+    fn region_of_another_cloud_is_refused_and_the_cloud_named() {
+        let d = region_errors(&["location=usgovvirginia"]);
+        assert_eq!(
+            d[0].message,
+            "`usgovvirginia` is a region of AzureUSGovernment, not of AzureCloud"
+        );
+        assert!(region_errors(&["cloud=AzureUSGovernment", "location=usgovvirginia"]).is_empty());
+        let d = region_errors(&["cloud=AzureUSGovernment", "location=westeurope"]);
+        assert_eq!(
+            d[0].message,
+            "`westeurope` is a region of AzureCloud, not of AzureUSGovernment"
+        );
+        assert!(region_errors(&["cloud=AzureChinaCloud", "location=chinanorth3"]).is_empty());
+        assert_eq!(
+            region_errors(&["cloud=AzureChinaCloud", "location=usgovvirginia"]).len(),
+            1
+        );
+    }
+
+    #[test]
+    fn bad_shapes_are_still_refused() {
+        for bad in ["West Europe", "WestEurope", "west-europe", "\"\""] {
+            let d = region_errors(&[&format!("location={bad}")]);
+            assert_eq!(d.len(), 1, "{bad}");
+            assert_eq!(
+                d[0].message, "location must be an Azure region name",
+                "{bad}"
+            );
+        }
+    }
+
+    /// Every built-in blueprint, and every location the test suite sets (`location:` in fixture
+    /// YAML, `location=` in `--set` strings of tests/*.rs), names a region: a test that used a
+    /// made-up region would now fail for that reason instead of the one it tests.
+    #[test]
+    fn every_location_in_blueprints_and_tests_is_a_region() {
+        let catalog = Catalog::get();
+        for b in crate::blueprint::builtin::BUILTINS {
+            let bp = crate::blueprint::builtin_with(b.name, &[]);
+            let regions = catalog.regions(bp.cloud.as_str());
+            assert!(
+                regions.contains(&bp.location),
+                "{}: {}",
+                b.name,
+                bp.location
+            );
+        }
+        let any_cloud = |l: &str| catalog.regions.regions.values().any(|r| r.contains(l));
+        let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests");
+        let yaml = regex::Regex::new(r"(?m)^location:\s*([A-Za-z0-9_-]+)").unwrap();
+        let set = regex::Regex::new(r"location=([a-z0-9]+)").unwrap();
+        let mut seen = 0;
+        let mut stack = vec![root];
+        while let Some(dir) = stack.pop() {
+            for entry in std::fs::read_dir(&dir).unwrap() {
+                let path = entry.unwrap().path();
+                if path.is_dir() {
+                    stack.push(path);
+                    continue;
+                }
+                let ext = path.extension().and_then(|e| e.to_str()).unwrap_or("");
+                let re = match ext {
+                    "yaml" | "yml" => &yaml,
+                    "rs" => &set,
+                    _ => continue,
+                };
+                let text = std::fs::read_to_string(&path).unwrap();
+                for c in re.captures_iter(&text) {
+                    seen += 1;
+                    assert!(any_cloud(&c[1]), "{}: location {}", path.display(), &c[1]);
+                }
+            }
+        }
+        assert!(seen > 10, "found only {seen} locations under tests/");
+    }
 
     #[test]
     fn forbidden_characters() {
