@@ -573,10 +573,10 @@ mod tests {
         assert!(c.regions("AzureUSGovernment").contains("usgovvirginia"));
         assert!(c.regions("AzureChinaCloud").contains("chinanorth3"));
         let regions: Regions =
-            serde_yaml::from_str("regions: {AzureCloud: {names: [eastus], source: [x]}}").unwrap();
+            crate::yaml::from_str("regions: {AzureCloud: {names: [eastus], source: [x]}}").unwrap();
         assert!(regions.regions["AzureCloud"].contains("eastus"));
         let typo = "regions: {AzureCloud: {name: [eastus], source: [x]}}";
-        assert!(serde_yaml::from_str::<Regions>(typo).is_err());
+        assert!(crate::yaml::from_str::<Regions>(typo).is_err());
     }
 
     /// Catalog types refuse unknown keys: a typo (`fqdns:` for `fqdn:`, `notes:`) would otherwise
