@@ -428,7 +428,11 @@ fn shellcheck_clean(
     let Some(sc) = SHELLCHECK.get_or_init(|| which("shellcheck")) else {
         return Ok(());
     };
-    if code != 0 || checked.fetch_add(1, Ordering::Relaxed) % every != 0 {
+    if code != 0
+        || !checked
+            .fetch_add(1, Ordering::Relaxed)
+            .is_multiple_of(every)
+    {
         return Ok(());
     }
     for name in ["deploy.sh", "runbook.sh", "dns/fill-hosts.sh"] {
@@ -478,7 +482,7 @@ fn fuzz_blueprints_sets_and_checked_files() {
         std::fs::create_dir_all(&case).unwrap();
         let out = case.join("o");
         let _ = std::fs::remove_dir_all(&out);
-        let with_binary = n % 16 == 0;
+        let with_binary = n.is_multiple_of(16);
         match inp {
             Input::TextFields(b, description, friendly, tag) => {
                 let mut doc = amlgen::yaml::from_str_value(BUILTINS[b]).unwrap();
@@ -488,7 +492,7 @@ fn fuzz_blueprints_sets_and_checked_files() {
                 let file = case.join("bp.yaml");
                 std::fs::write(&file, amlgen::yaml::to_string(&doc).unwrap()).unwrap();
                 in_process_blueprint(&file, &[])?;
-                if n % 8 == 0 {
+                if n.is_multiple_of(8) {
                     binary_runs.fetch_add(1, Ordering::Relaxed);
                     let code = binary(&case, &["render", "bp.yaml", "--out", "o"])?;
                     prop_assert!(
