@@ -329,3 +329,24 @@ fn fill_hosts_writes_no_wildcards_and_globs_nothing() {
         assert!(l.starts_with('#') && l.contains("*.eastus"), "{l}");
     }
 }
+
+/// Compute instances are named under `instances.ml.azure.ms` today (custom DNS article,
+/// 2026-03-26); the private-endpoint DNS table still says `instances.azureml.ms`. DNS snippets
+/// forward both; hosts lines use the names instances get.
+#[test]
+fn compute_instance_names_follow_the_current_docs() {
+    let dns = root().join("out/approved-only/dns");
+    let hosts = std::fs::read_to_string(dns.join("hosts.txt")).unwrap();
+    assert!(
+        hosts.contains("<compute-instance>.eastus.instances.ml.azure.ms"),
+        "{hosts}"
+    );
+    assert!(!hosts.contains("instances.azureml.ms"), "{hosts}");
+    let dnsmasq = std::fs::read_to_string(dns.join("dnsmasq.conf")).unwrap();
+    for zone in ["instances.ml.azure.ms", "instances.azureml.ms"] {
+        assert!(
+            dnsmasq.contains(&format!("server=/{zone}/")),
+            "{zone}: {dnsmasq}"
+        );
+    }
+}

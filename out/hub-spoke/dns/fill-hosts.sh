@@ -31,5 +31,5 @@ for endpoint in "${PRIVATE_ENDPOINTS[@]}"; do
       done
     done
 done
-echo '# Compute instances: one line "<workspace address> <compute-instance>.eastus.instances.azureml.ms" per instance.'
-echo '# Compute instances: one line "<workspace address> <compute-instance>-22.eastus.instances.azureml.ms" per instance.'
+echo '# Compute instances: one line "<workspace address> <compute-instance>.eastus.instances.ml.azure.ms" per instance.'
+echo '# Compute instances: one line "<workspace address> <compute-instance>-22.eastus.instances.ml.azure.ms" per instance.'

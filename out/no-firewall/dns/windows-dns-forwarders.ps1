@@ -9,6 +9,7 @@ $AzureDns = '168.63.129.16'
 $Zones = @(
     'api.azureml.ms'
     'notebooks.azure.net'
+    'instances.ml.azure.ms'
     'instances.azureml.ms'
     'aznbcontent.net'
     'inference.ml.azure.com'
