@@ -420,9 +420,11 @@ def h_acr(m, o, sc):
     pna = None if pna is None else ("Enabled" if to_bool(pna) else "Disabled")
     trusted = o.get("--allow-trusted-services")
     bypass = None if trusted is None else ("AzureServices" if to_bool(trusted) else "None")
+    exports = o.get("--allow-exports")
     m.put("Microsoft.ContainerRegistry/registries", o.get("--name"), location=m.loc(o), sku=o.get("--sku"),
           adminUserEnabled=to_bool(o.get("--admin-enabled")), publicNetworkAccess=pna,
-          networkRuleBypassOptions=bypass)
+          networkRuleBypassOptions=bypass,
+          exportPolicyStatus=None if exports is None else ("enabled" if to_bool(exports) else "disabled"))
 
 
 def h_acr_retention(m, o, sc):

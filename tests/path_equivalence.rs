@@ -589,6 +589,10 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ),
                     ("anonymousPullEnabled", s(p.get("anonymousPullEnabled"))),
                     (
+                        "exportPolicyStatus",
+                        s(p.pointer("/policies/exportPolicy/status")),
+                    ),
+                    (
                         "retentionDays",
                         s(p.pointer("/policies/retentionPolicy/days")),
                     ),

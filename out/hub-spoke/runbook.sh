@@ -106,6 +106,7 @@ if ! az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGIST
     --admin-enabled false \
     --public-network-enabled false \
     --allow-trusted-services true \
+    --allow-exports false \
     --output none
 fi
 # Untagged manifests (left by every environment rebuild) are purged after this many days, as in

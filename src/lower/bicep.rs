@@ -11,6 +11,12 @@ pub fn lower(m: &mut Model) {
         t.bicep = expression(&t.template);
     }
     lower_private(m);
+    // The registry's policy statuses are lower case, unlike publicNetworkAccess.
+    m.posture.bicep_registry_export_status = if m.posture.registry_exports {
+        "enabled"
+    } else {
+        "disabled"
+    };
     if let Some(c) = m.compute.cluster.as_mut() {
         c.bicep_idle_before_scale_down = format!("PT{}S", c.idle_before_scale_down_seconds);
         c.bicep_remote_login_port_public_access = access(c.ssh_public_access);

@@ -280,6 +280,8 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             key_vault_rbac_authorization: default_bool("key_vault_rbac_authorization"),
             key_vault_purge_protection: default_bool("key_vault_purge_protection"),
             registry_admin_user: default_bool("registry_admin_user"),
+            registry_exports: default_bool("registry_exports"),
+            bicep_registry_export_status: "",
             public_network_access_text: "",
             cli_registry_allow_trusted_services: false,
         },

@@ -214,6 +214,10 @@ pub struct Posture {
     pub key_vault_rbac_authorization: bool,
     pub key_vault_purge_protection: bool,
     pub registry_admin_user: bool,
+    /// Artifacts may leave the registry by import or transfer.
+    pub registry_exports: bool,
+    /// Lowered (Bicep): `policies.exportPolicy.status` (`enabled`/`disabled`, lower case).
+    pub bicep_registry_export_status: &'static str,
     /// Lowered (Bicep and az): ARM's spelling of `public_network_access`.
     pub public_network_access_text: &'static str,
     /// Lowered (az): `az acr create --allow-trusted-services`, the registry's bypass.

@@ -127,6 +127,7 @@ if ! az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGIST
     --admin-enabled {{ m.posture.registry_admin_user|string|lower }} \
     --public-network-enabled {{ m.posture.public_network_access|string|lower }} \
     --allow-trusted-services {{ m.posture.cli_registry_allow_trusted_services|string|lower }} \
+    --allow-exports {{ m.posture.registry_exports|string|lower }} \
     --output none
 fi
 # Untagged manifests (left by every environment rebuild) are purged after this many days, as in

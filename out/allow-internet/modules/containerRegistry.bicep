@@ -28,6 +28,9 @@ resource registry 'Microsoft.ContainerRegistry/registries@2025-04-01' = {
     publicNetworkAccess: 'Disabled'
     networkRuleBypassOptions: 'AzureServices'
     policies: {
+      exportPolicy: {
+        status: 'disabled'
+      }
       retentionPolicy: {
         days: 7
         status: 'enabled'

@@ -29,6 +29,9 @@ resource registry {{ m.types.container_registry }} = {
     publicNetworkAccess: {{ m.posture.public_network_access_text }}
     networkRuleBypassOptions: {{ m.posture.trusted_services_bypass }}
     policies: {
+      exportPolicy: {
+        status: {{ m.posture.bicep_registry_export_status }}
+      }
       retentionPolicy: {
         days: {{ m.defaults.registry_untagged_retention_days }}
         status: 'enabled'
