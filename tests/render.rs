@@ -350,3 +350,33 @@ fn compute_instance_names_follow_the_current_docs() {
         );
     }
 }
+
+/// Each README says what the deploying identity needs (catalog/prerequisites.yaml), by
+/// architecture: role-assignment rights and registered providers everywhere, private endpoint
+/// connection rights where the managed VNet makes private endpoints.
+#[test]
+fn readmes_state_the_deployers_prerequisites() {
+    for (name, managed) in [
+        ("allow-internet", true),
+        ("approved-only", true),
+        ("hub-spoke", false),
+        ("exfiltration-prevention", false),
+        ("no-firewall", false),
+    ] {
+        let readme = std::fs::read_to_string(root().join(format!("out/{name}/README.md"))).unwrap();
+        let deploy = readme
+            .split("## Deploy")
+            .nth(1)
+            .unwrap()
+            .split("\n## ")
+            .next()
+            .unwrap();
+        assert!(deploy.contains("User Access Administrator"), "{name}");
+        assert!(deploy.contains("Microsoft.Network"), "{name}");
+        assert_eq!(
+            deploy.contains("privateEndpointConnections/read"),
+            managed,
+            "{name}"
+        );
+    }
+}

@@ -20,6 +20,7 @@ pub const PACKAGES_YAML: &str = include_str!("../../catalog/packages.yaml");
 pub const DEFAULTS_YAML: &str = include_str!("../../catalog/defaults.yaml");
 pub const CONSTRAINTS_YAML: &str = include_str!("../../catalog/constraints.yaml");
 pub const REGIONS_YAML: &str = include_str!("../../catalog/regions.yaml");
+pub const PREREQUISITES_YAML: &str = include_str!("../../catalog/prerequisites.yaml");
 
 /// Every embedded catalog file, by name, for tests that check sources.
 pub const ALL_FILES: &[(&str, &str)] = &[
@@ -32,6 +33,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("defaults.yaml", DEFAULTS_YAML),
     ("constraints.yaml", CONSTRAINTS_YAML),
     ("regions.yaml", REGIONS_YAML),
+    ("prerequisites.yaml", PREREQUISITES_YAML),
     ("diagnostics.yaml", diagnostics::DIAGNOSTICS_YAML),
     ("az_ml.yaml", az_ml::AZ_ML_YAML),
     ("address_ranges.yaml", ranges::ADDRESS_RANGES_YAML),
@@ -404,6 +406,26 @@ pub struct Catalog {
     pub constraints: Constraints,
     /// Region names per cloud (catalog/regions.yaml).
     pub regions: Regions,
+    /// What a deployer needs beforehand (catalog/prerequisites.yaml).
+    pub prerequisites: Vec<Prerequisite>,
+}
+
+/// One thing the deploying identity needs before a render is deployed.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Prerequisite {
+    pub text: String,
+    pub applies: Vec<Applies>,
+    pub source: Vec<String>,
+}
+
+/// Which architectures a prerequisite is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Applies {
+    All,
+    ManagedVnet,
+    CustomerVnet,
 }
 
 /// catalog/constraints.yaml: the one table of value ranges.
@@ -457,6 +479,7 @@ impl Catalog {
             defaults: parse("defaults.yaml", DEFAULTS_YAML),
             constraints: parse("constraints.yaml", CONSTRAINTS_YAML),
             regions: parse("regions.yaml", REGIONS_YAML),
+            prerequisites: parse("prerequisites.yaml", PREREQUISITES_YAML),
         })
     }
 

@@ -301,6 +301,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             compute_instance_hosts,
         },
         notes,
+        prerequisites: prerequisites(&checked.topology),
     }
 }
 
@@ -471,6 +472,21 @@ pub fn arm_outbound_rules(rules: &[RuleModel]) -> Json {
         );
     }
     Json::Object(map)
+}
+
+/// The catalog's prerequisites that apply to this architecture, in catalog order.
+fn prerequisites(topology: &Topology) -> Vec<String> {
+    use crate::catalog::Applies;
+    let this = match topology {
+        Topology::ManagedVnet { .. } => Applies::ManagedVnet,
+        Topology::CustomerVnet(_) => Applies::CustomerVnet,
+    };
+    Catalog::get()
+        .prerequisites
+        .iter()
+        .filter(|p| p.applies.iter().any(|a| *a == Applies::All || *a == this))
+        .map(|p| p.text.clone())
+        .collect()
 }
 
 /// The architecture's name and one-line summary, for the Bicep's `metadata`. They depend on the

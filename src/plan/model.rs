@@ -46,6 +46,8 @@ pub struct Model {
     pub dns: DnsModel,
     /// Things the README must say (costs, one-way decisions), in order.
     pub notes: Vec<String>,
+    /// What the deploying identity needs beforehand (catalog/prerequisites.yaml).
+    pub prerequisites: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
