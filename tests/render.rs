@@ -380,3 +380,23 @@ fn readmes_state_the_deployers_prerequisites() {
         );
     }
 }
+
+/// Each README says how people reach the private workspace with what the render deploys; a
+/// hub with a DNS Private Resolver is in the diagram and the DNS section.
+#[test]
+fn readmes_say_how_people_get_in() {
+    for name in amlgen::blueprint::builtin::names() {
+        let readme = std::fs::read_to_string(root().join(format!("out/{name}/README.md"))).unwrap();
+        let part = readme
+            .split("## Reaching the workspace")
+            .nth(1)
+            .unwrap_or_else(|| panic!("{name}: no Reaching the workspace section"));
+        let part = part.split("\n## ").next().unwrap();
+        assert!(part.contains("private endpoint"), "{name}: {part}");
+    }
+    let r = amlgen::render_blueprint("tests/fixtures/blueprints/hub-max.yaml", &[], None).unwrap();
+    let readme = r.artifacts.iter().find(|a| a.path == "README.md").unwrap();
+    let text = String::from_utf8_lossy(&readme.bytes);
+    assert!(text.contains("resolver[\"DNS Private Resolver"), "diagram");
+    assert!(text.contains("inboundEndpoints/"), "DNS section");
+}
