@@ -4,8 +4,11 @@
 # Windows DNS Server conditional forwarders. Run as administrator on a DNS server inside a VNet
 # linked to the private DNS zones (168.63.129.16 answers only from inside Azure).
 # Safe to re-run: existing forwarders are updated, not duplicated.
+param(
+    # Where the zones are forwarded: Azure DNS, from a server inside a linked VNet.
+    [string[]] $Forwarder = @('168.63.129.16')
+)
 $ErrorActionPreference = 'Stop'
-$AzureDns = '168.63.129.16'
 $Zones = @(
     'api.azureml.ms'
     'notebooks.azure.net'
@@ -22,9 +25,9 @@ $Zones = @(
 foreach ($zone in $Zones) {
     $existing = Get-DnsServerZone -Name $zone -ErrorAction SilentlyContinue
     if (-not $existing) {
-        Add-DnsServerConditionalForwarderZone -Name $zone -MasterServers $AzureDns
+        Add-DnsServerConditionalForwarderZone -Name $zone -MasterServers $Forwarder
     } elseif ($existing.ZoneType -eq 'Forwarder') {
-        Set-DnsServerConditionalForwarderZone -Name $zone -MasterServers $AzureDns
+        Set-DnsServerConditionalForwarderZone -Name $zone -MasterServers $Forwarder
     } else {
         Write-Warning "$zone exists as a $($existing.ZoneType) zone, not a conditional forwarder; left unchanged."
     }
