@@ -400,3 +400,38 @@ fn readmes_say_how_people_get_in() {
     assert!(text.contains("resolver[\"DNS Private Resolver"), "diagram");
     assert!(text.contains("inboundEndpoints/"), "DNS section");
 }
+
+/// The DNS forwarder files offer every target a render has: Azure DNS inside a linked VNet,
+/// the hub firewall's DNS proxy for peered VNets, the DNS Private Resolver from on-premises.
+#[test]
+fn forwarder_files_offer_every_target() {
+    let ps1 = std::fs::read_to_string(root().join("out/hub-spoke/dns/windows-dns-forwarders.ps1"))
+        .unwrap();
+    assert!(
+        ps1.contains("[string[]] $Forwarder = @('168.63.129.16')"),
+        "{ps1}"
+    );
+    assert!(
+        ps1.contains("-MasterServers $Forwarder") && !ps1.contains("$AzureDns"),
+        "{ps1}"
+    );
+    for f in [
+        "bind-forwarders.conf",
+        "dnsmasq.conf",
+        "unbound-forwarders.conf",
+        "windows-dns-forwarders.ps1",
+    ] {
+        let hub = std::fs::read_to_string(root().join("out/hub-spoke/dns").join(f)).unwrap();
+        assert!(hub.contains("firewallPrivateIp"), "{f}");
+        let managed =
+            std::fs::read_to_string(root().join("out/approved-only/dns").join(f)).unwrap();
+        assert!(!managed.contains("firewallPrivateIp"), "{f}");
+    }
+    let r = amlgen::render_blueprint("tests/fixtures/blueprints/hub-max.yaml", &[], None).unwrap();
+    let ps1 = r
+        .artifacts
+        .iter()
+        .find(|a| a.path == "dns/windows-dns-forwarders.ps1")
+        .unwrap();
+    assert!(String::from_utf8_lossy(&ps1.bytes).contains("-Forwarder <dnsResolverInboundIp"));
+}
