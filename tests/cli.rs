@@ -620,3 +620,42 @@ fn gateway_transit_needs_the_gateway_subnet() {
     assert!(runbook.contains("--allow-gateway-transit true"));
     assert!(runbook.contains("--use-remote-gateways true"));
 }
+
+/// Batch endpoints need the storage queue and table services: each extra service gets its own
+/// private endpoint, DNS zone and hosts line, once however often it is listed.
+#[test]
+fn additional_storage_private_endpoints() {
+    let dir = tempfile::tempdir().unwrap();
+    amlgen(dir.path())
+        .args([
+            "render",
+            "approved-only",
+            "--out",
+            "o",
+            "--set",
+            "dependencies.storage_account.additional_private_endpoints=[queue, table, queue]",
+        ])
+        .assert()
+        .success();
+    let o = dir.path().join("o");
+    let hosts = std::fs::read_to_string(o.join("dns/hosts.txt")).unwrap();
+    assert!(
+        hosts.contains("stamlappr.queue.core.windows.net"),
+        "{hosts}"
+    );
+    assert!(
+        hosts.contains("stamlappr.table.core.windows.net"),
+        "{hosts}"
+    );
+    let runbook = std::fs::read_to_string(o.join("runbook.sh")).unwrap();
+    assert_eq!(runbook.matches("--group-id queue").count(), 1, "{runbook}");
+    assert_eq!(runbook.matches("--group-id table").count(), 1);
+    let params = std::fs::read_to_string(o.join("main.parameters.json")).unwrap();
+    assert!(params.contains("pe-aml-appr-storage-queue"), "{params}");
+    assert!(
+        params.contains("privatelink.queue.")
+            || std::fs::read_to_string(o.join("main.bicep"))
+                .unwrap()
+                .contains("privatelink.queue.")
+    );
+}

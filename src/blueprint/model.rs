@@ -466,6 +466,48 @@ pub struct StorageAccount {
     /// Replication SKU.
     #[serde(default)]
     pub sku: StorageSku,
+    /// Storage services reached through a private endpoint of their own besides `blob` and
+    /// `file` (which the workspace always needs): batch endpoints also need `queue` and `table`;
+    /// `dfs` is Data Lake Storage Gen2.
+    #[serde(default)]
+    pub additional_private_endpoints: Vec<StorageService>,
+}
+
+/// A storage service with its own private endpoint sub-resource.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "lowercase")]
+pub enum StorageService {
+    Queue,
+    Table,
+    Dfs,
+}
+
+impl StorageService {
+    /// The private endpoint sub-resource (group id), which is also the catalog's DNS group.
+    pub fn group(self) -> &'static str {
+        match self {
+            StorageService::Queue => "queue",
+            StorageService::Table => "table",
+            StorageService::Dfs => "dfs",
+        }
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            StorageService::Queue => "storage account (queue)",
+            StorageService::Table => "storage account (table)",
+            StorageService::Dfs => "storage account (dfs)",
+        }
+    }
+
+    /// Stable key of the endpoint (`storage-queue`), used in its name.
+    pub fn key(self) -> &'static str {
+        match self {
+            StorageService::Queue => "storage-queue",
+            StorageService::Table => "storage-table",
+            StorageService::Dfs => "storage-dfs",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

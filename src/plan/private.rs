@@ -47,13 +47,32 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
         name: names.storage_account.value.clone(),
         key,
     };
+    // Each service once, in the blueprint's order.
+    let mut extra_storage = bp
+        .dependencies
+        .storage_account
+        .additional_private_endpoints
+        .clone();
+    let mut seen = Vec::new();
+    extra_storage.retain(|s| {
+        let new = !seen.contains(s);
+        seen.push(*s);
+        new
+    });
     let (targets, vnet_name, vnet_role, subnet_name, linked_vnets) =
         if let Some(net) = &names.network {
             // Customer VNet: compute reaches every dependency through the spoke's pe subnet.
-            let targets = vec![
+            let mut targets = vec![
                 ws(),
                 storage("blob", "storage account (blob)", "storage-blob"),
                 storage("file", "storage account (file)", "storage-file"),
+            ];
+            targets.extend(
+                extra_storage
+                    .iter()
+                    .map(|s| storage(s.group(), s.label(), s.key())),
+            );
+            targets.extend([
                 Target {
                     kind: PeTarget::KeyVault,
                     label: "key vault",
@@ -68,7 +87,7 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
                     name: names.container_registry.value.clone(),
                     key: "registry",
                 },
-            ];
+            ]);
             (
                 targets,
                 net.spoke_vnet.value.clone(),
@@ -87,12 +106,18 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
             // Managed VNet: Azure creates the compute side; people need the workspace and the
             // default storage (blob and file, for the studio) from the client VNet.
             let vnet = names.client_vnet.as_ref()?;
+            let mut targets = vec![
+                ws(),
+                storage("blob", "storage account (blob)", "storage-blob"),
+                storage("file", "storage account (file)", "storage-file"),
+            ];
+            targets.extend(
+                extra_storage
+                    .iter()
+                    .map(|s| storage(s.group(), s.label(), s.key())),
+            );
             (
-                vec![
-                    ws(),
-                    storage("blob", "storage account (blob)", "storage-blob"),
-                    storage("file", "storage account (file)", "storage-file"),
-                ],
+                targets,
                 vnet.value.clone(),
                 VnetRole::Client,
                 names.pe_subnet.as_ref()?.value.clone(),
