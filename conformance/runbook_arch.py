@@ -575,7 +575,8 @@ def h_zone(m, o, sc):
 def h_zone_link(m, o, sc):
     m.put(f"{ZONE}/virtualNetworkLinks", f"{o.get('--zone-name')}/{o.get('--name')}",
           virtualNetwork=ref_to(VNET, o.get("--virtual-network")),
-          registrationEnabled=to_bool(o.get("--registration-enabled")))
+          registrationEnabled=to_bool(o.get("--registration-enabled")),
+          resolutionPolicy=o.get("--resolution-policy"))
 
 
 def h_pe(m, o, sc):

@@ -659,3 +659,46 @@ fn additional_storage_private_endpoints() {
                 .contains("privatelink.queue.")
     );
 }
+
+/// `private_dns.fallback_to_internet` sets NxDomainRedirect on the zone links amlgen creates,
+/// on both paths; with zones amlgen does not link it is refused (AMLG123).
+#[test]
+fn private_dns_fallback_to_internet() {
+    let dir = tempfile::tempdir().unwrap();
+    amlgen(dir.path())
+        .args([
+            "render",
+            "approved-only",
+            "--out",
+            "o",
+            "--set",
+            "private_dns.fallback_to_internet=true",
+        ])
+        .assert()
+        .success();
+    let params = std::fs::read_to_string(dir.path().join("o/main.parameters.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&params).unwrap();
+    assert_eq!(
+        v["parameters"]["privateDnsResolutionPolicy"]["value"],
+        "NxDomainRedirect"
+    );
+    let runbook = std::fs::read_to_string(dir.path().join("o/runbook.sh")).unwrap();
+    assert!(runbook.contains("--resolution-policy NxDomainRedirect"));
+    assert!(!runbook.contains("--resolution-policy Default"));
+    let out = amlgen(dir.path())
+        .args([
+            "check",
+            "approved-only",
+            "--set",
+            "private_dns.fallback_to_internet=true",
+            "--set",
+            "private_dns.mode=policy",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.code() == Some(1) && err.contains("AMLG123"),
+        "{err}"
+    );
+}

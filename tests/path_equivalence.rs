@@ -451,6 +451,7 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                 obj(vec![
                     ("virtualNetwork", id_of(p.get("virtualNetwork"))),
                     ("registrationEnabled", s(p.get("registrationEnabled"))),
+                    ("resolutionPolicy", s(p.get("resolutionPolicy"))),
                 ]),
             ),
             "Microsoft.Network/privateEndpoints" => put(

@@ -116,6 +116,13 @@ param storageFilePrivateEndpointName string
 @maxLength(80)
 param clientVnetDnsLinkName string
 
+@description('Required. Resolution policy of the private DNS zone links: NxDomainRedirect falls back to public resolution for names a zone lacks.')
+@allowed([
+  'Default'
+  'NxDomainRedirect'
+])
+param privateDnsResolutionPolicy string
+
 // ------------------------------------------------------------------------------------------------
 // Resources
 // ------------------------------------------------------------------------------------------------
@@ -202,6 +209,7 @@ module privateDnsZoneApi 'modules/privateDnsZone.bicep' = {
         vnetId: clientNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -216,6 +224,7 @@ module privateDnsZoneNotebooks 'modules/privateDnsZone.bicep' = {
         vnetId: clientNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -230,6 +239,7 @@ module privateDnsZoneBlob 'modules/privateDnsZone.bicep' = {
         vnetId: clientNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -244,6 +254,7 @@ module privateDnsZoneFile 'modules/privateDnsZone.bicep' = {
         vnetId: clientNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 

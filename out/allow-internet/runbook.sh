@@ -177,6 +177,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-inet \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.notebooks.azure.net --output none 2>/dev/null; then
@@ -189,6 +190,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-inet \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.blob.core.windows.net --output none 2>/dev/null; then
@@ -201,6 +203,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-inet \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.file.core.windows.net --output none 2>/dev/null; then
@@ -213,6 +216,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-inet \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 

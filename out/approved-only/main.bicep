@@ -123,6 +123,13 @@ param storageFilePrivateEndpointName string
 @maxLength(80)
 param clientVnetDnsLinkName string
 
+@description('Required. Resolution policy of the private DNS zone links: NxDomainRedirect falls back to public resolution for names a zone lacks.')
+@allowed([
+  'Default'
+  'NxDomainRedirect'
+])
+param privateDnsResolutionPolicy string
+
 // ------------------------------------------------------------------------------------------------
 // Resources
 // ------------------------------------------------------------------------------------------------
@@ -210,6 +217,7 @@ module privateDnsZoneApi 'modules/privateDnsZone.bicep' = {
         vnetId: clientNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -224,6 +232,7 @@ module privateDnsZoneNotebooks 'modules/privateDnsZone.bicep' = {
         vnetId: clientNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -238,6 +247,7 @@ module privateDnsZoneBlob 'modules/privateDnsZone.bicep' = {
         vnetId: clientNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -252,6 +262,7 @@ module privateDnsZoneFile 'modules/privateDnsZone.bicep' = {
         vnetId: clientNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 

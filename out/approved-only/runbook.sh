@@ -195,6 +195,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-appr \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.notebooks.azure.net --output none 2>/dev/null; then
@@ -207,6 +208,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-appr \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.blob.core.windows.net --output none 2>/dev/null; then
@@ -219,6 +221,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-appr \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.file.core.windows.net --output none 2>/dev/null; then
@@ -231,6 +234,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-appr \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 

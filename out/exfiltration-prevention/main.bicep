@@ -175,6 +175,13 @@ param hubVnetDnsLinkName string
 @maxLength(80)
 param spokeVnetDnsLinkName string
 
+@description('Required. Resolution policy of the private DNS zone links: NxDomainRedirect falls back to public resolution for names a zone lacks.')
+@allowed([
+  'Default'
+  'NxDomainRedirect'
+])
+param privateDnsResolutionPolicy string
+
 @description('Required. Name of the compute cluster. 2-16 letters, digits and hyphens; starts with a letter.')
 @minLength(2)
 @maxLength(16)
@@ -316,6 +323,7 @@ module privateDnsZoneApi 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -334,6 +342,7 @@ module privateDnsZoneNotebooks 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -352,6 +361,7 @@ module privateDnsZoneBlob 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -370,6 +380,7 @@ module privateDnsZoneFile 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -388,6 +399,7 @@ module privateDnsZoneVaultcore 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -406,6 +418,7 @@ module privateDnsZoneRegistry 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 

@@ -592,6 +592,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-exf-hub \
     --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.api.azureml.ms --name link-vnet-aml-exf-spoke --output none 2>/dev/null; then
@@ -601,6 +602,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-exf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.notebooks.azure.net --output none 2>/dev/null; then
@@ -613,6 +615,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-exf-hub \
     --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.notebooks.azure.net --name link-vnet-aml-exf-spoke --output none 2>/dev/null; then
@@ -622,6 +625,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-exf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.blob.core.windows.net --output none 2>/dev/null; then
@@ -634,6 +638,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-exf-hub \
     --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.blob.core.windows.net --name link-vnet-aml-exf-spoke --output none 2>/dev/null; then
@@ -643,6 +648,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-exf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.file.core.windows.net --output none 2>/dev/null; then
@@ -655,6 +661,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-exf-hub \
     --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.file.core.windows.net --name link-vnet-aml-exf-spoke --output none 2>/dev/null; then
@@ -664,6 +671,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-exf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.vaultcore.azure.net --output none 2>/dev/null; then
@@ -676,6 +684,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-exf-hub \
     --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.vaultcore.azure.net --name link-vnet-aml-exf-spoke --output none 2>/dev/null; then
@@ -685,6 +694,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-exf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.azurecr.io --output none 2>/dev/null; then
@@ -697,6 +707,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-exf-hub \
     --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.azurecr.io --name link-vnet-aml-exf-spoke --output none 2>/dev/null; then
@@ -706,6 +717,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-exf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 

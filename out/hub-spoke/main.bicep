@@ -173,6 +173,13 @@ param hubVnetDnsLinkName string
 @maxLength(80)
 param spokeVnetDnsLinkName string
 
+@description('Required. Resolution policy of the private DNS zone links: NxDomainRedirect falls back to public resolution for names a zone lacks.')
+@allowed([
+  'Default'
+  'NxDomainRedirect'
+])
+param privateDnsResolutionPolicy string
+
 @description('Required. Name of the compute cluster. 2-16 letters, digits and hyphens; starts with a letter.')
 @minLength(2)
 @maxLength(16)
@@ -313,6 +320,7 @@ module privateDnsZoneApi 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -331,6 +339,7 @@ module privateDnsZoneNotebooks 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -349,6 +358,7 @@ module privateDnsZoneBlob 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -367,6 +377,7 @@ module privateDnsZoneFile 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -385,6 +396,7 @@ module privateDnsZoneVaultcore 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -403,6 +415,7 @@ module privateDnsZoneRegistry 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 

@@ -319,6 +319,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-hs-hub \
     --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.api.azureml.ms --name link-vnet-aml-hs-spoke --output none 2>/dev/null; then
@@ -328,6 +329,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-hs-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.notebooks.azure.net --output none 2>/dev/null; then
@@ -340,6 +342,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-hs-hub \
     --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.notebooks.azure.net --name link-vnet-aml-hs-spoke --output none 2>/dev/null; then
@@ -349,6 +352,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-hs-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.blob.core.windows.net --output none 2>/dev/null; then
@@ -361,6 +365,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-hs-hub \
     --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.blob.core.windows.net --name link-vnet-aml-hs-spoke --output none 2>/dev/null; then
@@ -370,6 +375,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-hs-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.file.core.windows.net --output none 2>/dev/null; then
@@ -382,6 +388,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-hs-hub \
     --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.file.core.windows.net --name link-vnet-aml-hs-spoke --output none 2>/dev/null; then
@@ -391,6 +398,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-hs-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.vaultcore.azure.net --output none 2>/dev/null; then
@@ -403,6 +411,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-hs-hub \
     --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.vaultcore.azure.net --name link-vnet-aml-hs-spoke --output none 2>/dev/null; then
@@ -412,6 +421,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-hs-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.azurecr.io --output none 2>/dev/null; then
@@ -424,6 +434,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-hs-hub \
     --virtual-network "$HUB_VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.azurecr.io --name link-vnet-aml-hs-spoke --output none 2>/dev/null; then
@@ -433,6 +444,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-hs-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 

@@ -141,6 +141,13 @@ param registryPrivateEndpointName string
 @maxLength(80)
 param spokeVnetDnsLinkName string
 
+@description('Required. Resolution policy of the private DNS zone links: NxDomainRedirect falls back to public resolution for names a zone lacks.')
+@allowed([
+  'Default'
+  'NxDomainRedirect'
+])
+param privateDnsResolutionPolicy string
+
 @description('Required. Name of the compute cluster. 2-16 letters, digits and hyphens; starts with a letter.')
 @minLength(2)
 @maxLength(16)
@@ -249,6 +256,7 @@ module privateDnsZoneApi 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -263,6 +271,7 @@ module privateDnsZoneNotebooks 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -277,6 +286,7 @@ module privateDnsZoneBlob 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -291,6 +301,7 @@ module privateDnsZoneFile 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -305,6 +316,7 @@ module privateDnsZoneVaultcore 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 
@@ -319,6 +331,7 @@ module privateDnsZoneRegistry 'modules/privateDnsZone.bicep' = {
         vnetId: spokeNetwork.outputs.vnetId
       }
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 

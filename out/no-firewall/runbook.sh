@@ -585,6 +585,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-nf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.notebooks.azure.net --output none 2>/dev/null; then
@@ -597,6 +598,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-nf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.blob.core.windows.net --output none 2>/dev/null; then
@@ -609,6 +611,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-nf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.file.core.windows.net --output none 2>/dev/null; then
@@ -621,6 +624,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-nf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.vaultcore.azure.net --output none 2>/dev/null; then
@@ -633,6 +637,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-nf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.azurecr.io --output none 2>/dev/null; then
@@ -645,6 +650,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name link-vnet-aml-nf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
+    --resolution-policy Default \
     --output none
 fi
 

@@ -64,6 +64,12 @@ pub struct PrivateDnsSettings {
     /// `/subscriptions/<id>/resourceGroups/<name>`; zone names are the standard ones.
     #[serde(default)]
     pub zones_resource_group_id: Option<String>,
+    /// Zone links fall back to public resolution for names the private zone lacks
+    /// (`resolutionPolicy: NxDomainRedirect`), so a storage account with a private endpoint
+    /// elsewhere (another team's, another tenant's) still resolves from these VNets. Only with
+    /// `mode: create`, where amlgen makes the links.
+    #[serde(default)]
+    pub fallback_to_internet: bool,
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]

@@ -28,6 +28,14 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         ),
         _ => {}
     }
+    if dns.fallback_to_internet && dns.mode != PrivateDnsMode::Create {
+        out.push(
+            Diagnostic::error(Code::PrivateDnsZoneSettings, "fallback_to_internet is set on the zone links amlgen creates")
+                .at_path("private_dns.fallback_to_internet")
+                .with_value("true")
+                .with_help("with mode: existing or policy the platform team's links decide; set resolutionPolicy there, or use mode: create"),
+        );
+    }
 }
 
 fn is_resource_group_id(id: &str) -> bool {

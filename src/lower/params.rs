@@ -212,6 +212,21 @@ pub fn params(m: &Model) -> Vec<Param> {
             }
         }
     }
+    if let Some(pm) = m
+        .private
+        .as_ref()
+        .filter(|pm| pm.dns_mode == DnsMode::Create)
+    {
+        v.push(Param {
+            allowed: vec![json!("Default"), json!("NxDomainRedirect")],
+            ..p(
+                "privateDnsResolutionPolicy",
+                "string",
+                "Required. Resolution policy of the private DNS zone links: NxDomainRedirect falls back to public resolution for names a zone lacks.",
+                json!(pm.resolution_policy),
+            )
+        });
+    }
     if let Some(id) = m
         .private
         .as_ref()

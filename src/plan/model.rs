@@ -252,6 +252,9 @@ pub struct ClientModel {
 #[derive(Debug, Clone, Serialize)]
 pub struct PrivateModel {
     pub dns_mode: DnsMode,
+    /// The zone links' `resolutionPolicy`: `Default`, or `NxDomainRedirect` (fall back to public
+    /// resolution for names the zone lacks). Same spelling in ARM and az.
+    pub resolution_policy: &'static str,
     /// With `existing`: the resource group ID of the central zones.
     pub zones_resource_group_id: Option<String>,
     pub private_endpoints: Vec<PrivateEndpointModel>,

@@ -187,6 +187,11 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
             PrivateDnsMode::Policy => DnsMode::Policy,
         },
         zones_resource_group_id: bp.private_dns.zones_resource_group_id.clone(),
+        resolution_policy: if bp.private_dns.fallback_to_internet {
+            "NxDomainRedirect"
+        } else {
+            "Default"
+        },
         reader_role_id: cat.firewall.reader_role_id.clone(),
         private_endpoints: pes,
         zones: zone_list,

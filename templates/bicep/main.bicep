@@ -218,6 +218,7 @@ module {{ z.symbol|ident }} 'modules/privateDnsZone.bicep' = {
       }
 {% endfor %}
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 

@@ -14,6 +14,13 @@ param tags object
 @minLength(1)
 param vnetLinks array
 
+@description('Optional. Resolution policy of the links: NxDomainRedirect falls back to public resolution for names the zone lacks.')
+@allowed([
+  'Default'
+  'NxDomainRedirect'
+])
+param resolutionPolicy string = 'Default'
+
 resource zone 'Microsoft.Network/privateDnsZones@2024-06-01' = {
   name: name
   location: 'global'
@@ -27,6 +34,7 @@ resource vnetLink 'Microsoft.Network/privateDnsZones/virtualNetworkLinks@2024-06
   tags: tags
   properties: {
     registrationEnabled: false
+    resolutionPolicy: resolutionPolicy
     virtualNetwork: {
       id: link.vnetId
     }

@@ -15,6 +15,13 @@ param tags object
 @minLength(1)
 param vnetLinks array
 
+@description('Optional. Resolution policy of the links: NxDomainRedirect falls back to public resolution for names the zone lacks.')
+@allowed([
+  'Default'
+  'NxDomainRedirect'
+])
+param resolutionPolicy string = 'Default'
+
 resource zone {{ m.types.private_dns_zone }} = {
   name: name
   location: 'global'
@@ -28,6 +35,7 @@ resource vnetLink {{ m.types.private_dns_zone_link }} = [for link in vnetLinks: 
   tags: tags
   properties: {
     registrationEnabled: false
+    resolutionPolicy: resolutionPolicy
     virtualNetwork: {
       id: link.vnetId
     }
