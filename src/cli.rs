@@ -317,11 +317,8 @@ fn write_dir(dir: &Path, r: &Rendered, force: bool) -> Result<(), Error> {
 
 /// A path as amlgen prints it: control characters from a folder or file name escaped, so a
 /// name cannot rewrite the terminal.
-fn shown(p: &Path) -> std::borrow::Cow<'_, str> {
-    match p.to_string_lossy() {
-        std::borrow::Cow::Borrowed(s) => escape_controls(s),
-        std::borrow::Cow::Owned(s) => std::borrow::Cow::Owned(escape_controls(&s).into_owned()),
-    }
+fn shown(p: &Path) -> String {
+    escape_controls(&p.to_string_lossy()).into_owned()
 }
 
 /// The one printer for every error: what went wrong, and the exit code it means.

@@ -306,6 +306,23 @@ pub fn zone_symbol(zone_template: &str, group_id: &str) -> String {
     bicep_symbol(&format!("private-dns-zone-{label}"))
 }
 
+/// `AllowOnlyApprovedOutbound` -> `allow_only_approved_outbound`: az ml's spelling of an ARM enum
+/// value (azure-ai-ml accepts both).
+pub fn camel_to_snake(s: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if c.is_ascii_uppercase() {
+            if i > 0 && !out.ends_with('_') {
+                out.push('_');
+            }
+            out.push(c.to_ascii_lowercase());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -134,14 +134,7 @@ fn package_destinations(bp: &Blueprint) -> Vec<String> {
     bp.packages
         .iter()
         .filter_map(|k| cat.packages.get(k))
-        .flat_map(|p| {
-            let domains = p.domains.iter().flat_map(|d| [d.clone(), format!("*.{d}")]);
-            p.hosts
-                .iter()
-                .cloned()
-                .chain(domains)
-                .chain(p.wildcards.iter().cloned())
-        })
+        .flat_map(|p| p.destinations())
         .map(|d| d.to_ascii_lowercase())
         .collect()
 }

@@ -256,7 +256,7 @@ impl Linter<'_> {
                 ),
             ),
             Some(v) => {
-                let text = camel_to_snake(&yaml_text(v));
+                let text = crate::naming::camel_to_snake(&yaml_text(v));
                 if modes.contains(&text) {
                     self.mode = Some(text);
                 } else {
@@ -281,7 +281,7 @@ impl Linter<'_> {
                 .values()
                 .map(|s| s.cli.clone())
                 .collect();
-            if !skus.contains(&camel_to_snake(&yaml_text(v))) {
+            if !skus.contains(&crate::naming::camel_to_snake(&yaml_text(v))) {
                 self.wrong_type(
                     &rules::join(path, "firewall_sku"),
                     v,
@@ -636,22 +636,6 @@ fn is_boolean(v: &Value) -> bool {
     }
 }
 
-/// `AllowOnlyApprovedOutbound` -> `allow_only_approved_outbound` (azure-ai-ml accepts both).
-fn camel_to_snake(s: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in s.chars().enumerate() {
-        if c.is_ascii_uppercase() {
-            if i > 0 && !out.ends_with('_') {
-                out.push('_');
-            }
-            out.push(c.to_ascii_lowercase());
-        } else {
-            out.push(c);
-        }
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -680,13 +664,13 @@ mod tests {
     #[test]
     fn casing() {
         assert_eq!(
-            camel_to_snake("AllowOnlyApprovedOutbound"),
+            crate::naming::camel_to_snake("AllowOnlyApprovedOutbound"),
             "allow_only_approved_outbound"
         );
         assert_eq!(
-            camel_to_snake("allow_internet_outbound"),
+            crate::naming::camel_to_snake("allow_internet_outbound"),
             "allow_internet_outbound"
         );
-        assert_eq!(camel_to_snake("Basic"), "basic");
+        assert_eq!(crate::naming::camel_to_snake("Basic"), "basic");
     }
 }

@@ -27,7 +27,7 @@ pub fn lower(m: &mut Model) {
         m.posture.trusted_services_bypass == "AzureServices";
     if let Some(c) = m.compute.cluster.as_mut() {
         // azure-ai-ml reads `--tier` in snake case and sends it to ARM in Pascal case.
-        c.cli_tier = snake_case(&c.vm_priority);
+        c.cli_tier = crate::naming::camel_to_snake(&c.vm_priority);
     }
     // Said even when it is az's default (standard), so the runbook shows the SKU it pays for
     // and builds the same workspace as main.bicep, which sets it.
@@ -253,18 +253,6 @@ pub fn word_with_vars(value: &str, vars: &[&str]) -> String {
     out
 }
 
-/// `LowPriority` -> `low_priority`: az ml's spelling of an ARM enum value.
-fn snake_case(pascal: &str) -> String {
-    let mut out = String::new();
-    for (i, c) in pascal.chars().enumerate() {
-        if c.is_ascii_uppercase() && i > 0 {
-            out.push('_');
-        }
-        out.push(c.to_ascii_lowercase());
-    }
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -280,7 +268,7 @@ mod tests {
             "\"*.${LOCATION}.batch.azure.com\""
         );
         assert_eq!(word("AzureMonitor"), "AzureMonitor");
-        assert_eq!(snake_case("LowPriority"), "low_priority");
+        assert_eq!(crate::naming::camel_to_snake("LowPriority"), "low_priority");
         // Only the named variables expand; any other `$` stays literal.
         assert_eq!(
             word_with_vars(
@@ -290,7 +278,7 @@ mod tests {
             r#""{\"id\":\"${HUB_VNET_ID}/x\",\"l\":\"${LOCATION}\",\"o\":\"\${OTHER}\$(id)\"}""#
         );
         assert_eq!(word_with_vars("${OTHER}", &["HUB_VNET_ID"]), "$'${OTHER}'");
-        assert_eq!(snake_case("Dedicated"), "dedicated");
+        assert_eq!(crate::naming::camel_to_snake("Dedicated"), "dedicated");
         assert_eq!(word("a$b{region}"), "\"a\\$b${LOCATION}\"");
     }
 }
