@@ -267,14 +267,66 @@ fn public_ip_compute_gets_inbound_44224_and_internet_routes() {
         internet,
         ["AzureMachineLearning", "BatchNodeManagement.westeurope"]
     );
-    // Without public IPs: no inbound rule, only the default route.
+    // Without public IPs: no inbound allowance from outside the subnet, only the default route.
     let n = model("hub-spoke", &[]).network.unwrap();
-    assert!(n
-        .spoke
-        .subnets
-        .iter()
-        .all(|s| s.nsg_rules.iter().all(|r| r.direction != "Inbound")));
+    for s in n.spoke.subnets.iter().filter(|s| s.role != "pe") {
+        let inbound: Vec<_> = s
+            .nsg_rules
+            .iter()
+            .filter(|r| r.direction == "Inbound")
+            .map(|r| (r.name.as_str(), r.source.literal.as_str()))
+            .collect();
+        assert_eq!(
+            inbound,
+            [
+                ("allow-subnet-inbound", s.prefix.as_str()),
+                ("allow-load-balancer-inbound", "AzureLoadBalancer"),
+                ("deny-all-inbound", "*"),
+            ]
+        );
+    }
     assert_eq!(n.route_table.as_ref().unwrap().routes.len(), 1);
+}
+
+/// Compute subnets end their inbound rules with an explicit deny (issue 11 item 21): after
+/// what Azure Machine Learning needs, the subnet itself and the load balancer's probes, nothing
+/// reaches compute, not even peered, hub or on-premises networks (the default AllowVnetInBound).
+/// The private-endpoint subnet keeps Azure's defaults: clients must reach the endpoints.
+#[test]
+fn compute_subnets_deny_inbound_explicitly() {
+    for name in ["hub-spoke", "exfiltration-prevention", "no-firewall"] {
+        let m = model(name, &[]);
+        for s in &m.network.as_ref().unwrap().spoke.subnets {
+            let inbound: Vec<_> = s
+                .nsg_rules
+                .iter()
+                .filter(|r| r.direction == "Inbound")
+                .collect();
+            if s.role == "pe" {
+                assert!(inbound.is_empty(), "{name} {}", s.name);
+                continue;
+            }
+            let last = inbound.last().unwrap();
+            assert_eq!(
+                (last.access, last.priority, last.source.literal.as_str()),
+                ("Deny", 4096, "*"),
+                "{name} {}",
+                s.name
+            );
+            for r in &inbound[..inbound.len() - 1] {
+                assert_eq!(r.access, "Allow");
+                assert_ne!(r.source.literal, "VirtualNetwork", "{name} {}", r.name);
+                assert_ne!(r.source.literal, "Internet", "{name} {}", r.name);
+            }
+            // Bicep names the subnet's prefix parameter, so an override moves the rule too.
+            let own = inbound
+                .iter()
+                .find(|r| r.name == "allow-subnet-inbound")
+                .unwrap();
+            assert_eq!(own.source.bicep, format!("{}SubnetPrefix", s.role));
+            assert_eq!(own.source.shell, s.prefix);
+        }
+    }
 }
 
 /// The exfiltration guarantee: no rendered firewall policy of this blueprint, with any package
@@ -615,7 +667,11 @@ fn no_firewall_egress_is_the_nat_gateway_filtered_by_nsgs() {
             assert!(names.contains(&"allow-azure-machine-learning"), "{names:?}");
             assert!(names.contains(&"allow-batch-node-management"));
             assert!(names.contains(&"allow-https-internet"));
-            let deny = s.nsg_rules.last().unwrap();
+            let deny = s
+                .nsg_rules
+                .iter()
+                .rfind(|r| r.direction == "Outbound")
+                .unwrap();
             assert_eq!(
                 (deny.access, deny.destination.literal.as_str()),
                 ("Deny", "Internet")
@@ -623,6 +679,7 @@ fn no_firewall_egress_is_the_nat_gateway_filtered_by_nsgs() {
             assert!(s
                 .nsg_rules
                 .iter()
+                .filter(|r| r.direction == "Outbound")
                 .all(|r| r.priority < deny.priority || r.access == "Deny"));
         }
     }

@@ -174,7 +174,7 @@ FIREWALL_POLICY_ID="$(az network firewall policy show --resource-group "${RESOUR
 az rest \
   --method put \
   --url "${FIREWALL_POLICY_ID}/ruleCollectionGroups/azure-machine-learning?api-version=2025-07-01" \
-  --body "{\"properties\":{\"priority\":200,\"ruleCollections\":[{\"ruleCollectionType\":\"FirewallPolicyFilterRuleCollection\",\"name\":\"aml-network\",\"priority\":100,\"action\":{\"type\":\"Allow\"},\"rules\":[{\"ruleType\":\"NetworkRule\",\"name\":\"azure-active-directory\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureActiveDirectory\"],\"destinationPorts\":[\"80\",\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-machine-learning\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureMachineLearning\"],\"destinationPorts\":[\"443\",\"18881\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-machine-learning-udp\",\"ipProtocols\":[\"UDP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureMachineLearning\"],\"destinationPorts\":[\"5831\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"batch-node-management\",\"ipProtocols\":[\"Any\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"BatchNodeManagement.${LOCATION}\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-resource-manager\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureResourceManager\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"storage\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"Storage.${LOCATION}\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"front-door-frontend\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureFrontDoor.FrontEnd\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"microsoft-container-registry\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"MicrosoftContainerRegistry\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"front-door-first-party\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureFrontDoor.FirstParty\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-monitor\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureMonitor\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"tundra\",\"ipProtocols\":[\"UDP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationFqdns\":[\"${LOCATION}.tundra.azureml.ms\"],\"destinationPorts\":[\"5831\"]}]},{\"ruleCollectionType\":\"FirewallPolicyFilterRuleCollection\",\"name\":\"aml-application\",\"priority\":200,\"action\":{\"type\":\"Allow\"},\"rules\":[{\"ruleType\":\"ApplicationRule\",\"name\":\"microsoft-container-registry\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"mcr.microsoft.com\",\"*.data.mcr.microsoft.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"studio\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"ml.azure.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"automl\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"automlresources-prod.azureedge.net\",\"automlresources-prod-d0eaehh7g8andvav.b02.azurefd.net\",\"aka.ms\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"batch\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"*.${LOCATION}.batch.azure.com\",\"*.${LOCATION}.service.batch.azure.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"entra-id\",\"protocols\":[{\"protocolType\":\"Http\",\"port\":80},{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"login.microsoftonline.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"azure-ml-services\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"management.azure.com\",\"*.azureml.ms\",\"*.azureml.net\",\"*.modelmanagement.azureml.net\",\"*.notebooks.azure.net\",\"*.aznbcontent.net\",\"graph.microsoft.com\",\"graph.windows.net\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"packages-pip\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"pypi.org\",\"files.pythonhosted.org\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"packages-conda\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"repo.anaconda.com\",\"conda.anaconda.org\"]}]}]}}" \
+  --body "{\"properties\":{\"priority\":200,\"ruleCollections\":[{\"ruleCollectionType\":\"FirewallPolicyFilterRuleCollection\",\"name\":\"aml-network\",\"priority\":100,\"action\":{\"type\":\"Allow\"},\"rules\":[{\"ruleType\":\"NetworkRule\",\"name\":\"azure-active-directory\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureActiveDirectory\"],\"destinationPorts\":[\"80\",\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-machine-learning\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureMachineLearning\"],\"destinationPorts\":[\"443\",\"8787\",\"18881\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-machine-learning-udp\",\"ipProtocols\":[\"UDP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureMachineLearning\"],\"destinationPorts\":[\"5831\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"batch-node-management\",\"ipProtocols\":[\"Any\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"BatchNodeManagement.${LOCATION}\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-resource-manager\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureResourceManager\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"storage\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"Storage.${LOCATION}\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"front-door-frontend\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureFrontDoor.FrontEnd\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"microsoft-container-registry\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"MicrosoftContainerRegistry\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"front-door-first-party\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureFrontDoor.FirstParty\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-monitor\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationAddresses\":[\"AzureMonitor\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"tundra\",\"ipProtocols\":[\"UDP\"],\"sourceAddresses\":[\"10.101.0.0/16\"],\"destinationFqdns\":[\"${LOCATION}.tundra.azureml.ms\"],\"destinationPorts\":[\"5831\"]}]},{\"ruleCollectionType\":\"FirewallPolicyFilterRuleCollection\",\"name\":\"aml-application\",\"priority\":200,\"action\":{\"type\":\"Allow\"},\"rules\":[{\"ruleType\":\"ApplicationRule\",\"name\":\"microsoft-container-registry\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"mcr.microsoft.com\",\"*.data.mcr.microsoft.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"studio\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"ml.azure.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"automl\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"automlresources-prod.azureedge.net\",\"automlresources-prod-d0eaehh7g8andvav.b02.azurefd.net\",\"aka.ms\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"batch\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"*.${LOCATION}.batch.azure.com\",\"*.${LOCATION}.service.batch.azure.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"entra-id\",\"protocols\":[{\"protocolType\":\"Http\",\"port\":80},{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"login.microsoftonline.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"resource-manager-host\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"management.azure.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"compute-instance\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"*.instances.azureml.ms\",\"*.instances.azureml.net\",\"graph.windows.net\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"packages-pip\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"pypi.org\",\"files.pythonhosted.org\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"packages-conda\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.101.0.0/16\"],\"targetFqdns\":[\"repo.anaconda.com\",\"conda.anaconda.org\"]}]}]}}" \
   --output none
 # The PUT returns while the policy is still updating; the firewall would then fail to attach it.
 az resource wait \
@@ -200,9 +200,93 @@ FIREWALL_PRIVATE_IP="$(az network firewall show --resource-group "${RESOURCE_GRO
 if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-training --output none 2>/dev/null; then
   az network nsg create --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-training --location "${LOCATION}" --output none
 fi
+# Nodes of this subnet reach each other (multi-node jobs).
+az network nsg rule create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --nsg-name nsg-aml-hs-training \
+  --name allow-subnet-inbound \
+  --priority 4076 \
+  --direction Inbound \
+  --access Allow \
+  --protocol '*' \
+  --source-address-prefixes 10.101.0.0/24 \
+  --source-port-ranges '*' \
+  --destination-address-prefixes 10.101.0.0/24 \
+  --destination-port-ranges '*' \
+  --output none
+# Azure load balancer health probes, which the deny below would otherwise block.
+az network nsg rule create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --nsg-name nsg-aml-hs-training \
+  --name allow-load-balancer-inbound \
+  --priority 4086 \
+  --direction Inbound \
+  --access Allow \
+  --protocol '*' \
+  --source-address-prefixes AzureLoadBalancer \
+  --source-port-ranges '*' \
+  --destination-address-prefixes 10.101.0.0/24 \
+  --destination-port-ranges '*' \
+  --output none
+# Nothing else reaches compute: not the Internet, not peered, hub or on-premises networks.
+az network nsg rule create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --nsg-name nsg-aml-hs-training \
+  --name deny-all-inbound \
+  --priority 4096 \
+  --direction Inbound \
+  --access Deny \
+  --protocol '*' \
+  --source-address-prefixes '*' \
+  --source-port-ranges '*' \
+  --destination-address-prefixes 10.101.0.0/24 \
+  --destination-port-ranges '*' \
+  --output none
 if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-scoring --output none 2>/dev/null; then
   az network nsg create --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-scoring --location "${LOCATION}" --output none
 fi
+# Nodes of this subnet reach each other (multi-node jobs).
+az network nsg rule create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --nsg-name nsg-aml-hs-scoring \
+  --name allow-subnet-inbound \
+  --priority 4076 \
+  --direction Inbound \
+  --access Allow \
+  --protocol '*' \
+  --source-address-prefixes 10.101.1.0/24 \
+  --source-port-ranges '*' \
+  --destination-address-prefixes 10.101.1.0/24 \
+  --destination-port-ranges '*' \
+  --output none
+# Azure load balancer health probes, which the deny below would otherwise block.
+az network nsg rule create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --nsg-name nsg-aml-hs-scoring \
+  --name allow-load-balancer-inbound \
+  --priority 4086 \
+  --direction Inbound \
+  --access Allow \
+  --protocol '*' \
+  --source-address-prefixes AzureLoadBalancer \
+  --source-port-ranges '*' \
+  --destination-address-prefixes 10.101.1.0/24 \
+  --destination-port-ranges '*' \
+  --output none
+# Nothing else reaches compute: not the Internet, not peered, hub or on-premises networks.
+az network nsg rule create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --nsg-name nsg-aml-hs-scoring \
+  --name deny-all-inbound \
+  --priority 4096 \
+  --direction Inbound \
+  --access Deny \
+  --protocol '*' \
+  --source-address-prefixes '*' \
+  --source-port-ranges '*' \
+  --destination-address-prefixes 10.101.1.0/24 \
+  --destination-port-ranges '*' \
+  --output none
 if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-pe --output none 2>/dev/null; then
   az network nsg create --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-pe --location "${LOCATION}" --output none
 fi

@@ -147,7 +147,7 @@ az network nsg rule create \
   --source-address-prefixes VirtualNetwork \
   --source-port-ranges '*' \
   --destination-address-prefixes AzureMachineLearning \
-  --destination-port-ranges 443 18881 \
+  --destination-port-ranges 443 8787 18881 \
   --output none
 # Required by Azure Machine Learning (AzureMachineLearning).
 az network nsg rule create \
@@ -303,6 +303,48 @@ az network nsg rule create \
   --destination-address-prefixes Internet \
   --destination-port-ranges '*' \
   --output none
+# Nodes of this subnet reach each other (multi-node jobs).
+az network nsg rule create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --nsg-name nsg-aml-nf-training \
+  --name allow-subnet-inbound \
+  --priority 4076 \
+  --direction Inbound \
+  --access Allow \
+  --protocol '*' \
+  --source-address-prefixes 10.102.0.0/24 \
+  --source-port-ranges '*' \
+  --destination-address-prefixes 10.102.0.0/24 \
+  --destination-port-ranges '*' \
+  --output none
+# Azure load balancer health probes, which the deny below would otherwise block.
+az network nsg rule create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --nsg-name nsg-aml-nf-training \
+  --name allow-load-balancer-inbound \
+  --priority 4086 \
+  --direction Inbound \
+  --access Allow \
+  --protocol '*' \
+  --source-address-prefixes AzureLoadBalancer \
+  --source-port-ranges '*' \
+  --destination-address-prefixes 10.102.0.0/24 \
+  --destination-port-ranges '*' \
+  --output none
+# Nothing else reaches compute: not the Internet, not peered, hub or on-premises networks.
+az network nsg rule create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --nsg-name nsg-aml-nf-training \
+  --name deny-all-inbound \
+  --priority 4096 \
+  --direction Inbound \
+  --access Deny \
+  --protocol '*' \
+  --source-address-prefixes '*' \
+  --source-port-ranges '*' \
+  --destination-address-prefixes 10.102.0.0/24 \
+  --destination-port-ranges '*' \
+  --output none
 if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name nsg-aml-nf-scoring --output none 2>/dev/null; then
   az network nsg create --resource-group "${RESOURCE_GROUP}" --name nsg-aml-nf-scoring --location "${LOCATION}" --output none
 fi
@@ -332,7 +374,7 @@ az network nsg rule create \
   --source-address-prefixes VirtualNetwork \
   --source-port-ranges '*' \
   --destination-address-prefixes AzureMachineLearning \
-  --destination-port-ranges 443 18881 \
+  --destination-port-ranges 443 8787 18881 \
   --output none
 # Required by Azure Machine Learning (AzureMachineLearning).
 az network nsg rule create \
@@ -486,6 +528,48 @@ az network nsg rule create \
   --source-address-prefixes VirtualNetwork \
   --source-port-ranges '*' \
   --destination-address-prefixes Internet \
+  --destination-port-ranges '*' \
+  --output none
+# Nodes of this subnet reach each other (multi-node jobs).
+az network nsg rule create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --nsg-name nsg-aml-nf-scoring \
+  --name allow-subnet-inbound \
+  --priority 4076 \
+  --direction Inbound \
+  --access Allow \
+  --protocol '*' \
+  --source-address-prefixes 10.102.1.0/24 \
+  --source-port-ranges '*' \
+  --destination-address-prefixes 10.102.1.0/24 \
+  --destination-port-ranges '*' \
+  --output none
+# Azure load balancer health probes, which the deny below would otherwise block.
+az network nsg rule create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --nsg-name nsg-aml-nf-scoring \
+  --name allow-load-balancer-inbound \
+  --priority 4086 \
+  --direction Inbound \
+  --access Allow \
+  --protocol '*' \
+  --source-address-prefixes AzureLoadBalancer \
+  --source-port-ranges '*' \
+  --destination-address-prefixes 10.102.1.0/24 \
+  --destination-port-ranges '*' \
+  --output none
+# Nothing else reaches compute: not the Internet, not peered, hub or on-premises networks.
+az network nsg rule create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --nsg-name nsg-aml-nf-scoring \
+  --name deny-all-inbound \
+  --priority 4096 \
+  --direction Inbound \
+  --access Deny \
+  --protocol '*' \
+  --source-address-prefixes '*' \
+  --source-port-ranges '*' \
+  --destination-address-prefixes 10.102.1.0/24 \
   --destination-port-ranges '*' \
   --output none
 if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name nsg-aml-nf-pe --output none 2>/dev/null; then

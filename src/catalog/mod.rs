@@ -287,6 +287,29 @@ pub struct FirewallNetworkRule {
     pub note: Option<String>,
 }
 
+/// Host names with their sources.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HostList {
+    pub hosts: Vec<String>,
+    /// Ids in sources.yaml this fact comes from.
+    pub source: Vec<String>,
+}
+
+/// A required host whose traffic a service-tag network rule allows, because Azure Firewall
+/// network rules take no wildcard FQDNs.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TagCoveredHost {
+    pub host: String,
+    pub protocols: Vec<String>,
+    pub ports: Vec<String>,
+    /// Name of the network rule (with a service tag) that allows it.
+    pub rule: String,
+    /// Ids in sources.yaml this fact comes from.
+    pub source: Vec<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct FirewallApplicationRule {
@@ -324,6 +347,17 @@ pub struct PublicIpCompute {
     pub source: Vec<String>,
 }
 
+/// The explicit end of a compute subnet's inbound rules.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ComputeInbound {
+    pub load_balancer_tag: String,
+    /// The last priority a custom rule may have.
+    pub deny_priority: u32,
+    /// Ids in sources.yaml this fact comes from.
+    pub source: Vec<String>,
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct InboundRule {
@@ -350,8 +384,14 @@ pub struct FirewallCatalog {
     pub network_rules: Vec<FirewallNetworkRule>,
     pub fqdn_network_rules: Vec<FirewallNetworkRule>,
     pub application_rules: Vec<FirewallApplicationRule>,
+    /// Hosts Azure requires that no firewall rule can name (wildcards in network rules), with
+    /// the service-tag rule that carries their traffic.
+    pub covered_by_service_tag: Vec<TagCoveredHost>,
+    /// Hosts people's browsers need, not compute: no compute rule may allow them.
+    pub browser_only_hosts: HostList,
     pub subnets: IndexMap<String, SubnetSize>,
     pub public_ip_compute: PublicIpCompute,
+    pub compute_inbound: ComputeInbound,
     pub service_endpoint_policy: ServiceEndpointPolicyFacts,
     #[serde(default)]
     pub reader_role_source: Vec<String>,
@@ -611,6 +651,66 @@ mod tests {
         assert!(e.to_string().contains("unknown field `fqdns`"), "{e}");
         let ok = "- {name: x, fqdn: a.example, protocols: [UDP], ports: ['1'], architectures: [hub_spoke], note: why}";
         assert!(crate::yaml::from_str::<Vec<FirewallNetworkRule>>(ok).is_ok());
+    }
+
+    /// Azure Firewall network rules take no wildcard FQDNs (fw_fqdn_network_rules): a wildcard
+    /// host goes to `covered_by_service_tag`, whose rule must exist, carry a service tag and
+    /// allow the host's protocol and ports in every architecture.
+    #[test]
+    fn wildcard_hosts_are_covered_by_a_tag_rule() {
+        let fw = &Catalog::get().firewall;
+        for r in &fw.fqdn_network_rules {
+            let fqdn = r.fqdn.as_deref().unwrap_or_default();
+            assert!(
+                !fqdn.contains('*'),
+                "network rule `{}`: wildcard {fqdn}",
+                r.name
+            );
+        }
+        assert!(!fw.covered_by_service_tag.is_empty());
+        for h in &fw.covered_by_service_tag {
+            let rule = fw
+                .network_rules
+                .iter()
+                .find(|r| r.name == h.rule)
+                .unwrap_or_else(|| panic!("{}: no network rule `{}`", h.host, h.rule));
+            assert!(
+                rule.service_tag.is_some(),
+                "{}: `{}` has no tag",
+                h.host,
+                h.rule
+            );
+            assert!(
+                h.protocols.iter().all(|p| rule.protocols.contains(p)),
+                "{}",
+                h.host
+            );
+            assert!(h.ports.iter().all(|p| rule.ports.contains(p)), "{}", h.host);
+            assert_eq!(
+                rule.architectures.len(),
+                3,
+                "{}: `{}` not everywhere",
+                h.host,
+                h.rule
+            );
+        }
+    }
+
+    /// Compute rules never allow a browser-only host (issue 11 item 13): their wildcards reach
+    /// every tenant's workspace.
+    #[test]
+    fn no_compute_rule_allows_a_browser_only_host() {
+        let fw = &Catalog::get().firewall;
+        assert!(!fw.browser_only_hosts.hosts.is_empty());
+        for r in &fw.application_rules {
+            for f in &r.fqdns {
+                assert!(
+                    !fw.browser_only_hosts.hosts.contains(f),
+                    "application rule `{}` allows browser-only {f}",
+                    r.name
+                );
+            }
+        }
     }
 
     /// Every `source:` id cited anywhere in the catalog names an entry of sources.yaml.

@@ -8,7 +8,10 @@ use crate::render::escape::bicep_string_literal;
 
 pub fn lower(m: &mut Model) {
     for t in super::texts_mut(m) {
-        t.bicep = expression(&t.template);
+        t.bicep = match t.subnet_role() {
+            Some(role) => bicep_symbol(&format!("{role}SubnetPrefix")),
+            None => expression(&t.template),
+        };
     }
     lower_private(m);
     // The registry's policy statuses are lower case, unlike publicNetworkAccess.

@@ -17,7 +17,11 @@ pub const REGION_VAR: &str = "LOCATION";
 pub fn lower(m: &mut Model) {
     let cloud = Catalog::get().cloud(&m.cloud);
     for t in super::texts_mut(m) {
-        t.shell = word(&cloud.fill(&t.template));
+        // The runbook writes subnet prefixes as literals (it creates the subnets with them).
+        t.shell = match t.subnet_role() {
+            Some(_) => word(&t.literal),
+            None => word(&cloud.fill(&t.template)),
+        };
     }
     for r in &mut m.workspace.rules {
         r.cli_args = outbound_rule_args(r);

@@ -448,6 +448,19 @@ pub struct FirewallModel {
     pub application_rules: Vec<FirewallApplicationRuleModel>,
     /// Rules the catalog has but this SKU cannot serve, for the README.
     pub omitted: Vec<String>,
+    /// Required hosts no rule can name (wildcards in network rules), each with the service-tag
+    /// rule that allows them, for the README.
+    pub tag_covered: Vec<TagCoveredModel>,
+    /// Hosts only people's browsers need; no rule allows them to compute.
+    pub browser_only: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct TagCoveredModel {
+    pub host: String,
+    pub protocols: Vec<String>,
+    pub ports: Vec<String>,
+    pub rule: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -147,7 +147,7 @@ pub fn plan(
         }
     }
 
-    let compute_rules = |role: &str| -> Vec<NsgRuleModel> {
+    let compute_rules = |role: &str, prefix: &str| -> Vec<NsgRuleModel> {
         let mut v = Vec::new();
         if role == "pe" {
             return v;
@@ -304,6 +304,7 @@ pub fn plan(
                     .into(),
             });
         }
+        v.extend(inbound_end(role, prefix, &fw.compute_inbound, &t));
         v
     };
 
@@ -326,7 +327,7 @@ pub fn plan(
                 name: subnet_name(role).to_string(),
                 prefix: prefix.to_string(),
                 nsg_name: nsg_name(role),
-                nsg_rules: compute_rules(role),
+                nsg_rules: compute_rules(role, &prefix.to_string()),
                 route_table: compute && !nat,
                 nat_gateway: compute && nat,
                 // New subnets have had no default outbound access since 30 September 2025;
@@ -409,6 +410,17 @@ pub fn plan(
             network_rules,
             application_rules,
             omitted,
+            tag_covered: fw
+                .covered_by_service_tag
+                .iter()
+                .map(|h| TagCoveredModel {
+                    host: t(&h.host).literal,
+                    protocols: h.protocols.clone(),
+                    ports: h.ports.clone(),
+                    rule: h.rule.clone(),
+                })
+                .collect(),
+            browser_only: fw.browser_only_hosts.hosts.clone(),
         }),
         route_table: hub.map(|_| RouteTableModel {
             name: n.route_table.value.clone(),
@@ -438,6 +450,52 @@ pub fn plan(
 /// the same whatever the region): `BatchNodeManagement.{region}` -> `BatchNodeManagement.<region>`.
 fn region_free(template: &str, cloud: &crate::catalog::Cloud) -> String {
     cloud.fill(template).replace("{region}", "<region>")
+}
+
+/// The explicit end of a compute subnet's inbound rules, after what Azure Machine Learning
+/// needs: the subnet to itself, the load balancer's probes, then deny everything else.
+fn inbound_end(
+    role: &str,
+    prefix: &str,
+    facts: &crate::catalog::ComputeInbound,
+    t: &dyn Fn(&str) -> zones::Text,
+) -> [NsgRuleModel; 3] {
+    let own = zones::subnet_prefix(role, prefix);
+    let rule = |name: &str, priority, access, source, description: &str| NsgRuleModel {
+        name: name.into(),
+        priority,
+        direction: "Inbound",
+        access,
+        protocol: "*".into(),
+        source,
+        destination: own.clone(),
+        destination_ports: vec!["*".into()],
+        description: description.into(),
+    };
+    let deny = facts.deny_priority;
+    [
+        rule(
+            "allow-subnet-inbound",
+            deny - 20,
+            "Allow",
+            own.clone(),
+            "Nodes of this subnet reach each other (multi-node jobs).",
+        ),
+        rule(
+            "allow-load-balancer-inbound",
+            deny - 10,
+            "Allow",
+            t(&facts.load_balancer_tag),
+            "Azure load balancer health probes, which the deny below would otherwise block.",
+        ),
+        rule(
+            "deny-all-inbound",
+            deny,
+            "Deny",
+            t("*"),
+            "Nothing else reaches compute: not the Internet, not peered, hub or on-premises networks.",
+        ),
+    ]
 }
 
 /// NSG protocol for a firewall rule's protocols: one of Tcp, Udp, or `*`.

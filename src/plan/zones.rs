@@ -27,6 +27,29 @@ pub fn text(template: &str, cloud: &Cloud, region: &str) -> Text {
     }
 }
 
+/// Placeholder for a spoke subnet's own address prefix: Bicep names the subnet's prefix
+/// parameter (`trainingSubnetPrefix`), so an override of the parameter moves the NSG rule too.
+const SUBNET_PREFIX: &str = "subnet_prefix:";
+
+/// The address prefix of the spoke subnet `role` (`training`, `scoring`).
+pub fn subnet_prefix(role: &str, prefix: &str) -> Text {
+    Text {
+        template: format!("{{{SUBNET_PREFIX}{role}}}"),
+        literal: prefix.to_string(),
+        bicep: String::new(),
+        shell: String::new(),
+    }
+}
+
+impl Text {
+    /// The subnet role when this text is a subnet's own prefix (`subnet_prefix`).
+    pub fn subnet_role(&self) -> Option<&str> {
+        self.template
+            .strip_prefix(&format!("{{{SUBNET_PREFIX}"))?
+            .strip_suffix('}')
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -47,5 +70,14 @@ mod tests {
             text("BatchNodeManagement.{region}", cloud, "westeurope").literal,
             "BatchNodeManagement.westeurope"
         );
+    }
+
+    #[test]
+    fn a_subnet_prefix_keeps_its_role() {
+        let t = subnet_prefix("training", "10.0.0.0/24");
+        assert_eq!(t.subnet_role(), Some("training"));
+        assert_eq!(t.literal, "10.0.0.0/24");
+        let cloud = Catalog::get().cloud("AzureCloud");
+        assert_eq!(text("VirtualNetwork", cloud, "eastus").subnet_role(), None);
     }
 }

@@ -138,6 +138,7 @@ resource azureMachineLearningRules 'Microsoft.Network/firewallPolicies/ruleColle
             ]
             destinationPorts: [
               '443'
+              '8787'
               '18881'
             ]
           }
@@ -357,7 +358,7 @@ resource azureMachineLearningRules 'Microsoft.Network/firewallPolicies/ruleColle
           }
           {
             ruleType: 'ApplicationRule'
-            name: 'azure-ml-services'
+            name: 'resource-manager-host'
             protocols: [
               {
                 protocolType: 'Https'
@@ -367,12 +368,21 @@ resource azureMachineLearningRules 'Microsoft.Network/firewallPolicies/ruleColle
             sourceAddresses: sourceAddressPrefixes
             targetFqdns: [
               'management.azure.com'
-              '*.azureml.ms'
-              '*.azureml.net'
-              '*.modelmanagement.azureml.net'
-              '*.notebooks.azure.net'
-              '*.aznbcontent.net'
-              'graph.microsoft.com'
+            ]
+          }
+          {
+            ruleType: 'ApplicationRule'
+            name: 'compute-instance'
+            protocols: [
+              {
+                protocolType: 'Https'
+                port: 443
+              }
+            ]
+            sourceAddresses: sourceAddressPrefixes
+            targetFqdns: [
+              '*.instances.azureml.ms'
+              '*.instances.azureml.net'
               'graph.windows.net'
             ]
           }

@@ -88,6 +88,7 @@ resource trainingNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           destinationAddressPrefix: 'AzureMachineLearning'
           destinationPortRanges: [
             '443'
+            '8787'
             '18881'
           ]
         }
@@ -246,6 +247,48 @@ resource trainingNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           destinationPortRange: '*'
         }
       }
+      {
+        name: 'allow-subnet-inbound'
+        properties: {
+          description: 'Nodes of this subnet reach each other (multi-node jobs).'
+          priority: 4076
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: '*'
+          sourceAddressPrefix: trainingSubnetPrefix
+          sourcePortRange: '*'
+          destinationAddressPrefix: trainingSubnetPrefix
+          destinationPortRange: '*'
+        }
+      }
+      {
+        name: 'allow-load-balancer-inbound'
+        properties: {
+          description: 'Azure load balancer health probes, which the deny below would otherwise block.'
+          priority: 4086
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: '*'
+          sourceAddressPrefix: 'AzureLoadBalancer'
+          sourcePortRange: '*'
+          destinationAddressPrefix: trainingSubnetPrefix
+          destinationPortRange: '*'
+        }
+      }
+      {
+        name: 'deny-all-inbound'
+        properties: {
+          description: 'Nothing else reaches compute: not the Internet, not peered, hub or on-premises networks.'
+          priority: 4096
+          direction: 'Inbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: trainingSubnetPrefix
+          destinationPortRange: '*'
+        }
+      }
     ]
   }
 }
@@ -286,6 +329,7 @@ resource scoringNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           destinationAddressPrefix: 'AzureMachineLearning'
           destinationPortRanges: [
             '443'
+            '8787'
             '18881'
           ]
         }
@@ -441,6 +485,48 @@ resource scoringNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
           sourceAddressPrefix: 'VirtualNetwork'
           sourcePortRange: '*'
           destinationAddressPrefix: 'Internet'
+          destinationPortRange: '*'
+        }
+      }
+      {
+        name: 'allow-subnet-inbound'
+        properties: {
+          description: 'Nodes of this subnet reach each other (multi-node jobs).'
+          priority: 4076
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: '*'
+          sourceAddressPrefix: scoringSubnetPrefix
+          sourcePortRange: '*'
+          destinationAddressPrefix: scoringSubnetPrefix
+          destinationPortRange: '*'
+        }
+      }
+      {
+        name: 'allow-load-balancer-inbound'
+        properties: {
+          description: 'Azure load balancer health probes, which the deny below would otherwise block.'
+          priority: 4086
+          direction: 'Inbound'
+          access: 'Allow'
+          protocol: '*'
+          sourceAddressPrefix: 'AzureLoadBalancer'
+          sourcePortRange: '*'
+          destinationAddressPrefix: scoringSubnetPrefix
+          destinationPortRange: '*'
+        }
+      }
+      {
+        name: 'deny-all-inbound'
+        properties: {
+          description: 'Nothing else reaches compute: not the Internet, not peered, hub or on-premises networks.'
+          priority: 4096
+          direction: 'Inbound'
+          access: 'Deny'
+          protocol: '*'
+          sourceAddressPrefix: '*'
+          sourcePortRange: '*'
+          destinationAddressPrefix: scoringSubnetPrefix
           destinationPortRange: '*'
         }
       }
