@@ -8,7 +8,7 @@ Two layers:
      must succeed (it rejects bad isolation modes, integer port_ranges, unknown
      top-level keys, malformed ARM ids, ...).
   2. Our own checks for what that loader silently accepts or drops
-     (shared/reference/VALIDATORS.md): unknown keys inside managed_network and inside
+     (conformance/README.md): unknown keys inside managed_network and inside
      each rule (dropped, so a typo loses every rule), a rule `type` that disagrees with
      its destination's shape (the loader guesses the kind from the shape), duplicate
      rule names (one is lost), names outside the REST pattern, non-string
@@ -24,7 +24,6 @@ import logging
 import os
 import re
 import sys
-import tempfile
 import time
 from contextlib import redirect_stderr
 from pathlib import Path
@@ -54,16 +53,12 @@ RULE_NAME_RE = re.compile(r"^[a-zA-Z0-9][a-zA-Z0-9_-]{2,32}$")  # REST API patte
 PROTOCOLS = {"TCP", "UDP", "ICMP", "*"}
 HOST_LABEL = r"(?!-)[A-Za-z0-9-]{1,63}(?<!-)"
 FQDN_RE = re.compile(rf"^(\*\.)?({HOST_LABEL}\.)+{HOST_LABEL}$")
-# amlgen's workspace.yml says "Replace <subscription-id> below"; load_workspace rejects
-# ARM ids that are not GUID-based, so the check loads a copy with a stand-in GUID.
-DEFAULT_PLACEHOLDER = "<subscription-id>=00000000-0000-0000-0000-000000000000"
 PORT_ITEM_RE = re.compile(r"^(\d{1,5})(?:-(\d{1,5}))?$")
 
 
 class Checker:
-    def __init__(self, path: Path, placeholders: dict[str, str] | None = None):
+    def __init__(self, path: Path):
         self.path = path
-        self.placeholders = placeholders or {}
         self.findings: list[str] = []
 
     def add(self, where: str, kind: str, msg: str):
@@ -90,18 +85,11 @@ class Checker:
         for name in list(logging.root.manager.loggerDict):
             if name.startswith("azure.ai.ml"):
                 logging.getLogger(name).setLevel(logging.ERROR)
-        text = self.path.read_text()
-        for token, value in self.placeholders.items():
-            text = text.replace(token, value)
         try:
-            # load from a copy with the documented placeholders filled in (the file says
-            # "Replace <subscription-id> below"); any other placeholder still fails.
-            with tempfile.TemporaryDirectory() as tmp:
-                copy = Path(tmp) / self.path.name
-                copy.write_text(text)
-                # azure-ai-ml prints experimental-field notices on stderr; keep output clean.
-                with redirect_stderr(io.StringIO()):
-                    load_workspace(str(copy))
+            # The file as written: amlgen's workspace.yml must load with no edits.
+            # azure-ai-ml prints experimental-field notices on stderr; keep output clean.
+            with redirect_stderr(io.StringIO()):
+                load_workspace(str(self.path))
         except Exception as exc:  # ValidationError and friends
             msg = str(exc)
             # Keep the JSON error body, drop the generic help text that follows it.
@@ -258,17 +246,13 @@ def _shape(dest):
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description="Check workspace.yml files (azure-ai-ml + our checks).")
     ap.add_argument("files", nargs="+")
-    ap.add_argument("--placeholder", action="append", metavar="TOKEN=VALUE",
-                    help="text the user is told to replace, and a valid stand-in used for loading "
-                         f"(default: {DEFAULT_PLACEHOLDER}); repeatable")
     ns = ap.parse_args(argv)
-    placeholders = dict(p.split("=", 1) for p in (ns.placeholder or [DEFAULT_PLACEHOLDER]))
     os.environ.setdefault("AZURE_CONFIG_DIR", str(Path(__file__).resolve().parent.parent / ".cache" / "azure"))
     logging.getLogger("azure").setLevel(logging.ERROR)
     t0 = time.time()
     findings = []
     for f in ns.files:
-        c = Checker(Path(f), placeholders)
+        c = Checker(Path(f))
         c.run()
         findings.extend(c.findings)
     for line in findings:

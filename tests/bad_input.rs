@@ -507,7 +507,17 @@ fn vnet_ranges_azure_refuses_are_refused_with_their_source() {
 #[test]
 fn an_ip_destination_gets_the_same_verdict_in_a_blueprint_and_its_workspace_yaml() {
     let dir = tempfile::tempdir().unwrap();
-    let r = run(dir.path(), &["render", "approved-only", "--out", "o"]);
+    let r = run(
+        dir.path(),
+        &[
+            "render",
+            "approved-only",
+            "--out",
+            "o",
+            "--set",
+            SUBSCRIPTION,
+        ],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let ws = std::fs::read_to_string(dir.path().join("o/workspace.yml")).unwrap();
     assert!(ws.contains("destination: pypi.org"), "{ws}");
@@ -614,6 +624,9 @@ fn a_builtin_name_means_the_builtin_everywhere_and_a_shadowing_file_is_reported(
     assert!(!r.stderr.contains("AMLG012"), "{}", r.stderr);
 }
 
+/// workspace.yml is rendered only for a blueprint that names its subscription.
+const SUBSCRIPTION: &str = "resource_group.subscription_id=00000000-0000-0000-0000-000000000000";
+
 // --- 7. YAML meaning (issue 9) -----------------------------------------------------------------
 
 /// Blueprint text read as YAML 1.2 core (as serde_yaml did): `no`, `0755`, `1_000` and a date are
@@ -628,7 +641,10 @@ fn yaml_1_1_words_keep_their_text_from_blueprint_to_workspace_yml() {
         "tags:\n  backup: no\n  mode: 0755\n  count: 1_000\n  since: 2024-01-01\n  quoted: \"yes\"\n",
     );
     std::fs::write(dir.path().join("bp.yaml"), yaml).unwrap();
-    let r = run(dir.path(), &["render", "bp.yaml", "--out", "o"]);
+    let r = run(
+        dir.path(),
+        &["render", "bp.yaml", "--out", "o", "--set", SUBSCRIPTION],
+    );
     assert_eq!(r.code, 0, "{}", r.stderr);
     let ws = std::fs::read_to_string(dir.path().join("o/workspace.yml")).unwrap();
     for line in [

@@ -702,3 +702,66 @@ fn private_dns_fallback_to_internet() {
         "{err}"
     );
 }
+
+/// workspace.yml loads as is (issue 11 item 9): with `resource_group.subscription_id` it holds
+/// full resource IDs of that subscription, no placeholder, and `amlgen check` accepts it; the
+/// scripts refuse another subscription. Without one, no workspace.yml is written and the README
+/// says why. A placeholder is refused where it is written.
+#[test]
+fn workspace_yml_needs_and_uses_the_subscription() {
+    let dir = tempfile::tempdir().unwrap();
+    let sub = "0b1c2d3e-4f50-6172-8394-a5b6c7d8e9f0";
+    amlgen(dir.path())
+        .args(["render", "hub-spoke", "--out", "with", "--set"])
+        .arg(format!(
+            "resource_group.subscription_id={}",
+            sub.to_uppercase()
+        ))
+        .assert()
+        .success();
+    let with = dir.path().join("with");
+    let ws = std::fs::read_to_string(with.join("workspace.yml")).unwrap();
+    assert!(!ws.contains('<'), "{ws}");
+    assert!(
+        ws.contains(&format!(
+            "storage_account: /subscriptions/{sub}/resourceGroups/rg-aml-hs/"
+        )),
+        "{ws}"
+    );
+    amlgen(dir.path())
+        .args(["check", "with/workspace.yml"])
+        .assert()
+        .success();
+    for script in ["deploy.sh", "runbook.sh"] {
+        let text = std::fs::read_to_string(with.join(script)).unwrap();
+        assert!(
+            text.contains(&format!(
+                "if [ \"$(az account show --query id --output tsv)\" != {sub} ]; then"
+            )),
+            "{script}"
+        );
+    }
+
+    amlgen(dir.path())
+        .args(["render", "hub-spoke", "--out", "without"])
+        .assert()
+        .success();
+    let without = dir.path().join("without");
+    assert!(!without.join("workspace.yml").exists());
+    let readme = std::fs::read_to_string(without.join("README.md")).unwrap();
+    assert!(
+        readme.contains("set\n`resource_group.subscription_id`"),
+        "{readme}"
+    );
+    let runbook = std::fs::read_to_string(without.join("runbook.sh")).unwrap();
+    assert!(!runbook.contains("az account show"));
+
+    amlgen(dir.path())
+        .args(["render", "hub-spoke", "--out", "bad", "--set"])
+        .arg("resource_group.subscription_id=<subscription-id>")
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("AMLG004"))
+        .stderr(predicates::str::contains("is not a subscription ID"));
+    assert!(!dir.path().join("bad").exists());
+}

@@ -274,6 +274,64 @@ pub struct ResourceGroup {
     /// Resource group name; default `rg-<prefix>`.
     #[serde(default)]
     pub name: Option<String>,
+    /// Subscription the workspace is deployed to (a GUID). With it, `workspace.yml` holds full
+    /// resource IDs and loads as is, and the scripts refuse to run in another subscription;
+    /// without it, no `workspace.yml` is rendered (azure-ai-ml needs full IDs).
+    #[serde(default)]
+    pub subscription_id: Option<SubscriptionId>,
+}
+
+/// An Azure subscription ID: a GUID, checked where the blueprint is read so a placeholder
+/// (`<subscription-id>`) never reaches a rendered resource ID.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct SubscriptionId(String);
+
+impl JsonSchema for SubscriptionId {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "SubscriptionId".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "An Azure subscription ID (a GUID), as `az account show --query id` prints it.",
+            "type": "string",
+            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+        })
+    }
+}
+
+impl SubscriptionId {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for SubscriptionId {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        let groups: Vec<&str> = s.split('-').collect();
+        let lens = [8, 4, 4, 4, 12];
+        let ok = groups.len() == lens.len()
+            && groups
+                .iter()
+                .zip(lens)
+                .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()));
+        if ok {
+            // Azure prints subscription IDs in lower case; one spelling keeps renders stable.
+            Ok(SubscriptionId(s.to_ascii_lowercase()))
+        } else {
+            Err(format!(
+                "`{}` is not a subscription ID: expected a GUID such as 00000000-0000-0000-0000-000000000000 (`az account show --query id`)",
+                s.escape_debug()
+            ))
+        }
+    }
+}
+
+impl From<SubscriptionId> for String {
+    fn from(s: SubscriptionId) -> String {
+        s.0
+    }
 }
 
 /// The Azure Machine Learning workspace.

@@ -209,6 +209,11 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         architecture_summary: architecture(&checked.topology).1,
         location: bp.location.clone(),
         cloud: bp.cloud.as_str().to_string(),
+        subscription_id: bp
+            .resource_group
+            .subscription_id
+            .as_ref()
+            .map(|s| s.as_str().to_string()),
         tags: bp.tags.clone(),
         names: names_map(names),
         defaults: cat

@@ -15,6 +15,8 @@ pub struct Model {
     pub architecture_summary: &'static str,
     pub location: String,
     pub cloud: String,
+    /// The subscription the blueprint names, if it does (`resource_group.subscription_id`).
+    pub subscription_id: Option<String>,
     pub tags: IndexMap<String, String>,
     pub names: IndexMap<&'static str, String>,
     /// Fixed settings (catalog/defaults.yaml): TLS version, registry tier, SKUs, ...

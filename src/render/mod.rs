@@ -122,7 +122,10 @@ pub fn render(m: &Model) -> Result<Vec<Artifact>, RenderError> {
         });
     }
     out.push(structured::parameters_file(m));
-    out.push(structured::workspace_yaml(m, &header)?);
+    // azure-ai-ml loads only full resource IDs, which need the subscription.
+    if let Some(subscription) = &m.subscription_id {
+        out.push(structured::workspace_yaml(m, subscription, &header)?);
+    }
     out.sort_by(|a, b| a.path.cmp(&b.path));
     Ok(out)
 }

@@ -98,10 +98,14 @@ fn rule_yaml(r: &RuleModel) -> RuleYaml<'_> {
 }
 
 /// `workspace.yml` for `az ml workspace create --file`, managed_network in the CLI's spelling.
-pub fn workspace_yaml(m: &Model, header: &[String]) -> Result<Artifact, RenderError> {
+pub fn workspace_yaml(
+    m: &Model,
+    subscription: &str,
+    header: &[String],
+) -> Result<Artifact, RenderError> {
     let rg = &m.names["resource_group"];
     let id = |provider: &str, name: &str| {
-        format!("/subscriptions/<subscription-id>/resourceGroups/{rg}/providers/{provider}/{name}")
+        format!("/subscriptions/{subscription}/resourceGroups/{rg}/providers/{provider}/{name}")
     };
     let doc = WorkspaceYaml {
         schema: "https://azuremlschemas.azureedge.net/latest/workspace.schema.json",
@@ -140,7 +144,9 @@ pub fn workspace_yaml(m: &Model, header: &[String]) -> Result<Artifact, RenderEr
     for line in header {
         text.push_str(&format!("# {line}\n"));
     }
-    text.push_str("# Replace <subscription-id> below, then: az ml workspace create --resource-group <rg> --file workspace.yml\n");
+    text.push_str(&format!(
+        "# After the dependencies exist (deploy.sh or runbook.sh): az ml workspace create --subscription {subscription} --resource-group {rg} --file workspace.yml\n"
+    ));
     text.push_str(&body);
     Ok(Artifact {
         path: "workspace.yml".into(),

@@ -12,6 +12,7 @@ RESOURCE_GROUP=${RESOURCE_GROUP:-{{ m.names.resource_group }}}
 LOCATION=${LOCATION:-{{ m.location }}}
 DEPLOYMENT_NAME=${DEPLOYMENT_NAME:-{{ "amlgen-" ~ m.blueprint.name }}}
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+{% include "cli/parts/subscription.sh" %}
 
 az group create \
   --name "${RESOURCE_GROUP}" \

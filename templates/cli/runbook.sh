@@ -40,6 +40,7 @@ ROUTE_TABLE_NAME=${ROUTE_TABLE_NAME:-{{ m.network.route_table.name }}}
 NAT_GATEWAY_NAME=${NAT_GATEWAY_NAME:-{{ m.network.nat_gateway.name }}}
 {% endif %}
 {% endif %}
+{% include "cli/parts/subscription.sh" %}
 
 # --- CLI extensions ---------------------------------------------------------------------------
 az extension add --name ml --upgrade --only-show-errors
