@@ -765,3 +765,40 @@ fn workspace_yml_needs_and_uses_the_subscription() {
         .stderr(predicates::str::contains("is not a subscription ID"));
     assert!(!dir.path().join("bad").exists());
 }
+
+/// Re-running the runbook after a blueprint change (issue 11 item 7): the README says which
+/// steps converge, only those this render has, and that the guarded ones do not.
+#[test]
+fn readme_says_which_runbook_steps_converge() {
+    let dir = tempfile::tempdir().unwrap();
+    for (bp, has, lacks) in [
+        (
+            "hub-spoke",
+            &["the firewall's rule collection group", "the\n  routes"][..],
+            &["outbound rules (`outbound-rule set`"][..],
+        ),
+        (
+            "approved-only",
+            &["outbound rules (`outbound-rule set`"][..],
+            &["rule collection group", "routes"][..],
+        ),
+    ] {
+        amlgen(dir.path())
+            .args(["render", bp, "--out", bp])
+            .assert()
+            .success();
+        let readme = std::fs::read_to_string(dir.path().join(bp).join("README.md")).unwrap();
+        let start = readme.find("### After a blueprint change").expect(bp);
+        let section = &readme[start..readme[start..].find("\n## ").unwrap() + start];
+        assert!(
+            section.contains("guarded by `if ! az … show`"),
+            "{bp}: {section}"
+        );
+        for h in has {
+            assert!(section.contains(h), "{bp}: {h}: {section}");
+        }
+        for l in lacks {
+            assert!(!section.contains(l), "{bp}: {l}: {section}");
+        }
+    }
+}

@@ -537,53 +537,42 @@ fn set_is_for_blueprints_only() {
     );
 }
 
-/// amlgen's own rendered workspace YAMLs pass the linter once the subscription placeholder they
-/// ask you to replace is replaced (and the linter points at exactly those placeholders before).
+/// amlgen's own workspace YAMLs pass the linter as written (issue 11 item 9): every built-in,
+/// rendered with a subscription, gives a workspace.yml with no placeholder left.
 #[test]
-fn rendered_workspace_yamls_pass_once_placeholders_are_filled() {
-    let out = Path::new(env!("CARGO_MANIFEST_DIR")).join("out");
+fn rendered_workspace_yamls_pass_as_written() {
     let dir = tempfile::tempdir().unwrap();
     let mut checked = 0;
-    for entry in std::fs::read_dir(&out).unwrap() {
-        let path = entry.unwrap().path().join("workspace.yml");
-        if !path.is_file() {
-            continue;
-        }
+    for bp in [
+        "allow-internet",
+        "approved-only",
+        "hub-spoke",
+        "exfiltration-prevention",
+        "no-firewall",
+    ] {
+        let folder = dir.path().join(bp);
+        let r = amlgen(&[
+            "render",
+            bp,
+            "--out",
+            folder.to_str().unwrap(),
+            "--set",
+            "resource_group.subscription_id=00000000-0000-0000-0000-000000000000",
+        ]);
+        assert_eq!(r.exit, 0, "{bp}: {}", r.stderr);
+        let path = folder.join("workspace.yml");
         let text = std::fs::read_to_string(&path).unwrap();
-        let before = amlgen(&["check", path.to_str().unwrap(), "--format", "json"]);
-        let v: Value = serde_json::from_str(&before.stdout).unwrap();
-        let placeholders = text
-            .lines()
-            .filter(|l| !l.starts_with('#') && l.contains("<subscription-id>"))
-            .count();
-        assert_eq!(
-            v.as_array().unwrap().len(),
-            placeholders,
-            "{}",
-            before.stdout
-        );
-        assert!(
-            v.as_array().unwrap().iter().all(|d| d["code"] == "AMLG207"),
-            "{}",
-            before.stdout
-        );
-        let filled = dir.path().join(format!("{checked}.yml"));
-        std::fs::write(
-            &filled,
-            text.replace("<subscription-id>", "00000000-0000-0000-0000-000000000000"),
-        )
-        .unwrap();
-        let after = amlgen(&["check", filled.to_str().unwrap()]);
-        assert_eq!(after.exit, 0, "{}:\n{}", path.display(), after.stderr);
+        assert!(!text.contains('<'), "{bp}: {text}");
+        let after = amlgen(&["check", path.to_str().unwrap()]);
+        assert_eq!(after.exit, 0, "{bp}:\n{}", after.stderr);
         assert!(
             after.stderr.ends_with(": 0 errors, 0 warnings\n"),
-            "{}:\n{}",
-            path.display(),
+            "{bp}:\n{}",
             after.stderr
         );
         checked += 1;
     }
-    assert!(checked >= 2, "only {checked} rendered workspace YAMLs");
+    assert_eq!(checked, 5);
 }
 
 // --- Issue 10: what the lint missed or misread ----------------------------------------------

@@ -4,8 +4,10 @@
 #
 # Runbook: the allow-internet architecture in plain az commands, in dependency order.
 # Copy the variables block, then any step: each step checks before it creates, so every step and
-# the whole script are safe to re-run. Step 0 installs or upgrades the az extensions it needs;
-# the commands are checked against the `ml` extension's command table as of its 2.39.0 release.
+# the whole script are safe to re-run. Re-running does not apply a changed blueprint to resources
+# that exist (README, "After a blueprint change", lists the few steps that converge): use
+# deploy.sh. Step 0 installs or upgrades the az extensions it needs; the commands are checked
+# against the `ml` extension's command table as of its 2.39.0 release.
 set -euo pipefail
 
 # --- Variables ---------------------------------------------------------------------------------
