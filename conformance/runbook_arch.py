@@ -231,6 +231,11 @@ class Runbook:
                 continue
             for o in longs:
                 out[o] = val
+        # Generic update arguments (`az resource update --set ...`) land in ordered_arguments,
+        # in order, not in their own dest.
+        ordered = getattr(ns, "ordered_arguments", None) or []
+        for opt, values in ordered:
+            out[opt] = [*(out.get(opt) or []), *as_list(values)] if isinstance(out.get(opt), list) else as_list(values)
         # az compiles --query into a JMESPath tree; the symbol wants the text.
         for i, a in enumerate(args[:-1]):
             if a == "--query":
@@ -671,7 +676,37 @@ def h_ws(m, o, sc):
           # ARM's provisionNetworkNow defaults to false; `az ml workspace provision-network`
           # (h_provision) sets it afterwards.
           provisionNetworkNow=bool(o.get("--provision-network-now")),
+          **_managed_network_defaults(mn),
           **_set_fields(o.get("--set")))
+
+
+def _managed_network_defaults(mode) -> dict:
+    """What a new workspace with a managed VNet gets when az ml names neither (it has no
+    option for them): managedNetworkKind V1 and enableNetworkMonitor off."""
+    if not mode or str(mode).lower() == "disabled":
+        return {}
+    return dict(managedNetworkKind="V1", enableNetworkMonitor=False)
+
+
+def h_resource_update(m, o, sc):
+    """`az resource update --ids <workspace id> --set properties.managedNetwork.X=Y`: GET, change,
+    PUT of the one workspace (the runbook sets what az ml has no option for)."""
+    sets = {}
+    for s in as_list(o.get("--set")) or []:
+        k, _, v = str(s).partition("=")
+        key = norm_path(k)
+        if key == "managednetwork.managednetworkkind":
+            sets["managedNetworkKind"] = v
+        elif key == "managednetwork.enablenetworkmonitor":
+            sets["enableNetworkMonitor"] = to_bool(v)
+        else:
+            sets[f"set:{k}"] = v
+    ids = as_list(o.get("--ids")) or []
+    target = len(ids) == 1 and re.fullmatch(r"id:Microsoft\.MachineLearningServices/workspaces/([^/]+)", str(ids[0]))
+    if not target:
+        m.put("unread-resource-update", str(o.get("--ids")), **sets)
+        return
+    m.put(WS, target.group(1), **sets)
 
 
 def _set_fields(sets):
@@ -787,6 +822,7 @@ HANDLERS = {
     "rest": h_rest,
     "ml workspace create": h_ws,
     "ml workspace update": h_ws_update,
+    "resource update": h_resource_update,
     "ml workspace provision-network": h_provision,
     "ml workspace outbound-rule set": h_outbound,
     "ml compute create": h_compute,
@@ -810,6 +846,7 @@ def read_workspace_yml(path: Path) -> dict:
                   imageBuildCompute=doc.get("image_build_compute"),
                   firewallSku=_snake_to_camel(mn["firewall_sku"]) if mn.get("firewall_sku") else None,
                   provisionNetworkNow=bool(doc.get("provision_network_now")),  # absent: false, as ARM
+                  **_managed_network_defaults(mn.get("isolation_mode")),
                   serverlessComputeSubnet=ref_to(VNET, sc.get("custom_subnet")) if sc.get("custom_subnet") else None,
                   serverlessComputeNoPublicIp=to_bool(sc.get("no_public_ip")))
     m.put(WS, name, **fields)

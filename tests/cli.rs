@@ -802,3 +802,50 @@ fn readme_says_which_runbook_steps_converge() {
         }
     }
 }
+
+/// The managed network's kind and monitoring (issue 11 item 23): V1 and off by default, set on
+/// both paths when the blueprint asks (Bicep parameters; `az resource update` in the runbook,
+/// as az ml has no option), refused without a managed VNet.
+#[test]
+fn managed_network_kind_and_monitor() {
+    let dir = tempfile::tempdir().unwrap();
+    amlgen(dir.path())
+        .args(["render", "approved-only", "--out", "default"])
+        .assert()
+        .success();
+    let params = std::fs::read_to_string(dir.path().join("default/main.parameters.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&params).unwrap();
+    assert_eq!(v["parameters"]["managedNetworkKind"]["value"], "V1");
+    assert_eq!(v["parameters"]["enableNetworkMonitor"]["value"], false);
+    let runbook = std::fs::read_to_string(dir.path().join("default/runbook.sh")).unwrap();
+    assert!(!runbook.contains("az resource update"), "{runbook}");
+
+    amlgen(dir.path())
+        .args(["render", "approved-only", "--out", "v2"])
+        .args(["--set", "workspace.managed_network.kind=v2"])
+        .args(["--set", "workspace.managed_network.network_monitor=true"])
+        .assert()
+        .success();
+    let params = std::fs::read_to_string(dir.path().join("v2/main.parameters.json")).unwrap();
+    let v: serde_json::Value = serde_json::from_str(&params).unwrap();
+    assert_eq!(v["parameters"]["managedNetworkKind"]["value"], "V2");
+    assert_eq!(v["parameters"]["enableNetworkMonitor"]["value"], true);
+    let runbook = std::fs::read_to_string(dir.path().join("v2/runbook.sh")).unwrap();
+    assert!(
+        runbook.contains("  --set properties.managedNetwork.managedNetworkKind=V2 properties.managedNetwork.enableNetworkMonitor=true \\\n"),
+        "{runbook}"
+    );
+    let readme = std::fs::read_to_string(dir.path().join("v2/README.md")).unwrap();
+    assert!(readme.contains("refuses the way back"), "{readme}");
+
+    amlgen(dir.path())
+        .args([
+            "check",
+            "hub-spoke",
+            "--set",
+            "workspace.managed_network.network_monitor=true",
+        ])
+        .assert()
+        .failure()
+        .stderr(predicates::str::contains("AMLG134"));
+}

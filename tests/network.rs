@@ -519,7 +519,14 @@ fn packages_become_fqdn_rules_under_approved_only_and_nothing_under_internet_out
     }
     // Apex and wildcard both: a wildcard never matches its apex.
     assert!(rules.iter().any(|(_, d)| d == "hf.co") && rules.iter().any(|(_, d)| d == "*.hf.co"));
-    let yaml = artifact("approved-only", &["packages=[conda]"], "workspace.yml");
+    let yaml = artifact(
+        "approved-only",
+        &[
+            "packages=[conda]",
+            "resource_group.subscription_id=00000000-0000-0000-0000-000000000000",
+        ],
+        "workspace.yml",
+    );
     assert!(yaml.contains("destination: conda.anaconda.org"));
 
     let dir = tempfile::tempdir().unwrap();

@@ -69,6 +69,16 @@ param logRetentionDays int
 @maxLength(260)
 param applicationInsightsName string
 
+@description('Required. Kind of managed network; V1 to V2 is one-way (Azure refuses V2 to V1).')
+@allowed([
+  'V1'
+  'V2'
+])
+param managedNetworkKind string
+
+@description('Required. Azure\'s network monitoring of the managed network.')
+param enableNetworkMonitor bool
+
 @description('Required. Provision the managed VNet with the workspace instead of with the first compute.')
 param provisionNetworkNow bool
 
@@ -178,6 +188,8 @@ module workspace 'modules/workspace.bicep' = {
     keyVaultId: keyVault.outputs.resourceId
     containerRegistryId: containerRegistry.outputs.resourceId
     applicationInsightsId: monitoring.outputs.applicationInsightsId
+    managedNetworkKind: managedNetworkKind
+    enableNetworkMonitor: enableNetworkMonitor
     provisionNetworkNow: provisionNetworkNow
     outboundRules: outboundRules
   }

@@ -76,6 +76,16 @@ param applicationInsightsName string
 ])
 param firewallSku string
 
+@description('Required. Kind of managed network; V1 to V2 is one-way (Azure refuses V2 to V1).')
+@allowed([
+  'V1'
+  'V2'
+])
+param managedNetworkKind string
+
+@description('Required. Azure\'s network monitoring of the managed network.')
+param enableNetworkMonitor bool
+
 @description('Required. Provision the managed VNet with the workspace instead of with the first compute.')
 param provisionNetworkNow bool
 
@@ -186,6 +196,8 @@ module workspace 'modules/workspace.bicep' = {
     containerRegistryId: containerRegistry.outputs.resourceId
     applicationInsightsId: monitoring.outputs.applicationInsightsId
     firewallSku: firewallSku
+    managedNetworkKind: managedNetworkKind
+    enableNetworkMonitor: enableNetworkMonitor
     provisionNetworkNow: provisionNetworkNow
     outboundRules: outboundRules
   }

@@ -372,6 +372,14 @@ pub struct ManagedNetwork {
     /// Also provision the network for serverless Spark (`provision-network --include-spark`).
     #[serde(default)]
     pub spark: bool,
+    /// Kind of managed network: `v1` (default; what the documentation describes) or `v2`
+    /// ("granular access controls"). V1 to V2 is one-way.
+    #[serde(default)]
+    pub kind: ManagedNetworkKind,
+    /// Azure's network monitoring of the managed network (`enableNetworkMonitor`); off by
+    /// default, as Azure documents neither what it collects nor what it costs.
+    #[serde(default)]
+    pub network_monitor: bool,
     /// User-defined outbound rules. Azure adds the required rules (workspace storage, key vault,
     /// registry, service tags) itself.
     #[serde(default)]
@@ -380,6 +388,26 @@ pub struct ManagedNetwork {
 
 fn default_true() -> bool {
     true
+}
+
+/// `managedNetworkKind` of the workspace managed VNet.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum ManagedNetworkKind {
+    /// The managed network as documented; the kind of a workspace that sets none.
+    #[default]
+    V1,
+    /// "Granular access controls"; a workspace cannot switch back to V1.
+    V2,
+}
+
+impl ManagedNetworkKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            ManagedNetworkKind::V1 => "v1",
+            ManagedNetworkKind::V2 => "v2",
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize, JsonSchema)]

@@ -250,6 +250,10 @@ pub struct ManagedNetworkFacts {
     pub fqdn_rules: FqdnRules,
     pub firewall: FirewallFacts,
     pub service_tag_rules: ServiceTagRules,
+    /// `managedNetworkKind` values by blueprint key (`v1`, `v2`).
+    pub kinds: IndexMap<String, KindFacts>,
+    pub kinds_source: Vec<String>,
+    pub network_monitor_source: Vec<String>,
     pub private_endpoint_subresources: IndexMap<String, Vec<String>>,
     #[serde(default)]
     pub private_endpoint_subresources_source: Vec<String>,
@@ -258,6 +262,15 @@ pub struct ManagedNetworkFacts {
     pub required_private_endpoint_targets: crate::yaml::Value,
     #[serde(default)]
     pub required_rules_source: Vec<String>,
+}
+
+/// One `managedNetworkKind` value: ARM and CLI spellings, and what it means.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct KindFacts {
+    pub arm: String,
+    pub cli: String,
+    pub note: String,
 }
 
 /// Which architectures a firewall rule belongs to.

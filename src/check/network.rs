@@ -6,7 +6,7 @@ use crate::analyze::address_plan::{
     hub_plan, spoke_plan, BASTION_SUBNET, DNS_RESOLVER_SUBNET, FIREWALL_MANAGEMENT_SUBNET,
     FIREWALL_SUBNET, GATEWAY_SUBNET,
 };
-use crate::blueprint::{Blueprint, Egress, HubSubnets, IsolationMode};
+use crate::blueprint::{Blueprint, Egress, HubSubnets, IsolationMode, ManagedNetworkKind};
 use crate::catalog::Catalog;
 use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
@@ -15,6 +15,18 @@ use ipnet::Ipv4Net;
 
 pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let mode = bp.workspace.managed_network.isolation_mode;
+    let mn = &bp.workspace.managed_network;
+    if mode == IsolationMode::Disabled {
+        if mn.kind != ManagedNetworkKind::default() {
+            out.push(managed_setting_without_managed_vnet("kind", mn.kind.key()));
+        }
+        if mn.network_monitor {
+            out.push(managed_setting_without_managed_vnet(
+                "network_monitor",
+                "true",
+            ));
+        }
+    }
     let Some(net) = &bp.network else {
         if bp.compute.cluster.is_some() || bp.compute.instance.is_some() {
             out.push(
@@ -327,4 +339,15 @@ fn no_room(key: &str, path: &str, size: u8) -> Diagnostic {
     .with_help(format!(
         "a /{size} is carved for {key}; enlarge the address space or give the subnet explicitly"
     ))
+}
+
+/// AMLG134: a managed-VNet setting with `isolation_mode: disabled`.
+fn managed_setting_without_managed_vnet(key: &str, value: &str) -> Diagnostic {
+    Diagnostic::error(
+        Code::ManagedNetworkSettingsWithoutManagedVnet,
+        "this setting needs the workspace managed VNet",
+    )
+    .at_path(format!("workspace.managed_network.{key}"))
+    .with_value(value)
+    .with_help("remove it, or choose a managed VNet isolation mode")
 }

@@ -79,6 +79,7 @@ codes! {
     HubWithNatGateway = "AMLG131",
     ExfiltrationWithoutFirewall = "AMLG132",
     GatewayTransitWithoutGatewaySubnet = "AMLG133",
+    ManagedNetworkSettingsWithoutManagedVnet = "AMLG134",
     PublicWorkspace = "AMLG151",
     HostNameInNsgRule = "AMLG201",
     PortRangesAsNumber = "AMLG202",

@@ -33,6 +33,21 @@ pub fn lower(m: &mut Model) {
         // azure-ai-ml reads `--tier` in snake case and sends it to ARM in Pascal case.
         c.cli_tier = crate::naming::camel_to_snake(&c.vm_priority);
     }
+    // az ml has no option for the managed network's kind or monitoring; `az resource update`
+    // (GET, change, PUT) sets them when they differ from a new workspace's.
+    if let Some(kind) = &m.workspace.kind {
+        if kind.non_default {
+            m.workspace.cli_network_sets.push(format!(
+                "properties.managedNetwork.managedNetworkKind={}",
+                kind.arm
+            ));
+        }
+    }
+    if m.workspace.network_monitor {
+        m.workspace
+            .cli_network_sets
+            .push("properties.managedNetwork.enableNetworkMonitor=true".into());
+    }
     // Said even when it is az's default (standard), so the runbook shows the SKU it pays for
     // and builds the same workspace as main.bicep, which sets it.
     m.workspace.cli_firewall_sku_set = m

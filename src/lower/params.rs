@@ -136,6 +136,23 @@ pub fn params(m: &Model) -> Vec<Param> {
             )
         });
     }
+    if let Some(kind) = &m.workspace.kind {
+        v.push(Param {
+            allowed: m.workspace.kind_values.iter().map(|k| json!(k)).collect(),
+            ..p(
+                "managedNetworkKind",
+                "string",
+                "Required. Kind of managed network; V1 to V2 is one-way (Azure refuses V2 to V1).",
+                json!(kind.arm),
+            )
+        });
+        v.push(p(
+            "enableNetworkMonitor",
+            "bool",
+            "Required. Azure's network monitoring of the managed network.",
+            json!(m.workspace.network_monitor),
+        ));
+    }
     if m.network.is_none() {
         v.push(p(
             "provisionNetworkNow",

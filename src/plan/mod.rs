@@ -122,6 +122,23 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         firewall_sku,
         provision_now: mn.provision_now && mn.isolation_mode != IsolationMode::Disabled,
         spark: mn.spark,
+        kind: (mn.isolation_mode != IsolationMode::Disabled).then(|| {
+            let k = &cat.managed_network.kinds[mn.kind.key()];
+            KindModel {
+                arm: k.arm.clone(),
+                note: k.note.clone(),
+                non_default: mn.kind != crate::blueprint::ManagedNetworkKind::default(),
+            }
+        }),
+        network_monitor: mn.network_monitor && mn.isolation_mode != IsolationMode::Disabled,
+        api_version: cat.api_versions["workspace"].version.clone(),
+        cli_network_sets: Vec::new(),
+        kind_values: cat
+            .managed_network
+            .kinds
+            .values()
+            .map(|k| k.arm.clone())
+            .collect(),
         rules,
         has_fqdn_rules,
         cli_firewall_sku_set: None,

@@ -119,6 +119,17 @@ pub struct WorkspaceModel {
     pub firewall_sku: Option<ModeModel>,
     pub provision_now: bool,
     pub spark: bool,
+    /// `managedNetworkKind` (managed VNet only).
+    pub kind: Option<KindModel>,
+    /// `enableNetworkMonitor` (managed VNet only).
+    pub network_monitor: bool,
+    /// Every kind Azure accepts (ARM spelling), for `@allowed`.
+    pub kind_values: Vec<String>,
+    /// Workspace API version, for the runbook's `az resource update`.
+    pub api_version: String,
+    /// Runbook: `--set` words for managed-network settings az ml has no option for, when they
+    /// differ from what a new workspace gets (`lower::cli`).
+    pub cli_network_sets: Vec<String>,
     pub rules: Vec<RuleModel>,
     pub has_fqdn_rules: bool,
     /// Runbook: the `--set` that picks a non-default managed firewall SKU (`lower::cli`).
@@ -133,6 +144,15 @@ pub struct ServerlessModel {
     pub subnet_name: String,
     /// No public IP on serverless nodes: egress goes through the VNet's own route.
     pub no_public_ip: bool,
+}
+
+/// The managed network's kind and what it means, for the README.
+#[derive(Debug, Clone, Serialize)]
+pub struct KindModel {
+    pub arm: String,
+    pub note: String,
+    /// Not what a workspace gets by default: the runbook sets it after creating the workspace.
+    pub non_default: bool,
 }
 
 /// A value in its two spellings: ARM (`AllowOnlyApprovedOutbound`) and az ml CLI

@@ -147,6 +147,13 @@ pub fn workspace_yaml(
     text.push_str(&format!(
         "# After the dependencies exist (deploy.sh or runbook.sh): az ml workspace create --subscription {subscription} --resource-group {rg} --file workspace.yml\n"
     ));
+    if !m.workspace.cli_network_sets.is_empty() {
+        // azure-ai-ml's YAML has no field for these; say where the rest is set.
+        text.push_str(&format!(
+            "# This file cannot set {}: then run runbook.sh's step \"Managed network kind and monitoring\".\n",
+            m.workspace.cli_network_sets.join(" ")
+        ));
+    }
     text.push_str(&body);
     Ok(Artifact {
         path: "workspace.yml".into(),

@@ -92,6 +92,10 @@ module workspace 'modules/workspace.bicep' = {
 {% if m.workspace.firewall_sku %}
     firewallSku: firewallSku
 {% endif %}
+{% if m.workspace.kind %}
+    managedNetworkKind: managedNetworkKind
+    enableNetworkMonitor: enableNetworkMonitor
+{% endif %}
 {% if not m.network %}
     provisionNetworkNow: provisionNetworkNow
     outboundRules: outboundRules

@@ -176,6 +176,19 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
 {% endif %}
     --output none
 fi
+{% if m.workspace.cli_network_sets %}
+
+# --- Managed network kind and monitoring (no az ml option; `az resource update` is GET + PUT) -----
+{% if m.workspace.kind.non_default %}
+# {{ m.workspace.kind.arm }}: {{ m.workspace.kind.note|comment }}; Azure refuses a switch back to V1.
+{% endif %}
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+az resource update \
+  --ids "${WORKSPACE_ID}" \
+  --api-version {{ m.workspace.api_version }} \
+  --set{% for s in m.workspace.cli_network_sets %} {{ s }}{% endfor %} \
+  --output none
+{% endif %}
 {% if m.workspace.rules %}
 
 # --- Outbound rules (`set` creates or updates; there is no `create`) --------------------------

@@ -29,6 +29,16 @@ param containerRegistryId string
 @description('Required. Resource ID of the Application Insights component.')
 param applicationInsightsId string
 
+@description('Required. Kind of managed network; V1 to V2 is one-way.')
+@allowed([
+  'V1'
+  'V2'
+])
+param managedNetworkKind string
+
+@description('Required. Azure network monitoring of the managed network.')
+param enableNetworkMonitor bool
+
 @description('Required. Provision the managed VNet now rather than with the first compute.')
 param provisionNetworkNow bool
 
@@ -57,6 +67,8 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
     publicNetworkAccess: 'Disabled'
     managedNetwork: {
       isolationMode: 'AllowInternetOutbound'
+      managedNetworkKind: managedNetworkKind
+      enableNetworkMonitor: enableNetworkMonitor
       outboundRules: outboundRules
     }
     provisionNetworkNow: provisionNetworkNow

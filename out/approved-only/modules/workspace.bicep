@@ -36,6 +36,16 @@ param applicationInsightsId string
 ])
 param firewallSku string
 
+@description('Required. Kind of managed network; V1 to V2 is one-way.')
+@allowed([
+  'V1'
+  'V2'
+])
+param managedNetworkKind string
+
+@description('Required. Azure network monitoring of the managed network.')
+param enableNetworkMonitor bool
+
 @description('Required. Provision the managed VNet now rather than with the first compute.')
 param provisionNetworkNow bool
 
@@ -65,6 +75,8 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
     managedNetwork: {
       isolationMode: 'AllowOnlyApprovedOutbound'
       firewallSku: firewallSku
+      managedNetworkKind: managedNetworkKind
+      enableNetworkMonitor: enableNetworkMonitor
       outboundRules: outboundRules
     }
     provisionNetworkNow: provisionNetworkNow

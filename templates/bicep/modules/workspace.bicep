@@ -43,6 +43,19 @@ param applicationInsightsId string
 ])
 param firewallSku string
 {% endif %}
+{% if m.workspace.kind %}
+
+@description('Required. Kind of managed network; V1 to V2 is one-way.')
+@allowed([
+{% for k in m.workspace.kind_values %}
+  {{ k }}
+{% endfor %}
+])
+param managedNetworkKind string
+
+@description('Required. Azure network monitoring of the managed network.')
+param enableNetworkMonitor bool
+{% endif %}
 {% if not m.network %}
 
 @description('Required. Provision the managed VNet now rather than with the first compute.')
@@ -86,6 +99,10 @@ resource workspace {{ m.types.workspace }} = {
       isolationMode: {{ m.workspace.isolation_mode.arm }}
 {% if m.workspace.firewall_sku %}
       firewallSku: firewallSku
+{% endif %}
+{% if m.workspace.kind %}
+      managedNetworkKind: managedNetworkKind
+      enableNetworkMonitor: enableNetworkMonitor
 {% endif %}
 {% if not m.network %}
       outboundRules: outboundRules
