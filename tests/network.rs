@@ -702,3 +702,21 @@ fn no_firewall_egress_is_the_nat_gateway_filtered_by_nsgs() {
     assert!(runbook.contains("--default-outbound-access false"));
     assert!(!runbook.contains("FIREWALL") && !runbook.contains("HUB_VNET_NAME"));
 }
+
+/// Availability zones (issue 11 item 20): Azure makes a zone-less firewall and Standard public
+/// IP zone-redundant where the region has zones and advises against naming zones, so neither
+/// path names any, and the README says why.
+#[test]
+fn firewall_and_public_ips_name_no_zones() {
+    for bp in ["hub-spoke", "exfiltration-prevention"] {
+        let bicep = artifact(bp, &[], "modules/hubNetwork.bicep");
+        assert!(!bicep.contains("zones:"), "{bp}");
+        let runbook = artifact(bp, &[], "runbook.sh");
+        assert!(
+            !runbook.contains("--zone ") && !runbook.contains("--zones "),
+            "{bp}"
+        );
+        let readme = artifact(bp, &[], "README.md");
+        assert!(readme.contains("zone-redundant by default"), "{bp}");
+    }
+}

@@ -360,6 +360,15 @@ pub struct PublicIpCompute {
     pub source: Vec<String>,
 }
 
+/// A fact the README states as it is, with its sources.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Note {
+    pub note: String,
+    /// Ids in sources.yaml this fact comes from.
+    pub source: Vec<String>,
+}
+
 /// The explicit end of a compute subnet's inbound rules.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -405,6 +414,7 @@ pub struct FirewallCatalog {
     pub subnets: IndexMap<String, SubnetSize>,
     pub public_ip_compute: PublicIpCompute,
     pub compute_inbound: ComputeInbound,
+    pub zone_redundancy: Note,
     pub service_endpoint_policy: ServiceEndpointPolicyFacts,
     #[serde(default)]
     pub reader_role_source: Vec<String>,

@@ -189,6 +189,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         );
     }
     if let Some(fw) = network.as_ref().and_then(|n| n.firewall.as_ref()) {
+        notes.push(cat.firewall.zone_redundancy.note.clone());
         for o in &fw.omitted {
             notes.push(format!("Left out for the Basic firewall: {o}."));
         }
