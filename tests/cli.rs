@@ -702,3 +702,57 @@ fn private_dns_fallback_to_internet() {
         "{err}"
     );
 }
+
+/// Image builds with a managed VNet (issue 11 item 1): the private registry cannot build, so the
+/// blueprint's cluster is created in the managed VNet (no subnet) and set as the image-build
+/// compute on every path; AMLG117 refuses compute only where no VNet would hold it, and AMLG118
+/// warns when nothing builds images.
+#[test]
+fn managed_vnet_compute_builds_images() {
+    let dir = tempfile::tempdir().unwrap();
+    amlgen(dir.path())
+        .args(["render", "allow-internet", "--out", "o"])
+        .assert()
+        .success();
+    let o = dir.path().join("o");
+    let read = |f: &str| std::fs::read_to_string(o.join(f)).unwrap();
+    assert!(read("main.bicep").contains("imageBuildCompute: computeClusterName"));
+    assert!(read("modules/workspace.bicep").contains("imageBuildCompute: imageBuildCompute"));
+    let compute = read("modules/compute.bicep");
+    assert!(compute.contains("computeType: 'AmlCompute'"), "{compute}");
+    assert!(!compute.contains("subnetId"), "{compute}");
+    let runbook = read("runbook.sh");
+    assert!(
+        runbook.contains("--image-build-compute cpu-cluster"),
+        "{runbook}"
+    );
+    let create = runbook
+        .split("az ml compute create")
+        .nth(1)
+        .and_then(|c| c.split("--output none").next())
+        .expect("the runbook creates the cluster");
+    assert!(create.contains("--type AmlCompute"), "{create}");
+    assert!(!create.contains("--subnet"), "{create}");
+    assert!(read("workspace.yml").contains("image_build_compute: cpu-cluster"));
+    let readme = read("README.md");
+    assert!(readme.contains("no VM charge while idle"), "{readme}");
+    assert!(!readme.to_lowercase().contains("serverless"), "{readme}");
+
+    let out = amlgen(dir.path())
+        .args([
+            "check",
+            "allow-internet",
+            "--set",
+            "workspace.managed_network.isolation_mode=disabled",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("AMLG117"), "{err}");
+    let out = amlgen(dir.path())
+        .args(["check", "allow-internet", "--set", "compute={}"])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("AMLG118") && !err.contains("AMLG117"), "{err}");
+}

@@ -130,6 +130,7 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --public-network-access Disabled \
     --managed-network allow_only_approved_outbound \
     --set managed_network.firewall_sku=standard \
+    --image-build-compute cpu-cluster \
     --output none
 fi
 
@@ -334,6 +335,24 @@ if [ "$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role ac
     --assignee-principal-type ServicePrincipal \
     --role acdd72a7-3385-48ef-bd42-f606fba81ae7 \
     --scope "${PE_ID}" \
+    --output none
+fi
+
+# --- Compute in the workspace managed VNet (no subnet: Azure places it there), no public IP ----------
+if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "${WORKSPACE_NAME}" --name cpu-cluster --output none 2>/dev/null; then
+  az ml compute create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --workspace-name "${WORKSPACE_NAME}" \
+    --name cpu-cluster \
+    --type AmlCompute \
+    --identity-type SystemAssigned \
+    --size Standard_DS3_v2 \
+    --min-instances 0 \
+    --max-instances 2 \
+    --idle-time-before-scale-down 120 \
+    --tier dedicated \
+    --enable-node-public-ip false \
+    --ssh-public-access-enabled false \
     --output none
 fi
 

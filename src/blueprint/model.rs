@@ -40,7 +40,8 @@ pub struct Blueprint {
     /// Firewall, spoke with training, scoring and private endpoint subnets.
     #[serde(default)]
     pub network: Option<CustomerNetwork>,
-    /// Compute created in the spoke's training subnet.
+    /// Compute: in the spoke's training subnet with a customer network, in the workspace
+    /// managed VNet otherwise. The cluster also builds the workspace's images.
     #[serde(default)]
     pub compute: Compute,
     /// Private DNS zones of the private endpoints: created here (default), central zones that
@@ -195,7 +196,8 @@ pub struct SpokeSubnets {
     pub pe: Option<String>,
 }
 
-/// Compute in the training subnet.
+/// Compute in the training subnet (customer network) or the managed VNet (no subnet: Azure
+/// places managed-VNet compute there itself).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Compute {
@@ -212,6 +214,8 @@ pub struct ComputeCluster {
     pub name: String,
     #[serde(default = "default_vm_size")]
     pub vm_size: String,
+    /// Nodes kept running while idle. 0 (the default): no node, and no VM charge, while the
+    /// cluster waits for a job or an image build.
     #[serde(default)]
     pub min_nodes: u32,
     #[serde(default = "default_max_nodes")]
@@ -292,8 +296,8 @@ pub struct Workspace {
     pub public_network_access: bool,
     /// The workspace managed virtual network (`isolation_mode: disabled` for hub-spoke).
     pub managed_network: ManagedNetwork,
-    /// Compute cluster that builds images: a registry behind a private endpoint cannot build.
-    /// Default: the blueprint's compute cluster when the network is customer-managed.
+    /// Compute cluster or instance that builds images: a registry behind a private endpoint
+    /// cannot build them itself. Default: the blueprint's compute cluster.
     #[serde(default)]
     pub image_build_compute: Option<String>,
 }

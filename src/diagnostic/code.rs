@@ -70,6 +70,7 @@ codes! {
     ClientAccessWithCustomerNetwork = "AMLG115",
     ComputeWithoutIsolation = "AMLG116",
     ComputeWithoutCustomerNetwork = "AMLG117",
+    NoImageBuildCompute = "AMLG118",
     ExfiltrationWithPublicIp = "AMLG119",
     UnknownEcosystem = "AMLG120",
     PackagesNeedNoAllowance = "AMLG121",

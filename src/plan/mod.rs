@@ -79,13 +79,14 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             .as_ref()
             .map(|_| address_plan::subnet_name("training").to_string()),
     };
-    // A registry behind a private endpoint cannot build images: a cluster must.
-    let image_build_compute = bp.workspace.image_build_compute.clone().or_else(|| {
-        network
-            .as_ref()
-            .and(compute.cluster.as_ref())
-            .map(|c| c.name.clone())
-    });
+    // A registry behind a private endpoint cannot build images, with a managed VNet as with a
+    // customer one (mnet_image_builds): the blueprint's cluster builds them unless another
+    // compute is named.
+    let image_build_compute = bp
+        .workspace
+        .image_build_compute
+        .clone()
+        .or_else(|| compute.cluster.as_ref().map(|c| c.name.clone()));
 
     let workspace = WorkspaceModel {
         name: names.workspace.value.clone(),
@@ -184,7 +185,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         notes.push("Subnets created since 30 September 2025 have no default outbound access; the Bicep and the runbook set `defaultOutboundAccess: false` explicitly, so the NAT gateway is the compute subnets' only way out.".to_string());
     }
     if workspace.image_build_compute.is_none() {
-        notes.push("The container registry is private, so it cannot build images: set `workspace.image_build_compute` to a compute cluster (or run `az ml workspace update --image-build-compute <cluster>`), or Azure Machine Learning builds on serverless compute.".to_string());
+        notes.push("The container registry is private, so it cannot build images, and no compute is set to build them: environment image builds fail until `workspace.image_build_compute` names a compute cluster (or `az ml workspace update --image-build-compute <cluster>` sets one).".to_string());
     }
     notes.push(format!(
         "Storage account `{}`, key vault `{}` and registry `{}` need globally unique names. The key vault has purge protection: after deleting it, its name stays reserved for the retention period ({} days; `az keyvault recover` brings it back).",

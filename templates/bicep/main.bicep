@@ -273,14 +273,20 @@ module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
 {% endif %}
 {% if m.compute.cluster or m.compute.instance %}
 
+{% if m.compute.subnet_name %}
 // Compute in the training subnet, created after the private endpoints it reaches the workspace by.
+{% else %}
+// Compute in the workspace managed VNet (no subnet: Azure places it there).
+{% endif %}
 module compute 'modules/compute.bicep' = {
   name: take('${deployment().name}-compute', 64)
   params: {
     location: location
     tags: tags
     workspaceName: workspace.outputs.name
+{% if m.compute.subnet_name %}
     subnetId: spokeNetwork.outputs.trainingSubnetId
+{% endif %}
 {% if m.compute.cluster %}
     clusterName: computeClusterName
     clusterVmSize: computeClusterVmSize
@@ -292,6 +298,7 @@ module compute 'modules/compute.bicep' = {
     instanceVmSize: computeInstanceVmSize
 {% endif %}
   }
+{% if m.network %}
   dependsOn: [
 {% if m.network.peering %}
     peering
@@ -300,6 +307,7 @@ module compute 'modules/compute.bicep' = {
     {{ pe.symbol|ident }}
 {% endfor %}
   ]
+{% endif %}
 }
 {% endif %}
 

@@ -42,6 +42,9 @@ param provisionNetworkNow bool
 @description('Required. User-defined outbound rules, keyed by rule name.')
 param outboundRules object
 
+@description('Required. Compute that builds images: a registry behind a private endpoint cannot build them itself.')
+param imageBuildCompute string
+
 resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
   // checkov:skip=CKV_AZURE_243: The workspace is reached through a Microsoft.Network/privateEndpoints resource (modules/privateEndpoint.bicep, group amlworkspace) and public network access is disabled; this check only recognises a managed-VNet PrivateEndpoint outbound rule.
   name: name
@@ -68,6 +71,7 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
       outboundRules: outboundRules
     }
     provisionNetworkNow: provisionNetworkNow
+    imageBuildCompute: imageBuildCompute
   }
 }
 
