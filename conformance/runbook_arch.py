@@ -396,6 +396,7 @@ def h_storage(m, o, sc):
           kind=o.get("--kind"), accessTier=o.get("--access-tier"),
           allowBlobPublicAccess=to_bool(o.get("--allow-blob-public-access")),
           allowCrossTenantReplication=to_bool(o.get("--allow-cross-tenant-replication")),
+          allowSharedKeyAccess=to_bool(o.get("--allow-shared-key-access")),
           minimumTlsVersion=o.get("--min-tls-version"),
           supportsHttpsTrafficOnly=to_bool(o.get("--https-only")),
           publicNetworkAccess=o.get("--public-network-access"),
@@ -668,6 +669,7 @@ def h_ws(m, o, sc):
           applicationInsights=ref_to("Microsoft.Insights/components", o.get("--application-insights")),
           publicNetworkAccess=o.get("--public-network-access"), isolationMode=mn,
           imageBuildCompute=o.get("--image-build-compute"),
+          systemDatastoresAuthMode=o.get("--system-datastores-auth-mode"),
           # ARM's provisionNetworkNow defaults to false; `az ml workspace provision-network`
           # (h_provision) sets it afterwards.
           provisionNetworkNow=bool(o.get("--provision-network-now")),
@@ -697,6 +699,8 @@ def h_ws_update(m, o, sc):
         r["imageBuildCompute"] = o.get("--image-build-compute")
     if o.get("--public-network-access"):
         r["publicNetworkAccess"] = o.get("--public-network-access")
+    if o.get("--system-datastores-auth-mode"):
+        r["systemDatastoresAuthMode"] = o.get("--system-datastores-auth-mode")
     r.update(_set_fields(o.get("--set")))
 
 
@@ -808,6 +812,7 @@ def read_workspace_yml(path: Path) -> dict:
                   applicationInsights=ref_to("Microsoft.Insights/components", doc.get("application_insights")),
                   publicNetworkAccess=doc.get("public_network_access"), isolationMode=mn.get("isolation_mode"),
                   imageBuildCompute=doc.get("image_build_compute"),
+                  systemDatastoresAuthMode=doc.get("system_datastores_auth_mode"),
                   firewallSku=_snake_to_camel(mn["firewall_sku"]) if mn.get("firewall_sku") else None,
                   provisionNetworkNow=bool(doc.get("provision_network_now")),  # absent: false, as ARM
                   serverlessComputeSubnet=ref_to(VNET, sc.get("custom_subnet")) if sc.get("custom_subnet") else None,

@@ -756,3 +756,60 @@ fn managed_vnet_compute_builds_images() {
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(err.contains("AMLG118") && !err.contains("AMLG117"), "{err}");
 }
+
+/// Shared keys off and identity-based system datastores by default (issue 11 item 14), on every
+/// path; the blueprint turns keys back on, and a compute instance without keys is refused
+/// (AMLG124: its system-assigned identity cannot mount identity-based datastores).
+#[test]
+fn storage_without_shared_keys_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let render = |out: &str, sets: &[&str]| {
+        let mut args = vec!["render", "approved-only", "--out", out];
+        for s in sets {
+            args.extend(["--set", s]);
+        }
+        amlgen(dir.path()).args(&args).assert().success();
+        let o = dir.path().join(out);
+        move |f: &str| std::fs::read_to_string(o.join(f)).unwrap()
+    };
+    let read = render("secure", &[]);
+    assert!(read("modules/storage.bicep").contains("allowSharedKeyAccess: false"));
+    assert!(read("modules/workspace.bicep").contains("systemDatastoresAuthMode: 'Identity'"));
+    let runbook = read("runbook.sh");
+    assert!(
+        runbook.contains("--allow-shared-key-access false"),
+        "{runbook}"
+    );
+    assert!(runbook.contains("--system-datastores-auth-mode identity"));
+    assert!(read("workspace.yml").contains("system_datastores_auth_mode: identity"));
+    assert!(read("README.md").contains("Storage File Data Privileged Contributor"));
+
+    let read = render(
+        "keys",
+        &["dependencies.storage_account.shared_key_access=true"],
+    );
+    assert!(read("modules/storage.bicep").contains("allowSharedKeyAccess: true"));
+    assert!(read("modules/workspace.bicep").contains("systemDatastoresAuthMode: 'AccessKey'"));
+    let runbook = read("runbook.sh");
+    assert!(
+        runbook.contains("--allow-shared-key-access true"),
+        "{runbook}"
+    );
+    assert!(runbook.contains("--system-datastores-auth-mode accesskey"));
+    assert!(read("workspace.yml").contains("system_datastores_auth_mode: accesskey"));
+
+    let out = amlgen(dir.path())
+        .args([
+            "check",
+            "approved-only",
+            "--set",
+            "compute.instance={name: ci-test}",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.code() == Some(1) && err.contains("AMLG124"),
+        "{err}"
+    );
+}

@@ -530,6 +530,7 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                         "allowCrossTenantReplication",
                         s(p.get("allowCrossTenantReplication")),
                     ),
+                    ("allowSharedKeyAccess", s(p.get("allowSharedKeyAccess"))),
                     ("minimumTlsVersion", s(p.get("minimumTlsVersion"))),
                     (
                         "supportsHttpsTrafficOnly",
@@ -645,6 +646,10 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                                 .unwrap_or(Value::Bool(false)),
                         ),
                         ("imageBuildCompute", s(p.get("imageBuildCompute"))),
+                        (
+                            "systemDatastoresAuthMode",
+                            s(p.get("systemDatastoresAuthMode")),
+                        ),
                         (
                             "serverlessComputeSubnet",
                             s(p.pointer(
@@ -850,6 +855,7 @@ const ENUM_FIELDS: &[&str] = &[
     "networkRuleBypassOptions",
     "ruleCollectionType",
     "collectionAction",
+    "systemDatastoresAuthMode",
 ];
 
 /// Service defaults: an absent field means this value (documented API defaults), on both sides.

@@ -59,7 +59,7 @@ if ! az monitor app-insights component show --resource-group "${RESOURCE_GROUP}"
 fi
 APP_INSIGHTS_ID="$(az monitor app-insights component show --resource-group "${RESOURCE_GROUP}" --app "${APP_INSIGHTS_NAME}" --query id --output tsv)"
 
-# --- Storage account: private, TLS 1.2, no anonymous blob access ------------------------------
+# --- Storage account: private, TLS 1.2, no anonymous blob access, no shared key access ------------------------------
 if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STORAGE_ACCOUNT_NAME}" --output none 2>/dev/null; then
   az storage account create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -70,6 +70,7 @@ if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STOR
     --access-tier Hot \
     --allow-blob-public-access false \
     --allow-cross-tenant-replication false \
+    --allow-shared-key-access false \
     --min-tls-version TLS1_2 \
     --https-only true \
     --require-infrastructure-encryption true \
@@ -576,6 +577,7 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --application-insights "${APP_INSIGHTS_ID}" \
     --public-network-access Disabled \
     --managed-network disabled \
+    --system-datastores-auth-mode identity \
     --image-build-compute cpu-cluster \
     --set "serverless_compute.custom_subnet=${SERVERLESS_SUBNET_ID}" serverless_compute.no_public_ip=true \
     --output none

@@ -481,6 +481,13 @@ pub struct StorageAccount {
     /// `dfs` is Data Lake Storage Gen2.
     #[serde(default)]
     pub additional_private_endpoints: Vec<StorageService>,
+    /// Allow shared key (account key) authorization. Default false (catalog/defaults.yaml):
+    /// Microsoft Entra ID only, and the workspace's system datastores use its managed identity,
+    /// so people need data roles on the account (the README lists them). true: keys allowed and
+    /// the system datastores use the account key, as Azure does by default; needed for a compute
+    /// instance, which cannot mount identity-based datastores with its system-assigned identity.
+    #[serde(default)]
+    pub shared_key_access: Option<bool>,
 }
 
 /// A storage service with its own private endpoint sub-resource.

@@ -15,6 +15,25 @@ use ipnet::Ipv4Net;
 
 pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let mode = bp.workspace.managed_network.isolation_mode;
+    // Identity-based system datastores cannot be mounted by an instance's system-assigned
+    // identity (aml_disable_local_auth_storage, Limitations).
+    let shared_keys = bp
+        .dependencies
+        .storage_account
+        .shared_key_access
+        .unwrap_or_else(|| {
+            Catalog::get().defaults["storage_shared_key_access"]
+                .value
+                .as_bool()
+                .unwrap_or(true)
+        });
+    if bp.compute.instance.is_some() && !shared_keys {
+        out.push(
+            Diagnostic::error(Code::InstanceWithIdentityStorage, "a compute instance cannot mount identity-based datastores with its system-assigned identity")
+                .at_path("compute.instance")
+                .with_help("set `dependencies.storage_account.shared_key_access: true`, or remove `compute.instance` and create the instance with a user-assigned identity (Storage File Data Privileged Contributor on the account)"),
+        );
+    }
     // The registry is always private here, so it cannot build images; a cluster (the
     // blueprint's own by default) or a named compute must.
     if bp.workspace.image_build_compute.is_none() && bp.compute.cluster.is_none() {

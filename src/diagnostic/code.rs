@@ -76,6 +76,7 @@ codes! {
     PackagesNeedNoAllowance = "AMLG121",
     HubFirewallInSovereignCloud = "AMLG122",
     PrivateDnsZoneSettings = "AMLG123",
+    InstanceWithIdentityStorage = "AMLG124",
     FirewallWithoutHub = "AMLG130",
     HubWithNatGateway = "AMLG131",
     ExfiltrationWithoutFirewall = "AMLG132",

@@ -88,6 +88,11 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         .clone()
         .or_else(|| compute.cluster.as_ref().map(|c| c.name.clone()));
 
+    let shared_key_access = bp
+        .dependencies
+        .storage_account
+        .shared_key_access
+        .unwrap_or_else(|| default_bool("storage_shared_key_access"));
     let workspace = WorkspaceModel {
         name: names.workspace.value.clone(),
         friendly_name: bp
@@ -106,6 +111,18 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         isolation_mode: ModeModel {
             arm: mode.arm.clone(),
             cli: mode.cli.clone(),
+        },
+        // The ARM values (types.json WorkspaceProperties) and az ml's (case-insensitive enum).
+        system_datastores_auth_mode: if shared_key_access {
+            ModeModel {
+                arm: "AccessKey".to_string(),
+                cli: "accesskey".to_string(),
+            }
+        } else {
+            ModeModel {
+                arm: "Identity".to_string(),
+                cli: "identity".to_string(),
+            }
         },
         image_build_compute,
         serverless: network.as_ref().map(|n| ServerlessModel {
@@ -278,6 +295,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             ),
             storage_https_only: default_bool("storage_https_only"),
             storage_infrastructure_encryption: default_bool("storage_infrastructure_encryption"),
+            storage_shared_key_access: shared_key_access,
             key_vault_rbac_authorization: default_bool("key_vault_rbac_authorization"),
             key_vault_purge_protection: default_bool("key_vault_purge_protection"),
             registry_admin_user: default_bool("registry_admin_user"),

@@ -106,6 +106,9 @@ pub struct WorkspaceModel {
     /// The managed VNet allows all internet outbound (allow_internet_outbound).
     pub internet_outbound: bool,
     pub isolation_mode: ModeModel,
+    /// How the system datastores reach the storage account: `Identity` when shared keys are off,
+    /// `AccessKey` otherwise (ARM `systemDatastoresAuthMode`; az ml `identity`/`accesskey`).
+    pub system_datastores_auth_mode: ModeModel,
     /// Compute that builds images (a registry behind a private endpoint cannot).
     pub image_build_compute: Option<String>,
     /// Where serverless compute runs, in a customer VNet (none with a managed VNet, which
@@ -213,6 +216,9 @@ pub struct Posture {
     pub storage_allow_cross_tenant_replication: bool,
     pub storage_https_only: bool,
     pub storage_infrastructure_encryption: bool,
+    /// Shared key (account key) authorization on the storage account; off, the workspace's
+    /// system datastores use its managed identity (`WorkspaceModel::system_datastores_auth_mode`).
+    pub storage_shared_key_access: bool,
     pub key_vault_rbac_authorization: bool,
     pub key_vault_purge_protection: bool,
     pub registry_admin_user: bool,

@@ -80,7 +80,7 @@ if ! az monitor app-insights component show --resource-group "${RESOURCE_GROUP}"
 fi
 APP_INSIGHTS_ID="$(az monitor app-insights component show --resource-group "${RESOURCE_GROUP}" --app "${APP_INSIGHTS_NAME}" --query id --output tsv)"
 
-# --- Storage account: private, TLS 1.2, no anonymous blob access ------------------------------
+# --- Storage account: private, TLS 1.2, no anonymous blob access{% if not m.posture.storage_shared_key_access %}, no shared key access{% endif %} ------------------------------
 if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STORAGE_ACCOUNT_NAME}" --output none 2>/dev/null; then
   az storage account create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -91,6 +91,7 @@ if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STOR
     --access-tier {{ m.defaults.storage_access_tier }} \
     --allow-blob-public-access {{ m.posture.storage_allow_blob_public_access|string|lower }} \
     --allow-cross-tenant-replication {{ m.posture.storage_allow_cross_tenant_replication|string|lower }} \
+    --allow-shared-key-access {{ m.posture.storage_shared_key_access|string|lower }} \
     --min-tls-version {{ m.defaults.minimum_tls_version }} \
     --https-only {{ m.posture.storage_https_only|string|lower }} \
     --require-infrastructure-encryption {{ m.posture.storage_infrastructure_encryption|string|lower }} \
@@ -162,6 +163,7 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --application-insights "${APP_INSIGHTS_ID}" \
     --public-network-access {{ m.workspace.public_network_access }} \
     --managed-network {{ m.workspace.isolation_mode.cli }} \
+    --system-datastores-auth-mode {{ m.workspace.system_datastores_auth_mode.cli }} \
 {% if m.workspace.cli_firewall_sku_set %}
     --set {{ m.workspace.cli_firewall_sku_set }} \
 {% endif %}

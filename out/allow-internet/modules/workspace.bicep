@@ -58,6 +58,7 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
     containerRegistry: containerRegistryId
     applicationInsights: applicationInsightsId
     publicNetworkAccess: 'Disabled'
+    systemDatastoresAuthMode: 'Identity'
     managedNetwork: {
       isolationMode: 'AllowInternetOutbound'
       outboundRules: outboundRules

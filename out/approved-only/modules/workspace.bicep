@@ -65,6 +65,7 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
     containerRegistry: containerRegistryId
     applicationInsights: applicationInsightsId
     publicNetworkAccess: 'Disabled'
+    systemDatastoresAuthMode: 'Identity'
     managedNetwork: {
       isolationMode: 'AllowOnlyApprovedOutbound'
       firewallSku: firewallSku

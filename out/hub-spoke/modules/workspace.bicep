@@ -55,6 +55,7 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
     containerRegistry: containerRegistryId
     applicationInsights: applicationInsightsId
     publicNetworkAccess: 'Disabled'
+    systemDatastoresAuthMode: 'Identity'
     managedNetwork: {
       isolationMode: 'Disabled'
     }

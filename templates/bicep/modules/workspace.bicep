@@ -82,6 +82,7 @@ resource workspace {{ m.types.workspace }} = {
     containerRegistry: containerRegistryId
     applicationInsights: applicationInsightsId
     publicNetworkAccess: {{ m.workspace.public_network_access }}
+    systemDatastoresAuthMode: {{ m.workspace.system_datastores_auth_mode.arm }}
     managedNetwork: {
       isolationMode: {{ m.workspace.isolation_mode.arm }}
 {% if m.workspace.firewall_sku %}
