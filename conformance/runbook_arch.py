@@ -68,6 +68,7 @@ SHOW = {
     "monitor log-analytics workspace show": [("Microsoft.OperationalInsights/workspaces", "--workspace-name")],
     "monitor app-insights component show": [("Microsoft.Insights/components", "--app")],
     "ml workspace show": [("Microsoft.MachineLearningServices/workspaces", "--name")],
+    "ml datastore show": [("Microsoft.MachineLearningServices/workspaces", "--workspace-name"), ("datastores", "--name")],
 }
 
 # Types an option value names when it is a bare name rather than an ID.
@@ -648,7 +649,20 @@ def h_rest(m, o, sc):
               sku=(body.get("sku") or {}).get("name"), subnet=(ip.get("subnet") or {}).get("id"),
               publicIpAddress=(ip.get("publicIPAddress") or {}).get("id"))
         return
+    mres = re.fullmatch(r"id:Microsoft\.MachineLearningServices/workspaces/([^/]+)/datastores/([^/]+)", url)
+    if mres:
+        m.put(f"{WS}/datastores", f"{mres.group(1)}/{mres.group(2)}", **datastore_fields(props))
+        return
     m.put("unread-az-rest", url, body=body)
+
+
+def datastore_fields(props: dict) -> dict:
+    """A datastore's ARM properties, as tests/path_equivalence.rs reads the Bicep side."""
+    return dict(datastoreType=props.get("datastoreType"), accountName=props.get("accountName"),
+                containerName=props.get("containerName"), fileShareName=props.get("fileShareName"),
+                endpoint=props.get("endpoint"), protocol=props.get("protocol"),
+                credentialsType=(props.get("credentials") or {}).get("credentialsType"),
+                serviceDataAccessAuthIdentity=props.get("serviceDataAccessAuthIdentity"))
 
 
 def h_ws(m, o, sc):

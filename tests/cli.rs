@@ -813,3 +813,62 @@ fn storage_without_shared_keys_by_default() {
         "{err}"
     );
 }
+
+/// Studio in a VNet (issue 11 item 3): the default datastores preview data with the workspace
+/// identity on both paths, keeping the container and share Azure made (read, not derived); with
+/// account keys neither path touches them, and the README says why.
+#[test]
+fn default_datastores_preview_with_the_workspace_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    amlgen(dir.path())
+        .args(["render", "hub-spoke", "--out", "o"])
+        .assert()
+        .success();
+    let o = dir.path().join("o");
+    let read = |f: &str| std::fs::read_to_string(o.join(f)).unwrap();
+    let datastores = read("modules/datastores.bicep");
+    for name in ["workspaceblobstore", "workspacefilestore"] {
+        assert!(
+            datastores.contains(&format!("name: '{name}'")),
+            "{datastores}"
+        );
+    }
+    assert_eq!(
+        datastores
+            .matches("serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity'")
+            .count(),
+        2
+    );
+    // Where the data lives is read from the datastore Azure created, never derived.
+    let workspace = read("modules/workspace.bicep");
+    assert!(workspace.contains("any(workspaceblobstore.properties).containerName"));
+    assert!(!datastores.contains("azureml-blobstore"));
+    let runbook = read("runbook.sh");
+    assert!(runbook.contains("--name workspacefilestore --query file_share_name"));
+    assert_eq!(
+        runbook
+            .matches(r#"\"serviceDataAccessAuthIdentity\":\"WorkspaceSystemAssignedIdentity\""#)
+            .count(),
+        2,
+        "{runbook}"
+    );
+    assert!(read("README.md").contains("**Storage Blob Data\nReader**"));
+
+    amlgen(dir.path())
+        .args([
+            "render",
+            "hub-spoke",
+            "--out",
+            "keys",
+            "--set",
+            "dependencies.storage_account.shared_key_access=true",
+        ])
+        .assert()
+        .success();
+    let keys = dir.path().join("keys");
+    assert!(!keys.join("modules/datastores.bicep").exists());
+    let runbook = std::fs::read_to_string(keys.join("runbook.sh")).unwrap();
+    assert!(!runbook.contains("datastores/"), "{runbook}");
+    let readme = std::fs::read_to_string(keys.join("README.md")).unwrap();
+    assert!(readme.contains("amlgen\nnever reads keys"), "{readme}");
+}

@@ -686,6 +686,26 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     }
                 }
             }
+            "Microsoft.MachineLearningServices/workspaces/datastores" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("datastoreType", s(p.get("datastoreType"))),
+                    ("accountName", s(p.get("accountName"))),
+                    ("containerName", s(p.get("containerName"))),
+                    ("fileShareName", s(p.get("fileShareName"))),
+                    ("endpoint", s(p.get("endpoint"))),
+                    ("protocol", s(p.get("protocol"))),
+                    (
+                        "credentialsType",
+                        s(p.pointer("/credentials/credentialsType")),
+                    ),
+                    (
+                        "serviceDataAccessAuthIdentity",
+                        s(p.get("serviceDataAccessAuthIdentity")),
+                    ),
+                ]),
+            ),
             "Microsoft.MachineLearningServices/workspaces/computes" => {
                 let cp = p.get("properties").cloned().unwrap_or(Value::Null);
                 // A cluster says it in remoteLoginPortPublicAccess, an instance in sshSettings.

@@ -208,6 +208,18 @@ module workspace 'modules/workspace.bicep' = {
   }
 }
 
+// The default datastores preview data in the studio with the workspace identity (storage is
+// behind a private endpoint and takes no account keys).
+module datastores 'modules/datastores.bicep' = {
+  name: take('${deployment().name}-datastores', 64)
+  params: {
+    workspaceName: workspace.outputs.name
+    storageAccountName: storage.outputs.name
+    workspaceblobstoreContainerName: workspace.outputs.workspaceblobstoreContainerName
+    workspacefilestoreFileShareName: workspace.outputs.workspacefilestoreFileShareName
+  }
+}
+
 module clientNetwork 'modules/clientNetwork.bicep' = {
   name: take('${deployment().name}-client-network', 64)
   params: {

@@ -583,6 +583,24 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --output none
 fi
 
+# --- Default datastores: the workspace identity previews data in the studio -------------------
+# Written back as Azure created them (where their data lives is read from each), with
+# identity-based access and the workspace identity for data preview, as main.bicep does. az ml
+# datastore update has no option for this setting, so the ARM PUT goes through az rest.
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+WORKSPACEBLOBSTORE_CONTAINER_NAME="$(az ml datastore show --resource-group "${RESOURCE_GROUP}" --workspace-name "${WORKSPACE_NAME}" --name workspaceblobstore --query container_name --output tsv)"
+az rest \
+  --method put \
+  --url "${WORKSPACE_ID}/datastores/workspaceblobstore?api-version=2026-05-01" \
+  --body "{\"properties\":{\"datastoreType\":\"AzureBlob\",\"accountName\":\"${STORAGE_ACCOUNT_NAME}\",\"containerName\":\"${WORKSPACEBLOBSTORE_CONTAINER_NAME}\",\"endpoint\":\"core.windows.net\",\"protocol\":\"https\",\"credentials\":{\"credentialsType\":\"None\"},\"serviceDataAccessAuthIdentity\":\"WorkspaceSystemAssignedIdentity\"}}" \
+  --output none
+WORKSPACEFILESTORE_FILE_SHARE_NAME="$(az ml datastore show --resource-group "${RESOURCE_GROUP}" --workspace-name "${WORKSPACE_NAME}" --name workspacefilestore --query file_share_name --output tsv)"
+az rest \
+  --method put \
+  --url "${WORKSPACE_ID}/datastores/workspacefilestore?api-version=2026-05-01" \
+  --body "{\"properties\":{\"datastoreType\":\"AzureFile\",\"accountName\":\"${STORAGE_ACCOUNT_NAME}\",\"fileShareName\":\"${WORKSPACEFILESTORE_FILE_SHARE_NAME}\",\"endpoint\":\"core.windows.net\",\"protocol\":\"https\",\"credentials\":{\"credentialsType\":\"None\"},\"serviceDataAccessAuthIdentity\":\"WorkspaceSystemAssignedIdentity\"}}" \
+  --output none
+
 # --- Private DNS zones, linked to the hub and spoke VNets ---------------------------------
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none

@@ -124,6 +124,11 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
                 cli: "identity".to_string(),
             }
         },
+        datastores: if shared_key_access {
+            Vec::new()
+        } else {
+            default_datastores()
+        },
         image_build_compute,
         serverless: network.as_ref().map(|n| ServerlessModel {
             vnet_name: n.spoke.vnet_name.clone(),
@@ -322,6 +327,38 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         notes,
         prerequisites: prerequisites(&checked.topology),
     }
+}
+
+/// The workspace's default blob and file datastores (studio_vnet: "Each Azure Machine Learning
+/// workspace has two default storage accounts, a default blob storage account and a default file
+/// store account"), with identity-based access and the workspace identity for data preview.
+fn default_datastores() -> Vec<DatastoreModel> {
+    let datastore = |name, datastore_type, location_property, cli_location_field| DatastoreModel {
+        name,
+        datastore_type,
+        location_property,
+        cli_location_field,
+        identity: default_str("studio_datastore_identity"),
+        credentials_type: "None",
+        api_version: Catalog::get().api_versions["datastore"].version.clone(),
+        bicep_output: String::new(),
+        shell_var: String::new(),
+        body_shell: String::new(),
+    };
+    vec![
+        datastore(
+            "workspaceblobstore",
+            "AzureBlob",
+            "containerName",
+            "container_name",
+        ),
+        datastore(
+            "workspacefilestore",
+            "AzureFile",
+            "fileShareName",
+            "file_share_name",
+        ),
+    ]
 }
 
 /// A string setting of catalog/defaults.yaml (tested to exist and be a string).

@@ -104,6 +104,21 @@ module workspace 'modules/workspace.bicep' = {
 {% endif %}
   }
 }
+{% if m.workspace.datastores %}
+
+// The default datastores preview data in the studio with the workspace identity (storage is
+// behind a private endpoint and takes no account keys).
+module datastores 'modules/datastores.bicep' = {
+  name: take('${deployment().name}-datastores', 64)
+  params: {
+    workspaceName: workspace.outputs.name
+    storageAccountName: storage.outputs.name
+{% for d in m.workspace.datastores %}
+    {{ d.bicep_output|ident }}: workspace.outputs.{{ d.bicep_output|ident }}
+{% endfor %}
+  }
+}
+{% endif %}
 {% if m.client %}
 
 module clientNetwork 'modules/clientNetwork.bicep' = {

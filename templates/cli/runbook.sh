@@ -194,6 +194,22 @@ az ml workspace outbound-rule set \
 {% endfor %}
 {% endif %}
 
+{% if m.workspace.datastores %}
+# --- Default datastores: the workspace identity previews data in the studio -------------------
+# Written back as Azure created them (where their data lives is read from each), with
+# identity-based access and the workspace identity for data preview, as main.bicep does. az ml
+# datastore update has no option for this setting, so the ARM PUT goes through az rest.
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+{% for d in m.workspace.datastores %}
+{{ d.shell_var|ident }}="$(az ml datastore show --resource-group "${RESOURCE_GROUP}" --workspace-name "${WORKSPACE_NAME}" --name {{ d.name }} --query {{ d.cli_location_field }} --output tsv)"
+az rest \
+  --method put \
+  --url "${WORKSPACE_ID}/datastores/{{ d.name|raw_in_quotes }}?api-version={{ d.api_version|raw_in_quotes }}" \
+  --body {{ d.body_shell|safe }} \
+  --output none
+{% endfor %}
+
+{% endif %}
 {% if not m.network and m.workspace.provision_now %}
 
 # --- Provision the managed VNet now, before any compute (takes several minutes) -----------------
