@@ -703,6 +703,42 @@ fn private_dns_fallback_to_internet() {
     );
 }
 
+/// `args` followed by `--set ASSIGNMENT` for each of `sets`.
+fn with_sets<'a>(mut args: Vec<&'a str>, sets: &[&'a str]) -> Vec<&'a str> {
+    for s in sets {
+        args.extend(["--set", s]);
+    }
+    args
+}
+
+/// Renders a built-in blueprint with `--set` assignments into `dir/out`; returns a reader of the
+/// rendered files.
+fn render_builtin(
+    dir: &Path,
+    blueprint: &str,
+    out: &str,
+    sets: &[&str],
+) -> impl Fn(&str) -> String {
+    amlgen(dir)
+        .args(with_sets(vec!["render", blueprint, "--out", out], sets))
+        .assert()
+        .success();
+    let o = dir.join(out);
+    move |f: &str| std::fs::read_to_string(o.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
+}
+
+/// `amlgen check` of a built-in blueprint with `--set` assignments: exit code and stderr.
+fn check_builtin(dir: &Path, blueprint: &str, sets: &[&str]) -> (Option<i32>, String) {
+    let out = amlgen(dir)
+        .args(with_sets(vec!["check", blueprint], sets))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
 /// Image builds with a managed VNet (issue 11 item 1): the private registry cannot build, so the
 /// blueprint's cluster is created in the managed VNet (no subnet) and set as the image-build
 /// compute on every path; AMLG117 refuses compute only where no VNet would hold it, and AMLG118
@@ -710,12 +746,7 @@ fn private_dns_fallback_to_internet() {
 #[test]
 fn managed_vnet_compute_builds_images() {
     let dir = tempfile::tempdir().unwrap();
-    amlgen(dir.path())
-        .args(["render", "allow-internet", "--out", "o"])
-        .assert()
-        .success();
-    let o = dir.path().join("o");
-    let read = |f: &str| std::fs::read_to_string(o.join(f)).unwrap();
+    let read = render_builtin(dir.path(), "allow-internet", "o", &[]);
     assert!(read("main.bicep").contains("imageBuildCompute: computeClusterName"));
     assert!(read("modules/workspace.bicep").contains("imageBuildCompute: imageBuildCompute"));
     let compute = read("modules/compute.bicep");
@@ -738,22 +769,13 @@ fn managed_vnet_compute_builds_images() {
     assert!(readme.contains("no VM charge while idle"), "{readme}");
     assert!(!readme.to_lowercase().contains("serverless"), "{readme}");
 
-    let out = amlgen(dir.path())
-        .args([
-            "check",
-            "allow-internet",
-            "--set",
-            "workspace.managed_network.isolation_mode=disabled",
-        ])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (_, err) = check_builtin(
+        dir.path(),
+        "allow-internet",
+        &["workspace.managed_network.isolation_mode=disabled"],
+    );
     assert!(err.contains("AMLG117"), "{err}");
-    let out = amlgen(dir.path())
-        .args(["check", "allow-internet", "--set", "compute={}"])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
+    let (_, err) = check_builtin(dir.path(), "allow-internet", &["compute={}"]);
     assert!(err.contains("AMLG118") && !err.contains("AMLG117"), "{err}");
 }
 
@@ -763,55 +785,34 @@ fn managed_vnet_compute_builds_images() {
 #[test]
 fn storage_without_shared_keys_by_default() {
     let dir = tempfile::tempdir().unwrap();
-    let render = |out: &str, sets: &[&str]| {
-        let mut args = vec!["render", "approved-only", "--out", out];
-        for s in sets {
-            args.extend(["--set", s]);
-        }
-        amlgen(dir.path()).args(&args).assert().success();
-        let o = dir.path().join(out);
-        move |f: &str| std::fs::read_to_string(o.join(f)).unwrap()
-    };
-    let read = render("secure", &[]);
-    assert!(read("modules/storage.bicep").contains("allowSharedKeyAccess: false"));
-    assert!(read("modules/workspace.bicep").contains("systemDatastoresAuthMode: 'Identity'"));
-    let runbook = read("runbook.sh");
-    assert!(
-        runbook.contains("--allow-shared-key-access false"),
-        "{runbook}"
-    );
-    assert!(runbook.contains("--system-datastores-auth-mode identity"));
-    assert!(read("workspace.yml").contains("system_datastores_auth_mode: identity"));
-    assert!(read("README.md").contains("Storage File Data Privileged Contributor"));
+    let keys = ["dependencies.storage_account.shared_key_access=true"];
+    for (out, sets, shared_keys, arm, cli) in [
+        ("secure", &[][..], "false", "'Identity'", "identity"),
+        ("keys", &keys[..], "true", "'AccessKey'", "accesskey"),
+    ] {
+        let read = render_builtin(dir.path(), "approved-only", out, sets);
+        let storage = read("modules/storage.bicep");
+        assert!(storage.contains(&format!("allowSharedKeyAccess: {shared_keys}")));
+        let workspace = read("modules/workspace.bicep");
+        assert!(workspace.contains(&format!("systemDatastoresAuthMode: {arm}")));
+        let runbook = read("runbook.sh");
+        assert!(runbook.contains(&format!("--allow-shared-key-access {shared_keys}")));
+        assert!(runbook.contains(&format!("--system-datastores-auth-mode {cli}")));
+        let yml = read("workspace.yml");
+        assert!(yml.contains(&format!("system_datastores_auth_mode: {cli}")));
+        let readme = read("README.md");
+        assert_eq!(
+            readme.contains("Storage File Data Privileged Contributor"),
+            shared_keys == "false"
+        );
+    }
 
-    let read = render(
-        "keys",
-        &["dependencies.storage_account.shared_key_access=true"],
+    let (code, err) = check_builtin(
+        dir.path(),
+        "approved-only",
+        &["compute.instance={name: ci-test}"],
     );
-    assert!(read("modules/storage.bicep").contains("allowSharedKeyAccess: true"));
-    assert!(read("modules/workspace.bicep").contains("systemDatastoresAuthMode: 'AccessKey'"));
-    let runbook = read("runbook.sh");
-    assert!(
-        runbook.contains("--allow-shared-key-access true"),
-        "{runbook}"
-    );
-    assert!(runbook.contains("--system-datastores-auth-mode accesskey"));
-    assert!(read("workspace.yml").contains("system_datastores_auth_mode: accesskey"));
-
-    let out = amlgen(dir.path())
-        .args([
-            "check",
-            "approved-only",
-            "--set",
-            "compute.instance={name: ci-test}",
-        ])
-        .output()
-        .unwrap();
-    let err = String::from_utf8_lossy(&out.stderr);
-    assert!(
-        out.status.code() == Some(1) && err.contains("AMLG124"),
-        "{err}"
-    );
+    assert!(code == Some(1) && err.contains("AMLG124"), "{err}");
 }
 
 /// Studio in a VNet (issue 11 item 3): the default datastores preview data with the workspace
@@ -820,12 +821,7 @@ fn storage_without_shared_keys_by_default() {
 #[test]
 fn default_datastores_preview_with_the_workspace_identity() {
     let dir = tempfile::tempdir().unwrap();
-    amlgen(dir.path())
-        .args(["render", "hub-spoke", "--out", "o"])
-        .assert()
-        .success();
-    let o = dir.path().join("o");
-    let read = |f: &str| std::fs::read_to_string(o.join(f)).unwrap();
+    let read = render_builtin(dir.path(), "hub-spoke", "o", &[]);
     let datastores = read("modules/datastores.bicep");
     for name in ["workspaceblobstore", "workspacefilestore"] {
         assert!(
@@ -854,21 +850,11 @@ fn default_datastores_preview_with_the_workspace_identity() {
     );
     assert!(read("README.md").contains("**Storage Blob Data\nReader**"));
 
-    amlgen(dir.path())
-        .args([
-            "render",
-            "hub-spoke",
-            "--out",
-            "keys",
-            "--set",
-            "dependencies.storage_account.shared_key_access=true",
-        ])
-        .assert()
-        .success();
-    let keys = dir.path().join("keys");
-    assert!(!keys.join("modules/datastores.bicep").exists());
-    let runbook = std::fs::read_to_string(keys.join("runbook.sh")).unwrap();
+    let keys = ["dependencies.storage_account.shared_key_access=true"];
+    let read = render_builtin(dir.path(), "hub-spoke", "keys", &keys);
+    assert!(!dir.path().join("keys/modules/datastores.bicep").exists());
+    let runbook = read("runbook.sh");
     assert!(!runbook.contains("datastores/"), "{runbook}");
-    let readme = std::fs::read_to_string(keys.join("README.md")).unwrap();
+    let readme = read("README.md");
     assert!(readme.contains("amlgen\nnever reads keys"), "{readme}");
 }
