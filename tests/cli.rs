@@ -849,3 +849,161 @@ fn managed_network_kind_and_monitor() {
         .failure()
         .stderr(predicates::str::contains("AMLG134"));
 }
+
+/// `args` followed by `--set ASSIGNMENT` for each of `sets`.
+fn with_sets<'a>(mut args: Vec<&'a str>, sets: &[&'a str]) -> Vec<&'a str> {
+    for s in sets {
+        args.extend(["--set", s]);
+    }
+    args
+}
+
+/// Renders a built-in blueprint with `--set` assignments (and a subscription, so workspace.yml
+/// is written too) into `dir/out`; returns a reader of the rendered files.
+fn render_builtin(
+    dir: &Path,
+    blueprint: &str,
+    out: &str,
+    sets: &[&str],
+) -> impl Fn(&str) -> String {
+    let mut sets = sets.to_vec();
+    sets.push("resource_group.subscription_id=00000000-0000-0000-0000-000000000000");
+    amlgen(dir)
+        .args(with_sets(vec!["render", blueprint, "--out", out], &sets))
+        .assert()
+        .success();
+    let o = dir.join(out);
+    move |f: &str| std::fs::read_to_string(o.join(f)).unwrap_or_else(|e| panic!("{f}: {e}"))
+}
+
+/// `amlgen check` of a built-in blueprint with `--set` assignments: exit code and stderr.
+fn check_builtin(dir: &Path, blueprint: &str, sets: &[&str]) -> (Option<i32>, String) {
+    let out = amlgen(dir)
+        .args(with_sets(vec!["check", blueprint], sets))
+        .output()
+        .unwrap();
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+/// Image builds with a managed VNet (issue 11 item 1): the private registry cannot build, so the
+/// blueprint's cluster is created in the managed VNet (no subnet) and set as the image-build
+/// compute on every path; AMLG117 refuses compute only where no VNet would hold it, and AMLG118
+/// warns when nothing builds images.
+#[test]
+fn managed_vnet_compute_builds_images() {
+    let dir = tempfile::tempdir().unwrap();
+    let read = render_builtin(dir.path(), "allow-internet", "o", &[]);
+    assert!(read("main.bicep").contains("imageBuildCompute: computeClusterName"));
+    assert!(read("modules/workspace.bicep").contains("imageBuildCompute: imageBuildCompute"));
+    let compute = read("modules/compute.bicep");
+    assert!(compute.contains("computeType: 'AmlCompute'"), "{compute}");
+    assert!(!compute.contains("subnetId"), "{compute}");
+    let runbook = read("runbook.sh");
+    assert!(
+        runbook.contains("--image-build-compute cpu-cluster"),
+        "{runbook}"
+    );
+    let create = runbook
+        .split("az ml compute create")
+        .nth(1)
+        .and_then(|c| c.split("--output none").next())
+        .expect("the runbook creates the cluster");
+    assert!(create.contains("--type AmlCompute"), "{create}");
+    assert!(!create.contains("--subnet"), "{create}");
+    assert!(read("workspace.yml").contains("image_build_compute: cpu-cluster"));
+    let readme = read("README.md");
+    assert!(readme.contains("no VM charge while idle"), "{readme}");
+    assert!(!readme.to_lowercase().contains("serverless"), "{readme}");
+
+    let (_, err) = check_builtin(
+        dir.path(),
+        "allow-internet",
+        &["workspace.managed_network.isolation_mode=disabled"],
+    );
+    assert!(err.contains("AMLG117"), "{err}");
+    let (_, err) = check_builtin(dir.path(), "allow-internet", &["compute={}"]);
+    assert!(err.contains("AMLG118") && !err.contains("AMLG117"), "{err}");
+}
+
+/// Shared keys off and identity-based system datastores by default (issue 11 item 14), on every
+/// path; the blueprint turns keys back on, and a compute instance without keys is refused
+/// (AMLG124: its system-assigned identity cannot mount identity-based datastores).
+#[test]
+fn storage_without_shared_keys_by_default() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = ["dependencies.storage_account.shared_key_access=true"];
+    for (out, sets, shared_keys, arm, cli) in [
+        ("secure", &[][..], "false", "'Identity'", "identity"),
+        ("keys", &keys[..], "true", "'AccessKey'", "accesskey"),
+    ] {
+        let read = render_builtin(dir.path(), "approved-only", out, sets);
+        let storage = read("modules/storage.bicep");
+        assert!(storage.contains(&format!("allowSharedKeyAccess: {shared_keys}")));
+        let workspace = read("modules/workspace.bicep");
+        assert!(workspace.contains(&format!("systemDatastoresAuthMode: {arm}")));
+        let runbook = read("runbook.sh");
+        assert!(runbook.contains(&format!("--allow-shared-key-access {shared_keys}")));
+        assert!(runbook.contains(&format!("--system-datastores-auth-mode {cli}")));
+        let yml = read("workspace.yml");
+        assert!(yml.contains(&format!("system_datastores_auth_mode: {cli}")));
+        let readme = read("README.md");
+        assert_eq!(
+            readme.contains("Storage File Data Privileged Contributor"),
+            shared_keys == "false"
+        );
+    }
+
+    let (code, err) = check_builtin(
+        dir.path(),
+        "approved-only",
+        &["compute.instance={name: ci-test}"],
+    );
+    assert!(code == Some(1) && err.contains("AMLG124"), "{err}");
+}
+
+/// Studio in a VNet (issue 11 item 3): the default datastores preview data with the workspace
+/// identity on both paths, keeping the container and share Azure made (read, not derived); with
+/// account keys neither path touches them, and the README says why.
+#[test]
+fn default_datastores_preview_with_the_workspace_identity() {
+    let dir = tempfile::tempdir().unwrap();
+    let read = render_builtin(dir.path(), "hub-spoke", "o", &[]);
+    let datastores = read("modules/datastores.bicep");
+    for name in ["workspaceblobstore", "workspacefilestore"] {
+        assert!(
+            datastores.contains(&format!("name: '{name}'")),
+            "{datastores}"
+        );
+    }
+    assert_eq!(
+        datastores
+            .matches("serviceDataAccessAuthIdentity: 'WorkspaceSystemAssignedIdentity'")
+            .count(),
+        2
+    );
+    // Where the data lives is read from the datastore Azure created, never derived.
+    let workspace = read("modules/workspace.bicep");
+    assert!(workspace.contains("any(workspaceblobstore.properties).containerName"));
+    assert!(!datastores.contains("azureml-blobstore"));
+    let runbook = read("runbook.sh");
+    assert!(runbook.contains("--name workspacefilestore --query file_share_name"));
+    assert_eq!(
+        runbook
+            .matches(r#"\"serviceDataAccessAuthIdentity\":\"WorkspaceSystemAssignedIdentity\""#)
+            .count(),
+        2,
+        "{runbook}"
+    );
+    assert!(read("README.md").contains("**Storage Blob Data\nReader**"));
+
+    let keys = ["dependencies.storage_account.shared_key_access=true"];
+    let read = render_builtin(dir.path(), "hub-spoke", "keys", &keys);
+    assert!(!dir.path().join("keys/modules/datastores.bicep").exists());
+    let runbook = read("runbook.sh");
+    assert!(!runbook.contains("datastores/"), "{runbook}");
+    let readme = read("README.md");
+    assert!(readme.contains("amlgen\nnever reads keys"), "{readme}");
+}

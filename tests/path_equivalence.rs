@@ -530,6 +530,7 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                         "allowCrossTenantReplication",
                         s(p.get("allowCrossTenantReplication")),
                     ),
+                    ("allowSharedKeyAccess", s(p.get("allowSharedKeyAccess"))),
                     ("minimumTlsVersion", s(p.get("minimumTlsVersion"))),
                     (
                         "supportsHttpsTrafficOnly",
@@ -648,6 +649,10 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                         ),
                         ("imageBuildCompute", s(p.get("imageBuildCompute"))),
                         (
+                            "systemDatastoresAuthMode",
+                            s(p.get("systemDatastoresAuthMode")),
+                        ),
+                        (
                             "serverlessComputeSubnet",
                             s(p.pointer(
                                 "/serverlessComputeSettings/serverlessComputeCustomSubnet",
@@ -683,6 +688,26 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     }
                 }
             }
+            "Microsoft.MachineLearningServices/workspaces/datastores" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("datastoreType", s(p.get("datastoreType"))),
+                    ("accountName", s(p.get("accountName"))),
+                    ("containerName", s(p.get("containerName"))),
+                    ("fileShareName", s(p.get("fileShareName"))),
+                    ("endpoint", s(p.get("endpoint"))),
+                    ("protocol", s(p.get("protocol"))),
+                    (
+                        "credentialsType",
+                        s(p.pointer("/credentials/credentialsType")),
+                    ),
+                    (
+                        "serviceDataAccessAuthIdentity",
+                        s(p.get("serviceDataAccessAuthIdentity")),
+                    ),
+                ]),
+            ),
             "Microsoft.MachineLearningServices/workspaces/computes" => {
                 let cp = p.get("properties").cloned().unwrap_or(Value::Null);
                 // A cluster says it in remoteLoginPortPublicAccess, an instance in sshSettings.
@@ -853,6 +878,7 @@ const ENUM_FIELDS: &[&str] = &[
     "networkRuleBypassOptions",
     "ruleCollectionType",
     "collectionAction",
+    "systemDatastoresAuthMode",
 ];
 
 /// Service defaults: an absent field means this value (documented API defaults), on both sides.

@@ -140,6 +140,22 @@ param clientVnetDnsLinkName string
 ])
 param privateDnsResolutionPolicy string
 
+@description('Required. Name of the compute cluster. 2-16 letters, digits and hyphens; starts with a letter.')
+@minLength(2)
+@maxLength(16)
+param computeClusterName string
+
+@description('Required. VM size of the cluster nodes.')
+param computeClusterVmSize string
+
+@description('Required. Nodes kept running when idle.')
+@minValue(0)
+param computeClusterMinNodes int
+
+@description('Required. Largest number of nodes.')
+@minValue(1)
+param computeClusterMaxNodes int
+
 // ------------------------------------------------------------------------------------------------
 // Resources
 // ------------------------------------------------------------------------------------------------
@@ -200,6 +216,19 @@ module workspace 'modules/workspace.bicep' = {
     enableNetworkMonitor: enableNetworkMonitor
     provisionNetworkNow: provisionNetworkNow
     outboundRules: outboundRules
+    imageBuildCompute: computeClusterName
+  }
+}
+
+// The default datastores preview data in the studio with the workspace identity (storage is
+// behind a private endpoint and takes no account keys).
+module datastores 'modules/datastores.bicep' = {
+  name: take('${deployment().name}-datastores', 64)
+  params: {
+    workspaceName: workspace.outputs.name
+    storageAccountName: storage.outputs.name
+    workspaceblobstoreContainerName: workspace.outputs.workspaceblobstoreContainerName
+    workspacefilestoreFileShareName: workspace.outputs.workspacefilestoreFileShareName
   }
 }
 
@@ -326,6 +355,20 @@ module peStorageFile 'modules/privateEndpoint.bicep' = {
     privateDnsZoneIds: [
       privateDnsZoneFile.outputs.resourceId
     ]
+  }
+}
+
+// Compute in the workspace managed VNet (no subnet: Azure places it there).
+module compute 'modules/compute.bicep' = {
+  name: take('${deployment().name}-compute', 64)
+  params: {
+    location: location
+    tags: tags
+    workspaceName: workspace.outputs.name
+    clusterName: computeClusterName
+    clusterVmSize: computeClusterVmSize
+    clusterMinNodes: computeClusterMinNodes
+    clusterMaxNodes: computeClusterMaxNodes
   }
 }
 

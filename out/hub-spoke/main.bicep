@@ -256,6 +256,18 @@ module workspace 'modules/workspace.bicep' = {
   }
 }
 
+// The default datastores preview data in the studio with the workspace identity (storage is
+// behind a private endpoint and takes no account keys).
+module datastores 'modules/datastores.bicep' = {
+  name: take('${deployment().name}-datastores', 64)
+  params: {
+    workspaceName: workspace.outputs.name
+    storageAccountName: storage.outputs.name
+    workspaceblobstoreContainerName: workspace.outputs.workspaceblobstoreContainerName
+    workspacefilestoreFileShareName: workspace.outputs.workspacefilestoreFileShareName
+  }
+}
+
 // Hub: Azure Firewall (policy with the Azure Machine Learning rules).
 module hubNetwork 'modules/hubNetwork.bicep' = {
   name: take('${deployment().name}-hub-network', 64)

@@ -61,7 +61,7 @@ if ! az monitor app-insights component show --resource-group "${RESOURCE_GROUP}"
 fi
 APP_INSIGHTS_ID="$(az monitor app-insights component show --resource-group "${RESOURCE_GROUP}" --app "${APP_INSIGHTS_NAME}" --query id --output tsv)"
 
-# --- Storage account: private, TLS 1.2, no anonymous blob access ------------------------------
+# --- Storage account: private, TLS 1.2, no anonymous blob access, no shared key access ------------------------------
 if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STORAGE_ACCOUNT_NAME}" --output none 2>/dev/null; then
   az storage account create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -72,6 +72,7 @@ if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STOR
     --access-tier Hot \
     --allow-blob-public-access false \
     --allow-cross-tenant-replication false \
+    --allow-shared-key-access false \
     --min-tls-version TLS1_2 \
     --https-only true \
     --require-infrastructure-encryption true \
@@ -389,10 +390,29 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --application-insights "${APP_INSIGHTS_ID}" \
     --public-network-access Disabled \
     --managed-network disabled \
+    --system-datastores-auth-mode identity \
     --image-build-compute cpu-cluster \
     --set "serverless_compute.custom_subnet=${SERVERLESS_SUBNET_ID}" serverless_compute.no_public_ip=true \
     --output none
 fi
+
+# --- Default datastores: the workspace identity previews data in the studio -------------------
+# Written back as Azure created them (where their data lives is read from each), with
+# identity-based access and the workspace identity for data preview, as main.bicep does. az ml
+# datastore update has no option for this setting, so the ARM PUT goes through az rest.
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+WORKSPACEBLOBSTORE_CONTAINER_NAME="$(az ml datastore show --resource-group "${RESOURCE_GROUP}" --workspace-name "${WORKSPACE_NAME}" --name workspaceblobstore --query container_name --output tsv)"
+az rest \
+  --method put \
+  --url "${WORKSPACE_ID}/datastores/workspaceblobstore?api-version=2026-05-01" \
+  --body "{\"properties\":{\"datastoreType\":\"AzureBlob\",\"accountName\":\"${STORAGE_ACCOUNT_NAME}\",\"containerName\":\"${WORKSPACEBLOBSTORE_CONTAINER_NAME}\",\"endpoint\":\"core.windows.net\",\"protocol\":\"https\",\"credentials\":{\"credentialsType\":\"None\"},\"serviceDataAccessAuthIdentity\":\"WorkspaceSystemAssignedIdentity\"}}" \
+  --output none
+WORKSPACEFILESTORE_FILE_SHARE_NAME="$(az ml datastore show --resource-group "${RESOURCE_GROUP}" --workspace-name "${WORKSPACE_NAME}" --name workspacefilestore --query file_share_name --output tsv)"
+az rest \
+  --method put \
+  --url "${WORKSPACE_ID}/datastores/workspacefilestore?api-version=2026-05-01" \
+  --body "{\"properties\":{\"datastoreType\":\"AzureFile\",\"accountName\":\"${STORAGE_ACCOUNT_NAME}\",\"fileShareName\":\"${WORKSPACEFILESTORE_FILE_SHARE_NAME}\",\"endpoint\":\"core.windows.net\",\"protocol\":\"https\",\"credentials\":{\"credentialsType\":\"None\"},\"serviceDataAccessAuthIdentity\":\"WorkspaceSystemAssignedIdentity\"}}" \
+  --output none
 
 # --- Private DNS zones, linked to the hub and spoke VNets ---------------------------------
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none 2>/dev/null; then

@@ -224,6 +224,18 @@ module workspace 'modules/workspace.bicep' = {
   }
 }
 
+// The default datastores preview data in the studio with the workspace identity (storage is
+// behind a private endpoint and takes no account keys).
+module datastores 'modules/datastores.bicep' = {
+  name: take('${deployment().name}-datastores', 64)
+  params: {
+    workspaceName: workspace.outputs.name
+    storageAccountName: storage.outputs.name
+    workspaceblobstoreContainerName: workspace.outputs.workspaceblobstoreContainerName
+    workspacefilestoreFileShareName: workspace.outputs.workspacefilestoreFileShareName
+  }
+}
+
 // VNet: training, scoring and pe subnets; compute subnets leave through the NAT gateway.
 module spokeNetwork 'modules/spokeNetwork.bicep' = {
   name: take('${deployment().name}-spoke-network', 64)

@@ -40,7 +40,8 @@ pub struct Blueprint {
     /// Firewall, spoke with training, scoring and private endpoint subnets.
     #[serde(default)]
     pub network: Option<CustomerNetwork>,
-    /// Compute created in the spoke's training subnet.
+    /// Compute: in the spoke's training subnet with a customer network, in the workspace
+    /// managed VNet otherwise. The cluster also builds the workspace's images.
     #[serde(default)]
     pub compute: Compute,
     /// Private DNS zones of the private endpoints: created here (default), central zones that
@@ -195,7 +196,8 @@ pub struct SpokeSubnets {
     pub pe: Option<String>,
 }
 
-/// Compute in the training subnet.
+/// Compute in the training subnet (customer network) or the managed VNet (no subnet: Azure
+/// places managed-VNet compute there itself).
 #[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Compute {
@@ -212,6 +214,8 @@ pub struct ComputeCluster {
     pub name: String,
     #[serde(default = "default_vm_size")]
     pub vm_size: String,
+    /// Nodes kept running while idle. 0 (the default): no node, and no VM charge, while the
+    /// cluster waits for a job or an image build.
     #[serde(default)]
     pub min_nodes: u32,
     #[serde(default = "default_max_nodes")]
@@ -350,8 +354,8 @@ pub struct Workspace {
     pub public_network_access: bool,
     /// The workspace managed virtual network (`isolation_mode: disabled` for hub-spoke).
     pub managed_network: ManagedNetwork,
-    /// Compute cluster that builds images: a registry behind a private endpoint cannot build.
-    /// Default: the blueprint's compute cluster when the network is customer-managed.
+    /// Compute cluster or instance that builds images: a registry behind a private endpoint
+    /// cannot build them itself. Default: the blueprint's compute cluster.
     #[serde(default)]
     pub image_build_compute: Option<String>,
 }
@@ -563,6 +567,13 @@ pub struct StorageAccount {
     /// `dfs` is Data Lake Storage Gen2.
     #[serde(default)]
     pub additional_private_endpoints: Vec<StorageService>,
+    /// Allow shared key (account key) authorization. Default false (catalog/defaults.yaml):
+    /// Microsoft Entra ID only, and the workspace's system datastores use its managed identity,
+    /// so people need data roles on the account (the README lists them). true: keys allowed and
+    /// the system datastores use the account key, as Azure does by default; needed for a compute
+    /// instance, which cannot mount identity-based datastores with its system-assigned identity.
+    #[serde(default)]
+    pub shared_key_access: Option<bool>,
 }
 
 /// A storage service with its own private endpoint sub-resource.

@@ -27,12 +27,44 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
+    // Identity-based system datastores cannot be mounted by an instance's system-assigned
+    // identity (aml_disable_local_auth_storage, Limitations).
+    let shared_keys = bp
+        .dependencies
+        .storage_account
+        .shared_key_access
+        .unwrap_or_else(|| {
+            Catalog::get().defaults["storage_shared_key_access"]
+                .value
+                .as_bool()
+                .unwrap_or(true)
+        });
+    if bp.compute.instance.is_some() && !shared_keys {
+        out.push(
+            Diagnostic::error(Code::InstanceWithIdentityStorage, "a compute instance cannot mount identity-based datastores with its system-assigned identity")
+                .at_path("compute.instance")
+                .with_help("set `dependencies.storage_account.shared_key_access: true`, or remove `compute.instance` and create the instance with a user-assigned identity (Storage File Data Privileged Contributor on the account)"),
+        );
+    }
+    // The registry is always private here, so it cannot build images; a cluster (the
+    // blueprint's own by default) or a named compute must.
+    if bp.workspace.image_build_compute.is_none() && bp.compute.cluster.is_none() {
+        out.push(
+            Diagnostic::warning(Code::NoImageBuildCompute, "no compute builds environment images, and the private registry cannot")
+                .at_path("workspace.image_build_compute")
+                .with_help("add `compute.cluster` (min_nodes: 0 costs nothing while idle; it becomes the image-build compute), or set `workspace.image_build_compute` to a cluster or instance you create"),
+        );
+    }
     let Some(net) = &bp.network else {
-        if bp.compute.cluster.is_some() || bp.compute.instance.is_some() {
+        // With a managed VNet, compute is created in it (no subnet to give); without one and
+        // without a customer network it would have no network isolation at all.
+        if mode == IsolationMode::Disabled
+            && (bp.compute.cluster.is_some() || bp.compute.instance.is_some())
+        {
             out.push(
-                Diagnostic::error(Code::ComputeWithoutCustomerNetwork, "compute needs the customer network it is placed in")
+                Diagnostic::error(Code::ComputeWithoutCustomerNetwork, "compute needs a managed VNet or a customer network to run in")
                     .at_path("compute")
-                    .with_help("add a `network:` (hub-spoke) section, or remove `compute:`; with a managed VNet create compute after deployment (az ml compute create)"),
+                    .with_help("set `workspace.managed_network.isolation_mode` to a managed VNet mode (compute is then created in the managed VNet), add a `network:` section for a customer VNet, or remove `compute:`"),
             );
         }
         if mode == IsolationMode::Disabled {

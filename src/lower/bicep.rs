@@ -36,7 +36,18 @@ pub fn lower(m: &mut Model) {
             "imageBuildComputeName".to_string()
         }
     });
+    for d in &mut m.workspace.datastores {
+        // `workspaceblobstore` -> `workspaceblobstoreContainerName`
+        d.bicep_output = format!("{}{}", d.name, upper_first(d.location_property));
+    }
     m.params = super::params::params(m);
+}
+
+fn upper_first(s: &str) -> String {
+    let mut c = s.chars();
+    c.next()
+        .map(|f| f.to_ascii_uppercase().to_string() + c.as_str())
+        .unwrap_or_default()
 }
 
 fn lower_private(m: &mut Model) {

@@ -55,6 +55,25 @@ pub fn lower(m: &mut Model) {
         .firewall_sku
         .as_ref()
         .map(|f| format!("managed_network.firewall_sku={}", f.cli));
+    for d in &mut m.workspace.datastores {
+        // `workspaceblobstore` -> `WORKSPACEBLOBSTORE_CONTAINER_NAME`, read just before the PUT.
+        d.shell_var = format!(
+            "{}_{}",
+            d.name.to_ascii_uppercase(),
+            d.cli_location_field.to_ascii_uppercase()
+        );
+        let location = format!("${{{}}}", d.shell_var);
+        let body = json!({"properties": {
+            "datastoreType": d.datastore_type,
+            "accountName": "${STORAGE_ACCOUNT_NAME}",
+            d.location_property: location,
+            "endpoint": cloud.fill("{storage}"),
+            "protocol": "https",
+            "credentials": {"credentialsType": d.credentials_type},
+            "serviceDataAccessAuthIdentity": d.identity,
+        }});
+        d.body_shell = word_with_vars(&body.to_string(), &["STORAGE_ACCOUNT_NAME", &d.shell_var]);
+    }
     if let Some(n) = m.network.as_mut() {
         if let Some(fw) = n.firewall.as_mut() {
             let body = rule_collection_group_body(fw, &n.spoke.address_prefixes, cloud);

@@ -79,14 +79,20 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             .as_ref()
             .map(|_| address_plan::subnet_name("training").to_string()),
     };
-    // A registry behind a private endpoint cannot build images: a cluster must.
-    let image_build_compute = bp.workspace.image_build_compute.clone().or_else(|| {
-        network
-            .as_ref()
-            .and(compute.cluster.as_ref())
-            .map(|c| c.name.clone())
-    });
+    // A registry behind a private endpoint cannot build images, with a managed VNet as with a
+    // customer one (mnet_image_builds): the blueprint's cluster builds them unless another
+    // compute is named.
+    let image_build_compute = bp
+        .workspace
+        .image_build_compute
+        .clone()
+        .or_else(|| compute.cluster.as_ref().map(|c| c.name.clone()));
 
+    let shared_key_access = bp
+        .dependencies
+        .storage_account
+        .shared_key_access
+        .unwrap_or_else(|| default_bool("storage_shared_key_access"));
     let workspace = WorkspaceModel {
         name: names.workspace.value.clone(),
         friendly_name: bp
@@ -105,6 +111,23 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         isolation_mode: ModeModel {
             arm: mode.arm.clone(),
             cli: mode.cli.clone(),
+        },
+        // The ARM values (types.json WorkspaceProperties) and az ml's (case-insensitive enum).
+        system_datastores_auth_mode: if shared_key_access {
+            ModeModel {
+                arm: "AccessKey".to_string(),
+                cli: "accesskey".to_string(),
+            }
+        } else {
+            ModeModel {
+                arm: "Identity".to_string(),
+                cli: "identity".to_string(),
+            }
+        },
+        datastores: if shared_key_access {
+            Vec::new()
+        } else {
+            default_datastores()
         },
         image_build_compute,
         serverless: network.as_ref().map(|n| ServerlessModel {
@@ -202,7 +225,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         notes.push("Subnets created since 30 September 2025 have no default outbound access; the Bicep and the runbook set `defaultOutboundAccess: false` explicitly, so the NAT gateway is the compute subnets' only way out.".to_string());
     }
     if workspace.image_build_compute.is_none() {
-        notes.push("The container registry is private, so it cannot build images: set `workspace.image_build_compute` to a compute cluster (or run `az ml workspace update --image-build-compute <cluster>`), or Azure Machine Learning builds on serverless compute.".to_string());
+        notes.push("The container registry is private, so it cannot build images, and no compute is set to build them: environment image builds fail until `workspace.image_build_compute` names a compute cluster (or `az ml workspace update --image-build-compute <cluster>` sets one).".to_string());
     }
     notes.push(format!(
         "Storage account `{}`, key vault `{}` and registry `{}` need globally unique names. The key vault has purge protection: after deleting it, its name stays reserved for the retention period ({} days; `az keyvault recover` brings it back).",
@@ -300,6 +323,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             ),
             storage_https_only: default_bool("storage_https_only"),
             storage_infrastructure_encryption: default_bool("storage_infrastructure_encryption"),
+            storage_shared_key_access: shared_key_access,
             key_vault_rbac_authorization: default_bool("key_vault_rbac_authorization"),
             key_vault_purge_protection: default_bool("key_vault_purge_protection"),
             registry_admin_user: default_bool("registry_admin_user"),
@@ -326,6 +350,38 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         notes,
         prerequisites: prerequisites(&checked.topology),
     }
+}
+
+/// The workspace's default blob and file datastores (studio_vnet: "Each Azure Machine Learning
+/// workspace has two default storage accounts, a default blob storage account and a default file
+/// store account"), with identity-based access and the workspace identity for data preview.
+fn default_datastores() -> Vec<DatastoreModel> {
+    let datastore = |name, datastore_type, location_property, cli_location_field| DatastoreModel {
+        name,
+        datastore_type,
+        location_property,
+        cli_location_field,
+        identity: default_str("studio_datastore_identity"),
+        credentials_type: "None",
+        api_version: Catalog::get().api_versions["datastore"].version.clone(),
+        bicep_output: String::new(),
+        shell_var: String::new(),
+        body_shell: String::new(),
+    };
+    vec![
+        datastore(
+            "workspaceblobstore",
+            "AzureBlob",
+            "containerName",
+            "container_name",
+        ),
+        datastore(
+            "workspacefilestore",
+            "AzureFile",
+            "fileShareName",
+            "file_share_name",
+        ),
+    ]
 }
 
 /// A string setting of catalog/defaults.yaml (tested to exist and be a string).

@@ -108,6 +108,12 @@ pub struct WorkspaceModel {
     /// The managed VNet allows all internet outbound (allow_internet_outbound).
     pub internet_outbound: bool,
     pub isolation_mode: ModeModel,
+    /// How the system datastores reach the storage account: `Identity` when shared keys are off,
+    /// `AccessKey` otherwise (ARM `systemDatastoresAuthMode`; az ml `identity`/`accesskey`).
+    pub system_datastores_auth_mode: ModeModel,
+    /// The default datastores set to preview data with the workspace identity (studio in a
+    /// VNet); empty when they use the account key, which a datastore PUT would have to carry.
+    pub datastores: Vec<DatastoreModel>,
     /// Compute that builds images (a registry behind a private endpoint cannot).
     pub image_build_compute: Option<String>,
     /// Where serverless compute runs, in a customer VNet (none with a managed VNet, which
@@ -136,6 +142,33 @@ pub struct WorkspaceModel {
     pub cli_firewall_sku_set: Option<String>,
     /// Bicep: the main.bicep parameter that names the image-build compute (`lower::bicep`).
     pub image_build_compute_param: Option<String>,
+}
+
+/// A default datastore Azure creates with the workspace, written back with the workspace managed
+/// identity for data preview. Its container or share name is Azure's choice, so both paths read it
+/// from the datastore Azure made rather than derive it.
+#[derive(Debug, Clone, Serialize)]
+pub struct DatastoreModel {
+    /// `workspaceblobstore` or `workspacefilestore`.
+    pub name: &'static str,
+    /// ARM `datastoreType`: `AzureBlob` or `AzureFile`.
+    pub datastore_type: &'static str,
+    /// The ARM property that says where its data lives: `containerName` or `fileShareName`.
+    pub location_property: &'static str,
+    /// The same field in `az ml datastore show` output: `container_name` or `file_share_name`.
+    pub cli_location_field: &'static str,
+    /// `serviceDataAccessAuthIdentity` (catalog/defaults.yaml `studio_datastore_identity`).
+    pub identity: String,
+    /// `credentialsType`: `None`, identity-based access.
+    pub credentials_type: &'static str,
+    /// For the runbook's `az rest` PUT.
+    pub api_version: String,
+    /// Bicep: the workspace module output holding the location (`lower::bicep`).
+    pub bicep_output: String,
+    /// Runbook: the variable holding the location, and the PUT body as one shell word
+    /// (`lower::cli`).
+    pub shell_var: String,
+    pub body_shell: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -235,6 +268,9 @@ pub struct Posture {
     pub storage_allow_cross_tenant_replication: bool,
     pub storage_https_only: bool,
     pub storage_infrastructure_encryption: bool,
+    /// Shared key (account key) authorization on the storage account; off, the workspace's
+    /// system datastores use its managed identity (`WorkspaceModel::system_datastores_auth_mode`).
+    pub storage_shared_key_access: bool,
     pub key_vault_rbac_authorization: bool,
     pub key_vault_purge_protection: bool,
     pub registry_admin_user: bool,

@@ -63,6 +63,9 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
     if m.compute.cluster.is_some() || m.compute.instance.is_some() {
         v.push(("modules/compute.bicep", "bicep/modules/compute.bicep"));
     }
+    if !m.workspace.datastores.is_empty() {
+        v.push(("modules/datastores.bicep", "bicep/modules/datastores.bicep"));
+    }
     if m.private
         .as_ref()
         .is_some_and(|p| p.dns_mode == crate::plan::model::DnsMode::Create)

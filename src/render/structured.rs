@@ -41,6 +41,7 @@ struct WorkspaceYaml<'a> {
     container_registry: String,
     application_insights: String,
     public_network_access: &'a str,
+    system_datastores_auth_mode: &'a str,
     #[serde(skip_serializing_if = "Option::is_none")]
     provision_network_now: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
@@ -121,6 +122,7 @@ pub fn workspace_yaml(
             &m.monitoring.application_insights,
         ),
         public_network_access: m.workspace.public_network_access,
+        system_datastores_auth_mode: &m.workspace.system_datastores_auth_mode.cli,
         // The managed VNet's setting, as main.bicep's `provisionNetworkNow`.
         provision_network_now: m.network.is_none().then_some(m.workspace.provision_now),
         image_build_compute: m.workspace.image_build_compute.as_deref(),

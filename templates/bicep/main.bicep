@@ -108,6 +108,21 @@ module workspace 'modules/workspace.bicep' = {
 {% endif %}
   }
 }
+{% if m.workspace.datastores %}
+
+// The default datastores preview data in the studio with the workspace identity (storage is
+// behind a private endpoint and takes no account keys).
+module datastores 'modules/datastores.bicep' = {
+  name: take('${deployment().name}-datastores', 64)
+  params: {
+    workspaceName: workspace.outputs.name
+    storageAccountName: storage.outputs.name
+{% for d in m.workspace.datastores %}
+    {{ d.bicep_output|ident }}: workspace.outputs.{{ d.bicep_output|ident }}
+{% endfor %}
+  }
+}
+{% endif %}
 {% if m.client %}
 
 module clientNetwork 'modules/clientNetwork.bicep' = {
@@ -277,14 +292,20 @@ module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
 {% endif %}
 {% if m.compute.cluster or m.compute.instance %}
 
+{% if m.compute.subnet_name %}
 // Compute in the training subnet, created after the private endpoints it reaches the workspace by.
+{% else %}
+// Compute in the workspace managed VNet (no subnet: Azure places it there).
+{% endif %}
 module compute 'modules/compute.bicep' = {
   name: take('${deployment().name}-compute', 64)
   params: {
     location: location
     tags: tags
     workspaceName: workspace.outputs.name
+{% if m.compute.subnet_name %}
     subnetId: spokeNetwork.outputs.trainingSubnetId
+{% endif %}
 {% if m.compute.cluster %}
     clusterName: computeClusterName
     clusterVmSize: computeClusterVmSize
@@ -296,6 +317,7 @@ module compute 'modules/compute.bicep' = {
     instanceVmSize: computeInstanceVmSize
 {% endif %}
   }
+{% if m.network %}
   dependsOn: [
 {% if m.network.peering %}
     peering
@@ -304,6 +326,7 @@ module compute 'modules/compute.bicep' = {
     {{ pe.symbol|ident }}
 {% endfor %}
   ]
+{% endif %}
 }
 {% endif %}
 

@@ -83,7 +83,7 @@ if ! az monitor app-insights component show --resource-group "${RESOURCE_GROUP}"
 fi
 APP_INSIGHTS_ID="$(az monitor app-insights component show --resource-group "${RESOURCE_GROUP}" --app "${APP_INSIGHTS_NAME}" --query id --output tsv)"
 
-# --- Storage account: private, TLS 1.2, no anonymous blob access ------------------------------
+# --- Storage account: private, TLS 1.2, no anonymous blob access{% if not m.posture.storage_shared_key_access %}, no shared key access{% endif %} ------------------------------
 if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STORAGE_ACCOUNT_NAME}" --output none 2>/dev/null; then
   az storage account create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -94,6 +94,7 @@ if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STOR
     --access-tier {{ m.defaults.storage_access_tier }} \
     --allow-blob-public-access {{ m.posture.storage_allow_blob_public_access|string|lower }} \
     --allow-cross-tenant-replication {{ m.posture.storage_allow_cross_tenant_replication|string|lower }} \
+    --allow-shared-key-access {{ m.posture.storage_shared_key_access|string|lower }} \
     --min-tls-version {{ m.defaults.minimum_tls_version }} \
     --https-only {{ m.posture.storage_https_only|string|lower }} \
     --require-infrastructure-encryption {{ m.posture.storage_infrastructure_encryption|string|lower }} \
@@ -165,6 +166,7 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --application-insights "${APP_INSIGHTS_ID}" \
     --public-network-access {{ m.workspace.public_network_access }} \
     --managed-network {{ m.workspace.isolation_mode.cli }} \
+    --system-datastores-auth-mode {{ m.workspace.system_datastores_auth_mode.cli }} \
 {% if m.workspace.cli_firewall_sku_set %}
     --set {{ m.workspace.cli_firewall_sku_set }} \
 {% endif %}
@@ -208,6 +210,22 @@ az ml workspace outbound-rule set \
 {% endfor %}
 {% endif %}
 
+{% if m.workspace.datastores %}
+# --- Default datastores: the workspace identity previews data in the studio -------------------
+# Written back as Azure created them (where their data lives is read from each), with
+# identity-based access and the workspace identity for data preview, as main.bicep does. az ml
+# datastore update has no option for this setting, so the ARM PUT goes through az rest.
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+{% for d in m.workspace.datastores %}
+{{ d.shell_var|ident }}="$(az ml datastore show --resource-group "${RESOURCE_GROUP}" --workspace-name "${WORKSPACE_NAME}" --name {{ d.name }} --query {{ d.cli_location_field }} --output tsv)"
+az rest \
+  --method put \
+  --url "${WORKSPACE_ID}/datastores/{{ d.name|raw_in_quotes }}?api-version={{ d.api_version|raw_in_quotes }}" \
+  --body {{ d.body_shell|safe }} \
+  --output none
+{% endfor %}
+
+{% endif %}
 {% if not m.network and m.workspace.provision_now %}
 
 # --- Provision the managed VNet now, before any compute (takes several minutes) -----------------

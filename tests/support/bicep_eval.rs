@@ -622,6 +622,15 @@ impl<'t> Ctx<'t> {
             return Err(self.at(n, "call"));
         };
         let name = self.text(&f);
+        // `any(x)` only drops x's type for the Bicep compiler; its value is x (a resource's
+        // runtime property stays a reference).
+        if name == "any" {
+            let x = named(&args)
+                .into_iter()
+                .next()
+                .ok_or_else(|| self.at(n, "any() without an argument"))?;
+            return self.eval(&x);
+        }
         let mut a = Vec::new();
         for x in named(&args) {
             a.push(self.value(&x)?);

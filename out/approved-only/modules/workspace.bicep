@@ -52,6 +52,9 @@ param provisionNetworkNow bool
 @description('Required. User-defined outbound rules, keyed by rule name.')
 param outboundRules object
 
+@description('Required. Compute that builds images: a registry behind a private endpoint cannot build them itself.')
+param imageBuildCompute string
+
 resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
   // checkov:skip=CKV_AZURE_243: The workspace is reached through a Microsoft.Network/privateEndpoints resource (modules/privateEndpoint.bicep, group amlworkspace) and public network access is disabled; this check only recognises a managed-VNet PrivateEndpoint outbound rule.
   name: name
@@ -72,6 +75,7 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
     containerRegistry: containerRegistryId
     applicationInsights: applicationInsightsId
     publicNetworkAccess: 'Disabled'
+    systemDatastoresAuthMode: 'Identity'
     managedNetwork: {
       isolationMode: 'AllowOnlyApprovedOutbound'
       firewallSku: firewallSku
@@ -80,7 +84,22 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
       outboundRules: outboundRules
     }
     provisionNetworkNow: provisionNetworkNow
+    imageBuildCompute: imageBuildCompute
   }
+}
+
+// workspaceblobstore as Azure created it with the workspace: where its data lives is Azure's
+// choice, read here and handed to modules/datastores.bicep.
+resource workspaceblobstore 'Microsoft.MachineLearningServices/workspaces/datastores@2026-05-01' existing = {
+  parent: workspace
+  name: 'workspaceblobstore'
+}
+
+// workspacefilestore as Azure created it with the workspace: where its data lives is Azure's
+// choice, read here and handed to modules/datastores.bicep.
+resource workspacefilestore 'Microsoft.MachineLearningServices/workspaces/datastores@2026-05-01' existing = {
+  parent: workspace
+  name: 'workspacefilestore'
 }
 
 @description('The resource ID of the workspace.')
@@ -91,3 +110,9 @@ output name string = workspace.name
 
 @description('The principal ID of the workspace system-assigned managed identity.')
 output principalId string = workspace.identity.principalId
+
+@description('The containerName of the default datastore workspaceblobstore.')
+output workspaceblobstoreContainerName string = any(workspaceblobstore.properties).containerName
+
+@description('The fileShareName of the default datastore workspacefilestore.')
+output workspacefilestoreFileShareName string = any(workspacefilestore.properties).fileShareName

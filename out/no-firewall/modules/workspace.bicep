@@ -55,6 +55,7 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
     containerRegistry: containerRegistryId
     applicationInsights: applicationInsightsId
     publicNetworkAccess: 'Disabled'
+    systemDatastoresAuthMode: 'Identity'
     managedNetwork: {
       isolationMode: 'Disabled'
     }
@@ -66,6 +67,20 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
   }
 }
 
+// workspaceblobstore as Azure created it with the workspace: where its data lives is Azure's
+// choice, read here and handed to modules/datastores.bicep.
+resource workspaceblobstore 'Microsoft.MachineLearningServices/workspaces/datastores@2026-05-01' existing = {
+  parent: workspace
+  name: 'workspaceblobstore'
+}
+
+// workspacefilestore as Azure created it with the workspace: where its data lives is Azure's
+// choice, read here and handed to modules/datastores.bicep.
+resource workspacefilestore 'Microsoft.MachineLearningServices/workspaces/datastores@2026-05-01' existing = {
+  parent: workspace
+  name: 'workspacefilestore'
+}
+
 @description('The resource ID of the workspace.')
 output resourceId string = workspace.id
 
@@ -74,3 +89,9 @@ output name string = workspace.name
 
 @description('The principal ID of the workspace system-assigned managed identity.')
 output principalId string = workspace.identity.principalId
+
+@description('The containerName of the default datastore workspaceblobstore.')
+output workspaceblobstoreContainerName string = any(workspaceblobstore.properties).containerName
+
+@description('The fileShareName of the default datastore workspacefilestore.')
+output workspacefilestoreFileShareName string = any(workspacefilestore.properties).fileShareName

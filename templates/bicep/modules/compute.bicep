@@ -2,7 +2,7 @@
 // {{ line|comment }}
 {% endfor %}
 metadata name = 'Compute'
-metadata description = 'Compute in the spoke training subnet{% if not (m.compute.cluster and m.compute.cluster.public_ip) and not (m.compute.instance and m.compute.instance.public_ip) %}, without public IPs (no inbound traffic needed){% endif %}.'
+metadata description = 'Compute in {% if m.compute.subnet_name %}the spoke training subnet{% else %}the workspace managed VNet (Azure places it there; no subnet){% endif %}{% if not (m.compute.cluster and m.compute.cluster.public_ip) and not (m.compute.instance and m.compute.instance.public_ip) %}, without public IPs (no inbound traffic needed){% endif %}.'
 
 @description('Required. Azure region.')
 param location string
@@ -12,9 +12,11 @@ param tags object
 
 @description('Required. Name of the Azure Machine Learning workspace.')
 param workspaceName string
+{% if m.compute.subnet_name %}
 
 @description('Required. Resource ID of the training subnet.')
 param subnetId string
+{% endif %}
 {% if m.compute.cluster %}
 
 @description('Required. Compute cluster name.')
@@ -69,9 +71,11 @@ resource cluster {{ m.types.compute }} = {
         maxNodeCount: clusterMaxNodes
         nodeIdleTimeBeforeScaleDown: {{ m.compute.cluster.bicep_idle_before_scale_down }}
       }
+{% if m.compute.subnet_name %}
       subnet: {
         id: subnetId
       }
+{% endif %}
       enableNodePublicIp: {{ m.compute.cluster.public_ip }}
       remoteLoginPortPublicAccess: {{ m.compute.cluster.bicep_remote_login_port_public_access }}
     }
@@ -94,9 +98,11 @@ resource instance {{ m.types.compute }} = {
     disableLocalAuth: true
     properties: {
       vmSize: instanceVmSize
+{% if m.compute.subnet_name %}
       subnet: {
         id: subnetId
       }
+{% endif %}
       enableNodePublicIp: {{ m.compute.instance.public_ip }}
       sshSettings: {
         sshPublicAccess: {{ m.compute.instance.bicep_ssh_public_access }}

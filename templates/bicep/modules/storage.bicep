@@ -2,7 +2,7 @@
 // {{ line|comment }}
 {% endfor %}
 metadata name = 'Storage account'
-metadata description = 'The default storage account of the Azure Machine Learning workspace: private (no public network access), TLS 1.2, no anonymous blob access.'
+metadata description = 'The default storage account of the Azure Machine Learning workspace: private (no public network access), TLS 1.2, no anonymous blob access{% if not m.posture.storage_shared_key_access %}, no shared key access{% endif %}.'
 
 @description('Required. Azure region.')
 param location string
@@ -39,6 +39,11 @@ resource storageAccount {{ m.types.storage_account }} = {
     accessTier: {{ m.defaults.storage_access_tier }}
     allowBlobPublicAccess: {{ m.posture.storage_allow_blob_public_access }}
     allowCrossTenantReplication: {{ m.posture.storage_allow_cross_tenant_replication }}
+{% if not m.posture.storage_shared_key_access %}
+    // No account keys: Microsoft Entra ID authorizes every request (the workspace's system
+    // datastores use its managed identity).
+{% endif %}
+    allowSharedKeyAccess: {{ m.posture.storage_shared_key_access }}
     minimumTlsVersion: {{ m.defaults.minimum_tls_version }}
     supportsHttpsTrafficOnly: {{ m.posture.storage_https_only }}
     publicNetworkAccess: {{ m.posture.public_network_access_text }}

@@ -95,6 +95,7 @@ resource workspace {{ m.types.workspace }} = {
     containerRegistry: containerRegistryId
     applicationInsights: applicationInsightsId
     publicNetworkAccess: {{ m.workspace.public_network_access }}
+    systemDatastoresAuthMode: {{ m.workspace.system_datastores_auth_mode.arm }}
     managedNetwork: {
       isolationMode: {{ m.workspace.isolation_mode.arm }}
 {% if m.workspace.firewall_sku %}
@@ -123,6 +124,15 @@ resource workspace {{ m.types.workspace }} = {
   }
 }
 
+{% for d in m.workspace.datastores %}
+// {{ d.name|comment }} as Azure created it with the workspace: where its data lives is Azure's
+// choice, read here and handed to modules/datastores.bicep.
+resource {{ d.name|ident }} {{ m.types.datastore }} existing = {
+  parent: workspace
+  name: {{ d.name }}
+}
+
+{% endfor %}
 @description('The resource ID of the workspace.')
 output resourceId string = workspace.id
 
@@ -131,3 +141,8 @@ output name string = workspace.name
 
 @description('The principal ID of the workspace system-assigned managed identity.')
 output principalId string = workspace.identity.principalId
+{% for d in m.workspace.datastores %}
+
+@description('The {{ d.location_property|comment }} of the default datastore {{ d.name|comment }}.')
+output {{ d.bicep_output|ident }} string = any({{ d.name|ident }}.properties).{{ d.location_property|ident }}
+{% endfor %}

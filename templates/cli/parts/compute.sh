@@ -1,6 +1,10 @@
 
+{% if m.compute.subnet_name %}
 # --- Compute in the training subnet{% if not (m.compute.cluster and m.compute.cluster.public_ip) and not (m.compute.instance and m.compute.instance.public_ip) %}, no public IP{% endif %} ----------------------------------------------
 TRAINING_SUBNET_ID="$(az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ m.compute.subnet_name }} --query id --output tsv)"
+{% else %}
+# --- Compute in the workspace managed VNet (no subnet: Azure places it there){% if not (m.compute.cluster and m.compute.cluster.public_ip) and not (m.compute.instance and m.compute.instance.public_ip) %}, no public IP{% endif %} ----------
+{% endif %}
 {% if m.compute.cluster %}
 if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "${WORKSPACE_NAME}" --name {{ m.compute.cluster.name }} --output none 2>/dev/null; then
   az ml compute create \
@@ -14,7 +18,9 @@ if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "$
     --max-instances {{ m.compute.cluster.max_nodes }} \
     --idle-time-before-scale-down {{ m.compute.cluster.idle_before_scale_down_seconds }} \
     --tier {{ m.compute.cluster.cli_tier }} \
+{% if m.compute.subnet_name %}
     --subnet "${TRAINING_SUBNET_ID}" \
+{% endif %}
     --enable-node-public-ip {{ m.compute.cluster.public_ip|string|lower }} \
     --ssh-public-access-enabled {{ m.compute.cluster.ssh_public_access|string|lower }} \
     --output none
@@ -29,7 +35,9 @@ if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "$
     --type ComputeInstance \
     --identity-type SystemAssigned \
     --size {{ m.compute.instance.vm_size }} \
+{% if m.compute.subnet_name %}
     --subnet "${TRAINING_SUBNET_ID}" \
+{% endif %}
     --enable-node-public-ip {{ m.compute.instance.public_ip|string|lower }} \
     --ssh-public-access-enabled {{ m.compute.instance.ssh_public_access|string|lower }} \
     --output none
