@@ -383,12 +383,15 @@ def h_group(m: Model, o, sc):
 
 def h_law(m, o, sc):
     m.put(LAW, o.get("--workspace-name"), location=m.loc(o), retentionInDays=to_int(o.get("--retention-time")),
-          sku=o.get("--sku"))
+          sku=o.get("--sku"), publicNetworkAccessForIngestion=o.get("--ingestion-access"),
+          publicNetworkAccessForQuery=o.get("--query-access"))
 
 
 def h_appi(m, o, sc):
     m.put("Microsoft.Insights/components", o.get("--app"), location=m.loc(o), kind=o.get("--kind"),
-          applicationType=o.get("--application-type"), workspace=ref_to(LAW, o.get("--workspace")))
+          applicationType=o.get("--application-type"), workspace=ref_to(LAW, o.get("--workspace")),
+          publicNetworkAccessForIngestion=o.get("--ingestion-access"),
+          publicNetworkAccessForQuery=o.get("--query-access"))
 
 
 def h_storage(m, o, sc):
@@ -639,6 +642,17 @@ def h_rest(m, o, sc):
         m.put("Microsoft.Network/dnsResolvers/inboundEndpoints", f"{mres.group(1)}/{mres.group(2)}",
               location=body.get("location"), subnet=(ip.get("subnet") or {}).get("id"),
               privateIpAllocationMethod=ip.get("privateIpAllocationMethod"))
+        return
+    mres = re.fullmatch(r"id:(Microsoft\.Insights/privateLinkScopes)/([^/]+)", url)
+    if mres:
+        modes = props.get("accessModeSettings") or {}
+        m.put(mres.group(1), mres.group(2), location=body.get("location"),
+              ingestionAccessMode=modes.get("ingestionAccessMode"), queryAccessMode=modes.get("queryAccessMode"))
+        return
+    mres = re.fullmatch(r"id:Microsoft\.Insights/privateLinkScopes/([^/]+)/scopedResources/([^/]+)", url)
+    if mres:
+        m.put("Microsoft.Insights/privateLinkScopes/scopedResources", f"{mres.group(1)}/{mres.group(2)}",
+              linkedResource=ref_to("", props.get("linkedResourceId")))
         return
     mres = re.fullmatch(r"id:Microsoft\.Network/bastionHosts/([^/]+)", url)
     if mres:

@@ -610,6 +610,14 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ("location", loc),
                     ("retentionInDays", s(p.get("retentionInDays"))),
                     ("sku", s(p.pointer("/sku/name"))),
+                    (
+                        "publicNetworkAccessForIngestion",
+                        s(p.get("publicNetworkAccessForIngestion")),
+                    ),
+                    (
+                        "publicNetworkAccessForQuery",
+                        s(p.get("publicNetworkAccessForQuery")),
+                    ),
                 ]),
             ),
             "Microsoft.Insights/components" => put(
@@ -620,7 +628,35 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ("kind", s(b.get("kind"))),
                     ("applicationType", s(p.get("Application_Type"))),
                     ("workspace", s(p.get("WorkspaceResourceId"))),
+                    (
+                        "publicNetworkAccessForIngestion",
+                        s(p.get("publicNetworkAccessForIngestion")),
+                    ),
+                    (
+                        "publicNetworkAccessForQuery",
+                        s(p.get("publicNetworkAccessForQuery")),
+                    ),
                 ]),
+            ),
+            "Microsoft.Insights/privateLinkScopes" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", s(b.get("location"))),
+                    (
+                        "ingestionAccessMode",
+                        s(p.pointer("/accessModeSettings/ingestionAccessMode")),
+                    ),
+                    (
+                        "queryAccessMode",
+                        s(p.pointer("/accessModeSettings/queryAccessMode")),
+                    ),
+                ]),
+            ),
+            "Microsoft.Insights/privateLinkScopes/scopedResources" => put(
+                &r.type_,
+                n,
+                obj(vec![("linkedResource", s(p.get("linkedResourceId")))]),
             ),
             "Microsoft.MachineLearningServices/workspaces" => {
                 let mn = p.get("managedNetwork").cloned().unwrap_or(Value::Null);
@@ -856,7 +892,9 @@ const ENUM_FIELDS: &[&str] = &[
 /// privateEndpointNetworkPolicies: "By default, network policies are disabled for a subnet in a
 /// virtual network" (learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy);
 /// anonymousPullEnabled: false unless enabled (learn.microsoft.com/azure/container-registry/
-/// anonymous-pull-access).
+/// anonymous-pull-access); publicNetworkAccessForIngestion/ForQuery of Log Analytics and
+/// Application Insights: "Enabled" when not set (their REST specs' defaults; azure-cli's
+/// `--ingestion-access`/`--query-access` default to it too).
 type Default = (&'static str, &'static str, fn() -> Value);
 const DEFAULTS: &[Default] = &[
     (
@@ -868,6 +906,26 @@ const DEFAULTS: &[Default] = &[
         "Microsoft.ContainerRegistry/registries",
         "anonymousPullEnabled",
         || Value::Bool(false),
+    ),
+    (
+        "Microsoft.OperationalInsights/workspaces",
+        "publicNetworkAccessForIngestion",
+        || Value::from("Enabled"),
+    ),
+    (
+        "Microsoft.OperationalInsights/workspaces",
+        "publicNetworkAccessForQuery",
+        || Value::from("Enabled"),
+    ),
+    (
+        "Microsoft.Insights/components",
+        "publicNetworkAccessForIngestion",
+        || Value::from("Enabled"),
+    ),
+    (
+        "Microsoft.Insights/components",
+        "publicNetworkAccessForQuery",
+        || Value::from("Enabled"),
     ),
 ];
 

@@ -280,6 +280,10 @@ pub struct FirewallNetworkRule {
     pub protocols: Vec<String>,
     pub ports: Vec<String>,
     pub architectures: Vec<Architecture>,
+    /// Left out when the blueprint has an Azure Monitor Private Link Scope (the traffic then
+    /// goes through its private endpoint).
+    #[serde(default)]
+    pub without_monitor_private_link: bool,
     /// Ids in sources.yaml this fact comes from.
     #[serde(default)]
     pub source: Vec<String>,

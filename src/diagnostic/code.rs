@@ -75,6 +75,7 @@ codes! {
     PackagesNeedNoAllowance = "AMLG121",
     HubFirewallInSovereignCloud = "AMLG122",
     PrivateDnsZoneSettings = "AMLG123",
+    MonitorPrivateLinkUnavailable = "AMLG124",
     FirewallWithoutHub = "AMLG130",
     HubWithNatGateway = "AMLG131",
     ExfiltrationWithoutFirewall = "AMLG132",

@@ -69,6 +69,7 @@ pub fn lower(m: &mut Model) {
             PeTarget::Storage => "STORAGE_ACCOUNT_ID",
             PeTarget::KeyVault => "KEY_VAULT_ID",
             PeTarget::Registry => "CONTAINER_REGISTRY_ID",
+            PeTarget::MonitorScope => "PRIVATE_LINK_SCOPE_ID",
         }
         .to_string();
     }

@@ -238,6 +238,27 @@ pub struct MonitoringModel {
     pub log_analytics: String,
     pub application_insights: String,
     pub retention_days: u32,
+    /// The Azure Monitor Private Link Scope, when the blueprint has one.
+    pub private_link: Option<MonitorPrivateLinkModel>,
+}
+
+/// An Azure Monitor Private Link Scope holding the Log Analytics workspace and Application
+/// Insights; its private endpoint is one of `PrivateModel::private_endpoints`.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonitorPrivateLinkModel {
+    pub name: String,
+    /// API version of the scope and its scoped resources (the runbook PUTs them with `az rest`:
+    /// `az monitor private-link-scope` cannot set the access modes).
+    pub api_version: String,
+    /// The scope's `accessModeSettings` (`PrivateOnly` or `Open`).
+    pub ingestion_access_mode: &'static str,
+    pub query_access_mode: &'static str,
+    /// `publicNetworkAccessForIngestion` / `ForQuery` of both monitored resources (`Enabled` or
+    /// `Disabled`; az spells them the same).
+    pub public_ingestion: &'static str,
+    pub public_query: &'static str,
+    /// Zones of the scope's endpoint that other endpoints here use too (the blob zone).
+    pub shared_zones: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -604,6 +625,7 @@ pub enum PeTarget {
     Storage,
     KeyVault,
     Registry,
+    MonitorScope,
 }
 
 #[derive(Debug, Clone, Serialize)]

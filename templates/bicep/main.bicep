@@ -46,6 +46,9 @@ module monitoring 'modules/monitoring.bicep' = {
     logAnalyticsName: logAnalyticsName
     retentionDays: logRetentionDays
     applicationInsightsName: applicationInsightsName
+{% if m.monitoring.private_link %}
+    privateLinkScopeName: privateLinkScopeName
+{% endif %}
   }
 }
 

@@ -241,20 +241,6 @@ resource azureMachineLearningRules 'Microsoft.Network/firewallPolicies/ruleColle
           }
           {
             ruleType: 'NetworkRule'
-            name: 'azure-monitor'
-            ipProtocols: [
-              'TCP'
-            ]
-            sourceAddresses: sourceAddressPrefixes
-            destinationAddresses: [
-              'AzureMonitor'
-            ]
-            destinationPorts: [
-              '443'
-            ]
-          }
-          {
-            ruleType: 'NetworkRule'
             name: 'tundra'
             ipProtocols: [
               'UDP'
