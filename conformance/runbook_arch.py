@@ -602,6 +602,17 @@ def h_zone_group(m, o, sc):
     r["zones"] = sorted(zones)
 
 
+def h_diag(m, o, sc):
+    """`az monitor diagnostic-settings create`: keyed like the Bicep side, by the logged resource."""
+    logs = o.get("--logs") or []
+    # azure-cli's AAZ parser has already read the JSON into a list of objects.
+    if isinstance(logs, str):
+        logs = json.loads(logs)
+    cats = sorted(str(x.get("category")) for x in logs if to_bool(x.get("enabled")))
+    m.put("Microsoft.Insights/diagnosticSettings", f"{ref_to('', o.get('--resource'))}|{o.get('--name')}",
+          workspace=ref_to(LAW, o.get("--workspace")), logs=cats)
+
+
 def h_sep(m, o, sc):
     m.put(SEP, o.get("--name"), location=m.loc(o))
 
@@ -797,6 +808,7 @@ HANDLERS = {
     "network private-endpoint dns-zone-group create": h_zone_group,
     "network private-endpoint dns-zone-group add": h_zone_group,
     "network service-endpoint policy create": h_sep,
+    "monitor diagnostic-settings create": h_diag,
     "network service-endpoint policy-definition create": h_sep_def,
     "rest": h_rest,
     "ml workspace create": h_ws,

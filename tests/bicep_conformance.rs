@@ -246,6 +246,7 @@ const NO_ARM_SCHEMA_VENDORED: &[&str] = &[
     "Microsoft.Authorization/roleAssignments@2022-04-01",
     "Microsoft.Insights/privateLinkScopes@2021-09-01",
     "Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01",
+    "Microsoft.Insights/diagnosticSettings@2016-09-01",
 ];
 
 /// Types whose Bicep type data is not in the shared reference copy: index.json proves the

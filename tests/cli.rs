@@ -815,3 +815,63 @@ fn monitor_private_link_scope_drops_the_azure_monitor_tag() {
         "{err}"
     );
 }
+
+/// Diagnostic settings send the firewall's (when there is one), the workspace's, the key
+/// vault's and the blob service's logs to Log Analytics on both paths, with the catalogued
+/// categories; `diagnostic_settings: false` leaves every one of them out.
+#[test]
+fn diagnostic_settings_on_both_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    for (bp, settings) in [("hub-spoke", 4), ("approved-only", 3)] {
+        amlgen(dir.path())
+            .args(["render", bp, "--out", bp])
+            .assert()
+            .success();
+        let out = dir.path().join(bp);
+        let bicep = std::fs::read_to_string(out.join("modules/diagnostics.bicep")).unwrap();
+        assert_eq!(
+            bicep
+                .matches("'Microsoft.Insights/diagnosticSettings@2016-09-01'")
+                .count(),
+            settings,
+            "{bp}"
+        );
+        assert!(bicep.contains("scope: blobService"), "{bp}");
+        let runbook = std::fs::read_to_string(out.join("runbook.sh")).unwrap();
+        assert_eq!(
+            runbook
+                .matches("az monitor diagnostic-settings create")
+                .count(),
+            settings,
+            "{bp}"
+        );
+        assert!(runbook.contains("--resource \"${STORAGE_ACCOUNT_ID}/blobServices/default\""));
+        assert_eq!(
+            bicep.contains("'AzureFirewallNetworkRule'"),
+            runbook.contains("\"category\":\"AzureFirewallNetworkRule\""),
+            "{bp}"
+        );
+        assert_eq!(
+            bicep.contains("'AzureFirewallNetworkRule'"),
+            settings == 4,
+            "{bp}"
+        );
+    }
+    amlgen(dir.path())
+        .args([
+            "render",
+            "hub-spoke",
+            "--out",
+            "off",
+            "--set",
+            "dependencies.monitoring.diagnostic_settings=false",
+        ])
+        .assert()
+        .success();
+    let off = dir.path().join("off");
+    assert!(!off.join("modules/diagnostics.bicep").exists());
+    assert!(!all_text(&off).contains("diagnostic-settings create"));
+    assert!(!std::fs::read_to_string(off.join("main.bicep"))
+        .unwrap()
+        .contains("modules/diagnostics.bicep"));
+}

@@ -787,6 +787,28 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ),
                 ]),
             ),
+            // Keyed by the resource it logs and its name: every resource's setting has the same
+            // name.
+            "Microsoft.Insights/diagnosticSettings" => {
+                let scope = b.get("scope").and_then(Value::as_str).unwrap_or("?");
+                let mut logs: Vec<Value> = p
+                    .get("logs")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter(|l| l.get("enabled") == Some(&Value::Bool(true)))
+                    .filter_map(|l| l.get("category").cloned())
+                    .collect();
+                logs.sort_by_key(|v| v.to_string());
+                put(
+                    &r.type_,
+                    &format!("{scope}|{n}"),
+                    obj(vec![
+                        ("workspace", s(p.get("workspaceId"))),
+                        ("logs", Value::Array(logs)),
+                    ]),
+                );
+            }
             // Keyed by what it grants (scope, role, principal): its name is a guid() of them in
             // Bicep and chosen by Azure for `az role assignment create`.
             "Microsoft.Authorization/roleAssignments" => {

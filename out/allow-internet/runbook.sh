@@ -132,6 +132,30 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --output none
 fi
 
+# --- Diagnostic settings: resource logs to Log Analytics (create replaces one of the same name) ---
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+# workspace: to table AmlComputeClusterEvent, AmlComputeJobEvent, AmlRunStatusChangedEvent
+az monitor diagnostic-settings create \
+  --name service \
+  --resource "${WORKSPACE_ID}" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs '[{"category":"AmlComputeClusterEvent","enabled":true},{"category":"AmlComputeJobEvent","enabled":true},{"category":"AmlRunStatusChangedEvent","enabled":true}]' \
+  --output none
+# key vault: to table AzureDiagnostics
+az monitor diagnostic-settings create \
+  --name service \
+  --resource "${KEY_VAULT_ID}" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs '[{"category":"AuditEvent","enabled":true}]' \
+  --output none
+# storage account (blob service): to table StorageBlobLogs
+az monitor diagnostic-settings create \
+  --name service \
+  --resource "${STORAGE_ACCOUNT_ID}/blobServices/default" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs '[{"category":"StorageRead","enabled":true},{"category":"StorageWrite","enabled":true},{"category":"StorageDelete","enabled":true}]' \
+  --output none
+
 
 # --- Provision the managed VNet now, before any compute (takes several minutes) -----------------
 az ml workspace provision-network \

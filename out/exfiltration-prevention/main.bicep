@@ -269,6 +269,20 @@ module workspace 'modules/workspace.bicep' = {
   }
 }
 
+// Resource logs to Log Analytics: denied firewall traffic, refused key vault and blob requests,
+// compute and job events.
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: take('${deployment().name}-diagnostics', 64)
+  params: {
+    location: location
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    workspaceName: workspace.outputs.name
+    keyVaultName: keyVault.outputs.name
+    storageAccountName: storage.outputs.name
+    firewallName: hubNetwork.outputs.firewallName
+  }
+}
+
 // Hub: Azure Firewall (policy with the Azure Machine Learning rules).
 module hubNetwork 'modules/hubNetwork.bicep' = {
   name: take('${deployment().name}-hub-network', 64)

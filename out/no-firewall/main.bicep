@@ -235,6 +235,19 @@ module workspace 'modules/workspace.bicep' = {
   }
 }
 
+// Resource logs to Log Analytics: denied firewall traffic, refused key vault and blob requests,
+// compute and job events.
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: take('${deployment().name}-diagnostics', 64)
+  params: {
+    location: location
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    workspaceName: workspace.outputs.name
+    keyVaultName: keyVault.outputs.name
+    storageAccountName: storage.outputs.name
+  }
+}
+
 // VNet: training, scoring and pe subnets; compute subnets leave through the NAT gateway.
 module spokeNetwork 'modules/spokeNetwork.bicep' = {
   name: take('${deployment().name}-spoke-network', 64)

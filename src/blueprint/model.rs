@@ -600,6 +600,11 @@ pub struct Monitoring {
     /// team's. Not available with a managed VNet.
     #[serde(default)]
     pub private_link_scope: Option<bool>,
+    /// Diagnostic settings that send the firewall's, the workspace's, the key vault's and the
+    /// blob service's resource logs to the Log Analytics workspace, so refused requests can be
+    /// seen (ingestion is billed per GB).
+    #[serde(default = "default_true")]
+    pub diagnostic_settings: bool,
 }
 
 impl Default for Monitoring {
@@ -609,6 +614,7 @@ impl Default for Monitoring {
             application_insights_name: None,
             retention_days: default_retention_days(),
             private_link_scope: None,
+            diagnostic_settings: true,
         }
     }
 }

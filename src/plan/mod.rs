@@ -303,6 +303,11 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
                 public_query: "Enabled",
                 shared_zones: monitor_shared_zones(private.as_ref()),
             }),
+            diagnostics: bp
+                .dependencies
+                .monitoring
+                .diagnostic_settings
+                .then(|| diagnostics(network.as_ref().is_some_and(|n| n.firewall.is_some()))),
         },
         client,
         network,
@@ -534,6 +539,44 @@ fn architecture(topology: &Topology) -> (&'static str, &'static str) {
                 "Compute in a customer VNet without a hub; egress through a NAT gateway, filtered by NSG service-tag rules.",
             ),
         },
+    }
+}
+
+/// The diagnostic settings of this render: every catalogued target, the firewall only when
+/// there is one.
+fn diagnostics(has_firewall: bool) -> DiagnosticsModel {
+    let logs = &Catalog::get().resource_logs;
+    let targets = logs
+        .targets
+        .iter()
+        .filter(|(k, _)| has_firewall || k.as_str() != "firewall")
+        .map(|(k, t)| {
+            let (label, symbol, resource_id_shell) = match k.as_str() {
+                "firewall" => ("firewall", "firewall", "${FIREWALL_ID}"),
+                "workspace" => ("workspace", "workspace", "${WORKSPACE_ID}"),
+                "key_vault" => ("key vault", "keyVault", "${KEY_VAULT_ID}"),
+                "storage_blob" => (
+                    "storage account (blob service)",
+                    "blobService",
+                    "${STORAGE_ACCOUNT_ID}/blobServices/default",
+                ),
+                other => panic!("catalog/resource_logs.yaml: unknown target `{other}`"),
+            };
+            DiagnosticTargetModel {
+                key: k.clone(),
+                label,
+                symbol,
+                resource_id_shell,
+                categories: t.categories.clone(),
+                table: t.table.clone(),
+                denied: t.denied.clone(),
+                logs_shell: String::new(),
+            }
+        })
+        .collect();
+    DiagnosticsModel {
+        setting_name: logs.setting_name.clone(),
+        targets,
     }
 }
 

@@ -240,6 +240,34 @@ pub struct MonitoringModel {
     pub retention_days: u32,
     /// The Azure Monitor Private Link Scope, when the blueprint has one.
     pub private_link: Option<MonitorPrivateLinkModel>,
+    /// Diagnostic settings to the Log Analytics workspace, when on.
+    pub diagnostics: Option<DiagnosticsModel>,
+}
+
+/// One diagnostic setting per resource, all named alike, to the Log Analytics workspace.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosticsModel {
+    /// The setting's name (the stable API version knows only one).
+    pub setting_name: String,
+    pub targets: Vec<DiagnosticTargetModel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosticTargetModel {
+    /// catalog/resource_logs.yaml key: `firewall`, `workspace`, `key_vault`, `storage_blob`.
+    pub key: String,
+    /// In words, for comments and the README.
+    pub label: &'static str,
+    /// The `existing` resource in modules/diagnostics.bicep that is the setting's scope.
+    pub symbol: &'static str,
+    /// The runbook expression of the resource ID (its shell variables are set before).
+    pub resource_id_shell: &'static str,
+    pub categories: Vec<String>,
+    pub table: String,
+    pub denied: Option<String>,
+    /// `--logs` of `az monitor diagnostic-settings create`, a quoted JSON word (filled by
+    /// `lower::cli`).
+    pub logs_shell: String,
 }
 
 /// An Azure Monitor Private Link Scope holding the Log Analytics workspace and Application

@@ -107,6 +107,24 @@ module workspace 'modules/workspace.bicep' = {
 {% endif %}
   }
 }
+{% if m.monitoring.diagnostics %}
+
+// Resource logs to Log Analytics: denied firewall traffic, refused key vault and blob requests,
+// compute and job events.
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: take('${deployment().name}-diagnostics', 64)
+  params: {
+    location: location
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    workspaceName: workspace.outputs.name
+    keyVaultName: keyVault.outputs.name
+    storageAccountName: storage.outputs.name
+{% if m.network and m.network.firewall %}
+    firewallName: hubNetwork.outputs.firewallName
+{% endif %}
+  }
+}
+{% endif %}
 {% if m.client %}
 
 module clientNetwork 'modules/clientNetwork.bicep' = {

@@ -222,6 +222,23 @@ az ml workspace outbound-rule set \
 {% endfor %}
 {% endif %}
 
+{% if m.monitoring.diagnostics %}
+# --- Diagnostic settings: resource logs to Log Analytics (create replaces one of the same name) ---
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+{% if m.network and m.network.firewall %}
+FIREWALL_ID="$(az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIREWALL_NAME}" --query id --output tsv)"
+{% endif %}
+{% for t in m.monitoring.diagnostics.targets %}
+# {{ t.label|comment }}: to table {{ t.table|comment }}
+az monitor diagnostic-settings create \
+  --name {{ m.monitoring.diagnostics.setting_name }} \
+  --resource "{{ t.resource_id_shell|safe }}" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs {{ t.logs_shell|safe }} \
+  --output none
+{% endfor %}
+
+{% endif %}
 {% if not m.network and m.workspace.provision_now %}
 
 # --- Provision the managed VNet now, before any compute (takes several minutes) -----------------
