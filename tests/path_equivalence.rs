@@ -610,15 +610,10 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ("location", loc),
                     ("retentionInDays", s(p.get("retentionInDays"))),
                     ("sku", s(p.pointer("/sku/name"))),
-                    (
-                        "publicNetworkAccessForIngestion",
-                        s(p.get("publicNetworkAccessForIngestion")),
-                    ),
-                    (
-                        "publicNetworkAccessForQuery",
-                        s(p.get("publicNetworkAccessForQuery")),
-                    ),
-                ]),
+                ]
+                .into_iter()
+                .chain(monitor_access_fields(&p))
+                .collect()),
             ),
             "Microsoft.Insights/components" => put(
                 &r.type_,
@@ -628,15 +623,10 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ("kind", s(b.get("kind"))),
                     ("applicationType", s(p.get("Application_Type"))),
                     ("workspace", s(p.get("WorkspaceResourceId"))),
-                    (
-                        "publicNetworkAccessForIngestion",
-                        s(p.get("publicNetworkAccessForIngestion")),
-                    ),
-                    (
-                        "publicNetworkAccessForQuery",
-                        s(p.get("publicNetworkAccessForQuery")),
-                    ),
-                ]),
+                ]
+                .into_iter()
+                .chain(monitor_access_fields(&p))
+                .collect()),
             ),
             "Microsoft.Insights/privateLinkScopes" => put(
                 &r.type_,
@@ -838,6 +828,21 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
         }
     }
     Ok(a)
+}
+
+/// Public ingestion and query access of Log Analytics and Application Insights (the same
+/// property names on both).
+fn monitor_access_fields(p: &Value) -> [(&'static str, Value); 2] {
+    [
+        (
+            "publicNetworkAccessForIngestion",
+            s(p.get("publicNetworkAccessForIngestion")),
+        ),
+        (
+            "publicNetworkAccessForQuery",
+            s(p.get("publicNetworkAccessForQuery")),
+        ),
+    ]
 }
 
 fn rule_fields(p: &Value) -> Map<String, Value> {

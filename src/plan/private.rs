@@ -86,20 +86,26 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
         seen.push(*s);
         new
     });
-    let (targets, vnet_name, vnet_role, subnet_name, linked_vnets) = if let Some(net) =
-        &names.network
-    {
-        // Customer VNet: compute reaches every dependency through the spoke's pe subnet.
-        let mut targets = vec![
+    // Both topologies: the workspace, blob and file (the studio needs them), then the extra
+    // storage services in the blueprint's order.
+    let workspace_and_storage = || {
+        let mut t = vec![
             ws(),
             storage("blob", "storage account (blob)", "storage-blob"),
             storage("file", "storage account (file)", "storage-file"),
         ];
-        targets.extend(
+        t.extend(
             extra_storage
                 .iter()
                 .map(|s| storage(s.group(), s.label(), s.key())),
         );
+        t
+    };
+    let (targets, vnet_name, vnet_role, subnet_name, linked_vnets) = if let Some(net) =
+        &names.network
+    {
+        // Customer VNet: compute reaches every dependency through the spoke's pe subnet.
+        let mut targets = workspace_and_storage();
         targets.extend([
             Target {
                 kind: PeTarget::KeyVault,
@@ -143,18 +149,8 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
         // Managed VNet: Azure creates the compute side; people need the workspace and the
         // default storage (blob and file, for the studio) from the client VNet.
         let vnet = names.client_vnet.as_ref()?;
-        let mut targets = vec![
-            ws(),
-            storage("blob", "storage account (blob)", "storage-blob"),
-            storage("file", "storage account (file)", "storage-file"),
-        ];
-        targets.extend(
-            extra_storage
-                .iter()
-                .map(|s| storage(s.group(), s.label(), s.key())),
-        );
         (
-            targets,
+            workspace_and_storage(),
             vnet.value.clone(),
             VnetRole::Client,
             names.pe_subnet.as_ref()?.value.clone(),
