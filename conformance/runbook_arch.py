@@ -389,12 +389,15 @@ def h_group(m: Model, o, sc):
 
 def h_law(m, o, sc):
     m.put(LAW, o.get("--workspace-name"), location=m.loc(o), retentionInDays=to_int(o.get("--retention-time")),
-          sku=o.get("--sku"))
+          sku=o.get("--sku"), publicNetworkAccessForIngestion=o.get("--ingestion-access"),
+          publicNetworkAccessForQuery=o.get("--query-access"))
 
 
 def h_appi(m, o, sc):
     m.put("Microsoft.Insights/components", o.get("--app"), location=m.loc(o), kind=o.get("--kind"),
-          applicationType=o.get("--application-type"), workspace=ref_to(LAW, o.get("--workspace")))
+          applicationType=o.get("--application-type"), workspace=ref_to(LAW, o.get("--workspace")),
+          publicNetworkAccessForIngestion=o.get("--ingestion-access"),
+          publicNetworkAccessForQuery=o.get("--query-access"))
 
 
 def h_storage(m, o, sc):
@@ -606,6 +609,17 @@ def h_zone_group(m, o, sc):
     r["zones"] = sorted(zones)
 
 
+def h_diag(m, o, sc):
+    """`az monitor diagnostic-settings create`: keyed like the Bicep side, by the logged resource."""
+    logs = o.get("--logs") or []
+    # azure-cli's AAZ parser has already read the JSON into a list of objects.
+    if isinstance(logs, str):
+        logs = json.loads(logs)
+    cats = sorted(str(x.get("category")) for x in logs if to_bool(x.get("enabled")))
+    m.put("Microsoft.Insights/diagnosticSettings", f"{ref_to('', o.get('--resource'))}|{o.get('--name')}",
+          workspace=ref_to(LAW, o.get("--workspace")), logs=cats)
+
+
 def h_sep(m, o, sc):
     m.put(SEP, o.get("--name"), location=m.loc(o))
 
@@ -646,6 +660,17 @@ def h_rest(m, o, sc):
         m.put("Microsoft.Network/dnsResolvers/inboundEndpoints", f"{mres.group(1)}/{mres.group(2)}",
               location=body.get("location"), subnet=(ip.get("subnet") or {}).get("id"),
               privateIpAllocationMethod=ip.get("privateIpAllocationMethod"))
+        return
+    mres = re.fullmatch(r"id:(Microsoft\.Insights/privateLinkScopes)/([^/]+)", url)
+    if mres:
+        modes = props.get("accessModeSettings") or {}
+        m.put(mres.group(1), mres.group(2), location=body.get("location"),
+              ingestionAccessMode=modes.get("ingestionAccessMode"), queryAccessMode=modes.get("queryAccessMode"))
+        return
+    mres = re.fullmatch(r"id:Microsoft\.Insights/privateLinkScopes/([^/]+)/scopedResources/([^/]+)", url)
+    if mres:
+        m.put("Microsoft.Insights/privateLinkScopes/scopedResources", f"{mres.group(1)}/{mres.group(2)}",
+              linkedResource=ref_to("", props.get("linkedResourceId")))
         return
     mres = re.fullmatch(r"id:Microsoft\.Network/bastionHosts/([^/]+)", url)
     if mres:
@@ -836,6 +861,7 @@ HANDLERS = {
     "network private-endpoint dns-zone-group create": h_zone_group,
     "network private-endpoint dns-zone-group add": h_zone_group,
     "network service-endpoint policy create": h_sep,
+    "monitor diagnostic-settings create": h_diag,
     "network service-endpoint policy-definition create": h_sep_def,
     "rest": h_rest,
     "ml workspace create": h_ws,

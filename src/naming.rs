@@ -52,6 +52,9 @@ pub struct Names {
     pub container_registry: Name,
     pub log_analytics: Name,
     pub application_insights: Name,
+    /// The Azure Monitor Private Link Scope: derived from the prefix, used only when the
+    /// blueprint has one (`dependencies.monitoring.private_link_scope`).
+    pub private_link_scope: Name,
     pub client_vnet: Option<Name>,
     pub pe_subnet: Option<Name>,
     pub pe_subnet_nsg: Option<Name>,
@@ -154,6 +157,7 @@ impl Names {
                 "application_insights",
                 p,
             ),
+            private_link_scope: Name::resolve(None, "naming.prefix", "private_link_scope", p),
             client_vnet: client.map(|v| {
                 Name::resolve(
                     v.name.as_ref(),

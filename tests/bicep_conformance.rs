@@ -244,6 +244,9 @@ const NO_ARM_SCHEMA_VENDORED: &[&str] = &[
     "Microsoft.Insights/components@2020-02-02",
     "Microsoft.OperationalInsights/workspaces@2025-02-01",
     "Microsoft.Authorization/roleAssignments@2022-04-01",
+    "Microsoft.Insights/privateLinkScopes@2021-09-01",
+    "Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01",
+    "Microsoft.Insights/diagnosticSettings@2016-09-01",
 ];
 
 /// Types whose Bicep type data is not in the shared reference copy: index.json proves the

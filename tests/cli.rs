@@ -1007,3 +1007,176 @@ fn default_datastores_preview_with_the_workspace_identity() {
     let readme = read("README.md");
     assert!(readme.contains("amlgen\nnever reads keys"), "{readme}");
 }
+
+/// Every rendered file of `dir`, concatenated (Bicep modules, runbook, README, DNS snippets).
+fn all_text(dir: &std::path::Path) -> String {
+    let mut out = String::new();
+    for e in walkdir_files(dir) {
+        if let Ok(t) = std::fs::read_to_string(&e) {
+            out.push_str(&t);
+        }
+    }
+    out
+}
+
+fn walkdir_files(dir: &std::path::Path) -> Vec<std::path::PathBuf> {
+    let mut files = Vec::new();
+    for e in std::fs::read_dir(dir).unwrap().flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            files.extend(walkdir_files(&p));
+        } else {
+            files.push(p);
+        }
+    }
+    files
+}
+
+/// With an Azure Monitor Private Link Scope (the default in the customer-VNet built-ins), no
+/// firewall or NSG rule of either path may allow the `AzureMonitor` service tag: it is the door
+/// to other tenants' Log Analytics and Application Insights that the scope closes. Turned off,
+/// the rule is back and the README calls it a door; with a managed VNet the scope is refused.
+#[test]
+fn monitor_private_link_scope_drops_the_azure_monitor_tag() {
+    let dir = tempfile::tempdir().unwrap();
+    for bp in ["exfiltration-prevention", "hub-spoke", "no-firewall"] {
+        amlgen(dir.path())
+            .args(["render", bp, "--out", bp])
+            .assert()
+            .success();
+        let out = dir.path().join(bp);
+        let rules: String = [
+            "main.bicep",
+            "runbook.sh",
+            "modules/spokeNetwork.bicep",
+            "modules/hubNetwork.bicep",
+        ]
+        .iter()
+        .filter_map(|f| std::fs::read_to_string(out.join(f)).ok())
+        .collect();
+        assert!(
+            !rules.contains("AzureMonitor"),
+            "{bp}: AzureMonitor tag allowed although the scope is on"
+        );
+        let runbook = std::fs::read_to_string(out.join("runbook.sh")).unwrap();
+        assert!(runbook.contains("--group-id azuremonitor"), "{bp}");
+        assert!(
+            runbook.contains("\"ingestionAccessMode\": \"PrivateOnly\""),
+            "{bp}"
+        );
+        assert_eq!(
+            runbook.matches("--ingestion-access Disabled").count(),
+            2,
+            "{bp}"
+        );
+        let monitoring = std::fs::read_to_string(out.join("modules/monitoring.bicep")).unwrap();
+        assert!(
+            monitoring.contains("ingestionAccessMode: 'PrivateOnly'"),
+            "{bp}"
+        );
+        assert_eq!(
+            monitoring
+                .matches("publicNetworkAccessForIngestion: 'Disabled'")
+                .count(),
+            2,
+            "{bp}"
+        );
+        let hosts = std::fs::read_to_string(out.join("dns/hosts.txt")).unwrap();
+        assert!(hosts.contains("api.monitor.azure.com"), "{bp}");
+        assert!(
+            all_text(&out.join("dns")).contains("ods.opinsights.azure.com"),
+            "{bp}"
+        );
+    }
+    amlgen(dir.path())
+        .args([
+            "render",
+            "exfiltration-prevention",
+            "--out",
+            "off",
+            "--set",
+            "dependencies.monitoring.private_link_scope=false",
+        ])
+        .assert()
+        .success();
+    let off = dir.path().join("off");
+    let spoke = std::fs::read_to_string(off.join("modules/spokeNetwork.bicep")).unwrap();
+    assert!(spoke.contains("'AzureMonitor'"));
+    let readme = std::fs::read_to_string(off.join("README.md")).unwrap();
+    assert!(readme.contains("`dependencies.monitoring.private_link_scope` is off"));
+    assert!(!all_text(&off).contains("azuremonitor"));
+    let out = amlgen(dir.path())
+        .args([
+            "check",
+            "approved-only",
+            "--set",
+            "dependencies.monitoring.private_link_scope=true",
+        ])
+        .output()
+        .unwrap();
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        out.status.code() == Some(1) && err.contains("AMLG125"),
+        "{err}"
+    );
+}
+
+/// Diagnostic settings send the firewall's (when there is one), the workspace's, the key
+/// vault's and the blob service's logs to Log Analytics on both paths, with the catalogued
+/// categories; `diagnostic_settings: false` leaves every one of them out.
+#[test]
+fn diagnostic_settings_on_both_paths() {
+    let dir = tempfile::tempdir().unwrap();
+    for (bp, settings) in [("hub-spoke", 4), ("approved-only", 3)] {
+        amlgen(dir.path())
+            .args(["render", bp, "--out", bp])
+            .assert()
+            .success();
+        let out = dir.path().join(bp);
+        let bicep = std::fs::read_to_string(out.join("modules/diagnostics.bicep")).unwrap();
+        assert_eq!(
+            bicep
+                .matches("'Microsoft.Insights/diagnosticSettings@2016-09-01'")
+                .count(),
+            settings,
+            "{bp}"
+        );
+        assert!(bicep.contains("scope: blobService"), "{bp}");
+        let runbook = std::fs::read_to_string(out.join("runbook.sh")).unwrap();
+        assert_eq!(
+            runbook
+                .matches("az monitor diagnostic-settings create")
+                .count(),
+            settings,
+            "{bp}"
+        );
+        assert!(runbook.contains("--resource \"${STORAGE_ACCOUNT_ID}/blobServices/default\""));
+        assert_eq!(
+            bicep.contains("'AzureFirewallNetworkRule'"),
+            runbook.contains("\"category\":\"AzureFirewallNetworkRule\""),
+            "{bp}"
+        );
+        assert_eq!(
+            bicep.contains("'AzureFirewallNetworkRule'"),
+            settings == 4,
+            "{bp}"
+        );
+    }
+    amlgen(dir.path())
+        .args([
+            "render",
+            "hub-spoke",
+            "--out",
+            "off",
+            "--set",
+            "dependencies.monitoring.diagnostic_settings=false",
+        ])
+        .assert()
+        .success();
+    let off = dir.path().join("off");
+    assert!(!off.join("modules/diagnostics.bicep").exists());
+    assert!(!all_text(&off).contains("diagnostic-settings create"));
+    assert!(!std::fs::read_to_string(off.join("main.bicep"))
+        .unwrap()
+        .contains("modules/diagnostics.bicep"));
+}

@@ -435,7 +435,12 @@ fn hub_spoke_zones_cover_every_private_endpoint_and_link_both_vnets() {
             "privatelink.blob.core.windows.net",
             "privatelink.file.core.windows.net",
             "privatelink.vaultcore.azure.net",
-            "privatelink.azurecr.io"
+            "privatelink.azurecr.io",
+            // The Azure Monitor Private Link Scope's own zones; it shares the blob zone.
+            "privatelink.monitor.azure.com",
+            "privatelink.oms.opinsights.azure.com",
+            "privatelink.ods.opinsights.azure.com",
+            "privatelink.agentsvc.azure-automation.net",
         ]
     );
     assert_eq!(p.linked_vnets.len(), 2);
@@ -489,9 +494,9 @@ fn storage_endpoints_grant_the_workspace_reader_and_wait_for_peering() {
         );
     }
     let main = artifact("hub-spoke", &[], "main.bicep");
-    // Every private endpoint and the compute wait for the peering (the spoke resolves names
-    // through the firewall in the hub).
-    assert_eq!(main.matches("    peering\n").count(), 6);
+    // Every private endpoint (the Monitor scope's too) and the compute wait for the peering
+    // (the spoke resolves names through the firewall in the hub).
+    assert_eq!(main.matches("    peering\n").count(), 7);
     let ws = artifact("hub-spoke", &[], "modules/workspace.bicep");
     assert!(ws.contains("serverlessComputeNoPublicIP: true"));
 }

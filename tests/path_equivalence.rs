@@ -611,7 +611,10 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ("location", loc),
                     ("retentionInDays", s(p.get("retentionInDays"))),
                     ("sku", s(p.pointer("/sku/name"))),
-                ]),
+                ]
+                .into_iter()
+                .chain(monitor_access_fields(&p))
+                .collect()),
             ),
             "Microsoft.Insights/components" => put(
                 &r.type_,
@@ -621,7 +624,30 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ("kind", s(b.get("kind"))),
                     ("applicationType", s(p.get("Application_Type"))),
                     ("workspace", s(p.get("WorkspaceResourceId"))),
+                ]
+                .into_iter()
+                .chain(monitor_access_fields(&p))
+                .collect()),
+            ),
+            "Microsoft.Insights/privateLinkScopes" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", s(b.get("location"))),
+                    (
+                        "ingestionAccessMode",
+                        s(p.pointer("/accessModeSettings/ingestionAccessMode")),
+                    ),
+                    (
+                        "queryAccessMode",
+                        s(p.pointer("/accessModeSettings/queryAccessMode")),
+                    ),
                 ]),
+            ),
+            "Microsoft.Insights/privateLinkScopes/scopedResources" => put(
+                &r.type_,
+                n,
+                obj(vec![("linkedResource", s(p.get("linkedResourceId")))]),
             ),
             "Microsoft.MachineLearningServices/workspaces" => {
                 let mn = p.get("managedNetwork").cloned().unwrap_or(Value::Null);
@@ -778,6 +804,28 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ),
                 ]),
             ),
+            // Keyed by the resource it logs and its name: every resource's setting has the same
+            // name.
+            "Microsoft.Insights/diagnosticSettings" => {
+                let scope = b.get("scope").and_then(Value::as_str).unwrap_or("?");
+                let mut logs: Vec<Value> = p
+                    .get("logs")
+                    .and_then(Value::as_array)
+                    .into_iter()
+                    .flatten()
+                    .filter(|l| l.get("enabled") == Some(&Value::Bool(true)))
+                    .filter_map(|l| l.get("category").cloned())
+                    .collect();
+                logs.sort_by_key(|v| v.to_string());
+                put(
+                    &r.type_,
+                    &format!("{scope}|{n}"),
+                    obj(vec![
+                        ("workspace", s(p.get("workspaceId"))),
+                        ("logs", Value::Array(logs)),
+                    ]),
+                );
+            }
             // Keyed by what it grants (scope, role, principal): its name is a guid() of them in
             // Bicep and chosen by Azure for `az role assignment create`.
             "Microsoft.Authorization/roleAssignments" => {
@@ -807,6 +855,21 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
         }
     }
     Ok(a)
+}
+
+/// Public ingestion and query access of Log Analytics and Application Insights (the same
+/// property names on both).
+fn monitor_access_fields(p: &Value) -> [(&'static str, Value); 2] {
+    [
+        (
+            "publicNetworkAccessForIngestion",
+            s(p.get("publicNetworkAccessForIngestion")),
+        ),
+        (
+            "publicNetworkAccessForQuery",
+            s(p.get("publicNetworkAccessForQuery")),
+        ),
+    ]
 }
 
 fn rule_fields(p: &Value) -> Map<String, Value> {
@@ -885,7 +948,9 @@ const ENUM_FIELDS: &[&str] = &[
 /// privateEndpointNetworkPolicies: "By default, network policies are disabled for a subnet in a
 /// virtual network" (learn.microsoft.com/azure/private-link/disable-private-endpoint-network-policy);
 /// anonymousPullEnabled: false unless enabled (learn.microsoft.com/azure/container-registry/
-/// anonymous-pull-access).
+/// anonymous-pull-access); publicNetworkAccessForIngestion/ForQuery of Log Analytics and
+/// Application Insights: "Enabled" when not set (their REST specs' defaults; azure-cli's
+/// `--ingestion-access`/`--query-access` default to it too).
 type Default = (&'static str, &'static str, fn() -> Value);
 const DEFAULTS: &[Default] = &[
     (
@@ -897,6 +962,26 @@ const DEFAULTS: &[Default] = &[
         "Microsoft.ContainerRegistry/registries",
         "anonymousPullEnabled",
         || Value::Bool(false),
+    ),
+    (
+        "Microsoft.OperationalInsights/workspaces",
+        "publicNetworkAccessForIngestion",
+        || Value::from("Enabled"),
+    ),
+    (
+        "Microsoft.OperationalInsights/workspaces",
+        "publicNetworkAccessForQuery",
+        || Value::from("Enabled"),
+    ),
+    (
+        "Microsoft.Insights/components",
+        "publicNetworkAccessForIngestion",
+        || Value::from("Enabled"),
+    ),
+    (
+        "Microsoft.Insights/components",
+        "publicNetworkAccessForQuery",
+        || Value::from("Enabled"),
     ),
 ];
 

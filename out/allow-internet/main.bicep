@@ -224,6 +224,19 @@ module datastores 'modules/datastores.bicep' = {
   }
 }
 
+// Resource logs to Log Analytics: denied firewall traffic, refused key vault and blob requests,
+// compute and job events.
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: take('${deployment().name}-diagnostics', 64)
+  params: {
+    location: location
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    workspaceName: workspace.outputs.name
+    keyVaultName: keyVault.outputs.name
+    storageAccountName: storage.outputs.name
+  }
+}
+
 module clientNetwork 'modules/clientNetwork.bicep' = {
   name: take('${deployment().name}-client-network', 64)
   params: {

@@ -155,6 +155,30 @@ az rest \
   --body "{\"properties\":{\"datastoreType\":\"AzureFile\",\"accountName\":\"${STORAGE_ACCOUNT_NAME}\",\"fileShareName\":\"${WORKSPACEFILESTORE_FILE_SHARE_NAME}\",\"endpoint\":\"core.windows.net\",\"protocol\":\"https\",\"credentials\":{\"credentialsType\":\"None\"},\"serviceDataAccessAuthIdentity\":\"WorkspaceSystemAssignedIdentity\"}}" \
   --output none
 
+# --- Diagnostic settings: resource logs to Log Analytics (create replaces one of the same name) ---
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+# workspace: to table AmlComputeClusterEvent, AmlComputeJobEvent, AmlRunStatusChangedEvent
+az monitor diagnostic-settings create \
+  --name service \
+  --resource "${WORKSPACE_ID}" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs '[{"category":"AmlComputeClusterEvent","enabled":true},{"category":"AmlComputeJobEvent","enabled":true},{"category":"AmlRunStatusChangedEvent","enabled":true}]' \
+  --output none
+# key vault: to table AzureDiagnostics
+az monitor diagnostic-settings create \
+  --name service \
+  --resource "${KEY_VAULT_ID}" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs '[{"category":"AuditEvent","enabled":true}]' \
+  --output none
+# storage account (blob service): to table StorageBlobLogs
+az monitor diagnostic-settings create \
+  --name service \
+  --resource "${STORAGE_ACCOUNT_ID}/blobServices/default" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs '[{"category":"StorageRead","enabled":true},{"category":"StorageWrite","enabled":true},{"category":"StorageDelete","enabled":true}]' \
+  --output none
+
 
 # --- Provision the managed VNet now, before any compute (takes several minutes) -----------------
 az ml workspace provision-network \

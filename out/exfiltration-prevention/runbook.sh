@@ -45,6 +45,8 @@ if ! az monitor log-analytics workspace show --resource-group "${RESOURCE_GROUP}
     --workspace-name "${LOG_ANALYTICS_NAME}" \
     --location "${LOCATION}" \
     --retention-time 30 \
+    --ingestion-access Disabled \
+    --query-access Enabled \
     --output none
 fi
 LOG_ANALYTICS_ID="$(az monitor log-analytics workspace show --resource-group "${RESOURCE_GROUP}" --workspace-name "${LOG_ANALYTICS_NAME}" --query id --output tsv)"
@@ -57,9 +59,31 @@ if ! az monitor app-insights component show --resource-group "${RESOURCE_GROUP}"
     --kind web \
     --application-type web \
     --workspace "${LOG_ANALYTICS_ID}" \
+    --ingestion-access Disabled \
+    --query-access Enabled \
     --output none
 fi
 APP_INSIGHTS_ID="$(az monitor app-insights component show --resource-group "${RESOURCE_GROUP}" --app "${APP_INSIGHTS_NAME}" --query id --output tsv)"
+
+# --- Azure Monitor Private Link Scope: ingestion only through its private endpoint --------------
+# PUT with az rest: `az monitor private-link-scope create` cannot set the access modes. A PUT is
+# idempotent; a relative URL goes to the current cloud's Resource Manager endpoint.
+PRIVATE_LINK_SCOPE_ID="${LOG_ANALYTICS_ID%/providers/*}/providers/Microsoft.Insights/privateLinkScopes/ampls-aml-exf"
+az rest \
+  --method put \
+  --url "${PRIVATE_LINK_SCOPE_ID}?api-version=2021-09-01" \
+  --body '{"location": "global", "properties": {"accessModeSettings": {"ingestionAccessMode": "PrivateOnly", "queryAccessMode": "Open"}}}' \
+  --output none
+az rest \
+  --method put \
+  --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${LOG_ANALYTICS_NAME}?api-version=2021-09-01" \
+  --body "{\"properties\": {\"linkedResourceId\": \"${LOG_ANALYTICS_ID}\"}}" \
+  --output none
+az rest \
+  --method put \
+  --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${APP_INSIGHTS_NAME}?api-version=2021-09-01" \
+  --body "{\"properties\": {\"linkedResourceId\": \"${APP_INSIGHTS_ID}\"}}" \
+  --output none
 
 # --- Storage account: private, TLS 1.2, no anonymous blob access, no shared key access ------------------------------
 if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STORAGE_ACCOUNT_NAME}" --output none 2>/dev/null; then
@@ -169,7 +193,7 @@ FIREWALL_POLICY_ID="$(az network firewall policy show --resource-group "${RESOUR
 az rest \
   --method put \
   --url "${FIREWALL_POLICY_ID}/ruleCollectionGroups/azure-machine-learning?api-version=2025-07-01" \
-  --body "{\"properties\":{\"priority\":200,\"ruleCollections\":[{\"ruleCollectionType\":\"FirewallPolicyFilterRuleCollection\",\"name\":\"aml-network\",\"priority\":100,\"action\":{\"type\":\"Allow\"},\"rules\":[{\"ruleType\":\"NetworkRule\",\"name\":\"azure-active-directory\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.111.0.0/16\"],\"destinationAddresses\":[\"AzureActiveDirectory\"],\"destinationPorts\":[\"80\",\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-machine-learning\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.111.0.0/16\"],\"destinationAddresses\":[\"AzureMachineLearning\"],\"destinationPorts\":[\"443\",\"8787\",\"18881\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-machine-learning-udp\",\"ipProtocols\":[\"UDP\"],\"sourceAddresses\":[\"10.111.0.0/16\"],\"destinationAddresses\":[\"AzureMachineLearning\"],\"destinationPorts\":[\"5831\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"batch-node-management\",\"ipProtocols\":[\"Any\"],\"sourceAddresses\":[\"10.111.0.0/16\"],\"destinationAddresses\":[\"BatchNodeManagement.${LOCATION}\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-resource-manager\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.111.0.0/16\"],\"destinationAddresses\":[\"AzureResourceManager\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-monitor\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.111.0.0/16\"],\"destinationAddresses\":[\"AzureMonitor\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"tundra\",\"ipProtocols\":[\"UDP\"],\"sourceAddresses\":[\"10.111.0.0/16\"],\"destinationFqdns\":[\"${LOCATION}.tundra.azureml.ms\"],\"destinationPorts\":[\"5831\"]}]},{\"ruleCollectionType\":\"FirewallPolicyFilterRuleCollection\",\"name\":\"aml-application\",\"priority\":200,\"action\":{\"type\":\"Allow\"},\"rules\":[{\"ruleType\":\"ApplicationRule\",\"name\":\"microsoft-container-registry\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"mcr.microsoft.com\",\"*.data.mcr.microsoft.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"studio\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"ml.azure.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"automl\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"automlresources-prod.azureedge.net\",\"automlresources-prod-d0eaehh7g8andvav.b02.azurefd.net\",\"aka.ms\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"batch\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"*.${LOCATION}.batch.azure.com\",\"*.${LOCATION}.service.batch.azure.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"entra-id\",\"protocols\":[{\"protocolType\":\"Http\",\"port\":80},{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"login.microsoftonline.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"resource-manager-host\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"management.azure.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"compute-instance\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"*.instances.azureml.ms\",\"*.instances.azureml.net\",\"graph.windows.net\"]}]}]}}" \
+  --body "{\"properties\":{\"priority\":200,\"ruleCollections\":[{\"ruleCollectionType\":\"FirewallPolicyFilterRuleCollection\",\"name\":\"aml-network\",\"priority\":100,\"action\":{\"type\":\"Allow\"},\"rules\":[{\"ruleType\":\"NetworkRule\",\"name\":\"azure-active-directory\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.111.0.0/16\"],\"destinationAddresses\":[\"AzureActiveDirectory\"],\"destinationPorts\":[\"80\",\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-machine-learning\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.111.0.0/16\"],\"destinationAddresses\":[\"AzureMachineLearning\"],\"destinationPorts\":[\"443\",\"8787\",\"18881\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-machine-learning-udp\",\"ipProtocols\":[\"UDP\"],\"sourceAddresses\":[\"10.111.0.0/16\"],\"destinationAddresses\":[\"AzureMachineLearning\"],\"destinationPorts\":[\"5831\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"batch-node-management\",\"ipProtocols\":[\"Any\"],\"sourceAddresses\":[\"10.111.0.0/16\"],\"destinationAddresses\":[\"BatchNodeManagement.${LOCATION}\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"azure-resource-manager\",\"ipProtocols\":[\"TCP\"],\"sourceAddresses\":[\"10.111.0.0/16\"],\"destinationAddresses\":[\"AzureResourceManager\"],\"destinationPorts\":[\"443\"]},{\"ruleType\":\"NetworkRule\",\"name\":\"tundra\",\"ipProtocols\":[\"UDP\"],\"sourceAddresses\":[\"10.111.0.0/16\"],\"destinationFqdns\":[\"${LOCATION}.tundra.azureml.ms\"],\"destinationPorts\":[\"5831\"]}]},{\"ruleCollectionType\":\"FirewallPolicyFilterRuleCollection\",\"name\":\"aml-application\",\"priority\":200,\"action\":{\"type\":\"Allow\"},\"rules\":[{\"ruleType\":\"ApplicationRule\",\"name\":\"microsoft-container-registry\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"mcr.microsoft.com\",\"*.data.mcr.microsoft.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"studio\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"ml.azure.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"automl\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"automlresources-prod.azureedge.net\",\"automlresources-prod-d0eaehh7g8andvav.b02.azurefd.net\",\"aka.ms\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"batch\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"*.${LOCATION}.batch.azure.com\",\"*.${LOCATION}.service.batch.azure.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"entra-id\",\"protocols\":[{\"protocolType\":\"Http\",\"port\":80},{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"login.microsoftonline.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"resource-manager-host\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"management.azure.com\"]},{\"ruleType\":\"ApplicationRule\",\"name\":\"compute-instance\",\"protocols\":[{\"protocolType\":\"Https\",\"port\":443}],\"sourceAddresses\":[\"10.111.0.0/16\"],\"targetFqdns\":[\"*.instances.azureml.ms\",\"*.instances.azureml.net\",\"graph.windows.net\"]}]}]}}" \
   --output none
 # The PUT returns while the policy is still updating; the firewall would then fail to attach it.
 az resource wait \
@@ -265,26 +289,12 @@ az network nsg rule create \
   --destination-address-prefixes AzureResourceManager \
   --destination-port-ranges 443 \
   --output none
-# Required by Azure Machine Learning (AzureMonitor).
-az network nsg rule create \
-  --resource-group "${RESOURCE_GROUP}" \
-  --nsg-name nsg-aml-exf-training \
-  --name allow-azure-monitor \
-  --priority 250 \
-  --direction Outbound \
-  --access Allow \
-  --protocol Tcp \
-  --source-address-prefixes VirtualNetwork \
-  --source-port-ranges '*' \
-  --destination-address-prefixes AzureMonitor \
-  --destination-port-ranges 443 \
-  --output none
 # To <region>.tundra.azureml.ms through the firewall, which allows that host only.
 az network nsg rule create \
   --resource-group "${RESOURCE_GROUP}" \
   --nsg-name nsg-aml-exf-training \
   --name allow-tundra-via-firewall \
-  --priority 260 \
+  --priority 250 \
   --direction Outbound \
   --access Allow \
   --protocol Udp \
@@ -298,7 +308,7 @@ az network nsg rule create \
   --resource-group "${RESOURCE_GROUP}" \
   --nsg-name nsg-aml-exf-training \
   --name allow-https-to-firewall-filtered-hosts \
-  --priority 270 \
+  --priority 260 \
   --direction Outbound \
   --access Allow \
   --protocol Tcp \
@@ -436,26 +446,12 @@ az network nsg rule create \
   --destination-address-prefixes AzureResourceManager \
   --destination-port-ranges 443 \
   --output none
-# Required by Azure Machine Learning (AzureMonitor).
-az network nsg rule create \
-  --resource-group "${RESOURCE_GROUP}" \
-  --nsg-name nsg-aml-exf-scoring \
-  --name allow-azure-monitor \
-  --priority 250 \
-  --direction Outbound \
-  --access Allow \
-  --protocol Tcp \
-  --source-address-prefixes VirtualNetwork \
-  --source-port-ranges '*' \
-  --destination-address-prefixes AzureMonitor \
-  --destination-port-ranges 443 \
-  --output none
 # To <region>.tundra.azureml.ms through the firewall, which allows that host only.
 az network nsg rule create \
   --resource-group "${RESOURCE_GROUP}" \
   --nsg-name nsg-aml-exf-scoring \
   --name allow-tundra-via-firewall \
-  --priority 260 \
+  --priority 250 \
   --direction Outbound \
   --access Allow \
   --protocol Udp \
@@ -469,7 +465,7 @@ az network nsg rule create \
   --resource-group "${RESOURCE_GROUP}" \
   --nsg-name nsg-aml-exf-scoring \
   --name allow-https-to-firewall-filtered-hosts \
-  --priority 270 \
+  --priority 260 \
   --direction Outbound \
   --access Allow \
   --protocol Tcp \
@@ -687,6 +683,38 @@ az rest \
   --body "{\"properties\":{\"datastoreType\":\"AzureFile\",\"accountName\":\"${STORAGE_ACCOUNT_NAME}\",\"fileShareName\":\"${WORKSPACEFILESTORE_FILE_SHARE_NAME}\",\"endpoint\":\"core.windows.net\",\"protocol\":\"https\",\"credentials\":{\"credentialsType\":\"None\"},\"serviceDataAccessAuthIdentity\":\"WorkspaceSystemAssignedIdentity\"}}" \
   --output none
 
+# --- Diagnostic settings: resource logs to Log Analytics (create replaces one of the same name) ---
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+FIREWALL_ID="$(az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIREWALL_NAME}" --query id --output tsv)"
+# firewall: to table AzureDiagnostics
+az monitor diagnostic-settings create \
+  --name service \
+  --resource "${FIREWALL_ID}" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs '[{"category":"AzureFirewallNetworkRule","enabled":true},{"category":"AzureFirewallApplicationRule","enabled":true},{"category":"AzureFirewallDnsProxy","enabled":true}]' \
+  --output none
+# workspace: to table AmlComputeClusterEvent, AmlComputeJobEvent, AmlRunStatusChangedEvent
+az monitor diagnostic-settings create \
+  --name service \
+  --resource "${WORKSPACE_ID}" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs '[{"category":"AmlComputeClusterEvent","enabled":true},{"category":"AmlComputeJobEvent","enabled":true},{"category":"AmlRunStatusChangedEvent","enabled":true}]' \
+  --output none
+# key vault: to table AzureDiagnostics
+az monitor diagnostic-settings create \
+  --name service \
+  --resource "${KEY_VAULT_ID}" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs '[{"category":"AuditEvent","enabled":true}]' \
+  --output none
+# storage account (blob service): to table StorageBlobLogs
+az monitor diagnostic-settings create \
+  --name service \
+  --resource "${STORAGE_ACCOUNT_ID}/blobServices/default" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs '[{"category":"StorageRead","enabled":true},{"category":"StorageWrite","enabled":true},{"category":"StorageDelete","enabled":true}]' \
+  --output none
+
 # --- Private DNS zones, linked to the hub and spoke VNets ---------------------------------
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none
@@ -820,6 +848,98 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.azurecr.io \
+    --name link-vnet-aml-exf-spoke \
+    --virtual-network "$VNET_NAME" \
+    --registration-enabled false \
+    --resolution-policy Default \
+    --output none
+fi
+if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.monitor.azure.com --output none 2>/dev/null; then
+  az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.monitor.azure.com --output none
+fi
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.monitor.azure.com --name link-vnet-aml-exf-hub --output none 2>/dev/null; then
+  az network private-dns link vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --zone-name privatelink.monitor.azure.com \
+    --name link-vnet-aml-exf-hub \
+    --virtual-network "$HUB_VNET_NAME" \
+    --registration-enabled false \
+    --resolution-policy Default \
+    --output none
+fi
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.monitor.azure.com --name link-vnet-aml-exf-spoke --output none 2>/dev/null; then
+  az network private-dns link vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --zone-name privatelink.monitor.azure.com \
+    --name link-vnet-aml-exf-spoke \
+    --virtual-network "$VNET_NAME" \
+    --registration-enabled false \
+    --resolution-policy Default \
+    --output none
+fi
+if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.oms.opinsights.azure.com --output none 2>/dev/null; then
+  az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.oms.opinsights.azure.com --output none
+fi
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.oms.opinsights.azure.com --name link-vnet-aml-exf-hub --output none 2>/dev/null; then
+  az network private-dns link vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --zone-name privatelink.oms.opinsights.azure.com \
+    --name link-vnet-aml-exf-hub \
+    --virtual-network "$HUB_VNET_NAME" \
+    --registration-enabled false \
+    --resolution-policy Default \
+    --output none
+fi
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.oms.opinsights.azure.com --name link-vnet-aml-exf-spoke --output none 2>/dev/null; then
+  az network private-dns link vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --zone-name privatelink.oms.opinsights.azure.com \
+    --name link-vnet-aml-exf-spoke \
+    --virtual-network "$VNET_NAME" \
+    --registration-enabled false \
+    --resolution-policy Default \
+    --output none
+fi
+if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.ods.opinsights.azure.com --output none 2>/dev/null; then
+  az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.ods.opinsights.azure.com --output none
+fi
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.ods.opinsights.azure.com --name link-vnet-aml-exf-hub --output none 2>/dev/null; then
+  az network private-dns link vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --zone-name privatelink.ods.opinsights.azure.com \
+    --name link-vnet-aml-exf-hub \
+    --virtual-network "$HUB_VNET_NAME" \
+    --registration-enabled false \
+    --resolution-policy Default \
+    --output none
+fi
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.ods.opinsights.azure.com --name link-vnet-aml-exf-spoke --output none 2>/dev/null; then
+  az network private-dns link vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --zone-name privatelink.ods.opinsights.azure.com \
+    --name link-vnet-aml-exf-spoke \
+    --virtual-network "$VNET_NAME" \
+    --registration-enabled false \
+    --resolution-policy Default \
+    --output none
+fi
+if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.agentsvc.azure-automation.net --output none 2>/dev/null; then
+  az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.agentsvc.azure-automation.net --output none
+fi
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.agentsvc.azure-automation.net --name link-vnet-aml-exf-hub --output none 2>/dev/null; then
+  az network private-dns link vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --zone-name privatelink.agentsvc.azure-automation.net \
+    --name link-vnet-aml-exf-hub \
+    --virtual-network "$HUB_VNET_NAME" \
+    --registration-enabled false \
+    --resolution-policy Default \
+    --output none
+fi
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.agentsvc.azure-automation.net --name link-vnet-aml-exf-spoke --output none 2>/dev/null; then
+  az network private-dns link vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --zone-name privatelink.agentsvc.azure-automation.net \
     --name link-vnet-aml-exf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
@@ -967,6 +1087,64 @@ if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURC
     --name default \
     --private-dns-zone privatelink.azurecr.io \
     --zone-name zone-0 \
+    --output none
+fi
+# Azure Monitor Private Link Scope (Log Analytics and Application Insights)
+if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-exf-monitor --output none 2>/dev/null; then
+  az network private-endpoint create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --name pe-aml-exf-monitor \
+    --location "${LOCATION}" \
+    --vnet-name "${VNET_NAME}" \
+    --subnet "${PE_SUBNET_NAME}" \
+    --private-connection-resource-id "$PRIVATE_LINK_SCOPE_ID" \
+    --group-id azuremonitor \
+    --connection-name pe-aml-exf-monitor \
+    --output none
+fi
+if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-exf-monitor --name default --output none 2>/dev/null; then
+  az network private-endpoint dns-zone-group create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --endpoint-name pe-aml-exf-monitor \
+    --name default \
+    --private-dns-zone privatelink.monitor.azure.com \
+    --zone-name zone-0 \
+    --output none
+fi
+if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-exf-monitor --name default --query 'length(privateDnsZoneConfigs[?name=='\''zone-1'\''])' --output tsv)" = "0" ]; then
+  az network private-endpoint dns-zone-group add \
+    --resource-group "${RESOURCE_GROUP}" \
+    --endpoint-name pe-aml-exf-monitor \
+    --name default \
+    --private-dns-zone privatelink.oms.opinsights.azure.com \
+    --zone-name zone-1 \
+    --output none
+fi
+if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-exf-monitor --name default --query 'length(privateDnsZoneConfigs[?name=='\''zone-2'\''])' --output tsv)" = "0" ]; then
+  az network private-endpoint dns-zone-group add \
+    --resource-group "${RESOURCE_GROUP}" \
+    --endpoint-name pe-aml-exf-monitor \
+    --name default \
+    --private-dns-zone privatelink.ods.opinsights.azure.com \
+    --zone-name zone-2 \
+    --output none
+fi
+if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-exf-monitor --name default --query 'length(privateDnsZoneConfigs[?name=='\''zone-3'\''])' --output tsv)" = "0" ]; then
+  az network private-endpoint dns-zone-group add \
+    --resource-group "${RESOURCE_GROUP}" \
+    --endpoint-name pe-aml-exf-monitor \
+    --name default \
+    --private-dns-zone privatelink.agentsvc.azure-automation.net \
+    --zone-name zone-3 \
+    --output none
+fi
+if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-exf-monitor --name default --query 'length(privateDnsZoneConfigs[?name=='\''zone-4'\''])' --output tsv)" = "0" ]; then
+  az network private-endpoint dns-zone-group add \
+    --resource-group "${RESOURCE_GROUP}" \
+    --endpoint-name pe-aml-exf-monitor \
+    --name default \
+    --private-dns-zone privatelink.blob.core.windows.net \
+    --zone-name zone-4 \
     --output none
 fi
 

@@ -69,6 +69,11 @@ param logRetentionDays int
 @maxLength(260)
 param applicationInsightsName string
 
+@description('Required. Name of the Azure Monitor Private Link Scope. 1-255 alphanumerics, underscores, periods, parentheses and hyphens; cannot end with a period.')
+@minLength(1)
+@maxLength(255)
+param privateLinkScopeName string
+
 @description('Required. Name of the hub VNet. 2-64 alphanumerics, underscores, periods and hyphens; starts with an alphanumeric, ends with an alphanumeric or underscore.')
 @minLength(2)
 @maxLength(64)
@@ -163,6 +168,11 @@ param keyVaultPrivateEndpointName string
 @maxLength(64)
 param registryPrivateEndpointName string
 
+@description('Required. Name of the private endpoint of the Azure Monitor Private Link Scope (Log Analytics and Application Insights). 2-64 alphanumerics, underscores, periods and hyphens; starts with an alphanumeric, ends with an alphanumeric or underscore.')
+@minLength(2)
+@maxLength(64)
+param monitorPrivateEndpointName string
+
 @description('Required. Name of the link of every private DNS zone to the hub VNet. 1-80 alphanumerics, underscores, periods and hyphens; starts with an alphanumeric, ends with an alphanumeric or underscore.')
 @minLength(1)
 @maxLength(80)
@@ -208,6 +218,7 @@ module monitoring 'modules/monitoring.bicep' = {
     logAnalyticsName: logAnalyticsName
     retentionDays: logRetentionDays
     applicationInsightsName: applicationInsightsName
+    privateLinkScopeName: privateLinkScopeName
   }
 }
 
@@ -265,6 +276,20 @@ module datastores 'modules/datastores.bicep' = {
     storageAccountName: storage.outputs.name
     workspaceblobstoreContainerName: workspace.outputs.workspaceblobstoreContainerName
     workspacefilestoreFileShareName: workspace.outputs.workspacefilestoreFileShareName
+  }
+}
+
+// Resource logs to Log Analytics: denied firewall traffic, refused key vault and blob requests,
+// compute and job events.
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: take('${deployment().name}-diagnostics', 64)
+  params: {
+    location: location
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    workspaceName: workspace.outputs.name
+    keyVaultName: keyVault.outputs.name
+    storageAccountName: storage.outputs.name
+    firewallName: hubNetwork.outputs.firewallName
   }
 }
 
@@ -431,6 +456,82 @@ module privateDnsZoneRegistry 'modules/privateDnsZone.bicep' = {
   }
 }
 
+module privateDnsZoneMonitor 'modules/privateDnsZone.bicep' = {
+  name: take('${deployment().name}-zone-7', 64)
+  params: {
+    name: 'privatelink.monitor.azure.com'
+    tags: tags
+    vnetLinks: [
+      {
+        name: hubVnetDnsLinkName
+        vnetId: hubNetwork.outputs.vnetId
+      }
+      {
+        name: spokeVnetDnsLinkName
+        vnetId: spokeNetwork.outputs.vnetId
+      }
+    ]
+    resolutionPolicy: privateDnsResolutionPolicy
+  }
+}
+
+module privateDnsZoneOms 'modules/privateDnsZone.bicep' = {
+  name: take('${deployment().name}-zone-8', 64)
+  params: {
+    name: 'privatelink.oms.opinsights.azure.com'
+    tags: tags
+    vnetLinks: [
+      {
+        name: hubVnetDnsLinkName
+        vnetId: hubNetwork.outputs.vnetId
+      }
+      {
+        name: spokeVnetDnsLinkName
+        vnetId: spokeNetwork.outputs.vnetId
+      }
+    ]
+    resolutionPolicy: privateDnsResolutionPolicy
+  }
+}
+
+module privateDnsZoneOds 'modules/privateDnsZone.bicep' = {
+  name: take('${deployment().name}-zone-9', 64)
+  params: {
+    name: 'privatelink.ods.opinsights.azure.com'
+    tags: tags
+    vnetLinks: [
+      {
+        name: hubVnetDnsLinkName
+        vnetId: hubNetwork.outputs.vnetId
+      }
+      {
+        name: spokeVnetDnsLinkName
+        vnetId: spokeNetwork.outputs.vnetId
+      }
+    ]
+    resolutionPolicy: privateDnsResolutionPolicy
+  }
+}
+
+module privateDnsZoneAgentsvc 'modules/privateDnsZone.bicep' = {
+  name: take('${deployment().name}-zone-10', 64)
+  params: {
+    name: 'privatelink.agentsvc.azure-automation.net'
+    tags: tags
+    vnetLinks: [
+      {
+        name: hubVnetDnsLinkName
+        vnetId: hubNetwork.outputs.vnetId
+      }
+      {
+        name: spokeVnetDnsLinkName
+        vnetId: spokeNetwork.outputs.vnetId
+      }
+    ]
+    resolutionPolicy: privateDnsResolutionPolicy
+  }
+}
+
 // Private endpoint: workspace.
 module peWorkspace 'modules/privateEndpoint.bicep' = {
   name: take('${deployment().name}-pe-workspace', 64)
@@ -534,6 +635,30 @@ module peRegistry 'modules/privateEndpoint.bicep' = {
   ]
 }
 
+// Private endpoint: Azure Monitor Private Link Scope (Log Analytics and Application Insights).
+module peMonitor 'modules/privateEndpoint.bicep' = {
+  name: take('${deployment().name}-pe-monitor', 64)
+  params: {
+    location: location
+    tags: tags
+    name: monitorPrivateEndpointName
+    subnetId: spokeNetwork.outputs.peSubnetId
+    targetResourceId: monitoring.outputs.privateLinkScopeId
+    groupId: 'azuremonitor'
+    privateDnsZoneIds: [
+      privateDnsZoneMonitor.outputs.resourceId
+      privateDnsZoneOms.outputs.resourceId
+      privateDnsZoneOds.outputs.resourceId
+      privateDnsZoneAgentsvc.outputs.resourceId
+      privateDnsZoneBlob.outputs.resourceId
+    ]
+  }
+  // The spoke resolves names through the firewall in the hub: peer first.
+  dependsOn: [
+    peering
+  ]
+}
+
 // Compute in the training subnet, created after the private endpoints it reaches the workspace by.
 module compute 'modules/compute.bicep' = {
   name: take('${deployment().name}-compute', 64)
@@ -554,6 +679,7 @@ module compute 'modules/compute.bicep' = {
     peStorageFile
     peKeyVault
     peRegistry
+    peMonitor
   ]
 }
 

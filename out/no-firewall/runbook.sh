@@ -41,6 +41,8 @@ if ! az monitor log-analytics workspace show --resource-group "${RESOURCE_GROUP}
     --workspace-name "${LOG_ANALYTICS_NAME}" \
     --location "${LOCATION}" \
     --retention-time 30 \
+    --ingestion-access Disabled \
+    --query-access Enabled \
     --output none
 fi
 LOG_ANALYTICS_ID="$(az monitor log-analytics workspace show --resource-group "${RESOURCE_GROUP}" --workspace-name "${LOG_ANALYTICS_NAME}" --query id --output tsv)"
@@ -53,9 +55,31 @@ if ! az monitor app-insights component show --resource-group "${RESOURCE_GROUP}"
     --kind web \
     --application-type web \
     --workspace "${LOG_ANALYTICS_ID}" \
+    --ingestion-access Disabled \
+    --query-access Enabled \
     --output none
 fi
 APP_INSIGHTS_ID="$(az monitor app-insights component show --resource-group "${RESOURCE_GROUP}" --app "${APP_INSIGHTS_NAME}" --query id --output tsv)"
+
+# --- Azure Monitor Private Link Scope: ingestion only through its private endpoint --------------
+# PUT with az rest: `az monitor private-link-scope create` cannot set the access modes. A PUT is
+# idempotent; a relative URL goes to the current cloud's Resource Manager endpoint.
+PRIVATE_LINK_SCOPE_ID="${LOG_ANALYTICS_ID%/providers/*}/providers/Microsoft.Insights/privateLinkScopes/ampls-aml-nf"
+az rest \
+  --method put \
+  --url "${PRIVATE_LINK_SCOPE_ID}?api-version=2021-09-01" \
+  --body '{"location": "global", "properties": {"accessModeSettings": {"ingestionAccessMode": "PrivateOnly", "queryAccessMode": "Open"}}}' \
+  --output none
+az rest \
+  --method put \
+  --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${LOG_ANALYTICS_NAME}?api-version=2021-09-01" \
+  --body "{\"properties\": {\"linkedResourceId\": \"${LOG_ANALYTICS_ID}\"}}" \
+  --output none
+az rest \
+  --method put \
+  --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${APP_INSIGHTS_NAME}?api-version=2021-09-01" \
+  --body "{\"properties\": {\"linkedResourceId\": \"${APP_INSIGHTS_ID}\"}}" \
+  --output none
 
 # --- Storage account: private, TLS 1.2, no anonymous blob access, no shared key access ------------------------------
 if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STORAGE_ACCOUNT_NAME}" --output none 2>/dev/null; then
@@ -250,26 +274,12 @@ az network nsg rule create \
   --destination-address-prefixes AzureFrontDoor.FirstParty \
   --destination-port-ranges 443 \
   --output none
-# Required by Azure Machine Learning (AzureMonitor).
-az network nsg rule create \
-  --resource-group "${RESOURCE_GROUP}" \
-  --nsg-name nsg-aml-nf-training \
-  --name allow-azure-monitor \
-  --priority 290 \
-  --direction Outbound \
-  --access Allow \
-  --protocol Tcp \
-  --source-address-prefixes VirtualNetwork \
-  --source-port-ranges '*' \
-  --destination-address-prefixes AzureMonitor \
-  --destination-port-ranges 443 \
-  --output none
 # To <region>.tundra.azureml.ms: an NSG cannot name a host, so the port is open to the Internet.
 az network nsg rule create \
   --resource-group "${RESOURCE_GROUP}" \
   --nsg-name nsg-aml-nf-training \
   --name allow-tundra \
-  --priority 300 \
+  --priority 290 \
   --direction Outbound \
   --access Allow \
   --protocol Udp \
@@ -283,7 +293,7 @@ az network nsg rule create \
   --resource-group "${RESOURCE_GROUP}" \
   --nsg-name nsg-aml-nf-training \
   --name allow-https-internet \
-  --priority 310 \
+  --priority 300 \
   --direction Outbound \
   --access Allow \
   --protocol Tcp \
@@ -477,26 +487,12 @@ az network nsg rule create \
   --destination-address-prefixes AzureFrontDoor.FirstParty \
   --destination-port-ranges 443 \
   --output none
-# Required by Azure Machine Learning (AzureMonitor).
-az network nsg rule create \
-  --resource-group "${RESOURCE_GROUP}" \
-  --nsg-name nsg-aml-nf-scoring \
-  --name allow-azure-monitor \
-  --priority 290 \
-  --direction Outbound \
-  --access Allow \
-  --protocol Tcp \
-  --source-address-prefixes VirtualNetwork \
-  --source-port-ranges '*' \
-  --destination-address-prefixes AzureMonitor \
-  --destination-port-ranges 443 \
-  --output none
 # To <region>.tundra.azureml.ms: an NSG cannot name a host, so the port is open to the Internet.
 az network nsg rule create \
   --resource-group "${RESOURCE_GROUP}" \
   --nsg-name nsg-aml-nf-scoring \
   --name allow-tundra \
-  --priority 300 \
+  --priority 290 \
   --direction Outbound \
   --access Allow \
   --protocol Udp \
@@ -510,7 +506,7 @@ az network nsg rule create \
   --resource-group "${RESOURCE_GROUP}" \
   --nsg-name nsg-aml-nf-scoring \
   --name allow-https-internet \
-  --priority 310 \
+  --priority 300 \
   --direction Outbound \
   --access Allow \
   --protocol Tcp \
@@ -680,6 +676,30 @@ az rest \
   --body "{\"properties\":{\"datastoreType\":\"AzureFile\",\"accountName\":\"${STORAGE_ACCOUNT_NAME}\",\"fileShareName\":\"${WORKSPACEFILESTORE_FILE_SHARE_NAME}\",\"endpoint\":\"core.windows.net\",\"protocol\":\"https\",\"credentials\":{\"credentialsType\":\"None\"},\"serviceDataAccessAuthIdentity\":\"WorkspaceSystemAssignedIdentity\"}}" \
   --output none
 
+# --- Diagnostic settings: resource logs to Log Analytics (create replaces one of the same name) ---
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+# workspace: to table AmlComputeClusterEvent, AmlComputeJobEvent, AmlRunStatusChangedEvent
+az monitor diagnostic-settings create \
+  --name service \
+  --resource "${WORKSPACE_ID}" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs '[{"category":"AmlComputeClusterEvent","enabled":true},{"category":"AmlComputeJobEvent","enabled":true},{"category":"AmlRunStatusChangedEvent","enabled":true}]' \
+  --output none
+# key vault: to table AzureDiagnostics
+az monitor diagnostic-settings create \
+  --name service \
+  --resource "${KEY_VAULT_ID}" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs '[{"category":"AuditEvent","enabled":true}]' \
+  --output none
+# storage account (blob service): to table StorageBlobLogs
+az monitor diagnostic-settings create \
+  --name service \
+  --resource "${STORAGE_ACCOUNT_ID}/blobServices/default" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs '[{"category":"StorageRead","enabled":true},{"category":"StorageWrite","enabled":true},{"category":"StorageDelete","enabled":true}]' \
+  --output none
+
 # --- Private DNS zones, linked to the spoke VNet ---------------------------------
 if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none 2>/dev/null; then
   az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.api.azureml.ms --output none
@@ -753,6 +773,58 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
   az network private-dns link vnet create \
     --resource-group "${RESOURCE_GROUP}" \
     --zone-name privatelink.azurecr.io \
+    --name link-vnet-aml-nf-spoke \
+    --virtual-network "$VNET_NAME" \
+    --registration-enabled false \
+    --resolution-policy Default \
+    --output none
+fi
+if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.monitor.azure.com --output none 2>/dev/null; then
+  az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.monitor.azure.com --output none
+fi
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.monitor.azure.com --name link-vnet-aml-nf-spoke --output none 2>/dev/null; then
+  az network private-dns link vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --zone-name privatelink.monitor.azure.com \
+    --name link-vnet-aml-nf-spoke \
+    --virtual-network "$VNET_NAME" \
+    --registration-enabled false \
+    --resolution-policy Default \
+    --output none
+fi
+if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.oms.opinsights.azure.com --output none 2>/dev/null; then
+  az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.oms.opinsights.azure.com --output none
+fi
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.oms.opinsights.azure.com --name link-vnet-aml-nf-spoke --output none 2>/dev/null; then
+  az network private-dns link vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --zone-name privatelink.oms.opinsights.azure.com \
+    --name link-vnet-aml-nf-spoke \
+    --virtual-network "$VNET_NAME" \
+    --registration-enabled false \
+    --resolution-policy Default \
+    --output none
+fi
+if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.ods.opinsights.azure.com --output none 2>/dev/null; then
+  az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.ods.opinsights.azure.com --output none
+fi
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.ods.opinsights.azure.com --name link-vnet-aml-nf-spoke --output none 2>/dev/null; then
+  az network private-dns link vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --zone-name privatelink.ods.opinsights.azure.com \
+    --name link-vnet-aml-nf-spoke \
+    --virtual-network "$VNET_NAME" \
+    --registration-enabled false \
+    --resolution-policy Default \
+    --output none
+fi
+if ! az network private-dns zone show --resource-group "${RESOURCE_GROUP}" --name privatelink.agentsvc.azure-automation.net --output none 2>/dev/null; then
+  az network private-dns zone create --resource-group "${RESOURCE_GROUP}" --name privatelink.agentsvc.azure-automation.net --output none
+fi
+if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" --zone-name privatelink.agentsvc.azure-automation.net --name link-vnet-aml-nf-spoke --output none 2>/dev/null; then
+  az network private-dns link vnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --zone-name privatelink.agentsvc.azure-automation.net \
     --name link-vnet-aml-nf-spoke \
     --virtual-network "$VNET_NAME" \
     --registration-enabled false \
@@ -900,6 +972,64 @@ if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURC
     --name default \
     --private-dns-zone privatelink.azurecr.io \
     --zone-name zone-0 \
+    --output none
+fi
+# Azure Monitor Private Link Scope (Log Analytics and Application Insights)
+if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-nf-monitor --output none 2>/dev/null; then
+  az network private-endpoint create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --name pe-aml-nf-monitor \
+    --location "${LOCATION}" \
+    --vnet-name "${VNET_NAME}" \
+    --subnet "${PE_SUBNET_NAME}" \
+    --private-connection-resource-id "$PRIVATE_LINK_SCOPE_ID" \
+    --group-id azuremonitor \
+    --connection-name pe-aml-nf-monitor \
+    --output none
+fi
+if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-nf-monitor --name default --output none 2>/dev/null; then
+  az network private-endpoint dns-zone-group create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --endpoint-name pe-aml-nf-monitor \
+    --name default \
+    --private-dns-zone privatelink.monitor.azure.com \
+    --zone-name zone-0 \
+    --output none
+fi
+if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-nf-monitor --name default --query 'length(privateDnsZoneConfigs[?name=='\''zone-1'\''])' --output tsv)" = "0" ]; then
+  az network private-endpoint dns-zone-group add \
+    --resource-group "${RESOURCE_GROUP}" \
+    --endpoint-name pe-aml-nf-monitor \
+    --name default \
+    --private-dns-zone privatelink.oms.opinsights.azure.com \
+    --zone-name zone-1 \
+    --output none
+fi
+if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-nf-monitor --name default --query 'length(privateDnsZoneConfigs[?name=='\''zone-2'\''])' --output tsv)" = "0" ]; then
+  az network private-endpoint dns-zone-group add \
+    --resource-group "${RESOURCE_GROUP}" \
+    --endpoint-name pe-aml-nf-monitor \
+    --name default \
+    --private-dns-zone privatelink.ods.opinsights.azure.com \
+    --zone-name zone-2 \
+    --output none
+fi
+if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-nf-monitor --name default --query 'length(privateDnsZoneConfigs[?name=='\''zone-3'\''])' --output tsv)" = "0" ]; then
+  az network private-endpoint dns-zone-group add \
+    --resource-group "${RESOURCE_GROUP}" \
+    --endpoint-name pe-aml-nf-monitor \
+    --name default \
+    --private-dns-zone privatelink.agentsvc.azure-automation.net \
+    --zone-name zone-3 \
+    --output none
+fi
+if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name pe-aml-nf-monitor --name default --query 'length(privateDnsZoneConfigs[?name=='\''zone-4'\''])' --output tsv)" = "0" ]; then
+  az network private-endpoint dns-zone-group add \
+    --resource-group "${RESOURCE_GROUP}" \
+    --endpoint-name pe-aml-nf-monitor \
+    --name default \
+    --private-dns-zone privatelink.blob.core.windows.net \
+    --zone-name zone-4 \
     --output none
 fi
 

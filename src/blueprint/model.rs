@@ -688,6 +688,20 @@ pub struct Monitoring {
     /// Log retention in days (30-730).
     #[serde(default = "default_retention_days")]
     pub retention_days: u32,
+    /// Azure Monitor Private Link Scope: Log Analytics and Application Insights take ingestion
+    /// only through a private endpoint in the VNet (queries stay open, for the portal), so the
+    /// `AzureMonitor` service tag leaves the firewall and NSG rules. Without it, compute may send
+    /// telemetry to any tenant's Application Insights or Log Analytics. Default: on in a customer
+    /// VNet whose private DNS zones amlgen creates (the scope's zones apply to every network that
+    /// uses them); off with central zones or policy, where one scope per DNS is the platform
+    /// team's. Not available with a managed VNet.
+    #[serde(default)]
+    pub private_link_scope: Option<bool>,
+    /// Diagnostic settings that send the firewall's, the workspace's, the key vault's and the
+    /// blob service's resource logs to the Log Analytics workspace, so refused requests can be
+    /// seen (ingestion is billed per GB).
+    #[serde(default = "default_true")]
+    pub diagnostic_settings: bool,
 }
 
 impl Default for Monitoring {
@@ -696,6 +710,8 @@ impl Default for Monitoring {
             log_analytics_name: None,
             application_insights_name: None,
             retention_days: default_retention_days(),
+            private_link_scope: None,
+            diagnostic_settings: true,
         }
     }
 }

@@ -21,6 +21,7 @@ pub const DEFAULTS_YAML: &str = include_str!("../../catalog/defaults.yaml");
 pub const CONSTRAINTS_YAML: &str = include_str!("../../catalog/constraints.yaml");
 pub const REGIONS_YAML: &str = include_str!("../../catalog/regions.yaml");
 pub const PREREQUISITES_YAML: &str = include_str!("../../catalog/prerequisites.yaml");
+pub const RESOURCE_LOGS_YAML: &str = include_str!("../../catalog/resource_logs.yaml");
 
 /// Every embedded catalog file, by name, for tests that check sources.
 pub const ALL_FILES: &[(&str, &str)] = &[
@@ -34,6 +35,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("constraints.yaml", CONSTRAINTS_YAML),
     ("regions.yaml", REGIONS_YAML),
     ("prerequisites.yaml", PREREQUISITES_YAML),
+    ("resource_logs.yaml", RESOURCE_LOGS_YAML),
     ("diagnostics.yaml", diagnostics::DIAGNOSTICS_YAML),
     ("az_ml.yaml", az_ml::AZ_ML_YAML),
     ("address_ranges.yaml", ranges::ADDRESS_RANGES_YAML),
@@ -293,6 +295,10 @@ pub struct FirewallNetworkRule {
     pub protocols: Vec<String>,
     pub ports: Vec<String>,
     pub architectures: Vec<Architecture>,
+    /// Left out when the blueprint has an Azure Monitor Private Link Scope (the traffic then
+    /// goes through its private endpoint).
+    #[serde(default)]
+    pub without_monitor_private_link: bool,
     /// Ids in sources.yaml this fact comes from.
     #[serde(default)]
     pub source: Vec<String>,
@@ -471,6 +477,32 @@ pub struct Catalog {
     pub regions: Regions,
     /// What a deployer needs beforehand (catalog/prerequisites.yaml).
     pub prerequisites: Vec<Prerequisite>,
+    /// Resource log categories sent to Log Analytics (catalog/resource_logs.yaml).
+    pub resource_logs: ResourceLogs,
+}
+
+/// catalog/resource_logs.yaml: the diagnostic setting each resource gets.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceLogs {
+    pub setting_name: String,
+    pub setting_name_source: Vec<String>,
+    /// By target: `firewall`, `workspace`, `key_vault`, `storage_blob`.
+    pub targets: IndexMap<String, ResourceLogTarget>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ResourceLogTarget {
+    #[serde(rename = "type")]
+    pub resource_type: String,
+    pub categories: Vec<String>,
+    /// The Log Analytics table(s) the categories land in.
+    pub table: String,
+    /// A query that shows refused requests, where the table has them.
+    #[serde(default)]
+    pub denied: Option<String>,
+    pub source: Vec<String>,
 }
 
 /// One thing the deploying identity needs before a render is deployed.
@@ -543,6 +575,7 @@ impl Catalog {
             constraints: parse("constraints.yaml", CONSTRAINTS_YAML),
             regions: parse("regions.yaml", REGIONS_YAML),
             prerequisites: parse("prerequisites.yaml", PREREQUISITES_YAML),
+            resource_logs: parse("resource_logs.yaml", RESOURCE_LOGS_YAML),
         })
     }
 

@@ -36,6 +36,33 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 .with_help("with mode: existing or policy the platform team's links decide; set resolutionPolicy there, or use mode: create"),
         );
     }
+    check_monitor_scope(bp, out);
+}
+
+/// An explicit Azure Monitor Private Link Scope where amlgen has nowhere, or no zones, to put it.
+fn check_monitor_scope(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
+    if bp.dependencies.monitoring.private_link_scope != Some(true) {
+        return;
+    }
+    let path = "dependencies.monitoring.private_link_scope";
+    if bp.network.is_none() {
+        out.push(
+            Diagnostic::error(Code::MonitorPrivateLinkUnavailable, "an Azure Monitor Private Link Scope needs a customer VNet")
+                .at_path(path)
+                .with_value("true")
+                .with_help("a managed VNet keeps the AzureMonitor outbound rule Azure adds; remove the setting or use network: with a hub or NAT gateway"),
+        );
+    } else if !crate::plan::private::monitor_zones_known(bp.cloud.as_str()) {
+        out.push(
+            Diagnostic::error(
+                Code::MonitorPrivateLinkUnavailable,
+                "no catalogued Azure Monitor private link zones for this cloud",
+            )
+            .at_path(path)
+            .with_value("true")
+            .with_help("remove the setting, or use AzureCloud or AzureUSGovernment"),
+        );
+    }
 }
 
 fn is_resource_group_id(id: &str) -> bool {

@@ -77,6 +77,7 @@ codes! {
     HubFirewallInSovereignCloud = "AMLG122",
     PrivateDnsZoneSettings = "AMLG123",
     InstanceWithIdentityStorage = "AMLG124",
+    MonitorPrivateLinkUnavailable = "AMLG125",
     FirewallWithoutHub = "AMLG130",
     HubWithNatGateway = "AMLG131",
     ExfiltrationWithoutFirewall = "AMLG132",

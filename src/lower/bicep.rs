@@ -80,6 +80,7 @@ fn lower_private(m: &mut Model) {
             PeTarget::Storage => "storage.outputs.resourceId",
             PeTarget::KeyVault => "keyVault.outputs.resourceId",
             PeTarget::Registry => "containerRegistry.outputs.resourceId",
+            PeTarget::MonitorScope => "monitoring.outputs.privateLinkScopeId",
         }
         .to_string();
         pe.symbol = bicep_symbol(&format!("pe-{}", pe.key));

@@ -91,6 +91,16 @@ pub fn lower(m: &mut Model) {
             sep.definition_body_shell = word(&body.to_string());
         }
     }
+    if let Some(d) = m.monitoring.diagnostics.as_mut() {
+        for t in &mut d.targets {
+            let logs: Vec<_> = t
+                .categories
+                .iter()
+                .map(|c| json!({"category": c, "enabled": true}))
+                .collect();
+            t.logs_shell = word(&Json::Array(logs).to_string());
+        }
+    }
     let Some(p) = m.private.as_mut() else {
         return;
     };
@@ -107,6 +117,7 @@ pub fn lower(m: &mut Model) {
             PeTarget::Storage => "STORAGE_ACCOUNT_ID",
             PeTarget::KeyVault => "KEY_VAULT_ID",
             PeTarget::Registry => "CONTAINER_REGISTRY_ID",
+            PeTarget::MonitorScope => "PRIVATE_LINK_SCOPE_ID",
         }
         .to_string();
     }

@@ -119,6 +119,14 @@ pub fn params(m: &Model) -> Vec<Param> {
             &m.monitoring.application_insights,
         ),
     ];
+    if let Some(pl) = &m.monitoring.private_link {
+        v.push(named(
+            "privateLinkScopeName",
+            "private_link_scope",
+            "Azure Monitor Private Link Scope",
+            &pl.name,
+        ));
+    }
     if let Some(f) = &m.workspace.firewall_sku {
         v.push(Param {
             allowed: cat

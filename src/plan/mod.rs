@@ -3,7 +3,7 @@
 
 pub mod model;
 pub mod network;
-mod private;
+pub mod private;
 pub mod zones;
 
 use crate::analyze::{address_plan, Checked, CustomerEgress, Topology};
@@ -336,6 +336,25 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             log_analytics: names.log_analytics.value.clone(),
             application_insights: names.application_insights.value.clone(),
             retention_days: bp.dependencies.monitoring.retention_days,
+            private_link: private::monitor_private_link(bp).then(|| MonitorPrivateLinkModel {
+                name: names.private_link_scope.value.clone(),
+                api_version: cat.api_versions["private_link_scope"].version.clone(),
+                // Ingestion only through the scope: the door the issue is about. Log Analytics
+                // ingestion ignores the access mode (ampls_security), hence also the resources'
+                // own public-ingestion switch and no AzureMonitor tag in the rules.
+                ingestion_access_mode: "PrivateOnly",
+                public_ingestion: "Disabled",
+                // Queries stay open: reads are Entra-authorized, and the portal's Resource
+                // Manager queries (workbooks, insights) cannot use a private link (ampls_design).
+                query_access_mode: "Open",
+                public_query: "Enabled",
+                shared_zones: monitor_shared_zones(private.as_ref()),
+            }),
+            diagnostics: bp
+                .dependencies
+                .monitoring
+                .diagnostic_settings
+                .then(|| diagnostics(network.as_ref().is_some_and(|n| n.firewall.is_some()))),
         },
         client,
         network,
@@ -600,6 +619,61 @@ fn architecture(topology: &Topology) -> (&'static str, &'static str) {
             ),
         },
     }
+}
+
+/// The diagnostic settings of this render: every catalogued target, the firewall only when
+/// there is one.
+fn diagnostics(has_firewall: bool) -> DiagnosticsModel {
+    let logs = &Catalog::get().resource_logs;
+    let targets = logs
+        .targets
+        .iter()
+        .filter(|(k, _)| has_firewall || k.as_str() != "firewall")
+        .map(|(k, t)| {
+            let (label, symbol, resource_id_shell) = match k.as_str() {
+                "firewall" => ("firewall", "firewall", "${FIREWALL_ID}"),
+                "workspace" => ("workspace", "workspace", "${WORKSPACE_ID}"),
+                "key_vault" => ("key vault", "keyVault", "${KEY_VAULT_ID}"),
+                "storage_blob" => (
+                    "storage account (blob service)",
+                    "blobService",
+                    "${STORAGE_ACCOUNT_ID}/blobServices/default",
+                ),
+                other => panic!("catalog/resource_logs.yaml: unknown target `{other}`"),
+            };
+            DiagnosticTargetModel {
+                key: k.clone(),
+                label,
+                symbol,
+                resource_id_shell,
+                categories: t.categories.clone(),
+                table: t.table.clone(),
+                denied: t.denied.clone(),
+                logs_shell: String::new(),
+            }
+        })
+        .collect();
+    DiagnosticsModel {
+        setting_name: logs.setting_name.clone(),
+        targets,
+    }
+}
+
+/// Zones the Azure Monitor scope's endpoint shares with the other endpoints.
+fn monitor_shared_zones(private: Option<&PrivateModel>) -> Vec<String> {
+    let Some(p) = private else {
+        return Vec::new();
+    };
+    let (monitor, others): (Vec<_>, Vec<_>) = p
+        .private_endpoints
+        .iter()
+        .partition(|pe| pe.target == PeTarget::MonitorScope);
+    monitor
+        .iter()
+        .flat_map(|pe| &pe.zone_names)
+        .filter(|z| others.iter().any(|o| o.zone_names.contains(z)))
+        .cloned()
+        .collect()
 }
 
 #[cfg(test)]

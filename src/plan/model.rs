@@ -296,6 +296,55 @@ pub struct MonitoringModel {
     pub log_analytics: String,
     pub application_insights: String,
     pub retention_days: u32,
+    /// The Azure Monitor Private Link Scope, when the blueprint has one.
+    pub private_link: Option<MonitorPrivateLinkModel>,
+    /// Diagnostic settings to the Log Analytics workspace, when on.
+    pub diagnostics: Option<DiagnosticsModel>,
+}
+
+/// One diagnostic setting per resource, all named alike, to the Log Analytics workspace.
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosticsModel {
+    /// The setting's name (the stable API version knows only one).
+    pub setting_name: String,
+    pub targets: Vec<DiagnosticTargetModel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DiagnosticTargetModel {
+    /// catalog/resource_logs.yaml key: `firewall`, `workspace`, `key_vault`, `storage_blob`.
+    pub key: String,
+    /// In words, for comments and the README.
+    pub label: &'static str,
+    /// The `existing` resource in modules/diagnostics.bicep that is the setting's scope.
+    pub symbol: &'static str,
+    /// The runbook expression of the resource ID (its shell variables are set before).
+    pub resource_id_shell: &'static str,
+    pub categories: Vec<String>,
+    pub table: String,
+    pub denied: Option<String>,
+    /// `--logs` of `az monitor diagnostic-settings create`, a quoted JSON word (filled by
+    /// `lower::cli`).
+    pub logs_shell: String,
+}
+
+/// An Azure Monitor Private Link Scope holding the Log Analytics workspace and Application
+/// Insights; its private endpoint is one of `PrivateModel::private_endpoints`.
+#[derive(Debug, Clone, Serialize)]
+pub struct MonitorPrivateLinkModel {
+    pub name: String,
+    /// API version of the scope and its scoped resources (the runbook PUTs them with `az rest`:
+    /// `az monitor private-link-scope` cannot set the access modes).
+    pub api_version: String,
+    /// The scope's `accessModeSettings` (`PrivateOnly` or `Open`).
+    pub ingestion_access_mode: &'static str,
+    pub query_access_mode: &'static str,
+    /// `publicNetworkAccessForIngestion` / `ForQuery` of both monitored resources (`Enabled` or
+    /// `Disabled`; az spells them the same).
+    pub public_ingestion: &'static str,
+    pub public_query: &'static str,
+    /// Zones of the scope's endpoint that other endpoints here use too (the blob zone).
+    pub shared_zones: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -675,6 +724,7 @@ pub enum PeTarget {
     Storage,
     KeyVault,
     Registry,
+    MonitorScope,
 }
 
 #[derive(Debug, Clone, Serialize)]

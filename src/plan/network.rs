@@ -61,10 +61,14 @@ pub fn plan(
 
     // Firewall rules for this architecture.
     let mut omitted = Vec::new();
+    // With a Monitor private link scope the AzureMonitor tag would only be a way out to other
+    // tenants' workspaces: its rule goes from the firewall and, with it, from the NSGs.
+    let monitor_private = super::private::monitor_private_link(bp);
     let mut network_rules: Vec<FirewallNetworkRuleModel> = fw
         .network_rules
         .iter()
         .filter(|r| r.architectures.contains(&arch))
+        .filter(|r| !(monitor_private && r.without_monitor_private_link))
         .map(|r| FirewallNetworkRuleModel {
             name: r.name.clone(),
             protocols: r.protocols.clone(),

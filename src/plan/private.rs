@@ -30,6 +30,33 @@ fn linked(name: &str, role: VnetRole) -> LinkedVnet {
     }
 }
 
+/// Whether the render has an Azure Monitor Private Link Scope. Unset, it is on where it closes
+/// the door without touching DNS others use: compute in a customer VNet (a managed VNet keeps
+/// the AzureMonitor rule Azure adds) whose zones amlgen creates (the scope's zones change Azure
+/// Monitor's names for every network using them, so with central zones one scope per DNS is the
+/// platform team's; ampls_design), in a cloud whose zones the catalog has.
+pub fn monitor_private_link(bp: &Blueprint) -> bool {
+    bp.dependencies
+        .monitoring
+        .private_link_scope
+        .unwrap_or_else(|| {
+            bp.network.is_some()
+                && bp.private_dns.mode == PrivateDnsMode::Create
+                && monitor_zones_known(bp.cloud.as_str())
+        })
+}
+
+/// The catalog has the Azure Monitor private link zones of this cloud.
+pub fn monitor_zones_known(cloud: &str) -> bool {
+    Catalog::get()
+        .cloud(cloud)
+        .private_dns
+        .contains_key(MONITOR_GROUP)
+}
+
+/// The private endpoint sub-resource of an Azure Monitor Private Link Scope.
+const MONITOR_GROUP: &str = "azuremonitor";
+
 pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
     let cat = Catalog::get();
     let cloud = cat.cloud(bp.cloud.as_str());
@@ -59,71 +86,77 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
         seen.push(*s);
         new
     });
-    let (targets, vnet_name, vnet_role, subnet_name, linked_vnets) =
-        if let Some(net) = &names.network {
-            // Customer VNet: compute reaches every dependency through the spoke's pe subnet.
-            let mut targets = vec![
-                ws(),
-                storage("blob", "storage account (blob)", "storage-blob"),
-                storage("file", "storage account (file)", "storage-file"),
-            ];
-            targets.extend(
-                extra_storage
-                    .iter()
-                    .map(|s| storage(s.group(), s.label(), s.key())),
-            );
-            targets.extend([
-                Target {
-                    kind: PeTarget::KeyVault,
-                    label: "key vault",
-                    group: "vault",
-                    name: names.key_vault.value.clone(),
-                    key: "key-vault",
-                },
-                Target {
-                    kind: PeTarget::Registry,
-                    label: "container registry",
-                    group: "registry",
-                    name: names.container_registry.value.clone(),
-                    key: "registry",
-                },
-            ]);
-            (
-                targets,
-                net.spoke_vnet.value.clone(),
-                VnetRole::Spoke,
-                crate::analyze::address_plan::subnet_name("pe").to_string(),
-                // The hub resolves too (its firewall proxies the spoke's DNS), when there is one.
-                bp.network
-                    .as_ref()
-                    .and_then(|n| n.hub.as_ref())
-                    .map(|_| linked(&net.hub_vnet.value, VnetRole::Hub))
-                    .into_iter()
-                    .chain([linked(&net.spoke_vnet.value, VnetRole::Spoke)])
-                    .collect(),
-            )
-        } else {
-            // Managed VNet: Azure creates the compute side; people need the workspace and the
-            // default storage (blob and file, for the studio) from the client VNet.
-            let vnet = names.client_vnet.as_ref()?;
-            let mut targets = vec![
-                ws(),
-                storage("blob", "storage account (blob)", "storage-blob"),
-                storage("file", "storage account (file)", "storage-file"),
-            ];
-            targets.extend(
-                extra_storage
-                    .iter()
-                    .map(|s| storage(s.group(), s.label(), s.key())),
-            );
-            (
-                targets,
-                vnet.value.clone(),
-                VnetRole::Client,
-                names.pe_subnet.as_ref()?.value.clone(),
-                vec![linked(&vnet.value, VnetRole::Client)],
-            )
-        };
+    // Both topologies: the workspace, blob and file (the studio needs them), then the extra
+    // storage services in the blueprint's order.
+    let workspace_and_storage = || {
+        let mut t = vec![
+            ws(),
+            storage("blob", "storage account (blob)", "storage-blob"),
+            storage("file", "storage account (file)", "storage-file"),
+        ];
+        t.extend(
+            extra_storage
+                .iter()
+                .map(|s| storage(s.group(), s.label(), s.key())),
+        );
+        t
+    };
+    let (targets, vnet_name, vnet_role, subnet_name, linked_vnets) = if let Some(net) =
+        &names.network
+    {
+        // Customer VNet: compute reaches every dependency through the spoke's pe subnet.
+        let mut targets = workspace_and_storage();
+        targets.extend([
+            Target {
+                kind: PeTarget::KeyVault,
+                label: "key vault",
+                group: "vault",
+                name: names.key_vault.value.clone(),
+                key: "key-vault",
+            },
+            Target {
+                kind: PeTarget::Registry,
+                label: "container registry",
+                group: "registry",
+                name: names.container_registry.value.clone(),
+                key: "registry",
+            },
+        ]);
+        if monitor_private_link(bp) {
+            targets.push(Target {
+                kind: PeTarget::MonitorScope,
+                label: "Azure Monitor Private Link Scope (Log Analytics and Application Insights)",
+                group: MONITOR_GROUP,
+                name: names.private_link_scope.value.clone(),
+                key: "monitor",
+            });
+        }
+        (
+            targets,
+            net.spoke_vnet.value.clone(),
+            VnetRole::Spoke,
+            crate::analyze::address_plan::subnet_name("pe").to_string(),
+            // The hub resolves too (its firewall proxies the spoke's DNS), when there is one.
+            bp.network
+                .as_ref()
+                .and_then(|n| n.hub.as_ref())
+                .map(|_| linked(&net.hub_vnet.value, VnetRole::Hub))
+                .into_iter()
+                .chain([linked(&net.spoke_vnet.value, VnetRole::Spoke)])
+                .collect(),
+        )
+    } else {
+        // Managed VNet: Azure creates the compute side; people need the workspace and the
+        // default storage (blob and file, for the studio) from the client VNet.
+        let vnet = names.client_vnet.as_ref()?;
+        (
+            workspace_and_storage(),
+            vnet.value.clone(),
+            VnetRole::Client,
+            names.pe_subnet.as_ref()?.value.clone(),
+            vec![linked(&vnet.value, VnetRole::Client)],
+        )
+    };
 
     let mut zone_list: Vec<ZoneModel> = Vec::new();
     let mut pes = Vec::new();

@@ -42,6 +42,12 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
         ("deploy.sh", "cli/deploy.sh"),
         ("runbook.sh", "cli/runbook.sh"),
     ];
+    if m.monitoring.diagnostics.is_some() {
+        v.push((
+            "modules/diagnostics.bicep",
+            "bicep/modules/diagnostics.bicep",
+        ));
+    }
     if m.client.is_some() {
         v.push((
             "modules/clientNetwork.bicep",

@@ -46,6 +46,9 @@ module monitoring 'modules/monitoring.bicep' = {
     logAnalyticsName: logAnalyticsName
     retentionDays: logRetentionDays
     applicationInsightsName: applicationInsightsName
+{% if m.monitoring.private_link %}
+    privateLinkScopeName: privateLinkScopeName
+{% endif %}
   }
 }
 
@@ -120,6 +123,24 @@ module datastores 'modules/datastores.bicep' = {
 {% for d in m.workspace.datastores %}
     {{ d.bicep_output|ident }}: workspace.outputs.{{ d.bicep_output|ident }}
 {% endfor %}
+  }
+}
+{% endif %}
+{% if m.monitoring.diagnostics %}
+
+// Resource logs to Log Analytics: denied firewall traffic, refused key vault and blob requests,
+// compute and job events.
+module diagnostics 'modules/diagnostics.bicep' = {
+  name: take('${deployment().name}-diagnostics', 64)
+  params: {
+    location: location
+    logAnalyticsId: monitoring.outputs.logAnalyticsId
+    workspaceName: workspace.outputs.name
+    keyVaultName: keyVault.outputs.name
+    storageAccountName: storage.outputs.name
+{% if m.network and m.network.firewall %}
+    firewallName: hubNetwork.outputs.firewallName
+{% endif %}
   }
 }
 {% endif %}

@@ -67,6 +67,10 @@ if ! az monitor log-analytics workspace show --resource-group "${RESOURCE_GROUP}
     --workspace-name "${LOG_ANALYTICS_NAME}" \
     --location "${LOCATION}" \
     --retention-time {{ m.monitoring.retention_days }} \
+{% if m.monitoring.private_link %}
+    --ingestion-access {{ m.monitoring.private_link.public_ingestion }} \
+    --query-access {{ m.monitoring.private_link.public_query }} \
+{% endif %}
     --output none
 fi
 LOG_ANALYTICS_ID="$(az monitor log-analytics workspace show --resource-group "${RESOURCE_GROUP}" --workspace-name "${LOG_ANALYTICS_NAME}" --query id --output tsv)"
@@ -79,9 +83,35 @@ if ! az monitor app-insights component show --resource-group "${RESOURCE_GROUP}"
     --kind web \
     --application-type web \
     --workspace "${LOG_ANALYTICS_ID}" \
+{% if m.monitoring.private_link %}
+    --ingestion-access {{ m.monitoring.private_link.public_ingestion }} \
+    --query-access {{ m.monitoring.private_link.public_query }} \
+{% endif %}
     --output none
 fi
 APP_INSIGHTS_ID="$(az monitor app-insights component show --resource-group "${RESOURCE_GROUP}" --app "${APP_INSIGHTS_NAME}" --query id --output tsv)"
+{% if m.monitoring.private_link %}
+
+# --- Azure Monitor Private Link Scope: ingestion only through its private endpoint --------------
+# PUT with az rest: `az monitor private-link-scope create` cannot set the access modes. A PUT is
+# idempotent; a relative URL goes to the current cloud's Resource Manager endpoint.
+PRIVATE_LINK_SCOPE_ID="${LOG_ANALYTICS_ID%/providers/*}/providers/Microsoft.Insights/privateLinkScopes/{{ m.monitoring.private_link.name|raw_in_quotes }}"
+az rest \
+  --method put \
+  --url "${PRIVATE_LINK_SCOPE_ID}?api-version={{ m.monitoring.private_link.api_version|raw_in_quotes }}" \
+  --body '{"location": "global", "properties": {"accessModeSettings": {"ingestionAccessMode": "{{ m.monitoring.private_link.ingestion_access_mode|raw_in_quotes }}", "queryAccessMode": "{{ m.monitoring.private_link.query_access_mode|raw_in_quotes }}"}}}' \
+  --output none
+az rest \
+  --method put \
+  --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${LOG_ANALYTICS_NAME}?api-version={{ m.monitoring.private_link.api_version|raw_in_quotes }}" \
+  --body "{\"properties\": {\"linkedResourceId\": \"${LOG_ANALYTICS_ID}\"}}" \
+  --output none
+az rest \
+  --method put \
+  --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${APP_INSIGHTS_NAME}?api-version={{ m.monitoring.private_link.api_version|raw_in_quotes }}" \
+  --body "{\"properties\": {\"linkedResourceId\": \"${APP_INSIGHTS_ID}\"}}" \
+  --output none
+{% endif %}
 
 # --- Storage account: private, TLS 1.2, no anonymous blob access{% if not m.posture.storage_shared_key_access %}, no shared key access{% endif %} ------------------------------
 if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STORAGE_ACCOUNT_NAME}" --output none 2>/dev/null; then
@@ -222,6 +252,23 @@ az rest \
   --method put \
   --url "${WORKSPACE_ID}/datastores/{{ d.name|raw_in_quotes }}?api-version={{ d.api_version|raw_in_quotes }}" \
   --body {{ d.body_shell|safe }} \
+  --output none
+{% endfor %}
+
+{% endif %}
+{% if m.monitoring.diagnostics %}
+# --- Diagnostic settings: resource logs to Log Analytics (create replaces one of the same name) ---
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+{% if m.network and m.network.firewall %}
+FIREWALL_ID="$(az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIREWALL_NAME}" --query id --output tsv)"
+{% endif %}
+{% for t in m.monitoring.diagnostics.targets %}
+# {{ t.label|comment }}: to table {{ t.table|comment }}
+az monitor diagnostic-settings create \
+  --name {{ m.monitoring.diagnostics.setting_name }} \
+  --resource "{{ t.resource_id_shell|safe }}" \
+  --workspace "${LOG_ANALYTICS_ID}" \
+  --logs {{ t.logs_shell|safe }} \
   --output none
 {% endfor %}
 

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 RESOURCE_GROUP=${RESOURCE_GROUP:-rg-aml-exf}
-PRIVATE_ENDPOINTS=(pe-aml-exf-workspace pe-aml-exf-storage-blob pe-aml-exf-storage-file pe-aml-exf-key-vault pe-aml-exf-registry)
+PRIVATE_ENDPOINTS=(pe-aml-exf-workspace pe-aml-exf-storage-blob pe-aml-exf-storage-file pe-aml-exf-key-vault pe-aml-exf-registry pe-aml-exf-monitor)
 
 for endpoint in "${PRIVATE_ENDPOINTS[@]}"; do
   printf '# %s\n' "${endpoint}"

@@ -177,20 +177,6 @@ resource azureMachineLearningRules 'Microsoft.Network/firewallPolicies/ruleColle
           }
           {
             ruleType: 'NetworkRule'
-            name: 'azure-monitor'
-            ipProtocols: [
-              'TCP'
-            ]
-            sourceAddresses: sourceAddressPrefixes
-            destinationAddresses: [
-              'AzureMonitor'
-            ]
-            destinationPorts: [
-              '443'
-            ]
-          }
-          {
-            ruleType: 'NetworkRule'
             name: 'tundra'
             ipProtocols: [
               'UDP'
@@ -366,3 +352,6 @@ output vnetId string = vnet.id
 
 @description('The private IP address of the firewall.')
 output firewallPrivateIp string = firewall.properties.ipConfigurations[0].properties.privateIPAddress
+
+@description('The name of the firewall (the scope of its diagnostic setting).')
+output firewallName string = firewall.name

@@ -142,24 +142,10 @@ resource trainingNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
-        name: 'allow-azure-monitor'
-        properties: {
-          description: 'Required by Azure Machine Learning (AzureMonitor).'
-          priority: 250
-          direction: 'Outbound'
-          access: 'Allow'
-          protocol: 'Tcp'
-          sourceAddressPrefix: 'VirtualNetwork'
-          sourcePortRange: '*'
-          destinationAddressPrefix: 'AzureMonitor'
-          destinationPortRange: '443'
-        }
-      }
-      {
         name: 'allow-tundra-via-firewall'
         properties: {
           description: 'To <region>.tundra.azureml.ms through the firewall, which allows that host only.'
-          priority: 260
+          priority: 250
           direction: 'Outbound'
           access: 'Allow'
           protocol: 'Udp'
@@ -173,7 +159,7 @@ resource trainingNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         name: 'allow-https-to-firewall-filtered-hosts'
         properties: {
           description: 'HTTPS leaves only through the firewall (route 0.0.0.0/0), whose application rules allow named hosts only.'
-          priority: 270
+          priority: 260
           direction: 'Outbound'
           access: 'Allow'
           protocol: 'Tcp'
@@ -327,24 +313,10 @@ resource scoringNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
-        name: 'allow-azure-monitor'
-        properties: {
-          description: 'Required by Azure Machine Learning (AzureMonitor).'
-          priority: 250
-          direction: 'Outbound'
-          access: 'Allow'
-          protocol: 'Tcp'
-          sourceAddressPrefix: 'VirtualNetwork'
-          sourcePortRange: '*'
-          destinationAddressPrefix: 'AzureMonitor'
-          destinationPortRange: '443'
-        }
-      }
-      {
         name: 'allow-tundra-via-firewall'
         properties: {
           description: 'To <region>.tundra.azureml.ms through the firewall, which allows that host only.'
-          priority: 260
+          priority: 250
           direction: 'Outbound'
           access: 'Allow'
           protocol: 'Udp'
@@ -358,7 +330,7 @@ resource scoringNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         name: 'allow-https-to-firewall-filtered-hosts'
         properties: {
           description: 'HTTPS leaves only through the firewall (route 0.0.0.0/0), whose application rules allow named hosts only.'
-          priority: 270
+          priority: 260
           direction: 'Outbound'
           access: 'Allow'
           protocol: 'Tcp'

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 RESOURCE_GROUP=${RESOURCE_GROUP:-rg-aml-hs}
-PRIVATE_ENDPOINTS=(pe-aml-hs-workspace pe-aml-hs-storage-blob pe-aml-hs-storage-file pe-aml-hs-key-vault pe-aml-hs-registry)
+PRIVATE_ENDPOINTS=(pe-aml-hs-workspace pe-aml-hs-storage-blob pe-aml-hs-storage-file pe-aml-hs-key-vault pe-aml-hs-registry pe-aml-hs-monitor)
 
 for endpoint in "${PRIVATE_ENDPOINTS[@]}"; do
   printf '# %s\n' "${endpoint}"

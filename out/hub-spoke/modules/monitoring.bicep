@@ -24,6 +24,11 @@ param retentionDays int
 @maxLength(260)
 param applicationInsightsName string
 
+@description('Required. Name of the Azure Monitor Private Link Scope that holds both resources.')
+@minLength(1)
+@maxLength(255)
+param privateLinkScopeName string
+
 resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
   name: logAnalyticsName
   location: location
@@ -33,6 +38,9 @@ resource logAnalytics 'Microsoft.OperationalInsights/workspaces@2025-02-01' = {
       name: 'PerGB2018'
     }
     retentionInDays: retentionDays
+    // Ingestion only through the private link scope; queries stay open for the portal.
+    publicNetworkAccessForIngestion: 'Disabled'
+    publicNetworkAccessForQuery: 'Enabled'
   }
 }
 
@@ -44,6 +52,38 @@ resource applicationInsights 'Microsoft.Insights/components@2020-02-02' = {
   properties: {
     Application_Type: 'web'
     WorkspaceResourceId: logAnalytics.id
+    publicNetworkAccessForIngestion: 'Disabled'
+    publicNetworkAccessForQuery: 'Enabled'
+  }
+}
+
+// Azure Monitor Private Link Scope: Application Insights and Log Analytics through one private
+// endpoint. Ingestion reaches only the resources in the scope; queries may reach others.
+resource privateLinkScope 'Microsoft.Insights/privateLinkScopes@2021-09-01' = {
+  name: privateLinkScopeName
+  location: 'global'
+  tags: tags
+  properties: {
+    accessModeSettings: {
+      ingestionAccessMode: 'PrivateOnly'
+      queryAccessMode: 'Open'
+    }
+  }
+}
+
+resource logAnalyticsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
+  parent: privateLinkScope
+  name: logAnalyticsName
+  properties: {
+    linkedResourceId: logAnalytics.id
+  }
+}
+
+resource applicationInsightsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
+  parent: privateLinkScope
+  name: applicationInsightsName
+  properties: {
+    linkedResourceId: applicationInsights.id
   }
 }
 
@@ -52,3 +92,7 @@ output logAnalyticsId string = logAnalytics.id
 
 @description('The resource ID of the Application Insights component.')
 output applicationInsightsId string = applicationInsights.id
+
+// Read by the private endpoint after the whole module, scoped resources included, is deployed.
+@description('The resource ID of the Azure Monitor Private Link Scope.')
+output privateLinkScopeId string = privateLinkScope.id

@@ -10,7 +10,7 @@
 set -euo pipefail
 
 RESOURCE_GROUP=${RESOURCE_GROUP:-rg-aml-nf}
-PRIVATE_ENDPOINTS=(pe-aml-nf-workspace pe-aml-nf-storage-blob pe-aml-nf-storage-file pe-aml-nf-key-vault pe-aml-nf-registry)
+PRIVATE_ENDPOINTS=(pe-aml-nf-workspace pe-aml-nf-storage-blob pe-aml-nf-storage-file pe-aml-nf-key-vault pe-aml-nf-registry pe-aml-nf-monitor)
 
 for endpoint in "${PRIVATE_ENDPOINTS[@]}"; do
   printf '# %s\n' "${endpoint}"

@@ -21,6 +21,12 @@ $Zones = @(
     'vault.azure.net'
     'vaultcore.azure.net'
     'azurecr.io'
+    'monitor.azure.com'
+    'oms.opinsights.azure.com'
+    'ods.opinsights.azure.com'
+    'agentsvc.azure-automation.net'
+    'services.visualstudio.com'
+    'applicationinsights.azure.com'
 )
 
 # File-backed zones work on any Windows DNS server; on a domain controller, add

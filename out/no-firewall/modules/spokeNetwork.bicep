@@ -192,24 +192,10 @@ resource trainingNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
-        name: 'allow-azure-monitor'
-        properties: {
-          description: 'Required by Azure Machine Learning (AzureMonitor).'
-          priority: 290
-          direction: 'Outbound'
-          access: 'Allow'
-          protocol: 'Tcp'
-          sourceAddressPrefix: 'VirtualNetwork'
-          sourcePortRange: '*'
-          destinationAddressPrefix: 'AzureMonitor'
-          destinationPortRange: '443'
-        }
-      }
-      {
         name: 'allow-tundra'
         properties: {
           description: 'To <region>.tundra.azureml.ms: an NSG cannot name a host, so the port is open to the Internet.'
-          priority: 300
+          priority: 290
           direction: 'Outbound'
           access: 'Allow'
           protocol: 'Udp'
@@ -223,7 +209,7 @@ resource trainingNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         name: 'allow-https-internet'
         properties: {
           description: 'HTTPS to hosts Azure Machine Learning and the allowed packages reach by name, through the NAT gateway.'
-          priority: 310
+          priority: 300
           direction: 'Outbound'
           access: 'Allow'
           protocol: 'Tcp'
@@ -433,24 +419,10 @@ resource scoringNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         }
       }
       {
-        name: 'allow-azure-monitor'
-        properties: {
-          description: 'Required by Azure Machine Learning (AzureMonitor).'
-          priority: 290
-          direction: 'Outbound'
-          access: 'Allow'
-          protocol: 'Tcp'
-          sourceAddressPrefix: 'VirtualNetwork'
-          sourcePortRange: '*'
-          destinationAddressPrefix: 'AzureMonitor'
-          destinationPortRange: '443'
-        }
-      }
-      {
         name: 'allow-tundra'
         properties: {
           description: 'To <region>.tundra.azureml.ms: an NSG cannot name a host, so the port is open to the Internet.'
-          priority: 300
+          priority: 290
           direction: 'Outbound'
           access: 'Allow'
           protocol: 'Udp'
@@ -464,7 +436,7 @@ resource scoringNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
         name: 'allow-https-internet'
         properties: {
           description: 'HTTPS to hosts Azure Machine Learning and the allowed packages reach by name, through the NAT gateway.'
-          priority: 310
+          priority: 300
           direction: 'Outbound'
           access: 'Allow'
           protocol: 'Tcp'

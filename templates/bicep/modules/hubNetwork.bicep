@@ -392,3 +392,6 @@ output vnetId string = vnet.id
 
 @description('The private IP address of the firewall.')
 output firewallPrivateIp string = firewall.properties.ipConfigurations[0].properties.privateIPAddress
+
+@description('The name of the firewall (the scope of its diagnostic setting).')
+output firewallName string = firewall.name
