@@ -269,7 +269,7 @@ fn public_ip_compute_gets_inbound_44224_and_internet_routes() {
     );
     // Without public IPs: no inbound allowance from outside the subnet, only the default route.
     let n = model("hub-spoke", &[]).network.unwrap();
-    for s in n.spoke.subnets.iter().filter(|s| s.role != "pe") {
+    for s in n.spoke.subnets.iter().filter(|s| s.role == "training") {
         let inbound: Vec<_> = s
             .nsg_rules
             .iter()
@@ -291,7 +291,8 @@ fn public_ip_compute_gets_inbound_44224_and_internet_routes() {
 /// Compute subnets end their inbound rules with an explicit deny (issue 11 item 21): after
 /// what Azure Machine Learning needs, the subnet itself and the load balancer's probes, nothing
 /// reaches compute, not even peered, hub or on-premises networks (the default AllowVnetInBound).
-/// The private-endpoint subnet keeps Azure's defaults: clients must reach the endpoints.
+/// The private-endpoint subnet keeps Azure's defaults (clients must reach the endpoints), and so
+/// does the scoring subnet, where inference serves clients.
 #[test]
 fn compute_subnets_deny_inbound_explicitly() {
     for name in ["hub-spoke", "exfiltration-prevention", "no-firewall"] {
@@ -302,7 +303,7 @@ fn compute_subnets_deny_inbound_explicitly() {
                 .iter()
                 .filter(|r| r.direction == "Inbound")
                 .collect();
-            if s.role == "pe" {
+            if s.role != "training" {
                 assert!(inbound.is_empty(), "{name} {}", s.name);
                 continue;
             }

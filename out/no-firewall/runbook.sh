@@ -75,11 +75,21 @@ az rest \
   --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${LOG_ANALYTICS_NAME}?api-version=2021-09-01" \
   --body "{\"properties\": {\"linkedResourceId\": \"${LOG_ANALYTICS_ID}\"}}" \
   --output none
+# The PUT returns while the scope is still provisioning; the next change to it would conflict.
+az resource wait \
+  --ids "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${LOG_ANALYTICS_NAME}" \
+  --api-version 2021-09-01 \
+  --custom "properties.provisioningState=='Succeeded'"
 az rest \
   --method put \
   --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${APP_INSIGHTS_NAME}?api-version=2021-09-01" \
   --body "{\"properties\": {\"linkedResourceId\": \"${APP_INSIGHTS_ID}\"}}" \
   --output none
+# The PUT returns while the scope is still provisioning; the next change to it would conflict.
+az resource wait \
+  --ids "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${APP_INSIGHTS_NAME}" \
+  --api-version 2021-09-01 \
+  --custom "properties.provisioningState=='Succeeded'"
 
 # --- Storage account: private, TLS 1.2, no anonymous blob access, no shared key access ------------------------------
 if ! az storage account show --resource-group "${RESOURCE_GROUP}" --name "${STORAGE_ACCOUNT_NAME}" --output none 2>/dev/null; then
@@ -527,48 +537,6 @@ az network nsg rule create \
   --source-address-prefixes VirtualNetwork \
   --source-port-ranges '*' \
   --destination-address-prefixes Internet \
-  --destination-port-ranges '*' \
-  --output none
-# Nodes of this subnet reach each other (multi-node jobs).
-az network nsg rule create \
-  --resource-group "${RESOURCE_GROUP}" \
-  --nsg-name nsg-aml-nf-scoring \
-  --name allow-subnet-inbound \
-  --priority 4076 \
-  --direction Inbound \
-  --access Allow \
-  --protocol '*' \
-  --source-address-prefixes 10.102.1.0/24 \
-  --source-port-ranges '*' \
-  --destination-address-prefixes 10.102.1.0/24 \
-  --destination-port-ranges '*' \
-  --output none
-# Azure load balancer health probes, which the deny below would otherwise block.
-az network nsg rule create \
-  --resource-group "${RESOURCE_GROUP}" \
-  --nsg-name nsg-aml-nf-scoring \
-  --name allow-load-balancer-inbound \
-  --priority 4086 \
-  --direction Inbound \
-  --access Allow \
-  --protocol '*' \
-  --source-address-prefixes AzureLoadBalancer \
-  --source-port-ranges '*' \
-  --destination-address-prefixes 10.102.1.0/24 \
-  --destination-port-ranges '*' \
-  --output none
-# Nothing else reaches compute: not the Internet, not peered, hub or on-premises networks.
-az network nsg rule create \
-  --resource-group "${RESOURCE_GROUP}" \
-  --nsg-name nsg-aml-nf-scoring \
-  --name deny-all-inbound \
-  --priority 4096 \
-  --direction Inbound \
-  --access Deny \
-  --protocol '*' \
-  --source-address-prefixes '*' \
-  --source-port-ranges '*' \
-  --destination-address-prefixes 10.102.1.0/24 \
   --destination-port-ranges '*' \
   --output none
 if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name nsg-aml-nf-pe --output none 2>/dev/null; then

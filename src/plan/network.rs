@@ -308,7 +308,12 @@ pub fn plan(
                     .into(),
             });
         }
-        v.extend(inbound_end(role, prefix, &fw.compute_inbound, &t));
+        // Training compute takes no inbound traffic beyond its own subnet. The scoring subnet is
+        // where inference serves clients (an AKS internal load balancer), so it keeps Azure's
+        // default inbound rules until amlgen renders what runs there.
+        if role == "training" {
+            v.extend(inbound_end(role, prefix, &fw.compute_inbound, &t));
+        }
         v
     };
 

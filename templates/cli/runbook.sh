@@ -106,11 +106,21 @@ az rest \
   --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${LOG_ANALYTICS_NAME}?api-version={{ m.monitoring.private_link.api_version|raw_in_quotes }}" \
   --body "{\"properties\": {\"linkedResourceId\": \"${LOG_ANALYTICS_ID}\"}}" \
   --output none
+# The PUT returns while the scope is still provisioning; the next change to it would conflict.
+az resource wait \
+  --ids "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${LOG_ANALYTICS_NAME}" \
+  --api-version {{ m.monitoring.private_link.api_version }} \
+  --custom "properties.provisioningState=='Succeeded'"
 az rest \
   --method put \
   --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${APP_INSIGHTS_NAME}?api-version={{ m.monitoring.private_link.api_version|raw_in_quotes }}" \
   --body "{\"properties\": {\"linkedResourceId\": \"${APP_INSIGHTS_ID}\"}}" \
   --output none
+# The PUT returns while the scope is still provisioning; the next change to it would conflict.
+az resource wait \
+  --ids "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${APP_INSIGHTS_NAME}" \
+  --api-version {{ m.monitoring.private_link.api_version }} \
+  --custom "properties.provisioningState=='Succeeded'"
 {% endif %}
 
 # --- Storage account: private, TLS 1.2, no anonymous blob access{% if not m.posture.storage_shared_key_access %}, no shared key access{% endif %} ------------------------------

@@ -82,6 +82,11 @@ resource logAnalyticsScoped 'Microsoft.Insights/privateLinkScopes/scopedResource
 resource applicationInsightsScoped 'Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01' = {
   parent: privateLinkScope
   name: applicationInsightsName
+  // One scope takes one scoped resource at a time ("Cannot modify resource while in
+  // provisioning state"): the second waits for the first.
+  dependsOn: [
+    logAnalyticsScoped
+  ]
   properties: {
     linkedResourceId: applicationInsights.id
   }

@@ -108,48 +108,6 @@ resource scoringNsg 'Microsoft.Network/networkSecurityGroups@2025-07-01' = {
   tags: tags
   properties: {
     securityRules: [
-      {
-        name: 'allow-subnet-inbound'
-        properties: {
-          description: 'Nodes of this subnet reach each other (multi-node jobs).'
-          priority: 4076
-          direction: 'Inbound'
-          access: 'Allow'
-          protocol: '*'
-          sourceAddressPrefix: scoringSubnetPrefix
-          sourcePortRange: '*'
-          destinationAddressPrefix: scoringSubnetPrefix
-          destinationPortRange: '*'
-        }
-      }
-      {
-        name: 'allow-load-balancer-inbound'
-        properties: {
-          description: 'Azure load balancer health probes, which the deny below would otherwise block.'
-          priority: 4086
-          direction: 'Inbound'
-          access: 'Allow'
-          protocol: '*'
-          sourceAddressPrefix: 'AzureLoadBalancer'
-          sourcePortRange: '*'
-          destinationAddressPrefix: scoringSubnetPrefix
-          destinationPortRange: '*'
-        }
-      }
-      {
-        name: 'deny-all-inbound'
-        properties: {
-          description: 'Nothing else reaches compute: not the Internet, not peered, hub or on-premises networks.'
-          priority: 4096
-          direction: 'Inbound'
-          access: 'Deny'
-          protocol: '*'
-          sourceAddressPrefix: '*'
-          sourcePortRange: '*'
-          destinationAddressPrefix: scoringSubnetPrefix
-          destinationPortRange: '*'
-        }
-      }
     ]
   }
 }

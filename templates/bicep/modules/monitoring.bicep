@@ -90,6 +90,11 @@ resource logAnalyticsScoped {{ m.types.private_link_scoped_resource }} = {
 resource applicationInsightsScoped {{ m.types.private_link_scoped_resource }} = {
   parent: privateLinkScope
   name: applicationInsightsName
+  // One scope takes one scoped resource at a time ("Cannot modify resource while in
+  // provisioning state"): the second waits for the first.
+  dependsOn: [
+    logAnalyticsScoped
+  ]
   properties: {
     linkedResourceId: applicationInsights.id
   }
