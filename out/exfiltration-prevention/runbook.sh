@@ -72,12 +72,12 @@ PRIVATE_LINK_SCOPE_ID="${LOG_ANALYTICS_ID%/providers/*}/providers/Microsoft.Insi
 az rest \
   --method put \
   --url "${PRIVATE_LINK_SCOPE_ID}?api-version=2021-09-01" \
-  --body '{"location": "global", "properties": {"accessModeSettings": {"ingestionAccessMode": "PrivateOnly", "queryAccessMode": "Open"}}}' \
+  --body '{"location":"global","tags":{"workload":"machine-learning","network-isolation":"exfiltration-prevention"},"properties":{"accessModeSettings":{"ingestionAccessMode":"PrivateOnly","queryAccessMode":"Open"}}}' \
   --output none
 az rest \
   --method put \
   --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${LOG_ANALYTICS_NAME}?api-version=2021-09-01" \
-  --body "{\"properties\": {\"linkedResourceId\": \"${LOG_ANALYTICS_ID}\"}}" \
+  --body "{\"properties\":{\"linkedResourceId\":\"${LOG_ANALYTICS_ID}\"}}" \
   --output none
 # The PUT returns while the scope is still provisioning; the next change to it would conflict.
 az resource wait \
@@ -87,7 +87,7 @@ az resource wait \
 az rest \
   --method put \
   --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${APP_INSIGHTS_NAME}?api-version=2021-09-01" \
-  --body "{\"properties\": {\"linkedResourceId\": \"${APP_INSIGHTS_ID}\"}}" \
+  --body "{\"properties\":{\"linkedResourceId\":\"${APP_INSIGHTS_ID}\"}}" \
   --output none
 # The PUT returns while the scope is still provisioning; the next change to it would conflict.
 az resource wait \

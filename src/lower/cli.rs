@@ -48,6 +48,24 @@ pub fn lower(m: &mut Model) {
             .cli_network_sets
             .push("properties.managedNetwork.enableNetworkMonitor=true".into());
     }
+    if let Some(pl) = m.monitoring.private_link.as_mut() {
+        // Azure Monitor Private Link Scopes are global resources; tags as main.bicep sets them.
+        let scope = json!({
+            "location": "global",
+            "tags": m.tags,
+            "properties": {"accessModeSettings": {
+                "ingestionAccessMode": pl.ingestion_access_mode,
+                "queryAccessMode": pl.query_access_mode,
+            }},
+        });
+        pl.scope_body_shell = word(&scope.to_string());
+        let scoped = |var: &str| {
+            let body = json!({"properties": {"linkedResourceId": format!("${{{var}}}")}});
+            word_with_vars(&body.to_string(), &[var])
+        };
+        pl.log_analytics_scoped_body_shell = scoped("LOG_ANALYTICS_ID");
+        pl.application_insights_scoped_body_shell = scoped("APP_INSIGHTS_ID");
+    }
     // Said even when it is az's default (standard), so the runbook shows the SKU it pays for
     // and builds the same workspace as main.bicep, which sets it.
     m.workspace.cli_firewall_sku_set = m

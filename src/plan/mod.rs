@@ -349,6 +349,9 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
                 query_access_mode: "Open",
                 public_query: "Enabled",
                 shared_zones: monitor_shared_zones(private.as_ref()),
+                scope_body_shell: String::new(),
+                log_analytics_scoped_body_shell: String::new(),
+                application_insights_scoped_body_shell: String::new(),
             }),
             diagnostics: bp
                 .dependencies

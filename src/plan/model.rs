@@ -345,6 +345,11 @@ pub struct MonitorPrivateLinkModel {
     pub public_query: &'static str,
     /// Zones of the scope's endpoint that other endpoints here use too (the blob zone).
     pub shared_zones: Vec<String>,
+    /// Runbook: the `az rest` bodies of the scope and its two scoped resources, each one shell
+    /// word built from JSON (`lower::cli`).
+    pub scope_body_shell: String,
+    pub log_analytics_scoped_body_shell: String,
+    pub application_insights_scoped_body_shell: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

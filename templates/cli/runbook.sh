@@ -99,12 +99,12 @@ PRIVATE_LINK_SCOPE_ID="${LOG_ANALYTICS_ID%/providers/*}/providers/Microsoft.Insi
 az rest \
   --method put \
   --url "${PRIVATE_LINK_SCOPE_ID}?api-version={{ m.monitoring.private_link.api_version|raw_in_quotes }}" \
-  --body '{"location": "global", "properties": {"accessModeSettings": {"ingestionAccessMode": "{{ m.monitoring.private_link.ingestion_access_mode|raw_in_quotes }}", "queryAccessMode": "{{ m.monitoring.private_link.query_access_mode|raw_in_quotes }}"}}}' \
+  --body {{ m.monitoring.private_link.scope_body_shell|safe }} \
   --output none
 az rest \
   --method put \
   --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${LOG_ANALYTICS_NAME}?api-version={{ m.monitoring.private_link.api_version|raw_in_quotes }}" \
-  --body "{\"properties\": {\"linkedResourceId\": \"${LOG_ANALYTICS_ID}\"}}" \
+  --body {{ m.monitoring.private_link.log_analytics_scoped_body_shell|safe }} \
   --output none
 # The PUT returns while the scope is still provisioning; the next change to it would conflict.
 az resource wait \
@@ -114,7 +114,7 @@ az resource wait \
 az rest \
   --method put \
   --url "${PRIVATE_LINK_SCOPE_ID}/scopedResources/${APP_INSIGHTS_NAME}?api-version={{ m.monitoring.private_link.api_version|raw_in_quotes }}" \
-  --body "{\"properties\": {\"linkedResourceId\": \"${APP_INSIGHTS_ID}\"}}" \
+  --body {{ m.monitoring.private_link.application_insights_scoped_body_shell|safe }} \
   --output none
 # The PUT returns while the scope is still provisioning; the next change to it would conflict.
 az resource wait \
