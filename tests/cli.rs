@@ -1061,7 +1061,7 @@ fn monitor_private_link_scope_drops_the_azure_monitor_tag() {
         let runbook = std::fs::read_to_string(out.join("runbook.sh")).unwrap();
         assert!(runbook.contains("--group-id azuremonitor"), "{bp}");
         assert!(
-            runbook.contains("\"ingestionAccessMode\": \"PrivateOnly\""),
+            runbook.contains("\"ingestionAccessMode\":\"PrivateOnly\""),
             "{bp}"
         );
         assert_eq!(
