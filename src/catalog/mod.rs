@@ -254,6 +254,8 @@ pub struct ManagedNetworkFacts {
     pub service_tag_rules: ServiceTagRules,
     /// `managedNetworkKind` values by blueprint key (`v1`, `v2`).
     pub kinds: IndexMap<String, KindFacts>,
+    /// What Azure allows when the kind changes (README, runbook comment).
+    pub kind_switch: String,
     pub kinds_source: Vec<String>,
     pub network_monitor_source: Vec<String>,
     pub private_endpoint_subresources: IndexMap<String, Vec<String>>,

@@ -151,6 +151,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
                 arm: k.arm.clone(),
                 note: k.note.clone(),
                 non_default: mn.kind != crate::blueprint::ManagedNetworkKind::default(),
+                switch: cat.managed_network.kind_switch.clone(),
             }
         }),
         network_monitor: mn.network_monitor && mn.isolation_mode != IsolationMode::Disabled,

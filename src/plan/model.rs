@@ -186,6 +186,8 @@ pub struct KindModel {
     pub note: String,
     /// Not what a workspace gets by default: the runbook sets it after creating the workspace.
     pub non_default: bool,
+    /// Which changes of kind Azure accepts.
+    pub switch: String,
 }
 
 /// A value in its two spellings: ARM (`AllowOnlyApprovedOutbound`) and az ml CLI

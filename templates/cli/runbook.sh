@@ -222,7 +222,7 @@ fi
 
 # --- Managed network kind and monitoring (no az ml option; `az resource update` is GET + PUT) -----
 {% if m.workspace.kind.non_default %}
-# {{ m.workspace.kind.arm }}: {{ m.workspace.kind.note|comment }}; Azure refuses a switch back to V1.
+# {{ m.workspace.kind.arm }}: {{ m.workspace.kind.note|comment }}; {{ m.workspace.kind.switch|comment }}.
 {% endif %}
 WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
 az resource update \
