@@ -290,6 +290,9 @@ class Runbook:
             if not sc.words or sc.words[0] != "az":
                 continue
             name, o = self.parse(sc.words[1:])
+            # The signed-in tenant, as Bicep's tenant().tenantId.
+            if name == "account show" and o.get("--query") == "tenantId":
+                return "ref:tenant#tenantid"
             levels = SHOW.get(name or "")
             if not levels:
                 return None
@@ -806,9 +809,20 @@ def compute_disables_local_auth(o) -> bool:
     return not ssh
 
 
+def _compute_sets(o) -> dict:
+    """`--set key=value` of `az ml compute create`: azure-ai-ml fields the CLI has no option for."""
+    out = {}
+    for s in as_list(o.get("--set")) or []:
+        k, _, v = str(s).partition("=")
+        out[k] = v
+    return out
+
+
 def h_compute(m, o, sc):
     tier = o.get("--tier")
     idle = o.get("--idle-time-before-scale-down")
+    sets = _compute_sets(o)
+    shutdown = sets.get("idle_time_before_shutdown_minutes")
     m.put(f"{WS}/computes", f"{o.get('--workspace-name')}/{o.get('--name')}", location=m.loc(o),
           computeType=o.get("--type"), vmSize=o.get("--size"),
           vmPriority=None if tier is None else snake_to_pascal(str(tier)),
@@ -818,7 +832,10 @@ def h_compute(m, o, sc):
           subnet=ref_to(VNET, o.get("--subnet")),
           enableNodePublicIp=to_bool(o.get("--enable-node-public-ip")),
           sshPublicAccess=to_bool(o.get("--ssh-public-access-enabled")),
-          identityType=o.get("--identity-type"))
+          identityType=o.get("--identity-type"),
+          ownerObjectId=o.get("--user-object-id"), ownerTenantId=o.get("--user-tenant-id"),
+          idleSecondsBeforeShutdown=None if shutdown is None else to_int(shutdown) * 60,
+          enableSSO=to_bool(sets.get("enable_sso")))
 
 
 def h_role(m, o, sc):

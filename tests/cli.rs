@@ -930,7 +930,7 @@ fn managed_vnet_compute_builds_images() {
 
 /// Shared keys off and identity-based system datastores by default (issue 11 item 14), on every
 /// path; the blueprint turns keys back on, and a compute instance without keys is refused
-/// (AMLG124: its system-assigned identity cannot mount identity-based datastores).
+/// (AMLG124: Azure creates instances only with keys allowed).
 #[test]
 fn storage_without_shared_keys_by_default() {
     let dir = tempfile::tempdir().unwrap();
@@ -962,6 +962,66 @@ fn storage_without_shared_keys_by_default() {
         &["compute.instance={name: ci-test}"],
     );
     assert!(code == Some(1) && err.contains("AMLG124"), "{err}");
+}
+
+/// A compute instance is created on behalf of its owner (issue 12): refused without one
+/// (AMLG135) or with an owner that is not an object ID; rendered with the owner, the idle
+/// shutdown, SSO off and no managed identity on both paths.
+#[test]
+fn compute_instance_belongs_to_its_owner() {
+    let dir = tempfile::tempdir().unwrap();
+    let keys = "dependencies.storage_account.shared_key_access=true";
+    let (code, err) = check_builtin(
+        dir.path(),
+        "approved-only",
+        &[keys, "compute.instance={name: ci-test}"],
+    );
+    assert!(code == Some(1) && err.contains("AMLG135"), "{err}");
+    let (code, err) = check_builtin(
+        dir.path(),
+        "approved-only",
+        &[
+            keys,
+            "compute.instance={name: ci-test, owner: {object_id: alice@contoso.com}}",
+        ],
+    );
+    assert!(
+        code == Some(1) && err.contains("alice@contoso.com") && err.contains("GUID"),
+        "{err}"
+    );
+    let (code, err) = check_builtin(
+        dir.path(),
+        "approved-only",
+        &[
+            keys,
+            "compute.instance={name: ci-test, owner: {object_id: 0a0b0c0d-0000-4000-8000-000000000001}, idle_shutdown_minutes: 5}",
+        ],
+    );
+    assert!(code == Some(1) && err.contains("AMLG050"), "{err}");
+
+    let read = render_builtin(
+        dir.path(),
+        "approved-only",
+        "ci",
+        &[
+            keys,
+            "compute.instance={name: ci-test, owner: {object_id: 0A0B0C0D-0000-4000-8000-000000000001}}",
+        ],
+    );
+    let compute = read("modules/compute.bicep");
+    let instance = &compute[compute.find("resource instance").unwrap()..];
+    assert!(!instance.contains("identity: {"), "{instance}");
+    assert!(instance.contains("enableSSO: false"));
+    assert!(instance.contains("idleTimeBeforeShutdown: 'PT${instanceIdleShutdownMinutes}M'"));
+    let main = read("main.bicep");
+    assert!(main.contains("instanceOwnerTenantId: tenant().tenantId"));
+    let params = read("main.parameters.json");
+    assert!(params.contains("\"0a0b0c0d-0000-4000-8000-000000000001\""));
+    let runbook = read("runbook.sh");
+    assert!(runbook.contains("--user-object-id 0a0b0c0d-0000-4000-8000-000000000001"));
+    assert!(runbook.contains("--user-tenant-id \"${TENANT_ID}\""));
+    assert!(runbook.contains("--set idle_time_before_shutdown_minutes=60 enable_sso=false"));
+    assert!(read("README.md").contains("## Compute instance"));
 }
 
 /// Studio in a VNet (issue 11 item 3): the default datastores preview data with the workspace

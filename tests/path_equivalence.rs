@@ -765,6 +765,27 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                         ("sshPublicAccess", ssh),
                         ("identityType", s(b.pointer("/identity/type"))),
                         ("disableLocalAuth", s(p.get("disableLocalAuth"))),
+                        (
+                            "ownerObjectId",
+                            s(
+                                cp.pointer(
+                                    "/personalComputeInstanceSettings/assignedUser/objectId",
+                                ),
+                            ),
+                        ),
+                        (
+                            "ownerTenantId",
+                            s(
+                                cp.pointer(
+                                    "/personalComputeInstanceSettings/assignedUser/tenantId",
+                                ),
+                            ),
+                        ),
+                        (
+                            "idleSecondsBeforeShutdown",
+                            iso_seconds(cp.get("idleTimeBeforeShutdown")),
+                        ),
+                        ("enableSSO", s(cp.get("enableSSO"))),
                     ]),
                 );
             }

@@ -225,6 +225,8 @@ pub struct ComputeCluster {
     pub public_ip: bool,
 }
 
+/// A compute instance created on behalf of one person: Azure gives an instance to whoever
+/// creates it, and a deployment's creator is a pipeline, so the blueprint names the owner.
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct ComputeInstance {
@@ -234,6 +236,24 @@ pub struct ComputeInstance {
     pub vm_size: String,
     #[serde(default)]
     pub public_ip: bool,
+    /// The person the instance is assigned to (required). Only they can use it; they turn on
+    /// single sign-on themselves, as Azure lets no creator do it for them.
+    #[serde(default)]
+    pub owner: Option<InstanceOwner>,
+    /// Minutes without activity after which the instance shuts down (15 to 4320). Default 60.
+    #[serde(default)]
+    pub idle_shutdown_minutes: Option<u32>,
+}
+
+/// The Microsoft Entra user a compute instance is assigned to.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct InstanceOwner {
+    /// The user's object ID (`az ad user show --id <upn> --query id`).
+    pub object_id: Guid,
+    /// The user's tenant; default the tenant the deployment runs in.
+    #[serde(default)]
+    pub tenant_id: Option<Guid>,
 }
 
 fn default_vm_size() -> String {
@@ -299,7 +319,7 @@ impl JsonSchema for SubscriptionId {
         schemars::json_schema!({
             "description": "An Azure subscription ID (a GUID), as `az account show --query id` prints it.",
             "type": "string",
-            "pattern": "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$"
+            "pattern": GUID_PATTERN
         })
     }
 }
@@ -313,14 +333,7 @@ impl SubscriptionId {
 impl TryFrom<String> for SubscriptionId {
     type Error = String;
     fn try_from(s: String) -> Result<Self, String> {
-        let groups: Vec<&str> = s.split('-').collect();
-        let lens = [8, 4, 4, 4, 12];
-        let ok = groups.len() == lens.len()
-            && groups
-                .iter()
-                .zip(lens)
-                .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()));
-        if ok {
+        if is_guid(&s) {
             // Azure prints subscription IDs in lower case; one spelling keeps renders stable.
             Ok(SubscriptionId(s.to_ascii_lowercase()))
         } else {
@@ -335,6 +348,66 @@ impl TryFrom<String> for SubscriptionId {
 impl From<SubscriptionId> for String {
     fn from(s: SubscriptionId) -> String {
         s.0
+    }
+}
+
+/// A Microsoft Entra object or tenant ID: a GUID, checked where the blueprint is read, so a
+/// user principal name or a placeholder never reaches a role assignment or an owner setting.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
+#[serde(try_from = "String", into = "String")]
+pub struct Guid(String);
+
+impl JsonSchema for Guid {
+    fn schema_name() -> std::borrow::Cow<'static, str> {
+        "Guid".into()
+    }
+    fn json_schema(_: &mut schemars::SchemaGenerator) -> schemars::Schema {
+        schemars::json_schema!({
+            "description": "A Microsoft Entra object ID or tenant ID (a GUID).",
+            "type": "string",
+            "pattern": GUID_PATTERN
+        })
+    }
+}
+
+const GUID_PATTERN: &str =
+    "^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$";
+
+/// Whether `s` is a GUID in its 8-4-4-4-12 hexadecimal form.
+fn is_guid(s: &str) -> bool {
+    let groups: Vec<&str> = s.split('-').collect();
+    let lens = [8, 4, 4, 4, 12];
+    groups.len() == lens.len()
+        && groups
+            .iter()
+            .zip(lens)
+            .all(|(g, n)| g.len() == n && g.chars().all(|c| c.is_ascii_hexdigit()))
+}
+
+impl Guid {
+    pub fn as_str(&self) -> &str {
+        &self.0
+    }
+}
+
+impl TryFrom<String> for Guid {
+    type Error = String;
+    fn try_from(s: String) -> Result<Self, String> {
+        if is_guid(&s) {
+            // Entra prints IDs in lower case; one spelling keeps renders stable.
+            Ok(Guid(s.to_ascii_lowercase()))
+        } else {
+            Err(format!(
+                "`{}` is not an object ID: expected a GUID such as 00000000-0000-0000-0000-000000000000 (`az ad group show --group <name> --query id`)",
+                s.escape_debug()
+            ))
+        }
+    }
+}
+
+impl From<Guid> for String {
+    fn from(g: Guid) -> String {
+        g.0
     }
 }
 

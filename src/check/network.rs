@@ -27,8 +27,9 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             ));
         }
     }
-    // Identity-based system datastores cannot be mounted by an instance's system-assigned
-    // identity (aml_disable_local_auth_storage, Limitations).
+    // Azure creates an instance only with storage key access, and identity-based system
+    // datastores need a user-assigned identity on it (compute_instance_create,
+    // aml_disable_local_auth_storage).
     let shared_keys = bp
         .dependencies
         .storage_account
@@ -41,9 +42,23 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         });
     if bp.compute.instance.is_some() && !shared_keys {
         out.push(
-            Diagnostic::error(Code::InstanceWithIdentityStorage, "a compute instance cannot mount identity-based datastores with its system-assigned identity")
+            Diagnostic::error(Code::InstanceWithIdentityStorage, "a compute instance needs shared key access on the workspace's storage account")
                 .at_path("compute.instance")
                 .with_help("set `dependencies.storage_account.shared_key_access: true`, or remove `compute.instance` and create the instance with a user-assigned identity (Storage File Data Privileged Contributor on the account)"),
+        );
+    }
+    // A deployment's instance belongs to whoever deploys it unless it names its user
+    // (compute_instance_create, "Create on behalf of").
+    if bp
+        .compute
+        .instance
+        .as_ref()
+        .is_some_and(|i| i.owner.is_none())
+    {
+        out.push(
+            Diagnostic::error(Code::InstanceWithoutOwner, "a compute instance without an owner belongs to whoever deploys it")
+                .at_path("compute.instance")
+                .with_help("add `owner: {object_id: <the user's object ID>}` (`az ad user show --id <upn> --query id`) under `compute.instance`"),
         );
     }
     // The registry is always private here, so it cannot build images; a cluster (the

@@ -83,6 +83,7 @@ codes! {
     ExfiltrationWithoutFirewall = "AMLG132",
     GatewayTransitWithoutGatewaySubnet = "AMLG133",
     ManagedNetworkSettingsWithoutManagedVnet = "AMLG134",
+    InstanceWithoutOwner = "AMLG135",
     PublicWorkspace = "AMLG151",
     HostNameInNsgRule = "AMLG201",
     PortRangesAsNumber = "AMLG202",

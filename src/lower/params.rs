@@ -316,6 +316,26 @@ pub fn params(m: &Model) -> Vec<Param> {
             "Required. VM size of the compute instance.",
             json!(c.vm_size),
         ));
+        v.push(p(
+            "computeInstanceOwnerObjectId",
+            "string",
+            "Required. Object ID of the Microsoft Entra user the compute instance is assigned to.",
+            json!(c.owner_object_id),
+        ));
+        if let Some(t) = &c.owner_tenant_id {
+            v.push(p(
+                "computeInstanceOwnerTenantId",
+                "string",
+                "Required. Tenant ID of the compute instance's owner.",
+                json!(t),
+            ));
+        }
+        v.push(p(
+            "computeInstanceIdleShutdownMinutes",
+            "int",
+            "Required. Minutes of inactivity after which the compute instance shuts down.",
+            json!(c.idle_shutdown_minutes),
+        ));
     }
     v
 }

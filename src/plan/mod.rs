@@ -73,6 +73,21 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             vm_size: c.vm_size.clone(),
             public_ip: c.public_ip,
             ssh_public_access: false,
+            owner_object_id: c
+                .owner
+                .as_ref()
+                .map(|o| o.object_id.as_str().to_string())
+                .unwrap_or_default(),
+            owner_tenant_id: c
+                .owner
+                .as_ref()
+                .and_then(|o| o.tenant_id.as_ref())
+                .map(|t| t.as_str().to_string()),
+            idle_shutdown_minutes: c.idle_shutdown_minutes.unwrap_or_else(|| {
+                u32::try_from(default_u64("instance_idle_shutdown_minutes"))
+                    .expect("catalog/defaults.yaml instance_idle_shutdown_minutes fits in u32")
+            }),
+            sso: false,
             bicep_ssh_public_access: "",
         }),
         subnet_name: network

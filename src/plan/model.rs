@@ -684,6 +684,15 @@ pub struct InstanceModel {
     pub public_ip: bool,
     /// SSH to the instance from outside the VNet: always off, as for the cluster.
     pub ssh_public_access: bool,
+    /// Object ID of the person the instance is assigned to (check refuses an instance without).
+    pub owner_object_id: String,
+    /// The owner's tenant; `None`: the tenant the deployment runs in.
+    pub owner_tenant_id: Option<String>,
+    /// Minutes of inactivity before the instance shuts down.
+    pub idle_shutdown_minutes: u32,
+    /// Single sign-on at creation: always off, since Azure lets only the assigned user turn it
+    /// on (compute_instance_create); the README tells them how.
+    pub sso: bool,
     /// Lowered (Bicep): `sshSettings.sshPublicAccess`.
     pub bicep_ssh_public_access: &'static str,
 }

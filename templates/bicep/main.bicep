@@ -336,6 +336,10 @@ module compute 'modules/compute.bicep' = {
 {% if m.compute.instance %}
     instanceName: computeInstanceName
     instanceVmSize: computeInstanceVmSize
+    instanceOwnerObjectId: computeInstanceOwnerObjectId
+    instanceOwnerTenantId: {% if m.compute.instance.owner_tenant_id %}computeInstanceOwnerTenantId{% else %}tenant().tenantId{% endif %}
+
+    instanceIdleShutdownMinutes: computeInstanceIdleShutdownMinutes
 {% endif %}
   }
 {% if m.network %}

@@ -642,6 +642,7 @@ impl<'t> Ctx<'t> {
             "subscription" => {
                 serde_json::json!({"subscriptionId": "ref:subscription#subscriptionid", "tenantId": "ref:subscription#tenantid", "id": "id:subscription"})
             }
+            "tenant" => serde_json::json!({"tenantId": "ref:tenant#tenantid"}),
             "resourceGroup" => {
                 serde_json::json!({"name": "ref:resourcegroup#name", "location": "ref:resourcegroup#location", "id": "id:resourcegroup"})
             }

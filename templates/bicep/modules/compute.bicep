@@ -44,6 +44,17 @@ param instanceName string
 
 @description('Required. VM size of the compute instance.')
 param instanceVmSize string
+
+@description('Required. Object ID of the Microsoft Entra user the compute instance is assigned to.')
+param instanceOwnerObjectId string
+
+@description('Required. Tenant ID of the compute instance\'s owner.')
+param instanceOwnerTenantId string
+
+@description('Required. Minutes of inactivity after which the compute instance shuts down.')
+@minValue({{ m.ranges.computeInstanceIdleShutdownMinutes.min }})
+@maxValue({{ m.ranges.computeInstanceIdleShutdownMinutes.max }})
+param instanceIdleShutdownMinutes int
 {% endif %}
 
 resource workspace {{ m.types.workspace }} existing = {
@@ -89,9 +100,8 @@ resource instance {{ m.types.compute }} = {
   name: instanceName
   location: location
   tags: tags
-  identity: {
-    type: 'SystemAssigned'
-  }
+  // No managed identity: an instance with one keeps running when idle unless the identity is
+  // Contributor on the workspace. The owner works with their own identity.
   properties: {
     computeType: 'ComputeInstance'
     computeLocation: location
@@ -107,6 +117,15 @@ resource instance {{ m.types.compute }} = {
       sshSettings: {
         sshPublicAccess: {{ m.compute.instance.bicep_ssh_public_access }}
       }
+      personalComputeInstanceSettings: {
+        assignedUser: {
+          objectId: instanceOwnerObjectId
+          tenantId: instanceOwnerTenantId
+        }
+      }
+      // Only the assigned user may turn single sign-on on, after creation.
+      enableSSO: {{ m.compute.instance.sso }}
+      idleTimeBeforeShutdown: 'PT${instanceIdleShutdownMinutes}M'
     }
   }
 }

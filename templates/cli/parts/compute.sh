@@ -27,19 +27,26 @@ if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "$
 fi
 {% endif %}
 {% if m.compute.instance %}
+# Assigned to its owner, without a managed identity (one would keep the idle instance running);
+# the owner turns single sign-on on in the studio, which Azure allows no one else to do.
+{% if not m.compute.instance.owner_tenant_id %}
+TENANT_ID="$(az account show --query tenantId --output tsv)"
+{% endif %}
 if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "${WORKSPACE_NAME}" --name {{ m.compute.instance.name }} --output none 2>/dev/null; then
   az ml compute create \
     --resource-group "${RESOURCE_GROUP}" \
     --workspace-name "${WORKSPACE_NAME}" \
     --name {{ m.compute.instance.name }} \
     --type ComputeInstance \
-    --identity-type SystemAssigned \
     --size {{ m.compute.instance.vm_size }} \
 {% if m.compute.subnet_name %}
     --subnet "${TRAINING_SUBNET_ID}" \
 {% endif %}
     --enable-node-public-ip {{ m.compute.instance.public_ip|string|lower }} \
     --ssh-public-access-enabled {{ m.compute.instance.ssh_public_access|string|lower }} \
+    --user-object-id {{ m.compute.instance.owner_object_id }} \
+    --user-tenant-id {% if m.compute.instance.owner_tenant_id %}{{ m.compute.instance.owner_tenant_id }}{% else %}"${TENANT_ID}"{% endif %} \
+    --set idle_time_before_shutdown_minutes={{ m.compute.instance.idle_shutdown_minutes }} enable_sso={{ m.compute.instance.sso|string|lower }} \
     --output none
 fi
 {% endif %}
