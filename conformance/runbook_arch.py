@@ -846,6 +846,17 @@ def h_role(m, o, sc):
           principalType=o.get("--assignee-principal-type"))
 
 
+def h_role_definition(m, o, sc):
+    """`az role definition create|update --role-definition JSON`: keyed by the role's name, as
+    tests/path_equivalence.rs keys the Bicep side (azure-cli accepts PascalCase keys)."""
+    body = json.loads(str(o.get("--role-definition")))
+    body = {k[:1].lower() + k[1:]: v for k, v in body.items()}
+    m.put("Microsoft.Authorization/roleDefinitions", str(body.get("name")),
+          description=body.get("description"), actions=sorted_list(body.get("actions")),
+          notActions=sorted_list(body.get("notActions")),
+          dataActions=sorted_list(body.get("dataActions")))
+
+
 # Commands that read, wait or set up the CLI: nothing to compare.
 READ_ONLY_VERBS = {"show", "list", "wait", "list-keys"}
 NOT_ARCHITECTURE = {"extension add", "account show", "account set", "login"}
@@ -853,6 +864,8 @@ NOT_ARCHITECTURE = {"extension add", "account show", "account set", "login"}
 HANDLERS = {
     "acr config retention update": h_acr_retention,
     "role assignment create": h_role,
+    "role definition create": h_role_definition,
+    "role definition update": h_role_definition,
     "group create": h_group,
     "monitor log-analytics workspace create": h_law,
     "monitor app-insights component create": h_appi,

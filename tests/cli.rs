@@ -1024,6 +1024,67 @@ fn compute_instance_belongs_to_its_owner() {
     assert!(read("README.md").contains("## Compute instance"));
 }
 
+/// People's roles (issue 12): each persona's groups get its roles on the workspace on both
+/// paths, the custom roles are defined on the workspace, the storage data roles come with them
+/// when the account takes no keys, and a bad or repeated group is refused.
+#[test]
+fn personas_get_their_roles() {
+    let dir = tempfile::tempdir().unwrap();
+    let admin = "0a0b0c0d-0000-4000-8000-0000000000a1";
+    let scientist = "0a0b0c0d-0000-4000-8000-0000000000b1";
+    let set = format!("access={{it_admins: [{admin}], data_scientists: [{scientist}]}}");
+    let read = render_builtin(dir.path(), "approved-only", "acc", &[set.as_str()]);
+    let access = read("modules/access.bicep");
+    for role in ["Workspace IT Admin", "Workspace Data Scientist"] {
+        assert!(access.contains(&format!("roleName: '{role} (${{workspaceName}})'")));
+    }
+    // Only the roles a persona with groups uses are defined.
+    assert!(!access.contains("Super User"));
+    assert!(access.contains("assignableScopes: [\n      workspace.id\n    ]"));
+    // No shared keys by default: the data scientist's data roles on the storage account.
+    assert!(access.contains("scope: storageAccount"));
+    assert!(access.contains("'69566ab7-960f-475b-8e7c-b3118f30c6bd'"));
+    let params = read("main.parameters.json");
+    assert!(params.contains("\"itAdminsPrincipalIds\"") && params.contains(admin));
+    assert!(!params.contains("readersPrincipalIds"));
+    let runbook = read("runbook.sh");
+    assert!(runbook.contains("az role definition create --role-definition \"${ROLE_DEFINITION}\""));
+    assert!(runbook.contains(&format!(
+        "--assignee-object-id {scientist} \\\n    --assignee-principal-type Group \\\n    --role \"Workspace Data Scientist (${{WORKSPACE_NAME}})\""
+    )));
+    let readme = read("README.md");
+    assert!(readme.contains(&format!("| IT admin | `{admin}` | Workspace IT Admin |")));
+    assert!(readme.contains("| reader | none | Reader;"));
+
+    // With account keys the storage roles are not given.
+    let keys = "dependencies.storage_account.shared_key_access=true";
+    let read = render_builtin(dir.path(), "approved-only", "keys", &[set.as_str(), keys]);
+    assert!(!read("modules/access.bicep").contains("storageAccount"));
+    // Without groups nothing is deployed, and the README says so.
+    let read = render_builtin(dir.path(), "approved-only", "none", &[]);
+    assert!(!read("main.bicep").contains("modules/access.bicep"));
+    assert!(read("README.md").contains("The blueprint names no groups"));
+
+    let (code, err) = check_builtin(
+        dir.path(),
+        "approved-only",
+        &[&format!(
+            "access={{readers: [{admin}, {}]}}",
+            admin.to_uppercase()
+        )],
+    );
+    assert!(code == Some(1) && err.contains("AMLG136"), "{err}");
+    let (code, err) = check_builtin(
+        dir.path(),
+        "approved-only",
+        &["access={readers: [data-team]}"],
+    );
+    assert!(
+        code == Some(1) && err.contains("data-team") && err.contains("GUID"),
+        "{err}"
+    );
+}
+
 /// Studio in a VNet (issue 11 item 3): the default datastores preview data with the workspace
 /// identity on both paths, keeping the container and share Azure made (read, not derived); with
 /// account keys neither path touches them, and the README says why.

@@ -27,7 +27,7 @@ mod bicep_eval;
 
 use bicep_eval::Resource;
 use serde_json::{Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
@@ -103,6 +103,21 @@ fn ids_of(v: Option<&Value>) -> Value {
         Some(a) => sorted(Some(&Value::from(
             a.iter().map(|x| id_of(Some(x))).collect::<Vec<_>>(),
         ))),
+        None => Value::Null,
+    }
+}
+
+/// A list of strings, sorted (order carries no meaning in it).
+fn sorted_texts(v: Option<&Value>) -> Value {
+    match v.and_then(Value::as_array) {
+        Some(a) => {
+            let mut items: Vec<String> = a
+                .iter()
+                .map(|x| x.as_str().unwrap_or("?").to_string())
+                .collect();
+            items.sort();
+            Value::from(items)
+        }
         None => Value::Null,
     }
 }
@@ -225,6 +240,16 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
     let mut put = |t: &str, n: &str, f: Map<String, Value>| {
         a.entry(format!("{t} {n}")).or_default().extend(f);
     };
+    // A custom role is known by its name on both paths (the runbook creates it by name; Azure
+    // gives it a GUID of its own there).
+    let role_names: HashMap<String, String> = resources
+        .iter()
+        .filter(|r| r.type_ == "Microsoft.Authorization/roleDefinitions")
+        .filter_map(|r| {
+            let name = r.body.pointer("/properties/roleName")?.as_str()?;
+            Some((r.name.clone(), name.to_string()))
+        })
+        .collect();
     for r in resources {
         let b = &r.body;
         let p = b.get("properties").cloned().unwrap_or(Value::Null);
@@ -849,11 +874,28 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
             }
             // Keyed by what it grants (scope, role, principal): its name is a guid() of them in
             // Bicep and chosen by Azure for `az role assignment create`.
+            "Microsoft.Authorization/roleDefinitions" => put(
+                &r.type_,
+                p.get("roleName").and_then(Value::as_str).unwrap_or("?"),
+                obj(vec![
+                    ("description", s(p.get("description"))),
+                    ("actions", sorted_texts(p.pointer("/permissions/0/actions"))),
+                    (
+                        "notActions",
+                        sorted_texts(p.pointer("/permissions/0/notActions")),
+                    ),
+                    (
+                        "dataActions",
+                        sorted_texts(p.pointer("/permissions/0/dataActions")),
+                    ),
+                ]),
+            ),
             "Microsoft.Authorization/roleAssignments" => {
                 let role = p
                     .get("roleDefinitionId")
                     .and_then(Value::as_str)
-                    .and_then(|r| r.rsplit('/').next())
+                    .and_then(|r| r.strip_prefix("id:Microsoft.Authorization/roleDefinitions/"))
+                    .map(|r| role_names.get(r).map(String::as_str).unwrap_or(r))
                     .unwrap_or("?");
                 let scope = b
                     .get("scope")

@@ -48,11 +48,49 @@ pub struct Blueprint {
     /// already exist, or left to Azure Policy (landing zones).
     #[serde(default)]
     pub private_dns: PrivateDnsSettings,
+    /// Who may use the workspace: Microsoft Entra group object IDs per persona. Each persona's
+    /// groups get its roles on the workspace (the README's access table says what each can and
+    /// cannot do); seed 001's custom roles are defined in the resource group.
+    #[serde(default)]
+    pub access: Access,
     /// Package ecosystems compute may download from (catalog/packages.yaml): `pip`, `conda`,
     /// `huggingface`, `docker_hub`, `github`, `cran`, `npm`, `vscode`. Become FQDN rules
     /// (approved-only) or firewall application rules (hub-spoke).
     #[serde(default)]
     pub packages: Vec<String>,
+}
+
+/// Microsoft Entra groups per persona (catalog/access.yaml gives each persona's roles).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Access {
+    /// Run the workspace: settings, outbound rules, compute, connections; no data-plane access.
+    #[serde(default)]
+    pub it_admins: Vec<Guid>,
+    /// Experiments, jobs, models and endpoints in the workspace; no compute creation.
+    #[serde(default)]
+    pub data_scientists: Vec<Guid>,
+    /// What data scientists do, plus creating and managing compute.
+    #[serde(default)]
+    pub data_scientist_super_users: Vec<Guid>,
+    /// Read the workspace and its assets; change nothing.
+    #[serde(default)]
+    pub readers: Vec<Guid>,
+}
+
+impl Access {
+    /// Group object IDs by persona key (the field name, and the key in catalog/access.yaml).
+    pub fn groups(&self) -> [(&'static str, &[Guid]); 4] {
+        [
+            ("it_admins", &self.it_admins),
+            ("data_scientists", &self.data_scientists),
+            (
+                "data_scientist_super_users",
+                &self.data_scientist_super_users,
+            ),
+            ("readers", &self.readers),
+        ]
+    }
 }
 
 /// Where the private DNS zones come from.

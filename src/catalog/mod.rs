@@ -22,6 +22,7 @@ pub const CONSTRAINTS_YAML: &str = include_str!("../../catalog/constraints.yaml"
 pub const REGIONS_YAML: &str = include_str!("../../catalog/regions.yaml");
 pub const PREREQUISITES_YAML: &str = include_str!("../../catalog/prerequisites.yaml");
 pub const RESOURCE_LOGS_YAML: &str = include_str!("../../catalog/resource_logs.yaml");
+pub const ACCESS_YAML: &str = include_str!("../../catalog/access.yaml");
 
 /// Every embedded catalog file, by name, for tests that check sources.
 pub const ALL_FILES: &[(&str, &str)] = &[
@@ -36,6 +37,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("regions.yaml", REGIONS_YAML),
     ("prerequisites.yaml", PREREQUISITES_YAML),
     ("resource_logs.yaml", RESOURCE_LOGS_YAML),
+    ("access.yaml", ACCESS_YAML),
     ("diagnostics.yaml", diagnostics::DIAGNOSTICS_YAML),
     ("az_ml.yaml", az_ml::AZ_ML_YAML),
     ("address_ranges.yaml", ranges::ADDRESS_RANGES_YAML),
@@ -481,6 +483,73 @@ pub struct Catalog {
     pub prerequisites: Vec<Prerequisite>,
     /// Resource log categories sent to Log Analytics (catalog/resource_logs.yaml).
     pub resource_logs: ResourceLogs,
+    /// Personas and their roles (catalog/access.yaml).
+    pub access: AccessCatalog,
+}
+
+/// catalog/access.yaml: the roles each persona gets on the workspace.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AccessCatalog {
+    /// Azure built-in roles by key.
+    pub built_in_roles: IndexMap<String, BuiltInRole>,
+    /// Roles amlgen defines, by key.
+    pub custom_roles: IndexMap<String, CustomRole>,
+    /// By persona key, the blueprint's `access` field name.
+    pub personas: IndexMap<String, Persona>,
+    /// Format of a custom role's name; `{title}` and `{workspace}` are filled. Role names are
+    /// unique in a tenant, hence the workspace name.
+    pub role_name: String,
+    pub role_name_source: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BuiltInRole {
+    pub name: String,
+    /// The role definition's GUID, the same in every tenant.
+    pub id: String,
+    pub source: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CustomRole {
+    pub title: String,
+    pub description: String,
+    pub actions: Vec<String>,
+    #[serde(default)]
+    pub not_actions: Vec<String>,
+    #[serde(default)]
+    pub data_actions: Vec<String>,
+    pub source: Vec<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Persona {
+    pub title: String,
+    /// Roles on the workspace.
+    pub roles: Vec<RoleRef>,
+    /// Roles on the default storage account when it takes no shared keys (the studio and
+    /// notebooks then use the person's identity for data).
+    #[serde(default)]
+    pub storage_roles: Vec<RoleRef>,
+    /// What the persona can and cannot do, for the README.
+    pub can: String,
+    pub cannot: String,
+    pub source: Vec<String>,
+}
+
+/// A role by catalog key: `{built_in: reader}` or `{custom: it_admin}` (exactly one; a test
+/// checks).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleRef {
+    #[serde(default)]
+    pub built_in: Option<String>,
+    #[serde(default)]
+    pub custom: Option<String>,
 }
 
 /// catalog/resource_logs.yaml: the diagnostic setting each resource gets.
@@ -578,6 +647,7 @@ impl Catalog {
             regions: parse("regions.yaml", REGIONS_YAML),
             prerequisites: parse("prerequisites.yaml", PREREQUISITES_YAML),
             resource_logs: parse("resource_logs.yaml", RESOURCE_LOGS_YAML),
+            access: parse("access.yaml", ACCESS_YAML),
         })
     }
 

@@ -2,6 +2,7 @@
 //! `locate` then adds file, line and column from the source map. Errors stop the pipeline before
 //! anything is rendered; warnings are printed and rendering goes on.
 
+mod access;
 mod addresses;
 mod names;
 mod network;
@@ -27,6 +28,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
         text::check_characters(tree, &mut out);
     }
     names::check(bp, &mut out);
+    access::check(bp, &mut out);
     addresses::check(bp, &mut out);
     network::check(bp, &mut out);
     outbound::check(bp, &mut out);

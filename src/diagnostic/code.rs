@@ -84,6 +84,7 @@ codes! {
     GatewayTransitWithoutGatewaySubnet = "AMLG133",
     ManagedNetworkSettingsWithoutManagedVnet = "AMLG134",
     InstanceWithoutOwner = "AMLG135",
+    DuplicateAccessGroup = "AMLG136",
     PublicWorkspace = "AMLG151",
     HostNameInNsgRule = "AMLG201",
     PortRangesAsNumber = "AMLG202",

@@ -40,7 +40,57 @@ pub fn lower(m: &mut Model) {
         // `workspaceblobstore` -> `workspaceblobstoreContainerName`
         d.bicep_output = format!("{}{}", d.name, upper_first(d.location_property));
     }
+    lower_access(m);
     m.params = super::params::params(m);
+}
+
+/// Symbols, parameter names and role names of the people's roles.
+fn lower_access(m: &mut Model) {
+    let format = &crate::catalog::Catalog::get().access.role_name;
+    for r in &mut m.access.custom_roles {
+        r.bicep_symbol = bicep_symbol(&format!("{}_role", r.key));
+        let (before, after) = format
+            .replace("{title}", &r.title)
+            .split_once("{workspace}")
+            .map(|(b, a)| (b.to_string(), a.to_string()))
+            .expect("catalog/access.yaml role_name holds {workspace}");
+        r.bicep_role_name = format!(
+            "'{}${{workspaceName}}{}'",
+            inside_quotes(&before),
+            inside_quotes(&after)
+        );
+    }
+    let roles = m.access.custom_roles.clone();
+    for p in &mut m.access.personas {
+        p.bicep_param = bicep_symbol(&format!("{}_principal_ids", p.key));
+        // Roles of a persona without groups are not deployed (its custom role is not defined).
+        if p.principal_ids.is_empty() {
+            continue;
+        }
+        {
+            for a in p.roles.iter_mut().chain(p.storage_roles.iter_mut()) {
+                let role = match (&a.built_in_id, &a.custom) {
+                    (Some(id), _) => {
+                        a.bicep_role_definition_id = format!(
+                            "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {})",
+                            bicep_string_literal(id)
+                        );
+                        a.label.clone()
+                    }
+                    (None, Some(k)) => {
+                        let r = roles
+                            .iter()
+                            .find(|r| &r.key == k)
+                            .expect("used custom role");
+                        a.bicep_role_definition_id = format!("{}.id", r.bicep_symbol);
+                        k.clone()
+                    }
+                    (None, None) => unreachable!("a role is built-in or custom"),
+                };
+                a.bicep_symbol = bicep_symbol(&format!("{}_{}_assignments", p.key, role));
+            }
+        }
+    }
 }
 
 fn upper_first(s: &str) -> String {

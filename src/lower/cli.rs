@@ -139,6 +139,7 @@ pub fn lower(m: &mut Model) {
         }
         .to_string();
     }
+    lower_access(m);
 }
 
 /// The regenerate command, as a user types it: built-in name or the relative path, the `--set`
@@ -159,6 +160,48 @@ pub fn regenerate_command(loaded: &crate::blueprint::Loaded, out: Option<&str>) 
 
 /// The ARM bodies of the hub resources the runbook PUTs with `az rest`, built as JSON; the IDs
 /// the runbook looks up just before are its shell variables.
+/// The custom roles' names and `az role definition create/update` bodies: the name carries the
+/// workspace, the assignable scope is the workspace (`${WORKSPACE_ID}`).
+fn lower_access(m: &mut Model) {
+    let format = &crate::catalog::Catalog::get().access.role_name;
+    for r in &mut m.access.custom_roles {
+        let name = format
+            .replace("{title}", &r.title)
+            .replace("{workspace}", "${WORKSPACE_NAME}");
+        r.cli_role_name = word_with_vars(&name, &["WORKSPACE_NAME"]);
+        // azure-cli's role definition JSON (PascalCase keys, `Name` the role name).
+        let body = json!({
+            "Name": name,
+            "Description": r.description,
+            "Actions": r.actions,
+            "NotActions": r.not_actions,
+            "DataActions": r.data_actions,
+            "NotDataActions": [],
+            "AssignableScopes": ["${WORKSPACE_ID}"],
+        });
+        r.cli_definition = word_with_vars(&body.to_string(), &["WORKSPACE_NAME", "WORKSPACE_ID"]);
+    }
+    let roles = m.access.custom_roles.clone();
+    for p in m
+        .access
+        .personas
+        .iter_mut()
+        .filter(|p| !p.principal_ids.is_empty())
+    {
+        for a in p.roles.iter_mut().chain(p.storage_roles.iter_mut()) {
+            a.cli_role = match (&a.built_in_id, &a.custom) {
+                (Some(id), _) => shell_word(id),
+                (None, Some(k)) => roles
+                    .iter()
+                    .find(|r| &r.key == k)
+                    .map(|r| r.cli_role_name.clone())
+                    .expect("used custom role"),
+                (None, None) => unreachable!("a role is built-in or custom"),
+            };
+        }
+    }
+}
+
 fn lower_hub_bodies(hub: &mut HubModel) {
     const VARS: &[&str] = &["HUB_VNET_ID", "BASTION_PIP_ID"];
     // `{region}`: `word_with_vars` writes it as the runbook's region variable.

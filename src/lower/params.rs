@@ -337,6 +337,22 @@ pub fn params(m: &Model) -> Vec<Param> {
             json!(c.idle_shutdown_minutes),
         ));
     }
+    for persona in m
+        .access
+        .personas
+        .iter()
+        .filter(|p| !p.principal_ids.is_empty())
+    {
+        v.push(p(
+            &persona.bicep_param,
+            "array",
+            &format!(
+                "Required. Object IDs of the Microsoft Entra groups of the {} persona.",
+                persona.title
+            ),
+            json!(persona.principal_ids),
+        ));
+    }
     v
 }
 

@@ -1,6 +1,7 @@
 //! Blueprint -> Model: every derivation (names, parameters, rules in both spellings, private
 //! endpoints, DNS zones and forwarders, host names) happens here, once.
 
+pub mod access;
 pub mod model;
 pub mod network;
 pub mod private;
@@ -379,6 +380,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         network,
         private,
         compute,
+        access: access::access(bp, shared_key_access),
         packages,
         dns: DnsModel {
             azure_dns_ip: cat.clouds.azure_dns_ip.value.clone(),

@@ -43,6 +43,8 @@ pub struct Model {
     /// Private endpoints and their DNS zones, in the client VNet or the spoke.
     pub private: Option<PrivateModel>,
     pub compute: ComputeModel,
+    /// People's roles: custom role definitions and each persona's assignments.
+    pub access: AccessModel,
     /// Package ecosystems allowed, with what each opens.
     pub packages: Vec<PackageModel>,
     pub dns: DnsModel,
@@ -774,4 +776,68 @@ pub struct DnsModel {
     /// Host names of compute instances (per instance; catalog/clouds.yaml, this cloud and
     /// region), served by the workspace endpoint.
     pub compute_instance_hosts: Vec<String>,
+}
+
+/// Who may do what: the custom roles the blueprint's personas need, defined in the resource
+/// group, and each persona's role assignments (catalog/access.yaml).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct AccessModel {
+    /// Whether any persona names a group, so roles are deployed at all.
+    pub deployed: bool,
+    /// Whether a persona with groups gets roles on the storage account.
+    pub storage_roles: bool,
+    /// Custom roles some persona with groups uses, in catalog order.
+    pub custom_roles: Vec<CustomRoleModel>,
+    /// Every persona, in catalog order, groups or not (the README's table lists them all).
+    pub personas: Vec<PersonaModel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomRoleModel {
+    pub key: String,
+    pub title: String,
+    pub description: String,
+    pub actions: Vec<String>,
+    pub not_actions: Vec<String>,
+    pub data_actions: Vec<String>,
+    /// Lowered (Bicep): the resource's symbol (`itAdminRole`).
+    pub bicep_symbol: String,
+    /// Lowered (Bicep): the role name as a string literal with `${workspaceName}`.
+    pub bicep_role_name: String,
+    /// Lowered (az CLI): the role name as one shell word with `${WORKSPACE_NAME}`.
+    pub cli_role_name: String,
+    /// Lowered (az CLI): the `--role-definition` JSON as one shell word.
+    pub cli_definition: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PersonaModel {
+    pub key: String,
+    pub title: String,
+    /// Entra group object IDs, lower case, in blueprint order.
+    pub principal_ids: Vec<String>,
+    /// Roles on the workspace.
+    pub roles: Vec<AssignedRole>,
+    /// Roles on the storage account (only when it takes no shared keys).
+    pub storage_roles: Vec<AssignedRole>,
+    pub can: String,
+    pub cannot: String,
+    /// Lowered (Bicep): the main.bicep parameter with the group IDs (`itAdminsPrincipalIds`).
+    pub bicep_param: String,
+}
+
+/// A role a persona gets: built-in (by its GUID) or one of the custom roles.
+#[derive(Debug, Clone, Serialize)]
+pub struct AssignedRole {
+    /// The role's name as people see it (`Reader`, `Azure ML IT Admin`).
+    pub label: String,
+    pub built_in_id: Option<String>,
+    /// Key of the custom role (see [`AccessModel::custom_roles`]).
+    pub custom: Option<String>,
+    /// Lowered (Bicep): the symbol of the persona's assignments of this role.
+    pub bicep_symbol: String,
+    /// Lowered (Bicep): the role definition's resource ID expression.
+    pub bicep_role_definition_id: String,
+    /// Lowered (az CLI): `--role`, the built-in role's GUID or the custom role's name.
+    pub cli_role: String,
 }

@@ -72,6 +72,9 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
     if !m.workspace.datastores.is_empty() {
         v.push(("modules/datastores.bicep", "bicep/modules/datastores.bicep"));
     }
+    if m.access.deployed {
+        v.push(("modules/access.bicep", "bicep/modules/access.bicep"));
+    }
     if m.private
         .as_ref()
         .is_some_and(|p| p.dns_mode == crate::plan::model::DnsMode::Create)

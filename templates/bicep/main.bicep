@@ -354,6 +354,22 @@ module compute 'modules/compute.bicep' = {
 {% endif %}
 }
 {% endif %}
+{% if m.access.deployed %}
+
+// People's roles: each persona's groups on the workspace{% if m.access.storage_roles %} and its storage account{% endif %}.
+module access 'modules/access.bicep' = {
+  name: take('${deployment().name}-access', 64)
+  params: {
+    workspaceName: workspace.outputs.name
+{% if m.access.storage_roles %}
+    storageAccountName: storage.outputs.name
+{% endif %}
+{% for p in m.access.personas if p.principal_ids %}
+    {{ p.bicep_param|ident }}: {{ p.bicep_param|ident }}
+{% endfor %}
+  }
+}
+{% endif %}
 
 // ------------------------------------------------------------------------------------------------
 // Outputs

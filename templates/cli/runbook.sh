@@ -330,5 +330,8 @@ fi
 {% if m.compute.cluster or m.compute.instance %}
 {% include "cli/parts/compute.sh" %}
 {% endif %}
+{% if m.access.deployed %}
+{% include "cli/parts/access.sh" %}
+{% endif %}
 
 echo "Done: workspace ${WORKSPACE_NAME} in resource group ${RESOURCE_GROUP}."

@@ -701,9 +701,15 @@ impl<'t> Ctx<'t> {
                     Value::String(a.iter().map(as_text).collect())
                 }
             }
+            // A real GUID has no `/`; keeping the arguments' slashes would split the name of a
+            // resource named by guid() when its ID is built.
             "guid" => Value::String(format!(
                 "guid({})",
-                a.iter().map(as_text).collect::<Vec<_>>().join(",")
+                a.iter()
+                    .map(as_text)
+                    .collect::<Vec<_>>()
+                    .join(",")
+                    .replace('/', "|")
             )),
             "subscriptionResourceId" | "resourceId" | "tenantResourceId" => {
                 // resourceId('Type', 'name'[, 'child']) -> id:Type/name

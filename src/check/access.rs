@@ -1,0 +1,47 @@
+//! People's access (`access:`): a group named twice in one persona would be two role
+//! assignments with the same name in one deployment, which Azure refuses.
+
+use crate::blueprint::Blueprint;
+use crate::diagnostic::{Code, Diagnostic};
+use std::collections::BTreeSet;
+
+pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
+    for (persona, groups) in bp.access.groups() {
+        let mut seen = BTreeSet::new();
+        for (i, g) in groups.iter().enumerate() {
+            if !seen.insert(g.as_str()) {
+                out.push(
+                    Diagnostic::error(
+                        Code::DuplicateAccessGroup,
+                        format!("group {} is listed twice for {persona}", g.as_str()),
+                    )
+                    .at_path(format!("access.{persona}[{i}]"))
+                    .with_value(g.as_str())
+                    .with_help("list each group once per persona"),
+                );
+            }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_group_twice_in_a_persona_is_refused() {
+        let g = "0a0b0c0d-0000-4000-8000-000000000001";
+        let codes = |set: String| {
+            let bp = crate::blueprint::builtin_with("approved-only", &[set.as_str()]);
+            let mut out = Vec::new();
+            check(&bp, &mut out);
+            out.into_iter().map(|d| d.code).collect::<Vec<_>>()
+        };
+        assert!(codes(format!("access={{readers: [{g}], data_scientists: [{g}]}}")).is_empty());
+        // The same GUID in another spelling is the same group.
+        assert_eq!(
+            codes(format!("access={{readers: [{g}, {}]}}", g.to_uppercase())),
+            [Code::DuplicateAccessGroup]
+        );
+    }
+}
