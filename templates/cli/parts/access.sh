@@ -15,15 +15,16 @@ fi
 {% endfor %}
 {% for p in m.access.personas if p.principal_ids %}
 {% for roles, scope_var, where in [(p.roles, "WORKSPACE_ID", "the workspace"), (p.storage_roles, "STORAGE_ACCOUNT_ID", "the storage account (no shared keys: data access is the person's own)")] %}
+{% set scope_ref = '"${' ~ scope_var ~ '}"' %}
 {% for a in roles %}
 # {{ p.title|comment }}: {{ a.label|comment }} on {{ where|comment }}.
 {% for g in p.principal_ids %}
-if [ "$(az role assignment list --assignee {{ g }} --role {{ a.cli_role|safe }} --scope "${{ '{' }}{{ scope_var|ident }}}" --query 'length(@)' --output tsv)" = "0" ]; then
+if [ "$(az role assignment list --assignee {{ g }} --role {{ a.cli_role|safe }} --scope {{ scope_ref|safe }} --query 'length(@)' --output tsv)" = "0" ]; then
   az role assignment create \
     --assignee-object-id {{ g }} \
     --assignee-principal-type Group \
     --role {{ a.cli_role|safe }} \
-    --scope "${{ '{' }}{{ scope_var|ident }}}" \
+    --scope {{ scope_ref|safe }} \
     --output none
 fi
 {% endfor %}
