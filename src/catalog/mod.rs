@@ -22,6 +22,7 @@ pub const CONSTRAINTS_YAML: &str = include_str!("../../catalog/constraints.yaml"
 pub const REGIONS_YAML: &str = include_str!("../../catalog/regions.yaml");
 pub const PREREQUISITES_YAML: &str = include_str!("../../catalog/prerequisites.yaml");
 pub const RESOURCE_LOGS_YAML: &str = include_str!("../../catalog/resource_logs.yaml");
+pub const POWERSHELL_YAML: &str = include_str!("../../catalog/powershell.yaml");
 
 /// Every embedded catalog file, by name, for tests that check sources.
 pub const ALL_FILES: &[(&str, &str)] = &[
@@ -36,6 +37,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("regions.yaml", REGIONS_YAML),
     ("prerequisites.yaml", PREREQUISITES_YAML),
     ("resource_logs.yaml", RESOURCE_LOGS_YAML),
+    ("powershell.yaml", POWERSHELL_YAML),
     ("diagnostics.yaml", diagnostics::DIAGNOSTICS_YAML),
     ("az_ml.yaml", az_ml::AZ_ML_YAML),
     ("address_ranges.yaml", ranges::ADDRESS_RANGES_YAML),
@@ -481,6 +483,23 @@ pub struct Catalog {
     pub prerequisites: Vec<Prerequisite>,
     /// Resource log categories sent to Log Analytics (catalog/resource_logs.yaml).
     pub resource_logs: ResourceLogs,
+    /// Az PowerShell modules the .ps1 scripts need (catalog/powershell.yaml).
+    pub powershell: PowerShellCatalog,
+}
+
+/// catalog/powershell.yaml: the Az modules and minimum versions, per script.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PowerShellCatalog {
+    pub deploy: Vec<PowerShellModule>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PowerShellModule {
+    pub module: String,
+    pub version: String,
+    pub source: Vec<String>,
 }
 
 /// catalog/resource_logs.yaml: the diagnostic setting each resource gets.
@@ -578,6 +597,7 @@ impl Catalog {
             regions: parse("regions.yaml", REGIONS_YAML),
             prerequisites: parse("prerequisites.yaml", PREREQUISITES_YAML),
             resource_logs: parse("resource_logs.yaml", RESOURCE_LOGS_YAML),
+            powershell: parse("powershell.yaml", POWERSHELL_YAML),
         })
     }
 
