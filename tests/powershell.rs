@@ -7,7 +7,7 @@
 //! each check must catch.
 
 use serde_json::Value as Json;
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 use std::path::PathBuf;
 use tree_sitter::{Node, Parser, Tree};
 
@@ -514,4 +514,166 @@ fn self_test_broken_scripts_are_caught() {
             "{what}: expected a finding with `{expected}`, got {f:#?}"
         );
     }
+}
+
+/// Splits the words of one line of a bash command as bash does for the forms amlgen writes
+/// (bare words, '...' and `\'` between them).
+fn sh_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut cur = String::new();
+    let mut in_word = false;
+    let mut chars = line.chars();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                in_word = true;
+                for q in chars.by_ref() {
+                    if q == '\'' {
+                        break;
+                    }
+                    cur.push(q);
+                }
+            }
+            '\\' => {
+                in_word = true;
+                cur.extend(chars.next());
+            }
+            ' ' => {
+                if in_word {
+                    words.push(std::mem::take(&mut cur));
+                    in_word = false;
+                }
+            }
+            c => {
+                in_word = true;
+                cur.push(c);
+            }
+        }
+    }
+    if in_word {
+        words.push(cur);
+    }
+    words
+}
+
+/// A PowerShell single-quoted literal's text (`''` is one quote).
+fn ps_unquote(s: &str) -> String {
+    s.strip_prefix('\'')
+        .and_then(|s| s.strip_suffix('\''))
+        .unwrap_or_else(|| panic!("not a single-quoted literal: {s}"))
+        .replace("''", "'")
+}
+
+/// deploy.ps1 and deploy.sh deploy the same thing: the same resource group, region and
+/// deployment name by default, the same resource group tags, the same template and parameter
+/// file, the same subscription guard. (Both deploy main.bicep, so the resources are those of the
+/// Bicep path, which tests/path_equivalence.rs compares with runbook.sh.)
+#[test]
+fn deploy_ps1_deploys_what_deploy_sh_deploys() {
+    let ps_default =
+        regex::Regex::new(r"(?m)^\s+\[string\] \$(\w+) = ('(?:[^']|'')*'),?$").unwrap();
+    let ps_tag = regex::Regex::new(r"(?m)^\s+('(?:[^']|'')*') = ('(?:[^']|'')*')$").unwrap();
+    let sh_default = regex::Regex::new(r"(?m)^(\w+)=\$\{\w+:-(.*)\}$").unwrap();
+    for arg in blueprints() {
+        for sets in [
+            vec![],
+            vec!["resource_group.subscription_id=00000000-0000-0000-0000-000000000000".to_string()],
+        ] {
+            let r = amlgen::render_blueprint(&arg, &sets, None).unwrap();
+            let text = |p: &str| {
+                let a = r.artifacts.iter().find(|a| a.path == p).unwrap();
+                String::from_utf8(a.bytes.clone()).unwrap()
+            };
+            let (ps, sh) = (text("deploy.ps1"), text("deploy.sh"));
+            let ps_vars: BTreeMap<String, String> = ps_default
+                .captures_iter(&ps)
+                .map(|c| (c[1].to_string(), ps_unquote(&c[2])))
+                .collect();
+            let sh_vars: BTreeMap<String, String> = sh_default
+                .captures_iter(&sh)
+                .map(|c| (c[1].to_string(), sh_words(&c[2]).concat()))
+                .collect();
+            for (ps_name, sh_name) in [
+                ("ResourceGroup", "RESOURCE_GROUP"),
+                ("Location", "LOCATION"),
+                ("DeploymentName", "DEPLOYMENT_NAME"),
+            ] {
+                assert_eq!(
+                    ps_vars.get(ps_name),
+                    sh_vars.get(sh_name),
+                    "{arg}: {ps_name} differs"
+                );
+            }
+            let ps_tags: BTreeMap<String, String> = ps_tag
+                .captures_iter(&ps)
+                .map(|c| (ps_unquote(&c[1]), ps_unquote(&c[2])))
+                .collect();
+            let sh_tags: BTreeMap<String, String> = sh
+                .lines()
+                .find_map(|l| l.trim().strip_prefix("--tags "))
+                .map(|l| {
+                    sh_words(l.trim_end_matches(" \\"))
+                        .into_iter()
+                        .map(|w| {
+                            let (k, v) = w.split_once('=').expect("k=v");
+                            (k.to_string(), v.to_string())
+                        })
+                        .collect()
+                })
+                .unwrap_or_default();
+            assert_eq!(ps_tags, sh_tags, "{arg}: resource group tags differ");
+            assert_eq!(
+                ps_tags,
+                r.model.tags.clone().into_iter().collect::<BTreeMap<_, _>>()
+            );
+            for file in ["main.bicep", "main.parameters.json"] {
+                assert!(
+                    ps.contains(&format!("\"$PSScriptRoot/{file}\"")),
+                    "{arg}: {file}"
+                );
+                assert!(
+                    sh.contains(&format!("${{SCRIPT_DIR}}/{file}\"")),
+                    "{arg}: {file}"
+                );
+            }
+            if let Some(sub) = &r.model.subscription_id {
+                assert!(
+                    ps.contains(&format!("-ne '{sub}'")),
+                    "{arg}: no guard in deploy.ps1"
+                );
+                assert!(
+                    sh.contains(&format!("!= {sub}")),
+                    "{arg}: no guard in deploy.sh"
+                );
+            }
+        }
+    }
+}
+
+/// Hostile values (quotes PowerShell reads as `'`, code after them) stay text: deploy.ps1 still
+/// parses, runs no command but its own, and holds the value as given.
+#[test]
+fn hostile_values_stay_literal() {
+    let value = "it’s ‘x’; Remove-Item C:\\ -Recurse; ‛ ‚ 'y' “z” $env:PATH `";
+    let r =
+        amlgen::render_blueprint("approved-only", &[format!("tags.owner={value}")], None).unwrap();
+    let a = r.artifacts.iter().find(|a| a.path == "deploy.ps1").unwrap();
+    let src = String::from_utf8(a.bytes.clone()).unwrap();
+    assert_eq!(syntax_errors(&parse(&src)), Vec::<String>::new(), "{src}");
+    let dynamic: BTreeSet<String> = ["location".to_string()].into();
+    let (findings, seen) = cmdlet_check(&src, &Cmdlets::load(), &dynamic);
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert!(!seen.iter().any(|c| c.contains("Remove-Item")), "{seen:?}");
+    let tag = src
+        .lines()
+        .find_map(|l| l.trim().strip_prefix("'owner' = "))
+        .expect("the tag line");
+    // Read back as PowerShell does: the four single-quote characters are one quote character.
+    let unquoted = tag[tag.char_indices().nth(1).unwrap().0..tag.len() - 1]
+        .replace("’’", "’")
+        .replace("‘‘", "‘")
+        .replace("‛‛", "‛")
+        .replace("‚‚", "‚")
+        .replace("''", "'");
+    assert_eq!(unquoted, value);
 }
