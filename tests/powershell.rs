@@ -137,13 +137,9 @@ fn literal(text: &str) -> Option<String> {
     bare.then(|| t.to_string())
 }
 
-/// Every finding of the cmdlet check on one script. `dynamic` names the template parameters
-/// New-AzResourceGroupDeployment takes besides its own (PowerShell adds them from the template).
-fn cmdlet_findings(src: &str, cmdlets: &Cmdlets, dynamic: &BTreeSet<String>) -> Vec<String> {
-    cmdlet_check(src, cmdlets, dynamic).0
-}
-
-/// The findings and the names of the commands seen.
+/// Every finding of the cmdlet check on one script, and the names of the commands seen.
+/// `dynamic` names the template parameters New-AzResourceGroupDeployment takes besides its own
+/// (PowerShell adds them from the template).
 fn cmdlet_check(
     src: &str,
     cmdlets: &Cmdlets,
@@ -373,7 +369,8 @@ fn every_rendered_ps1_parses_and_calls_cmdlets_as_documented() {
                 let src = String::from_utf8(a.bytes.clone()).expect("UTF-8");
                 let errors = syntax_errors(&parse(&src));
                 assert!(errors.is_empty(), "{arg}/{}: {errors:?}\n{src}", a.path);
-                let (findings, seen) = cmdlet_check(&src, &cmdlets, &dynamic);
+                let (mut findings, seen) = cmdlet_check(&src, &cmdlets, &dynamic);
+                findings.extend(requires_findings(&src, &seen, &cmdlets));
                 assert!(findings.is_empty(), "{arg}/{}: {findings:#?}", a.path);
                 if a.path == "deploy.ps1" {
                     for c in [
@@ -437,22 +434,55 @@ fn transcription_is_complete_and_consistent() {
 
 fn findings_of(script: &str) -> Vec<String> {
     let dynamic: BTreeSet<String> = ["location".to_string()].into();
+    let cmdlets = Cmdlets::load();
     let mut out = syntax_errors(&parse(script));
-    out.extend(cmdlet_findings(script, &Cmdlets::load(), &dynamic));
+    let (findings, seen) = cmdlet_check(script, &cmdlets, &dynamic);
+    out.extend(findings);
+    out.extend(requires_findings(script, &seen, &cmdlets));
     out
+}
+
+/// A script that calls Az cmdlets names each of their modules in a `#Requires -Modules` line,
+/// so an old or missing Az module stops it before it changes anything.
+fn requires_findings(src: &str, seen: &BTreeSet<String>, cmdlets: &Cmdlets) -> Vec<String> {
+    let re = regex::Regex::new(
+        r"(?m)^#Requires -Modules @\{ ModuleName = '([\w.]+)'; ModuleVersion = '[\d.]+' \}$",
+    )
+    .unwrap();
+    let required: BTreeSet<&str> = re
+        .captures_iter(src)
+        .map(|c| c.get(1).unwrap().as_str())
+        .collect();
+    seen.iter()
+        .filter_map(|c| {
+            cmdlets
+                .cmdlet(c)
+                .and_then(|t| t["module"].as_str())
+                .map(|m| (c, m))
+        })
+        .filter(|(_, m)| m.starts_with("Az.") && !required.contains(m))
+        .map(|(c, m)| format!("{c} needs {m}, which no #Requires -Modules line names"))
+        .collect()
 }
 
 /// The checks catch what they are for: each broken script gets the finding it should, and the
 /// correct form of the same call gets none.
 #[test]
 fn self_test_broken_scripts_are_caught() {
-    let ok = "New-AzResourceGroup -Name 'rg' -Location 'eastus' -Force\n\
+    let ok = "#Requires -Modules @{ ModuleName = 'Az.Resources'; ModuleVersion = '3.3.0' }\n\
+              New-AzResourceGroup -Name 'rg' -Location 'eastus' -Force\n\
               New-AzResourceGroupDeployment -ResourceGroupName 'rg' -TemplateFile 'main.bicep' \
               -TemplateParameterFile 'p.json' -location 'eastus' -WhatIf\n\
               Set-StrictMode -Version Latest\n\
               Add-DnsServerConditionalForwarderZone 'zone.example' '10.0.0.4'\n";
     assert_eq!(findings_of(ok), Vec::<String>::new());
     let cases: &[(&str, &str, &str)] = &[
+        (
+            "module not required",
+            "#Requires -Modules @{ ModuleName = 'Az.Accounts'; ModuleVersion = '1.0.0' }\n\
+             New-AzResourceGroup -Name 'rg' -Location 'eastus'\n",
+            "needs Az.Resources",
+        ),
         (
             "unknown cmdlet",
             "New-AzResourceGroupDeploymnet -ResourceGroupName 'rg' -TemplateFile 'main.bicep'\n",
