@@ -23,6 +23,7 @@ pub const REGIONS_YAML: &str = include_str!("../../catalog/regions.yaml");
 pub const PREREQUISITES_YAML: &str = include_str!("../../catalog/prerequisites.yaml");
 pub const RESOURCE_LOGS_YAML: &str = include_str!("../../catalog/resource_logs.yaml");
 pub const ACCESS_YAML: &str = include_str!("../../catalog/access.yaml");
+pub const POWERSHELL_YAML: &str = include_str!("../../catalog/powershell.yaml");
 
 /// Every embedded catalog file, by name, for tests that check sources.
 pub const ALL_FILES: &[(&str, &str)] = &[
@@ -38,6 +39,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("prerequisites.yaml", PREREQUISITES_YAML),
     ("resource_logs.yaml", RESOURCE_LOGS_YAML),
     ("access.yaml", ACCESS_YAML),
+    ("powershell.yaml", POWERSHELL_YAML),
     ("diagnostics.yaml", diagnostics::DIAGNOSTICS_YAML),
     ("az_ml.yaml", az_ml::AZ_ML_YAML),
     ("address_ranges.yaml", ranges::ADDRESS_RANGES_YAML),
@@ -485,6 +487,8 @@ pub struct Catalog {
     pub resource_logs: ResourceLogs,
     /// Personas and their roles (catalog/access.yaml).
     pub access: AccessCatalog,
+    /// Az PowerShell modules the .ps1 scripts need (catalog/powershell.yaml).
+    pub powershell: PowerShellCatalog,
 }
 
 /// catalog/access.yaml: the roles each persona gets on the workspace.
@@ -501,6 +505,13 @@ pub struct AccessCatalog {
     /// unique in a tenant, hence the workspace name.
     pub role_name: String,
     pub role_name_source: Vec<String>,
+}
+
+/// catalog/powershell.yaml: the Az modules and minimum versions, per script.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PowerShellCatalog {
+    pub deploy: Vec<PowerShellModule>,
 }
 
 #[derive(Debug, Deserialize)]
@@ -550,6 +561,14 @@ pub struct RoleRef {
     pub built_in: Option<String>,
     #[serde(default)]
     pub custom: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PowerShellModule {
+    pub module: String,
+    pub version: String,
+    pub source: Vec<String>,
 }
 
 /// catalog/resource_logs.yaml: the diagnostic setting each resource gets.
@@ -648,6 +667,7 @@ impl Catalog {
             prerequisites: parse("prerequisites.yaml", PREREQUISITES_YAML),
             resource_logs: parse("resource_logs.yaml", RESOURCE_LOGS_YAML),
             access: parse("access.yaml", ACCESS_YAML),
+            powershell: parse("powershell.yaml", POWERSHELL_YAML),
         })
     }
 

@@ -6,6 +6,7 @@
 pub mod bicep;
 pub mod cli;
 mod params;
+pub mod powershell;
 
 use crate::plan::model::Model;
 
@@ -15,6 +16,7 @@ pub fn lower(model: &mut Model) {
     model.posture.public_network_access_text = access(model.posture.public_network_access);
     bicep::lower(model);
     cli::lower(model);
+    powershell::lower(model);
 }
 
 /// ARM's spelling of an on/off access setting.

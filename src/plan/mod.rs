@@ -389,6 +389,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         },
         notes,
         prerequisites: prerequisites(&checked.topology),
+        powershell: Default::default(),
     }
 }
 

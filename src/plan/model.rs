@@ -52,6 +52,21 @@ pub struct Model {
     pub notes: Vec<String>,
     /// What the deploying identity needs beforehand (catalog/prerequisites.yaml).
     pub prerequisites: Vec<String>,
+    /// What the PowerShell scripts need; filled by `lower::powershell`.
+    pub powershell: PowerShellModel,
+}
+
+/// The PowerShell lowering's output: what deploy.ps1 prints beyond the neutral model.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct PowerShellModel {
+    /// `#Requires -Modules` entries of deploy.ps1, from catalog/powershell.yaml.
+    pub deploy_requires: Vec<PowerShellRequirement>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PowerShellRequirement {
+    pub module: String,
+    pub version: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -40,6 +40,7 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
         ),
         ("modules/workspace.bicep", "bicep/modules/workspace.bicep"),
         ("deploy.sh", "cli/deploy.sh"),
+        ("deploy.ps1", "cli/deploy.ps1"),
         ("runbook.sh", "cli/runbook.sh"),
     ];
     if m.monitoring.diagnostics.is_some() {

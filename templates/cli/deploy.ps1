@@ -1,0 +1,75 @@
+{% for line in header %}
+# {{ line|comment }}
+{% endfor %}
+#
+# Deploys main.bicep with main.parameters.json from Azure PowerShell: the resource group, then
+# New-AzResourceGroupDeployment, shown first with -WhatIf and run once you answer y (-Force: do
+# not ask, for pipelines). Needs the Bicep CLI on PATH (Azure PowerShell does not install it).
+# Safe to re-run: New-AzResourceGroup -Force updates an existing group, ARM deployments are
+# incremental. Override any parameter, e.g. .\deploy.ps1 -ResourceGroup rg-test
+{% for r in m.powershell.deploy_requires %}
+#Requires -Modules @{ ModuleName = {{ r.module }}; ModuleVersion = {{ r.version }} }
+{% endfor %}
+[CmdletBinding()]
+param(
+    [string] $ResourceGroup = {{ m.names.resource_group }},
+    [string] $Location = {{ m.location }},
+    [string] $DeploymentName = {{ "amlgen-" ~ m.blueprint.name }},
+    # Deploy without asking after the what-if (for pipelines that review it elsewhere).
+    [switch] $Force
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+$context = Get-AzContext
+if (-not $context) {
+    throw 'Not signed in to Azure; first run: Connect-AzAccount'
+}
+{% if m.subscription_id %}
+# The blueprint names subscription {{ m.subscription_id|comment }}: nothing is created in another one.
+if ($context.Subscription.Id -ne {{ m.subscription_id }}) {
+    throw {{ "Signed in to another subscription; first run: Set-AzContext -Subscription " ~ m.subscription_id }}
+}
+{% endif %}
+
+$null = New-AzResourceGroup `
+    -Name $ResourceGroup `
+    -Location $Location `
+{% if m.tags %}
+    -Tag @{
+{% for k, v in m.tags|items %}
+        {{ k }} = {{ v }}
+{% endfor %}
+    } `
+{% endif %}
+    -Force
+
+# The template's own `location` parameter, given on the command line, takes precedence over the
+# parameter file's, as deploy.sh's --parameters location=... does.
+New-AzResourceGroupDeployment `
+    -ResourceGroupName $ResourceGroup `
+    -Name $DeploymentName `
+    -TemplateFile "$PSScriptRoot/main.bicep" `
+    -TemplateParameterFile "$PSScriptRoot/main.parameters.json" `
+    -location $Location `
+    -WhatIf
+
+if (-not $Force) {
+    $answer = Read-Host 'Deploy these changes? [y/N]'
+    if ($answer -notmatch '^[yY]') {
+        Write-Host 'Nothing deployed.'
+        return
+    }
+}
+
+$null = New-AzResourceGroupDeployment `
+    -ResourceGroupName $ResourceGroup `
+    -Name $DeploymentName `
+    -TemplateFile "$PSScriptRoot/main.bicep" `
+    -TemplateParameterFile "$PSScriptRoot/main.parameters.json" `
+    -location $Location
+
+Write-Host "Deployed $DeploymentName to resource group $ResourceGroup."
+{% if m.workspace.managed_vnet and not m.workspace.provision_now %}
+Write-Host 'The managed VNet is provisioned with the first compute; to do it now: az ml workspace provision-network --resource-group <resource group> --name <workspace>'
+{% endif %}
