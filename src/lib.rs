@@ -17,6 +17,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod explain;
+pub mod flows;
 pub mod lint;
 pub mod lower;
 pub mod naming;

@@ -22,6 +22,7 @@ pub const CONSTRAINTS_YAML: &str = include_str!("../../catalog/constraints.yaml"
 pub const REGIONS_YAML: &str = include_str!("../../catalog/regions.yaml");
 pub const PREREQUISITES_YAML: &str = include_str!("../../catalog/prerequisites.yaml");
 pub const RESOURCE_LOGS_YAML: &str = include_str!("../../catalog/resource_logs.yaml");
+pub const FLOWS_YAML: &str = include_str!("../../catalog/flows.yaml");
 
 /// Every embedded catalog file, by name, for tests that check sources.
 pub const ALL_FILES: &[(&str, &str)] = &[
@@ -36,6 +37,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("regions.yaml", REGIONS_YAML),
     ("prerequisites.yaml", PREREQUISITES_YAML),
     ("resource_logs.yaml", RESOURCE_LOGS_YAML),
+    ("flows.yaml", FLOWS_YAML),
     ("diagnostics.yaml", diagnostics::DIAGNOSTICS_YAML),
     ("az_ml.yaml", az_ml::AZ_ML_YAML),
     ("address_ranges.yaml", ranges::ADDRESS_RANGES_YAML),
@@ -481,6 +483,71 @@ pub struct Catalog {
     pub prerequisites: Vec<Prerequisite>,
     /// Resource log categories sent to Log Analytics (catalog/resource_logs.yaml).
     pub resource_logs: ResourceLogs,
+    /// Flows `amlgen flows` evaluates (catalog/flows.yaml).
+    pub flows: FlowCatalog,
+}
+
+/// catalog/flows.yaml: what compute needs, what must not get out.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowCatalog {
+    /// Service tag rules Azure adds to every managed VNet (`{region}` unfilled).
+    pub managed_required_service_tags: Vec<String>,
+    pub managed_required_source: Vec<String>,
+    pub required: Vec<FlowFact>,
+    pub forbidden: Vec<FlowFact>,
+    pub evaluation_source: Vec<String>,
+}
+
+/// One catalogued flow: a destination (host, service tag or both), protocol and ports.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowFact {
+    pub name: String,
+    pub purpose: String,
+    #[serde(default)]
+    pub host: Option<String>,
+    #[serde(default)]
+    pub tag: Option<String>,
+    #[serde(default)]
+    pub storage: Option<StorageOwner>,
+    #[serde(default)]
+    pub private_link_cname: bool,
+    /// `TCP` or `UDP`.
+    pub protocol: String,
+    pub ports: Vec<u16>,
+    /// Only while Azure Monitor is reached publicly (no Monitor private link scope).
+    #[serde(default)]
+    pub without_monitor_private_link: bool,
+    pub architectures: Vec<FlowArchitecture>,
+    /// A forbidden flow Azure's required rules leave open, and why.
+    #[serde(default)]
+    pub residual: Option<String>,
+    pub source: Vec<String>,
+}
+
+/// Whose storage account a storage host is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageOwner {
+    /// The workspace's own account.
+    Workspace,
+    /// Azure Machine Learning's own accounts (the service endpoint policy alias).
+    AmlManaged,
+    /// Anybody's.
+    Foreign,
+}
+
+/// The architectures a flow applies to: the three customer-VNet ones and the two managed-VNet
+/// isolation modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowArchitecture {
+    HubSpoke,
+    ExfiltrationPrevention,
+    NoFirewall,
+    AllowInternet,
+    ApprovedOnly,
 }
 
 /// catalog/resource_logs.yaml: the diagnostic setting each resource gets.
@@ -578,6 +645,7 @@ impl Catalog {
             regions: parse("regions.yaml", REGIONS_YAML),
             prerequisites: parse("prerequisites.yaml", PREREQUISITES_YAML),
             resource_logs: parse("resource_logs.yaml", RESOURCE_LOGS_YAML),
+            flows: parse("flows.yaml", FLOWS_YAML),
         })
     }
 
