@@ -523,6 +523,10 @@ pub struct FlowFact {
     /// A forbidden flow Azure's required rules leave open, and why.
     #[serde(default)]
     pub residual: Option<String>,
+    /// The host verify/network-check.sh connects to for this flow, when it is not `host` (a
+    /// sample name that does not exist); empty: the flow is not probed.
+    #[serde(default)]
+    pub probe: Option<String>,
     pub source: Vec<String>,
 }
 

@@ -8,6 +8,7 @@
 //! shows up anywhere else.
 
 mod eval;
+pub mod smoke;
 pub mod table;
 
 use crate::catalog::{Catalog, FlowArchitecture, FlowFact, StorageOwner};
@@ -71,8 +72,10 @@ pub struct Flow {
     pub destination: String,
     /// `fqdn`, `service_tag` or `private_endpoint`.
     pub destination_kind: &'static str,
-    /// The host name, when the destination has one (the smoke test connects to it).
+    /// The host name, when the destination has one.
     pub host: Option<String>,
+    /// The host verify/network-check.sh connects to for this flow, if any.
+    pub probe: Option<String>,
     pub protocol: String,
     pub port: u16,
     pub expected: Expected,
@@ -174,6 +177,7 @@ struct Candidate<'a> {
     expected: Expected,
     residual: Option<String>,
     sources: Vec<String>,
+    probe: Option<String>,
 }
 
 /// Evaluates every flow of the model.
@@ -239,6 +243,11 @@ pub fn evaluate(m: &Model) -> Report {
                         expected,
                         residual: f.residual.clone(),
                         sources: f.source.clone(),
+                        probe: match &f.probe {
+                            Some(p) if p.is_empty() => None,
+                            Some(p) => Some(fill(p)),
+                            None => f.host.as_deref().map(&fill),
+                        },
                     });
                 }
             }
@@ -257,6 +266,8 @@ pub fn evaluate(m: &Model) -> Report {
                             host: Some(host.clone()),
                             ..Dest::default()
                         },
+                        // A wildcard's sample name need not exist.
+                        probe: (!d.starts_with("*.")).then(|| host.clone()),
                         destination: host,
                         destination_kind: "fqdn",
                         protocol: "TCP".into(),
@@ -271,6 +282,10 @@ pub fn evaluate(m: &Model) -> Report {
         if matches!(src, Source::Managed) {
             // The blueprint's own outbound rules say what it means to reach.
             for r in &m.workspace.rules {
+                let wildcard = r
+                    .destination
+                    .as_deref()
+                    .is_some_and(|d| d.starts_with("*."));
                 let (dest, label, protocol, port) = match r.kind {
                     RuleKind::Fqdn => {
                         let host = sample_host(r.destination.as_deref().unwrap_or_default());
@@ -310,7 +325,7 @@ pub fn evaluate(m: &Model) -> Report {
                     purpose: format!("outbound rule `{}` of the blueprint", r.name),
                     source: src,
                     dest,
-                    destination: label,
+                    destination: label.clone(),
                     destination_kind: if r.kind == RuleKind::Fqdn {
                         "fqdn"
                     } else {
@@ -321,6 +336,7 @@ pub fn evaluate(m: &Model) -> Report {
                     expected: Expected::Required,
                     residual: None,
                     sources: cat.flows.managed_required_source.clone(),
+                    probe: (r.kind == RuleKind::Fqdn && !wildcard).then(|| label.clone()),
                 });
             }
             // The workspace's own resources, through the private endpoint rules Azure adds.
@@ -345,6 +361,7 @@ pub fn evaluate(m: &Model) -> Report {
                     expected: Expected::Required,
                     residual: None,
                     sources: cat.flows.managed_required_source.clone(),
+                    probe: None,
                 });
             }
         }
@@ -374,6 +391,7 @@ pub fn evaluate(m: &Model) -> Report {
                         own: None,
                         pe_target: Some(pe.target),
                     },
+                    probe: Some(host.clone()),
                     destination: host,
                     destination_kind: "private_endpoint",
                     protocol: "TCP".into(),
@@ -448,6 +466,7 @@ fn finish(m: &Model, c: Candidate) -> Flow {
         destination: c.destination,
         destination_kind: c.destination_kind,
         host: c.dest.host.clone(),
+        probe: c.probe,
         protocol: c.protocol,
         port: c.port,
         expected: c.expected,
