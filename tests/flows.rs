@@ -316,3 +316,146 @@ fn the_command_prints_a_table_or_json_and_fails_on_a_broken_flow() {
         "{fails:#?}"
     );
 }
+
+/// Runs a rendered verify/network-check.sh against a simulated network: `getent` answers from
+/// `dns` (name, address), and a connection opens when `host:port` is in `open`. Returns the exit
+/// code and the output.
+fn smoke(role: &str, dns: &[(&str, &str)], open: &[&str]) -> (i32, String) {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    let out = tmp.path().join("render");
+    let st = Command::cargo_bin("amlgen")
+        .unwrap()
+        .args(["render", "exfiltration-prevention", "--out"])
+        .arg(&out)
+        .output()
+        .unwrap();
+    assert!(st.status.success());
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let dns_file = tmp.path().join("dns");
+    let open_file = tmp.path().join("open");
+    let lines = |v: Vec<String>| v.iter().map(|l| format!("{l}\n")).collect::<String>();
+    std::fs::write(
+        &dns_file,
+        lines(dns.iter().map(|(n, a)| format!("{n} {a}")).collect()),
+    )
+    .unwrap();
+    std::fs::write(
+        &open_file,
+        lines(open.iter().map(|s| s.to_string()).collect()),
+    )
+    .unwrap();
+    let fakes = [
+        (
+            "getent",
+            format!(
+                "#!/usr/bin/env bash\nset -euo pipefail\naddress=\"$(awk -v n=\"$2\" '$1 == n {{ print $2 }}' '{}')\"\n[ -n \"${{address}}\" ] || exit 2\nprintf '%s STREAM %s\\n' \"${{address}}\" \"$2\"\n",
+                dns_file.display()
+            ),
+        ),
+        (
+            "timeout",
+            format!(
+                "#!/usr/bin/env bash\nset -euo pipefail\nshift\ncase \"$*\" in\n  *'/dev/tcp/'*) grep -qx \"${{*: -2:1}}:${{*: -1}}\" '{}' ;;\n  *) exec \"$@\" ;;\nesac\n",
+                open_file.display()
+            ),
+        ),
+    ];
+    for (name, body) in fakes {
+        let p = bin.join(name);
+        std::fs::write(&p, body).unwrap();
+        std::fs::set_permissions(&p, std::fs::Permissions::from_mode(0o755)).unwrap();
+    }
+    let path = format!(
+        "{}:{}",
+        bin.display(),
+        std::env::var("PATH").unwrap_or_default()
+    );
+    let o = std::process::Command::new("bash")
+        .arg(out.join("verify/network-check.sh"))
+        .arg(role)
+        .env("PATH", path)
+        .env("WORKSPACE_GUID", "0f0e0d0c-0000-0000-0000-000000000000")
+        .output()
+        .unwrap();
+    (
+        o.status.code().unwrap_or(-1),
+        String::from_utf8(o.stdout).unwrap() + &String::from_utf8(o.stderr).unwrap(),
+    )
+}
+
+const EXFIL_PE_NAMES: [&str; 7] = [
+    "0f0e0d0c-0000-0000-0000-000000000000.workspace.eastus.api.azureml.ms",
+    "0f0e0d0c-0000-0000-0000-000000000000.workspace.eastus.cert.api.azureml.ms",
+    "ml-mlw-aml-exf-eastus-0f0e0d0c-0000-0000-0000-000000000000.eastus.notebooks.azure.net",
+    "stamlexf.blob.core.windows.net",
+    "stamlexf.file.core.windows.net",
+    "kv-aml-exf.vault.azure.net",
+    "cramlexf.azurecr.io",
+];
+
+const EXFIL_OPEN: [&str; 11] = [
+    "login.microsoftonline.com:443",
+    "login.microsoftonline.com:80",
+    "management.azure.com:443",
+    "mcr.microsoft.com:443",
+    "eastus.data.mcr.microsoft.com:443",
+    "ml.azure.com:443",
+    "automlresources-prod.azureedge.net:443",
+    "0f0e0d0c-0000-0000-0000-000000000000.workspace.eastus.api.azureml.ms:443",
+    "stamlexf.blob.core.windows.net:443",
+    "stamlexf.file.core.windows.net:443",
+    "kv-aml-exf.vault.azure.net:443",
+];
+
+#[test]
+fn the_smoke_test_passes_on_a_network_that_works_and_fails_on_one_that_leaks() {
+    let mut dns: Vec<(&str, &str)> = EXFIL_PE_NAMES.iter().map(|n| (*n, "10.111.2.4")).collect();
+    dns.extend([
+        ("cramlexf.eastus.data.azurecr.io", "10.111.2.5"),
+        ("api.monitor.azure.com", "10.111.2.6"),
+    ]);
+    let mut open: Vec<&str> = EXFIL_OPEN.to_vec();
+    open.extend(["cramlexf.azurecr.io:443", "api.monitor.azure.com:443"]);
+    let (code, out) = smoke("compute", &dns, &open);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("PASS dns    stamlexf.blob.core.windows.net -> 10.111.2.4"),
+        "{out}"
+    );
+    assert!(
+        out.contains("PASS tcp    internet-https: example.com:443 closed"),
+        "{out}"
+    );
+    assert!(
+        out.contains("compute: 26 passed, 0 failed, 6 skipped"),
+        "{out}"
+    );
+    // Names whose placeholder is unset are skipped, never failed.
+    assert!(out.contains("SKIP dns    <compute-instance>"), "{out}");
+
+    // HTTPS to any host leaks; a name resolves publicly.
+    let mut leaky = open.clone();
+    leaky.push("example.com:443");
+    let mut public = dns.clone();
+    public[3] = ("stamlexf.blob.core.windows.net", "20.60.1.1");
+    let (code, out) = smoke("compute", &public, &leaky);
+    assert_eq!(code, 1, "{out}");
+    let fails: Vec<&str> = out.lines().filter(|l| l.starts_with("FAIL")).collect();
+    assert_eq!(fails.len(), 2, "{out}");
+    assert!(
+        fails[0].contains("20.60.1.1, not in 10.111.2.0/26"),
+        "{out}"
+    );
+    assert!(
+        fails[1].contains("example.com:443 open, but must stay closed"),
+        "{out}"
+    );
+
+    // A client checks names and the private endpoints only; usage errors are exit 2.
+    let (code, out) = smoke("client", &dns, &open);
+    assert_eq!(code, 0, "{out}");
+    assert!(!out.contains("internet-https"), "{out}");
+    assert_eq!(smoke("nobody", &dns, &open).0, 2);
+}
