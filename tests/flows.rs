@@ -459,3 +459,30 @@ fn the_smoke_test_passes_on_a_network_that_works_and_fails_on_one_that_leaks() {
     assert!(!out.contains("internet-https"), "{out}");
     assert_eq!(smoke("nobody", &dns, &open).0, 2);
 }
+
+#[test]
+fn render_warns_about_a_failing_flow_and_only_then() {
+    let render = |arg: &str| {
+        let tmp = tempfile::tempdir().unwrap();
+        let o = Command::cargo_bin("amlgen")
+            .unwrap()
+            .args(["render", arg, "--out"])
+            .arg(tmp.path().join("r"))
+            .output()
+            .unwrap();
+        assert!(o.status.success());
+        String::from_utf8(o.stderr).unwrap()
+    };
+    let fixture = concat!(
+        env!("CARGO_MANIFEST_DIR"),
+        "/tests/fixtures/blueprints/hub-max.yaml"
+    );
+    let err = render(fixture);
+    // The Basic firewall of hub-max cannot name the tundra host (no DNS proxy).
+    let warnings: Vec<&str> = err.lines().filter(|l| l.contains("[AMLG40")).collect();
+    assert_eq!(warnings.len(), 1, "{err}");
+    assert!(warnings[0].starts_with("warning[AMLG400]: required flow denied: `tundra`"));
+    for b in BUILTINS {
+        assert!(!render(b).contains("AMLG40"), "{b}");
+    }
+}

@@ -433,6 +433,38 @@ pub fn evaluate(m: &Model) -> Report {
     }
 }
 
+/// A warning per failing flow (once per flow, port and verdict, whichever subnet), for `render`.
+pub fn diagnostics(r: &Report) -> Vec<crate::diagnostic::Diagnostic> {
+    use crate::diagnostic::{Code, Diagnostic};
+    let mut seen = Vec::new();
+    let mut out = Vec::new();
+    for f in r.flows.iter().filter(|f| f.status == Status::Fail) {
+        let key = (f.name.clone(), f.protocol.clone(), f.port);
+        if seen.contains(&key) {
+            continue;
+        }
+        seen.push(key);
+        let (code, what) = match f.expected {
+            Expected::Required => (Code::RequiredFlowDenied, "required flow denied"),
+            Expected::Forbidden => (Code::ForbiddenFlowAllowed, "forbidden flow allowed"),
+        };
+        out.push(
+            Diagnostic::warning(
+                code,
+                format!(
+                    "{what}: `{}` ({}) from {} to {} {}/{}, decided by {}",
+                    f.name, f.purpose, f.source, f.destination, f.protocol, f.port, f.decided_by
+                ),
+            )
+            .with_help(format!(
+                "`amlgen flows {}` shows every hop of every flow",
+                r.blueprint
+            )),
+        );
+    }
+    out
+}
+
 fn finish(m: &Model, c: Candidate) -> Flow {
     let hops = eval::hops(m, c.source, &c.dest, &c.protocol, c.port);
     let verdict = if hops.iter().any(|h| h.result == HopResult::Deny) {
