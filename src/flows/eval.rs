@@ -462,16 +462,6 @@ fn firewall(fw: &FirewallModel, d: &Dest, proto: &str, port: u16) -> Hop {
     )
 }
 
-fn target_words(t: PeTarget) -> &'static str {
-    match t {
-        PeTarget::Workspace => "the workspace",
-        PeTarget::Storage => "the storage account",
-        PeTarget::KeyVault => "the key vault",
-        PeTarget::Registry => "the container registry",
-        PeTarget::MonitorScope => "Log Analytics and Application Insights",
-    }
-}
-
 /// The destination itself: a private endpoint takes the flow; a public address of one of the
 /// render's own resources meets its public network access setting.
 fn destination(m: &Model, d: &Dest, addr: &Addr) -> Hop {
@@ -500,12 +490,22 @@ fn destination(m: &Model, d: &Dest, addr: &Addr) -> Hop {
                 Some(t) if closed => hop(
                     "destination",
                     HopResult::Deny,
-                    format!("{} refuses public network access", target_words(t)),
+                    format!(
+                        "the {} refuses public network access",
+                        super::target_words(t)
+                    ),
                 ),
                 _ => hop("destination", HopResult::Allow, "public endpoint"),
             }
         }
     }
+}
+
+/// Records a hop; whether the flow goes on past it.
+fn passes(out: &mut Vec<Hop>, h: Hop) -> bool {
+    let on = h.result == HopResult::Allow;
+    out.push(h);
+    on
 }
 
 fn customer(
@@ -521,9 +521,7 @@ fn customer(
         return;
     };
     let nsg = nsg(s, &addr, d.tag.as_deref(), proto, port);
-    let denied = nsg.result == HopResult::Deny;
-    out.push(nsg);
-    if denied {
+    if !passes(out, nsg) {
         return;
     }
     if let Addr::Private { prefix } = &addr {
@@ -541,10 +539,7 @@ fn customer(
         None => return,
         Some(NextHop::Firewall) => match &n.firewall {
             Some(fw) => {
-                let h = firewall(fw, d, proto, port);
-                let denied = h.result == HopResult::Deny;
-                out.push(h);
-                if denied {
+                if !passes(out, firewall(fw, d, proto, port)) {
                     return;
                 }
             }
@@ -577,9 +572,7 @@ fn customer(
                             format!("{}: the account is in no definition", p.name),
                         ),
                     };
-                    let denied = h.result == HopResult::Deny;
-                    out.push(h);
-                    if denied {
+                    if !passes(out, h) {
                         return;
                     }
                 }
@@ -620,8 +613,8 @@ fn managed(m: &Model, d: &Dest, proto: &str, port: u16) -> Hop {
     let allow = |rule: String| hop("managed_network", HopResult::Allow, rule);
     if let Some(t) = d.own {
         return allow(format!(
-            "private endpoint rule to {} (required; Azure adds it)",
-            target_words(t)
+            "private endpoint rule to the {} (required; Azure adds it)",
+            super::target_words(t)
         ));
     }
     if m.workspace.internet_outbound {

@@ -559,7 +559,7 @@ fn target_key(t: PeTarget) -> &'static str {
     }
 }
 
-fn target_words(t: PeTarget) -> &'static str {
+pub(crate) fn target_words(t: PeTarget) -> &'static str {
     match t {
         PeTarget::Workspace => "workspace",
         PeTarget::Storage => "storage account",
