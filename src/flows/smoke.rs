@@ -89,6 +89,11 @@ pub fn checks(m: &Model, r: &Report) -> Smoke {
                 "{} {}: a TCP connection cannot test it",
                 f.protocol, f.port
             ))
+        } else if f.host.is_none() && f.destination_kind == "private_endpoint" {
+            Some(format!(
+                "{}: through the private endpoint Azure manages in the managed VNet",
+                f.destination
+            ))
         } else if f.host.is_none() {
             Some(format!(
                 "{}: a service tag, no host name to connect to",

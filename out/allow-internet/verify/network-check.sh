@@ -24,10 +24,10 @@
 #   batch-node-management (BatchNodeManagement.eastus: a service tag, no host name to connect to)
 #   batch-account (aml-pool.eastus.batch.azure.com (BatchNodeManagement.eastus): a sample name)
 #   azure-monitor (AzureMonitor: a service tag, no host name to connect to)
-#   own-workspace (mlw-aml-inet: a service tag, no host name to connect to)
-#   own-storage (stamlinet: a service tag, no host name to connect to)
-#   own-key-vault (kv-aml-inet: a service tag, no host name to connect to)
-#   own-registry (cramlinet: a service tag, no host name to connect to)
+#   own-workspace (mlw-aml-inet: through the private endpoint Azure manages in the managed VNet)
+#   own-storage (stamlinet: through the private endpoint Azure manages in the managed VNet)
+#   own-key-vault (kv-aml-inet: through the private endpoint Azure manages in the managed VNet)
+#   own-registry (cramlinet: through the private endpoint Azure manages in the managed VNet)
 set -euo pipefail
 
 ROLE="${1:-compute}"

@@ -26,10 +26,10 @@
 #   azure-monitor (AzureMonitor: a service tag, no host name to connect to)
 #   foreign-storage (exfiltarget.blob.core.windows.net (Storage.eastus): a sample name)
 #   other-workspace-public (residual: Azure's required rules leave it open)
-#   own-workspace (mlw-aml-appr: a service tag, no host name to connect to)
-#   own-storage (stamlappr: a service tag, no host name to connect to)
-#   own-key-vault (kv-aml-appr: a service tag, no host name to connect to)
-#   own-registry (cramlappr: a service tag, no host name to connect to)
+#   own-workspace (mlw-aml-appr: through the private endpoint Azure manages in the managed VNet)
+#   own-storage (stamlappr: through the private endpoint Azure manages in the managed VNet)
+#   own-key-vault (kv-aml-appr: through the private endpoint Azure manages in the managed VNet)
+#   own-registry (cramlappr: through the private endpoint Azure manages in the managed VNet)
 set -euo pipefail
 
 ROLE="${1:-compute}"
