@@ -39,6 +39,10 @@ enum Command {
     /// Print the outbound rules a project's dependency files need (requirements.txt,
     /// pyproject.toml, environment.yml), with the reason for each.
     Allowlist(AllowlistArgs),
+    /// Evaluate, on the model, every flow Azure Machine Learning needs and every flow that must
+    /// stay closed, hop by hop (DNS, NSG, routes, firewall, service endpoint policy, managed
+    /// network); exit 1 when a required flow is denied or a forbidden one allowed.
+    Flows(FlowsArgs),
     /// Explain a diagnostic code (AMLG101); without a code, list them all.
     Explain {
         /// Diagnostic code, e.g. AMLG101.
@@ -83,6 +87,25 @@ struct CheckArgs {
     sets: Vec<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
+}
+
+#[derive(clap::Args)]
+struct FlowsArgs {
+    /// Built-in blueprint name or path to a blueprint YAML file.
+    blueprint: String,
+    /// Override one value, e.g. --set network.hub.firewall.sku=basic (repeatable).
+    #[arg(long = "set", value_name = "PATH=VALUE")]
+    sets: Vec<String>,
+    #[arg(long, value_enum, default_value_t = FlowsFormat::Table)]
+    format: FlowsFormat,
+}
+
+#[derive(Clone, Copy, PartialEq, Eq, ValueEnum)]
+enum FlowsFormat {
+    /// One line per flow with its hops, and a summary.
+    Table,
+    /// Every flow with its hops, the deciding rule and the sources.
+    Json,
 }
 
 #[derive(clap::Args)]
@@ -217,6 +240,33 @@ fn run() -> Exit {
             Err(e) => fail(e, a.format),
         },
         Command::Render(a) => render(a),
+        Command::Flows(a) => flows(a),
+    }
+}
+
+fn flows(a: FlowsArgs) -> Exit {
+    let diag_format = match a.format {
+        FlowsFormat::Table => Format::Human,
+        FlowsFormat::Json => Format::Json,
+    };
+    let checked = match crate::load_and_analyze(&a.blueprint, &a.sets) {
+        Ok(c) => c,
+        Err(e) => return fail(e, diag_format),
+    };
+    let regenerate = crate::lower::cli::regenerate_command(&checked.loaded, None);
+    let model = crate::plan::plan(&checked, regenerate);
+    let report = crate::flows::evaluate(&model);
+    match a.format {
+        FlowsFormat::Table => print!("{}", crate::flows::table::render(&report)),
+        FlowsFormat::Json => println!(
+            "{}",
+            serde_json::to_string_pretty(&report).expect("serialisable")
+        ),
+    }
+    if report.summary.ok {
+        Exit::Success
+    } else {
+        Exit::Diagnostics
     }
 }
 

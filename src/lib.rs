@@ -17,6 +17,7 @@ pub mod cli;
 pub mod diagnostic;
 pub mod error;
 pub mod explain;
+pub mod flows;
 pub mod lint;
 pub mod lower;
 pub mod naming;
@@ -88,11 +89,13 @@ pub fn render_blueprint(
             list.join("\n  ")
         )));
     }
+    let mut warnings = checked.warnings;
+    warnings.extend(flows::diagnostics(&flows::evaluate(&model)));
     let generated_by = format!("{} {}", model.generator.name, model.generator.version);
     let manifest = Manifest::of(&artifacts, &generated_by, &regenerate);
     Ok(Rendered {
         loaded: checked.loaded,
-        warnings: checked.warnings,
+        warnings,
         model,
         artifacts,
         manifest,

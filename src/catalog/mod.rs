@@ -24,6 +24,7 @@ pub const PREREQUISITES_YAML: &str = include_str!("../../catalog/prerequisites.y
 pub const RESOURCE_LOGS_YAML: &str = include_str!("../../catalog/resource_logs.yaml");
 pub const ACCESS_YAML: &str = include_str!("../../catalog/access.yaml");
 pub const POWERSHELL_YAML: &str = include_str!("../../catalog/powershell.yaml");
+pub const FLOWS_YAML: &str = include_str!("../../catalog/flows.yaml");
 
 /// Every embedded catalog file, by name, for tests that check sources.
 pub const ALL_FILES: &[(&str, &str)] = &[
@@ -40,6 +41,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("resource_logs.yaml", RESOURCE_LOGS_YAML),
     ("access.yaml", ACCESS_YAML),
     ("powershell.yaml", POWERSHELL_YAML),
+    ("flows.yaml", FLOWS_YAML),
     ("diagnostics.yaml", diagnostics::DIAGNOSTICS_YAML),
     ("az_ml.yaml", az_ml::AZ_ML_YAML),
     ("address_ranges.yaml", ranges::ADDRESS_RANGES_YAML),
@@ -489,6 +491,8 @@ pub struct Catalog {
     pub access: AccessCatalog,
     /// Az PowerShell modules the .ps1 scripts need (catalog/powershell.yaml).
     pub powershell: PowerShellCatalog,
+    /// Flows `amlgen flows` evaluates (catalog/flows.yaml).
+    pub flows: FlowCatalog,
 }
 
 /// catalog/access.yaml: the roles each persona gets on the workspace.
@@ -569,6 +573,73 @@ pub struct PowerShellModule {
     pub module: String,
     pub version: String,
     pub source: Vec<String>,
+}
+
+/// catalog/flows.yaml: what compute needs, what must not get out.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowCatalog {
+    /// Service tag rules Azure adds to every managed VNet (`{region}` unfilled).
+    pub managed_required_service_tags: Vec<String>,
+    pub managed_required_source: Vec<String>,
+    pub required: Vec<FlowFact>,
+    pub forbidden: Vec<FlowFact>,
+    pub evaluation_source: Vec<String>,
+}
+
+/// One catalogued flow: a destination (host, service tag or both), protocol and ports.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct FlowFact {
+    pub name: String,
+    pub purpose: String,
+    #[serde(default)]
+    pub host: Option<String>,
+    #[serde(default)]
+    pub tag: Option<String>,
+    #[serde(default)]
+    pub storage: Option<StorageOwner>,
+    #[serde(default)]
+    pub private_link_cname: bool,
+    /// `TCP` or `UDP`.
+    pub protocol: String,
+    pub ports: Vec<u16>,
+    /// Only while Azure Monitor is reached publicly (no Monitor private link scope).
+    #[serde(default)]
+    pub without_monitor_private_link: bool,
+    pub architectures: Vec<FlowArchitecture>,
+    /// A forbidden flow Azure's required rules leave open, and why.
+    #[serde(default)]
+    pub residual: Option<String>,
+    /// The host verify/network-check.sh connects to for this flow, when it is not `host` (a
+    /// sample name that does not exist); empty: the flow is not probed.
+    #[serde(default)]
+    pub probe: Option<String>,
+    pub source: Vec<String>,
+}
+
+/// Whose storage account a storage host is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StorageOwner {
+    /// The workspace's own account.
+    Workspace,
+    /// Azure Machine Learning's own accounts (the service endpoint policy alias).
+    AmlManaged,
+    /// Anybody's.
+    Foreign,
+}
+
+/// The architectures a flow applies to: the three customer-VNet ones and the two managed-VNet
+/// isolation modes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FlowArchitecture {
+    HubSpoke,
+    ExfiltrationPrevention,
+    NoFirewall,
+    AllowInternet,
+    ApprovedOnly,
 }
 
 /// catalog/resource_logs.yaml: the diagnostic setting each resource gets.
@@ -668,6 +739,7 @@ impl Catalog {
             resource_logs: parse("resource_logs.yaml", RESOURCE_LOGS_YAML),
             access: parse("access.yaml", ACCESS_YAML),
             powershell: parse("powershell.yaml", POWERSHELL_YAML),
+            flows: parse("flows.yaml", FLOWS_YAML),
         })
     }
 

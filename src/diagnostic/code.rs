@@ -99,6 +99,8 @@ codes! {
     UrlFromEnvironment = "AMLG221",
     LineNotUnderstood = "AMLG222",
     UnknownFileKind = "AMLG230",
+    RequiredFlowDenied = "AMLG400",
+    ForbiddenFlowAllowed = "AMLG401",
     HandEdited = "AMLG090",
     UnsafeOutputFolder = "AMLG091",
     WriteFailed = "AMLG092",

@@ -43,6 +43,10 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
         ("deploy.ps1", "cli/deploy.ps1"),
         ("runbook.sh", "cli/runbook.sh"),
     ];
+    // The smoke test, wherever there is a network to check.
+    if m.private.is_some() || m.network.is_some() || m.workspace.managed_vnet {
+        v.push(("verify/network-check.sh", "verify/network-check.sh"));
+    }
     if m.monitoring.diagnostics.is_some() {
         v.push((
             "modules/diagnostics.bicep",
@@ -111,6 +115,12 @@ pub fn render(m: &Model) -> Result<Vec<Artifact>, RenderError> {
     let header = header_lines(m);
     let bicep_header = bicep_header_lines(m);
     let model = Value::from(minijinja::value::Serde(m));
+    // The flows, evaluated on the model, for the README summary and the smoke test.
+    let report = crate::flows::evaluate(m);
+    let smoke = Value::from(minijinja::value::Serde(crate::flows::smoke::checks(
+        m, &report,
+    )));
+    let flows = Value::from(minijinja::value::Serde(&report));
     let mut out = Vec::new();
     for (path, template) in template_plan(m) {
         let header = if path.ends_with(".bicep") {
@@ -122,7 +132,13 @@ pub fn render(m: &Model) -> Result<Vec<Artifact>, RenderError> {
             .get_template(template)
             .map_err(|e| RenderError(format!("template {template}: {e:#}")))?;
         let text = tmpl
-            .render(context! { m => model.clone(), header => header.clone(), path => path })
+            .render(context! {
+                m => model.clone(),
+                header => header.clone(),
+                path => path,
+                flows => flows.clone(),
+                smoke => smoke.clone(),
+            })
             .map_err(|e| {
                 RenderError(format!(
                     "rendering {path} from {template}: {e}{}",
