@@ -721,7 +721,8 @@ def h_ws(m, o, sc):
           # (h_provision) sets it afterwards.
           provisionNetworkNow=bool(o.get("--provision-network-now")),
           **_managed_network_defaults(mn),
-          **_set_fields(o.get("--set")))
+          # hbiWorkspace: ARM's default false unless `--set hbi_workspace=true` says otherwise.
+          **{"hbiWorkspace": False, **_set_fields(o.get("--set"))})
 
 
 def _managed_network_defaults(mode) -> dict:
@@ -765,6 +766,14 @@ def _set_fields(sets):
             out["serverlessComputeNoPublicIp"] = to_bool(v)
         elif key in ("managednetwork.firewallsku",):
             out["firewallSku"] = _snake_to_camel(v)
+        elif key == "hbiworkspace":
+            out["hbiWorkspace"] = to_bool(v)
+        elif key == "customermanagedkey.keyvault":
+            # azure-ai-ml sends encryption.status Enabled with a customer-managed key.
+            out["encryptionStatus"] = "Enabled"
+            out["encryptionKeyVault"] = v
+        elif key == "customermanagedkey.keyuri":
+            out["encryptionKeyUri"] = v
         else:
             out[f"set:{k}"] = v
     return out
@@ -904,6 +913,14 @@ HANDLERS = {
 
 
 # ---------------------------------------------------------------------- workspace.yml
+def _customer_managed_key(cmk) -> dict:
+    """workspace.yml's `customer_managed_key`, as azure-ai-ml sends it (encryption Enabled)."""
+    if not cmk:
+        return {}
+    return dict(encryptionStatus="Enabled", encryptionKeyVault=cmk.get("key_vault"),
+                encryptionKeyUri=cmk.get("key_uri"))
+
+
 def read_workspace_yml(path: Path) -> dict:
     import yaml
     doc = yaml.safe_load(path.read_text()) or {}
@@ -921,6 +938,8 @@ def read_workspace_yml(path: Path) -> dict:
                   systemDatastoresAuthMode=doc.get("system_datastores_auth_mode"),
                   firewallSku=_snake_to_camel(mn["firewall_sku"]) if mn.get("firewall_sku") else None,
                   provisionNetworkNow=bool(doc.get("provision_network_now")),  # absent: false, as ARM
+                  hbiWorkspace=bool(doc.get("hbi_workspace")),
+                  **_customer_managed_key(doc.get("customer_managed_key")),
                   **_managed_network_defaults(mn.get("isolation_mode")),
                   serverlessComputeSubnet=ref_to(VNET, sc.get("custom_subnet")) if sc.get("custom_subnet") else None,
                   serverlessComputeNoPublicIp=to_bool(sc.get("no_public_ip")))

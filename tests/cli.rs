@@ -1085,6 +1085,65 @@ fn personas_get_their_roles() {
     );
 }
 
+/// A customer-managed key and a high business impact workspace (issue 12): set on every path
+/// (Bicep encryption, the runbook's one `--set`, workspace.yml), documented in the README, and a
+/// key vault in another subscription or a key outside the vault refused.
+#[test]
+fn customer_managed_key_on_every_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let vault = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/kv-keys";
+    let key = "https://kv-keys.vault.azure.net/keys/aml/0123456789abcdef";
+    let cmk =
+        format!("workspace.customer_managed_key={{key_vault_id: '{vault}', key_uri: '{key}'}}");
+    let read = render_builtin(
+        dir.path(),
+        "hub-spoke",
+        "cmk",
+        &[cmk.as_str(), "workspace.hbi_workspace=true"],
+    );
+    let ws = read("modules/workspace.bicep");
+    assert!(ws.contains("keyVaultArmId: customerManagedKeyVaultId"));
+    assert!(ws.contains("hbiWorkspace: hbiWorkspace"));
+    let params = read("main.parameters.json");
+    assert!(params.contains(key) && params.contains(vault));
+    let runbook = read("runbook.sh");
+    // One --set: argparse would keep only the last of several.
+    let create = &runbook[runbook.find("az ml workspace create").unwrap()..];
+    let create = &create[..create.find("--output none").unwrap()];
+    assert_eq!(create.matches("--set").count(), 1, "{create}");
+    assert!(create.contains(&format!("hbi_workspace=true customer_managed_key.key_vault={vault} customer_managed_key.key_uri={key}")));
+    let yml = read("workspace.yml");
+    assert!(yml.contains("hbi_workspace: true") && yml.contains(&format!("key_uri: {key}")));
+    let readme = read("README.md");
+    assert!(readme.contains("a232010e-820c-4083-83bb-3ace5fc29d0b"));
+    assert!(readme.contains("high business impact workspace"));
+    // Off by default: the README says it cannot be added later.
+    let read = render_builtin(dir.path(), "hub-spoke", "plain", &[]);
+    assert!(read("modules/workspace.bicep").contains("hbiWorkspace: hbiWorkspace"));
+    assert!(!read("modules/workspace.bicep").contains("encryption:"));
+    assert!(read("README.md").contains("cannot be added later"));
+
+    let other = format!(
+        "workspace.customer_managed_key={{key_vault_id: '{}', key_uri: '{key}'}}",
+        vault.replace(
+            "00000000-0000-0000-0000-000000000000",
+            "11111111-1111-1111-1111-111111111111"
+        )
+    );
+    let (code, err) = check_builtin(
+        dir.path(),
+        "hub-spoke",
+        &[
+            other.as_str(),
+            "resource_group.subscription_id=00000000-0000-0000-0000-000000000000",
+        ],
+    );
+    assert!(code == Some(1) && err.contains("AMLG137"), "{err}");
+    let outside = cmk.replace("https://kv-keys.", "https://kv-else.");
+    let (code, err) = check_builtin(dir.path(), "hub-spoke", &[outside.as_str()]);
+    assert!(code == Some(1) && err.contains("AMLG138"), "{err}");
+}
+
 /// Studio in a VNet (issue 11 item 3): the default datastores preview data with the workspace
 /// identity on both paths, keeping the container and share Azure made (read, not derived); with
 /// account keys neither path touches them, and the README says why.

@@ -699,6 +699,20 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                                 .unwrap_or(Value::Bool(false)),
                         ),
                         ("imageBuildCompute", s(p.get("imageBuildCompute"))),
+                        // ARM's default when absent is false, as the runbook reader has it.
+                        (
+                            "hbiWorkspace",
+                            p.get("hbiWorkspace").cloned().unwrap_or(Value::Bool(false)),
+                        ),
+                        ("encryptionStatus", s(p.pointer("/encryption/status"))),
+                        (
+                            "encryptionKeyVault",
+                            s(p.pointer("/encryption/keyVaultProperties/keyVaultArmId")),
+                        ),
+                        (
+                            "encryptionKeyUri",
+                            s(p.pointer("/encryption/keyVaultProperties/keyIdentifier")),
+                        ),
                         (
                             "systemDatastoresAuthMode",
                             s(p.get("systemDatastoresAuthMode")),

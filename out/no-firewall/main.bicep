@@ -23,6 +23,9 @@ param workspaceName string
 @description('Required. Display name of the workspace in the studio.')
 param workspaceFriendlyName string
 
+@description('Required. High business impact workspace (confidential data): less diagnostic data, compute scratch disks encrypted; set only at creation.')
+param hbiWorkspace bool
+
 @description('Required. Name of the workspace\'s default storage account. 3-24 lowercase letters and digits; globally unique.')
 @minLength(3)
 @maxLength(24)
@@ -226,6 +229,7 @@ module workspace 'modules/workspace.bicep' = {
     tags: tags
     name: workspaceName
     friendlyName: workspaceFriendlyName
+    hbiWorkspace: hbiWorkspace
     storageAccountId: storage.outputs.resourceId
     keyVaultId: keyVault.outputs.resourceId
     containerRegistryId: containerRegistry.outputs.resourceId

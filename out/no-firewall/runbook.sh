@@ -621,8 +621,8 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --public-network-access Disabled \
     --managed-network disabled \
     --system-datastores-auth-mode identity \
-    --image-build-compute cpu-cluster \
     --set "serverless_compute.custom_subnet=${SERVERLESS_SUBNET_ID}" serverless_compute.no_public_ip=true \
+    --image-build-compute cpu-cluster \
     --output none
 fi
 

@@ -469,6 +469,28 @@ pub struct Workspace {
     /// cannot build them itself. Default: the blueprint's compute cluster.
     #[serde(default)]
     pub image_build_compute: Option<String>,
+    /// Encrypt the workspace's data with a key of yours (an existing key vault key) instead of
+    /// Microsoft's. Azure then creates Cosmos DB, AI Search and storage for the workspace in a
+    /// resource group of its own, billed to you; set only when the workspace is created.
+    #[serde(default)]
+    pub customer_managed_key: Option<CustomerManagedKey>,
+    /// High business impact workspace ("confidential data"): less diagnostic data collected,
+    /// compute scratch disks encrypted and cleaned between jobs. Set only when the workspace is
+    /// created.
+    #[serde(default)]
+    pub hbi_workspace: bool,
+}
+
+/// A key vault key that encrypts the workspace's data.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CustomerManagedKey {
+    /// Resource ID of the key vault: `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>`,
+    /// in the workspace's subscription and region, with soft delete and purge protection on.
+    pub key_vault_id: String,
+    /// The key's identifier: `https://<vault>.vault.azure.net/keys/<name>/<version>` (an RSA key,
+    /// 3072 bits or more recommended).
+    pub key_uri: String,
 }
 
 /// Workspace managed virtual network: compute runs in a Microsoft-managed VNet.

@@ -24,6 +24,7 @@ pub const PREREQUISITES_YAML: &str = include_str!("../../catalog/prerequisites.y
 pub const RESOURCE_LOGS_YAML: &str = include_str!("../../catalog/resource_logs.yaml");
 pub const ACCESS_YAML: &str = include_str!("../../catalog/access.yaml");
 pub const POWERSHELL_YAML: &str = include_str!("../../catalog/powershell.yaml");
+pub const ENCRYPTION_YAML: &str = include_str!("../../catalog/encryption.yaml");
 pub const FLOWS_YAML: &str = include_str!("../../catalog/flows.yaml");
 
 /// Every embedded catalog file, by name, for tests that check sources.
@@ -42,6 +43,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("access.yaml", ACCESS_YAML),
     ("powershell.yaml", POWERSHELL_YAML),
     ("flows.yaml", FLOWS_YAML),
+    ("encryption.yaml", ENCRYPTION_YAML),
     ("diagnostics.yaml", diagnostics::DIAGNOSTICS_YAML),
     ("az_ml.yaml", az_ml::AZ_ML_YAML),
     ("address_ranges.yaml", ranges::ADDRESS_RANGES_YAML),
@@ -493,6 +495,24 @@ pub struct Catalog {
     pub powershell: PowerShellCatalog,
     /// Flows `amlgen flows` evaluates (catalog/flows.yaml).
     pub flows: FlowCatalog,
+    /// Who must be able to use a customer-managed key (catalog/encryption.yaml).
+    pub encryption: EncryptionCatalog,
+}
+
+/// catalog/encryption.yaml.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct EncryptionCatalog {
+    pub cosmos_db_app_id: CosmosDbAppId,
+    pub key_permissions: Fact<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CosmosDbAppId {
+    /// By cloud name (`AzureCloud`, ...); a cloud missing here has no documented ID.
+    pub by_cloud: IndexMap<String, String>,
+    pub source: Vec<String>,
 }
 
 /// catalog/access.yaml: the roles each persona gets on the workspace.
@@ -740,6 +760,7 @@ impl Catalog {
             access: parse("access.yaml", ACCESS_YAML),
             powershell: parse("powershell.yaml", POWERSHELL_YAML),
             flows: parse("flows.yaml", FLOWS_YAML),
+            encryption: parse("encryption.yaml", ENCRYPTION_YAML),
         })
     }
 

@@ -4,6 +4,7 @@
 
 mod access;
 mod addresses;
+mod encryption;
 mod names;
 mod network;
 mod outbound;
@@ -29,6 +30,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     }
     names::check(bp, &mut out);
     access::check(bp, &mut out);
+    encryption::check(bp, &mut out);
     addresses::check(bp, &mut out);
     network::check(bp, &mut out);
     outbound::check(bp, &mut out);

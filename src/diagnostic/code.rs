@@ -85,6 +85,8 @@ codes! {
     ManagedNetworkSettingsWithoutManagedVnet = "AMLG134",
     InstanceWithoutOwner = "AMLG135",
     DuplicateAccessGroup = "AMLG136",
+    CustomerManagedKeyVault = "AMLG137",
+    CustomerManagedKeyUri = "AMLG138",
     PublicWorkspace = "AMLG151",
     HostNameInNsgRule = "AMLG201",
     PortRangesAsNumber = "AMLG202",

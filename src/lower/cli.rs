@@ -66,13 +66,7 @@ pub fn lower(m: &mut Model) {
         pl.log_analytics_scoped_body_shell = scoped("LOG_ANALYTICS_ID");
         pl.application_insights_scoped_body_shell = scoped("APP_INSIGHTS_ID");
     }
-    // Said even when it is az's default (standard), so the runbook shows the SKU it pays for
-    // and builds the same workspace as main.bicep, which sets it.
-    m.workspace.cli_firewall_sku_set = m
-        .workspace
-        .firewall_sku
-        .as_ref()
-        .map(|f| format!("managed_network.firewall_sku={}", f.cli));
+    m.workspace.cli_create_sets = create_sets(&m.workspace);
     for d in &mut m.workspace.datastores {
         // `workspaceblobstore` -> `WORKSPACEBLOBSTORE_CONTAINER_NAME`, read just before the PUT.
         d.shell_var = format!(
@@ -160,6 +154,44 @@ pub fn regenerate_command(loaded: &crate::blueprint::Loaded, out: Option<&str>) 
 
 /// The ARM bodies of the hub resources the runbook PUTs with `az rest`, built as JSON; the IDs
 /// the runbook looks up just before are its shell variables.
+/// `az ml workspace create --set` words, one `--set` for all (argparse keeps only the last of
+/// repeated options).
+fn create_sets(w: &crate::plan::model::WorkspaceModel) -> Vec<String> {
+    let mut sets = Vec::new();
+    // Said even when it is az's default (standard), so the runbook shows the SKU it pays for
+    // and builds the same workspace as main.bicep, which sets it.
+    if let Some(f) = &w.firewall_sku {
+        sets.push(shell_word(&format!(
+            "managed_network.firewall_sku={}",
+            f.cli
+        )));
+    }
+    if let Some(s) = &w.serverless {
+        sets.push(word_with_vars(
+            "serverless_compute.custom_subnet=${SERVERLESS_SUBNET_ID}",
+            &["SERVERLESS_SUBNET_ID"],
+        ));
+        sets.push(shell_word(&format!(
+            "serverless_compute.no_public_ip={}",
+            s.no_public_ip
+        )));
+    }
+    if w.hbi_workspace {
+        sets.push(shell_word("hbi_workspace=true"));
+    }
+    if let Some(k) = &w.customer_managed_key {
+        sets.push(shell_word(&format!(
+            "customer_managed_key.key_vault={}",
+            k.key_vault_id
+        )));
+        sets.push(shell_word(&format!(
+            "customer_managed_key.key_uri={}",
+            k.key_uri
+        )));
+    }
+    sets
+}
+
 /// The custom roles' names and `az role definition create/update` bodies: the name carries the
 /// workspace, the assignable scope is the workspace (`${WORKSPACE_ID}`).
 fn lower_access(m: &mut Model) {

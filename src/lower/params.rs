@@ -62,6 +62,12 @@ pub fn params(m: &Model) -> Vec<Param> {
             "Required. Display name of the workspace in the studio.",
             json!(m.workspace.friendly_name),
         ),
+        p(
+            "hbiWorkspace",
+            "bool",
+            "Required. High business impact workspace (confidential data): less diagnostic data, compute scratch disks encrypted; set only at creation.",
+            json!(m.workspace.hbi_workspace),
+        ),
         named(
             "storageAccountName",
             "storage_account",
@@ -262,6 +268,20 @@ pub fn params(m: &Model) -> Vec<Param> {
             "string",
             "Required. Resource ID of the resource group that holds the central private DNS zones.",
             json!(id),
+        ));
+    }
+    if let Some(k) = &m.workspace.customer_managed_key {
+        v.push(p(
+            "customerManagedKeyVaultId",
+            "string",
+            "Required. Resource ID of the key vault with the key that encrypts the workspace's data (soft delete and purge protection on).",
+            json!(k.key_vault_id),
+        ));
+        v.push(p(
+            "customerManagedKeyUri",
+            "string",
+            "Required. Identifier of the key that encrypts the workspace's data.",
+            json!(k.key_uri),
         ));
     }
     if let Some(c) = &m.compute.cluster {

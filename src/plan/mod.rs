@@ -181,7 +181,21 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             .collect(),
         rules,
         has_fqdn_rules,
-        cli_firewall_sku_set: None,
+        customer_managed_key: bp.workspace.customer_managed_key.as_ref().map(|k| {
+            CustomerManagedKeyModel {
+                key_vault_id: k.key_vault_id.clone(),
+                key_uri: k.key_uri.clone(),
+                cosmos_db_app_id: cat
+                    .encryption
+                    .cosmos_db_app_id
+                    .by_cloud
+                    .get(bp.cloud.as_str())
+                    .cloned(),
+                key_permissions: cat.encryption.key_permissions.value.clone(),
+            }
+        }),
+        hbi_workspace: bp.workspace.hbi_workspace,
+        cli_create_sets: Vec::new(),
         image_build_compute_param: None,
     };
 

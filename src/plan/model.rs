@@ -155,10 +155,26 @@ pub struct WorkspaceModel {
     pub cli_network_sets: Vec<String>,
     pub rules: Vec<RuleModel>,
     pub has_fqdn_rules: bool,
-    /// Runbook: the `--set` that picks a non-default managed firewall SKU (`lower::cli`).
-    pub cli_firewall_sku_set: Option<String>,
+    /// A customer-managed key encrypts the workspace's data (an existing key vault key).
+    pub customer_managed_key: Option<CustomerManagedKeyModel>,
+    /// `hbiWorkspace`: high business impact ("confidential data").
+    pub hbi_workspace: bool,
+    /// Runbook: the `az ml workspace create --set` words (shell-quoted) for what az ml has no
+    /// option for: firewall SKU, serverless subnet, encryption (`lower::cli`).
+    pub cli_create_sets: Vec<String>,
     /// Bicep: the main.bicep parameter that names the image-build compute (`lower::bicep`).
     pub image_build_compute_param: Option<String>,
+}
+
+/// The key that encrypts the workspace's data.
+#[derive(Debug, Clone, Serialize)]
+pub struct CustomerManagedKeyModel {
+    pub key_vault_id: String,
+    pub key_uri: String,
+    /// The "Azure Cosmos DB" application in this cloud, which needs the key permissions
+    /// (catalog/encryption.yaml); `None` where no page gives it.
+    pub cosmos_db_app_id: Option<String>,
+    pub key_permissions: Vec<String>,
 }
 
 /// A default datastore Azure creates with the workspace, written back with the workspace managed

@@ -46,11 +46,21 @@ struct WorkspaceYaml<'a> {
     provision_network_now: Option<bool>,
     #[serde(skip_serializing_if = "Option::is_none")]
     image_build_compute: Option<&'a str>,
+    #[serde(skip_serializing_if = "std::ops::Not::not")]
+    hbi_workspace: bool,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    customer_managed_key: Option<CustomerManagedKeyYaml<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     serverless_compute: Option<ServerlessYaml>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     tags: &'a IndexMap<String, String>,
     managed_network: ManagedNetworkYaml<'a>,
+}
+
+#[derive(Serialize)]
+struct CustomerManagedKeyYaml<'a> {
+    key_vault: &'a str,
+    key_uri: &'a str,
 }
 
 #[derive(Serialize)]
@@ -126,6 +136,13 @@ pub fn workspace_yaml(
         // The managed VNet's setting, as main.bicep's `provisionNetworkNow`.
         provision_network_now: m.network.is_none().then_some(m.workspace.provision_now),
         image_build_compute: m.workspace.image_build_compute.as_deref(),
+        hbi_workspace: m.workspace.hbi_workspace,
+        customer_managed_key: m.workspace.customer_managed_key.as_ref().map(|k| {
+            CustomerManagedKeyYaml {
+                key_vault: &k.key_vault_id,
+                key_uri: &k.key_uri,
+            }
+        }),
         serverless_compute: m.workspace.serverless.as_ref().map(|s| ServerlessYaml {
             custom_subnet: id(
                 "Microsoft.Network/virtualNetworks",

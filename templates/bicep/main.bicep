@@ -88,6 +88,11 @@ module workspace 'modules/workspace.bicep' = {
     tags: tags
     name: workspaceName
     friendlyName: workspaceFriendlyName
+    hbiWorkspace: hbiWorkspace
+{% if m.workspace.customer_managed_key %}
+    customerManagedKeyVaultId: customerManagedKeyVaultId
+    customerManagedKeyUri: customerManagedKeyUri
+{% endif %}
     storageAccountId: storage.outputs.resourceId
     keyVaultId: keyVault.outputs.resourceId
     containerRegistryId: containerRegistry.outputs.resourceId

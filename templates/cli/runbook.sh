@@ -207,14 +207,11 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --public-network-access {{ m.workspace.public_network_access }} \
     --managed-network {{ m.workspace.isolation_mode.cli }} \
     --system-datastores-auth-mode {{ m.workspace.system_datastores_auth_mode.cli }} \
-{% if m.workspace.cli_firewall_sku_set %}
-    --set {{ m.workspace.cli_firewall_sku_set }} \
+{% if m.workspace.cli_create_sets %}
+    --set {{ m.workspace.cli_create_sets|join(" ")|safe }} \
 {% endif %}
 {% if m.workspace.image_build_compute %}
     --image-build-compute {{ m.workspace.image_build_compute }} \
-{% endif %}
-{% if m.workspace.serverless %}
-    --set "serverless_compute.custom_subnet=${SERVERLESS_SUBNET_ID}" {{ "serverless_compute.no_public_ip=" ~ (m.workspace.serverless.no_public_ip|string|lower) }} \
 {% endif %}
     --output none
 fi

@@ -17,6 +17,9 @@ param name string
 @description('Required. Display name in the studio.')
 param friendlyName string
 
+@description('Required. High business impact workspace (confidential data); set only at creation.')
+param hbiWorkspace bool
+
 @description('Required. Resource ID of the default storage account.')
 param storageAccountId string
 
@@ -50,6 +53,7 @@ resource workspace 'Microsoft.MachineLearningServices/workspaces@2026-05-01' = {
   }
   properties: {
     friendlyName: friendlyName
+    hbiWorkspace: hbiWorkspace
     storageAccount: storageAccountId
     keyVault: keyVaultId
     containerRegistry: containerRegistryId

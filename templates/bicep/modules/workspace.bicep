@@ -22,6 +22,17 @@ param name string
 @description('Required. Display name in the studio.')
 param friendlyName string
 
+@description('Required. High business impact workspace (confidential data); set only at creation.')
+param hbiWorkspace bool
+{% if m.workspace.customer_managed_key %}
+
+@description('Required. Resource ID of the key vault with the key that encrypts the workspace\'s data.')
+param customerManagedKeyVaultId string
+
+@description('Required. Identifier of the key that encrypts the workspace\'s data.')
+param customerManagedKeyUri string
+{% endif %}
+
 @description('Required. Resource ID of the default storage account.')
 param storageAccountId string
 
@@ -90,6 +101,18 @@ resource workspace {{ m.types.workspace }} = {
   }
   properties: {
     friendlyName: friendlyName
+    hbiWorkspace: hbiWorkspace
+{% if m.workspace.customer_managed_key %}
+    // Azure creates Cosmos DB, AI Search and storage for the workspace's data in a resource
+    // group of its own, encrypted with this key (README, "Encryption").
+    encryption: {
+      status: 'Enabled'
+      keyVaultProperties: {
+        keyVaultArmId: customerManagedKeyVaultId
+        keyIdentifier: customerManagedKeyUri
+      }
+    }
+{% endif %}
     storageAccount: storageAccountId
     keyVault: keyVaultId
     containerRegistry: containerRegistryId

@@ -1,0 +1,128 @@
+//! Customer-managed key (`workspace.customer_managed_key`): the key vault must be a key vault in
+//! the workspace's subscription, and the key must live in it (cmk_howto: "The key vault that
+//! contains your customer-managed key must be in the same Azure subscription as the Azure Machine
+//! Learning workspace").
+
+use crate::blueprint::Blueprint;
+use crate::diagnostic::{Code, Diagnostic};
+use crate::rules::private_endpoint::parse_resource_id;
+
+const VAULT_TYPE: &str = "Microsoft.KeyVault/vaults";
+
+pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
+    let Some(cmk) = &bp.workspace.customer_managed_key else {
+        return;
+    };
+    let vault = parse_resource_id(&cmk.key_vault_id)
+        .filter(|r| r.resource_type.eq_ignore_ascii_case(VAULT_TYPE));
+    let Some(vault) = vault else {
+        out.push(
+            Diagnostic::error(Code::CustomerManagedKeyVault, "not a key vault resource ID")
+                .at_path("workspace.customer_managed_key.key_vault_id")
+                .with_value(cmk.key_vault_id.clone())
+                .with_help("give /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name> (`az keyvault show --name <name> --query id`)"),
+        );
+        return;
+    };
+    let vault_subscription = cmk.key_vault_id.split('/').nth(2).unwrap_or_default();
+    if let Some(sub) = &bp.resource_group.subscription_id {
+        if !vault_subscription.eq_ignore_ascii_case(sub.as_str()) {
+            out.push(
+                Diagnostic::error(Code::CustomerManagedKeyVault, "the key vault is in another subscription than the workspace")
+                    .at_path("workspace.customer_managed_key.key_vault_id")
+                    .with_value(cmk.key_vault_id.clone())
+                    .with_help(format!("Azure Machine Learning takes a customer-managed key only from a key vault in the workspace's subscription ({}); use or create one there", sub.as_str())),
+            );
+        }
+    }
+    if !key_in_vault(&cmk.key_uri, &vault.name) {
+        out.push(
+            Diagnostic::error(Code::CustomerManagedKeyUri, format!("not a key identifier in key vault {}", vault.name))
+                .at_path("workspace.customer_managed_key.key_uri")
+                .with_value(cmk.key_uri.clone())
+                .with_help(format!("give https://{}.<vault DNS suffix>/keys/<name>/<version> (`az keyvault key show --vault-name {} --name <name> --query key.kid`)", vault.name, vault.name)),
+        );
+    }
+}
+
+/// `https://<vault>.<suffix>/keys/<name>[/<version>]` with `<vault>` the key vault's name.
+fn key_in_vault(uri: &str, vault: &str) -> bool {
+    let Some(rest) = uri.strip_prefix("https://") else {
+        return false;
+    };
+    let Some((host, path)) = rest.split_once('/') else {
+        return false;
+    };
+    let host_ok = host
+        .split_once('.')
+        .is_some_and(|(name, suffix)| name.eq_ignore_ascii_case(vault) && !suffix.is_empty());
+    let segments: Vec<&str> = path.trim_end_matches('/').split('/').collect();
+    let path_ok = matches!(segments.as_slice(), ["keys", name] | ["keys", name, _] if !name.is_empty())
+        && segments
+            .iter()
+            .all(|s| !s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric() || c == '-'));
+    host_ok && path_ok
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const VAULT: &str =
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/kv-central";
+
+    fn codes(sets: &[String]) -> Vec<Code> {
+        let sets: Vec<&str> = sets.iter().map(String::as_str).collect();
+        let bp = crate::blueprint::builtin_with("approved-only", &sets);
+        let mut out = Vec::new();
+        check(&bp, &mut out);
+        out.into_iter().map(|d| d.code).collect()
+    }
+
+    fn cmk(vault: &str, uri: &str) -> String {
+        format!("workspace.customer_managed_key={{key_vault_id: '{vault}', key_uri: '{uri}'}}")
+    }
+
+    #[test]
+    fn key_and_vault_must_match() {
+        let good =
+            "https://kv-central.vault.azure.net/keys/aml-cmk/0123456789abcdef0123456789abcdef";
+        assert!(codes(&[cmk(VAULT, good)]).is_empty());
+        assert!(codes(&[cmk(
+            VAULT,
+            "https://kv-central.vault.azure.net/keys/aml-cmk"
+        )])
+        .is_empty());
+        for bad in [
+            "https://kv-other.vault.azure.net/keys/aml-cmk/1",
+            "http://kv-central.vault.azure.net/keys/aml-cmk/1",
+            "https://kv-central.vault.azure.net/secrets/aml-cmk/1",
+            "https://kv-central.vault.azure.net/keys/",
+            "https://kv-central.vault.azure.net/keys/a b/1",
+        ] {
+            assert_eq!(
+                codes(&[cmk(VAULT, bad)]),
+                [Code::CustomerManagedKeyUri],
+                "{bad}"
+            );
+        }
+        let storage = VAULT.replace(
+            "Microsoft.KeyVault/vaults",
+            "Microsoft.Storage/storageAccounts",
+        );
+        assert_eq!(
+            codes(&[cmk(&storage, good)]),
+            [Code::CustomerManagedKeyVault]
+        );
+        // Another subscription than the workspace's.
+        let other =
+            "resource_group.subscription_id=11111111-1111-1111-1111-111111111111".to_string();
+        assert_eq!(
+            codes(&[cmk(VAULT, good), other]),
+            [Code::CustomerManagedKeyVault]
+        );
+        let same =
+            "resource_group.subscription_id=00000000-0000-0000-0000-000000000000".to_string();
+        assert!(codes(&[cmk(VAULT, good), same]).is_empty());
+    }
+}
