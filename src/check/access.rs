@@ -6,6 +6,7 @@ use crate::diagnostic::{Code, Diagnostic};
 use std::collections::BTreeSet;
 
 pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
+    approver(bp, out);
     for (persona, groups) in bp.access.groups() {
         let mut seen = BTreeSet::new();
         for (i, g) in groups.iter().enumerate() {
@@ -20,6 +21,30 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                     .with_help("list each group once per persona"),
                 );
             }
+        }
+    }
+}
+
+/// A private-endpoint rule to a resource outside the deployment is approved by the workspace's
+/// identity, which needs a role on that resource (mnet_current) amlgen cannot assign there.
+fn approver(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
+    let role = &crate::catalog::Catalog::get().access.built_in_roles["network_connection_approver"];
+    for (i, r) in bp
+        .workspace
+        .managed_network
+        .outbound_rules
+        .iter()
+        .enumerate()
+    {
+        if let crate::blueprint::OutboundRule::PrivateEndpoint { destination, .. } = r {
+            out.push(
+                Diagnostic::warning(
+                    Code::PrivateEndpointRuleNeedsApprover,
+                    format!("the workspace identity must approve this private endpoint on {}", destination.service_resource_id),
+                )
+                .at_path(format!("workspace.managed_network.outbound_rules[{i}]"))
+                .with_help(format!("give the workspace's managed identity `{}` ({}) on the target after the workspace exists; the README has the command", role.name, role.id)),
+            );
         }
     }
 }

@@ -87,6 +87,7 @@ codes! {
     DuplicateAccessGroup = "AMLG136",
     CustomerManagedKeyVault = "AMLG137",
     CustomerManagedKeyUri = "AMLG138",
+    PrivateEndpointRuleNeedsApprover = "AMLG139",
     PublicWorkspace = "AMLG151",
     HostNameInNsgRule = "AMLG201",
     PortRangesAsNumber = "AMLG202",

@@ -195,6 +195,14 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             }
         }),
         hbi_workspace: bp.workspace.hbi_workspace,
+        pe_rule_approver: mn
+            .outbound_rules
+            .iter()
+            .any(|r| matches!(r, crate::blueprint::OutboundRule::PrivateEndpoint { .. }))
+            .then(|| {
+                let r = &cat.access.built_in_roles["network_connection_approver"];
+                (r.name.clone(), r.id.clone())
+            }),
         cli_create_sets: Vec::new(),
         image_build_compute_param: None,
     };

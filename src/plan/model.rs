@@ -159,6 +159,9 @@ pub struct WorkspaceModel {
     pub customer_managed_key: Option<CustomerManagedKeyModel>,
     /// `hbiWorkspace`: high business impact ("confidential data").
     pub hbi_workspace: bool,
+    /// The role the workspace identity needs on each private-endpoint rule's target, when there
+    /// is one (name, GUID); the targets are outside the deployment, so the README says how.
+    pub pe_rule_approver: Option<(String, String)>,
     /// Runbook: the `az ml workspace create --set` words (shell-quoted) for what az ml has no
     /// option for: firewall SKU, serverless subnet, encryption (`lower::cli`).
     pub cli_create_sets: Vec<String>,
