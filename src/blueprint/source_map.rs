@@ -10,6 +10,9 @@ pub struct SourceMap {
     values: HashMap<String, (usize, usize)>,
     /// path -> (line, column) of the mapping key that holds the value.
     keys: HashMap<String, (usize, usize)>,
+    /// path -> the `--values` overlay (1-based, in command-line order) that wrote the value;
+    /// paths not here were written by the blueprint itself.
+    layers: HashMap<String, usize>,
 }
 
 impl SourceMap {
@@ -35,6 +38,41 @@ impl SourceMap {
                 return Some(*pos);
             }
             p = parent(&p)?;
+        }
+    }
+
+    /// Whether the text holds a value at exactly `path`.
+    pub fn has(&self, path: &str) -> bool {
+        self.values.contains_key(path)
+    }
+
+    /// Which file wrote the value at `path` (or its nearest enclosing value): 0 for the
+    /// blueprint, `i` for the i-th `--values` overlay.
+    pub fn layer(&self, path: &str) -> usize {
+        let mut p = path.to_string();
+        loop {
+            if self.values.contains_key(&p) || self.keys.contains_key(&p) {
+                return self.layers.get(&p).copied().unwrap_or(0);
+            }
+            match parent(&p) {
+                Some(up) => p = up,
+                None => return 0,
+            }
+        }
+    }
+
+    /// Lays the positions of overlay number `layer` over this map: every path the overlay
+    /// writes now points into the overlay. Paths of the blueprint the overlay replaced (the
+    /// items of a list it rewrote) may stay behind; they name no value of the merged document,
+    /// so nothing looks them up.
+    pub fn overlay(&mut self, other: SourceMap, layer: usize) {
+        for (path, at) in other.values {
+            self.layers.insert(path.clone(), layer);
+            self.values.insert(path, at);
+        }
+        for (path, at) in other.keys {
+            self.layers.insert(path.clone(), layer);
+            self.keys.insert(path, at);
         }
     }
 
