@@ -2,8 +2,10 @@
 //! built-in blueprint: `cargo bench --bench render`. Prints per-blueprint timings over repeated
 //! runs; the first run (which parses the embedded catalog and compiles the schemas) is reported
 //! separately as the cold start. A second table splits the median run into its phases, to show
-//! where a slowdown lives. Last, a fleet: `AMLGEN_BENCH_FLEET` renders (default 1,000; 0 skips
-//! it), the built-ins in turn, on every core, as a service rendering many blueprints would.
+//! where a slowdown lives. Last, a fleet: `AMLGEN_BENCH_FLEET` variants (default 1,000; 0 skips
+//! it) of the built-ins (each kind in turn, with its own region, prefix and address plan, set with
+//! `--set`), rendered and verified on every core with the scheduler `amlgen render` uses for
+//! fleets.
 //! `AMLGEN_BENCH_RUNS` sets the number of runs (default 30), e.g. 2 under callgrind. Run the
 //! built binary by hand with `--bench` (as cargo does) for these defaults.
 
@@ -79,29 +81,63 @@ fn main() {
         println!();
     }
 
-    let fleet = env_count("AMLGEN_BENCH_FLEET", if bench { 1000 } else { 0 });
+    let fleet = env_count("AMLGEN_BENCH_FLEET", if bench { 1000 } else { 3 });
     if fleet > 0 {
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get());
-        let next = std::sync::atomic::AtomicUsize::new(0);
+        let variants: Vec<(&str, Vec<String>)> = (0..fleet).map(|i| variant(&names, i)).collect();
+        let threads = amlgen::fleet::threads(fleet);
         let t = Instant::now();
-        std::thread::scope(|s| {
-            for _ in 0..threads {
-                s.spawn(|| loop {
-                    let i = next.fetch_add(1, std::sync::atomic::Ordering::Relaxed);
-                    if i >= fleet {
-                        break;
-                    }
-                    let r = amlgen::render_blueprint(names[i % names.len()], &[], None)
-                        .expect("built-ins render");
-                    std::hint::black_box(&r.artifacts);
-                });
-            }
+        let rendered = amlgen::fleet::parallel_map(&variants, |(name, sets)| {
+            let r = amlgen::render_blueprint(name, sets, None)
+                .unwrap_or_else(|e| panic!("{name} {sets:?}: {e:?}"));
+            std::hint::black_box(r.artifacts.len())
         });
+        let elapsed = t.elapsed();
+        assert_eq!(rendered.len(), fleet);
         println!(
-            "\nfleet: {fleet} renders (built-ins in turn) on {threads} threads: {:?}",
-            t.elapsed()
+            "\nfleet: {fleet} variants (5 kinds x regions x prefixes x address plans, full verification) on {threads} threads: {elapsed:?}, {:?} per blueprint ({:?} per blueprint per thread)",
+            elapsed / fleet as u32,
+            elapsed * threads as u32 / fleet as u32
         );
     }
+}
+
+/// The i-th blueprint of the fleet: a built-in kind in turn, a region, a unique prefix and an
+/// address plan of its own, as a platform team's workspaces per team and environment differ.
+fn variant<'a>(names: &[&'a str], i: usize) -> (&'a str, Vec<String>) {
+    const REGIONS: [&str; 6] = [
+        "eastus",
+        "westeurope",
+        "northeurope",
+        "uksouth",
+        "swedencentral",
+        "australiaeast",
+    ];
+    let name = names[i % names.len()];
+    // Second and third octets from i: every variant gets its own ranges.
+    let (b, c) = (i / 64 % 250, (i % 64) * 4);
+    let mut sets = vec![
+        format!("name=fleet-{i}"),
+        format!("naming.prefix=f{i}-{}", &name[..3]),
+        format!("location={}", REGIONS[i % REGIONS.len()]),
+    ];
+    match name {
+        "allow-internet" | "approved-only" => {
+            sets.push(format!(
+                "client_access.vnet.address_space=[10.{b}.{c}.0/22]"
+            ));
+            sets.push(format!(
+                "client_access.vnet.pe_subnet.address_prefix=10.{b}.{c}.0/27"
+            ));
+        }
+        "no-firewall" => {
+            sets.push(format!("network.spoke.address_space=[10.{b}.{c}.0/22]"));
+        }
+        _ => {
+            sets.push(format!("network.hub.address_space=[172.16.{c}.0/22]"));
+            sets.push(format!("network.spoke.address_space=[10.{b}.{c}.0/22]"));
+        }
+    }
+    (name, sets)
 }
 
 /// The steps of `amlgen::render_blueprint`, timed one by one. The artifacts are compared with

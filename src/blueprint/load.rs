@@ -225,14 +225,8 @@ pub fn load_layers(
         map.overlay(parsed.map, i + 1);
     }
     let mut errors = Vec::new();
-    // The schema is only needed to check `--set` paths; generating it costs more than a render.
-    let schema = if sets.is_empty() {
-        serde_json::Value::Null
-    } else {
-        super::schema::json_schema()
-    };
     for s in sets {
-        if let Err(d) = overrides::apply(&mut doc, s, &schema) {
+        if let Err(d) = overrides::apply(&mut doc, s, super::schema::json_schema_shared()) {
             errors.push(d);
         }
     }
