@@ -451,3 +451,65 @@ fn a_change_azure_refuses_is_refused_until_accepted() {
     let (code, _, stderr) = render(&["--values", "move.yaml"]);
     assert_eq!(code, 0, "{stderr}");
 }
+
+/// deploy.sh with a stand-in `az` that logs its subcommands: the what-if always runs first; the
+/// deployment only with `--yes` (or AMLGEN_DEPLOY_YES=1), never when stdin is no terminal.
+#[test]
+fn deploy_sh_shows_the_what_if_and_asks_before_deploying() {
+    use std::os::unix::fs::PermissionsExt;
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (code, _, stderr) = run(d, &["render", "approved-only", "--out", "o"]);
+    assert_eq!(code, 0, "{stderr}");
+    let bin = d.join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let log = d.join("az.log");
+    std::fs::write(
+        bin.join("az"),
+        format!("#!/bin/sh\necho \"$1 $2 $3\" >> '{}'\n", log.display()),
+    )
+    .unwrap();
+    std::fs::set_permissions(bin.join("az"), std::fs::Permissions::from_mode(0o755)).unwrap();
+    let path = format!("{}:{}", bin.display(), std::env::var("PATH").unwrap());
+    let deploy = |args: &[&str], env: &[(&str, &str)]| {
+        let _ = std::fs::remove_file(&log);
+        let out = std::process::Command::new("bash")
+            .arg(d.join("o/deploy.sh"))
+            .args(args)
+            .env("PATH", &path)
+            .env_remove("AMLGEN_DEPLOY_YES")
+            .envs(env.iter().copied())
+            .stdin(std::process::Stdio::null())
+            .output()
+            .unwrap();
+        let calls = std::fs::read_to_string(&log).unwrap_or_default();
+        (
+            out.status.code().unwrap(),
+            calls,
+            String::from_utf8(out.stderr).unwrap(),
+        )
+    };
+    // No terminal and no --yes: the what-if, then a stop (it does not wait for an answer).
+    let (code, calls, stderr) = deploy(&[], &[]);
+    assert_eq!(code, 1, "{stderr}");
+    assert_eq!(calls, "group create --name\ndeployment group what-if\n");
+    assert!(stderr.contains("--yes"), "{stderr}");
+    let (code, calls, _) = deploy(&["--what-if"], &[]);
+    assert_eq!(
+        (code, calls.as_str()),
+        (0, "group create --name\ndeployment group what-if\n")
+    );
+    for (args, env) in [
+        (&["--yes"][..], &[][..]),
+        (&[][..], &[("AMLGEN_DEPLOY_YES", "1")][..]),
+    ] {
+        let (code, calls, stderr) = deploy(args, env);
+        assert_eq!(code, 0, "{stderr}");
+        assert_eq!(
+            calls,
+            "group create --name\ndeployment group what-if\ndeployment group create\n"
+        );
+    }
+    let (code, _, stderr) = deploy(&["--force"], &[]);
+    assert_eq!(code, 2, "{stderr}");
+}
