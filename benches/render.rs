@@ -28,6 +28,9 @@ fn main() {
     // in a debug build: there it is a smoke test, two runs and no fleet.
     let bench = std::env::args().any(|a| a == "--bench");
     let runs = env_count("AMLGEN_BENCH_RUNS", if bench { 30 } else { 2 }).max(1);
+    // The per-blueprint tables show what one render costs, verification included: without the
+    // memory of verified Bicep texts, which would make every run after the first skip it.
+    amlgen::verify::remember_verified_bicep(false);
     let names: Vec<&str> = amlgen::blueprint::builtin::names().collect();
     let cold = Instant::now();
     for n in &names {
@@ -85,19 +88,26 @@ fn main() {
     if fleet > 0 {
         let variants: Vec<(&str, Vec<String>)> = (0..fleet).map(|i| variant(&names, i)).collect();
         let threads = amlgen::fleet::threads(fleet);
-        let t = Instant::now();
-        let rendered = amlgen::fleet::parallel_map(&variants, |(name, sets)| {
-            let r = amlgen::render_blueprint(name, sets, None)
-                .unwrap_or_else(|e| panic!("{name} {sets:?}: {e:?}"));
-            std::hint::black_box(r.artifacts.len())
-        });
-        let elapsed = t.elapsed();
-        assert_eq!(rendered.len(), fleet);
-        println!(
-            "\nfleet: {fleet} variants (5 kinds x regions x prefixes x address plans, full verification) on {threads} threads: {elapsed:?}, {:?} per blueprint ({:?} per blueprint per thread)",
-            elapsed / fleet as u32,
-            elapsed * threads as u32 / fleet as u32
-        );
+        // Twice: as `amlgen render` runs (Bicep texts verified once per process, see
+        // `verify::bicep_findings_memo`), and with every text parsed again.
+        for memo in [true, false] {
+            amlgen::verify::remember_verified_bicep(memo);
+            let t = Instant::now();
+            let rendered = amlgen::fleet::parallel_map(&variants, |(name, sets)| {
+                let r = amlgen::render_blueprint(name, sets, None)
+                    .unwrap_or_else(|e| panic!("{name} {sets:?}: {e:?}"));
+                std::hint::black_box(r.artifacts.len())
+            });
+            let elapsed = t.elapsed();
+            assert_eq!(rendered.len(), fleet);
+            println!(
+                "\nfleet ({}): {fleet} variants (5 kinds, 6 regions, own prefix and address plan each; full verification) on {threads} threads: {elapsed:.3?}, {:.3?} per blueprint, {:.3?} of one thread per blueprint",
+                if memo { "as amlgen render runs it" } else { "every Bicep text parsed again" },
+                elapsed / fleet as u32,
+                elapsed * threads as u32 / fleet as u32
+            );
+        }
+        amlgen::verify::remember_verified_bicep(true);
     }
 }
 

@@ -118,6 +118,14 @@ struct CheckArgs {
     values: Vec<String>,
     #[arg(long = "set", value_name = "PATH=VALUE", long_help = SET_HELP)]
     sets: Vec<String>,
+    /// Compare the blueprint with a running workspace: the saved JSON of `az ml workspace show`
+    /// (isolation mode, firewall SKU, outbound rules). One blueprint only.
+    #[arg(long, value_name = "SHOW.json")]
+    against_workspace: Option<String>,
+    /// Compare the blueprint's outbound rules with the saved JSON of `az ml workspace
+    /// outbound-rule list` (rules added by hand, missing or changed). One blueprint only.
+    #[arg(long, value_name = "RULES.json")]
+    against_outbound_rules: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 }
@@ -441,6 +449,13 @@ fn check(a: CheckArgs) -> Exit {
         values: a.values.clone(),
         sets: a.sets.clone(),
     };
+    if a.against_workspace.is_some() || a.against_outbound_rules.is_some() {
+        if fleet {
+            let m = "--against-workspace and --against-outbound-rules compare one blueprint with one workspace";
+            return fail(Error::Usage(m.into()), Format::Human);
+        }
+        return drift(&a, &inputs[0].arg, &overrides);
+    }
     let results = crate::fleet::parallel_map(&inputs, |input| {
         // A hand-written workspace YAML, NSG JSON, az script or Markdown; blueprints (and
         // built-in names) go on to the blueprint path.
@@ -507,6 +522,51 @@ fn check(a: CheckArgs) -> Exit {
         );
     }
     worst
+}
+
+/// `amlgen check BLUEPRINT --against-workspace show.json --against-outbound-rules rules.json`:
+/// the blueprint's own diagnostics first, then what differs from the running workspace.
+fn drift(a: &CheckArgs, arg: &str, overrides: &crate::Overrides) -> Exit {
+    let checked = match crate::load_and_analyze_with(arg, overrides) {
+        Ok(c) => c,
+        Err(e) => return fail(e, a.format),
+    };
+    let mut saved = Vec::new();
+    for path in [&a.against_workspace, &a.against_outbound_rules] {
+        match path.as_deref().map(crate::drift::Saved::read).transpose() {
+            Ok(s) => saved.push(s),
+            Err(d) => {
+                let e = Error::Blueprint {
+                    diagnostics: vec![d],
+                    sources: Vec::new(),
+                };
+                return fail(e, a.format);
+            }
+        }
+    }
+    let model = crate::plan::plan(&checked, String::new());
+    let found = crate::drift::compare(&model, saved[0].as_ref(), saved[1].as_ref());
+    let mut sources = checked.loaded.texts();
+    sources.extend(
+        saved
+            .iter()
+            .flatten()
+            .map(|s| (s.label.clone(), s.text.clone())),
+    );
+    let all: Vec<Diagnostic> = checked.warnings.iter().chain(&found).cloned().collect();
+    report_always(&all, &sources, a.format);
+    let errors = found.iter().filter(|d| d.is_error()).count();
+    if a.format == Format::Human {
+        eprintln!(
+            "{}: {errors} differences from the running workspace",
+            escape_controls(&checked.loaded.source.label)
+        );
+    }
+    if errors > 0 {
+        Exit::Diagnostics
+    } else {
+        Exit::Success
+    }
 }
 
 /// One input of `amlgen check`, checked.

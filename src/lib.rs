@@ -16,6 +16,7 @@ pub mod change;
 pub mod check;
 pub mod cli;
 pub mod diagnostic;
+pub mod drift;
 pub mod error;
 pub mod explain;
 pub mod fleet;

@@ -513,3 +513,81 @@ fn deploy_sh_shows_the_what_if_and_asks_before_deploying() {
     let (code, _, stderr) = deploy(&["--force"], &[]);
     assert_eq!(code, 2, "{stderr}");
 }
+
+/// Drift against saved `az ml workspace show` / `outbound-rule list` JSON (az ml's snake_case
+/// and ARM's camelCase shapes, tests/fixtures/drift/, written from the 2025-04-01 REST examples).
+#[test]
+fn drift_against_a_running_workspace() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let check = |args: &[&str]| {
+        let mut all = vec!["check", "approved-only"];
+        all.extend_from_slice(args);
+        run(root, &all)
+    };
+    for args in [
+        &[
+            "--against-workspace",
+            "tests/fixtures/drift/show-in-sync.json",
+        ][..],
+        &[
+            "--against-workspace",
+            "tests/fixtures/drift/workspace-arm.json",
+            "--against-outbound-rules",
+            "tests/fixtures/drift/rules-arm.json",
+        ][..],
+    ] {
+        let (code, _, stderr) = check(args);
+        assert_eq!(code, 0, "{args:?}: {stderr}");
+        assert!(stderr.contains("0 differences"), "{stderr}");
+    }
+    let (code, stdout, stderr) = check(&[
+        "--against-workspace",
+        "tests/fixtures/drift/show-drifted.json",
+        "--against-outbound-rules",
+        "tests/fixtures/drift/rules-drifted.json",
+        "--format",
+        "json",
+    ]);
+    assert_eq!(code, 1, "{stderr}");
+    let found: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    let got: Vec<(String, String)> = found
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| {
+            let l = &d["location"];
+            (
+                d["code"].as_str().unwrap().to_string(),
+                format!("{}:{}", l["file"].as_str().unwrap(), l["line"]),
+            )
+        })
+        .collect();
+    let want = [
+        ("AMLG310", "tests/fixtures/drift/show-drifted.json:20"),
+        ("AMLG311", "tests/fixtures/drift/show-drifted.json:19"),
+        ("AMLG314", "tests/fixtures/drift/rules-drifted.json:11"),
+        ("AMLG312", "tests/fixtures/drift/rules-drifted.json:19"),
+        ("AMLG313", "tests/fixtures/drift/rules-drifted.json:null"),
+    ];
+    let want: Vec<(String, String)> = want
+        .iter()
+        .map(|(a, b)| (a.to_string(), b.to_string()))
+        .collect();
+    assert_eq!(got, want);
+    // Azure's own rules (Required, Recommended, Dependency) are never "added by hand".
+    assert!(!stdout.contains("__SYS"), "{stdout}");
+    let (code, _, stderr) = check(&["--against-workspace", "Cargo.toml"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("AMLG315"), "{stderr}");
+    let (code, _, stderr) = run(
+        root,
+        &[
+            "check",
+            "approved-only",
+            "hub-spoke",
+            "--against-workspace",
+            "tests/fixtures/drift/show-in-sync.json",
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+}
