@@ -461,7 +461,9 @@ fn check(a: CheckArgs) -> Exit {
         // built-in names) go on to the blueprint path.
         match crate::lint::check_file(&input.arg) {
             Some(linted) => Checked::Linted(linted),
-            None => Checked::Blueprint(crate::load_and_analyze_with(&input.arg, &overrides)),
+            None => Checked::Blueprint(Box::new(crate::load_and_analyze_with(
+                &input.arg, &overrides,
+            ))),
         }
     });
     let mut worst = Exit::Success;
@@ -469,8 +471,12 @@ fn check(a: CheckArgs) -> Exit {
     let mut collected: Vec<Diagnostic> = Vec::new();
     let separate = !fleet || a.format == Format::Human;
     for (input, result) in inputs.iter().zip(results) {
+        let result = match result {
+            Checked::Linted(l) => Ok(l),
+            Checked::Blueprint(b) => Err(*b),
+        };
         let exit = match result {
-            Checked::Linted(linted) => {
+            Ok(linted) => {
                 if !overrides.sets.is_empty() || !overrides.values.is_empty() {
                     let m = format!(
                         "--set and --values apply to blueprints; {} is not one",
@@ -484,7 +490,7 @@ fn check(a: CheckArgs) -> Exit {
                     lint_exit(&linted)
                 }
             }
-            Checked::Blueprint(Ok(c)) => {
+            Err(Ok(c)) => {
                 if separate {
                     report_always(&c.warnings, &c.loaded.texts(), a.format);
                 } else {
@@ -499,11 +505,11 @@ fn check(a: CheckArgs) -> Exit {
                 }
                 Exit::Success
             }
-            Checked::Blueprint(Err(Error::Blueprint { diagnostics, .. })) if !separate => {
+            Err(Err(Error::Blueprint { diagnostics, .. })) if !separate => {
                 collected.extend(diagnostics.iter().map(Diagnostic::displayed));
                 Exit::Diagnostics
             }
-            Checked::Blueprint(Err(e)) => fail(e, a.format),
+            Err(Err(e)) => fail(e, a.format),
         };
         if exit != Exit::Success {
             failed += 1;
@@ -572,7 +578,8 @@ fn drift(a: &CheckArgs, arg: &str, overrides: &crate::Overrides) -> Exit {
 /// One input of `amlgen check`, checked.
 enum Checked {
     Linted(crate::lint::Linted),
-    Blueprint(Result<crate::analyze::Checked, Error>),
+    /// Boxed: a checked blueprint is a few KiB, a linted file a few words.
+    Blueprint(Box<Result<crate::analyze::Checked, Error>>),
 }
 
 fn output_failed(dir: &Path) -> impl FnOnce(OutputError) -> Error + '_ {
