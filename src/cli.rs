@@ -254,18 +254,12 @@ fn render(a: RenderArgs) -> Exit {
             })
             .collect()
     } else {
-        match crate::fleet::expand(&a.blueprints, BLUEPRINT_EXTENSIONS) {
+        match expand(&a.blueprints, BLUEPRINT_EXTENSIONS, a.format) {
             Ok(i) => i,
-            Err(diagnostics) => {
-                let e = Error::Blueprint {
-                    diagnostics,
-                    sources: Vec::new(),
-                };
-                return fail(e, a.format);
-            }
+            Err(exit) => return exit,
         }
     };
-    let fleet = inputs.len() > 1 || inputs.iter().any(|i| i.expanded);
+    let fleet = is_fleet(&inputs);
     if fleet && a.emit.is_some() {
         return fail(
             Error::Usage("--emit model prints one blueprint's model; give one blueprint".into()),
@@ -361,6 +355,27 @@ fn render(a: RenderArgs) -> Exit {
     worst
 }
 
+/// The command line's inputs, folders and globs expanded; a folder or glob that gives nothing is
+/// reported (AMLG060) and nothing runs.
+fn expand(
+    args: &[String],
+    extensions: &[&str],
+    format: Format,
+) -> Result<Vec<crate::fleet::Input>, Exit> {
+    crate::fleet::expand(args, extensions).map_err(|diagnostics| {
+        let e = Error::Blueprint {
+            diagnostics,
+            sources: Vec::new(),
+        };
+        fail(e, format)
+    })
+}
+
+/// Several inputs, or one folder or glob: each renders below `--out`, and a summary ends the run.
+fn is_fleet(inputs: &[crate::fleet::Input]) -> bool {
+    inputs.len() > 1 || inputs.iter().any(|i| i.expanded)
+}
+
 /// Two blueprints of a fleet that would write one folder: neither is written.
 fn same_output(dir: &Path, first: &str, second: &str) -> Error {
     let d = Diagnostic::error(
@@ -434,17 +449,11 @@ fn safe_change(dir: &Path, r: &Rendered, accepted: &[Code]) -> Result<(), Error>
 /// `amlgen check`: every input (expanded like `render`'s, with the other file kinds) checked in
 /// parallel; one report, one summary line for several, the worst exit code.
 fn check(a: CheckArgs) -> Exit {
-    let inputs = match crate::fleet::expand(&a.blueprints, CHECKED_EXTENSIONS) {
+    let inputs = match expand(&a.blueprints, CHECKED_EXTENSIONS, a.format) {
         Ok(i) => i,
-        Err(diagnostics) => {
-            let e = Error::Blueprint {
-                diagnostics,
-                sources: Vec::new(),
-            };
-            return fail(e, a.format);
-        }
+        Err(exit) => return exit,
     };
-    let fleet = inputs.len() > 1 || inputs.iter().any(|i| i.expanded);
+    let fleet = is_fleet(&inputs);
     let overrides = crate::Overrides {
         values: a.values.clone(),
         sets: a.sets.clone(),
@@ -471,12 +480,8 @@ fn check(a: CheckArgs) -> Exit {
     let mut collected: Vec<Diagnostic> = Vec::new();
     let separate = !fleet || a.format == Format::Human;
     for (input, result) in inputs.iter().zip(results) {
-        let result = match result {
-            Checked::Linted(l) => Ok(l),
-            Checked::Blueprint(b) => Err(*b),
-        };
         let exit = match result {
-            Ok(linted) => {
+            Checked::Linted(linted) => {
                 if !overrides.sets.is_empty() || !overrides.values.is_empty() {
                     let m = format!(
                         "--set and --values apply to blueprints; {} is not one",
@@ -490,26 +495,28 @@ fn check(a: CheckArgs) -> Exit {
                     lint_exit(&linted)
                 }
             }
-            Err(Ok(c)) => {
-                if separate {
-                    report_always(&c.warnings, &c.loaded.texts(), a.format);
-                } else {
-                    collected.extend(c.warnings.iter().map(Diagnostic::displayed));
+            Checked::Blueprint(result) => match *result {
+                Ok(c) => {
+                    if separate {
+                        report_always(&c.warnings, &c.loaded.texts(), a.format);
+                    } else {
+                        collected.extend(c.warnings.iter().map(Diagnostic::displayed));
+                    }
+                    if a.format == Format::Human {
+                        eprintln!(
+                            "{}: no errors ({} warnings)",
+                            escape_controls(&c.loaded.source.label),
+                            c.warnings.len()
+                        );
+                    }
+                    Exit::Success
                 }
-                if a.format == Format::Human {
-                    eprintln!(
-                        "{}: no errors ({} warnings)",
-                        escape_controls(&c.loaded.source.label),
-                        c.warnings.len()
-                    );
+                Err(Error::Blueprint { diagnostics, .. }) if !separate => {
+                    collected.extend(diagnostics.iter().map(Diagnostic::displayed));
+                    Exit::Diagnostics
                 }
-                Exit::Success
-            }
-            Err(Err(Error::Blueprint { diagnostics, .. })) if !separate => {
-                collected.extend(diagnostics.iter().map(Diagnostic::displayed));
-                Exit::Diagnostics
-            }
-            Err(Err(e)) => fail(e, a.format),
+                Err(e) => fail(e, a.format),
+            },
         };
         if exit != Exit::Success {
             failed += 1;
