@@ -30,9 +30,12 @@ pub fn expand(args: &[String], extensions: &[&str]) -> Result<Vec<Input>, Vec<Di
     let mut out = Vec::new();
     let mut errors = Vec::new();
     for arg in args {
+        // A built-in name means the built-in, even where a folder of that name exists (say,
+        // the output of `--out exfiltration-prevention`), as for `render`, `check` and `show`.
+        let folder_arg = crate::blueprint::Source::names_file(arg) && Path::new(arg).is_dir();
         let found = if is_glob(arg) {
             glob(arg)
-        } else if Path::new(arg).is_dir() {
+        } else if folder_arg {
             folder(Path::new(arg), extensions)
         } else {
             out.push(Input {
