@@ -84,7 +84,7 @@ fn main() {
         println!();
     }
 
-    let fleet = env_count("AMLGEN_BENCH_FLEET", if bench { 1000 } else { 3 });
+    let fleet = env_count("AMLGEN_BENCH_FLEET", if bench { 1000 } else { 5 });
     if fleet > 0 {
         let variants: Vec<(&str, Vec<String>)> = (0..fleet).map(|i| variant(&names, i)).collect();
         let threads = amlgen::fleet::threads(fleet);
@@ -127,7 +127,7 @@ fn variant<'a>(names: &[&'a str], i: usize) -> (&'a str, Vec<String>) {
     let (b, c) = (i / 64 % 250, (i % 64) * 4);
     let mut sets = vec![
         format!("name=fleet-{i}"),
-        format!("naming.prefix=f{i}-{}", &name[..3]),
+        format!("naming.prefix=f{i}-{}", &name[..2]),
         format!("location={}", REGIONS[i % REGIONS.len()]),
     ];
     match name {
