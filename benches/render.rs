@@ -63,25 +63,38 @@ fn main() {
     }
     println!("all built-ins, mean per full pass: {total:?}");
 
-    println!("\nmedian per phase (ms):");
-    print!("{:<26}", "");
-    for p in PHASES {
-        print!("{p:>9}");
-    }
-    println!();
-    for n in &names {
-        let mut per_phase: Vec<Vec<Duration>> = vec![Vec::with_capacity(runs); PHASES.len()];
-        for _ in 0..runs {
-            for (all, t) in per_phase.iter_mut().zip(phases(n)) {
-                all.push(t);
+    // The phases twice: every Bicep text verified (what one render in a fresh process costs),
+    // then with the texts verified earlier in the process remembered (each run after a fleet's
+    // first render of a kind).
+    for memo in [false, true] {
+        amlgen::verify::remember_verified_bicep(memo);
+        println!(
+            "\nmedian per phase (ms){}:",
+            if memo {
+                ", verified Bicep texts remembered"
+            } else {
+                ""
             }
-        }
-        print!("{n:<26}");
-        for mut times in per_phase {
-            times.sort();
-            print!("{:>9.3}", times[runs / 2].as_secs_f64() * 1e3);
+        );
+        print!("{:<26}", "");
+        for p in PHASES {
+            print!("{p:>9}");
         }
         println!();
+        for n in &names {
+            let mut per_phase: Vec<Vec<Duration>> = vec![Vec::with_capacity(runs); PHASES.len()];
+            for _ in 0..runs {
+                for (all, t) in per_phase.iter_mut().zip(phases(n)) {
+                    all.push(t);
+                }
+            }
+            print!("{n:<26}");
+            for mut times in per_phase {
+                times.sort();
+                print!("{:>9.3}", times[runs / 2].as_secs_f64() * 1e3);
+            }
+            println!();
+        }
     }
 
     let fleet = env_count("AMLGEN_BENCH_FLEET", if bench { 1000 } else { 5 });
