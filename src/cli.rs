@@ -483,8 +483,13 @@ fn check(a: CheckArgs) -> Exit {
         let exit = match result {
             Checked::Linted(linted) => {
                 if !overrides.sets.is_empty() || !overrides.values.is_empty() {
+                    let option = if overrides.sets.is_empty() {
+                        "--values"
+                    } else {
+                        "--set"
+                    };
                     let m = format!(
-                        "--set and --values apply to blueprints; {} is not one",
+                        "{option} applies to blueprints; {} is not one",
                         escape_controls(&input.arg)
                     );
                     fail(Error::Usage(m), a.format)
