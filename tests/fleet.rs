@@ -591,3 +591,25 @@ fn drift_against_a_running_workspace() {
     );
     assert_eq!(code, 2, "{stderr}");
 }
+
+/// A list an overlay replaces is the overlay's: a rule it wrote without a key the blueprint's
+/// rule at the same index had is reported in the overlay, never at the blueprint's old item.
+#[test]
+fn a_replaced_list_points_into_the_overlay() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(
+        dir.path().join("rules.yaml"),
+        "workspace:\n  managed_network:\n    outbound_rules:\n      - name: monitor\n        type: service_tag\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(
+        dir.path(),
+        &["check", "approved-only", "--values", "rules.yaml"],
+    );
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("--> rules.yaml:"), "{stderr}");
+    assert!(
+        !stderr.contains("--> blueprints/approved-only.yaml"),
+        "{stderr}"
+    );
+}

@@ -221,8 +221,9 @@ pub fn load_layers(
             .at_file(&overlay.label)
             .with_help("write it like a blueprint, with only the keys that differ: `naming: {prefix: aml-prod}`")]);
         }
+        let replaced = super::source_map::replaced_paths(&parsed.value);
         merge(&mut doc, parsed.value);
-        map.overlay(parsed.map, i + 1);
+        map.overlay(parsed.map, &replaced, i + 1);
     }
     let mut errors = Vec::new();
     for s in sets {

@@ -62,10 +62,19 @@ impl SourceMap {
     }
 
     /// Lays the positions of overlay number `layer` over this map: every path the overlay
-    /// writes now points into the overlay. Paths of the blueprint the overlay replaced (the
-    /// items of a list it rewrote) may stay behind; they name no value of the merged document,
-    /// so nothing looks them up.
-    pub fn overlay(&mut self, other: SourceMap, layer: usize) {
+    /// writes now points into the overlay, and nothing below a value it replaced whole (a list,
+    /// a scalar, a `null`) keeps a position in the files underneath, so a diagnostic about what
+    /// the overlay wrote cannot point at the blueprint's old list items.
+    pub fn overlay(&mut self, other: SourceMap, replaced: &[String], layer: usize) {
+        let below = |path: &str| {
+            replaced.iter().any(|r| {
+                path.strip_prefix(r.as_str())
+                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+            })
+        };
+        self.values.retain(|p, _| !below(p));
+        self.keys.retain(|p, _| !below(p));
+        self.layers.retain(|p, _| !below(p));
         for (path, at) in other.values {
             self.layers.insert(path.clone(), layer);
             self.values.insert(path, at);
@@ -117,6 +126,31 @@ pub fn scalars(doc: &crate::yaml::Value, map: &SourceMap) -> Vec<(usize, usize, 
     }
     let mut out = Vec::new();
     walk(doc, "", map, &mut out);
+    out
+}
+
+/// The paths of an overlay whose values replace what is underneath whole: every value that is
+/// not a mapping (mappings merge key by key).
+pub fn replaced_paths(overlay: &crate::yaml::Value) -> Vec<String> {
+    use crate::yaml::Value;
+    fn walk(v: &Value, path: &str, out: &mut Vec<String>) {
+        match v {
+            Value::Mapping(m) => {
+                for (k, child) in m.iter() {
+                    let key = k.key_text();
+                    let p = if path.is_empty() {
+                        key
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    walk(child, &p, out);
+                }
+            }
+            _ => out.push(path.to_string()),
+        }
+    }
+    let mut out = Vec::new();
+    walk(overlay, "", &mut out);
     out
 }
 
