@@ -329,9 +329,17 @@ fn render(a: RenderArgs) -> Exit {
         });
         let exit = match result {
             Ok(()) => Exit::Success,
+            // A fleet prints one JSON or SARIF document: diagnostics are collected for it.
             Err(Error::Blueprint { diagnostics, .. }) if fleet && a.format != Format::Human => {
                 json_diagnostics.extend(diagnostics.iter().map(Diagnostic::displayed));
                 Exit::Diagnostics
+            }
+            Err(Error::UnsafeChange {
+                dir, diagnostics, ..
+            }) if fleet && a.format != Format::Human => {
+                json_diagnostics.extend(diagnostics.iter().map(Diagnostic::displayed));
+                eprintln!("{}: refused (nothing was written)", shown(&dir));
+                Exit::Refused
             }
             Err(e) => fail(e, a.format),
         };

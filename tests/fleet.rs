@@ -613,3 +613,41 @@ fn a_replaced_list_points_into_the_overlay() {
         "{stderr}"
     );
 }
+
+/// A fleet with `--format json` prints one document, safe-change refusals included.
+#[test]
+fn a_fleet_prints_one_json_document() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::write(d.join("a.yaml"), named("team-a")).unwrap();
+    std::fs::write(
+        d.join("b.yaml"),
+        named("team-b").replacen("location: eastus", "location: nowhere", 1),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(d, &["render", "a.yaml", "--out", "infra/team-a"]);
+    assert_eq!(code, 0, "{stderr}");
+    std::fs::write(
+        d.join("a.yaml"),
+        named("team-a").replacen("prefix: aml-team-a", "prefix: aml-team-a2", 1),
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(
+        d,
+        &[
+            "render", "a.yaml", "b.yaml", "--out", "infra", "--format", "json",
+        ],
+    );
+    assert_eq!(code, 4, "the worst: a refused change; {stderr}");
+    let doc: serde_json::Value = serde_json::from_str(&stdout).expect("one JSON document");
+    let codes: Vec<&str> = doc
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["code"].as_str().unwrap())
+        .collect();
+    assert!(
+        codes.contains(&"AMLG302") && codes.contains(&"AMLG040"),
+        "{codes:?}"
+    );
+}
