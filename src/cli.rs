@@ -50,19 +50,48 @@ enum Command {
     },
 }
 
+/// `--set` in `--help`: the path and value syntax, lists and maps included (README "Overrides").
+const SET_HELP: &str = "Override one value (repeatable; applied after --values, in order).
+
+PATH is keys joined by `.`, with `[N]` for the N-th item of a list (from 0):
+  --set workspace.name=mlw-fraud-prod
+  --set client_access.vnet.address_space[0]=10.9.0.0/16   (an existing item)
+VALUE is read as YAML, so `true`, `30` and `basic` keep their types; a list or a map is
+written in flow style and replaces the whole value (quote it for the shell):
+  --set 'client_access.vnet.address_space=[10.9.0.0/16, 10.10.0.0/16]'
+  --set 'tags={env: prod, owner: ml-platform}'
+  --set 'packages=[pip, conda]'
+A value that is not YAML is taken as text. The path must be a blueprint setting (AMLG003).";
+
+const VALUES_HELP: &str =
+    "Lay a YAML file of values over the blueprint (repeatable; later files win).
+
+Merge rules: mappings merge key by key, recursively; any other value (a scalar, a list)
+replaces the blueprint's; `null` removes the key (its default applies). Diagnostics point at
+the file and line that wrote the offending value, blueprint or values file. With several
+blueprints, every one gets the same values files.";
+
 #[derive(clap::Args)]
 struct RenderArgs {
-    /// Built-in blueprint name or path to a blueprint YAML file.
-    #[arg(required_unless_present = "all", conflicts_with = "all")]
-    blueprint: Option<String>,
-    /// Render every built-in blueprint into out/<name>/.
+    /// Blueprints: built-in names, YAML files, folders (their .yaml/.yml files) or quoted globs
+    /// ('envs/*.yaml'). Several render in parallel, each to <out>/<name>/.
+    #[arg(
+        value_name = "BLUEPRINT",
+        required_unless_present = "all",
+        conflicts_with = "all"
+    )]
+    blueprints: Vec<String>,
+    /// Render every built-in blueprint, each into <out>/<name>/.
     #[arg(long)]
     all: bool,
-    /// Output folder (default: out/<blueprint name>).
-    #[arg(long, conflicts_with = "all")]
+    /// Output folder. One blueprint: the folder itself (default out/<name>). Several (more than
+    /// one argument, a folder, a glob or --all): the root each renders below as <out>/<name>/
+    /// (default out).
+    #[arg(long)]
     out: Option<PathBuf>,
-    /// Override one value, e.g. --set workspace.name=mlw-fraud-prod (repeatable).
-    #[arg(long = "set", value_name = "PATH=VALUE")]
+    #[arg(long = "values", value_name = "FILE", long_help = VALUES_HELP)]
+    values: Vec<String>,
+    #[arg(long = "set", value_name = "PATH=VALUE", long_help = SET_HELP)]
     sets: Vec<String>,
     /// Write nothing; exit 3 and show a diff where the output folder differs from a fresh render.
     #[arg(long)]
@@ -70,6 +99,10 @@ struct RenderArgs {
     /// Overwrite files changed by hand, and write into a folder amlgen did not create.
     #[arg(long)]
     force: bool,
+    /// Render although it makes a change Azure refuses or that leaves data behind, compared with
+    /// the previous render of the folder (AMLG300-AMLG305; repeatable).
+    #[arg(long = "accept-change", value_name = "CODE")]
+    accept_change: Vec<String>,
     /// Print the validated model (what the templates receive) as JSON instead of writing files.
     #[arg(long, value_enum)]
     emit: Option<Emit>,
@@ -80,11 +113,23 @@ struct RenderArgs {
 
 #[derive(clap::Args)]
 struct CheckArgs {
-    /// Built-in blueprint name or path to a blueprint YAML file; also an az ml workspace YAML,
-    /// an NSG/ARM JSON, a script with `az ml workspace outbound-rule` commands, or Markdown.
-    blueprint: String,
-    #[arg(long = "set", value_name = "PATH=VALUE")]
+    /// Built-in blueprint names or blueprint YAML files; also az ml workspace YAML, NSG/ARM JSON,
+    /// scripts with `az ml workspace outbound-rule` commands, Markdown; folders (their .yaml,
+    /// .yml, .json, .sh and .md files) and quoted globs. Several are checked in parallel.
+    #[arg(value_name = "FILE", required = true)]
+    blueprints: Vec<String>,
+    #[arg(long = "values", value_name = "FILE", long_help = VALUES_HELP)]
+    values: Vec<String>,
+    #[arg(long = "set", value_name = "PATH=VALUE", long_help = SET_HELP)]
     sets: Vec<String>,
+    /// Compare the blueprint with a running workspace: the saved JSON of `az ml workspace show`
+    /// (isolation mode, firewall SKU, outbound rules). One blueprint only.
+    #[arg(long, value_name = "SHOW.json")]
+    against_workspace: Option<String>,
+    /// Compare the blueprint's outbound rules with the saved JSON of `az ml workspace
+    /// outbound-rule list` (rules added by hand, missing or changed). One blueprint only.
+    #[arg(long, value_name = "RULES.json")]
+    against_outbound_rules: Option<String>,
     #[arg(long, value_enum, default_value_t = Format::Human)]
     format: Format,
 }
@@ -170,20 +215,6 @@ fn run() -> Exit {
             };
         }
     };
-    // `check` on a hand-written workspace YAML, NSG JSON, az script or Markdown; blueprints
-    // (and built-in names) go on to the blueprint path below.
-    if let Command::Check(a) = &cli.command {
-        if let Some(linted) = crate::lint::check_file(&a.blueprint) {
-            if !a.sets.is_empty() {
-                let m = format!(
-                    "--set applies to blueprints; {} is not one",
-                    escape_controls(&a.blueprint)
-                );
-                return fail(Error::Usage(m), a.format);
-            }
-            return lint_report(&linted, a.format);
-        }
-    }
     match cli.command {
         Command::List => {
             for b in builtin::BUILTINS {
@@ -200,7 +231,7 @@ fn run() -> Exit {
                 // Same resolution as render and check: the built-in, and a word about a file of
                 // that name here.
                 if let Some(w) = crate::blueprint::Source::shadowed_file_warning(&name) {
-                    report(&[w], None, Format::Human);
+                    report(&[w], &[], Format::Human);
                 }
                 print!("{}", b.for_copying());
                 Exit::Success
@@ -216,29 +247,14 @@ fn run() -> Exit {
                     });
                 let e = Error::Blueprint {
                     diagnostics: vec![d],
-                    source: None,
+                    sources: Vec::new(),
                 };
                 fail(e, Format::Human)
             }
         },
         Command::Allowlist(a) => allowlist(a),
         Command::Explain { code } => explain(code.as_deref()),
-        Command::Check(a) => match crate::load_and_analyze(&a.blueprint, &a.sets) {
-            Ok(crate::analyze::Checked {
-                loaded, warnings, ..
-            }) => {
-                report_always(&warnings, Some(&loaded.source.text), a.format);
-                if a.format == Format::Human {
-                    eprintln!(
-                        "{}: no errors ({} warnings)",
-                        escape_controls(&loaded.source.label),
-                        warnings.len()
-                    );
-                }
-                Exit::Success
-            }
-            Err(e) => fail(e, a.format),
-        },
+        Command::Check(a) => check(a),
         Command::Render(a) => render(a),
         Command::Flows(a) => flows(a),
     }
@@ -270,47 +286,370 @@ fn flows(a: FlowsArgs) -> Exit {
     }
 }
 
+/// The extensions a folder or glob gives to `render` (blueprints) and to `check` (blueprints and
+/// every kind of file it reads).
+const BLUEPRINT_EXTENSIONS: &[&str] = &["yaml", "yml"];
+const CHECKED_EXTENSIONS: &[&str] = &["yaml", "yml", "json", "sh", "md"];
+
 fn render(a: RenderArgs) -> Exit {
-    let targets: Vec<(String, Option<PathBuf>)> = if a.all {
-        builtin::names().map(|n| (n.to_string(), None)).collect()
-    } else {
-        vec![(
-            a.blueprint.clone().expect("clap requires it"),
-            a.out.clone(),
-        )]
+    let accepted = match accepted_changes(&a.accept_change) {
+        Ok(c) => c,
+        Err(e) => return fail(e, Format::Human),
     };
+    let inputs = if a.all {
+        builtin::names()
+            .map(|n| crate::fleet::Input {
+                arg: n.to_string(),
+                expanded: true,
+            })
+            .collect()
+    } else {
+        match expand(&a.blueprints, BLUEPRINT_EXTENSIONS, a.format) {
+            Ok(i) => i,
+            Err(exit) => return exit,
+        }
+    };
+    let fleet = is_fleet(&inputs);
+    if fleet && a.emit.is_some() {
+        return fail(
+            Error::Usage("--emit model prints one blueprint's model; give one blueprint".into()),
+            Format::Human,
+        );
+    }
+    let overrides = crate::Overrides {
+        values: a.values.clone(),
+        sets: a.sets.clone(),
+    };
+    // The folder each blueprint writes: --out itself for one blueprint, <out>/<name> in a fleet.
+    let root = a.out.clone().unwrap_or_else(|| PathBuf::from("out"));
+    let out_text = a.out.as_ref().map(|o| o.to_string_lossy().into_owned());
+    let out = match (&out_text, fleet) {
+        (None, _) => crate::OutFolder::Default,
+        (Some(o), false) => crate::OutFolder::Exactly(o),
+        (Some(o), true) => crate::OutFolder::Below(o),
+    };
+    // Rendering and verification, the expensive part, run on every core; writing and printing
+    // follow in input order, so the output does not depend on scheduling.
+    let rendered = crate::fleet::parallel_map(&inputs, |input| {
+        crate::render_with(&input.arg, &overrides, &out)
+    });
+    let dirs: Vec<Option<PathBuf>> = rendered
+        .iter()
+        .map(|r| {
+            r.as_ref().ok().map(|r| match (&a.out, fleet) {
+                (Some(o), false) => o.clone(),
+                (_, true) => root.join(&r.model.blueprint.name),
+                (None, false) => Path::new("out").join(&r.model.blueprint.name),
+            })
+        })
+        .collect();
     let mut worst = Exit::Success;
-    for (arg, out) in targets {
-        let exit = match render_one(&a, &arg, out) {
+    let mut failed = 0;
+    let mut json_diagnostics: Vec<Diagnostic> = Vec::new();
+    for (i, (input, result)) in inputs.iter().zip(rendered).enumerate() {
+        let result = result.and_then(|r| {
+            let dir = dirs[i].clone().expect("rendered");
+            // Both of two blueprints that would write one folder are refused, not the second.
+            let clash = dirs
+                .iter()
+                .enumerate()
+                .find(|(j, d)| *j != i && d.as_ref() == Some(&dir));
+            if let Some((j, _)) = clash {
+                return Err(same_output(&dir, &input.arg, &inputs[j].arg));
+            }
+            if let Some(Emit::Model) = a.emit {
+                report(&r.warnings, &r.loaded.texts(), a.format);
+                println!(
+                    "{}",
+                    serde_json::to_string_pretty(&r.model).expect("serialisable")
+                );
+                return Ok(());
+            }
+            if fleet && a.format != Format::Human {
+                json_diagnostics.extend(r.warnings.iter().map(Diagnostic::displayed));
+            } else {
+                report(&r.warnings, &r.loaded.texts(), a.format);
+            }
+            if a.check {
+                check_dir(&dir, &r)
+            } else {
+                safe_change(&dir, &r, &accepted)?;
+                write_dir(&dir, &r, a.force)
+            }
+        });
+        let exit = match result {
             Ok(()) => Exit::Success,
+            // A fleet prints one JSON or SARIF document: diagnostics are collected for it.
+            Err(Error::Blueprint { diagnostics, .. }) if fleet && a.format != Format::Human => {
+                json_diagnostics.extend(diagnostics.iter().map(Diagnostic::displayed));
+                Exit::Diagnostics
+            }
+            Err(Error::UnsafeChange {
+                dir, diagnostics, ..
+            }) if fleet && a.format != Format::Human => {
+                json_diagnostics.extend(diagnostics.iter().map(Diagnostic::displayed));
+                eprintln!("{}: refused (nothing was written)", shown(&dir));
+                Exit::Refused
+            }
             Err(e) => fail(e, a.format),
         };
+        if exit != Exit::Success {
+            failed += 1;
+        }
         worst = worst.max(exit);
+    }
+    if fleet {
+        if a.format != Format::Human {
+            report_always(&json_diagnostics, &[], a.format);
+        }
+        let verb = if a.check { "checked" } else { "rendered" };
+        eprintln!(
+            "fleet: {} blueprints, {} {verb}, {failed} failed (exit {})",
+            inputs.len(),
+            inputs.len() - failed,
+            worst.code()
+        );
     }
     worst
 }
 
-fn render_one(a: &RenderArgs, arg: &str, out: Option<PathBuf>) -> Result<(), Error> {
-    let out_arg = out.as_ref().map(|p| p.to_string_lossy().into_owned());
-    let rendered = crate::render_blueprint(arg, &a.sets, out_arg.as_deref())?;
-    report(
-        &rendered.warnings,
-        Some(&rendered.loaded.source.text),
-        a.format,
-    );
-    if let Some(Emit::Model) = a.emit {
-        println!(
-            "{}",
-            serde_json::to_string_pretty(&rendered.model).expect("serialisable")
-        );
+/// The command line's inputs, folders and globs expanded; a folder or glob that gives nothing is
+/// reported (AMLG060) and nothing runs.
+fn expand(
+    args: &[String],
+    extensions: &[&str],
+    format: Format,
+) -> Result<Vec<crate::fleet::Input>, Exit> {
+    crate::fleet::expand(args, extensions).map_err(|diagnostics| {
+        let e = Error::Blueprint {
+            diagnostics,
+            sources: Vec::new(),
+        };
+        fail(e, format)
+    })
+}
+
+/// Several inputs, or one folder or glob: each renders below `--out`, and a summary ends the run.
+fn is_fleet(inputs: &[crate::fleet::Input]) -> bool {
+    inputs.len() > 1 || inputs.iter().any(|i| i.expanded)
+}
+
+/// Two blueprints of a fleet that would write one folder: neither is written.
+fn same_output(dir: &Path, first: &str, second: &str) -> Error {
+    let d = Diagnostic::error(
+        Code::FleetSameOutput,
+        format!(
+            "`{}` and `{}` both render to {}; neither is written",
+            escape_controls(first),
+            escape_controls(second),
+            shown(dir)
+        ),
+    )
+    .at_file(first)
+    .with_help("give each blueprint its own `name:` (a --values file can set it)");
+    Error::Blueprint {
+        diagnostics: vec![d],
+        sources: Vec::new(),
+    }
+}
+
+/// `--accept-change` codes: only the safe-change codes, each written as `AMLG302` or `302`.
+fn accepted_changes(codes: &[String]) -> Result<Vec<Code>, Error> {
+    codes
+        .iter()
+        .map(|c| {
+            Code::parse(c)
+                .filter(|code| crate::change::CODES.contains(code))
+                .ok_or_else(|| {
+                    let list: Vec<&str> = crate::change::CODES.iter().map(|c| c.as_str()).collect();
+                    Error::Usage(format!(
+                        "--accept-change takes one of {}; `{}` is not one",
+                        list.join(", "),
+                        escape_controls(c)
+                    ))
+                })
+        })
+        .collect()
+}
+
+/// Compares the render with what the folder's previous render deployed (its manifest's
+/// `state`): a change Azure refuses or that leaves data behind stops the write unless accepted.
+fn safe_change(dir: &Path, r: &Rendered, accepted: &[Code]) -> Result<(), Error> {
+    let (Some(before), Some(after)) = (output::previous_state(dir), r.manifest.state.as_ref())
+    else {
+        return Ok(());
+    };
+    let refused: Vec<Diagnostic> = crate::change::changes(&before, after)
+        .into_iter()
+        .filter(|d| !accepted.contains(&d.code))
+        .map(|mut d| {
+            // A name the blueprint does not write is derived from the prefix: point there.
+            if let Some(p) = d.location.path.as_deref() {
+                if p.ends_with(".name") && !r.loaded.map.has(p) {
+                    d.location.path = Some("naming.prefix".into());
+                    d.message.push_str(" (the name derives from naming.prefix)");
+                    d.value = Some(r.loaded.blueprint.naming.prefix.clone());
+                }
+            }
+            crate::check::locate(d, &r.loaded)
+        })
+        .collect();
+    if refused.is_empty() {
         return Ok(());
     }
-    let dir = out.unwrap_or_else(|| Path::new("out").join(&rendered.model.blueprint.name));
-    if a.check {
-        check_dir(&dir, &rendered)
-    } else {
-        write_dir(&dir, &rendered, a.force)
+    Err(Error::UnsafeChange {
+        dir: dir.to_path_buf(),
+        diagnostics: refused,
+        sources: r.loaded.texts(),
+    })
+}
+
+/// `amlgen check`: every input (expanded like `render`'s, with the other file kinds) checked in
+/// parallel; one report, one summary line for several, the worst exit code.
+fn check(a: CheckArgs) -> Exit {
+    let inputs = match expand(&a.blueprints, CHECKED_EXTENSIONS, a.format) {
+        Ok(i) => i,
+        Err(exit) => return exit,
+    };
+    let fleet = is_fleet(&inputs);
+    let overrides = crate::Overrides {
+        values: a.values.clone(),
+        sets: a.sets.clone(),
+    };
+    if a.against_workspace.is_some() || a.against_outbound_rules.is_some() {
+        if fleet {
+            let m = "--against-workspace and --against-outbound-rules compare one blueprint with one workspace";
+            return fail(Error::Usage(m.into()), Format::Human);
+        }
+        return drift(&a, &inputs[0].arg, &overrides);
     }
+    let results = crate::fleet::parallel_map(&inputs, |input| {
+        // A hand-written workspace YAML, NSG JSON, az script or Markdown; blueprints (and
+        // built-in names) go on to the blueprint path.
+        match crate::lint::check_file(&input.arg) {
+            Some(linted) => Checked::Linted(linted),
+            None => Checked::Blueprint(Box::new(crate::load_and_analyze_with(
+                &input.arg, &overrides,
+            ))),
+        }
+    });
+    let mut worst = Exit::Success;
+    let mut failed = 0;
+    let mut collected: Vec<Diagnostic> = Vec::new();
+    let separate = !fleet || a.format == Format::Human;
+    for (input, result) in inputs.iter().zip(results) {
+        let exit = match result {
+            Checked::Linted(linted) => {
+                if !overrides.sets.is_empty() || !overrides.values.is_empty() {
+                    let option = if overrides.sets.is_empty() {
+                        "--values"
+                    } else {
+                        "--set"
+                    };
+                    let m = format!(
+                        "{option} applies to blueprints; {} is not one",
+                        escape_controls(&input.arg)
+                    );
+                    fail(Error::Usage(m), a.format)
+                } else if separate {
+                    lint_report(&linted, a.format)
+                } else {
+                    collected.extend(linted.diagnostics.iter().map(Diagnostic::displayed));
+                    lint_exit(&linted)
+                }
+            }
+            Checked::Blueprint(result) => match *result {
+                Ok(c) => {
+                    if separate {
+                        report_always(&c.warnings, &c.loaded.texts(), a.format);
+                    } else {
+                        collected.extend(c.warnings.iter().map(Diagnostic::displayed));
+                    }
+                    if a.format == Format::Human {
+                        eprintln!(
+                            "{}: no errors ({} warnings)",
+                            escape_controls(&c.loaded.source.label),
+                            c.warnings.len()
+                        );
+                    }
+                    Exit::Success
+                }
+                Err(Error::Blueprint { diagnostics, .. }) if !separate => {
+                    collected.extend(diagnostics.iter().map(Diagnostic::displayed));
+                    Exit::Diagnostics
+                }
+                Err(e) => fail(e, a.format),
+            },
+        };
+        if exit != Exit::Success {
+            failed += 1;
+        }
+        worst = worst.max(exit);
+    }
+    if fleet {
+        if !separate {
+            report_always(&collected, &[], a.format);
+        }
+        eprintln!(
+            "checked {} files: {} passed, {failed} failed (exit {})",
+            inputs.len(),
+            inputs.len() - failed,
+            worst.code()
+        );
+    }
+    worst
+}
+
+/// `amlgen check BLUEPRINT --against-workspace show.json --against-outbound-rules rules.json`:
+/// the blueprint's own diagnostics first, then what differs from the running workspace.
+fn drift(a: &CheckArgs, arg: &str, overrides: &crate::Overrides) -> Exit {
+    let checked = match crate::load_and_analyze_with(arg, overrides) {
+        Ok(c) => c,
+        Err(e) => return fail(e, a.format),
+    };
+    let mut saved = Vec::new();
+    for path in [&a.against_workspace, &a.against_outbound_rules] {
+        match path.as_deref().map(crate::drift::Saved::read).transpose() {
+            Ok(s) => saved.push(s),
+            Err(d) => {
+                let e = Error::Blueprint {
+                    diagnostics: vec![d],
+                    sources: Vec::new(),
+                };
+                return fail(e, a.format);
+            }
+        }
+    }
+    let model = crate::plan::plan(&checked, String::new());
+    let found = crate::drift::compare(&model, saved[0].as_ref(), saved[1].as_ref());
+    let mut sources = checked.loaded.texts();
+    sources.extend(
+        saved
+            .iter()
+            .flatten()
+            .map(|s| (s.label.clone(), s.text.clone())),
+    );
+    let all: Vec<Diagnostic> = checked.warnings.iter().chain(&found).cloned().collect();
+    report_always(&all, &sources, a.format);
+    let errors = found.iter().filter(|d| d.is_error()).count();
+    if a.format == Format::Human {
+        eprintln!(
+            "{}: {errors} differences from the running workspace",
+            escape_controls(&checked.loaded.source.label)
+        );
+    }
+    if errors > 0 {
+        Exit::Diagnostics
+    } else {
+        Exit::Success
+    }
+}
+
+/// One input of `amlgen check`, checked.
+enum Checked {
+    Linted(crate::lint::Linted),
+    /// Boxed: a checked blueprint is a few KiB, a linted file a few words.
+    Blueprint(Box<Result<crate::analyze::Checked, Error>>),
 }
 
 fn output_failed(dir: &Path) -> impl FnOnce(OutputError) -> Error + '_ {
@@ -378,8 +717,19 @@ fn fail(e: Error, format: Format) -> Exit {
     match e {
         Error::Blueprint {
             diagnostics,
-            source,
-        } => report(&diagnostics, source.as_deref(), format),
+            sources,
+        } => report(&diagnostics, &sources, format),
+        Error::UnsafeChange {
+            dir,
+            diagnostics,
+            sources,
+        } => {
+            report(&diagnostics, &sources, format);
+            eprintln!(
+                "{}: refused: the render changes what the previous render deployed in a way Azure refuses or that leaves data behind (nothing was written)",
+                shown(&dir)
+            );
+        }
         Error::Usage(m) => eprintln!("error: {}", escape_controls(&m)),
         Error::Stale {
             dir,
@@ -422,17 +772,17 @@ fn fail(e: Error, format: Format) -> Exit {
 
 /// Prints diagnostics; JSON and SARIF only when there are some (`render` prints other JSON to
 /// stdout after them).
-fn report(diags: &[Diagnostic], source: Option<&str>, format: Format) {
+fn report(diags: &[Diagnostic], sources: &[(String, String)], format: Format) {
     if diags.is_empty() && format != Format::Human {
         return;
     }
-    report_always(diags, source, format);
+    report_always(diags, sources, format);
 }
 
 /// The one place diagnostics are shown. Every form shows them with control characters from
 /// input escaped (`Diagnostic::displayed`); JSON and SARIF are printed even when there is
 /// nothing to report (`[]`, an empty run), so a tool always gets a document.
-fn report_always(diags: &[Diagnostic], source: Option<&str>, format: Format) {
+fn report_always(diags: &[Diagnostic], sources: &[(String, String)], format: Format) {
     match format {
         Format::Json => {
             let shown: Vec<Diagnostic> = diags.iter().map(Diagnostic::displayed).collect();
@@ -451,7 +801,14 @@ fn report_always(diags: &[Diagnostic], source: Option<&str>, format: Format) {
         Format::Human => {
             let mut err = std::io::stderr().lock();
             for d in diags {
-                let _ = write!(err, "{}", d.render(source));
+                // The source line comes from the file the diagnostic points into: the
+                // blueprint or one of its --values files.
+                let text = sources
+                    .iter()
+                    .find(|(label, _)| *label == d.location.file)
+                    .or(sources.first())
+                    .map(|(_, t)| t.as_str());
+                let _ = write!(err, "{}", d.render(text));
             }
         }
     }
@@ -459,7 +816,7 @@ fn report_always(diags: &[Diagnostic], source: Option<&str>, format: Format) {
 
 /// `amlgen check` on a hand-written file: diagnostics, a summary, exit 1 on errors.
 fn lint_report(l: &crate::lint::Linted, format: Format) -> Exit {
-    report_always(&l.diagnostics, Some(&l.text), format);
+    report_always(&l.diagnostics, &[(l.label.clone(), l.text.clone())], format);
     let errors = l.diagnostics.iter().filter(|d| d.is_error()).count();
     if format == Format::Human {
         let kind = l
@@ -472,7 +829,11 @@ fn lint_report(l: &crate::lint::Linted, format: Format) -> Exit {
             l.diagnostics.len() - errors
         );
     }
-    if errors > 0 {
+    lint_exit(l)
+}
+
+fn lint_exit(l: &crate::lint::Linted) -> Exit {
+    if l.diagnostics.iter().any(Diagnostic::is_error) {
         Exit::Diagnostics
     } else {
         Exit::Success

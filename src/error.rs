@@ -32,10 +32,11 @@ impl Exit {
 
 #[derive(Debug)]
 pub enum Error {
-    /// The blueprint is wrong: the user fixes it. Carries the source text for the report.
+    /// The blueprint is wrong: the user fixes it. Carries (label, text) of the files it was
+    /// read from (the blueprint, then its `--values` overlays) for the report's source lines.
     Blueprint {
         diagnostics: Vec<Diagnostic>,
-        source: Option<String>,
+        sources: Vec<(String, String)>,
     },
     /// The command line asks for something amlgen does not do.
     Usage(String),
@@ -44,6 +45,13 @@ pub enum Error {
         dir: PathBuf,
         regenerate: String,
         diffs: Vec<String>,
+    },
+    /// The render changes what the folder's previous render deployed in a way Azure refuses or
+    /// that leaves data behind (`crate::change`), and the user did not accept it.
+    UnsafeChange {
+        dir: PathBuf,
+        diagnostics: Vec<Diagnostic>,
+        sources: Vec<(String, String)>,
     },
     /// Writing (or checking) an output folder was refused or failed.
     Output { dir: PathBuf, error: OutputError },
@@ -61,7 +69,7 @@ impl Error {
                 error: OutputError::Io(_),
                 ..
             } => Exit::Io,
-            Error::Output { .. } => Exit::Refused,
+            Error::Output { .. } | Error::UnsafeChange { .. } => Exit::Refused,
             Error::Internal(_) => Exit::Internal,
         }
     }

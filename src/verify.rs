@@ -24,7 +24,7 @@ pub fn verify(artifacts: &[Artifact]) -> Vec<Finding> {
     for a in artifacts {
         let text = text_of(a);
         let messages = if a.path.ends_with(".bicep") {
-            bicep_findings(&text)
+            bicep_findings_memo(&text)
         } else if a.path.ends_with(".parameters.json") {
             parameter_file(&text)
         } else {
@@ -66,6 +66,42 @@ fn bicep_findings(text: &str) -> Vec<String> {
     } else {
         syntax
     }
+}
+
+/// Whether verified Bicep texts are remembered (on by default). The benchmark turns it off to
+/// measure what verifying every text costs.
+static MEMO: std::sync::atomic::AtomicBool = std::sync::atomic::AtomicBool::new(true);
+
+pub fn remember_verified_bicep(on: bool) {
+    MEMO.store(on, std::sync::atomic::Ordering::Relaxed);
+}
+
+/// Bicep texts this process has verified clean. The Bicep is structural (every concrete value
+/// is a parameter), so the renders of a fleet share most of their modules, byte for byte; the
+/// checks are a pure function of the text, so a text verified once needs no second parse. The
+/// whole text is the key (no hash to collide), and the set is bounded so a long-running
+/// process does not grow without end.
+fn bicep_findings_memo(text: &str) -> Vec<String> {
+    use std::collections::HashSet;
+    use std::sync::Mutex;
+    const MAX_REMEMBERED: usize = 512;
+    static CLEAN: OnceLock<Mutex<HashSet<Box<str>>>> = OnceLock::new();
+    if !MEMO.load(std::sync::atomic::Ordering::Relaxed) {
+        return bicep_findings(text);
+    }
+    let clean = CLEAN.get_or_init(Default::default);
+    if clean.lock().is_ok_and(|set| set.contains(text)) {
+        return Vec::new();
+    }
+    let findings = bicep_findings(text);
+    if findings.is_empty() {
+        if let Ok(mut set) = clean.lock() {
+            if set.len() < MAX_REMEMBERED {
+                set.insert(text.into());
+            }
+        }
+    }
+    findings
 }
 
 const UNPARSABLE: &str = "tree-sitter could not parse the file";

@@ -107,6 +107,11 @@ impl Mapping {
             .map(|(_, v)| v)
     }
 
+    /// Removes `key` (a `null` in a `--values` overlay).
+    pub fn remove(&mut self, key: &str) {
+        self.0.retain(|(k, _)| k.as_str() != Some(key));
+    }
+
     pub fn contains_key(&self, key: &str) -> bool {
         self.get(key).is_some()
     }

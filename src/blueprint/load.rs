@@ -110,26 +110,96 @@ pub struct Loaded {
     pub map: SourceMap,
     /// The `--set` assignments applied, for the regenerate command in headers.
     pub sets: Vec<String>,
+    /// The `--values` overlays, in the order they were laid over the blueprint; a value's file
+    /// is `map.layer(path)` (0 the blueprint, i the i-th overlay).
+    pub values: Vec<Source>,
+}
+
+impl Loaded {
+    /// The file that wrote the value at `path`: the blueprint or a `--values` overlay.
+    pub fn file_of(&self, path: &str) -> &Source {
+        match self.map.layer(path) {
+            0 => &self.source,
+            i => self.values.get(i - 1).unwrap_or(&self.source),
+        }
+    }
+
+    /// (label, text) of every file the blueprint was read from, for showing source lines.
+    pub fn texts(&self) -> Vec<(String, String)> {
+        std::iter::once(&self.source)
+            .chain(&self.values)
+            .map(|s| (s.label.clone(), s.text.clone()))
+            .collect()
+    }
+}
+
+/// Reads a `--values` overlay file (any path; built-in names are blueprints, not overlays).
+pub fn overlay_source(path: &str) -> Result<Source, Diagnostic> {
+    let text = limits::read_bounded(Path::new(path), limits::MAX_FILE_BYTES).map_err(|e| {
+        Diagnostic::error(Code::Unreadable, format!("cannot read --values file: {e}"))
+            .at_file(path)
+            .with_help(
+                "give the path of a YAML file with the values that differ from the blueprint",
+            )
+    })?;
+    Ok(Source {
+        arg: path.to_string(),
+        label: path.to_string(),
+        text,
+        builtin: false,
+        warnings: Vec::new(),
+    })
+}
+
+/// Lays `overlay` over `base`: mappings merge key by key (recursively), any other value (a
+/// scalar, a list) replaces what was there, and `null` removes the key (the setting falls back
+/// to its default). README "Environments" documents the same rules.
+pub fn merge(base: &mut yaml::Value, overlay: yaml::Value) {
+    match (base, overlay) {
+        (yaml::Value::Mapping(b), yaml::Value::Mapping(o)) => {
+            for (k, v) in o.iter() {
+                let key = k.key_text();
+                match (b.get_mut(&key), v) {
+                    (_, yaml::Value::Null) => b.remove(&key),
+                    (Some(existing), v) => merge(existing, v.clone()),
+                    (None, v) => b.insert(&key, v.clone()),
+                }
+            }
+        }
+        (b, o) => *b = o,
+    }
+}
+
+fn parse_error(source: &Source, e: yaml::Error) -> Vec<Diagnostic> {
+    let mut d = match e.kind {
+        yaml::ErrorKind::TooDeep => Diagnostic::error(Code::InputTooLarge, e.message)
+            .with_help("a blueprint nests about six levels; check for unclosed or repeated `[` and `{`"),
+        yaml::ErrorKind::TooLarge => Diagnostic::error(Code::InputTooLarge, e.message)
+            .with_help("a blueprint needs no anchors or aliases: write the values out"),
+        yaml::ErrorKind::Invalid => Diagnostic::error(Code::MalformedInput, format!("malformed YAML: {}", e.message))
+            .with_help("fix the YAML syntax at the position shown (indentation, a missing `:`, an unclosed quote or bracket)"),
+    }
+    .at_file(&source.label);
+    if let Some((line, column)) = e.position {
+        d = d.at_line(line, column);
+    }
+    vec![d]
 }
 
 pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> {
+    load_layers(source, Vec::new(), sets)
+}
+
+/// Loads a blueprint with `--values` overlays (in order, see [`merge`]) and then `--set`
+/// assignments applied.
+pub fn load_layers(
+    source: Source,
+    values: Vec<Source>,
+    sets: &[String],
+) -> Result<Loaded, Vec<Diagnostic>> {
     // One parse gives the values and their positions; nesting is bounded while parsing.
-    let parsed = yaml::parse(&source.text).map_err(|e| {
-        let mut d = match e.kind {
-            yaml::ErrorKind::TooDeep => Diagnostic::error(Code::InputTooLarge, e.message)
-                .with_help("a blueprint nests about six levels; check for unclosed or repeated `[` and `{`"),
-            yaml::ErrorKind::TooLarge => Diagnostic::error(Code::InputTooLarge, e.message)
-                .with_help("a blueprint needs no anchors or aliases: write the values out"),
-            yaml::ErrorKind::Invalid => Diagnostic::error(Code::MalformedInput, format!("malformed YAML: {}", e.message))
-                .with_help("fix the YAML syntax at the position shown (indentation, a missing `:`, an unclosed quote or bracket)"),
-        }
-        .at_file(&source.label);
-        if let Some((line, column)) = e.position {
-            d = d.at_line(line, column);
-        }
-        vec![d]
-    })?;
-    let map = parsed.map;
+    let parsed = yaml::parse(&source.text).map_err(|e| parse_error(&source, e))?;
+    let mut map = parsed.map;
     let mut doc = parsed.value;
     if doc.is_null() {
         return Err(vec![Diagnostic::error(
@@ -141,31 +211,42 @@ pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> 
             "start from a built-in blueprint: `amlgen show approved-only > my.yaml`",
         )]);
     }
+    for (i, overlay) in values.iter().enumerate() {
+        let parsed = yaml::parse(&overlay.text).map_err(|e| parse_error(overlay, e))?;
+        if !(parsed.value.is_mapping() || parsed.value.is_null()) {
+            return Err(vec![Diagnostic::error(
+                Code::InvalidValue,
+                "a --values file is a mapping of the blueprint keys it changes",
+            )
+            .at_file(&overlay.label)
+            .with_help("write it like a blueprint, with only the keys that differ: `naming: {prefix: aml-prod}`")]);
+        }
+        let replaced = super::source_map::replaced_paths(&parsed.value);
+        merge(&mut doc, parsed.value);
+        map.overlay(parsed.map, &replaced, i + 1);
+    }
     let mut errors = Vec::new();
-    // The schema is only needed to check `--set` paths; generating it costs more than a render.
-    let schema = if sets.is_empty() {
-        serde_json::Value::Null
-    } else {
-        super::schema::json_schema()
-    };
     for s in sets {
-        if let Err(d) = overrides::apply(&mut doc, s, &schema) {
+        if let Err(d) = overrides::apply(&mut doc, s, super::schema::json_schema_shared()) {
             errors.push(d);
         }
     }
     if !errors.is_empty() {
         return Err(errors);
     }
+    let layers: Vec<&Source> = std::iter::once(&source).chain(&values).collect();
     let blueprint: Blueprint = serde_path_to_error::deserialize(doc).map_err(|e| {
         let path = serde_path(e.path());
         let msg = e.inner().to_string();
-        vec![shape_error(&source, &map, &path, &msg)]
+        let file = layers.get(map.layer(&path)).copied().unwrap_or(&source);
+        vec![shape_error(file, &map, &path, &msg)]
     })?;
     Ok(Loaded {
         source,
         blueprint,
         map,
         sets: sets.to_vec(),
+        values,
     })
 }
 

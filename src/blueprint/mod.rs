@@ -9,7 +9,7 @@ pub mod overrides;
 pub mod schema;
 pub mod source_map;
 
-pub use load::{load, Loaded, Source};
+pub use load::{load, load_layers, Loaded, Source};
 pub use model::*;
 
 /// A built-in blueprint with `--set` assignments applied, for unit tests of the checks.

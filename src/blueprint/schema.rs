@@ -20,6 +20,13 @@ pub fn json_schema() -> serde_json::Value {
     doc
 }
 
+/// The schema, made once per process: `--set` paths are checked against it, and generating it
+/// costs more than a render (a fleet of variants made with `--set` generated it per blueprint).
+pub fn json_schema_shared() -> &'static serde_json::Value {
+    static SCHEMA: std::sync::OnceLock<serde_json::Value> = std::sync::OnceLock::new();
+    SCHEMA.get_or_init(json_schema)
+}
+
 /// The schema of the property at a dotted path, following `$ref`s into `$defs` (and the
 /// `anyOf` schemars writes for optional structs).
 fn property_mut<'a>(doc: &'a mut Value, path: &str) -> Option<&'a mut Value> {

@@ -10,6 +10,9 @@ pub struct SourceMap {
     values: HashMap<String, (usize, usize)>,
     /// path -> (line, column) of the mapping key that holds the value.
     keys: HashMap<String, (usize, usize)>,
+    /// path -> the `--values` overlay (1-based, in command-line order) that wrote the value;
+    /// paths not here were written by the blueprint itself.
+    layers: HashMap<String, usize>,
 }
 
 impl SourceMap {
@@ -35,6 +38,50 @@ impl SourceMap {
                 return Some(*pos);
             }
             p = parent(&p)?;
+        }
+    }
+
+    /// Whether the text holds a value at exactly `path`.
+    pub fn has(&self, path: &str) -> bool {
+        self.values.contains_key(path)
+    }
+
+    /// Which file wrote the value at `path` (or its nearest enclosing value): 0 for the
+    /// blueprint, `i` for the i-th `--values` overlay.
+    pub fn layer(&self, path: &str) -> usize {
+        let mut p = path.to_string();
+        loop {
+            if self.values.contains_key(&p) || self.keys.contains_key(&p) {
+                return self.layers.get(&p).copied().unwrap_or(0);
+            }
+            match parent(&p) {
+                Some(up) => p = up,
+                None => return 0,
+            }
+        }
+    }
+
+    /// Lays the positions of overlay number `layer` over this map: every path the overlay
+    /// writes now points into the overlay, and nothing below a value it replaced whole (a list,
+    /// a scalar, a `null`) keeps a position in the files underneath, so a diagnostic about what
+    /// the overlay wrote cannot point at the blueprint's old list items.
+    pub fn overlay(&mut self, other: SourceMap, replaced: &[String], layer: usize) {
+        let below = |path: &str| {
+            replaced.iter().any(|r| {
+                path.strip_prefix(r.as_str())
+                    .is_some_and(|rest| rest.starts_with('.') || rest.starts_with('['))
+            })
+        };
+        self.values.retain(|p, _| !below(p));
+        self.keys.retain(|p, _| !below(p));
+        self.layers.retain(|p, _| !below(p));
+        for (path, at) in other.values {
+            self.layers.insert(path.clone(), layer);
+            self.values.insert(path, at);
+        }
+        for (path, at) in other.keys {
+            self.layers.insert(path.clone(), layer);
+            self.keys.insert(path, at);
         }
     }
 
@@ -79,6 +126,31 @@ pub fn scalars(doc: &crate::yaml::Value, map: &SourceMap) -> Vec<(usize, usize, 
     }
     let mut out = Vec::new();
     walk(doc, "", map, &mut out);
+    out
+}
+
+/// The paths of an overlay whose values replace what is underneath whole: every value that is
+/// not a mapping (mappings merge key by key).
+pub fn replaced_paths(overlay: &crate::yaml::Value) -> Vec<String> {
+    use crate::yaml::Value;
+    fn walk(v: &Value, path: &str, out: &mut Vec<String>) {
+        match v {
+            Value::Mapping(m) => {
+                for (k, child) in m.iter() {
+                    let key = k.key_text();
+                    let p = if path.is_empty() {
+                        key
+                    } else {
+                        format!("{path}.{key}")
+                    };
+                    walk(child, &p, out);
+                }
+            }
+            _ => out.push(path.to_string()),
+        }
+    }
+    let mut out = Vec::new();
+    walk(overlay, "", &mut out);
     out
 }
 

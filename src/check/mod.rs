@@ -50,7 +50,8 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
         .collect()
 }
 
-fn locate(mut d: Diagnostic, loaded: &Loaded) -> Diagnostic {
+/// Adds file, line and column to a diagnostic that has a value path.
+pub(crate) fn locate(mut d: Diagnostic, loaded: &Loaded) -> Diagnostic {
     d.location.file = loaded.source.label.clone();
     let Some(path) = d.location.path.clone() else {
         return d;
@@ -66,6 +67,8 @@ fn locate(mut d: Diagnostic, loaded: &Loaded) -> Diagnostic {
         d.location.file = format!("{} (--set {s})", loaded.source.label);
         return d;
     }
+    // Base blueprint or a `--values` overlay: the file that wrote the value.
+    d.location.file = loaded.file_of(&path).label.clone();
     if let Some((l, c)) = loaded.map.value(&path) {
         d = d.at_line(l, c);
     }

@@ -141,6 +141,10 @@ pub fn lower(m: &mut Model) {
 pub fn regenerate_command(loaded: &crate::blueprint::Loaded, out: Option<&str>) -> String {
     let mut parts = vec!["amlgen".to_string(), "render".to_string()];
     parts.push(shell_word(&crate::plan::portable(&loaded.source.arg)));
+    for v in &loaded.values {
+        parts.push("--values".into());
+        parts.push(shell_word(&crate::plan::portable(&v.arg)));
+    }
     for s in &loaded.sets {
         parts.push("--set".into());
         parts.push(shell_word(s));

@@ -32,6 +32,10 @@ pub struct Manifest {
     pub regenerate: String,
     /// Relative path -> SHA-256 of the bytes amlgen wrote.
     pub files: BTreeMap<String, String>,
+    /// What this render deploys that Azure cannot change in place (`crate::change`), for the
+    /// next render to compare with. Absent in manifests of older amlgen versions.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub state: Option<crate::change::State>,
 }
 
 impl Manifest {
@@ -43,7 +47,13 @@ impl Manifest {
                 .iter()
                 .map(|a| (a.path.clone(), sha256(&a.bytes)))
                 .collect(),
+            state: None,
         }
+    }
+
+    pub fn with_state(mut self, state: crate::change::State) -> Manifest {
+        self.state = Some(state);
+        self
     }
 
     pub fn to_artifact(&self) -> Artifact {
@@ -157,6 +167,14 @@ fn read_manifest(dir: &Path) -> Result<Option<Manifest>, OutputError> {
         }
     }
     Ok(Some(manifest))
+}
+
+/// The deployed state the manifest in `dir` records, if there is a valid manifest with one. A
+/// manifest that cannot be read is reported by the write itself, which refuses it.
+pub fn previous_state(dir: &Path) -> Option<crate::change::State> {
+    let dir = &plain_dir(dir);
+    check_out_dir(dir).ok()?;
+    read_manifest(dir).ok().flatten()?.state
 }
 
 /// What writing would do; computed before anything is touched.

@@ -6,7 +6,27 @@
 # Deploys main.bicep with main.parameters.json. Safe to re-run: the resource group create is
 # idempotent and ARM deployments are incremental. Override any variable from the environment,
 # e.g. RESOURCE_GROUP=rg-test ./deploy.sh
+#
+# Before it deploys, it shows what would change (az deployment group what-if, in the resource
+# group it has created if needed) and asks. `--yes` (or AMLGEN_DEPLOY_YES=1) deploys without
+# asking, as CI does; `--what-if` shows the changes and stops. Without a terminal on stdin and
+# without `--yes`, it stops after the what-if with exit code 1 instead of waiting for an answer.
 set -euo pipefail
+
+MODE=ask
+if [ "${AMLGEN_DEPLOY_YES:-0}" = 1 ]; then
+  MODE=yes
+fi
+for arg in "$@"; do
+  case "${arg}" in
+    --yes | -y) MODE=yes ;;
+    --what-if) MODE=what-if ;;
+    *)
+      echo "usage: $0 [--yes | --what-if]" >&2
+      exit 2
+      ;;
+  esac
+done
 
 RESOURCE_GROUP=${RESOURCE_GROUP:-{{ m.names.resource_group }}}
 LOCATION=${LOCATION:-{{ m.location }}}
@@ -21,6 +41,34 @@ az group create \
   --tags{% for k, v in m.tags|items %} {{ k ~ "=" ~ v }}{% endfor %} \
 {% endif %}
   --output none
+
+az deployment group what-if \
+  --resource-group "${RESOURCE_GROUP}" \
+  --name "${DEPLOYMENT_NAME}" \
+  --template-file "${SCRIPT_DIR}/main.bicep" \
+  --parameters "@${SCRIPT_DIR}/main.parameters.json" \
+  --parameters location="${LOCATION}"
+
+case "${MODE}" in
+  what-if)
+    echo "Not deployed (--what-if)."
+    exit 0
+    ;;
+  ask)
+    if [ ! -t 0 ]; then
+      echo "Not deployed: no terminal to ask on. Re-run with --yes (or AMLGEN_DEPLOY_YES=1) to deploy these changes." >&2
+      exit 1
+    fi
+    read -r -p "Deploy these changes to resource group ${RESOURCE_GROUP}? [y/N] " answer
+    case "${answer}" in
+      y | Y | yes | YES) ;;
+      *)
+        echo "Not deployed." >&2
+        exit 1
+        ;;
+    esac
+    ;;
+esac
 
 az deployment group create \
   --resource-group "${RESOURCE_GROUP}" \

@@ -1,0 +1,243 @@
+//! Safe change: what a render deploys that Azure cannot change in place, recorded in the output
+//! folder's manifest (`state`), and the comparison of the next render with it. A change Azure
+//! refuses (an isolation mode it does not go back from, managedNetworkKind V2 to V1) or that
+//! leaves data behind (a renamed storage account, key vault or registry) or that fails while
+//! the subnet is in use (a new subnet range) stops the render unless the user accepts its code
+//! (`--accept-change AMLG3xx`).
+
+use crate::diagnostic::{Code, Diagnostic};
+use crate::plan::model::Model;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+
+/// What the previous render deployed, as far as safe change needs it. Every field is optional in
+/// the manifest, so manifests written before a field existed still read.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct State {
+    /// ARM spelling: `Disabled`, `AllowInternetOutbound`, `AllowOnlyApprovedOutbound`.
+    #[serde(default)]
+    pub isolation_mode: Option<String>,
+    /// `V1`, `V2`; none when the blueprint leaves it to Azure.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub managed_network_kind: Option<String>,
+    #[serde(default)]
+    pub storage_account: Option<String>,
+    #[serde(default)]
+    pub key_vault: Option<String>,
+    #[serde(default)]
+    pub container_registry: Option<String>,
+    /// `<vnet>/<subnet>` -> address prefix, for every subnet amlgen deploys.
+    #[serde(default)]
+    pub subnets: BTreeMap<String, String>,
+}
+
+impl State {
+    pub fn of(m: &Model) -> State {
+        let mut subnets = BTreeMap::new();
+        if let Some(c) = &m.client {
+            subnets.insert(
+                format!("{}/{}", c.vnet_name, c.pe_subnet_name),
+                c.pe_subnet_prefix.clone(),
+            );
+        }
+        if let Some(n) = &m.network {
+            for s in &n.spoke.subnets {
+                subnets.insert(
+                    format!("{}/{}", n.spoke.vnet_name, s.name),
+                    s.prefix.clone(),
+                );
+            }
+            if let Some(h) = &n.hub {
+                for s in &h.subnets {
+                    subnets.insert(format!("{}/{}", h.vnet_name, s.name), s.prefix.clone());
+                }
+            }
+        }
+        let name = |k: &str| m.names.get(k).cloned();
+        State {
+            isolation_mode: Some(m.workspace.isolation_mode.arm.clone()),
+            managed_network_kind: m.workspace.kind.as_ref().map(|k| k.arm.clone()),
+            storage_account: name("storage_account"),
+            key_vault: name("key_vault"),
+            container_registry: name("container_registry"),
+            subnets,
+        }
+    }
+}
+
+/// A change from `before` to `after` that needs acknowledging: its code, the blueprint path that
+/// decides it, and what Azure would do.
+pub fn changes(before: &State, after: &State) -> Vec<Diagnostic> {
+    let mut out = Vec::new();
+    if let (Some(b), Some(a)) = (&before.isolation_mode, &after.isolation_mode) {
+        let refused = matches!(
+            (b.as_str(), a.as_str()),
+            ("AllowInternetOutbound", "Disabled")
+                | ("AllowOnlyApprovedOutbound", "AllowInternetOutbound")
+        );
+        if refused {
+            let (b, a) = (blueprint_spelling(b), blueprint_spelling(a));
+            out.push(
+                Diagnostic::error(
+                    Code::IsolationModeOneWay,
+                    format!("the deployed managed VNet is {b}; Azure does not reconfigure it to {a}: the deployment would fail and the workspace keep {b}"),
+                )
+                .at_path("workspace.managed_network.isolation_mode")
+                .with_value(a),
+            );
+        }
+    }
+    if before.managed_network_kind.as_deref() == Some("V2")
+        && after.managed_network_kind.as_deref() == Some("V1")
+    {
+        out.push(
+            Diagnostic::error(
+                Code::ManagedNetworkKindOneWay,
+                "the deployed managed network is kind V2; Azure refuses a switch back to V1",
+            )
+            .at_path("workspace.managed_network.kind")
+            .with_value("v1"),
+        );
+    }
+    let renames = [
+        (
+            &before.storage_account,
+            &after.storage_account,
+            Code::StorageAccountRenamed,
+            "dependencies.storage_account.name",
+            "storage account",
+            "Azure creates a new, empty account; the workspace's data stays in the old one, and a workspace's storage account cannot be swapped",
+        ),
+        (
+            &before.key_vault,
+            &after.key_vault,
+            Code::KeyVaultRenamed,
+            "dependencies.key_vault.name",
+            "key vault",
+            "Azure creates a new, empty vault; the secrets stay in the old one, and a deleted vault's name stays reserved while it is soft-deleted",
+        ),
+        (
+            &before.container_registry,
+            &after.container_registry,
+            Code::RegistryRenamed,
+            "dependencies.container_registry.name",
+            "container registry",
+            "Azure creates a new, empty registry; the environment images stay in the old one",
+        ),
+    ];
+    for (b, a, code, path, what, effect) in renames {
+        if let (Some(b), Some(a)) = (b, a) {
+            if b != a {
+                out.push(
+                    Diagnostic::error(code, format!("{what} `{b}` is renamed to `{a}`: {effect}"))
+                        .at_path(path)
+                        .with_value(a.clone()),
+                );
+            }
+        }
+    }
+    for (subnet, b) in &before.subnets {
+        if let Some(a) = after.subnets.get(subnet) {
+            if a != b {
+                out.push(
+                    Diagnostic::error(
+                        Code::SubnetRangeChanged,
+                        format!("subnet {subnet} changes from {b} to {a}: Azure refuses a new range while anything (private endpoints, compute, a firewall) is in the subnet"),
+                    )
+                    .with_value(a.clone()),
+                );
+            }
+        }
+    }
+    for d in &mut out {
+        let code = d.code;
+        d.help = Some(format!(
+            "keep the deployed value, or pass --accept-change {code} if you mean it (`amlgen explain {code}` says what happens)"
+        ));
+    }
+    out
+}
+
+/// An ARM value as the blueprint writes it: `AllowInternetOutbound` -> `allow_internet_outbound`.
+fn blueprint_spelling(arm: &str) -> String {
+    let mut out = String::new();
+    for (i, c) in arm.chars().enumerate() {
+        if c.is_ascii_uppercase() && i > 0 {
+            out.push('_');
+        }
+        out.push(c.to_ascii_lowercase());
+    }
+    out
+}
+
+/// The codes `--accept-change` takes.
+pub const CODES: &[Code] = &[
+    Code::IsolationModeOneWay,
+    Code::ManagedNetworkKindOneWay,
+    Code::StorageAccountRenamed,
+    Code::KeyVaultRenamed,
+    Code::RegistryRenamed,
+    Code::SubnetRangeChanged,
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn state(mode: &str) -> State {
+        State {
+            isolation_mode: Some(mode.into()),
+            storage_account: Some("st1".into()),
+            subnets: [("v/pe".to_string(), "10.0.0.0/27".to_string())].into(),
+            ..State::default()
+        }
+    }
+
+    #[test]
+    fn one_way_isolation_modes_are_refused_and_the_others_are_not() {
+        let codes = |b: &str, a: &str| -> Vec<Code> {
+            changes(&state(b), &state(a))
+                .iter()
+                .map(|d| d.code)
+                .collect()
+        };
+        assert_eq!(
+            codes("AllowInternetOutbound", "Disabled"),
+            [Code::IsolationModeOneWay]
+        );
+        assert_eq!(
+            codes("AllowOnlyApprovedOutbound", "AllowInternetOutbound"),
+            [Code::IsolationModeOneWay]
+        );
+        assert!(codes("AllowInternetOutbound", "AllowOnlyApprovedOutbound").is_empty());
+        assert!(codes("Disabled", "AllowInternetOutbound").is_empty());
+    }
+
+    #[test]
+    fn renames_kind_and_subnets() {
+        let before = State {
+            managed_network_kind: Some("V2".into()),
+            key_vault: Some("kv-a".into()),
+            ..state("Disabled")
+        };
+        let mut after = State {
+            managed_network_kind: Some("V1".into()),
+            key_vault: Some("kv-b".into()),
+            storage_account: Some("st2".into()),
+            ..state("Disabled")
+        };
+        after.subnets.insert("v/pe".into(), "10.0.1.0/27".into());
+        let codes: Vec<Code> = changes(&before, &after).iter().map(|d| d.code).collect();
+        assert_eq!(
+            codes,
+            [
+                Code::ManagedNetworkKindOneWay,
+                Code::StorageAccountRenamed,
+                Code::KeyVaultRenamed,
+                Code::SubnetRangeChanged
+            ]
+        );
+        // A manifest from before `state` existed compares as nothing known.
+        assert!(changes(&State::default(), &after).is_empty());
+    }
+}
