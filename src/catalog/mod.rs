@@ -620,6 +620,9 @@ pub struct FlowFact {
     /// A forbidden flow Azure's required rules leave open, and why.
     #[serde(default)]
     pub residual: Option<String>,
+    /// The architectures where `residual` holds; none: all of the flow's.
+    #[serde(default)]
+    pub residual_in: Option<Vec<FlowArchitecture>>,
     /// The host verify/network-check.sh connects to for this flow, when it is not `host` (a
     /// sample name that does not exist); empty: the flow is not probed.
     #[serde(default)]

@@ -270,7 +270,10 @@ pub fn evaluate(m: &Model) -> Report {
                         protocol: f.protocol.clone(),
                         port: *port,
                         expected,
-                        residual: f.residual.clone(),
+                        residual: f
+                            .residual
+                            .clone()
+                            .filter(|_| f.residual_in.as_ref().is_none_or(|a| a.contains(&arch))),
                         sources: f.source.clone(),
                         probe: match &f.probe {
                             _ if same_region => None,

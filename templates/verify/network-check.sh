@@ -154,7 +154,7 @@ answers() {
   local status rc=0
   status="$(curl -ksS -o /dev/null -w '%{http_code}' --connect-timeout "${TIMEOUT}" --max-time "${TIMEOUT}" "$1://$2:$3/" 2>/dev/null)" || rc=$?
   if [ "${rc}" -ne 0 ]; then
-    why="no HTTP answer (curl exit ${rc})"
+    why="no HTTP answer, curl exit ${rc}"
     return 1
   fi
   if [ "${status}" = "${FIREWALL_DENY_STATUS}" ]; then
@@ -172,8 +172,8 @@ check_connect() {
     return
   fi
   if [ "${method}" = tcp ]; then
-    why="TCP connect"
-    connects "${name}" "$3" && open=1
+    why="no TCP connection"
+    connects "${name}" "$3" && open=1 && why="TCP connection"
   else
     answers "${method}" "${name}" "$3" && open=1
   fi
