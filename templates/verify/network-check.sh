@@ -24,8 +24,9 @@
 # It resolves every private endpoint name and checks the address is in the private endpoint
 # subnet ({{ smoke.dns[0].prefix if smoke.dns else "none" }}), reaches what Azure Machine Learning needs and expects success,
 # tries what must stay closed and expects failure. On ports {{ smoke.http_probe_ports|join(" and ") }} it sends an HTTP(S)
-# request (curl) and counts any answer as reachable: Azure Firewall completes the TCP handshake
-# itself on those ports before it reads the host name, so a bare TCP connect proves nothing there;
+# request (curl) and counts any answer as reachable: Azure Firewall (wherever one is on the path)
+# completes the TCP handshake itself on those ports before it reads the host name, so a bare TCP
+# connect proves nothing there;
 # a TLS or connection failure, or the firewall's deny page (HTTP {{ smoke.firewall_deny_http_status }}), is blocked. Other
 # ports get a TCP connect. A forbidden check tries a third-party host (example.com,
 # portquiz.net, a public storage account) and cannot tell a blocked path from a host that is
