@@ -728,3 +728,36 @@ fn render_warns_about_a_failing_flow_and_only_then() {
         assert!(!render(b).contains("AMLG40"), "{b}");
     }
 }
+
+#[test]
+fn a_port_the_firewall_proxies_gets_no_bare_connect() {
+    // An application rule on 8080 makes Azure Firewall complete the handshake on 8080 too, for
+    // any destination (docs issue 121272): the TCP probe on 8080 would prove nothing, so it is
+    // left out with the reason; 22 is still tried.
+    let mut m = model("hub-spoke", &[]);
+    let fw = m.network.as_mut().unwrap().firewall.as_mut().unwrap();
+    fw.application_rules[0]
+        .protocols
+        .push(amlgen::plan::model::AppProtocol {
+            kind: "Https",
+            port: 8080,
+        });
+    let r = evaluate(&m);
+    let s = amlgen::flows::smoke::checks(&m, &r);
+    assert!(s.compute.iter().all(|c| c.port != 8080));
+    assert!(s.compute.iter().any(|c| c.port == 22 && c.method == "tcp"));
+    assert!(
+        s.not_probed
+            .iter()
+            .any(|n| n.starts_with("internet-other-port")
+                && n.contains("8080")
+                && n.contains("handshake")),
+        "{:#?}",
+        s.not_probed
+    );
+    // With application rules on 80 and 443 only, as built, no probe is left out for that reason.
+    let m = model("hub-spoke", &[]);
+    let r = evaluate(&m);
+    let s = amlgen::flows::smoke::checks(&m, &r);
+    assert!(s.not_probed.iter().all(|n| !n.contains("handshake")));
+}
