@@ -80,7 +80,7 @@ fn the_issue_s_forbidden_flows_are_evaluated_and_denied() {
     for name in [
         "foreign-storage",
         "foreign-storage-other-region",
-        "other-workspace-private-link",
+        "front-door-any",
         "internet-https",
         "internet-other-port",
     ] {
@@ -98,15 +98,63 @@ fn the_issue_s_forbidden_flows_are_evaluated_and_denied() {
     for name in ["internet-https", "internet-other-port", "foreign-storage"] {
         assert!(denied(&approved, name), "approved-only lets {name} out");
     }
-    // The one path Azure's required rules leave open is reported as residual, with its reason.
-    let residual: Vec<&Flow> = exfil
+    // The paths Azure's required rules leave open are reported as residual, with their reason:
+    // another tenant's public workspace, and its private-link one, which NXDOMAIN alone keeps
+    // out of sight (its address is in the AzureMachineLearning tag the firewall allows).
+    let residual_names = |r: &Report| {
+        let mut v: Vec<String> = r
+            .flows
+            .iter()
+            .filter(|f| f.status == Status::Residual)
+            .inspect(|f| assert!(f.residual.is_some(), "{}: no reason", f.name))
+            .map(|f| f.name.clone())
+            .collect();
+        v.sort();
+        v.dedup();
+        v
+    };
+    assert_eq!(
+        residual_names(&exfil),
+        ["other-workspace-private-link", "other-workspace-public"]
+    );
+    let by_dns = exfil
         .flows
         .iter()
-        .filter(|f| f.status == Status::Residual)
-        .collect();
-    assert!(residual
-        .iter()
-        .all(|f| f.name == "other-workspace-public" && f.residual.is_some()));
+        .find(|f| f.name == "other-workspace-private-link")
+        .unwrap();
+    assert_eq!(by_dns.verdict, Verdict::Allowed);
+    let why = by_dns.residual.as_deref().unwrap();
+    assert!(
+        why.contains("NXDOMAIN") && why.contains("curl --resolve"),
+        "{why}"
+    );
+    assert!(
+        by_dns.decided_by.contains("azure-machine-learning"),
+        "{}",
+        by_dns.decided_by
+    );
+    assert_eq!(
+        exfil.residuals.len(),
+        2,
+        "one line per residual flow, whichever subnet"
+    );
+
+    // Hub-spoke's network rules to AzureFrontDoor.FrontEnd and the regional Storage tag admit
+    // anybody's Front Door site and storage account: residual there, and the README says so.
+    let hub = evaluate(&model("hub-spoke", &[]));
+    assert_eq!(
+        residual_names(&hub),
+        [
+            "foreign-storage",
+            "front-door-any",
+            "other-workspace-private-link"
+        ]
+    );
+    assert!(hub.summary.ok);
+    // Exfiltration prevention closes both (service endpoint policy, application rules).
+    for name in ["foreign-storage", "front-door-any"] {
+        assert!(denied(&exfil, name), "{name}");
+    }
 }
 
 #[test]
@@ -184,7 +232,11 @@ fn a_wrong_route_is_caught() {
     let r = evaluate(&m);
     assert_eq!(
         failed_names(&r),
-        ["foreign-storage-other-region", "internet-https"]
+        [
+            "foreign-storage-other-region",
+            "front-door-any",
+            "internet-https"
+        ]
     );
     assert!(failed(&r)
         .iter()
@@ -246,6 +298,26 @@ fn a_subnet_without_its_service_endpoint_policy_is_caught() {
         s.service_endpoint_policy = false;
     }
     assert_eq!(failed_names(&evaluate(&m)), ["foreign-storage"]);
+}
+
+#[test]
+fn a_0_0_0_0_route_puts_public_addresses_in_the_virtual_network_tag() {
+    // The VirtualNetwork tag holds the prefixes of user-defined routes: with 0.0.0.0/0 on the
+    // subnet's route table, AllowVnetOutBound (65000) lets public traffic out, before
+    // AllowInternetOutBound (65001).
+    let r = evaluate(&model("hub-spoke", &[]));
+    let mcr = r.flows.iter().find(|f| f.name == "mcr").unwrap();
+    let nsg = mcr.hops.iter().find(|h| h.hop == "nsg").unwrap();
+    assert!(
+        nsg.rule.contains("AllowVnetOutBound (65000)"),
+        "{}",
+        nsg.rule
+    );
+    // Without a route table, the Internet rule it is.
+    let r = evaluate(&model("no-firewall", &[]));
+    let mcr = r.flows.iter().find(|f| f.name == "mcr").unwrap();
+    let nsg = mcr.hops.iter().find(|h| h.hop == "nsg").unwrap();
+    assert!(!nsg.rule.contains("AllowVnetOutBound"), "{}", nsg.rule);
 }
 
 #[test]
@@ -318,9 +390,17 @@ fn the_command_prints_a_table_or_json_and_fails_on_a_broken_flow() {
 }
 
 /// Runs a rendered verify/network-check.sh against a simulated network: `getent` answers from
-/// `dns` (name, address), and a connection opens when `host:port` is in `open`. Returns the exit
-/// code and the output.
-fn smoke(role: &str, dns: &[(&str, &str)], open: &[&str]) -> (i32, String) {
+/// `dns` (name, address); a TCP connect opens when `host:port` is in `open`; `curl` gets an
+/// HTTP 200 when `host:port` is in `open`, the firewall's deny page (470) when `deny:host:port`
+/// is, and a TLS failure (exit 35) otherwise, as behind Azure Firewall. `args` follow the
+/// script's name, `env` is added to its environment. Returns the exit code, the output, and
+/// the `host:port` of every bare TCP connect tried.
+fn smoke_with(
+    args: &[&str],
+    env: &[(&str, &str)],
+    dns: &[(&str, &str)],
+    open: &[&str],
+) -> (i32, String, Vec<String>) {
     use std::os::unix::fs::PermissionsExt;
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("render");
@@ -335,6 +415,8 @@ fn smoke(role: &str, dns: &[(&str, &str)], open: &[&str]) -> (i32, String) {
     std::fs::create_dir(&bin).unwrap();
     let dns_file = tmp.path().join("dns");
     let open_file = tmp.path().join("open");
+    let tcp_log = tmp.path().join("tcp.log");
+    std::fs::write(&tcp_log, "").unwrap();
     let lines = |v: Vec<String>| v.iter().map(|l| format!("{l}\n")).collect::<String>();
     std::fs::write(
         &dns_file,
@@ -357,8 +439,16 @@ fn smoke(role: &str, dns: &[(&str, &str)], open: &[&str]) -> (i32, String) {
         (
             "timeout",
             format!(
-                "#!/usr/bin/env bash\nset -euo pipefail\nshift\ncase \"$*\" in\n  *'/dev/tcp/'*) grep -qx \"${{*: -2:1}}:${{*: -1}}\" '{}' ;;\n  *) exec \"$@\" ;;\nesac\n",
+                "#!/usr/bin/env bash\nset -euo pipefail\nshift\ncase \"$*\" in\n  *'/dev/tcp/'*) echo \"${{*: -2:1}}:${{*: -1}}\" >>'{}'; grep -qx \"${{*: -2:1}}:${{*: -1}}\" '{}' ;;\n  *) exec \"$@\" ;;\nesac\n",
+                tcp_log.display(),
                 open_file.display()
+            ),
+        ),
+        (
+            "curl",
+            format!(
+                "#!/usr/bin/env bash\nset -euo pipefail\nurl=\"${{*: -1}}\"\ntarget=\"${{url#*://}}\"\ntarget=\"${{target%/}}\"\nif grep -qx \"deny:${{target}}\" '{open}'; then printf 470; exit 0; fi\nif grep -qx \"${{target}}\" '{open}'; then printf 200; exit 0; fi\necho 'curl: (35) TLS connect error' >&2\nexit 35\n",
+                open = open_file.display()
             ),
         ),
     ];
@@ -372,17 +462,32 @@ fn smoke(role: &str, dns: &[(&str, &str)], open: &[&str]) -> (i32, String) {
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let o = std::process::Command::new("bash")
-        .arg(out.join("verify/network-check.sh"))
-        .arg(role)
+    let mut cmd = std::process::Command::new("bash");
+    cmd.arg(out.join("verify/network-check.sh"))
+        .args(args)
         .env("PATH", path)
         .env("WORKSPACE_GUID", "0f0e0d0c-0000-0000-0000-000000000000")
-        .output()
-        .unwrap();
+        .env_remove("STRICT")
+        .env_remove("TIMEOUT");
+    for (k, v) in env {
+        cmd.env(k, v);
+    }
+    let o = cmd.output().unwrap();
+    let tried = std::fs::read_to_string(&tcp_log)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect();
     (
         o.status.code().unwrap_or(-1),
         String::from_utf8(o.stdout).unwrap() + &String::from_utf8(o.stderr).unwrap(),
+        tried,
     )
+}
+
+fn smoke(role: &str, dns: &[(&str, &str)], open: &[&str]) -> (i32, String) {
+    let (code, out, _) = smoke_with(&[role], &[], dns, open);
+    (code, out)
 }
 
 const EXFIL_PE_NAMES: [&str; 7] = [
@@ -418,24 +523,87 @@ fn the_smoke_test_passes_on_a_network_that_works_and_fails_on_one_that_leaks() {
     ]);
     let mut open: Vec<&str> = EXFIL_OPEN.to_vec();
     open.extend(["cramlexf.azurecr.io:443", "api.monitor.azure.com:443"]);
-    let (code, out) = smoke("compute", &dns, &open);
+    let (code, out, tried) = smoke_with(&["compute"], &[], &dns, &open);
     assert_eq!(code, 0, "{out}");
     assert!(
         out.contains("PASS dns    stamlexf.blob.core.windows.net -> 10.111.2.4"),
         "{out}"
     );
+    // HTTPS is asked for an HTTP answer: behind Azure Firewall a TCP handshake on 443 proves
+    // nothing (the firewall completes it itself), so no bare connect goes to 80 or 443.
     assert!(
-        out.contains("PASS tcp    internet-https: example.com:443 closed"),
+        out.contains(
+            "PASS https  internet-https: example.com:443 closed or unreachable (no HTTP answer, curl exit 35), as it must be"
+        ),
         "{out}"
     );
     assert!(
-        out.contains("compute: 26 passed, 0 failed, 6 skipped"),
+        out.contains(
+            "PASS https  pe-storage-blob: stamlexf.blob.core.windows.net:443 open (HTTP 200)"
+        ),
         "{out}"
     );
-    // Names whose placeholder is unset are skipped, never failed.
+    assert!(
+        out.contains("PASS http   entra-id: login.microsoftonline.com:80 open (HTTP 200)"),
+        "{out}"
+    );
+    assert!(
+        out.contains("PASS tcp    internet-other-port: portquiz.net:22 closed or unreachable"),
+        "{out}"
+    );
+    assert!(!tried.is_empty());
+    assert!(
+        tried
+            .iter()
+            .all(|t| !t.ends_with(":443") && !t.ends_with(":80")),
+        "{tried:?}"
+    );
+    assert!(
+        out.contains("compute: 25 passed, 0 failed, 6 skipped"),
+        "{out}"
+    );
+    // Names whose placeholder is unset are skipped, never failed, but said loudly; --strict
+    // (or STRICT=1) fails on them.
     assert!(out.contains("SKIP dns    <compute-instance>"), "{out}");
+    assert!(out.contains("warning: 6 checks skipped"), "{out}");
+    let (code, out, _) = smoke_with(&["--strict", "compute"], &[], &dns, &open);
+    assert_eq!(code, 1, "{out}");
+    assert!(out.contains("strict: failing on 6 skipped checks"), "{out}");
+    assert_eq!(
+        smoke_with(&["compute"], &[("STRICT", "1")], &dns, &open).0,
+        1
+    );
+    let all_set = [
+        ("COMPUTE_INSTANCE", "ci1"),
+        ("ENDPOINT_NAME", "ep1"),
+        ("LOG_ANALYTICS_WORKSPACE_ID", "0a0b"),
+    ];
+    let mut named = dns.clone();
+    named.extend([
+        ("ci1.eastus.instances.ml.azure.ms", "10.111.2.7"),
+        ("ci1-22.eastus.instances.ml.azure.ms", "10.111.2.7"),
+        ("ep1.eastus.inference.ml.azure.com", "10.111.2.8"),
+        ("0a0b.ods.opinsights.azure.com", "10.111.2.9"),
+        ("0a0b.oms.opinsights.azure.com", "10.111.2.9"),
+        ("0a0b.agentsvc.azure-automation.net", "10.111.2.9"),
+    ]);
+    let (code, out, _) = smoke_with(&["--strict", "compute"], &all_set, &named, &open);
+    assert_eq!(code, 0, "{out}");
+    assert!(out.contains("31 passed, 0 failed, 0 skipped"), "{out}");
+    assert!(!out.contains("warning"), "{out}");
 
-    // HTTPS to any host leaks; a name resolves publicly.
+    // A TCP handshake that the firewall completes is no longer taken for an open path: the
+    // firewall's deny page (HTTP 470) is blocked too.
+    let mut denied_page = open.clone();
+    denied_page.push("deny:example.com:443");
+    let (code, out) = smoke("compute", &dns, &denied_page);
+    assert_eq!(code, 0, "{out}");
+    assert!(
+        out.contains("example.com:443 closed or unreachable (the firewall's deny page (HTTP 470))"),
+        "{out}"
+    );
+
+    // HTTPS to any host leaks (an HTTP answer); a name resolves publicly.
     let mut leaky = open.clone();
     leaky.push("example.com:443");
     let mut public = dns.clone();
@@ -449,15 +617,89 @@ fn the_smoke_test_passes_on_a_network_that_works_and_fails_on_one_that_leaks() {
         "{out}"
     );
     assert!(
-        fails[1].contains("example.com:443 open, but must stay closed"),
+        fails[1].contains("example.com:443 open (HTTP 200), but must stay closed"),
+        "{out}"
+    );
+    // A required HTTPS host without an HTTP answer fails, however the handshake went.
+    let no_arm: Vec<&str> = open
+        .iter()
+        .copied()
+        .filter(|h| *h != "management.azure.com:443")
+        .collect();
+    let (code, out) = smoke("compute", &dns, &no_arm);
+    assert_eq!(code, 1, "{out}");
+    assert!(
+        out.contains(
+            "FAIL https  resource-manager: management.azure.com:443 closed or unreachable"
+        ),
         "{out}"
     );
 
-    // A client checks names and the private endpoints only; usage errors are exit 2.
+    // A client checks names and the private endpoints only; usage errors are exit 2, and so
+    // is a TIMEOUT that is not a whole number from 1 (timeout 0 would never give up).
     let (code, out) = smoke("client", &dns, &open);
     assert_eq!(code, 0, "{out}");
     assert!(!out.contains("internet-https"), "{out}");
     assert_eq!(smoke("nobody", &dns, &open).0, 2);
+    for bad in ["0", "05", "-1", "1.5", "five", ""] {
+        let (code, out, _) = smoke_with(&["compute"], &[("TIMEOUT", bad)], &dns, &open);
+        if bad.is_empty() {
+            // Empty is unset: the default applies.
+            assert_eq!(code, 0, "{out}");
+        } else {
+            assert_eq!(code, 2, "TIMEOUT={bad}: {out}");
+            assert!(out.contains("TIMEOUT must be a whole number"), "{out}");
+        }
+    }
+    assert_eq!(
+        smoke_with(&["compute"], &[("TIMEOUT", "12")], &dns, &open).0,
+        0
+    );
+    assert_eq!(
+        smoke_with(&["compute"], &[("STRICT", "yes")], &dns, &open).0,
+        2
+    );
+}
+
+#[test]
+fn the_smoke_test_probes_at_http_behind_a_firewall_and_skips_what_it_cannot_tell() {
+    let m = model("exfiltration-prevention", &[]);
+    let r = evaluate(&m);
+    let s = amlgen::flows::smoke::checks(&m, &r);
+    for c in s.compute.iter().chain(&s.client) {
+        let want = match c.port {
+            443 => "https",
+            80 => "http",
+            _ => "tcp",
+        };
+        assert_eq!(c.method, want, "{} {}", c.host, c.port);
+    }
+    // Azure Open Datasets' account is in East US, the built-ins' region: the probe would take
+    // the service endpoint, so it is left out, with the reason.
+    assert!(s
+        .compute
+        .iter()
+        .all(|c| !c.host.starts_with("azureopendatastorage")));
+    assert!(
+        s.not_probed
+            .iter()
+            .any(|n| n.starts_with("foreign-storage-other-region") && n.contains("eastus")),
+        "{:#?}",
+        s.not_probed
+    );
+    // Elsewhere it is probed, over HTTPS.
+    let m = model("exfiltration-prevention", &["location=westeurope"]);
+    let r = evaluate(&m);
+    let s = amlgen::flows::smoke::checks(&m, &r);
+    assert!(s
+        .compute
+        .iter()
+        .any(|c| c.host.starts_with("azureopendatastorage")
+            && c.method == "https"
+            && c.expect == "closed"));
+    // Every DNS check has a range to hold its answer against.
+    assert!(!s.dns.is_empty());
+    assert!(s.dns.iter().all(|d| d.prefix.contains('/')));
 }
 
 #[test]
@@ -485,4 +727,37 @@ fn render_warns_about_a_failing_flow_and_only_then() {
     for b in BUILTINS {
         assert!(!render(b).contains("AMLG40"), "{b}");
     }
+}
+
+#[test]
+fn a_port_the_firewall_proxies_gets_no_bare_connect() {
+    // An application rule on 8080 makes Azure Firewall complete the handshake on 8080 too, for
+    // any destination (docs issue 121272): the TCP probe on 8080 would prove nothing, so it is
+    // left out with the reason; 22 is still tried.
+    let mut m = model("hub-spoke", &[]);
+    let fw = m.network.as_mut().unwrap().firewall.as_mut().unwrap();
+    fw.application_rules[0]
+        .protocols
+        .push(amlgen::plan::model::AppProtocol {
+            kind: "Https",
+            port: 8080,
+        });
+    let r = evaluate(&m);
+    let s = amlgen::flows::smoke::checks(&m, &r);
+    assert!(s.compute.iter().all(|c| c.port != 8080));
+    assert!(s.compute.iter().any(|c| c.port == 22 && c.method == "tcp"));
+    assert!(
+        s.not_probed
+            .iter()
+            .any(|n| n.starts_with("internet-other-port")
+                && n.contains("8080")
+                && n.contains("handshake")),
+        "{:#?}",
+        s.not_probed
+    );
+    // With application rules on 80 and 443 only, as built, no probe is left out for that reason.
+    let m = model("hub-spoke", &[]);
+    let r = evaluate(&m);
+    let s = amlgen::flows::smoke::checks(&m, &r);
+    assert!(s.not_probed.iter().all(|n| !n.contains("handshake")));
 }

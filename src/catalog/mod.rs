@@ -605,6 +605,15 @@ pub struct FlowCatalog {
     pub required: Vec<FlowFact>,
     pub forbidden: Vec<FlowFact>,
     pub evaluation_source: Vec<String>,
+    /// Ports where Azure Firewall completes the TCP handshake itself (its transparent proxy),
+    /// besides the ports of its application rules: a TCP connect there proves nothing.
+    pub firewall_proxy_ports: Vec<u16>,
+    /// Ports the smoke test probes with an HTTP request over http://, and over https://.
+    pub http_ports: Vec<u16>,
+    pub https_ports: Vec<u16>,
+    /// The status of Azure Firewall's own deny page.
+    pub firewall_deny_http_status: u16,
+    pub firewall_proxy_source: Vec<String>,
 }
 
 /// One catalogued flow: a destination (host, service tag or both), protocol and ports.
@@ -631,10 +640,17 @@ pub struct FlowFact {
     /// A forbidden flow Azure's required rules leave open, and why.
     #[serde(default)]
     pub residual: Option<String>,
+    /// The architectures where `residual` holds; none: all of the flow's.
+    #[serde(default)]
+    pub residual_in: Option<Vec<FlowArchitecture>>,
     /// The host verify/network-check.sh connects to for this flow, when it is not `host` (a
     /// sample name that does not exist); empty: the flow is not probed.
     #[serde(default)]
     pub probe: Option<String>,
+    /// The region of the probe's own storage account: a deployment there reaches it over the
+    /// storage service endpoint, so the probe is left out.
+    #[serde(default)]
+    pub probe_region: Option<String>,
     pub source: Vec<String>,
 }
 

@@ -89,19 +89,20 @@ fn resolver(m: &Model, src: &Source) -> (String, String) {
     }
 }
 
-/// The prefix of the subnet holding the private endpoints.
-fn pe_prefix(m: &Model) -> String {
+/// The prefix of the subnet holding the private endpoints, when the model has one (the smoke
+/// test's DNS checks use it too).
+pub(crate) fn pe_prefix(m: &Model) -> Option<String> {
     match (&m.network, &m.client) {
         (Some(n), _) => n
             .spoke
             .subnets
             .iter()
             .find(|s| s.private_endpoints)
-            .map(|s| s.prefix.clone())
-            .unwrap_or_default(),
-        (None, Some(c)) => c.pe_subnet_prefix.clone(),
-        (None, None) => String::new(),
+            .map(|s| s.prefix.clone()),
+        (None, Some(c)) => Some(c.pe_subnet_prefix.clone()),
+        (None, None) => None,
     }
+    .filter(|p| !p.is_empty())
 }
 
 /// The DNS answer: a private endpoint's address from a linked zone, NXDOMAIN from a linked zone
@@ -169,7 +170,9 @@ fn dns(m: &Model, src: &Source, d: &Dest, out: &mut Vec<Hop>) -> Option<Addr> {
     };
     match record {
         Some(pe) => {
-            let prefix = pe_prefix(m);
+            // No subnet of the model holds private endpoints: the address is private all the
+            // same; the words say so rather than print an empty range.
+            let prefix = pe_prefix(m).unwrap_or_else(|| "the private endpoint subnet".into());
             out.push(hop(
                 "dns",
                 HopResult::Allow,
@@ -197,7 +200,10 @@ fn dns(m: &Model, src: &Source, d: &Dest, out: &mut Vec<Hop>) -> Option<Addr> {
 }
 
 /// NSG address match: `*`, a service tag (a regional tag is inside its global one), a CIDR.
-fn address_matches(rule: &str, addr: &Addr, tag: Option<&str>) -> bool {
+/// `udr_default`: the subnet's route table has a 0.0.0.0/0 route; the VirtualNetwork tag holds
+/// the address prefixes of user-defined routes, so it then covers public addresses too
+/// (catalog source `service_tags`): AllowVnetOutBound, not AllowInternetOutBound, lets them out.
+fn address_matches(rule: &str, addr: &Addr, tag: Option<&str>, udr_default: bool) -> bool {
     if rule == "*" {
         return true;
     }
@@ -209,7 +215,11 @@ fn address_matches(rule: &str, addr: &Addr, tag: Option<&str>) -> bool {
                     _ => false,
                 }
         }
-        Addr::Public => rule == "Internet" || tag.is_some_and(|t| tag_within(t, rule)),
+        Addr::Public => {
+            rule == "Internet"
+                || (udr_default && rule == "VirtualNetwork")
+                || tag.is_some_and(|t| tag_within(t, rule))
+        }
     }
 }
 
@@ -242,8 +252,28 @@ fn proto_matches(rule: &str, proto: &str) -> bool {
     rule == "*" || rule.eq_ignore_ascii_case("any") || rule.eq_ignore_ascii_case(proto)
 }
 
+/// Whether the subnet's route table has a 0.0.0.0/0 route.
+fn udr_default(n: &NetworkModel, s: &SubnetModel) -> bool {
+    s.route_table
+        && n.route_table.as_ref().is_some_and(|rt| {
+            rt.routes.iter().any(|r| {
+                r.address_prefix
+                    .literal
+                    .parse::<IpNet>()
+                    .is_ok_and(|p| p.prefix_len() == 0)
+            })
+        })
+}
+
 /// Outbound NSG of a subnet: custom rules by priority, then Azure's defaults; first match.
-fn nsg(s: &SubnetModel, addr: &Addr, tag: Option<&str>, proto: &str, port: u16) -> Hop {
+fn nsg(
+    s: &SubnetModel,
+    addr: &Addr,
+    tag: Option<&str>,
+    proto: &str,
+    port: u16,
+    udr_default: bool,
+) -> Hop {
     let mut rules: Vec<_> = s
         .nsg_rules
         .iter()
@@ -259,7 +289,7 @@ fn nsg(s: &SubnetModel, addr: &Addr, tag: Option<&str>, proto: &str, port: u16) 
         if proto_matches(&r.protocol, proto)
             && port_matches(&r.destination_ports, port)
             && source_ok(&r.source.literal)
-            && address_matches(&r.destination.literal, addr, tag)
+            && address_matches(&r.destination.literal, addr, tag, udr_default)
         {
             let result = if r.access == "Allow" {
                 HopResult::Allow
@@ -284,7 +314,7 @@ fn nsg(s: &SubnetModel, addr: &Addr, tag: Option<&str>, proto: &str, port: u16) 
         ("AllowInternetOutBound", 65001, "Internet", HopResult::Allow),
         ("DenyAllOutBound", 65500, "*", HopResult::Deny),
     ] {
-        if address_matches(dest, addr, tag) {
+        if address_matches(dest, addr, tag, udr_default) {
             return hop(
                 "nsg",
                 result,
@@ -520,7 +550,7 @@ fn customer(
     let Some(addr) = dns(m, &Source::Subnet(s), d, out) else {
         return;
     };
-    let nsg = nsg(s, &addr, d.tag.as_deref(), proto, port);
+    let nsg = nsg(s, &addr, d.tag.as_deref(), proto, port, udr_default(n, s));
     if !passes(out, nsg) {
         return;
     }

@@ -76,6 +76,10 @@ pub struct Flow {
     pub host: Option<String>,
     /// The host verify/network-check.sh connects to for this flow, if any.
     pub probe: Option<String>,
+    /// Why the flow has a probe host yet is not probed here (the probe account is in this
+    /// region).
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub probe_skipped: Option<String>,
     pub protocol: String,
     pub port: u16,
     pub expected: Expected,
@@ -109,8 +113,19 @@ pub struct Report {
     pub architecture: &'static str,
     pub summary: Summary,
     pub flows: Vec<Flow>,
+    /// Every residual flow once (whichever source), with its reason.
+    pub residuals: Vec<Residual>,
     /// Ids in catalog/sources.yaml for how each hop decides.
     pub evaluation_sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize, PartialEq)]
+pub struct Residual {
+    pub name: String,
+    pub destination: String,
+    pub protocol: String,
+    pub port: u16,
+    pub reason: String,
 }
 
 /// A destination as the hops see it.
@@ -178,6 +193,7 @@ struct Candidate<'a> {
     residual: Option<String>,
     sources: Vec<String>,
     probe: Option<String>,
+    probe_skipped: Option<String>,
 }
 
 /// Evaluates every flow of the model.
@@ -226,6 +242,19 @@ pub fn evaluate(m: &Model) -> Report {
                 if f.without_monitor_private_link && monitor_private {
                     continue;
                 }
+                // In the probe account's own region the probe would take the storage service
+                // endpoint, where the policy refuses only at HTTP (403), like an account that
+                // answers: the smoke test could not tell the two apart.
+                let same_region = f
+                    .probe_region
+                    .as_deref()
+                    .is_some_and(|r| r.eq_ignore_ascii_case(&m.location));
+                let probe_skipped = same_region.then(|| {
+                    format!(
+                        "its probe account is in {}, this deployment's region: the service endpoint takes it, and the policy's HTTP 403 cannot be told from an account that answers",
+                        m.location
+                    )
+                });
                 for port in &f.ports {
                     cands.push(Candidate {
                         name: f.name.clone(),
@@ -241,13 +270,18 @@ pub fn evaluate(m: &Model) -> Report {
                         protocol: f.protocol.clone(),
                         port: *port,
                         expected,
-                        residual: f.residual.clone(),
+                        residual: f
+                            .residual
+                            .clone()
+                            .filter(|_| f.residual_in.as_ref().is_none_or(|a| a.contains(&arch))),
                         sources: f.source.clone(),
                         probe: match &f.probe {
+                            _ if same_region => None,
                             Some(p) if p.is_empty() => None,
                             Some(p) => Some(fill(p)),
                             None => f.host.as_deref().map(&fill),
                         },
+                        probe_skipped: probe_skipped.clone(),
                     });
                 }
             }
@@ -275,6 +309,7 @@ pub fn evaluate(m: &Model) -> Report {
                         expected: Expected::Required,
                         residual: None,
                         sources: vec!["firewall_aml".into()],
+                        probe_skipped: None,
                     });
                 }
             }
@@ -337,6 +372,7 @@ pub fn evaluate(m: &Model) -> Report {
                     residual: None,
                     sources: cat.flows.managed_required_source.clone(),
                     probe: (r.kind == RuleKind::Fqdn && !wildcard).then(|| label.clone()),
+                    probe_skipped: None,
                 });
             }
             // The workspace's own resources, through the private endpoint rules Azure adds.
@@ -362,6 +398,7 @@ pub fn evaluate(m: &Model) -> Report {
                     residual: None,
                     sources: cat.flows.managed_required_source.clone(),
                     probe: None,
+                    probe_skipped: None,
                 });
             }
         }
@@ -399,6 +436,7 @@ pub fn evaluate(m: &Model) -> Report {
                     expected: Expected::Required,
                     residual: None,
                     sources: vec!["pe_dns_current".into()],
+                    probe_skipped: None,
                 });
             }
         }
@@ -424,10 +462,24 @@ pub fn evaluate(m: &Model) -> Report {
         residual,
         ok: flows.iter().all(|f| f.status != Status::Fail),
     };
+    let mut residuals: Vec<Residual> = Vec::new();
+    for f in flows.iter().filter(|f| f.status == Status::Residual) {
+        let r = Residual {
+            name: f.name.clone(),
+            destination: f.destination.clone(),
+            protocol: f.protocol.clone(),
+            port: f.port,
+            reason: f.residual.clone().unwrap_or_default(),
+        };
+        if !residuals.contains(&r) {
+            residuals.push(r);
+        }
+    }
     Report {
         blueprint: m.blueprint.name.clone(),
         architecture: architecture_name(arch),
         summary,
+        residuals,
         flows,
         evaluation_sources: cat.flows.evaluation_source.clone(),
     }
@@ -466,7 +518,38 @@ pub fn diagnostics(r: &Report) -> Vec<crate::diagnostic::Diagnostic> {
 }
 
 fn finish(m: &Model, c: Candidate) -> Flow {
-    let hops = eval::hops(m, c.source, &c.dest, &c.protocol, c.port);
+    let mut hops = eval::hops(m, c.source, &c.dest, &c.protocol, c.port);
+    let mut residual = c.residual;
+    // A name that does not resolve is no wall: whoever knows the public address connects to it
+    // (`curl --resolve`). A forbidden flow refused by DNS alone is evaluated again by address;
+    // when that path is open, it is residual, not denied.
+    if c.expected == Expected::Forbidden
+        && hops.len() == 1
+        && hops[0].hop == "dns"
+        && hops[0].result == HopResult::Deny
+    {
+        let by_address = Dest {
+            private_link_cname: false,
+            ..c.dest.clone()
+        };
+        let mut through = eval::hops(m, c.source, &by_address, &c.protocol, c.port);
+        if through.iter().all(|h| h.result == HopResult::Allow) {
+            let open_by = decisive(&through)
+                .map(|h| format!("{}: {}", h.hop, h.rule))
+                .unwrap_or_default();
+            residual = Some(format!(
+                "refused by DNS alone ({}); its public address, given directly (curl --resolve), gets through ({open_by})",
+                hops[0].rule
+            ));
+            if let Some(first) = through.first_mut().filter(|h| h.hop == "dns") {
+                first.rule = format!(
+                    "{}; by address (curl --resolve): {}",
+                    hops[0].rule, first.rule
+                );
+            }
+            hops = through;
+        }
+    }
     let verdict = if hops.iter().any(|h| h.result == HopResult::Deny) {
         Verdict::Denied
     } else {
@@ -476,7 +559,7 @@ fn finish(m: &Model, c: Candidate) -> Flow {
         (Expected::Required, Verdict::Allowed) | (Expected::Forbidden, Verdict::Denied) => {
             Status::Ok
         }
-        (Expected::Forbidden, Verdict::Allowed) if c.residual.is_some() => Status::Residual,
+        (Expected::Forbidden, Verdict::Allowed) if residual.is_some() => Status::Residual,
         _ => Status::Fail,
     };
     let decided_by = decisive(&hops)
@@ -499,6 +582,7 @@ fn finish(m: &Model, c: Candidate) -> Flow {
         destination_kind: c.destination_kind,
         host: c.dest.host.clone(),
         probe: c.probe,
+        probe_skipped: c.probe_skipped,
         protocol: c.protocol,
         port: c.port,
         expected: c.expected,
@@ -506,7 +590,7 @@ fn finish(m: &Model, c: Candidate) -> Flow {
         status,
         decided_by,
         hops,
-        residual: c.residual,
+        residual,
         sources: c.sources,
     }
 }

@@ -11,22 +11,35 @@
 #   ./network-check.sh compute   on a compute instance terminal (managed VNet)
 {% endif %}
 {% if m.network and m.network.hub %}
-#   ./network-check.sh client    on the jump box in the hub, or a client on the VPN
+#   ./network-check.sh client    on the jump box in the hub; a client on a point-to-site VPN
+#                                only if its DNS server is a resolver in the hub (a DNS Private
+#                                Resolver inbound endpoint or a forwarder VM): Azure DNS,
+#                                168.63.129.16, answers only inside Azure, so without one the
+#                                DNS checks get public answers and fail
 {% elif m.network %}
 #   ./network-check.sh client    on a VM in the VNet or a peered one
 {% else %}
 #   ./network-check.sh client    on a VM in the client VNet
 {% endif %}
 # It resolves every private endpoint name and checks the address is in the private endpoint
-# subnet ({{ smoke.dns[0].prefix if smoke.dns else "none" }}), connects to what Azure Machine Learning needs and expects success,
-# tries what must stay closed and expects failure. One line per check, a summary, exit 1 on any
-# failure. It reads nothing secret, changes nothing (safe to re-run), and each check gives up
-# after TIMEOUT seconds (default {{ smoke.timeout_seconds }}): at most about {{ smoke.max_seconds }} s in all.
-# Names with a placeholder are checked once you give its value:
+# subnet ({{ smoke.dns[0].prefix if smoke.dns else "none" }}), reaches what Azure Machine Learning needs and expects success,
+# tries what must stay closed and expects failure. On ports {{ smoke.http_probe_ports|join(" and ") }} it sends an HTTP(S)
+# request (curl) and counts any answer as reachable: Azure Firewall (wherever one is on the path)
+# completes the TCP handshake itself on those ports before it reads the host name, so a bare TCP
+# connect proves nothing there;
+# a TLS or connection failure, or the firewall's deny page (HTTP {{ smoke.firewall_deny_http_status }}), is blocked. Other
+# ports get a TCP connect. A forbidden check tries a third-party host (example.com,
+# portquiz.net, a public storage account) and cannot tell a blocked path from a host that is
+# down or gone: it passes as "closed or unreachable". One line per check, a summary, exit 1 on
+# any failure; with --strict (or STRICT=1) skipped checks fail the run too. It reads nothing
+# secret, changes nothing (safe to re-run), and each check gives up after TIMEOUT seconds (a whole
+# number from 1, default {{ smoke.timeout_seconds }}): at most about {{ smoke.max_seconds }} s in all.
+# Names with a placeholder are checked once you give its value (unset, they are skipped, with a
+# warning):
 #   WORKSPACE_GUID=$(az ml workspace show --name <workspace> --resource-group <group> --query workspace_id --output tsv)
 #   COMPUTE_INSTANCE=<name>  ENDPOINT_NAME=<name>   (compute instance and online endpoint names)
 #   LOG_ANALYTICS_WORKSPACE_ID=<customerId of the Log Analytics workspace>
-# Needs bash, getent and timeout (coreutils).
+# Needs bash, getent, timeout (coreutils) and curl.
 {% if smoke.not_probed %}
 #
 # Not tried here (see `amlgen flows` for their verdict before deployment):
@@ -36,15 +49,33 @@
 {% endif %}
 set -euo pipefail
 
-ROLE="${1:-compute}"
-case "${ROLE}" in
-  compute | client) ;;
+usage() {
+  echo "usage: $0 [--strict] [compute|client]" >&2
+  exit 2
+}
+STRICT="${STRICT:-0}"
+ROLE=compute
+for arg in "$@"; do
+  case "${arg}" in
+    --strict) STRICT=1 ;;
+    compute | client) ROLE="${arg}" ;;
+    *) usage ;;
+  esac
+done
+case "${STRICT}" in
+  0 | 1) ;;
   *)
-    echo "usage: $0 [compute|client]" >&2
+    echo "STRICT must be 0 or 1, not '${STRICT}'" >&2
     exit 2
     ;;
 esac
 TIMEOUT="${TIMEOUT:-{{ smoke.timeout_seconds }}}"
+# A whole number of seconds from 1: timeout 0 would never give up.
+if ! [[ "${TIMEOUT}" =~ ^[1-9][0-9]*$ ]]; then
+  echo "TIMEOUT must be a whole number of seconds from 1, not '${TIMEOUT}'" >&2
+  exit 2
+fi
+FIREWALL_DENY_STATUS={{ smoke.firewall_deny_http_status }}
 WORKSPACE_GUID="${WORKSPACE_GUID:-}"
 WORKSPACE_NAME={{ m.workspace.name }}
 COMPUTE_INSTANCE="${COMPUTE_INSTANCE:-}"
@@ -115,23 +146,48 @@ connects() {
   timeout "${TIMEOUT}" bash -c 'exec 3<>"/dev/tcp/$1/$2"' connect "$1" "$2" 2>/dev/null
 }
 
+# Whether an HTTP(S) request ($1 http or https) to host $2 port $3 gets an answer within TIMEOUT
+# seconds; `why` says what happened. Any status counts but the firewall's deny page. The
+# certificate is not checked (-k): the question is whether anything answers, and a TLS-inspecting
+# firewall presents its own; nothing is sent but the request line.
+why=""
+answers() {
+  local status rc=0
+  status="$(curl -ksS -o /dev/null -w '%{http_code}' --connect-timeout "${TIMEOUT}" --max-time "${TIMEOUT}" "$1://$2:$3/" 2>/dev/null)" || rc=$?
+  if [ "${rc}" -ne 0 ]; then
+    why="no HTTP answer, curl exit ${rc}"
+    return 1
+  fi
+  if [ "${status}" = "${FIREWALL_DENY_STATUS}" ]; then
+    why="the firewall's deny page (HTTP ${status})"
+    return 1
+  fi
+  why="HTTP ${status}"
+}
+
 check_connect() {
-  local name expect="$4"
+  local name expect="$4" method="$5" open=0
   name="$(fill "$2")"
   if [ -z "${name}" ]; then
-    report SKIP tcp "$1: $2:$3 (set the placeholder's variable)"
+    report SKIP "${method}" "$1: $2:$3 (set the placeholder's variable)"
     return
   fi
-  if connects "${name}" "$3"; then
+  if [ "${method}" = tcp ]; then
+    why="no TCP connection"
+    connects "${name}" "$3" && open=1 && why="TCP connection"
+  else
+    answers "${method}" "${name}" "$3" && open=1
+  fi
+  if [ "${open}" = 1 ]; then
     if [ "${expect}" = open ]; then
-      report PASS tcp "$1: ${name}:$3 open, as required"
+      report PASS "${method}" "$1: ${name}:$3 open (${why}), as required"
     else
-      report FAIL tcp "$1: ${name}:$3 open, but must stay closed"
+      report FAIL "${method}" "$1: ${name}:$3 open (${why}), but must stay closed"
     fi
   elif [ "${expect}" = open ]; then
-    report FAIL tcp "$1: ${name}:$3 closed or unreachable, but required"
+    report FAIL "${method}" "$1: ${name}:$3 closed or unreachable (${why}), but required"
   else
-    report PASS tcp "$1: ${name}:$3 closed, as it must be"
+    report PASS "${method}" "$1: ${name}:$3 closed or unreachable (${why}), as it must be"
   fi
 }
 
@@ -145,17 +201,24 @@ fi
 {% if smoke.compute %}
 if [ "${ROLE}" = compute ]; then
 {% for c in smoke.compute %}
-  check_connect {{ c.name }} {{ c.host }} {{ c.port }} {{ c.expect }}
+  check_connect {{ c.name }} {{ c.host }} {{ c.port }} {{ c.expect }} {{ c.method }}
 {% endfor %}
 fi
 {% endif %}
 {% if smoke.client %}
 if [ "${ROLE}" = client ]; then
 {% for c in smoke.client %}
-  check_connect {{ c.name }} {{ c.host }} {{ c.port }} {{ c.expect }}
+  check_connect {{ c.name }} {{ c.host }} {{ c.port }} {{ c.expect }} {{ c.method }}
 {% endfor %}
 fi
 {% endif %}
 
 printf '%s: %d passed, %d failed, %d skipped\n' "${ROLE}" "${passed}" "${failed}" "${skipped}"
+if [ "${skipped}" -gt 0 ]; then
+  echo "warning: ${skipped} checks skipped, so they prove nothing: set WORKSPACE_GUID, COMPUTE_INSTANCE, ENDPOINT_NAME and LOG_ANALYTICS_WORKSPACE_ID (see the header); --strict or STRICT=1 fails on skips" >&2
+  if [ "${STRICT}" = 1 ]; then
+    echo "strict: failing on ${skipped} skipped checks" >&2
+    exit 1
+  fi
+fi
 [ "${failed}" -eq 0 ]

@@ -7,15 +7,24 @@
 #   ./network-check.sh compute   on a compute instance terminal (managed VNet)
 #   ./network-check.sh client    on a VM in the client VNet
 # It resolves every private endpoint name and checks the address is in the private endpoint
-# subnet (10.30.1.0/27), connects to what Azure Machine Learning needs and expects success,
-# tries what must stay closed and expects failure. One line per check, a summary, exit 1 on any
-# failure. It reads nothing secret, changes nothing (safe to re-run), and each check gives up
-# after TIMEOUT seconds (default 5): at most about 55 s in all.
-# Names with a placeholder are checked once you give its value:
+# subnet (10.30.1.0/27), reaches what Azure Machine Learning needs and expects success,
+# tries what must stay closed and expects failure. On ports '80 and 443' it sends an HTTP(S)
+# request (curl) and counts any answer as reachable: Azure Firewall (wherever one is on the path)
+# completes the TCP handshake itself on those ports before it reads the host name, so a bare TCP
+# connect proves nothing there;
+# a TLS or connection failure, or the firewall's deny page (HTTP 470), is blocked. Other
+# ports get a TCP connect. A forbidden check tries a third-party host (example.com,
+# portquiz.net, a public storage account) and cannot tell a blocked path from a host that is
+# down or gone: it passes as "closed or unreachable". One line per check, a summary, exit 1 on
+# any failure; with --strict (or STRICT=1) skipped checks fail the run too. It reads nothing
+# secret, changes nothing (safe to re-run), and each check gives up after TIMEOUT seconds (a whole
+# number from 1, default 5): at most about 55 s in all.
+# Names with a placeholder are checked once you give its value (unset, they are skipped, with a
+# warning):
 #   WORKSPACE_GUID=$(az ml workspace show --name <workspace> --resource-group <group> --query workspace_id --output tsv)
 #   COMPUTE_INSTANCE=<name>  ENDPOINT_NAME=<name>   (compute instance and online endpoint names)
 #   LOG_ANALYTICS_WORKSPACE_ID=<customerId of the Log Analytics workspace>
-# Needs bash, getent and timeout (coreutils).
+# Needs bash, getent, timeout (coreutils) and curl.
 #
 # Not tried here (see `amlgen flows` for their verdict before deployment):
 #   aml-service (AzureMachineLearning: a service tag, no host name to connect to)
@@ -25,22 +34,41 @@
 #   batch-account (aml-pool.eastus.batch.azure.com (BatchNodeManagement.eastus): a sample name)
 #   azure-monitor (AzureMonitor: a service tag, no host name to connect to)
 #   foreign-storage (exfiltarget.blob.core.windows.net (Storage.eastus): a sample name)
-#   other-workspace-public (residual: Azure's required rules leave it open)
+#   foreign-storage-other-region (exfiltarget2.blob.core.windows.net (Storage): its probe account is in eastus, this deployment's region: the service endpoint takes it, and the policy's HTTP 403 cannot be told from an account that answers)
+#   other-workspace-public (residual: its addresses are in the AzureMachineLearning service tag, which Azure requires open on TCP 443 (firewall and managed-network docs); data could reach another tenant's workspace only with that tenant's credentials)
 #   own-workspace (mlw-aml-appr: through the private endpoint Azure manages in the managed VNet)
 #   own-storage (stamlappr: through the private endpoint Azure manages in the managed VNet)
 #   own-key-vault (kv-aml-appr: through the private endpoint Azure manages in the managed VNet)
 #   own-registry (cramlappr: through the private endpoint Azure manages in the managed VNet)
 set -euo pipefail
 
-ROLE="${1:-compute}"
-case "${ROLE}" in
-  compute | client) ;;
+usage() {
+  echo "usage: $0 [--strict] [compute|client]" >&2
+  exit 2
+}
+STRICT="${STRICT:-0}"
+ROLE=compute
+for arg in "$@"; do
+  case "${arg}" in
+    --strict) STRICT=1 ;;
+    compute | client) ROLE="${arg}" ;;
+    *) usage ;;
+  esac
+done
+case "${STRICT}" in
+  0 | 1) ;;
   *)
-    echo "usage: $0 [compute|client]" >&2
+    echo "STRICT must be 0 or 1, not '${STRICT}'" >&2
     exit 2
     ;;
 esac
 TIMEOUT="${TIMEOUT:-5}"
+# A whole number of seconds from 1: timeout 0 would never give up.
+if ! [[ "${TIMEOUT}" =~ ^[1-9][0-9]*$ ]]; then
+  echo "TIMEOUT must be a whole number of seconds from 1, not '${TIMEOUT}'" >&2
+  exit 2
+fi
+FIREWALL_DENY_STATUS=470
 WORKSPACE_GUID="${WORKSPACE_GUID:-}"
 WORKSPACE_NAME=mlw-aml-appr
 COMPUTE_INSTANCE="${COMPUTE_INSTANCE:-}"
@@ -111,23 +139,48 @@ connects() {
   timeout "${TIMEOUT}" bash -c 'exec 3<>"/dev/tcp/$1/$2"' connect "$1" "$2" 2>/dev/null
 }
 
+# Whether an HTTP(S) request ($1 http or https) to host $2 port $3 gets an answer within TIMEOUT
+# seconds; `why` says what happened. Any status counts but the firewall's deny page. The
+# certificate is not checked (-k): the question is whether anything answers, and a TLS-inspecting
+# firewall presents its own; nothing is sent but the request line.
+why=""
+answers() {
+  local status rc=0
+  status="$(curl -ksS -o /dev/null -w '%{http_code}' --connect-timeout "${TIMEOUT}" --max-time "${TIMEOUT}" "$1://$2:$3/" 2>/dev/null)" || rc=$?
+  if [ "${rc}" -ne 0 ]; then
+    why="no HTTP answer, curl exit ${rc}"
+    return 1
+  fi
+  if [ "${status}" = "${FIREWALL_DENY_STATUS}" ]; then
+    why="the firewall's deny page (HTTP ${status})"
+    return 1
+  fi
+  why="HTTP ${status}"
+}
+
 check_connect() {
-  local name expect="$4"
+  local name expect="$4" method="$5" open=0
   name="$(fill "$2")"
   if [ -z "${name}" ]; then
-    report SKIP tcp "$1: $2:$3 (set the placeholder's variable)"
+    report SKIP "${method}" "$1: $2:$3 (set the placeholder's variable)"
     return
   fi
-  if connects "${name}" "$3"; then
+  if [ "${method}" = tcp ]; then
+    why="no TCP connection"
+    connects "${name}" "$3" && open=1 && why="TCP connection"
+  else
+    answers "${method}" "${name}" "$3" && open=1
+  fi
+  if [ "${open}" = 1 ]; then
     if [ "${expect}" = open ]; then
-      report PASS tcp "$1: ${name}:$3 open, as required"
+      report PASS "${method}" "$1: ${name}:$3 open (${why}), as required"
     else
-      report FAIL tcp "$1: ${name}:$3 open, but must stay closed"
+      report FAIL "${method}" "$1: ${name}:$3 open (${why}), but must stay closed"
     fi
   elif [ "${expect}" = open ]; then
-    report FAIL tcp "$1: ${name}:$3 closed or unreachable, but required"
+    report FAIL "${method}" "$1: ${name}:$3 closed or unreachable (${why}), but required"
   else
-    report PASS tcp "$1: ${name}:$3 closed, as it must be"
+    report PASS "${method}" "$1: ${name}:$3 closed or unreachable (${why}), as it must be"
   fi
 }
 
@@ -142,23 +195,29 @@ if [ "${ROLE}" = client ]; then
   check_dns stamlappr.file.core.windows.net 10.30.1.0/27 pe-aml-appr-storage-file
 fi
 if [ "${ROLE}" = compute ]; then
-  check_connect entra-id login.microsoftonline.com 443 open
-  check_connect entra-id login.microsoftonline.com 80 open
-  check_connect resource-manager management.azure.com 443 open
-  check_connect mcr mcr.microsoft.com 443 open
-  check_connect mcr-data eastus.data.mcr.microsoft.com 443 open
-  check_connect foreign-storage-other-region azureopendatastorage.blob.core.windows.net 443 closed
-  check_connect internet-https example.com 443 closed
-  check_connect internet-other-port portquiz.net 22 closed
-  check_connect internet-other-port portquiz.net 8080 closed
-  check_connect rule-pypi pypi.org 443 open
-  check_connect rule-pythonhosted-files files.pythonhosted.org 443 open
+  check_connect entra-id login.microsoftonline.com 443 open https
+  check_connect entra-id login.microsoftonline.com 80 open http
+  check_connect resource-manager management.azure.com 443 open https
+  check_connect mcr mcr.microsoft.com 443 open https
+  check_connect mcr-data eastus.data.mcr.microsoft.com 443 open https
+  check_connect internet-https example.com 443 closed https
+  check_connect internet-other-port portquiz.net 22 closed tcp
+  check_connect internet-other-port portquiz.net 8080 closed tcp
+  check_connect rule-pypi pypi.org 443 open https
+  check_connect rule-pythonhosted-files files.pythonhosted.org 443 open https
 fi
 if [ "${ROLE}" = client ]; then
-  check_connect pe-workspace '<workspace-guid>.workspace.eastus.api.azureml.ms' 443 open
-  check_connect pe-storage-blob stamlappr.blob.core.windows.net 443 open
-  check_connect pe-storage-file stamlappr.file.core.windows.net 443 open
+  check_connect pe-workspace '<workspace-guid>.workspace.eastus.api.azureml.ms' 443 open https
+  check_connect pe-storage-blob stamlappr.blob.core.windows.net 443 open https
+  check_connect pe-storage-file stamlappr.file.core.windows.net 443 open https
 fi
 
 printf '%s: %d passed, %d failed, %d skipped\n' "${ROLE}" "${passed}" "${failed}" "${skipped}"
+if [ "${skipped}" -gt 0 ]; then
+  echo "warning: ${skipped} checks skipped, so they prove nothing: set WORKSPACE_GUID, COMPUTE_INSTANCE, ENDPOINT_NAME and LOG_ANALYTICS_WORKSPACE_ID (see the header); --strict or STRICT=1 fails on skips" >&2
+  if [ "${STRICT}" = 1 ]; then
+    echo "strict: failing on ${skipped} skipped checks" >&2
+    exit 1
+  fi
+fi
 [ "${failed}" -eq 0 ]

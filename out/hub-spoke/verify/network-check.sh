@@ -5,17 +5,30 @@
 # Smoke test of the deployed network, the flows `amlgen flows` evaluated before deployment tried
 # for real. Run it from inside the network:
 #   ./network-check.sh compute   on a compute instance terminal (or a VM in a compute subnet)
-#   ./network-check.sh client    on the jump box in the hub, or a client on the VPN
+#   ./network-check.sh client    on the jump box in the hub; a client on a point-to-site VPN
+#                                only if its DNS server is a resolver in the hub (a DNS Private
+#                                Resolver inbound endpoint or a forwarder VM): Azure DNS,
+#                                168.63.129.16, answers only inside Azure, so without one the
+#                                DNS checks get public answers and fail
 # It resolves every private endpoint name and checks the address is in the private endpoint
-# subnet (10.101.2.0/26), connects to what Azure Machine Learning needs and expects success,
-# tries what must stay closed and expects failure. One line per check, a summary, exit 1 on any
-# failure. It reads nothing secret, changes nothing (safe to re-run), and each check gives up
-# after TIMEOUT seconds (default 5): at most about 175 s in all.
-# Names with a placeholder are checked once you give its value:
+# subnet (10.101.2.0/26), reaches what Azure Machine Learning needs and expects success,
+# tries what must stay closed and expects failure. On ports '80 and 443' it sends an HTTP(S)
+# request (curl) and counts any answer as reachable: Azure Firewall (wherever one is on the path)
+# completes the TCP handshake itself on those ports before it reads the host name, so a bare TCP
+# connect proves nothing there;
+# a TLS or connection failure, or the firewall's deny page (HTTP 470), is blocked. Other
+# ports get a TCP connect. A forbidden check tries a third-party host (example.com,
+# portquiz.net, a public storage account) and cannot tell a blocked path from a host that is
+# down or gone: it passes as "closed or unreachable". One line per check, a summary, exit 1 on
+# any failure; with --strict (or STRICT=1) skipped checks fail the run too. It reads nothing
+# secret, changes nothing (safe to re-run), and each check gives up after TIMEOUT seconds (a whole
+# number from 1, default 5): at most about 175 s in all.
+# Names with a placeholder are checked once you give its value (unset, they are skipped, with a
+# warning):
 #   WORKSPACE_GUID=$(az ml workspace show --name <workspace> --resource-group <group> --query workspace_id --output tsv)
 #   COMPUTE_INSTANCE=<name>  ENDPOINT_NAME=<name>   (compute instance and online endpoint names)
 #   LOG_ANALYTICS_WORKSPACE_ID=<customerId of the Log Analytics workspace>
-# Needs bash, getent and timeout (coreutils).
+# Needs bash, getent, timeout (coreutils) and curl.
 #
 # Not tried here (see `amlgen flows` for their verdict before deployment):
 #   aml-service (AzureMachineLearning: a service tag, no host name to connect to)
@@ -25,18 +38,38 @@
 #   batch-node-management (BatchNodeManagement.eastus: a service tag, no host name to connect to)
 #   batch-account (aml-pool.eastus.batch.azure.com (BatchNodeManagement.eastus): a sample name)
 #   aml-managed-storage (amlmanaged.blob.core.windows.net (Storage.eastus): a sample name)
-#   other-workspace-private-link (00000000-0000-0000-0000-000000000001.workspace.eastus.api.azureml.ms (AzureMachineLearning): a sample name)
+#   foreign-storage (residual: the firewall's network rule to the regional Storage tag, which Azure Machine Learning's own storage needs, lets any account of the region through; only the service endpoint policy of exfiltration prevention tells accounts apart)
+#   front-door-any (residual: the firewall's network rule to AzureFrontDoor.FrontEnd (studio, AutoML) admits every address of that tag, which every customer's Front Door shares; application rules by host name, as exfiltration prevention has, close it)
+#   other-workspace-private-link (residual: refused by DNS alone (DNS proxy afw-aml-hs, resolved in vnet-aml-hs-hub; zone privatelink.api.azureml.ms linked to vnet-aml-hs-hub has no record for it: NXDOMAIN); its public address, given directly (curl --resolve), gets through (firewall: afw-aml-hs network rule aml-network/azure-machine-learning))
 set -euo pipefail
 
-ROLE="${1:-compute}"
-case "${ROLE}" in
-  compute | client) ;;
+usage() {
+  echo "usage: $0 [--strict] [compute|client]" >&2
+  exit 2
+}
+STRICT="${STRICT:-0}"
+ROLE=compute
+for arg in "$@"; do
+  case "${arg}" in
+    --strict) STRICT=1 ;;
+    compute | client) ROLE="${arg}" ;;
+    *) usage ;;
+  esac
+done
+case "${STRICT}" in
+  0 | 1) ;;
   *)
-    echo "usage: $0 [compute|client]" >&2
+    echo "STRICT must be 0 or 1, not '${STRICT}'" >&2
     exit 2
     ;;
 esac
 TIMEOUT="${TIMEOUT:-5}"
+# A whole number of seconds from 1: timeout 0 would never give up.
+if ! [[ "${TIMEOUT}" =~ ^[1-9][0-9]*$ ]]; then
+  echo "TIMEOUT must be a whole number of seconds from 1, not '${TIMEOUT}'" >&2
+  exit 2
+fi
+FIREWALL_DENY_STATUS=470
 WORKSPACE_GUID="${WORKSPACE_GUID:-}"
 WORKSPACE_NAME=mlw-aml-hs
 COMPUTE_INSTANCE="${COMPUTE_INSTANCE:-}"
@@ -107,23 +140,48 @@ connects() {
   timeout "${TIMEOUT}" bash -c 'exec 3<>"/dev/tcp/$1/$2"' connect "$1" "$2" 2>/dev/null
 }
 
+# Whether an HTTP(S) request ($1 http or https) to host $2 port $3 gets an answer within TIMEOUT
+# seconds; `why` says what happened. Any status counts but the firewall's deny page. The
+# certificate is not checked (-k): the question is whether anything answers, and a TLS-inspecting
+# firewall presents its own; nothing is sent but the request line.
+why=""
+answers() {
+  local status rc=0
+  status="$(curl -ksS -o /dev/null -w '%{http_code}' --connect-timeout "${TIMEOUT}" --max-time "${TIMEOUT}" "$1://$2:$3/" 2>/dev/null)" || rc=$?
+  if [ "${rc}" -ne 0 ]; then
+    why="no HTTP answer, curl exit ${rc}"
+    return 1
+  fi
+  if [ "${status}" = "${FIREWALL_DENY_STATUS}" ]; then
+    why="the firewall's deny page (HTTP ${status})"
+    return 1
+  fi
+  why="HTTP ${status}"
+}
+
 check_connect() {
-  local name expect="$4"
+  local name expect="$4" method="$5" open=0
   name="$(fill "$2")"
   if [ -z "${name}" ]; then
-    report SKIP tcp "$1: $2:$3 (set the placeholder's variable)"
+    report SKIP "${method}" "$1: $2:$3 (set the placeholder's variable)"
     return
   fi
-  if connects "${name}" "$3"; then
+  if [ "${method}" = tcp ]; then
+    why="no TCP connection"
+    connects "${name}" "$3" && open=1 && why="TCP connection"
+  else
+    answers "${method}" "${name}" "$3" && open=1
+  fi
+  if [ "${open}" = 1 ]; then
     if [ "${expect}" = open ]; then
-      report PASS tcp "$1: ${name}:$3 open, as required"
+      report PASS "${method}" "$1: ${name}:$3 open (${why}), as required"
     else
-      report FAIL tcp "$1: ${name}:$3 open, but must stay closed"
+      report FAIL "${method}" "$1: ${name}:$3 open (${why}), but must stay closed"
     fi
   elif [ "${expect}" = open ]; then
-    report FAIL tcp "$1: ${name}:$3 closed or unreachable, but required"
+    report FAIL "${method}" "$1: ${name}:$3 closed or unreachable (${why}), but required"
   else
-    report PASS tcp "$1: ${name}:$3 closed, as it must be"
+    report PASS "${method}" "$1: ${name}:$3 closed or unreachable (${why}), as it must be"
   fi
 }
 
@@ -145,35 +203,42 @@ if [ "${ROLE}" = client ] || [ "${ROLE}" = compute ]; then
   check_dns '<log-analytics-workspace-id>.agentsvc.azure-automation.net' 10.101.2.0/26 pe-aml-hs-monitor
 fi
 if [ "${ROLE}" = compute ]; then
-  check_connect entra-id login.microsoftonline.com 443 open
-  check_connect entra-id login.microsoftonline.com 80 open
-  check_connect resource-manager management.azure.com 443 open
-  check_connect mcr mcr.microsoft.com 443 open
-  check_connect mcr-data eastus.data.mcr.microsoft.com 443 open
-  check_connect studio ml.azure.com 443 open
-  check_connect automl automlresources-prod.azureedge.net 443 open
-  check_connect internet-https example.com 443 closed
-  check_connect internet-other-port portquiz.net 22 closed
-  check_connect internet-other-port portquiz.net 8080 closed
-  check_connect package-pip pypi.org 443 open
-  check_connect package-pip files.pythonhosted.org 443 open
-  check_connect package-conda repo.anaconda.com 443 open
-  check_connect package-conda conda.anaconda.org 443 open
-  check_connect pe-workspace '<workspace-guid>.workspace.eastus.api.azureml.ms' 443 open
-  check_connect pe-storage-blob stamlhs.blob.core.windows.net 443 open
-  check_connect pe-storage-file stamlhs.file.core.windows.net 443 open
-  check_connect pe-key-vault kv-aml-hs.vault.azure.net 443 open
-  check_connect pe-registry cramlhs.azurecr.io 443 open
-  check_connect pe-monitor api.monitor.azure.com 443 open
+  check_connect entra-id login.microsoftonline.com 443 open https
+  check_connect entra-id login.microsoftonline.com 80 open http
+  check_connect resource-manager management.azure.com 443 open https
+  check_connect mcr mcr.microsoft.com 443 open https
+  check_connect mcr-data eastus.data.mcr.microsoft.com 443 open https
+  check_connect studio ml.azure.com 443 open https
+  check_connect automl automlresources-prod.azureedge.net 443 open https
+  check_connect internet-https example.com 443 closed https
+  check_connect internet-other-port portquiz.net 22 closed tcp
+  check_connect internet-other-port portquiz.net 8080 closed tcp
+  check_connect package-pip pypi.org 443 open https
+  check_connect package-pip files.pythonhosted.org 443 open https
+  check_connect package-conda repo.anaconda.com 443 open https
+  check_connect package-conda conda.anaconda.org 443 open https
+  check_connect pe-workspace '<workspace-guid>.workspace.eastus.api.azureml.ms' 443 open https
+  check_connect pe-storage-blob stamlhs.blob.core.windows.net 443 open https
+  check_connect pe-storage-file stamlhs.file.core.windows.net 443 open https
+  check_connect pe-key-vault kv-aml-hs.vault.azure.net 443 open https
+  check_connect pe-registry cramlhs.azurecr.io 443 open https
+  check_connect pe-monitor api.monitor.azure.com 443 open https
 fi
 if [ "${ROLE}" = client ]; then
-  check_connect pe-workspace '<workspace-guid>.workspace.eastus.api.azureml.ms' 443 open
-  check_connect pe-storage-blob stamlhs.blob.core.windows.net 443 open
-  check_connect pe-storage-file stamlhs.file.core.windows.net 443 open
-  check_connect pe-key-vault kv-aml-hs.vault.azure.net 443 open
-  check_connect pe-registry cramlhs.azurecr.io 443 open
-  check_connect pe-monitor api.monitor.azure.com 443 open
+  check_connect pe-workspace '<workspace-guid>.workspace.eastus.api.azureml.ms' 443 open https
+  check_connect pe-storage-blob stamlhs.blob.core.windows.net 443 open https
+  check_connect pe-storage-file stamlhs.file.core.windows.net 443 open https
+  check_connect pe-key-vault kv-aml-hs.vault.azure.net 443 open https
+  check_connect pe-registry cramlhs.azurecr.io 443 open https
+  check_connect pe-monitor api.monitor.azure.com 443 open https
 fi
 
 printf '%s: %d passed, %d failed, %d skipped\n' "${ROLE}" "${passed}" "${failed}" "${skipped}"
+if [ "${skipped}" -gt 0 ]; then
+  echo "warning: ${skipped} checks skipped, so they prove nothing: set WORKSPACE_GUID, COMPUTE_INSTANCE, ENDPOINT_NAME and LOG_ANALYTICS_WORKSPACE_ID (see the header); --strict or STRICT=1 fails on skips" >&2
+  if [ "${STRICT}" = 1 ]; then
+    echo "strict: failing on ${skipped} skipped checks" >&2
+    exit 1
+  fi
+fi
 [ "${failed}" -eq 0 ]
