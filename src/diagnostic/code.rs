@@ -85,6 +85,8 @@ codes! {
     ManagedNetworkSettingsWithoutManagedVnet = "AMLG134",
     InstanceWithoutOwner = "AMLG135",
     DuplicateAccessGroup = "AMLG136",
+    PolicyScopeNotWritable = "AMLG140",
+    SubscriptionPolicyWithoutSubscription = "AMLG141",
     PublicWorkspace = "AMLG151",
     HostNameInNsgRule = "AMLG201",
     PortRangesAsNumber = "AMLG202",

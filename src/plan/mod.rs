@@ -2,6 +2,7 @@
 //! endpoints, DNS zones and forwarders, host names) happens here, once.
 
 pub mod access;
+pub mod policy;
 pub mod model;
 pub mod network;
 pub mod private;
@@ -252,6 +253,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         bp.dependencies.key_vault.soft_delete_retention_days
     ));
 
+    let policy = policy::policy(bp, &workspace, private.as_ref(), network.is_some());
     Model {
         generator: Generator {
             name: "amlgen",
@@ -381,6 +383,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         private,
         compute,
         access: access::access(bp, shared_key_access),
+        policy,
         packages,
         dns: DnsModel {
             azure_dns_ip: cat.clouds.azure_dns_ip.value.clone(),
