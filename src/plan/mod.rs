@@ -2,9 +2,9 @@
 //! endpoints, DNS zones and forwarders, host names) happens here, once.
 
 pub mod access;
-pub mod policy;
 pub mod model;
 pub mod network;
+pub mod policy;
 pub mod private;
 pub mod zones;
 

@@ -49,20 +49,16 @@ if [ "$(az role assignment list --assignee "${POLICY_PRINCIPAL_ID}" --role {{ m.
     --assignee-object-id "${POLICY_PRINCIPAL_ID}" \
     --assignee-principal-type ServicePrincipal \
     --role {{ m.policy.dns.scope_role.id }} \
-{% if m.policy.scope == "subscription" %}
     --scope "${POLICY_SCOPE}" \
-{% else %}
-    --resource-group "${RESOURCE_GROUP}" \
-{% endif %}
     --output none
 fi
 {% for z in m.policy.dns.zones %}
-if [ "$(az role assignment list --assignee "${POLICY_PRINCIPAL_ID}" --role {{ m.policy.dns.zone_role.id }} --scope "${{ '{' }}{{ z.cli_var }}}" --query 'length(@)' --output tsv)" = "0" ]; then
+if [ "$(az role assignment list --assignee "${POLICY_PRINCIPAL_ID}" --role {{ m.policy.dns.zone_role.id }} --scope "${POLICY_DNS_ZONE_{{ loop.index }}_ID}" --query 'length(@)' --output tsv)" = "0" ]; then
   az role assignment create \
     --assignee-object-id "${POLICY_PRINCIPAL_ID}" \
     --assignee-principal-type ServicePrincipal \
     --role {{ m.policy.dns.zone_role.id }} \
-    --scope "${{ '{' }}{{ z.cli_var }}}" \
+    --scope "${POLICY_DNS_ZONE_{{ loop.index }}_ID}" \
     --output none
 fi
 {% endfor %}
