@@ -33,9 +33,9 @@ fn policy() -> String {
         );
         let _ = writeln!(
             out,
-            "  effects {}; assigned when: {:?}",
+            "  effects {}; assigned when: {}",
             d.effects.join(", "),
-            d.when
+            d.when.describe()
         );
         let text = d
             .enforces

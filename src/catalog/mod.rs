@@ -689,6 +689,27 @@ pub enum PolicyCondition {
     PrivateDnsZones,
 }
 
+impl PolicyCondition {
+    /// Which blueprints get the assignment, in words (`amlgen explain policy`).
+    pub fn describe(self) -> &'static str {
+        match self {
+            PolicyCondition::PrivateWorkspace => "the workspace's public network access is off",
+            PolicyCondition::WorkspacePrivateLink => "the workspace has a private endpoint",
+            PolicyCondition::Always => "every blueprint (amlgen's computes disable local auth)",
+            PolicyCondition::CustomerNetwork => "compute in a customer VNet subnet",
+            PolicyCondition::ManagedNetwork => {
+                "a workspace managed VNet (isolationMode set to the blueprint's mode)"
+            }
+            PolicyCondition::CustomerManagedKey => {
+                "a customer-managed key (no amlgen option yet: never)"
+            }
+            PolicyCondition::PrivateDnsZones => {
+                "private_dns.mode create or existing (both workspace zones)"
+            }
+        }
+    }
+}
+
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct DineRoles {

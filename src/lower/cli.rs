@@ -149,6 +149,7 @@ fn lower_policy(m: &mut Model) {
     if let Some(dns) = m.policy.dns.as_mut() {
         for (i, z) in dns.zones.iter_mut().enumerate() {
             z.cli_var = format!("POLICY_DNS_ZONE_{}_ID", i + 1);
+            z.cli_ref = format!("\"${{{}}}\"", z.cli_var);
             vars.push(z.cli_var.clone());
         }
     }

@@ -932,8 +932,9 @@ pub struct PolicyZoneModel {
     pub bicep_id: String,
     pub bicep_param: String,
     pub bicep_symbol: String,
-    /// Lowered (az CLI): the runbook variable holding the zone's ID.
+    /// Lowered (az CLI): the runbook variable holding the zone's ID, and its quoted reference.
     pub cli_var: String,
+    pub cli_ref: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -127,6 +127,7 @@ pub fn policy(
                     bicep_param: String::new(),
                     bicep_symbol: String::new(),
                     cli_var: String::new(),
+                    cli_ref: String::new(),
                 })
                 .collect(),
             zones_resource_group_id: private.and_then(|p| p.zones_resource_group_id.clone()),

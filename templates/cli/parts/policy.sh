@@ -40,27 +40,23 @@ else
 fi
 {% endfor %}
 {% if m.policy.dns %}
+{% macro grant(role, scope_ref) %}
+if [ "$(az role assignment list --assignee "${POLICY_PRINCIPAL_ID}" --role {{ role }} --scope {{ scope_ref|safe }} --query 'length(@)' --output tsv)" = "0" ]; then
+  az role assignment create \
+    --assignee-object-id "${POLICY_PRINCIPAL_ID}" \
+    --assignee-principal-type ServicePrincipal \
+    --role {{ role }} \
+    --scope {{ scope_ref|safe }} \
+    --output none
+fi
+{%- endmacro %}
 {% for a in m.policy.assignments if a.identity %}
 # Its managed identity: {{ m.policy.dns.scope_role.name|comment }} where the private endpoints are (the definition's
 # roleDefinitionIds), {{ m.policy.dns.zone_role.name|comment }} on each zone its zone groups join.
 POLICY_PRINCIPAL_ID="$(az policy assignment show --name "${WORKSPACE_NAME}"{{ a.name_suffix }} --scope "${POLICY_SCOPE}" --query identity.principalId --output tsv)"
-if [ "$(az role assignment list --assignee "${POLICY_PRINCIPAL_ID}" --role {{ m.policy.dns.scope_role.id }} --scope "${POLICY_SCOPE}" --query 'length(@)' --output tsv)" = "0" ]; then
-  az role assignment create \
-    --assignee-object-id "${POLICY_PRINCIPAL_ID}" \
-    --assignee-principal-type ServicePrincipal \
-    --role {{ m.policy.dns.scope_role.id }} \
-    --scope "${POLICY_SCOPE}" \
-    --output none
-fi
+{{ grant(m.policy.dns.scope_role.id, '"${POLICY_SCOPE}"') }}
 {% for z in m.policy.dns.zones %}
-if [ "$(az role assignment list --assignee "${POLICY_PRINCIPAL_ID}" --role {{ m.policy.dns.zone_role.id }} --scope "${POLICY_DNS_ZONE_{{ loop.index }}_ID}" --query 'length(@)' --output tsv)" = "0" ]; then
-  az role assignment create \
-    --assignee-object-id "${POLICY_PRINCIPAL_ID}" \
-    --assignee-principal-type ServicePrincipal \
-    --role {{ m.policy.dns.zone_role.id }} \
-    --scope "${POLICY_DNS_ZONE_{{ loop.index }}_ID}" \
-    --output none
-fi
+{{ grant(m.policy.dns.zone_role.id, z.cli_ref) }}
 {% endfor %}
 {% endfor %}
 {% endif %}
