@@ -68,6 +68,7 @@ SHOW = {
     "monitor log-analytics workspace show": [("Microsoft.OperationalInsights/workspaces", "--workspace-name")],
     "monitor app-insights component show": [("Microsoft.Insights/components", "--app")],
     "ml workspace show": [("Microsoft.MachineLearningServices/workspaces", "--name")],
+    "policy assignment show": [("Microsoft.Authorization/policyAssignments", "--name")],
     "ml datastore show": [("Microsoft.MachineLearningServices/workspaces", "--workspace-name"), ("datastores", "--name")],
 }
 
@@ -293,6 +294,9 @@ class Runbook:
             # The signed-in tenant, as Bicep's tenant().tenantId.
             if name == "account show" and o.get("--query") == "tenantId":
                 return "ref:tenant#tenantid"
+            # The deployment's resource group, as Bicep's resourceGroup().id.
+            if name == "group show" and o.get("--query") == "id":
+                return "id:resourcegroup"
             levels = SHOW.get(name or "")
             if not levels:
                 return None
@@ -851,7 +855,10 @@ def h_role(m, o, sc):
     """Keyed by scope|role|principal, as tests/path_equivalence.rs keys the Bicep side."""
     principal = o.get("--assignee-object-id") or o.get("--assignee")
     role = str(o.get("--role"))
-    m.put("Microsoft.Authorization/roleAssignments", f"{o.get('--scope') or '(resource group)'}|{role}|{principal}",
+    # At the deployment's resource group a Bicep role assignment names no scope.
+    scope = o.get("--scope")
+    scope = None if scope == "id:resourcegroup" else scope
+    m.put("Microsoft.Authorization/roleAssignments", f"{scope or '(resource group)'}|{role}|{principal}",
           principalType=o.get("--assignee-principal-type"))
 
 
@@ -866,6 +873,22 @@ def h_role_definition(m, o, sc):
           dataActions=sorted_list(body.get("dataActions")))
 
 
+def h_policy_assignment(m, o, sc):
+    """`az policy assignment create|update`: keyed by name, as tests/path_equivalence.rs keys the
+    Bicep side; the definition as its GUID, the parameters' values, the identity."""
+    fields = {}
+    if o.get("--params") is not None:
+        params = o.get("--params")
+        params = json.loads(params) if isinstance(params, str) else params
+        fields["parameters"] = {k: (v or {}).get("value") for k, v in (params or {}).items()}
+    if o.get("--policy") is not None:
+        fields["definition"] = str(o.get("--policy")).rsplit("/", 1)[-1]
+        fields["displayName"] = o.get("--display-name")
+        fields["enforcementMode"] = o.get("--enforcement-mode")
+        fields["identity"] = "SystemAssigned" if to_bool(o.get("--mi-system-assigned") or o.get("--assign-identity")) else None
+    m.put("Microsoft.Authorization/policyAssignments", str(o.get("--name")), **fields)
+
+
 # Commands that read, wait or set up the CLI: nothing to compare.
 READ_ONLY_VERBS = {"show", "list", "wait", "list-keys"}
 NOT_ARCHITECTURE = {"extension add", "account show", "account set", "login"}
@@ -875,6 +898,8 @@ HANDLERS = {
     "role assignment create": h_role,
     "role definition create": h_role_definition,
     "role definition update": h_role_definition,
+    "policy assignment create": h_policy_assignment,
+    "policy assignment update": h_policy_assignment,
     "group create": h_group,
     "monitor log-analytics workspace create": h_law,
     "monitor app-insights component create": h_appi,

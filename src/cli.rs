@@ -43,7 +43,8 @@ enum Command {
     /// stay closed, hop by hop (DNS, NSG, routes, firewall, service endpoint policy, managed
     /// network); exit 1 when a required flow is denied or a forbidden one allowed.
     Flows(FlowsArgs),
-    /// Explain a diagnostic code (AMLG101); without a code, list them all.
+    /// Explain a diagnostic code (AMLG101), or `policy` (what each Azure Policy assignment
+    /// enforces); without a code, list them all.
     Explain {
         /// Diagnostic code, e.g. AMLG101.
         code: Option<String>,

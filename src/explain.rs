@@ -9,8 +9,63 @@ const WIDTH: usize = 100;
 
 /// The explanation of `code` (`AMLG101`, `amlg101` or `101`), or None for an unknown code.
 pub fn explain(code: &str) -> Option<String> {
+    if code.trim().eq_ignore_ascii_case("policy") {
+        return Some(policy());
+    }
     let (code, e) = diagnostics::get(code)?;
     Some(render(code, e))
+}
+
+/// `amlgen explain policy`: every built-in definition the blueprint's `policy:` may assign, what
+/// it enforces, which blueprints get it, and where it is defined (catalog/policy.yaml).
+fn policy() -> String {
+    let cat = &Catalog::get().policy;
+    let sources = &Catalog::get().sources;
+    let mut out = String::from(
+        "Azure Policy assignments (blueprint `policy: {scope: resource_group|subscription, effect: audit|deny}`)\n\n",
+    );
+    for (key, d) in &cat.assignments {
+        let _ = writeln!(out, "{key}: {}", d.display_name);
+        let _ = writeln!(
+            out,
+            "  definition /providers/Microsoft.Authorization/policyDefinitions/{} ({} {})",
+            d.definition, d.file, d.version
+        );
+        let _ = writeln!(
+            out,
+            "  effects {}; assigned when: {}",
+            d.effects.join(", "),
+            d.when.describe()
+        );
+        let text = d
+            .enforces
+            .replace("{mode}", "the blueprint's mode")
+            .replace("{zones}", "the api and notebooks zones");
+        wrap_into(&mut out, &text, "  ");
+        for id in &d.source {
+            if let Some(s) = sources.get(id) {
+                let at = s
+                    .commit
+                    .as_deref()
+                    .map(|c| &c[..c.len().min(12)])
+                    .unwrap_or("");
+                let _ = writeln!(
+                    out,
+                    "  source: {} {} @ {at}",
+                    s.repo.as_deref().unwrap_or(""),
+                    s.path.as_deref().unwrap_or("")
+                );
+            }
+        }
+        out.push('\n');
+    }
+    let r = &cat.dine_roles;
+    let _ = writeln!(
+        out,
+        "The private DNS zone assignment's managed identity gets {} ({}) at the assignment's scope and {} ({}) on each zone.",
+        r.assignment_scope.name, r.assignment_scope.id, r.zones.name, r.zones.id
+    );
+    out
 }
 
 /// Every code with its title, one a line.

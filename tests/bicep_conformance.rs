@@ -245,6 +245,7 @@ const NO_ARM_SCHEMA_VENDORED: &[&str] = &[
     "Microsoft.OperationalInsights/workspaces@2025-02-01",
     "Microsoft.Authorization/roleAssignments@2022-04-01",
     "Microsoft.Authorization/roleDefinitions@2022-04-01",
+    "Microsoft.Authorization/policyAssignments@2026-07-01",
     "Microsoft.Insights/privateLinkScopes@2021-09-01",
     "Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01",
     "Microsoft.Insights/diagnosticSettings@2016-09-01",
@@ -288,6 +289,7 @@ fn amlgen_api_versions_are_known_and_vendored() {
         "Microsoft.OperationalInsights/workspaces@2025-02-01",
         "Microsoft.Authorization/roleAssignments@2022-04-01",
         "Microsoft.Authorization/roleDefinitions@2022-04-01",
+        "Microsoft.Authorization/policyAssignments@2026-07-01",
     ];
     // Plus every `type:` / `version:` pair pinned in catalog/api_versions.yaml (read line by line,
     // to need no YAML parser here).

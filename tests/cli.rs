@@ -1360,3 +1360,86 @@ fn diagnostic_settings_on_both_paths() {
         .unwrap()
         .contains("modules/diagnostics.bicep"));
 }
+
+/// Azure Policy (issue 12): opt-in; the assignments a blueprint gets on both paths, the isolation
+/// mode parameter set to the blueprint's, the DNS zone policy with both zones and its identity's
+/// roles, `explain policy`, and the scopes the deployment cannot write refused.
+#[test]
+fn policy_assignments_hold_the_blueprint() {
+    let dir = tempfile::tempdir().unwrap();
+    // Off unless asked for.
+    let read = render_builtin(dir.path(), "approved-only", "off", &[]);
+    assert!(!read("main.bicep").contains("modules/policy.bicep"));
+    assert!(!read("runbook.sh").contains("az policy assignment"));
+
+    let read = render_builtin(
+        dir.path(),
+        "approved-only",
+        "on",
+        &["policy={effect: deny}"],
+    );
+    let policy = read("modules/policy.bicep");
+    assert!(policy.contains("targetScope = 'resourceGroup'"));
+    assert!(policy.contains("policyDefinitions/6ddb1705-c8cf-450e-aa4b-19ad6703c440'"));
+    assert!(policy.contains("isolationMode: {\n        value: 'AllowOnlyApprovedOutbound'"));
+    // Private link only audits: the definition has no Deny.
+    assert!(policy.contains("privateLinkPolicy"));
+    assert!(
+        !policy.contains("7804b5c7-01dc-4723-969b-ae300cc07ff1"),
+        "no compute-in-VNet with a managed VNet"
+    );
+    // Both workspace zones in the DNS policy, and the identity's roles.
+    assert!(policy.contains("secondPrivateDnsZoneId: {\n        value: secondPrivateDnsZoneId"));
+    assert!(policy.contains("'4d97b98b-1d4f-4787-a291-c67834d212e7'"));
+    let roles = read("modules/policyDnsZoneRoles.bicep");
+    assert_eq!(
+        roles
+            .matches("'b12aa53e-6015-4669-85d0-8515ebb3ae7f'")
+            .count(),
+        4
+    );
+    let main = read("main.bicep");
+    // amlgen's own zones (private_dns.mode create): their module outputs.
+    assert!(
+        main.contains("\n    privateDnsZoneId: ")
+            && main.contains(".outputs.resourceId\n    secondPrivateDnsZoneId: ")
+    );
+    assert!(read("main.parameters.json").contains("\"policyEffect\""));
+    let runbook = read("runbook.sh");
+    assert!(runbook.contains("--policy 6ddb1705-c8cf-450e-aa4b-19ad6703c440"));
+    assert!(runbook.contains("--mi-system-assigned \\\n    --location \"${LOCATION}\""));
+    assert!(runbook.contains("\"AllowOnlyApprovedOutbound\""));
+    assert!(runbook.contains("az policy assignment update"));
+    assert!(read("README.md").contains("## Azure Policy"));
+
+    // Subscription scope: a module at subscription(), only with the subscription named.
+    let sub = "resource_group.subscription_id=00000000-0000-0000-0000-000000000000";
+    let read = render_builtin(
+        dir.path(),
+        "hub-spoke",
+        "sub",
+        &["policy.scope=subscription", sub],
+    );
+    assert!(read("modules/policy.bicep").contains("targetScope = 'subscription'"));
+    assert!(read("main.bicep").contains("scope: subscription()"));
+    assert!(read("modules/policy.bicep").contains("7804b5c7-01dc-4723-969b-ae300cc07ff1"));
+    let (code, err) = check_builtin(dir.path(), "hub-spoke", &["policy.scope=subscription"]);
+    assert!(code == Some(1) && err.contains("AMLG141"), "{err}");
+    let (code, err) = check_builtin(
+        dir.path(),
+        "hub-spoke",
+        &["policy.scope=management_group", sub],
+    );
+    assert!(code == Some(1) && err.contains("AMLG140"), "{err}");
+
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_amlgen"))
+        .args(["explain", "policy"])
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(out.status.success());
+    assert!(
+        text.contains("ee40564d-486e-4f68-a5ca-7a621edae0fb")
+            && text.contains("Private DNS Zone Contributor")
+    );
+}

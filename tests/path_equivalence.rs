@@ -904,6 +904,39 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ),
                 ]),
             ),
+            // Keyed by name (the workspace's name and the catalog key on both paths); the
+            // definition as its GUID, each parameter's value, the identity.
+            "Microsoft.Authorization/policyAssignments" => {
+                let params: Map<String, Value> = p
+                    .get("parameters")
+                    .and_then(Value::as_object)
+                    .map(|o| {
+                        o.iter()
+                            .map(|(k, v)| {
+                                (k.clone(), v.get("value").cloned().unwrap_or(Value::Null))
+                            })
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                put(
+                    &r.type_,
+                    &r.name,
+                    obj(vec![
+                        (
+                            "definition",
+                            p.get("policyDefinitionId")
+                                .and_then(Value::as_str)
+                                .and_then(|d| d.rsplit('/').next())
+                                .map(Value::from)
+                                .unwrap_or(Value::Null),
+                        ),
+                        ("displayName", s(p.get("displayName"))),
+                        ("enforcementMode", s(p.get("enforcementMode"))),
+                        ("identity", s(b.pointer("/identity/type"))),
+                        ("parameters", Value::Object(params)),
+                    ]),
+                );
+            }
             "Microsoft.Authorization/roleAssignments" => {
                 let role = p
                     .get("roleDefinitionId")

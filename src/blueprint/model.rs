@@ -53,11 +53,59 @@ pub struct Blueprint {
     /// cannot do); seed 001's custom roles are defined in the resource group.
     #[serde(default)]
     pub access: Access,
+    /// Azure Policy assignments of the built-in Azure Machine Learning definitions that hold what
+    /// this blueprint promises (catalog/policy.yaml), at the resource group or the subscription.
+    /// Off unless given.
+    #[serde(default)]
+    pub policy: Option<PolicySettings>,
     /// Package ecosystems compute may download from (catalog/packages.yaml): `pip`, `conda`,
     /// `huggingface`, `docker_hub`, `github`, `cran`, `npm`, `vscode`. Become FQDN rules
     /// (approved-only) or firewall application rules (hub-spoke).
     #[serde(default)]
     pub packages: Vec<String>,
+}
+
+/// Where and how the blueprint's Azure Policy assignments apply.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PolicySettings {
+    /// The assignments' scope: `resource_group` (default) or `subscription` (needs
+    /// `resource_group.subscription_id`; it also applies to every other workspace there).
+    /// `management_group` is refused (AMLG140): the deployment writes a resource group.
+    #[serde(default)]
+    pub scope: PolicyScope,
+    /// `audit` (default): report what breaks the blueprint's promises; `deny`: refuse it, where the
+    /// definition allows Deny (the others audit). The private DNS zone policy deploys either way.
+    #[serde(default)]
+    pub effect: PolicyEffect,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyScope {
+    #[default]
+    ResourceGroup,
+    Subscription,
+    /// Accepted by the schema only to be refused with its reason (AMLG140).
+    ManagementGroup,
+}
+
+impl PolicyScope {
+    pub fn key(self) -> &'static str {
+        match self {
+            PolicyScope::ResourceGroup => "resource_group",
+            PolicyScope::Subscription => "subscription",
+            PolicyScope::ManagementGroup => "management_group",
+        }
+    }
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyEffect {
+    #[default]
+    Audit,
+    Deny,
 }
 
 /// Microsoft Entra groups per persona (catalog/access.yaml gives each persona's roles).

@@ -23,6 +23,7 @@ pub const REGIONS_YAML: &str = include_str!("../../catalog/regions.yaml");
 pub const PREREQUISITES_YAML: &str = include_str!("../../catalog/prerequisites.yaml");
 pub const RESOURCE_LOGS_YAML: &str = include_str!("../../catalog/resource_logs.yaml");
 pub const ACCESS_YAML: &str = include_str!("../../catalog/access.yaml");
+pub const POLICY_YAML: &str = include_str!("../../catalog/policy.yaml");
 pub const POWERSHELL_YAML: &str = include_str!("../../catalog/powershell.yaml");
 pub const ENCRYPTION_YAML: &str = include_str!("../../catalog/encryption.yaml");
 pub const FLOWS_YAML: &str = include_str!("../../catalog/flows.yaml");
@@ -41,6 +42,7 @@ pub const ALL_FILES: &[(&str, &str)] = &[
     ("prerequisites.yaml", PREREQUISITES_YAML),
     ("resource_logs.yaml", RESOURCE_LOGS_YAML),
     ("access.yaml", ACCESS_YAML),
+    ("policy.yaml", POLICY_YAML),
     ("powershell.yaml", POWERSHELL_YAML),
     ("flows.yaml", FLOWS_YAML),
     ("encryption.yaml", ENCRYPTION_YAML),
@@ -491,6 +493,8 @@ pub struct Catalog {
     pub resource_logs: ResourceLogs,
     /// Personas and their roles (catalog/access.yaml).
     pub access: AccessCatalog,
+    /// Built-in Azure Policy definitions the blueprint's `policy:` assigns (catalog/policy.yaml).
+    pub policy: PolicyCatalog,
     /// Az PowerShell modules the .ps1 scripts need (catalog/powershell.yaml).
     pub powershell: PowerShellCatalog,
     /// Flows `amlgen flows` evaluates (catalog/flows.yaml).
@@ -678,6 +682,79 @@ pub enum FlowArchitecture {
     ApprovedOnly,
 }
 
+/// catalog/policy.yaml: the built-in Azure Machine Learning policy definitions amlgen assigns.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyCatalog {
+    /// By assignment key (also the assignment name's suffix).
+    pub assignments: IndexMap<String, PolicyDefinition>,
+    /// Roles of the DeployIfNotExists assignment's managed identity.
+    pub dine_roles: DineRoles,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct PolicyDefinition {
+    /// The built-in definition's GUID, the same in every tenant.
+    pub definition: String,
+    pub display_name: String,
+    /// File of the definition in Azure/azure-policy (built-in-policies/policyDefinitions/Machine Learning/).
+    pub file: String,
+    pub version: String,
+    /// Effects the definition allows.
+    pub effects: Vec<String>,
+    /// Which blueprints get it (see the file's header).
+    pub when: PolicyCondition,
+    /// With `managed_network`: the parameter that takes the blueprint's isolation mode.
+    #[serde(default)]
+    pub parameter: Option<String>,
+    /// What it enforces; `{mode}` and `{zones}` are filled per blueprint.
+    pub enforces: String,
+    pub source: Vec<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PolicyCondition {
+    PrivateWorkspace,
+    WorkspacePrivateLink,
+    Always,
+    CustomerNetwork,
+    ManagedNetwork,
+    CustomerManagedKey,
+    PrivateDnsZones,
+}
+
+impl PolicyCondition {
+    /// Which blueprints get the assignment, in words (`amlgen explain policy`).
+    pub fn describe(self) -> &'static str {
+        match self {
+            PolicyCondition::PrivateWorkspace => "the workspace's public network access is off",
+            PolicyCondition::WorkspacePrivateLink => "the workspace has a private endpoint",
+            PolicyCondition::Always => "every blueprint (amlgen's computes disable local auth)",
+            PolicyCondition::CustomerNetwork => "compute in a customer VNet subnet",
+            PolicyCondition::ManagedNetwork => {
+                "a workspace managed VNet (isolationMode set to the blueprint's mode)"
+            }
+            PolicyCondition::CustomerManagedKey => {
+                "a customer-managed key (no amlgen option yet: never)"
+            }
+            PolicyCondition::PrivateDnsZones => {
+                "private_dns.mode create or existing (both workspace zones)"
+            }
+        }
+    }
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct DineRoles {
+    /// Where the private endpoints are: the assignment's scope.
+    pub assignment_scope: BuiltInRole,
+    /// On each private DNS zone the zone groups join.
+    pub zones: BuiltInRole,
+}
+
 /// catalog/resource_logs.yaml: the diagnostic setting each resource gets.
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -774,6 +851,7 @@ impl Catalog {
             prerequisites: parse("prerequisites.yaml", PREREQUISITES_YAML),
             resource_logs: parse("resource_logs.yaml", RESOURCE_LOGS_YAML),
             access: parse("access.yaml", ACCESS_YAML),
+            policy: parse("policy.yaml", POLICY_YAML),
             powershell: parse("powershell.yaml", POWERSHELL_YAML),
             flows: parse("flows.yaml", FLOWS_YAML),
             encryption: parse("encryption.yaml", ENCRYPTION_YAML),

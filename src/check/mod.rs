@@ -9,6 +9,7 @@ mod names;
 mod network;
 mod outbound;
 mod packages;
+mod policy;
 mod private_dns;
 mod ranges;
 mod text;
@@ -36,6 +37,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     outbound::check(bp, &mut out);
     packages::check(bp, &mut out);
     private_dns::check(bp, &mut out);
+    policy::check(bp, &mut out);
     if let Some(tree) = &tree {
         ranges::check(tree, &mut out);
     }

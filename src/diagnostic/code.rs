@@ -90,6 +90,8 @@ codes! {
     CustomerManagedKeyVault = "AMLG137",
     CustomerManagedKeyUri = "AMLG138",
     PrivateEndpointRuleNeedsApprover = "AMLG139",
+    PolicyScopeNotWritable = "AMLG140",
+    SubscriptionPolicyWithoutSubscription = "AMLG141",
     PublicWorkspace = "AMLG151",
     HostNameInNsgRule = "AMLG201",
     PortRangesAsNumber = "AMLG202",

@@ -41,7 +41,32 @@ pub fn lower(m: &mut Model) {
         d.bicep_output = format!("{}{}", d.name, upper_first(d.location_property));
     }
     lower_access(m);
+    lower_policy(m);
     m.params = super::params::params(m);
+}
+
+/// Symbols of the policy assignments; the DNS zones' names and IDs as main.bicep has them.
+fn lower_policy(m: &mut Model) {
+    for a in &mut m.policy.assignments {
+        a.bicep_symbol = bicep_symbol(&format!("{}_policy", a.key));
+    }
+    let (Some(dns), Some(private)) = (m.policy.dns.as_mut(), m.private.as_ref()) else {
+        return;
+    };
+    for z in &mut dns.zones {
+        let zone = private
+            .zones
+            .iter()
+            .find(|pz| pz.name == z.name)
+            .expect("the policy's zones are the workspace endpoint's");
+        z.bicep_name = zone.bicep.clone();
+        z.bicep_id = match private.dns_mode {
+            crate::plan::model::DnsMode::Create => format!("{}.outputs.resourceId", zone.symbol),
+            _ => zone.existing_id_bicep.clone(),
+        };
+        z.bicep_param = z.parameter.to_string();
+        z.bicep_symbol = bicep_symbol(&format!("{}_zone", z.parameter));
+    }
 }
 
 /// Symbols, parameter names and role names of the people's roles.

@@ -134,6 +134,40 @@ pub fn lower(m: &mut Model) {
         .to_string();
     }
     lower_access(m);
+    lower_policy(m);
+}
+
+/// The policy assignments' `--params` JSON; the DNS zones' IDs are runbook variables.
+fn lower_policy(m: &mut Model) {
+    let mut vars: Vec<String> = Vec::new();
+    if let Some(dns) = m.policy.dns.as_mut() {
+        for (i, z) in dns.zones.iter_mut().enumerate() {
+            z.cli_var = format!("POLICY_DNS_ZONE_{}_ID", i + 1);
+            z.cli_ref = format!("\"${{{}}}\"", z.cli_var);
+            vars.push(z.cli_var.clone());
+        }
+    }
+    let zones: Vec<(&'static str, String)> = m
+        .policy
+        .dns
+        .iter()
+        .flat_map(|d| &d.zones)
+        .map(|z| (z.parameter, format!("${{{}}}", z.cli_var)))
+        .collect();
+    let var_refs: Vec<&str> = vars.iter().map(String::as_str).collect();
+    for a in &mut m.policy.assignments {
+        let mut params = serde_json::Map::new();
+        params.insert("effect".into(), json!({"value": a.effect}));
+        for (k, v) in &a.parameters {
+            params.insert(k.clone(), json!({ "value": v }));
+        }
+        if a.identity {
+            for (k, v) in &zones {
+                params.insert((*k).to_string(), json!({ "value": v }));
+            }
+        }
+        a.cli_params = word_with_vars(&Json::Object(params).to_string(), &var_refs);
+    }
 }
 
 /// The regenerate command, as a user types it: built-in name or the relative path, the `--set`

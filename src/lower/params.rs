@@ -373,6 +373,17 @@ pub fn params(m: &Model) -> Vec<Param> {
             json!(persona.principal_ids),
         ));
     }
+    if m.policy.assignments.iter().any(|a| a.follows_effect) {
+        v.push(Param {
+            allowed: vec![json!("Audit"), json!("Deny")],
+            ..p(
+                "policyEffect",
+                "string",
+                "Required. Effect of the Azure Policy assignments whose definitions allow Deny: Audit reports, Deny refuses.",
+                json!(m.policy.effect),
+            )
+        });
+    }
     v
 }
 

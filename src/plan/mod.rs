@@ -4,6 +4,7 @@
 pub mod access;
 pub mod model;
 pub mod network;
+pub mod policy;
 pub mod private;
 pub mod zones;
 
@@ -274,6 +275,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         bp.dependencies.key_vault.soft_delete_retention_days
     ));
 
+    let policy = policy::policy(bp, &workspace, private.as_ref(), network.is_some());
     Model {
         generator: Generator {
             name: "amlgen",
@@ -403,6 +405,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         private,
         compute,
         access: access::access(bp, shared_key_access),
+        policy,
         packages,
         dns: DnsModel {
             azure_dns_ip: cat.clouds.azure_dns_ip.value.clone(),

@@ -45,6 +45,8 @@ pub struct Model {
     pub compute: ComputeModel,
     /// People's roles: custom role definitions and each persona's assignments.
     pub access: AccessModel,
+    /// Azure Policy assignments (off unless the blueprint has `policy:`).
+    pub policy: PolicyModel,
     /// Package ecosystems allowed, with what each opens.
     pub packages: Vec<PackageModel>,
     pub dns: DnsModel,
@@ -874,4 +876,95 @@ pub struct AssignedRole {
     pub bicep_role_definition_id: String,
     /// Lowered (az CLI): `--role`, the built-in role's GUID or the custom role's name.
     pub cli_role: String,
+}
+
+/// Azure Policy (the blueprint's opt-in `policy:`): assignments of the built-in Azure Machine
+/// Learning definitions that hold what this blueprint promises (catalog/policy.yaml).
+#[derive(Debug, Clone, Serialize, Default)]
+pub struct PolicyModel {
+    /// Whether the blueprint turns policy on (then `assignments` is never empty).
+    pub deployed: bool,
+    /// `resource_group` or `subscription`.
+    pub scope: &'static str,
+    /// The blueprint's effect, ARM spelling: `Audit` or `Deny`.
+    pub effect: &'static str,
+    pub assignments: Vec<PolicyAssignmentModel>,
+    /// The private DNS zone DeployIfNotExists assignment's zones and its identity's roles.
+    pub dns: Option<PolicyDnsModel>,
+    /// Catalogued definitions this blueprint does not get, each with the reason.
+    pub left_out: Vec<PolicyLeftOutModel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyAssignmentModel {
+    /// Catalog key (`public_network_access`).
+    pub key: String,
+    /// Assignment name after the workspace's (`-public-network-access`), unique per workspace
+    /// at a subscription shared by several.
+    pub name_suffix: String,
+    /// The full assignment name for this render.
+    pub name: String,
+    pub display_name: String,
+    /// The built-in definition's GUID and its resource ID.
+    pub definition: String,
+    pub definition_id: String,
+    /// Where it is defined (Azure/azure-policy file) and its version.
+    pub file: String,
+    pub version: String,
+    /// The `effect` parameter's value.
+    pub effect: String,
+    /// The effect is the blueprint's (otherwise the definition allows only Audit, or deploys).
+    pub follows_effect: bool,
+    /// Other parameters with literal values (`isolationMode`).
+    pub parameters: IndexMap<String, String>,
+    /// A system-assigned identity (DeployIfNotExists deploys with it).
+    pub identity: bool,
+    /// What it enforces on this blueprint.
+    pub enforces: String,
+    /// Lowered (Bicep): the resource's symbol.
+    pub bicep_symbol: String,
+    /// Lowered (az CLI): `--params` JSON as one shell word.
+    pub cli_params: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyDnsModel {
+    /// The workspace endpoint's zones, in the definition's order: `privateDnsZoneId`
+    /// (api) then `secondPrivateDnsZoneId` (notebooks).
+    pub zones: Vec<PolicyZoneModel>,
+    /// With central zones (`existing`): their resource group ID; None: this resource group.
+    pub zones_resource_group_id: Option<String>,
+    /// Role at the assignment's scope (the definition's roleDefinitionIds).
+    pub scope_role: PolicyRoleModel,
+    /// Role on each zone.
+    pub zone_role: PolicyRoleModel,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyZoneModel {
+    pub name: String,
+    /// The definition's parameter that takes this zone's ID.
+    pub parameter: &'static str,
+    /// Lowered (Bicep): the zone's name and ID expressions in main.bicep, and the module's
+    /// parameter and existing-zone symbol.
+    pub bicep_name: String,
+    pub bicep_id: String,
+    pub bicep_param: String,
+    pub bicep_symbol: String,
+    /// Lowered (az CLI): the runbook variable holding the zone's ID, and its quoted reference.
+    pub cli_var: String,
+    pub cli_ref: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyRoleModel {
+    pub name: String,
+    pub id: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PolicyLeftOutModel {
+    pub display_name: String,
+    pub definition: String,
+    pub reason: &'static str,
 }

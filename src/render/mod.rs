@@ -80,6 +80,15 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
     if m.access.deployed {
         v.push(("modules/access.bicep", "bicep/modules/access.bicep"));
     }
+    if m.policy.deployed {
+        v.push(("modules/policy.bicep", "bicep/modules/policy.bicep"));
+    }
+    if m.policy.dns.is_some() {
+        v.push((
+            "modules/policyDnsZoneRoles.bicep",
+            "bicep/modules/policyDnsZoneRoles.bicep",
+        ));
+    }
     if m.private
         .as_ref()
         .is_some_and(|p| p.dns_mode == crate::plan::model::DnsMode::Create)

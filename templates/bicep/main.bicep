@@ -375,6 +375,46 @@ module access 'modules/access.bicep' = {
   }
 }
 {% endif %}
+{% if m.policy.deployed %}
+
+// Azure Policy: the built-in Azure Machine Learning definitions that hold what this blueprint
+// promises, at the {% if m.policy.scope == "subscription" %}subscription (the deploying identity needs Resource Policy Contributor there{% if m.policy.dns %}, and
+// User Access Administrator or Owner for the policy identity's roles{% endif %}){% else %}resource group{% endif %}.
+module policy 'modules/policy.bicep' = {
+  name: take('${deployment().name}-policy', 64)
+{% if m.policy.scope == "subscription" %}
+  scope: subscription()
+{% endif %}
+  params: {
+    workspaceName: workspace.outputs.name
+{% if m.policy.assignments | selectattr("follows_effect") | list %}
+    effect: policyEffect
+{% endif %}
+{% if m.policy.dns %}
+    location: location
+{% for z in m.policy.dns.zones %}
+    {{ z.bicep_param|ident }}: {{ z.bicep_id|safe }}
+{% endfor %}
+{% endif %}
+  }
+}
+{% if m.policy.dns %}
+
+// The private DNS zone policy's identity on each workspace zone{% if m.policy.dns.zones_resource_group_id %}, in the central zones' resource group{% endif %}.
+module policyDnsZoneRoles 'modules/policyDnsZoneRoles.bicep' = {
+  name: take('${deployment().name}-policy-zone-roles', 64)
+{% if m.policy.dns.zones_resource_group_id %}
+  scope: resourceGroup(split(privateDnsZonesResourceGroupId, '/')[2], split(privateDnsZonesResourceGroupId, '/')[4])
+{% endif %}
+  params: {
+    principalId: policy.outputs.privateDnsZonesPrincipalId
+{% for z in m.policy.dns.zones %}
+    {{ (z.bicep_symbol ~ "Name")|ident }}: {{ z.bicep_name|safe }}
+{% endfor %}
+  }
+}
+{% endif %}
+{% endif %}
 
 // ------------------------------------------------------------------------------------------------
 // Outputs

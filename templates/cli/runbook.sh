@@ -330,5 +330,8 @@ fi
 {% if m.access.deployed %}
 {% include "cli/parts/access.sh" %}
 {% endif %}
+{% if m.policy.deployed %}
+{% include "cli/parts/policy.sh" %}
+{% endif %}
 
 echo "Done: workspace ${WORKSPACE_NAME} in resource group ${RESOURCE_GROUP}."
