@@ -1,0 +1,154 @@
+{% for line in header %}
+# {{ line|comment }}
+{% endfor %}
+#
+# Runbook: the {{ m.blueprint.name|comment }} architecture from Azure PowerShell, step by step, in dependency
+# order: the resources main.bicep deploys, each PUT with Invoke-AzRestMethod with the body
+# main.bicep gives it, at the same API version (Az PowerShell has no cmdlet for several of
+# these settings: the managed network's firewall SKU, the system datastores' auth mode,
+# identity-based datastores). Each step looks first (GET) and creates only what is missing, then
+# waits until Azure reports it provisioned, as a deployment does; so every step and the whole
+# script are safe to re-run. Re-running does not apply a changed blueprint to resources that
+# exist: use deploy.ps1. The default datastores, which Azure creates with the workspace, are
+# always written back.
+{% for r in m.powershell.runbook_requires %}
+#Requires -Modules @{ ModuleName = {{ r.module }}; ModuleVersion = {{ r.version }} }
+{% endfor %}
+[CmdletBinding()]
+param(
+    [string] $ResourceGroup = {{ m.names.resource_group }},
+    [string] $Location = {{ m.location }}
+)
+Set-StrictMode -Version Latest
+$ErrorActionPreference = 'Stop'
+
+$context = Get-AzContext
+if (-not $context) {
+    throw 'Not signed in to Azure; first run: Connect-AzAccount'
+}
+{% if m.subscription_id %}
+# The blueprint names subscription {{ m.subscription_id|comment }}: nothing is created in another one.
+if ($context.Subscription.Id -ne {{ m.subscription_id }}) {
+    throw {{ "Signed in to another subscription; first run: Set-AzContext -Subscription " ~ m.subscription_id }}
+}
+{% endif %}
+
+# Values the steps' paths and bodies name as <amlgen:NAME>, filled in as the script learns them.
+$Values = @{
+    scope          = '/subscriptions/' + $context.Subscription.Id + '/resourceGroups/' + $ResourceGroup
+    location       = $Location
+    subscriptionId = $context.Subscription.Id
+    tenantId       = $context.Tenant.Id
+}
+
+function Resolve-AmlgenText {
+    param([string] $Text)
+    foreach ($key in @($Values.Keys)) {
+        $Text = $Text.Replace('<amlgen:' + $key + '>', [string] $Values[$key])
+    }
+    if ($Text -match '<amlgen:[^>]*>') {
+        throw ('No value yet for ' + $Matches[0])
+    }
+    return $Text
+}
+
+# The resource at an ARM path, or $null when there is none.
+function Get-AmlgenResource {
+    param([string] $Path, [string] $ApiVersion)
+    $uri = (Resolve-AmlgenText -Text $Path) + '?api-version=' + $ApiVersion
+    $response = Invoke-AzRestMethod -Method GET -Path $uri
+    if ($response.StatusCode -eq 404) {
+        return $null
+    }
+    if ($response.StatusCode -ge 300) {
+        throw ('GET ' + $uri + ': HTTP ' + $response.StatusCode + ' ' + $response.Content)
+    }
+    $resource = ConvertFrom-Json -InputObject $response.Content
+    return $resource
+}
+
+# Creates the resource when it is missing (or, with -Update, writes it anyway), then waits
+# until its provisioningState is Succeeded; returns it.
+function Set-AmlgenResource {
+    param([string] $Path, [string] $ApiVersion, [string] $Body, [switch] $Update)
+    $resource = Get-AmlgenResource -Path $Path -ApiVersion $ApiVersion
+    if ($resource -and -not $Update) {
+        return $resource
+    }
+    $uri = (Resolve-AmlgenText -Text $Path) + '?api-version=' + $ApiVersion
+    $response = Invoke-AzRestMethod -Method PUT -Path $uri -Payload (Resolve-AmlgenText -Text $Body)
+    if ($response.StatusCode -ge 300) {
+        throw ('PUT ' + $uri + ': HTTP ' + $response.StatusCode + ' ' + $response.Content)
+    }
+    # Long-running creations (the workspace with its managed VNet takes minutes) answer 201 or
+    # 202 first; resources without a provisioningState (role assignments) are done at once.
+    for ($attempt = 0; $attempt -lt 360; $attempt++) {
+        $resource = Get-AmlgenResource -Path $Path -ApiVersion $ApiVersion
+        $state = 'Succeeded'
+        if ($resource -and $resource.PSObject.Properties['properties'] -and $resource.properties.PSObject.Properties['provisioningState']) {
+            $state = [string] $resource.properties.provisioningState
+        }
+        if ($resource -and $state -eq 'Succeeded') {
+            return $resource
+        }
+        if ($state -in @('Failed', 'Canceled')) {
+            throw ('PUT ' + $uri + ': provisioning ' + $state)
+        }
+        Start-Sleep -Seconds 10
+    }
+    throw ('PUT ' + $uri + ': still not provisioned after an hour')
+}
+
+# A GUID that depends only on the text: role definitions and assignments are named by GUIDs,
+# and a re-run must find the one it made.
+function New-AmlgenGuid {
+    param([string] $Text)
+    $sha = [System.Security.Cryptography.SHA256]::Create()
+    $hash = $sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes((Resolve-AmlgenText -Text $Text)))
+    return [guid]::new([byte[]] $hash[0..15]).ToString()
+}
+
+# --- Resource group -------------------------------------------------------------------------
+$null = New-AzResourceGroup `
+    -Name $ResourceGroup `
+    -Location $Location `
+{% if m.tags %}
+    -Tag @{
+{% for k, v in m.tags|items %}
+        {{ k }} = {{ v }}
+{% endfor %}
+    } `
+{% endif %}
+    -Force
+{% for s in m.powershell.runbook_steps %}
+
+# --- {{ s.title|comment }}
+{% if s.note %}
+# {{ s.note|comment }}
+{% endif %}
+{% if s.reads_before %}
+$resource = Get-AmlgenResource `
+    -Path {{ s.path }} `
+    -ApiVersion {{ s.api_version }}
+{% for r in s.reads_before %}
+$Values[{{ r.token }}] = $resource{% for p in r.property %}.{{ p|ident }}{% endfor %}
+
+{% endfor %}
+{% endif %}
+{% if s.name_guid %}
+$Values[{{ s.name_guid.token }}] = New-AmlgenGuid -Text {{ s.name_guid.seed }}
+{% endif %}
+{% if s.reads_after %}$resource = {% else %}$null = {% endif %}Set-AmlgenResource `
+    -Path {{ s.path }} `
+    -ApiVersion {{ s.api_version }} `
+{% if s.update %}
+    -Update `
+{% endif %}
+    -Body {{ s.body }}
+{% for r in s.reads_after %}
+$Values[{{ r.token }}] = $resource{% for p in r.property %}.{{ p|ident }}{% endfor %}
+
+{% endfor %}
+{% endfor %}
+
+Write-Host ('Done: workspace ' + {{ m.workspace.name }} + ' in resource group ' + $ResourceGroup + '.')
