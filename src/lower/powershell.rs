@@ -274,7 +274,8 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                     diag.setting_name
                 ),
                 "diagnostic_settings",
-                json!({"properties": {
+                // main.bicep gives the setting the region too.
+                json!({"location": LOCATION, "properties": {
                     "workspaceId": la_id,
                     "logs": t.categories.iter().map(|c| json!({"category": c, "enabled": true})).collect::<Vec<_>>(),
                 }}),
