@@ -1754,7 +1754,7 @@ enum PsEvent {
     Put { path: String, body: String },
     Get { path: String },
     Read { token: String, property: String },
-    Guid { token: String },
+    Guid { token: String, parts: Vec<String> },
 }
 
 /// The text of a single-quoted PowerShell literal (`''` and the typographic single quotes
@@ -1827,7 +1827,8 @@ fn ps_events(src: &str) -> Vec<PsEvent> {
         }
     }
     let read = regex::Regex::new(r"^\$Values\['([^']+)'\] = \$resource((?:\.\w+)+)\s*$").unwrap();
-    let guid = regex::Regex::new(r"^\$Values\['([^']+)'\] = New-AmlgenGuid ").unwrap();
+    let guid = regex::Regex::new(r"^\$Values\['([^']+)'\] = New-AmlgenGuid -Parts (.*)$").unwrap();
+    let part = regex::Regex::new(r"'(?:[^']|'')*'").unwrap();
     for (row, line) in src.lines().enumerate() {
         if let Some(c) = read.captures(line) {
             rows.push((
@@ -1842,6 +1843,10 @@ fn ps_events(src: &str) -> Vec<PsEvent> {
                 row,
                 PsEvent::Guid {
                     token: c[1].to_string(),
+                    parts: part
+                        .find_iter(&c[2])
+                        .filter_map(|m| ps_literal(m.as_str()))
+                        .collect(),
                 },
             ));
         }
@@ -1881,6 +1886,9 @@ fn ps1_resources(src: &str, sub: &str, rg: &str, location: &str) -> Vec<Resource
         r"/subscriptions/[^/]+/providers/Microsoft.Authorization/roleDefinitions/",
     )
     .unwrap();
+    let extension_role =
+        regex::Regex::new(r"^id:.*\|providers\|Microsoft\.Authorization\|roleDefinitions\|")
+            .unwrap();
     let mut last_path = String::new();
     let mut out = Vec::new();
     for e in ps_events(src) {
@@ -1896,8 +1904,25 @@ fn ps1_resources(src: &str, sub: &str, rg: &str, location: &str) -> Vec<Resource
                     format!("ref:{target}#{}", bicep_eval::norm_path(&property)),
                 );
             }
-            PsEvent::Guid { token } => {
-                values.insert(token.clone(), format!("guid:{token}"));
+            // A GUID name, written as the evaluator writes main.bicep's guid(...) names: its
+            // arguments with IDs as `id:T|N` (`/` as `|`), so the same arguments give the same
+            // name on both sides. One difference is the evaluator's, not main.bicep's: it writes
+            // a scoped resource's `.id` (a custom role defined on the workspace) without the
+            // scope, where ARM's extensionResourceId() keeps it.
+            PsEvent::Guid { token, parts } => {
+                let args: Vec<String> = parts
+                    .iter()
+                    .map(|p| {
+                        let p = fill(p, &values)
+                            .replace(&format!("{scope}/providers/"), "id:")
+                            .replace(&format!("/subscriptions/{sub}/providers/"), "id:")
+                            .replace('/', "|");
+                        extension_role
+                            .replace_all(&p, "id:Microsoft.Authorization|roleDefinitions|")
+                            .to_string()
+                    })
+                    .collect();
+                values.insert(token, format!("guid({})", args.join(",")));
             }
             PsEvent::Put { path, body } => {
                 let path = fill(&path, &values);
@@ -1972,6 +1997,18 @@ fn ps1_differences(bp: &str, dir: &Path, src: &str) -> (Vec<String>, usize) {
         }
         b
     };
+    // Role definitions and assignments: named as main.bicep names them (its guid() call).
+    for r in ps
+        .iter()
+        .filter(|r| r.type_.starts_with("Microsoft.Authorization/"))
+    {
+        if !bicep.iter().any(|b| b.type_ == r.type_ && b.name == r.name) {
+            failing.push(format!(
+                "{bp}: {} {}: main.bicep names none so",
+                r.type_, r.name
+            ));
+        }
+    }
     for r in ps
         .iter()
         .filter(|r| !r.type_.starts_with("Microsoft.Authorization/"))
@@ -2042,8 +2079,9 @@ fn bicep_and_runbook_ps1_build_the_same_resources() {
     );
 }
 
-/// The runbook.ps1 comparison finds what it is for: a changed setting in a body, a step left
-/// out, and a run-time value read from the wrong resource.
+/// The runbook.ps1 comparison finds what it is for: a changed setting in a body, a step for
+/// another resource, a run-time value read from the wrong resource, a GUID name of other
+/// arguments than main.bicep's.
 #[test]
 fn runbook_ps1_drifts_are_found() {
     let dir = root().join("out/approved-only");
@@ -2071,7 +2109,12 @@ fn runbook_ps1_drifts_are_found() {
             "Microsoft.Authorization/roleAssignments",
         ),
     ];
-    for (what, old, new, expected) in drifts {
+    for (what, old, new, expected) in drifts.iter().chain(&[(
+        "a GUID name main.bicep does not give",
+        "'<amlgen:workspacePrincipalId>', 'acdd72a7-3385-48ef-bd42-f606fba81ae7'",
+        "'acdd72a7-3385-48ef-bd42-f606fba81ae7', '<amlgen:workspacePrincipalId>'",
+        "main.bicep names none so",
+    )]) {
         assert!(src.contains(old), "{what}: `{old}` not in runbook.ps1");
         let (found, _) = ps1_differences("approved-only", &dir, &src.replacen(old, new, 1));
         assert!(

@@ -801,3 +801,51 @@ fn hostile_values_stay_literal() {
         .replace("''", "'");
     assert_eq!(unquoted, value);
 }
+
+/// The same hostile tag in runbook.ps1: the script parses and calls only what it should, and
+/// every ARM body, read back as PowerShell reads the single-quoted literal, is JSON that carries
+/// the value unchanged.
+#[test]
+fn hostile_values_stay_literal_in_runbook_ps1() {
+    let value = "it’s ‘x’; Remove-Item C:\\ -Recurse; ‛ ‚ 'y' “z” $env:PATH ` <amlgen";
+    let r =
+        amlgen::render_blueprint("approved-only", &[format!("tags.owner={value}")], None).unwrap();
+    // A value holding the script's own run-time marker would be filled in: no runbook.ps1 then.
+    let marked = amlgen::render_blueprint(
+        "approved-only",
+        &["tags.owner=<amlgen:scope>".to_string()],
+        None,
+    )
+    .unwrap();
+    assert!(!marked.artifacts.iter().any(|a| a.path == "runbook.ps1"));
+    let a = r
+        .artifacts
+        .iter()
+        .find(|a| a.path == "runbook.ps1")
+        .unwrap();
+    let src = String::from_utf8(a.bytes.clone()).unwrap();
+    assert_eq!(syntax_errors(&parse(&src)), Vec::<String>::new(), "{src}");
+    let (findings, seen) = cmdlet_check(&src, &Cmdlets::load(), &BTreeSet::new());
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert!(!seen.iter().any(|c| c.contains("Remove-Item")), "{seen:?}");
+    let mut bodies = 0;
+    for line in src.lines() {
+        let Some(lit) = line.trim().strip_prefix("-Body ") else {
+            continue;
+        };
+        let mut text = String::new();
+        let mut chars = lit[1..lit.len() - 1].chars();
+        while let Some(c) = chars.next() {
+            text.push(c);
+            if matches!(c, '\'' | '‘' | '’' | '‚' | '‛') {
+                assert_eq!(chars.next(), Some(c), "an undoubled quote in {lit}");
+            }
+        }
+        let body: Json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        if let Some(tags) = body.get("tags") {
+            assert_eq!(tags["owner"], Json::from(value), "{text}");
+            bodies += 1;
+        }
+    }
+    assert!(bodies >= 10, "{bodies} tagged bodies");
+}

@@ -69,6 +69,10 @@ function Set-AmlgenResource {
     }
     $uri = (Resolve-AmlgenText -Text $Path) + '?api-version=' + $ApiVersion
     $response = Invoke-AzRestMethod -Method PUT -Path $uri -Payload (Resolve-AmlgenText -Text $Body)
+    # The same grant made under another name (az role assignment create picks a random one).
+    if ($response.StatusCode -eq 409 -and $response.Content -match 'RoleAssignmentExists') {
+        return $null
+    }
     if ($response.StatusCode -ge 300) {
         throw ('PUT ' + $uri + ': HTTP ' + $response.StatusCode + ' ' + $response.Content)
     }
@@ -91,13 +95,30 @@ function Set-AmlgenResource {
     throw ('PUT ' + $uri + ': still not provisioned after an hour')
 }
 
-# A GUID that depends only on the text: role definitions and assignments are named by GUIDs,
-# and a re-run must find the one it made.
+# The GUID ARM's guid() function gives for the same arguments (joined by '-'): a name-based,
+# version 5 UUID in ARM's namespace. Role definitions and assignments are named by GUIDs; with
+# main.bicep's names, this script and a deployment of main.bicep find each other's, and a re-run
+# its own.
 function New-AmlgenGuid {
-    param([string] $Text)
-    $sha = [System.Security.Cryptography.SHA256]::Create()
-    $hash = $sha.ComputeHash([System.Text.Encoding]::UTF8.GetBytes((Resolve-AmlgenText -Text $Text)))
-    return [guid]::new([byte[]] $hash[0..15]).ToString()
+    param([string[]] $Parts)
+    $resolved = foreach ($part in $Parts) {
+        Resolve-AmlgenText -Text $part
+    }
+    # .NET keeps a GUID's first three fields little-endian; the UUID hash takes network order.
+    $namespace = [guid]::new('11fb06fb-712d-4ddd-98c7-e71bbd588830').ToByteArray()
+    [array]::Reverse($namespace, 0, 4)
+    [array]::Reverse($namespace, 4, 2)
+    [array]::Reverse($namespace, 6, 2)
+    $name = [System.Text.Encoding]::UTF8.GetBytes(($resolved -join '-'))
+    $sha1 = [System.Security.Cryptography.SHA1]::Create()
+    $hash = $sha1.ComputeHash([byte[]] ($namespace + $name))
+    $bytes = [byte[]] $hash[0..15]
+    $bytes[6] = ($bytes[6] -band 0x0F) -bor 0x50
+    $bytes[8] = ($bytes[8] -band 0x3F) -bor 0x80
+    [array]::Reverse($bytes, 0, 4)
+    [array]::Reverse($bytes, 4, 2)
+    [array]::Reverse($bytes, 6, 2)
+    return [guid]::new($bytes).ToString()
 }
 
 # --- Resource group -------------------------------------------------------------------------
@@ -272,7 +293,7 @@ $null = Set-AmlgenResource `
     -Body '{"properties":{"privateDnsZoneConfigs":[{"name":"zone-0","properties":{"privateDnsZoneId":"<amlgen:scope>/providers/Microsoft.Network/privateDnsZones/privatelink.blob.core.windows.net"}}]}}'
 
 # --- Reader on pe-aml-appr-storage-blob for the workspace identity (data preview in the studio)
-$Values['assignment'] = New-AmlgenGuid -Text '<amlgen:scope>/providers/Microsoft.Network/privateEndpoints/pe-aml-appr-storage-blob|<amlgen:workspacePrincipalId>|/subscriptions/<amlgen:subscriptionId>/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7'
+$Values['assignment'] = New-AmlgenGuid -Parts '<amlgen:scope>/providers/Microsoft.Network/privateEndpoints/pe-aml-appr-storage-blob', '<amlgen:workspacePrincipalId>', 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
 $null = Set-AmlgenResource `
     -Path '<amlgen:scope>/providers/Microsoft.Network/privateEndpoints/pe-aml-appr-storage-blob/providers/Microsoft.Authorization/roleAssignments/<amlgen:assignment>' `
     -ApiVersion '2022-04-01' `
@@ -291,7 +312,7 @@ $null = Set-AmlgenResource `
     -Body '{"properties":{"privateDnsZoneConfigs":[{"name":"zone-0","properties":{"privateDnsZoneId":"<amlgen:scope>/providers/Microsoft.Network/privateDnsZones/privatelink.file.core.windows.net"}}]}}'
 
 # --- Reader on pe-aml-appr-storage-file for the workspace identity (data preview in the studio)
-$Values['assignment'] = New-AmlgenGuid -Text '<amlgen:scope>/providers/Microsoft.Network/privateEndpoints/pe-aml-appr-storage-file|<amlgen:workspacePrincipalId>|/subscriptions/<amlgen:subscriptionId>/providers/Microsoft.Authorization/roleDefinitions/acdd72a7-3385-48ef-bd42-f606fba81ae7'
+$Values['assignment'] = New-AmlgenGuid -Parts '<amlgen:scope>/providers/Microsoft.Network/privateEndpoints/pe-aml-appr-storage-file', '<amlgen:workspacePrincipalId>', 'acdd72a7-3385-48ef-bd42-f606fba81ae7'
 $null = Set-AmlgenResource `
     -Path '<amlgen:scope>/providers/Microsoft.Network/privateEndpoints/pe-aml-appr-storage-file/providers/Microsoft.Authorization/roleAssignments/<amlgen:assignment>' `
     -ApiVersion '2022-04-01' `

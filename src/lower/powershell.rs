@@ -46,6 +46,16 @@ pub fn lower(m: &mut Model) {
         );
         return;
     }
+    // The script fills `<amlgen:NAME>` into its bodies at run time: a blueprint value holding that
+    // text would be filled in too. The model holds every blueprint value, so one look suffices.
+    if serde_json::to_string(&*m).map_or(true, |s| s.contains("<amlgen:")) {
+        m.powershell.runbook_not_rendered = Some(
+            "a blueprint value contains `<amlgen:`, which runbook.ps1 uses to mark the values it \
+             fills in at run time"
+                .into(),
+        );
+        return;
+    }
     m.powershell.runbook_steps = runbook_steps(m);
 }
 
@@ -399,6 +409,8 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                     ),
                     &pe_id,
                     &built_in_role(&pm.reader_role_id),
+                    // privateEndpoint.bicep: guid(privateEndpoint.id, readerPrincipalId, readerRoleId)
+                    &pm.reader_role_id,
                     WORKSPACE_PRINCIPAL,
                     "ServicePrincipal",
                 );
@@ -417,12 +429,15 @@ fn built_in_role(role: &str) -> String {
     )
 }
 
-/// A role assignment named by a GUID of what it grants, so a re-run finds it again.
+/// A role assignment named as main.bicep names it: ARM's `guid()` of the scope's ID, the
+/// principal and `guid_role` (the role as main.bicep writes it there), so either path finds the
+/// assignment the other made, and a re-run its own.
 fn role_assignment(
     s: &mut Steps,
     title: String,
     scope: &str,
     role_definition_id: &str,
+    guid_role: &str,
     principal: &str,
     principal_type: &str,
 ) {
@@ -438,7 +453,7 @@ fn role_assignment(
     );
     step.name_guid = Some(PsGuid {
         token: "assignment".into(),
-        seed: format!("{scope}|{principal}|{role_definition_id}"),
+        parts: vec![scope.into(), principal.into(), guid_role.into()],
     });
 }
 
@@ -525,7 +540,8 @@ fn access_steps(m: &Model, s: &mut Steps, ws_id: &str, storage_id: &str) {
         );
         step.name_guid = Some(PsGuid {
             token: role_token,
-            seed: format!("{ws_id}|{name}"),
+            // access.bicep: guid(workspace.id, roleName)
+            parts: vec![ws_id.into(), name.clone()],
         });
     }
     for p in m
@@ -539,12 +555,18 @@ fn access_steps(m: &Model, s: &mut Steps, ws_id: &str, storage_id: &str) {
             (&p.storage_roles, storage_id, "the storage account"),
         ] {
             for a in roles {
-                let role_id = match (&a.built_in_id, &a.custom) {
-                    (Some(b), _) => built_in_role(b),
-                    (None, Some(k)) => format!(
-                        "/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/{}",
-                        token(&format!("role.{k}"))
-                    ),
+                // access.bicep names an assignment guid(scope.id, principalId, <role>), the role
+                // being subscriptionResourceId(...) for a built-in one and the custom role's `.id`
+                // (an extension resource of the workspace) for a custom one.
+                let (role_id, guid_role) = match (&a.built_in_id, &a.custom) {
+                    (Some(b), _) => (built_in_role(b), built_in_role(b)),
+                    (None, Some(k)) => {
+                        let name = token(&format!("role.{k}"));
+                        (
+                            format!("/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/{name}"),
+                            format!("{ws_id}/providers/Microsoft.Authorization/roleDefinitions/{name}"),
+                        )
+                    }
                     (None, None) => unreachable!("a role is built-in or custom"),
                 };
                 for principal in &p.principal_ids {
@@ -553,6 +575,7 @@ fn access_steps(m: &Model, s: &mut Steps, ws_id: &str, storage_id: &str) {
                         format!("{}: {} on {on} for group {principal}", p.title, a.label),
                         scope,
                         &role_id,
+                        &guid_role,
                         principal,
                         "Group",
                     );

@@ -83,8 +83,8 @@ pub struct PsStep {
     pub body: String,
     /// PUT even when it exists: Azure created it (the default datastores), the step changes it.
     pub update: bool,
-    /// Set `<amlgen:TOKEN>` to a name-based GUID of this text first (role definitions and
-    /// assignments are named by GUIDs; the same text gives the same name on every run).
+    /// Set `<amlgen:TOKEN>` first to the GUID ARM's `guid()` gives for these arguments (role
+    /// definitions and assignments are named by GUIDs: main.bicep's names, on every run).
     pub name_guid: Option<PsGuid>,
     /// Values read from the existing resource before the PUT.
     pub reads_before: Vec<PsRead>,
@@ -95,7 +95,8 @@ pub struct PsStep {
 #[derive(Debug, Clone, Serialize)]
 pub struct PsGuid {
     pub token: String,
-    pub seed: String,
+    /// The arguments main.bicep's `guid()` call gives for the same resource.
+    pub parts: Vec<String>,
 }
 
 /// `$Values[token] = $resource.<property...>`.
