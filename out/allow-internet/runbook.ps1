@@ -96,9 +96,9 @@ function Set-AmlgenResource {
 }
 
 # The GUID ARM's guid() function gives for the same arguments (joined by '-'): a name-based,
-# version 5 UUID in ARM's namespace. Role definitions and assignments are named by GUIDs; with
-# main.bicep's names, this script and a deployment of main.bicep find each other's, and a re-run
-# its own.
+# version 5 UUID (RFC 4122) in the namespace ARM's template engine uses. Role definitions and
+# assignments are named by GUIDs; with main.bicep's names, this script and a deployment of
+# main.bicep find each other's, and a re-run its own.
 function New-AmlgenGuid {
     param([string[]] $Parts)
     $resolved = foreach ($part in $Parts) {

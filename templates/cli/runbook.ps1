@@ -19,19 +19,7 @@ param(
     [string] $ResourceGroup = {{ m.names.resource_group }},
     [string] $Location = {{ m.location }}
 )
-Set-StrictMode -Version Latest
-$ErrorActionPreference = 'Stop'
-
-$context = Get-AzContext
-if (-not $context) {
-    throw 'Not signed in to Azure; first run: Connect-AzAccount'
-}
-{% if m.subscription_id %}
-# The blueprint names subscription {{ m.subscription_id|comment }}: nothing is created in another one.
-if ($context.Subscription.Id -ne {{ m.subscription_id }}) {
-    throw {{ "Signed in to another subscription; first run: Set-AzContext -Subscription " ~ m.subscription_id }}
-}
-{% endif %}
+{% include "cli/parts/context.ps1" %}
 
 # Values the steps' paths and bodies name as <amlgen:NAME>, filled in as the script learns them.
 $Values = @{
@@ -104,9 +92,9 @@ function Set-AmlgenResource {
 }
 
 # The GUID ARM's guid() function gives for the same arguments (joined by '-'): a name-based,
-# version 5 UUID in ARM's namespace. Role definitions and assignments are named by GUIDs; with
-# main.bicep's names, this script and a deployment of main.bicep find each other's, and a re-run
-# its own.
+# version 5 UUID (RFC 4122) in the namespace ARM's template engine uses. Role definitions and
+# assignments are named by GUIDs; with main.bicep's names, this script and a deployment of
+# main.bicep find each other's, and a re-run its own.
 function New-AmlgenGuid {
     param([string[]] $Parts)
     $resolved = foreach ($part in $Parts) {
@@ -130,17 +118,7 @@ function New-AmlgenGuid {
 }
 
 # --- Resource group -------------------------------------------------------------------------
-$null = New-AzResourceGroup `
-    -Name $ResourceGroup `
-    -Location $Location `
-{% if m.tags %}
-    -Tag @{
-{% for k, v in m.tags|items %}
-        {{ k }} = {{ v }}
-{% endfor %}
-    } `
-{% endif %}
-    -Force
+{% include "cli/parts/resource_group.ps1" %}
 {% for s in m.powershell.runbook_steps %}
 
 # --- {{ s.title|comment }}
