@@ -1791,3 +1791,382 @@ fn drifts_are_found() {
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
 }
+
+// ------------------------------------------------------------------------- runbook.ps1
+
+/// One ARM call of runbook.ps1, read from its parse tree, in script order: a step's PUT
+/// (`Set-AmlgenResource`), a GET whose values are read (`Get-AmlgenResource`), or a value the
+/// script keeps (`$Values['NAME'] = $resource.PROPERTY` / `= New-AmlgenGuid ...`).
+enum PsEvent {
+    Put { path: String, body: String },
+    Get { path: String },
+    Read { token: String, property: String },
+    Guid { token: String, parts: Vec<String> },
+}
+
+/// The text of a single-quoted PowerShell literal (`''` and the typographic single quotes
+/// PowerShell reads as `'`, doubled, stand for one).
+fn ps_literal(text: &str) -> Option<String> {
+    let t = text.trim();
+    let inner = t.strip_prefix('\'')?.strip_suffix('\'')?;
+    let mut out = String::new();
+    let mut chars = inner.chars().peekable();
+    while let Some(c) = chars.next() {
+        out.push(c);
+        if matches!(c, '\'' | '\u{2018}' | '\u{2019}' | '\u{201A}' | '\u{201B}') {
+            chars.next();
+        }
+    }
+    Some(out)
+}
+
+fn ps_events(src: &str) -> Vec<PsEvent> {
+    let mut parser = tree_sitter::Parser::new();
+    parser
+        .set_language(&tree_sitter_powershell::LANGUAGE.into())
+        .expect("tree-sitter-powershell");
+    let tree = parser.parse(src, None).expect("parse");
+    let mut rows: Vec<(usize, PsEvent)> = Vec::new();
+    let mut stack = vec![tree.root_node()];
+    while let Some(n) = stack.pop() {
+        let mut c = n.walk();
+        stack.extend(n.children(&mut c));
+        if n.kind() != "command" {
+            continue;
+        }
+        let Some(name) = n.child_by_field_name("command_name") else {
+            continue;
+        };
+        let name = &src[name.byte_range()];
+        let Some(els) = n.child_by_field_name("command_elements") else {
+            continue;
+        };
+        // `-Parameter 'literal'` pairs; the helpers' own definitions pass variables, not
+        // literals, and are left out by that.
+        let mut args: HashMap<String, String> = HashMap::new();
+        let mut last: Option<String> = None;
+        let mut c = els.walk();
+        for e in els.named_children(&mut c) {
+            let text = &src[e.byte_range()];
+            match e.kind() {
+                "command_argument_sep" | "comment" => {}
+                "command_parameter" => last = Some(text.trim_start_matches('-').to_lowercase()),
+                _ => {
+                    if let (Some(p), Some(v)) = (last.take(), ps_literal(text)) {
+                        args.insert(p, v);
+                    }
+                }
+            }
+        }
+        let row = n.start_position().row;
+        match (name, args.get("path"), args.get("body")) {
+            ("Set-AmlgenResource", Some(p), Some(b)) => rows.push((
+                row,
+                PsEvent::Put {
+                    path: p.clone(),
+                    body: b.clone(),
+                },
+            )),
+            ("Get-AmlgenResource", Some(p), None) => {
+                rows.push((row, PsEvent::Get { path: p.clone() }))
+            }
+            _ => {}
+        }
+    }
+    let read = regex::Regex::new(r"^\$Values\['([^']+)'\] = \$resource((?:\.\w+)+)\s*$").unwrap();
+    let guid = regex::Regex::new(r"^\$Values\['([^']+)'\] = New-AmlgenGuid -Parts (.*)$").unwrap();
+    let part = regex::Regex::new(r"'(?:[^']|'')*'").unwrap();
+    for (row, line) in src.lines().enumerate() {
+        if let Some(c) = read.captures(line) {
+            rows.push((
+                row,
+                PsEvent::Read {
+                    token: c[1].to_string(),
+                    property: c[2].trim_start_matches('.').to_string(),
+                },
+            ));
+        } else if let Some(c) = guid.captures(line) {
+            rows.push((
+                row,
+                PsEvent::Guid {
+                    token: c[1].to_string(),
+                    parts: part
+                        .find_iter(&c[2])
+                        .filter_map(|m| ps_literal(m.as_str()))
+                        .collect(),
+                },
+            ));
+        }
+    }
+    rows.sort_by_key(|(r, _)| *r);
+    rows.into_iter().map(|(_, e)| e).collect()
+}
+
+/// The resources runbook.ps1 PUTs, shaped as `bicep_eval` shapes main.bicep's: type and name
+/// from the ARM path, the body as sent, with each run-time value replaced by what main.bicep
+/// writes in its place: the resource group's ID, the region, `ref:subscription#tenantid`, and
+/// for a value the script reads from a resource (`$resource.identity.principalId` after the
+/// workspace's step) `ref:<that resource>#<property>`, as the evaluator writes `reference()`.
+fn ps1_resources(src: &str, sub: &str, rg: &str, location: &str) -> Vec<Resource> {
+    let scope = format!("/subscriptions/{sub}/resourceGroups/{rg}");
+    let mut values: BTreeMap<String, String> = [
+        ("scope", scope.clone()),
+        ("location", location.to_string()),
+        ("subscriptionId", sub.to_string()),
+        ("tenantId", "ref:subscription#tenantid".to_string()),
+    ]
+    .into_iter()
+    .map(|(k, v)| (k.to_string(), v))
+    .collect();
+    let fill = |text: &str, values: &BTreeMap<String, String>| {
+        let mut t = text.to_string();
+        for (k, v) in values {
+            t = t.replace(&format!("<amlgen:{k}>"), v);
+        }
+        assert!(
+            !t.contains("<amlgen:"),
+            "runbook.ps1: unresolved value in {t}"
+        );
+        t
+    };
+    let role_definitions = regex::Regex::new(
+        r"/subscriptions/[^/]+/providers/Microsoft.Authorization/roleDefinitions/",
+    )
+    .unwrap();
+    let extension_role =
+        regex::Regex::new(r"^id:.*\|providers\|Microsoft\.Authorization\|roleDefinitions\|")
+            .unwrap();
+    let mut last_path = String::new();
+    let mut out = Vec::new();
+    for e in ps_events(src) {
+        match e {
+            PsEvent::Get { path } => last_path = fill(&path, &values),
+            PsEvent::Read { token, property } => {
+                let target = last_path
+                    .split_once("/providers/")
+                    .map(|(_, t)| t)
+                    .unwrap_or("?");
+                values.insert(
+                    token,
+                    format!("ref:{target}#{}", bicep_eval::norm_path(&property)),
+                );
+            }
+            // A GUID name, written as the evaluator writes main.bicep's guid(...) names: its
+            // arguments with IDs as `id:T|N` (`/` as `|`), so the same arguments give the same
+            // name on both sides. One difference is the evaluator's, not main.bicep's: it writes
+            // a scoped resource's `.id` (a custom role defined on the workspace) without the
+            // scope, where ARM's extensionResourceId() keeps it.
+            PsEvent::Guid { token, parts } => {
+                let args: Vec<String> = parts
+                    .iter()
+                    .map(|p| {
+                        let p = fill(p, &values)
+                            .replace(&format!("{scope}/providers/"), "id:")
+                            .replace(&format!("/subscriptions/{sub}/providers/"), "id:")
+                            .replace('/', "|");
+                        extension_role
+                            .replace_all(&p, "id:Microsoft.Authorization|roleDefinitions|")
+                            .to_string()
+                    })
+                    .collect();
+                values.insert(token, format!("guid({})", args.join(",")));
+            }
+            PsEvent::Put { path, body } => {
+                let path = fill(&path, &values);
+                last_path = path.clone();
+                let (prefix, rest) = path.rsplit_once("/providers/").expect("an ARM path");
+                let segs: Vec<&str> = rest.split('/').collect();
+                // NS/type/name[/type/name...]: the types after the namespace, the names between.
+                let type_ = std::iter::once(format!("{}/{}", segs[0], segs[1]))
+                    .chain(segs[3..].iter().step_by(2).map(|s| s.to_string()))
+                    .collect::<Vec<_>>()
+                    .join("/");
+                let name: Vec<&str> = segs[2..].iter().step_by(2).copied().collect();
+                // IDs in the resource group as the evaluator writes resourceId(): `id:T/N`; IDs
+                // elsewhere (a blueprint's own resource IDs) stay as they are.
+                let own = format!("{scope}/providers/");
+                let text = role_definitions
+                    .replace_all(
+                        &fill(&body, &values),
+                        "id:Microsoft.Authorization/roleDefinitions/",
+                    )
+                    .replace(&own, "id:");
+                let mut b: Value = serde_json::from_str(&text)
+                    .unwrap_or_else(|e| panic!("runbook.ps1: body of {path}: {e}"));
+                if prefix != scope {
+                    b["scope"] = Value::from(
+                        format!("{prefix}/")
+                            .replace(&own, "id:")
+                            .trim_end_matches('/'),
+                    );
+                }
+                out.push(Resource {
+                    type_,
+                    name: name.join("/"),
+                    body: b,
+                    at: format!("runbook.ps1 PUT {path}"),
+                });
+            }
+        }
+    }
+    out
+}
+
+/// The differences between main.bicep (evaluated in `dir`) and the runbook.ps1 text `src`, and
+/// how many resources runbook.ps1 PUTs.
+fn ps1_differences(bp: &str, dir: &Path, src: &str) -> (Vec<String>, usize) {
+    let sub = "00000000-0000-0000-0000-0000000000aa";
+    let mut failing = Vec::new();
+    let param = |name: &str| {
+        let re = regex::Regex::new(&format!(r"\[string\] \${name} = '([^']*)'")).unwrap();
+        re.captures(src)
+            .map(|c| c[1].to_string())
+            .unwrap_or_else(|| panic!("{bp}: runbook.ps1 has no -{name} default"))
+    };
+    let (rg, location) = (param("ResourceGroup"), param("Location"));
+    let bicep = bicep_eval::evaluate(dir, &Map::new()).unwrap_or_else(|e| panic!("{bp}: {e}"));
+    let ps = ps1_resources(src, sub, &rg, &location);
+    let (b_arch, p_arch) = (
+        bicep_arch(&bicep).unwrap_or_else(|e| panic!("{bp}: {e}")),
+        bicep_arch(&ps).unwrap_or_else(|e| panic!("{bp}: {e}")),
+    );
+    failing.extend(
+        compare(bp, "as rendered", "runbook.ps1", &b_arch, &p_arch, None)
+            .iter()
+            .map(|d| d.to_string()),
+    );
+    let strip = |b: &Value| {
+        let mut b = b.clone();
+        if let Some(o) = b.as_object_mut() {
+            for k in ["name", "parent", "scope"] {
+                o.remove(k);
+            }
+        }
+        b
+    };
+    // Role definitions and assignments: named as main.bicep names them (its guid() call).
+    for r in ps
+        .iter()
+        .filter(|r| r.type_.starts_with("Microsoft.Authorization/"))
+    {
+        if !bicep.iter().any(|b| b.type_ == r.type_ && b.name == r.name) {
+            failing.push(format!(
+                "{bp}: {} {}: main.bicep names none so",
+                r.type_, r.name
+            ));
+        }
+    }
+    for r in ps
+        .iter()
+        .filter(|r| !r.type_.starts_with("Microsoft.Authorization/"))
+    {
+        let scope = r.body.get("scope");
+        let twin = bicep
+            .iter()
+            .find(|b| b.type_ == r.type_ && b.name == r.name && b.body.get("scope") == scope);
+        match twin {
+            None => failing.push(format!(
+                "{bp}: {} {}: no such resource in main.bicep",
+                r.type_, r.name
+            )),
+            Some(b) if strip(&b.body) != strip(&r.body) => failing.push(format!(
+                "{bp}: {} {}: body differs\n  main.bicep:  {}\n  runbook.ps1: {}",
+                r.type_,
+                r.name,
+                strip(&b.body),
+                strip(&r.body)
+            )),
+            Some(_) => {}
+        }
+    }
+    (failing, ps.len())
+}
+
+/// runbook.ps1 builds what main.bicep builds, for every render that has one (the managed-VNet
+/// built-ins in out/ and the fixtures). Compared: (1) the set of resources, each keyed as
+/// `bicep_arch` keys it (TYPE NAME; diagnostic settings by scope and name; role definitions by
+/// role name; role assignments by scope, role and principal), with the same normalized fields
+/// the runbook.sh comparison uses; (2) for every PUT except role definitions and assignments
+/// (named by GUIDs: (1) compares all of their fields), the whole ARM body against main.bicep's
+/// evaluated declaration of the same resource, less `name`, `parent` and `scope`. Only the
+/// render as it is: the region and name variants are runbook.sh's (runbook.ps1 takes
+/// `-Location` and `-ResourceGroup` and nothing else).
+#[test]
+fn bicep_and_runbook_ps1_build_the_same_resources() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let mut folders: Vec<(String, PathBuf)> = std::fs::read_dir(root().join("out"))
+        .expect("out/")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.join("main.bicep").exists())
+        .map(|p| (p.file_name().unwrap().to_string_lossy().to_string(), p))
+        .collect();
+    folders.extend(render_fixtures(tmp.path()));
+    folders.sort();
+    let mut compared = Vec::new();
+    let mut failing = Vec::new();
+    for (bp, dir) in &folders {
+        let Ok(src) = std::fs::read_to_string(dir.join("runbook.ps1")) else {
+            continue;
+        };
+        let (diffs, n) = ps1_differences(bp, dir, &src);
+        failing.extend(diffs);
+        compared.push(format!("{bp} ({n} resources)"));
+    }
+    println!("compared: {compared:?}");
+    for must in ["allow-internet", "approved-only", "fixture:max"] {
+        assert!(
+            compared.iter().any(|c| c.starts_with(&format!("{must} "))),
+            "{must}: no runbook.ps1 compared ({compared:?})"
+        );
+    }
+    assert!(
+        failing.is_empty(),
+        "main.bicep and runbook.ps1 differ:\n{}",
+        failing.join("\n")
+    );
+}
+
+/// The runbook.ps1 comparison finds what it is for: a changed setting in a body, a step for
+/// another resource, a run-time value read from the wrong resource, a GUID name of other
+/// arguments than main.bicep's.
+#[test]
+fn runbook_ps1_drifts_are_found() {
+    let dir = root().join("out/approved-only");
+    let src =
+        std::fs::read_to_string(dir.join("runbook.ps1")).expect("out/approved-only/runbook.ps1");
+    let (clean, _) = ps1_differences("approved-only", &dir, &src);
+    assert!(clean.is_empty(), "{clean:#?}");
+    let drifts: &[(&str, &str, &str, &str)] = &[
+        (
+            "setting",
+            "\"allowSharedKeyAccess\":false",
+            "\"allowSharedKeyAccess\":true",
+            "body differs",
+        ),
+        (
+            "step for another resource",
+            "-Path '<amlgen:scope>/providers/Microsoft.Network/privateEndpoints/pe-aml-appr-storage-file'",
+            "-Path '<amlgen:scope>/providers/Microsoft.Network/privateEndpoints/pe-aml-appr-storage-file2'",
+            "pe-aml-appr-storage-file | (resource): bicep present | runbook.ps1 absent",
+        ),
+        (
+            "value read from another resource",
+            "$Values['workspacePrincipalId'] = $resource.identity.principalId",
+            "$Values['workspacePrincipalId'] = $resource.identity.tenantId",
+            "Microsoft.Authorization/roleAssignments",
+        ),
+    ];
+    for (what, old, new, expected) in drifts.iter().chain(&[(
+        "a GUID name main.bicep does not give",
+        "'<amlgen:workspacePrincipalId>', 'acdd72a7-3385-48ef-bd42-f606fba81ae7'",
+        "'acdd72a7-3385-48ef-bd42-f606fba81ae7', '<amlgen:workspacePrincipalId>'",
+        "main.bicep names none so",
+    )]) {
+        assert!(src.contains(old), "{what}: `{old}` not in runbook.ps1");
+        let (found, _) = ps1_differences("approved-only", &dir, &src.replacen(old, new, 1));
+        assert!(
+            found.iter().any(|d| d.contains(expected)),
+            "{what}: expected a difference with `{expected}`, got {found:#?}"
+        );
+    }
+}

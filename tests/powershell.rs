@@ -146,6 +146,7 @@ fn cmdlet_check(
     dynamic: &BTreeSet<String>,
 ) -> (Vec<String>, BTreeSet<String>) {
     let tree = parse(src);
+    let functions = script_functions(tree.root_node(), src);
     let mut out = Vec::new();
     let mut seen = BTreeSet::new();
     let mut stack = vec![tree.root_node()];
@@ -161,7 +162,12 @@ fn cmdlet_check(
         let at = n.start_position().row + 1;
         let name = &src[name_node.byte_range()];
         seen.insert(name.to_string());
-        let Some(cmdlet) = cmdlets.cmdlet(name) else {
+        let found = functions
+            .iter()
+            .find(|(k, _)| k.eq_ignore_ascii_case(name))
+            .map(|(_, v)| v)
+            .or_else(|| cmdlets.cmdlet(name));
+        let Some(cmdlet) = found else {
             out.push(format!("line {at}: `{name}` is not a transcribed cmdlet"));
             continue;
         };
@@ -172,6 +178,53 @@ fn cmdlet_check(
         );
     }
     (out, seen)
+}
+
+/// The functions a script defines (runbook.ps1's helpers), as parameter tables of the same
+/// shape as a transcribed cmdlet's: their `param()` names, `[switch]` ones as switches, every
+/// parameter named-only (the scripts call them by name), none mandatory.
+fn script_functions(root: Node, src: &str) -> BTreeMap<String, Json> {
+    let mut out = BTreeMap::new();
+    let mut stack = vec![root];
+    while let Some(n) = stack.pop() {
+        let mut c = n.walk();
+        stack.extend(n.children(&mut c));
+        if n.kind() != "function_statement" {
+            continue;
+        }
+        let mut c = n.walk();
+        let Some(name) = n
+            .children(&mut c)
+            .find(|k| k.kind() == "function_name")
+            .map(|k| src[k.byte_range()].to_string())
+        else {
+            continue;
+        };
+        let mut params = serde_json::Map::new();
+        let mut inner = vec![n];
+        while let Some(k) = inner.pop() {
+            let mut c = k.walk();
+            inner.extend(k.children(&mut c));
+            if k.kind() != "script_parameter" {
+                continue;
+            }
+            let text = &src[k.byte_range()];
+            let Some(var) = text.rsplit('$').next() else {
+                continue;
+            };
+            let switch = text.to_ascii_lowercase().contains("[switch]");
+            params.insert(
+                var.trim().to_string(),
+                serde_json::json!({"sets": ["(All)"], "required": false, "position": null,
+                    "switch": switch, "aliases": []}),
+            );
+        }
+        out.insert(
+            name,
+            serde_json::json!({"sets": ["(script)"], "parameters": params}),
+        );
+    }
+    out
 }
 
 fn check_call(
@@ -332,6 +385,13 @@ fn template_parameters(artifacts: &[amlgen::render::Artifact]) -> BTreeSet<Strin
         .unwrap_or_default()
 }
 
+/// The blueprints runbook.ps1 is rendered for (workspace managed VNet).
+const RUNBOOK_PS1: &[&str] = &[
+    "allow-internet",
+    "approved-only",
+    "tests/fixtures/blueprints/max.yaml",
+];
+
 fn blueprints() -> Vec<String> {
     let mut v: Vec<String> = amlgen::blueprint::builtin::names()
         .map(String::from)
@@ -365,6 +425,14 @@ fn every_rendered_ps1_parses_and_calls_cmdlets_as_documented() {
                 ps1.iter().any(|a| a.path == "deploy.ps1"),
                 "{arg}: no deploy.ps1"
             );
+            // runbook.ps1 covers the managed-VNet architectures (the customer-VNet ones say in
+            // their README why not yet).
+            if RUNBOOK_PS1.contains(&arg.as_str()) {
+                assert!(
+                    ps1.iter().any(|a| a.path == "runbook.ps1"),
+                    "{arg}: no runbook.ps1"
+                );
+            }
             for a in ps1 {
                 let src = String::from_utf8(a.bytes.clone()).expect("UTF-8");
                 let errors = syntax_errors(&parse(&src));
@@ -372,6 +440,20 @@ fn every_rendered_ps1_parses_and_calls_cmdlets_as_documented() {
                 let (mut findings, seen) = cmdlet_check(&src, &cmdlets, &dynamic);
                 findings.extend(requires_findings(&src, &seen, &cmdlets));
                 assert!(findings.is_empty(), "{arg}/{}: {findings:#?}", a.path);
+                if a.path == "runbook.ps1" {
+                    for c in [
+                        "Get-AzContext",
+                        "New-AzResourceGroup",
+                        "Invoke-AzRestMethod",
+                        "ConvertFrom-Json",
+                        "Set-AmlgenResource",
+                    ] {
+                        assert!(
+                            seen.contains(c),
+                            "{arg}/runbook.ps1: {c} not seen in {seen:?}"
+                        );
+                    }
+                }
                 if a.path == "deploy.ps1" {
                     for c in [
                         "Get-AzContext",
@@ -474,7 +556,9 @@ fn self_test_broken_scripts_are_caught() {
               New-AzResourceGroupDeployment -ResourceGroupName 'rg' -TemplateFile 'main.bicep' \
               -TemplateParameterFile 'p.json' -location 'eastus' -WhatIf\n\
               Set-StrictMode -Version Latest\n\
-              Add-DnsServerConditionalForwarderZone 'zone.example' '10.0.0.4'\n";
+              Add-DnsServerConditionalForwarderZone 'zone.example' '10.0.0.4'\n\
+              function Set-Thing {\n    param([string] $Path, [switch] $Update)\n}\n\
+              Set-Thing -Path 'a' -Update\n";
     assert_eq!(findings_of(ok), Vec::<String>::new());
     let cases: &[(&str, &str, &str)] = &[
         (
@@ -529,6 +613,16 @@ fn self_test_broken_scripts_are_caught() {
             "unclosed block",
             "if ($true) {\n    Write-Host 'a'\n",
             "MISSING",
+        ),
+        (
+            "unknown parameter of a script function",
+            "function Set-Thing {\n    param([string] $Path)\n}\nSet-Thing -Pth 'a'\n",
+            "no parameter -Pth",
+        ),
+        (
+            "unknown switch of a script function",
+            "function Set-Thing {\n    param([switch] $Update)\n}\nSet-Thing -Update -Update2\n",
+            "no parameter -Update2",
         ),
         (
             "template parameter not in the template",
@@ -706,4 +800,52 @@ fn hostile_values_stay_literal() {
         .replace("‚‚", "‚")
         .replace("''", "'");
     assert_eq!(unquoted, value);
+}
+
+/// The same hostile tag in runbook.ps1: the script parses and calls only what it should, and
+/// every ARM body, read back as PowerShell reads the single-quoted literal, is JSON that carries
+/// the value unchanged.
+#[test]
+fn hostile_values_stay_literal_in_runbook_ps1() {
+    let value = "it’s ‘x’; Remove-Item C:\\ -Recurse; ‛ ‚ 'y' “z” $env:PATH ` <amlgen";
+    let r =
+        amlgen::render_blueprint("approved-only", &[format!("tags.owner={value}")], None).unwrap();
+    // A value holding the script's own run-time marker would be filled in: no runbook.ps1 then.
+    let marked = amlgen::render_blueprint(
+        "approved-only",
+        &["tags.owner=<amlgen:scope>".to_string()],
+        None,
+    )
+    .unwrap();
+    assert!(!marked.artifacts.iter().any(|a| a.path == "runbook.ps1"));
+    let a = r
+        .artifacts
+        .iter()
+        .find(|a| a.path == "runbook.ps1")
+        .unwrap();
+    let src = String::from_utf8(a.bytes.clone()).unwrap();
+    assert_eq!(syntax_errors(&parse(&src)), Vec::<String>::new(), "{src}");
+    let (findings, seen) = cmdlet_check(&src, &Cmdlets::load(), &BTreeSet::new());
+    assert!(findings.is_empty(), "{findings:#?}");
+    assert!(!seen.iter().any(|c| c.contains("Remove-Item")), "{seen:?}");
+    let mut bodies = 0;
+    for line in src.lines() {
+        let Some(lit) = line.trim().strip_prefix("-Body ") else {
+            continue;
+        };
+        let mut text = String::new();
+        let mut chars = lit[1..lit.len() - 1].chars();
+        while let Some(c) = chars.next() {
+            text.push(c);
+            if matches!(c, '\'' | '‘' | '’' | '‚' | '‛') {
+                assert_eq!(chars.next(), Some(c), "an undoubled quote in {lit}");
+            }
+        }
+        let body: Json = serde_json::from_str(&text).unwrap_or_else(|e| panic!("{e}: {text}"));
+        if let Some(tags) = body.get("tags") {
+            assert_eq!(tags["owner"], Json::from(value), "{text}");
+            bodies += 1;
+        }
+    }
+    assert!(bodies >= 10, "{bodies} tagged bodies");
 }

@@ -540,6 +540,7 @@ pub struct AccessCatalog {
 #[serde(deny_unknown_fields)]
 pub struct PowerShellCatalog {
     pub deploy: Vec<PowerShellModule>,
+    pub runbook: Vec<PowerShellModule>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -1,19 +1,637 @@
 //! The PowerShell lowering: what the `.ps1` scripts print beyond the neutral model. Values are
 //! quoted by the template environment (`escape::powershell_string`); this pass only chooses.
+//!
+//! runbook.ps1 builds the architecture step by step with `Invoke-AzRestMethod` PUTs of the ARM
+//! bodies main.bicep declares, at the API versions main.bicep uses (catalog/api_versions.yaml):
+//! Az PowerShell has no cmdlet for several settings the Bicep sets (the managed network's firewall
+//! SKU, the system datastores' auth mode, identity-based datastores), and one way for every
+//! resource keeps the two paths comparable body for body (tests/path_equivalence.rs). The bodies
+//! are built here as JSON; values known only at run time are `<amlgen:NAME>` tokens the script
+//! fills in.
 
 use crate::catalog::Catalog;
-use crate::plan::model::{Model, PowerShellRequirement};
+use crate::plan::model::{DnsMode, Model, PeTarget, PowerShellRequirement, PsGuid, PsRead, PsStep};
+use serde_json::{json, Value as Json};
+
+/// The resource group's ARM ID, known once the script runs.
+const SCOPE: &str = "<amlgen:scope>";
+/// The region (the script's `-Location`).
+const LOCATION: &str = "<amlgen:location>";
+const TENANT: &str = "<amlgen:tenantId>";
+const SUBSCRIPTION: &str = "<amlgen:subscriptionId>";
+/// The workspace's system-assigned identity, read once the workspace exists.
+const WORKSPACE_PRINCIPAL: &str = "<amlgen:workspacePrincipalId>";
 
 pub fn lower(m: &mut Model) {
+    let requires = |list: &[crate::catalog::PowerShellModule]| {
+        list.iter()
+            .map(|r| PowerShellRequirement {
+                module: r.module.clone(),
+                version: r.version.clone(),
+            })
+            .collect::<Vec<_>>()
+    };
+    let cat = &Catalog::get().powershell;
     // deploy.ps1 says the modules it needs up front (`#Requires -Modules`), so an old Az fails
     // before anything is created rather than on the first unknown parameter.
-    m.powershell.deploy_requires = Catalog::get()
-        .powershell
-        .deploy
+    m.powershell.deploy_requires = requires(&cat.deploy);
+    m.powershell.runbook_requires = requires(&cat.runbook);
+    if m.network.is_some() || m.monitoring.private_link.is_some() {
+        m.powershell.runbook_not_rendered = Some(
+            "runbook.ps1 covers the workspace managed VNet architectures so far; the customer-VNet \
+             resources (hub and spoke VNets, NSG rules, route table, Azure Firewall and its policy, \
+             NAT gateway, peering, service endpoint policy, Monitor private link scope) are not \
+             lowered to PowerShell yet: deploy this blueprint with deploy.ps1, deploy.sh or runbook.sh"
+                .into(),
+        );
+        return;
+    }
+    if m.policy.dns.is_some() {
+        m.powershell.runbook_not_rendered = Some(
+            "the private DNS zone DeployIfNotExists policy assignment and its identity's roles \
+             (`policy:`) are not lowered to PowerShell yet: deploy this blueprint with deploy.ps1, \
+             deploy.sh or runbook.sh"
+                .into(),
+        );
+        return;
+    }
+    // The script fills `<amlgen:NAME>` into its bodies at run time: a blueprint value holding that
+    // text would be filled in too. The model holds every blueprint value, so one look suffices.
+    if serde_json::to_string(&*m).map_or(true, |s| s.contains("<amlgen:")) {
+        m.powershell.runbook_not_rendered = Some(
+            "a blueprint value contains `<amlgen:`, which runbook.ps1 uses to mark the values it \
+             fills in at run time"
+                .into(),
+        );
+        return;
+    }
+    m.powershell.runbook_steps = runbook_steps(m);
+}
+
+fn token(name: &str) -> String {
+    format!("<amlgen:{name}>")
+}
+
+fn api(kind: &str) -> String {
+    Catalog::get().api_versions[kind].version.clone()
+}
+
+fn id(provider_path: &str) -> String {
+    format!("{SCOPE}/providers/{provider_path}")
+}
+
+struct Steps(Vec<PsStep>);
+
+impl Steps {
+    fn put(&mut self, title: String, path: String, kind: &str, body: Json) -> &mut PsStep {
+        self.0.push(PsStep {
+            title,
+            note: None,
+            path,
+            api_version: api(kind),
+            body: body.to_string(),
+            update: false,
+            name_guid: None,
+            reads_before: vec![],
+            reads_after: vec![],
+        });
+        self.0.last_mut().expect("just pushed")
+    }
+}
+
+fn read(token: &str, property: &[&str]) -> PsRead {
+    PsRead {
+        token: token.into(),
+        property: property.iter().map(|p| p.to_string()).collect(),
+    }
+}
+
+fn runbook_steps(m: &Model) -> Vec<PsStep> {
+    let cat = Catalog::get();
+    let cloud = cat.cloud(&m.cloud);
+    let defaults = |k: &str| m.defaults.get(k).cloned().unwrap_or(Json::Null);
+    let tags = json!(m.tags);
+    let p = &m.posture;
+    let mut s = Steps(Vec::new());
+
+    let la_id = id(&format!(
+        "Microsoft.OperationalInsights/workspaces/{}",
+        m.monitoring.log_analytics
+    ));
+    s.put(
+        format!("Log Analytics workspace {}", m.monitoring.log_analytics),
+        la_id.clone(),
+        "log_analytics",
+        json!({"location": LOCATION, "tags": tags, "properties": {
+            "sku": {"name": defaults("log_analytics_sku")},
+            "retentionInDays": m.monitoring.retention_days,
+        }}),
+    );
+    let ai_id = id(&format!(
+        "Microsoft.Insights/components/{}",
+        m.monitoring.application_insights
+    ));
+    s.put(
+        format!("Application Insights {}", m.monitoring.application_insights),
+        ai_id.clone(),
+        "application_insights",
+        json!({"location": LOCATION, "tags": tags, "kind": "web", "properties": {
+            "Application_Type": "web",
+            "WorkspaceResourceId": la_id,
+        }}),
+    );
+    let storage_id = id(&format!(
+        "Microsoft.Storage/storageAccounts/{}",
+        m.storage.name
+    ));
+    s.put(
+        format!("Storage account {}: private, TLS 1.2, no anonymous blob access", m.storage.name),
+        storage_id.clone(),
+        "storage_account",
+        json!({"location": LOCATION, "tags": tags, "kind": defaults("storage_kind"),
+            "sku": {"name": m.storage.sku},
+            "properties": {
+                "accessTier": defaults("storage_access_tier"),
+                "allowBlobPublicAccess": p.storage_allow_blob_public_access,
+                "allowCrossTenantReplication": p.storage_allow_cross_tenant_replication,
+                "allowSharedKeyAccess": p.storage_shared_key_access,
+                "minimumTlsVersion": defaults("minimum_tls_version"),
+                "supportsHttpsTrafficOnly": p.storage_https_only,
+                "publicNetworkAccess": p.public_network_access_text,
+                "networkAcls": {"bypass": p.trusted_services_bypass, "defaultAction": p.network_default_action},
+                "encryption": {
+                    "keySource": "Microsoft.Storage",
+                    "requireInfrastructureEncryption": p.storage_infrastructure_encryption,
+                    "services": {"blob": {"enabled": true}, "file": {"enabled": true}},
+                },
+            }}),
+    );
+    let kv_id = id(&format!("Microsoft.KeyVault/vaults/{}", m.key_vault.name));
+    s.put(
+        format!("Key vault {}: private, RBAC, purge protection", m.key_vault.name),
+        kv_id.clone(),
+        "key_vault",
+        json!({"location": LOCATION, "tags": tags, "properties": {
+            "tenantId": TENANT,
+            "sku": {"family": "A", "name": "standard"},
+            "enableRbacAuthorization": p.key_vault_rbac_authorization,
+            "enableSoftDelete": true,
+            "softDeleteRetentionInDays": m.key_vault.soft_delete_retention_days,
+            "enablePurgeProtection": p.key_vault_purge_protection,
+            "publicNetworkAccess": p.public_network_access_text,
+            "networkAcls": {"bypass": p.trusted_services_bypass, "defaultAction": p.network_default_action},
+        }}),
+    );
+    let acr_id = id(&format!(
+        "Microsoft.ContainerRegistry/registries/{}",
+        m.registry.name
+    ));
+    s.put(
+        format!(
+            "Container registry {}: Premium (private endpoints need it), private, no admin user",
+            m.registry.name
+        ),
+        acr_id.clone(),
+        "container_registry",
+        json!({"location": LOCATION, "tags": tags, "sku": {"name": m.registry.sku}, "properties": {
+            "adminUserEnabled": p.registry_admin_user,
+            "anonymousPullEnabled": false,
+            "publicNetworkAccess": p.public_network_access_text,
+            "networkRuleBypassOptions": p.trusted_services_bypass,
+            "policies": {
+                "exportPolicy": {"status": p.bicep_registry_export_status},
+                "retentionPolicy": {"days": defaults("registry_untagged_retention_days"), "status": "enabled"},
+            },
+        }}),
+    );
+
+    // The workspace, with its managed network and outbound rules in the same body (as
+    // workspace.bicep): no separate outbound-rule calls to converge.
+    let w = &m.workspace;
+    let ws_id = id(&format!(
+        "Microsoft.MachineLearningServices/workspaces/{}",
+        w.name
+    ));
+    let mut managed = json!({"isolationMode": w.isolation_mode.arm});
+    if let Some(f) = &w.firewall_sku {
+        managed["firewallSku"] = json!(f.arm);
+    }
+    if let Some(k) = &w.kind {
+        managed["managedNetworkKind"] = json!(k.arm);
+        managed["enableNetworkMonitor"] = json!(w.network_monitor);
+    }
+    managed["outboundRules"] = crate::plan::arm_outbound_rules(&w.rules);
+    let mut props = json!({
+        "friendlyName": w.friendly_name,
+        "storageAccount": storage_id,
+        "keyVault": kv_id,
+        "containerRegistry": acr_id,
+        "applicationInsights": ai_id,
+        "publicNetworkAccess": w.public_network_access,
+        "systemDatastoresAuthMode": w.system_datastores_auth_mode.arm,
+        "managedNetwork": managed,
+        // With the workspace, as main.bicep: the PUT then provisions the managed VNet.
+        "provisionNetworkNow": w.provision_now,
+    });
+    if let Some(c) = &w.image_build_compute {
+        props["imageBuildCompute"] = json!(c);
+    }
+    props["hbiWorkspace"] = json!(w.hbi_workspace);
+    if let Some(k) = &w.customer_managed_key {
+        props["encryption"] = json!({"status": "Enabled", "keyVaultProperties": {
+            "keyVaultArmId": k.key_vault_id, "keyIdentifier": k.key_uri}});
+    }
+    let step = s.put(
+        format!(
+            "Workspace {} with managed VNet ({})",
+            w.name, w.isolation_mode.cli
+        ),
+        ws_id.clone(),
+        "workspace",
+        json!({"location": LOCATION, "tags": tags, "kind": "Default",
+            "identity": {"type": "SystemAssigned"},
+            "sku": {"name": "Basic", "tier": "Basic"},
+            "properties": props}),
+    );
+    step.reads_after = vec![read("workspacePrincipalId", &["identity", "principalId"])];
+    if let Some(k) = w.kind.as_ref().filter(|k| k.non_default) {
+        step.note = Some(format!("{}: {}; {}", k.arm, k.note, k.switch));
+    }
+
+    for d in &w.datastores {
+        let location_token = format!("{}.{}", d.name, d.location_property);
+        let step = s.put(
+            format!(
+                "Default datastore {}: identity-based access, the workspace identity previews data",
+                d.name
+            ),
+            format!("{ws_id}/datastores/{}", d.name),
+            "datastore",
+            json!({"properties": {
+                "datastoreType": d.datastore_type,
+                "accountName": m.storage.name,
+                d.location_property: token(&location_token),
+                "endpoint": cloud.fill("{storage}"),
+                "protocol": "https",
+                "credentials": {"credentialsType": d.credentials_type},
+                "serviceDataAccessAuthIdentity": d.identity,
+            }}),
+        );
+        // Azure created it with the workspace: written back with where its data lives as Azure
+        // chose it, and identity-based access, as main.bicep does.
+        step.update = true;
+        step.reads_before = vec![read(&location_token, &["properties", d.location_property])];
+    }
+
+    if let Some(diag) = &m.monitoring.diagnostics {
+        for t in &diag.targets {
+            let target = match t.key.as_str() {
+                "workspace" => ws_id.clone(),
+                "key_vault" => kv_id.clone(),
+                "storage_blob" => format!("{storage_id}/blobServices/default"),
+                other => unreachable!("diagnostic target {other} outside a customer VNet"),
+            };
+            s.put(
+                format!("Diagnostic setting: {} logs to table {}", t.label, t.table),
+                format!(
+                    "{target}/providers/Microsoft.Insights/diagnosticSettings/{}",
+                    diag.setting_name
+                ),
+                "diagnostic_settings",
+                // main.bicep gives the setting the region too.
+                json!({"location": LOCATION, "properties": {
+                    "workspaceId": la_id,
+                    "logs": t.categories.iter().map(|c| json!({"category": c, "enabled": true})).collect::<Vec<_>>(),
+                }}),
+            );
+        }
+    }
+
+    if let Some(c) = &m.client {
+        let nsg_id = id(&format!(
+            "Microsoft.Network/networkSecurityGroups/{}",
+            c.nsg_name
+        ));
+        s.put(
+            format!(
+                "Network security group {} of the private endpoint subnet",
+                c.nsg_name
+            ),
+            nsg_id.clone(),
+            "network_security_group",
+            json!({"location": LOCATION, "tags": tags, "properties": {"securityRules": []}}),
+        );
+        s.put(
+            format!(
+                "Client VNet {} with the private endpoint subnet {}",
+                c.vnet_name, c.pe_subnet_name
+            ),
+            id(&format!(
+                "Microsoft.Network/virtualNetworks/{}",
+                c.vnet_name
+            )),
+            "virtual_network",
+            json!({"location": LOCATION, "tags": tags, "properties": {
+                "addressSpace": {"addressPrefixes": c.address_prefixes},
+                "subnets": [{"name": c.pe_subnet_name, "properties": {
+                    "addressPrefix": c.pe_subnet_prefix,
+                    "networkSecurityGroup": {"id": nsg_id},
+                    "privateEndpointNetworkPolicies": "Disabled",
+                }}],
+            }}),
+        );
+    }
+
+    if let Some(pm) = &m.private {
+        let zone_id = |name: &str| match (pm.dns_mode, &pm.zones_resource_group_id) {
+            (DnsMode::Existing, Some(rg)) => {
+                format!("{rg}/providers/Microsoft.Network/privateDnsZones/{name}")
+            }
+            _ => id(&format!("Microsoft.Network/privateDnsZones/{name}")),
+        };
+        if pm.dns_mode == DnsMode::Create {
+            for z in &pm.zones {
+                s.put(
+                    format!("Private DNS zone {}", z.name),
+                    zone_id(&z.name),
+                    "private_dns_zone",
+                    json!({"location": "global", "tags": tags}),
+                );
+                for v in &pm.linked_vnets {
+                    s.put(
+                        format!("Link of {} to VNet {}", z.name, v.name),
+                        format!("{}/virtualNetworkLinks/{}", zone_id(&z.name), v.link_name),
+                        "private_dns_zone_link",
+                        json!({"location": "global", "tags": tags, "properties": {
+                            "registrationEnabled": false,
+                            "resolutionPolicy": pm.resolution_policy,
+                            "virtualNetwork": {"id": id(&format!("Microsoft.Network/virtualNetworks/{}", v.name))},
+                        }}),
+                    );
+                }
+            }
+        }
+        let subnet_id = id(&format!(
+            "Microsoft.Network/virtualNetworks/{}/subnets/{}",
+            pm.vnet_name, pm.subnet_name
+        ));
+        for pe in &pm.private_endpoints {
+            let target = match pe.target {
+                PeTarget::Workspace => &ws_id,
+                PeTarget::Storage => &storage_id,
+                PeTarget::KeyVault => &kv_id,
+                PeTarget::Registry => &acr_id,
+                PeTarget::MonitorScope => unreachable!("no Monitor scope with a managed VNet"),
+            };
+            let pe_id = id(&format!("Microsoft.Network/privateEndpoints/{}", pe.name));
+            s.put(
+                format!("Private endpoint {} ({})", pe.name, pe.label),
+                pe_id.clone(),
+                "private_endpoint",
+                json!({"location": LOCATION, "tags": tags, "properties": {
+                    "subnet": {"id": subnet_id},
+                    "privateLinkServiceConnections": [{"name": pe.name, "properties": {
+                        "privateLinkServiceId": target,
+                        "groupIds": [pe.group_id],
+                    }}],
+                }}),
+            );
+            if pm.dns_mode != DnsMode::Policy {
+                let configs: Vec<Json> = pe
+                    .zone_indices
+                    .iter()
+                    .enumerate()
+                    .map(|(i, z)| {
+                        json!({"name": format!("zone-{i}"), "properties": {
+                            "privateDnsZoneId": zone_id(&pm.zones[*z].name),
+                        }})
+                    })
+                    .collect();
+                s.put(
+                    format!("DNS zone group of {}", pe.name),
+                    format!("{pe_id}/privateDnsZoneGroups/default"),
+                    "private_dns_zone_group",
+                    json!({"properties": {"privateDnsZoneConfigs": configs}}),
+                );
+            }
+            if pe.workspace_reader {
+                role_assignment(
+                    &mut s,
+                    format!(
+                        "Reader on {} for the workspace identity (data preview in the studio)",
+                        pe.name
+                    ),
+                    &pe_id,
+                    &built_in_role(&pm.reader_role_id),
+                    // privateEndpoint.bicep: guid(privateEndpoint.id, readerPrincipalId, readerRoleId)
+                    &pm.reader_role_id,
+                    WORKSPACE_PRINCIPAL,
+                    "ServicePrincipal",
+                );
+            }
+        }
+    }
+
+    compute_steps(m, &mut s, &ws_id, &tags);
+    access_steps(m, &mut s, &ws_id, &storage_id);
+    policy_steps(m, &mut s);
+    s.0
+}
+
+/// The policy assignments, as modules/policy.bicep declares them (the DeployIfNotExists one,
+/// with its identity's roles, keeps the blueprint off this script: see `lower`).
+fn policy_steps(m: &Model, s: &mut Steps) {
+    let scope = if m.policy.scope == "subscription" {
+        format!("/subscriptions/{SUBSCRIPTION}")
+    } else {
+        SCOPE.to_string()
+    };
+    for a in &m.policy.assignments {
+        let mut parameters = serde_json::Map::new();
+        let effect = if a.follows_effect {
+            m.policy.effect
+        } else {
+            a.effect.as_str()
+        };
+        parameters.insert("effect".into(), json!({"value": effect}));
+        for (k, v) in &a.parameters {
+            parameters.insert(k.clone(), json!({"value": v}));
+        }
+        s.put(
+            format!("Policy assignment {}: {}", a.name, a.display_name),
+            format!(
+                "{scope}/providers/Microsoft.Authorization/policyAssignments/{}",
+                a.name
+            ),
+            "policy_assignment",
+            json!({"properties": {
+                "displayName": a.display_name,
+                "policyDefinitionId": a.definition_id,
+                "enforcementMode": "Default",
+                "parameters": parameters,
+            }}),
+        );
+    }
+}
+
+fn built_in_role(role: &str) -> String {
+    format!(
+        "/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/{role}"
+    )
+}
+
+/// A role assignment named as main.bicep names it: ARM's `guid()` of the scope's ID, the
+/// principal and `guid_role` (the role as main.bicep writes it there), so either path finds the
+/// assignment the other made, and a re-run its own.
+fn role_assignment(
+    s: &mut Steps,
+    title: String,
+    scope: &str,
+    role_definition_id: &str,
+    guid_role: &str,
+    principal: &str,
+    principal_type: &str,
+) {
+    let step = s.put(
+        title,
+        format!("{scope}/providers/Microsoft.Authorization/roleAssignments/<amlgen:assignment>"),
+        "role_assignment",
+        json!({"properties": {
+            "roleDefinitionId": role_definition_id,
+            "principalId": principal,
+            "principalType": principal_type,
+        }}),
+    );
+    step.name_guid = Some(PsGuid {
+        token: "assignment".into(),
+        parts: vec![scope.into(), principal.into(), guid_role.into()],
+    });
+}
+
+fn compute_steps(m: &Model, s: &mut Steps, ws_id: &str, tags: &Json) {
+    if let Some(c) = &m.compute.cluster {
+        s.put(
+            format!("Compute cluster {} (also builds the environment images)", c.name),
+            format!("{ws_id}/computes/{}", c.name),
+            "compute",
+            json!({"location": LOCATION, "tags": tags, "identity": {"type": "SystemAssigned"}, "properties": {
+                "computeType": "AmlCompute",
+                "computeLocation": LOCATION,
+                "disableLocalAuth": true,
+                "properties": {
+                    "vmSize": c.vm_size,
+                    "vmPriority": c.vm_priority,
+                    "scaleSettings": {
+                        "minNodeCount": c.min_nodes,
+                        "maxNodeCount": c.max_nodes,
+                        "nodeIdleTimeBeforeScaleDown": c.bicep_idle_before_scale_down,
+                    },
+                    "enableNodePublicIp": c.public_ip,
+                    "remoteLoginPortPublicAccess": c.bicep_remote_login_port_public_access,
+                },
+            }}),
+        );
+    }
+    if let Some(i) = &m.compute.instance {
+        // No managed identity: one keeps an idle instance running (compute.bicep says why).
+        s.put(
+            format!("Compute instance {} on behalf of its owner", i.name),
+            format!("{ws_id}/computes/{}", i.name),
+            "compute",
+            json!({"location": LOCATION, "tags": tags, "properties": {
+                "computeType": "ComputeInstance",
+                "computeLocation": LOCATION,
+                "disableLocalAuth": true,
+                "properties": {
+                    "vmSize": i.vm_size,
+                    "enableNodePublicIp": i.public_ip,
+                    "sshSettings": {"sshPublicAccess": i.bicep_ssh_public_access},
+                    "personalComputeInstanceSettings": {"assignedUser": {
+                        "objectId": i.owner_object_id,
+                        "tenantId": i.owner_tenant_id.clone().unwrap_or_else(|| TENANT.into()),
+                    }},
+                    "enableSSO": i.sso,
+                    "idleTimeBeforeShutdown": format!("PT{}M", i.idle_shutdown_minutes),
+                },
+            }}),
+        );
+    }
+}
+
+/// People's roles: the custom roles defined on the workspace, then each group's assignments.
+fn access_steps(m: &Model, s: &mut Steps, ws_id: &str, storage_id: &str) {
+    if !m.access.deployed {
+        return;
+    }
+    let format = &Catalog::get().access.role_name;
+    for r in &m.access.custom_roles {
+        let name = format
+            .replace("{title}", &r.title)
+            .replace("{workspace}", &m.workspace.name);
+        let role_token = format!("role.{}", r.key);
+        let step = s.put(
+            format!("Custom role {name}"),
+            format!(
+                "{ws_id}/providers/Microsoft.Authorization/roleDefinitions/{}",
+                token(&role_token)
+            ),
+            "role_definition",
+            json!({"properties": {
+                "roleName": name,
+                "description": r.description,
+                "type": "CustomRole",
+                "permissions": [{
+                    "actions": r.actions,
+                    "notActions": r.not_actions,
+                    "dataActions": r.data_actions,
+                    "notDataActions": [],
+                }],
+                "assignableScopes": [ws_id],
+            }}),
+        );
+        step.name_guid = Some(PsGuid {
+            token: role_token,
+            // access.bicep: guid(workspace.id, roleName)
+            parts: vec![ws_id.into(), name.clone()],
+        });
+    }
+    for p in m
+        .access
+        .personas
         .iter()
-        .map(|r| PowerShellRequirement {
-            module: r.module.clone(),
-            version: r.version.clone(),
-        })
-        .collect();
+        .filter(|p| !p.principal_ids.is_empty())
+    {
+        for (roles, scope, on) in [
+            (&p.roles, ws_id, "the workspace"),
+            (&p.storage_roles, storage_id, "the storage account"),
+        ] {
+            for a in roles {
+                // access.bicep names an assignment guid(scope.id, principalId, <role>), the role
+                // being subscriptionResourceId(...) for a built-in one and the custom role's `.id`
+                // (an extension resource of the workspace) for a custom one.
+                let (role_id, guid_role) = match (&a.built_in_id, &a.custom) {
+                    (Some(b), _) => (built_in_role(b), built_in_role(b)),
+                    (None, Some(k)) => {
+                        let name = token(&format!("role.{k}"));
+                        (
+                            format!("/subscriptions/{SUBSCRIPTION}/providers/Microsoft.Authorization/roleDefinitions/{name}"),
+                            format!("{ws_id}/providers/Microsoft.Authorization/roleDefinitions/{name}"),
+                        )
+                    }
+                    (None, None) => unreachable!("a role is built-in or custom"),
+                };
+                for principal in &p.principal_ids {
+                    role_assignment(
+                        s,
+                        format!("{}: {} on {on} for group {principal}", p.title, a.label),
+                        scope,
+                        &role_id,
+                        &guid_role,
+                        principal,
+                        "Group",
+                    );
+                }
+            }
+        }
+    }
 }

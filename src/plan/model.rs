@@ -63,6 +63,49 @@ pub struct Model {
 pub struct PowerShellModel {
     /// `#Requires -Modules` entries of deploy.ps1, from catalog/powershell.yaml.
     pub deploy_requires: Vec<PowerShellRequirement>,
+    /// `#Requires -Modules` entries of runbook.ps1.
+    pub runbook_requires: Vec<PowerShellRequirement>,
+    /// runbook.ps1's steps, in dependency order; empty when it is not rendered.
+    pub runbook_steps: Vec<PsStep>,
+    /// Why runbook.ps1 is not rendered for this architecture (None: it is).
+    pub runbook_not_rendered: Option<String>,
+}
+
+/// One step of runbook.ps1: an ARM resource PUT with `Invoke-AzRestMethod`, with the body
+/// main.bicep gives it. Paths and bodies name the values known only at run time as
+/// `<amlgen:NAME>` (the resource group's ID, the region, IDs the script reads on the way).
+#[derive(Debug, Clone, Serialize)]
+pub struct PsStep {
+    pub title: String,
+    pub note: Option<String>,
+    /// ARM path without the api-version.
+    pub path: String,
+    pub api_version: String,
+    /// The ARM body, JSON.
+    pub body: String,
+    /// PUT even when it exists: Azure created it (the default datastores), the step changes it.
+    pub update: bool,
+    /// Set `<amlgen:TOKEN>` first to the GUID ARM's `guid()` gives for these arguments (role
+    /// definitions and assignments are named by GUIDs: main.bicep's names, on every run).
+    pub name_guid: Option<PsGuid>,
+    /// Values read from the existing resource before the PUT.
+    pub reads_before: Vec<PsRead>,
+    /// Values read from the resource once it exists.
+    pub reads_after: Vec<PsRead>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PsGuid {
+    pub token: String,
+    /// The arguments main.bicep's `guid()` call gives for the same resource.
+    pub parts: Vec<String>,
+}
+
+/// `$Values[token] = $resource.<property...>`.
+#[derive(Debug, Clone, Serialize)]
+pub struct PsRead {
+    pub token: String,
+    pub property: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -43,6 +43,9 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
         ("deploy.ps1", "cli/deploy.ps1"),
         ("runbook.sh", "cli/runbook.sh"),
     ];
+    if m.powershell.runbook_not_rendered.is_none() {
+        v.push(("runbook.ps1", "cli/runbook.ps1"));
+    }
     // The smoke test, wherever there is a network to check.
     if m.private.is_some() || m.network.is_some() || m.workspace.managed_vnet {
         v.push(("verify/network-check.sh", "verify/network-check.sh"));

@@ -18,31 +18,9 @@ param(
     # Deploy without asking after the what-if (for pipelines that review it elsewhere).
     [switch] $Force
 )
-Set-StrictMode -Version Latest
-$ErrorActionPreference = 'Stop'
+{% include "cli/parts/context.ps1" %}
 
-$context = Get-AzContext
-if (-not $context) {
-    throw 'Not signed in to Azure; first run: Connect-AzAccount'
-}
-{% if m.subscription_id %}
-# The blueprint names subscription {{ m.subscription_id|comment }}: nothing is created in another one.
-if ($context.Subscription.Id -ne {{ m.subscription_id }}) {
-    throw {{ "Signed in to another subscription; first run: Set-AzContext -Subscription " ~ m.subscription_id }}
-}
-{% endif %}
-
-$null = New-AzResourceGroup `
-    -Name $ResourceGroup `
-    -Location $Location `
-{% if m.tags %}
-    -Tag @{
-{% for k, v in m.tags|items %}
-        {{ k }} = {{ v }}
-{% endfor %}
-    } `
-{% endif %}
-    -Force
+{% include "cli/parts/resource_group.ps1" %}
 
 # The template's own `location` parameter, given on the command line, takes precedence over the
 # parameter file's, as deploy.sh's --parameters location=... does.

@@ -1,0 +1,154 @@
+{% for line in header %}
+# {{ line|comment }}
+{% endfor %}
+#
+# Runbook: the {{ m.blueprint.name|comment }} architecture from Azure PowerShell, step by step, in dependency
+# order: the resources main.bicep deploys, each PUT with Invoke-AzRestMethod with the body
+# main.bicep gives it, at the same API version (Az PowerShell has no cmdlet for several of
+# these settings: the managed network's firewall SKU, the system datastores' auth mode,
+# identity-based datastores). Each step looks first (GET) and creates only what is missing, then
+# waits until Azure reports it provisioned, as a deployment does; so every step and the whole
+# script are safe to re-run. Re-running does not apply a changed blueprint to resources that
+# exist: use deploy.ps1. The default datastores, which Azure creates with the workspace, are
+# always written back.
+{% for r in m.powershell.runbook_requires %}
+#Requires -Modules @{ ModuleName = {{ r.module }}; ModuleVersion = {{ r.version }} }
+{% endfor %}
+[CmdletBinding()]
+param(
+    [string] $ResourceGroup = {{ m.names.resource_group }},
+    [string] $Location = {{ m.location }}
+)
+{% include "cli/parts/context.ps1" %}
+
+# Values the steps' paths and bodies name as <amlgen:NAME>, filled in as the script learns them.
+$Values = @{
+    scope          = '/subscriptions/' + $context.Subscription.Id + '/resourceGroups/' + $ResourceGroup
+    location       = $Location
+    subscriptionId = $context.Subscription.Id
+    tenantId       = $context.Tenant.Id
+}
+
+function Resolve-AmlgenText {
+    param([string] $Text)
+    foreach ($key in @($Values.Keys)) {
+        $Text = $Text.Replace('<amlgen:' + $key + '>', [string] $Values[$key])
+    }
+    if ($Text -match '<amlgen:[^>]*>') {
+        throw ('No value yet for ' + $Matches[0])
+    }
+    return $Text
+}
+
+# The resource at an ARM path, or $null when there is none.
+function Get-AmlgenResource {
+    param([string] $Path, [string] $ApiVersion)
+    $uri = (Resolve-AmlgenText -Text $Path) + '?api-version=' + $ApiVersion
+    $response = Invoke-AzRestMethod -Method GET -Path $uri
+    if ($response.StatusCode -eq 404) {
+        return $null
+    }
+    if ($response.StatusCode -ge 300) {
+        throw ('GET ' + $uri + ': HTTP ' + $response.StatusCode + ' ' + $response.Content)
+    }
+    $resource = ConvertFrom-Json -InputObject $response.Content
+    return $resource
+}
+
+# Creates the resource when it is missing (or, with -Update, writes it anyway), then waits
+# until its provisioningState is Succeeded; returns it.
+function Set-AmlgenResource {
+    param([string] $Path, [string] $ApiVersion, [string] $Body, [switch] $Update)
+    $resource = Get-AmlgenResource -Path $Path -ApiVersion $ApiVersion
+    if ($resource -and -not $Update) {
+        return $resource
+    }
+    $uri = (Resolve-AmlgenText -Text $Path) + '?api-version=' + $ApiVersion
+    $response = Invoke-AzRestMethod -Method PUT -Path $uri -Payload (Resolve-AmlgenText -Text $Body)
+    # The same grant made under another name (az role assignment create picks a random one).
+    if ($response.StatusCode -eq 409 -and $response.Content -match 'RoleAssignmentExists') {
+        return $null
+    }
+    if ($response.StatusCode -ge 300) {
+        throw ('PUT ' + $uri + ': HTTP ' + $response.StatusCode + ' ' + $response.Content)
+    }
+    # Long-running creations (the workspace with its managed VNet takes minutes) answer 201 or
+    # 202 first; resources without a provisioningState (role assignments) are done at once.
+    for ($attempt = 0; $attempt -lt 360; $attempt++) {
+        $resource = Get-AmlgenResource -Path $Path -ApiVersion $ApiVersion
+        $state = 'Succeeded'
+        if ($resource -and $resource.PSObject.Properties['properties'] -and $resource.properties.PSObject.Properties['provisioningState']) {
+            $state = [string] $resource.properties.provisioningState
+        }
+        if ($resource -and $state -eq 'Succeeded') {
+            return $resource
+        }
+        if ($state -in @('Failed', 'Canceled')) {
+            throw ('PUT ' + $uri + ': provisioning ' + $state)
+        }
+        Start-Sleep -Seconds 10
+    }
+    throw ('PUT ' + $uri + ': still not provisioned after an hour')
+}
+
+# The GUID ARM's guid() function gives for the same arguments (joined by '-'): a name-based,
+# version 5 UUID (RFC 4122) in the namespace ARM's template engine uses. Role definitions and
+# assignments are named by GUIDs; with main.bicep's names, this script and a deployment of
+# main.bicep find each other's, and a re-run its own.
+function New-AmlgenGuid {
+    param([string[]] $Parts)
+    $resolved = foreach ($part in $Parts) {
+        Resolve-AmlgenText -Text $part
+    }
+    # .NET keeps a GUID's first three fields little-endian; the UUID hash takes network order.
+    $namespace = [guid]::new('11fb06fb-712d-4ddd-98c7-e71bbd588830').ToByteArray()
+    [array]::Reverse($namespace, 0, 4)
+    [array]::Reverse($namespace, 4, 2)
+    [array]::Reverse($namespace, 6, 2)
+    $name = [System.Text.Encoding]::UTF8.GetBytes(($resolved -join '-'))
+    $sha1 = [System.Security.Cryptography.SHA1]::Create()
+    $hash = $sha1.ComputeHash([byte[]] ($namespace + $name))
+    $bytes = [byte[]] $hash[0..15]
+    $bytes[6] = ($bytes[6] -band 0x0F) -bor 0x50
+    $bytes[8] = ($bytes[8] -band 0x3F) -bor 0x80
+    [array]::Reverse($bytes, 0, 4)
+    [array]::Reverse($bytes, 4, 2)
+    [array]::Reverse($bytes, 6, 2)
+    return [guid]::new($bytes).ToString()
+}
+
+# --- Resource group -------------------------------------------------------------------------
+{% include "cli/parts/resource_group.ps1" %}
+{% for s in m.powershell.runbook_steps %}
+
+# --- {{ s.title|comment }}
+{% if s.note %}
+# {{ s.note|comment }}
+{% endif %}
+{% if s.reads_before %}
+$resource = Get-AmlgenResource `
+    -Path {{ s.path }} `
+    -ApiVersion {{ s.api_version }}
+{% for r in s.reads_before %}
+$Values[{{ r.token }}] = $resource{% for p in r.property %}.{{ p|ident }}{% endfor %}
+
+{% endfor %}
+{% endif %}
+{% if s.name_guid %}
+$Values[{{ s.name_guid.token }}] = New-AmlgenGuid -Parts {% for p in s.name_guid.parts %}{{ p }}{% if not loop.last %}, {% endif %}{% endfor %}
+
+{% endif %}
+{% if s.reads_after %}$resource = {% else %}$null = {% endif %}Set-AmlgenResource `
+    -Path {{ s.path }} `
+    -ApiVersion {{ s.api_version }} `
+{% if s.update %}
+    -Update `
+{% endif %}
+    -Body {{ s.body }}
+{% for r in s.reads_after %}
+$Values[{{ r.token }}] = $resource{% for p in r.property %}.{{ p|ident }}{% endfor %}
+
+{% endfor %}
+{% endfor %}
+
+Write-Host ('Done: workspace ' + {{ m.workspace.name }} + ' in resource group ' + $ResourceGroup + '.')
