@@ -70,10 +70,14 @@ impl State {
 pub fn changes(before: &State, after: &State) -> Vec<Diagnostic> {
     let mut out = Vec::new();
     if let (Some(b), Some(a)) = (&before.isolation_mode, &after.isolation_mode) {
+        // Once enabled, a managed VNet cannot be disabled ("you can't disable it"), from either
+        // mode; approved-only cannot go back to internet outbound.
         let refused = matches!(
             (b.as_str(), a.as_str()),
-            ("AllowInternetOutbound", "Disabled")
-                | ("AllowOnlyApprovedOutbound", "AllowInternetOutbound")
+            (
+                "AllowInternetOutbound" | "AllowOnlyApprovedOutbound",
+                "Disabled"
+            ) | ("AllowOnlyApprovedOutbound", "AllowInternetOutbound")
         );
         if refused {
             let (b, a) = (blueprint_spelling(b), blueprint_spelling(a));
@@ -207,6 +211,10 @@ mod tests {
         );
         assert_eq!(
             codes("AllowOnlyApprovedOutbound", "AllowInternetOutbound"),
+            [Code::IsolationModeOneWay]
+        );
+        assert_eq!(
+            codes("AllowOnlyApprovedOutbound", "Disabled"),
             [Code::IsolationModeOneWay]
         );
         assert!(codes("AllowInternetOutbound", "AllowOnlyApprovedOutbound").is_empty());

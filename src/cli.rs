@@ -739,8 +739,12 @@ fn fail(e: Error, format: Format) -> Exit {
         } => {
             let mut err = std::io::stderr().lock();
             let _ = writeln!(err, "{}: out of date; run `{regenerate}`", shown(&dir));
+            // Line by line: a diff's own newlines are its structure, and only the text inside
+            // each line (which may come from a file) has its control characters escaped.
             for d in diffs {
-                let _ = writeln!(err, "{}", escape_controls(&d));
+                for line in d.lines() {
+                    let _ = writeln!(err, "{}", escape_controls(line));
+                }
             }
         }
         Error::Output {

@@ -100,7 +100,7 @@ fn destination(d: Option<&Json>) -> String {
             "{} {} {}",
             field("service_tag", "serviceTag"),
             field("protocol", "protocol"),
-            field("port_ranges", "portRanges")
+            normal_ports(&field("port_ranges", "portRanges"))
         )
     } else {
         format!(
@@ -109,6 +109,18 @@ fn destination(d: Option<&Json>) -> String {
             field("subresource_target", "subresourceTarget")
         )
     }
+}
+
+/// Port ranges in one spelling: Azure and people write `80, 443` and `443,80` for the same set.
+fn normal_ports(s: &str) -> String {
+    let mut parts: Vec<String> = s
+        .split(',')
+        .map(|p| p.trim().to_ascii_lowercase())
+        .filter(|p| !p.is_empty())
+        .collect();
+    parts.sort();
+    parts.dedup();
+    parts.join(",")
 }
 
 fn rule(name: &str, r: &Json, path: String, listed: bool) -> Rule {
@@ -188,10 +200,7 @@ fn expected_destination(r: &RuleModel) -> String {
                 .unwrap_or_default()
                 .to_ascii_lowercase(),
             r.protocol.clone().unwrap_or_default().to_ascii_lowercase(),
-            r.port_ranges
-                .clone()
-                .unwrap_or_default()
-                .to_ascii_lowercase()
+            normal_ports(&r.port_ranges.clone().unwrap_or_default())
         ),
         RuleKind::PrivateEndpoint => format!(
             "{} {}",
@@ -338,6 +347,7 @@ mod tests {
             norm("allow_only_approved_outbound")
         );
         assert_eq!(norm("ServiceTag"), norm("service_tag"));
+        assert_eq!(normal_ports("443, 80"), normal_ports("80,443"));
         let rest = serde_json::json!({"serviceTag": "AzureMonitor", "protocol": "TCP", "portRanges": "443"});
         let cli = serde_json::json!({"service_tag": "AzureMonitor", "protocol": "TCP", "port_ranges": "443"});
         assert_eq!(destination(Some(&rest)), destination(Some(&cli)));

@@ -44,9 +44,14 @@ pub fn expand(args: &[String], extensions: &[&str]) -> Result<Vec<Input>, Vec<Di
             });
             continue;
         };
+        // Regular files only, never through a symbolic link: a link in a reviewed folder could
+        // point at a secret (/proc/self/environ), whose first line a diagnostic would print.
         let found: Vec<PathBuf> = found
             .into_iter()
-            .filter(|p| p.is_file() && has_extension(p, extensions))
+            .filter(|p| {
+                p.symlink_metadata().is_ok_and(|m| m.file_type().is_file())
+                    && has_extension(p, extensions)
+            })
             .collect();
         if found.is_empty() {
             let what = if is_glob(arg) {

@@ -466,7 +466,10 @@ fn deploy_sh_shows_the_what_if_and_asks_before_deploying() {
     let log = d.join("az.log");
     std::fs::write(
         bin.join("az"),
-        format!("#!/bin/sh\necho \"$1 $2 $3\" >> '{}'\n", log.display()),
+        format!(
+            "#!/bin/sh\necho \"$1 $2 $3\" >> '{}'\nif [ \"$1 $2\" = \"group exists\" ]; then echo \"${{AZ_GROUP_EXISTS:-true}}\"; fi\n",
+            log.display()
+        ),
     )
     .unwrap();
     std::fs::set_permissions(bin.join("az"), std::fs::Permissions::from_mode(0o755)).unwrap();
@@ -497,8 +500,17 @@ fn deploy_sh_shows_the_what_if_and_asks_before_deploying() {
     let (code, calls, _) = deploy(&["--what-if"], &[]);
     assert_eq!(
         (code, calls.as_str()),
-        (0, "group create --name\ndeployment group what-if\n")
+        (
+            0,
+            "group exists --name\ngroup create --name\ndeployment group what-if\n"
+        )
     );
+    // --what-if changes nothing: without the resource group it says so and stops.
+    let (code, calls, _) = deploy(&["--what-if"], &[("AZ_GROUP_EXISTS", "false")]);
+    assert_eq!((code, calls.as_str()), (0, "group exists --name\n"));
+    // --yes and --what-if contradict each other.
+    let (code, calls, stderr) = deploy(&["--what-if", "--yes"], &[]);
+    assert_eq!((code, calls.as_str()), (2, ""), "{stderr}");
     for (args, env) in [
         (&["--yes"][..], &[][..]),
         (&[][..], &[("AMLGEN_DEPLOY_YES", "1")][..]),
@@ -650,4 +662,51 @@ fn a_fleet_prints_one_json_document() {
         codes.contains(&"AMLG302") && codes.contains(&"AMLG040"),
         "{codes:?}"
     );
+}
+
+/// Review of issue 14: a symbolic link in a fleet folder is not followed (it could point at a
+/// secret whose first line a diagnostic would print); an empty values file changes nothing;
+/// approved-only back to no managed VNet is refused like the other one-way changes.
+#[test]
+fn links_empty_overlays_and_disabling_the_managed_vnet() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let f = d.join("teams");
+    std::fs::create_dir_all(&f).unwrap();
+    std::fs::write(d.join("secret.txt"), "TOKEN=hunter2\n").unwrap();
+    std::os::unix::fs::symlink(d.join("secret.txt"), f.join("env.yaml")).unwrap();
+    std::fs::write(f.join("a.yaml"), named("team-a")).unwrap();
+    let (code, _, stderr) = run(d, &["check", "teams"]);
+    assert_eq!(code, 0, "{stderr}");
+    assert!(
+        !stderr.contains("hunter2") && !stderr.contains("env.yaml"),
+        "{stderr}"
+    );
+
+    std::fs::write(d.join("base.yaml"), BASE).unwrap();
+    std::fs::write(d.join("empty.yaml"), "# nothing for this environment yet\n").unwrap();
+    let (code, _, stderr) = run(
+        d,
+        &[
+            "render",
+            "base.yaml",
+            "--values",
+            "empty.yaml",
+            "--out",
+            "o",
+        ],
+    );
+    assert_eq!(code, 0, "{stderr}");
+
+    std::fs::write(
+        d.join("off.yaml"),
+        "workspace:\n  managed_network:\n    isolation_mode: disabled\n    firewall_sku: null\n    outbound_rules: null\n    provision_now: null\ncompute: null\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(
+        d,
+        &["render", "base.yaml", "--values", "off.yaml", "--out", "o"],
+    );
+    assert_eq!(code, 4, "{stderr}");
+    assert!(stderr.contains("error[AMLG300]"), "{stderr}");
 }

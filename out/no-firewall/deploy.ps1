@@ -43,11 +43,20 @@ New-AzResourceGroupDeployment `
     -location $Location `
     -WhatIf
 
+# As deploy.sh: AMLGEN_DEPLOY_YES=1 is -Force; with no one to ask, or a "no", nothing is
+# deployed and the exit code says so (a pipeline that forgot -Force fails visibly).
+if ($env:AMLGEN_DEPLOY_YES -eq '1') {
+    $Force = $true
+}
 if (-not $Force) {
+    if ([Console]::IsInputRedirected) {
+        Write-Warning 'Not deployed: no terminal to ask on. Re-run with -Force (or AMLGEN_DEPLOY_YES=1) to deploy these changes.'
+        exit 1
+    }
     $answer = Read-Host 'Deploy these changes? [y/N]'
     if ($answer -notmatch '^[yY]') {
-        Write-Host 'Nothing deployed.'
-        return
+        Write-Warning 'Not deployed.'
+        exit 1
     }
 }
 

@@ -221,6 +221,11 @@ pub fn load_layers(
             .at_file(&overlay.label)
             .with_help("write it like a blueprint, with only the keys that differ: `naming: {prefix: aml-prod}`")]);
         }
+        // An empty (or comments-only) values file changes nothing; merged as `null` it would
+        // remove the whole blueprint.
+        if parsed.value.is_null() {
+            continue;
+        }
         let replaced = super::source_map::replaced_paths(&parsed.value);
         merge(&mut doc, parsed.value);
         map.overlay(parsed.map, &replaced, i + 1);

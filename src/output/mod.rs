@@ -144,8 +144,11 @@ fn read_manifest(dir: &Path) -> Result<Option<Manifest>, OutputError> {
             )))
         }
     }
-    let text = fs::read_to_string(&path)
-        .map_err(|e| OutputError::Io(format!("{}: {e}", path.display())))?;
+    // Bounded like every other input: a manifest edited by hand may be of any size. A render's
+    // manifest lists a few dozen files and hashes, far below the limit.
+    let text =
+        crate::blueprint::limits::read_bounded(&path, crate::blueprint::limits::MAX_FILE_BYTES)
+            .map_err(|e| OutputError::Unsafe(format!("`{}`: {e}; {fix}", path.display())))?;
     let manifest: Manifest = serde_json::from_str(&text).map_err(|e| {
         OutputError::Unsafe(format!(
             "`{}` is not a valid amlgen manifest ({e}); {fix}",

@@ -17,22 +17,41 @@ MODE=ask
 if [ "${AMLGEN_DEPLOY_YES:-0}" = 1 ]; then
   MODE=yes
 fi
+YES_FLAG=0
+WHAT_IF_FLAG=0
 for arg in "$@"; do
   case "${arg}" in
-    --yes | -y) MODE=yes ;;
-    --what-if) MODE=what-if ;;
+    --yes | -y) YES_FLAG=1 ;;
+    --what-if) WHAT_IF_FLAG=1 ;;
     *)
       echo "usage: $0 [--yes | --what-if]" >&2
       exit 2
       ;;
   esac
 done
+if [ "${YES_FLAG}" = 1 ] && [ "${WHAT_IF_FLAG}" = 1 ]; then
+  echo "usage: $0 [--yes | --what-if]: --yes deploys, --what-if only shows; give one" >&2
+  exit 2
+fi
+if [ "${YES_FLAG}" = 1 ]; then
+  MODE=yes
+fi
+if [ "${WHAT_IF_FLAG}" = 1 ]; then
+  MODE=what-if
+fi
 
 RESOURCE_GROUP=${RESOURCE_GROUP:-{{ m.names.resource_group }}}
 LOCATION=${LOCATION:-{{ m.location }}}
 DEPLOYMENT_NAME=${DEPLOYMENT_NAME:-{{ "amlgen-" ~ m.blueprint.name }}}
 SCRIPT_DIR="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 {% include "cli/parts/subscription.sh" %}
+
+# --what-if changes nothing, not even the resource group: without one, everything is new.
+if [ "${MODE}" = what-if ] && [ "$(az group exists --name "${RESOURCE_GROUP}")" != true ]; then
+  echo "Resource group ${RESOURCE_GROUP} does not exist: deploying would create it and everything in main.bicep."
+  echo "Not deployed (--what-if)."
+  exit 0
+fi
 
 az group create \
   --name "${RESOURCE_GROUP}" \
