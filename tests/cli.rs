@@ -1144,6 +1144,29 @@ fn customer_managed_key_on_every_path() {
     assert!(code == Some(1) && err.contains("AMLG138"), "{err}");
 }
 
+/// A private-endpoint rule to another resource (issue 12, seed 000's Azure OpenAI account): the
+/// workspace identity must approve it (AMLG139) and the cluster's identity needs the role that
+/// lets it call the account; both outside the deployment, so the README gives the commands.
+#[test]
+fn private_endpoint_rule_targets_need_roles_there() {
+    let dir = tempfile::tempdir().unwrap();
+    let openai = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-ai/providers/Microsoft.CognitiveServices/accounts/oai-team";
+    let rule = format!(
+        "workspace.managed_network.outbound_rules=[{{type: private_endpoint, name: openai, destination: {{service_resource_id: '{openai}', subresource_target: account}}}}]"
+    );
+    let (code, err) = check_builtin(dir.path(), "approved-only", &[rule.as_str()]);
+    assert!(code == Some(0) && err.contains("AMLG139"), "{err}");
+    let read = render_builtin(dir.path(), "approved-only", "oai", &[rule.as_str()]);
+    let readme = read("README.md");
+    assert!(readme.contains(&format!(
+        "--role b556d68e-0be0-4f35-a333-ad7ee1ce17ea --scope {openai}"
+    )));
+    assert!(readme.contains(&format!(
+        "--role 5e0bd9bd-7b93-4f28-af87-19fc36ad61bd --scope {openai}   # Cognitive Services OpenAI User"
+    )));
+    assert!(readme.contains("--name cpu-cluster --query identity.principal_id"));
+}
+
 /// Studio in a VNet (issue 11 item 3): the default datastores preview data with the workspace
 /// identity on both paths, keeping the container and share Azure made (read, not derived); with
 /// account keys neither path touches them, and the README says why.

@@ -533,6 +533,10 @@ pub struct AccessCatalog {
     /// unique in a tenant, hence the workspace name.
     pub role_name: String,
     pub role_name_source: Vec<String>,
+    /// By private-endpoint target type, the built-in role (key) compute's identity needs on
+    /// the target to use it.
+    pub compute_roles_on_targets: IndexMap<String, String>,
+    pub compute_roles_on_targets_source: Vec<String>,
 }
 
 /// catalog/powershell.yaml: the Az modules and minimum versions, per script.

@@ -196,6 +196,30 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             }
         }),
         hbi_workspace: bp.workspace.hbi_workspace,
+        pe_rule_compute_roles: mn
+            .outbound_rules
+            .iter()
+            .filter_map(|r| match r {
+                crate::blueprint::OutboundRule::PrivateEndpoint { destination, .. } => {
+                    let target = crate::rules::private_endpoint::parse_resource_id(
+                        &destination.service_resource_id,
+                    )?;
+                    let key = cat
+                        .access
+                        .compute_roles_on_targets
+                        .iter()
+                        .find(|(t, _)| t.eq_ignore_ascii_case(&target.resource_type))?
+                        .1;
+                    let role = &cat.access.built_in_roles[key.as_str()];
+                    Some((
+                        destination.service_resource_id.clone(),
+                        role.name.clone(),
+                        role.id.clone(),
+                    ))
+                }
+                _ => None,
+            })
+            .collect(),
         pe_rule_approver: mn
             .outbound_rules
             .iter()

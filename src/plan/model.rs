@@ -207,6 +207,9 @@ pub struct WorkspaceModel {
     /// The role the workspace identity needs on each private-endpoint rule's target, when there
     /// is one (name, GUID); the targets are outside the deployment, so the README says how.
     pub pe_rule_approver: Option<(String, String)>,
+    /// Roles compute's identity needs on private-endpoint targets to use them (target ID, role
+    /// name, role GUID), for the README: the targets are outside the deployment.
+    pub pe_rule_compute_roles: Vec<(String, String, String)>,
     /// Runbook: the `az ml workspace create --set` words (shell-quoted) for what az ml has no
     /// option for: firewall SKU, serverless subnet, encryption (`lower::cli`).
     pub cli_create_sets: Vec<String>,
