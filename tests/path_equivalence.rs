@@ -1873,7 +1873,8 @@ fn ps_events(src: &str) -> Vec<PsEvent> {
             _ => {}
         }
     }
-    let read = regex::Regex::new(r"^\$Values\['([^']+)'\] = \$resource((?:\.\w+)+)\s*$").unwrap();
+    let read =
+        regex::Regex::new(r"^\$Values\['([^']+)'\] = \$resource((?:\.\w+|\[\d+\])+)\s*$").unwrap();
     let guid = regex::Regex::new(r"^\$Values\['([^']+)'\] = New-AmlgenGuid -Parts (.*)$").unwrap();
     let part = regex::Regex::new(r"'(?:[^']|'')*'").unwrap();
     for (row, line) in src.lines().enumerate() {
@@ -2035,10 +2036,12 @@ fn ps1_differences(bp: &str, dir: &Path, src: &str) -> (Vec<String>, usize) {
             .iter()
             .map(|d| d.to_string()),
     );
+    // `dependsOn` orders a deployment and is no part of what ARM is sent: runbook.ps1 says it
+    // by the order of its steps.
     let strip = |b: &Value| {
         let mut b = b.clone();
         if let Some(o) = b.as_object_mut() {
-            for k in ["name", "parent", "scope"] {
+            for k in ["name", "parent", "scope", "dependsOn"] {
                 o.remove(k);
             }
         }
@@ -2082,8 +2085,8 @@ fn ps1_differences(bp: &str, dir: &Path, src: &str) -> (Vec<String>, usize) {
     (failing, ps.len())
 }
 
-/// runbook.ps1 builds what main.bicep builds, for every render that has one (the managed-VNet
-/// built-ins in out/ and the fixtures). Compared: (1) the set of resources, each keyed as
+/// runbook.ps1 builds what main.bicep builds, for every render that has one (every built-in in
+/// out/, customer VNets included, and the fixtures but hub-max, whose DNS policy keeps it off). Compared: (1) the set of resources, each keyed as
 /// `bicep_arch` keys it (TYPE NAME; diagnostic settings by scope and name; role definitions by
 /// role name; role assignments by scope, role and principal), with the same normalized fields
 /// the runbook.sh comparison uses; (2) for every PUT except role definitions and assignments
@@ -2113,7 +2116,14 @@ fn bicep_and_runbook_ps1_build_the_same_resources() {
         compared.push(format!("{bp} ({n} resources)"));
     }
     println!("compared: {compared:?}");
-    for must in ["allow-internet", "approved-only", "fixture:max"] {
+    for must in [
+        "allow-internet",
+        "approved-only",
+        "hub-spoke",
+        "no-firewall",
+        "exfiltration-prevention",
+        "fixture:max",
+    ] {
         assert!(
             compared.iter().any(|c| c.starts_with(&format!("{must} "))),
             "{must}: no runbook.ps1 compared ({compared:?})"
@@ -2127,8 +2137,8 @@ fn bicep_and_runbook_ps1_build_the_same_resources() {
 }
 
 /// The runbook.ps1 comparison finds what it is for: a changed setting in a body, a step for
-/// another resource, a run-time value read from the wrong resource, a GUID name of other
-/// arguments than main.bicep's.
+/// another resource, a run-time value read from the wrong resource (or property: the firewall's
+/// IP), a GUID name of other arguments than main.bicep's.
 #[test]
 fn runbook_ps1_drifts_are_found() {
     let dir = root().join("out/approved-only");
@@ -2164,6 +2174,39 @@ fn runbook_ps1_drifts_are_found() {
     )]) {
         assert!(src.contains(old), "{what}: `{old}` not in runbook.ps1");
         let (found, _) = ps1_differences("approved-only", &dir, &src.replacen(old, new, 1));
+        assert!(
+            found.iter().any(|d| d.contains(expected)),
+            "{what}: expected a difference with `{expected}`, got {found:#?}"
+        );
+    }
+    // The customer VNet: the firewall's private IP, read after its PUT, is the spoke's next hop.
+    let dir = root().join("out/hub-spoke");
+    let src = std::fs::read_to_string(dir.join("runbook.ps1")).expect("out/hub-spoke/runbook.ps1");
+    let (clean, _) = ps1_differences("hub-spoke", &dir, &src);
+    assert!(clean.is_empty(), "{clean:#?}");
+    let drifts: &[(&str, &str, &str, &str)] = &[
+        (
+            "firewall IP read from another property",
+            "$resource.properties.ipConfigurations[0].properties.privateIPAddress",
+            "$resource.properties.ipConfigurations[0].properties.privateIPAllocationMethod",
+            "Microsoft.Network/routeTables rt-aml-hs-spoke: body differs",
+        ),
+        (
+            "a route that skips the firewall",
+            "\"nextHopType\":\"VirtualAppliance\"",
+            "\"nextHopType\":\"Internet\"",
+            "Microsoft.Network/routeTables rt-aml-hs-spoke: body differs",
+        ),
+        (
+            "a firewall policy setting",
+            "\"threatIntelMode\":\"Deny\"",
+            "\"threatIntelMode\":\"Alert\"",
+            "Microsoft.Network/firewallPolicies afwp-aml-hs: body differs",
+        ),
+    ];
+    for (what, old, new, expected) in drifts {
+        assert!(src.contains(old), "{what}: `{old}` not in runbook.ps1");
+        let (found, _) = ps1_differences("hub-spoke", &dir, &src.replacen(old, new, 1));
         assert!(
             found.iter().any(|d| d.contains(expected)),
             "{what}: expected a difference with `{expected}`, got {found:#?}"

@@ -385,10 +385,14 @@ fn template_parameters(artifacts: &[amlgen::render::Artifact]) -> BTreeSet<Strin
         .unwrap_or_default()
 }
 
-/// The blueprints runbook.ps1 is rendered for (workspace managed VNet).
+/// The blueprints runbook.ps1 is rendered for: every built-in, managed or customer VNet (hub-max's
+/// private DNS zone policy keeps it off).
 const RUNBOOK_PS1: &[&str] = &[
     "allow-internet",
     "approved-only",
+    "hub-spoke",
+    "no-firewall",
+    "exfiltration-prevention",
     "tests/fixtures/blueprints/max.yaml",
 ];
 
@@ -425,8 +429,8 @@ fn every_rendered_ps1_parses_and_calls_cmdlets_as_documented() {
                 ps1.iter().any(|a| a.path == "deploy.ps1"),
                 "{arg}: no deploy.ps1"
             );
-            // runbook.ps1 covers the managed-VNet architectures (the customer-VNet ones say in
-            // their README why not yet).
+            // runbook.ps1 covers every built-in (a blueprint it does not cover says in its
+            // README why not yet).
             if RUNBOOK_PS1.contains(&arg.as_str()) {
                 assert!(
                     ps1.iter().any(|a| a.path == "runbook.ps1"),

@@ -49,16 +49,7 @@ pub fn lower(m: &mut Model) {
             .push("properties.managedNetwork.enableNetworkMonitor=true".into());
     }
     if let Some(pl) = m.monitoring.private_link.as_mut() {
-        // Azure Monitor Private Link Scopes are global resources; tags as main.bicep sets them.
-        let scope = json!({
-            "location": "global",
-            "tags": m.tags,
-            "properties": {"accessModeSettings": {
-                "ingestionAccessMode": pl.ingestion_access_mode,
-                "queryAccessMode": pl.query_access_mode,
-            }},
-        });
-        pl.scope_body_shell = word(&scope.to_string());
+        pl.scope_body_shell = word(&private_link_scope_body(pl, &m.tags).to_string());
         let scoped = |var: &str| {
             let body = json!({"properties": {"linkedResourceId": format!("${{{var}}}")}});
             word_with_vars(&body.to_string(), &[var])
@@ -95,11 +86,7 @@ pub fn lower(m: &mut Model) {
             lower_hub_bodies(hub);
         }
         if let Some(sep) = n.service_endpoint_policy.as_mut() {
-            let body = json!({"properties": {
-                "description": "Microsoft-managed storage used by Azure Machine Learning compute.",
-                "service": sep.alias_service,
-                "serviceResources": [sep.alias],
-            }});
+            let body = json!({"properties": alias_definition_properties(sep)});
             sep.definition_body_shell = word(&body.to_string());
         }
     }
@@ -135,6 +122,34 @@ pub fn lower(m: &mut Model) {
     }
     lower_access(m);
     lower_policy(m);
+}
+
+/// The Azure Monitor Private Link Scope's ARM body, as monitoring.bicep declares it: a global
+/// resource, tagged like the others.
+pub(crate) fn private_link_scope_body(
+    pl: &crate::plan::model::MonitorPrivateLinkModel,
+    tags: &impl serde::Serialize,
+) -> Json {
+    json!({
+        "location": "global",
+        "tags": tags,
+        "properties": {"accessModeSettings": {
+            "ingestionAccessMode": pl.ingestion_access_mode,
+            "queryAccessMode": pl.query_access_mode,
+        }},
+    })
+}
+
+/// The properties of the service endpoint policy definition that admits the Microsoft-managed
+/// storage Azure Machine Learning compute uses (its alias), as spokeNetwork.bicep declares it.
+pub(crate) fn alias_definition_properties(
+    sep: &crate::plan::model::ServiceEndpointPolicyModel,
+) -> Json {
+    json!({
+        "description": "Microsoft-managed storage used by Azure Machine Learning compute.",
+        "service": sep.alias_service,
+        "serviceResources": [sep.alias],
+    })
 }
 
 /// The policy assignments' `--params` JSON; the DNS zones' IDs are runbook variables.
@@ -334,7 +349,11 @@ fn outbound_rule_args(r: &RuleModel) -> Vec<CliArg> {
 /// The ARM body of the firewall policy's rule collection group: the same collections, priorities
 /// and rules that hubNetwork.bicep declares, serialised (never concatenated). Region-derived
 /// values keep `{region}`, which `word` turns into `${LOCATION}`.
-fn rule_collection_group_body(fw: &FirewallModel, sources: &[String], cloud: &Cloud) -> String {
+pub(crate) fn rule_collection_group_body(
+    fw: &FirewallModel,
+    sources: &[String],
+    cloud: &Cloud,
+) -> String {
     let rcg = &fw.rule_collection_group;
     let region_aware =
         |texts: &[Text]| -> Vec<String> { texts.iter().map(|t| cloud.fill(&t.template)).collect() };

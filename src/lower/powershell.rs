@@ -7,10 +7,15 @@
 //! SKU, the system datastores' auth mode, identity-based datastores), and one way for every
 //! resource keeps the two paths comparable body for body (tests/path_equivalence.rs). The bodies
 //! are built here as JSON; values known only at run time are `<amlgen:NAME>` tokens the script
-//! fills in.
+//! fills in (the hub firewall's private IP among them: Azure picks it, the spoke routes to it).
 
 use crate::catalog::Catalog;
-use crate::plan::model::{DnsMode, Model, PeTarget, PowerShellRequirement, PsGuid, PsRead, PsStep};
+use crate::catalog::Cloud;
+use crate::plan::model::{
+    DnsMode, Model, NetworkModel, PeTarget, PowerShellRequirement, PsGuid, PsRead, PsSegment,
+    PsStep,
+};
+use crate::plan::zones::Text;
 use serde_json::{json, Value as Json};
 
 /// The resource group's ARM ID, known once the script runs.
@@ -21,6 +26,9 @@ const TENANT: &str = "<amlgen:tenantId>";
 const SUBSCRIPTION: &str = "<amlgen:subscriptionId>";
 /// The workspace's system-assigned identity, read once the workspace exists.
 const WORKSPACE_PRINCIPAL: &str = "<amlgen:workspacePrincipalId>";
+/// The hub firewall's private IP address (the spoke's next hop and DNS server), read once the
+/// firewall exists: Azure picks it from the firewall subnet.
+const FIREWALL_IP: &str = "firewallPrivateIp";
 
 pub fn lower(m: &mut Model) {
     let requires = |list: &[crate::catalog::PowerShellModule]| {
@@ -36,16 +44,6 @@ pub fn lower(m: &mut Model) {
     // before anything is created rather than on the first unknown parameter.
     m.powershell.deploy_requires = requires(&cat.deploy);
     m.powershell.runbook_requires = requires(&cat.runbook);
-    if m.network.is_some() || m.monitoring.private_link.is_some() {
-        m.powershell.runbook_not_rendered = Some(
-            "runbook.ps1 covers the workspace managed VNet architectures so far; the customer-VNet \
-             resources (hub and spoke VNets, NSG rules, route table, Azure Firewall and its policy, \
-             NAT gateway, peering, service endpoint policy, Monitor private link scope) are not \
-             lowered to PowerShell yet: deploy this blueprint with deploy.ps1, deploy.sh or runbook.sh"
-                .into(),
-        );
-        return;
-    }
     if m.policy.dns.is_some() {
         m.powershell.runbook_not_rendered = Some(
             "the private DNS zone DeployIfNotExists policy assignment and its identity's roles \
@@ -80,6 +78,33 @@ fn id(provider_path: &str) -> String {
     format!("{SCOPE}/providers/{provider_path}")
 }
 
+/// The ID of a resource of this resource group, its type as catalog/api_versions.yaml names it.
+fn rid(kind: &str, name: &str) -> String {
+    id(&format!(
+        "{}/{name}",
+        Catalog::get().api_versions[kind].resource_type
+    ))
+}
+
+/// A catalog text (NSG rule, route) as main.bicep evaluates it: a spoke subnet's own prefix as
+/// the prefix, the region as the script's region.
+fn filled(t: &Text, cloud: &Cloud) -> String {
+    match t.subnet_role() {
+        Some(_) => t.literal.clone(),
+        None => cloud.fill(&t.template).replace("{region}", LOCATION),
+    }
+}
+
+/// The spoke's training subnet, where compute and serverless compute run (spokeNetwork.bicep's
+/// `trainingSubnetId`: the first subnet).
+fn training_subnet_id(n: &NetworkModel) -> String {
+    format!(
+        "{}/subnets/{}",
+        rid("virtual_network", &n.spoke.vnet_name),
+        n.spoke.subnets[0].name
+    )
+}
+
 struct Steps(Vec<PsStep>);
 
 impl Steps {
@@ -102,7 +127,13 @@ impl Steps {
 fn read(token: &str, property: &[&str]) -> PsRead {
     PsRead {
         token: token.into(),
-        property: property.iter().map(|p| p.to_string()).collect(),
+        property: property
+            .iter()
+            .map(|p| match p.parse() {
+                Ok(i) => PsSegment::Index(i),
+                Err(_) => PsSegment::Key(p.to_string()),
+            })
+            .collect(),
     }
 }
 
@@ -112,6 +143,15 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
     let defaults = |k: &str| m.defaults.get(k).cloned().unwrap_or(Json::Null);
     let tags = json!(m.tags);
     let p = &m.posture;
+    // Behind a private link scope, Log Analytics and Application Insights take ingestion (and
+    // queries, as the blueprint says) only through it.
+    let monitored = |mut props: Json| {
+        if let Some(pl) = &m.monitoring.private_link {
+            props["publicNetworkAccessForIngestion"] = json!(pl.public_ingestion);
+            props["publicNetworkAccessForQuery"] = json!(pl.public_query);
+        }
+        props
+    };
     let mut s = Steps(Vec::new());
 
     let la_id = id(&format!(
@@ -122,10 +162,10 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
         format!("Log Analytics workspace {}", m.monitoring.log_analytics),
         la_id.clone(),
         "log_analytics",
-        json!({"location": LOCATION, "tags": tags, "properties": {
+        json!({"location": LOCATION, "tags": tags, "properties": monitored(json!({
             "sku": {"name": defaults("log_analytics_sku")},
             "retentionInDays": m.monitoring.retention_days,
-        }}),
+        }))}),
     );
     let ai_id = id(&format!(
         "Microsoft.Insights/components/{}",
@@ -135,11 +175,33 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
         format!("Application Insights {}", m.monitoring.application_insights),
         ai_id.clone(),
         "application_insights",
-        json!({"location": LOCATION, "tags": tags, "kind": "web", "properties": {
+        json!({"location": LOCATION, "tags": tags, "kind": "web", "properties": monitored(json!({
             "Application_Type": "web",
             "WorkspaceResourceId": la_id,
-        }}),
+        }))}),
     );
+    let pls_id = m.monitoring.private_link.as_ref().map(|pl| {
+        let pls_id = rid("private_link_scope", &pl.name);
+        s.put(
+            format!("Azure Monitor Private Link Scope {}", pl.name),
+            pls_id.clone(),
+            "private_link_scope",
+            super::cli::private_link_scope_body(pl, &m.tags),
+        );
+        // One at a time: a scope takes one scoped resource at a time (monitoring.bicep).
+        for (name, target) in [
+            (&m.monitoring.log_analytics, &la_id),
+            (&m.monitoring.application_insights, &ai_id),
+        ] {
+            s.put(
+                format!("{name} in the private link scope"),
+                format!("{pls_id}/scopedResources/{name}"),
+                "private_link_scoped_resource",
+                json!({"properties": {"linkedResourceId": target}}),
+            );
+        }
+        pls_id
+    });
     let storage_id = id(&format!(
         "Microsoft.Storage/storageAccounts/{}",
         m.storage.name
@@ -205,6 +267,11 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
         }}),
     );
 
+    let firewall_id = m
+        .network
+        .as_ref()
+        .and_then(|n| network_steps(m, n, &mut s, &storage_id));
+
     // The workspace, with its managed network and outbound rules in the same body (as
     // workspace.bicep): no separate outbound-rule calls to converge.
     let w = &m.workspace;
@@ -220,7 +287,9 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
         managed["managedNetworkKind"] = json!(k.arm);
         managed["enableNetworkMonitor"] = json!(w.network_monitor);
     }
-    managed["outboundRules"] = crate::plan::arm_outbound_rules(&w.rules);
+    if m.network.is_none() {
+        managed["outboundRules"] = crate::plan::arm_outbound_rules(&w.rules);
+    }
     let mut props = json!({
         "friendlyName": w.friendly_name,
         "storageAccount": storage_id,
@@ -230,22 +299,37 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
         "publicNetworkAccess": w.public_network_access,
         "systemDatastoresAuthMode": w.system_datastores_auth_mode.arm,
         "managedNetwork": managed,
-        // With the workspace, as main.bicep: the PUT then provisions the managed VNet.
-        "provisionNetworkNow": w.provision_now,
     });
+    if m.network.is_none() {
+        // With the workspace, as main.bicep: the PUT then provisions the managed VNet.
+        props["provisionNetworkNow"] = json!(w.provision_now);
+    }
     if let Some(c) = &w.image_build_compute {
         props["imageBuildCompute"] = json!(c);
+    }
+    if let (Some(sl), Some(n)) = (&w.serverless, &m.network) {
+        props["serverlessComputeSettings"] = json!({
+            "serverlessComputeCustomSubnet": training_subnet_id(n),
+            "serverlessComputeNoPublicIP": sl.no_public_ip,
+        });
     }
     props["hbiWorkspace"] = json!(w.hbi_workspace);
     if let Some(k) = &w.customer_managed_key {
         props["encryption"] = json!({"status": "Enabled", "keyVaultProperties": {
             "keyVaultArmId": k.key_vault_id, "keyIdentifier": k.key_uri}});
     }
-    let step = s.put(
-        format!(
+    let title = match &m.network {
+        None => format!(
             "Workspace {} with managed VNet ({})",
             w.name, w.isolation_mode.cli
         ),
+        Some(_) => format!(
+            "Workspace {} (no managed VNet: compute runs in the spoke)",
+            w.name
+        ),
+    };
+    let step = s.put(
+        title,
         ws_id.clone(),
         "workspace",
         json!({"location": LOCATION, "tags": tags, "kind": "Default",
@@ -289,7 +373,10 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                 "workspace" => ws_id.clone(),
                 "key_vault" => kv_id.clone(),
                 "storage_blob" => format!("{storage_id}/blobServices/default"),
-                other => unreachable!("diagnostic target {other} outside a customer VNet"),
+                "firewall" => firewall_id
+                    .clone()
+                    .expect("a firewall diagnostic setting only with a firewall"),
+                other => unreachable!("unknown diagnostic target {other}"),
             };
             s.put(
                 format!("Diagnostic setting: {} logs to table {}", t.label, t.table),
@@ -381,7 +468,9 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                 PeTarget::Storage => &storage_id,
                 PeTarget::KeyVault => &kv_id,
                 PeTarget::Registry => &acr_id,
-                PeTarget::MonitorScope => unreachable!("no Monitor scope with a managed VNet"),
+                PeTarget::MonitorScope => pls_id
+                    .as_ref()
+                    .expect("a Monitor endpoint only with a private link scope"),
             };
             let pe_id = id(&format!("Microsoft.Network/privateEndpoints/{}", pe.name));
             s.put(
@@ -436,6 +525,334 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
     access_steps(m, &mut s, &ws_id, &storage_id);
     policy_steps(m, &mut s);
     s.0
+}
+
+/// The customer VNet, as hubNetwork.bicep, spokeNetwork.bicep and peering.bicep declare it, in
+/// their dependency order: the hub (VNet, firewall and its policy, Bastion, DNS resolver), then
+/// the spoke (NSGs, route table through the firewall's private IP, NAT gateway, service endpoint
+/// policy, then the VNet whose subnets name them), then the peerings. Returns the firewall's ID.
+fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -> Option<String> {
+    let cat = Catalog::get();
+    let cloud = cat.cloud(&m.cloud);
+    let defaults = |k: &str| m.defaults.get(k).cloned().unwrap_or(Json::Null);
+    let tags = json!(m.tags);
+    let public_ip = |s: &mut Steps, name: &str, what: &str| {
+        let ip_id = rid("public_ip", name);
+        s.put(
+            format!("Public IP {name} ({what})"),
+            ip_id.clone(),
+            "public_ip",
+            json!({"location": LOCATION, "tags": tags,
+                "sku": {"name": defaults("public_ip_sku")},
+                "properties": {"publicIPAllocationMethod": defaults("public_ip_allocation")}}),
+        );
+        ip_id
+    };
+
+    let mut firewall_id = None;
+    if let (Some(hub), Some(fw)) = (&n.hub, &n.firewall) {
+        let hub_id = rid("virtual_network", &hub.vnet_name);
+        let subnet = |name: &str, prefix: &str| json!({"name": name, "properties": {"addressPrefix": prefix}});
+        let mut subnets = vec![subnet("AzureFirewallSubnet", &hub.firewall_subnet)];
+        if let Some(p) = &hub.firewall_management_subnet {
+            subnets.push(subnet("AzureFirewallManagementSubnet", p));
+        }
+        if let Some(b) = &hub.bastion {
+            subnets.push(subnet("AzureBastionSubnet", &b.subnet));
+        }
+        if let Some(dr) = &hub.dns_resolver {
+            let mut sn = subnet(&dr.subnet_name, &dr.subnet);
+            sn["properties"]["delegations"] = json!([{
+                "name": "Microsoft.Network.dnsResolvers",
+                "properties": {"serviceName": "Microsoft.Network/dnsResolvers"},
+            }]);
+            subnets.push(sn);
+        }
+        if let Some(p) = &hub.gateway_subnet {
+            subnets.push(subnet("GatewaySubnet", p));
+        }
+        s.put(
+            format!("Hub VNet {} and its subnets", hub.vnet_name),
+            hub_id.clone(),
+            "virtual_network",
+            json!({"location": LOCATION, "tags": tags, "properties": {
+                "addressSpace": {"addressPrefixes": hub.address_prefixes},
+                "subnets": subnets,
+            }}),
+        );
+        let fw_ip = public_ip(s, &fw.public_ip, "firewall");
+        let mgmt_ip = fw
+            .management_public_ip
+            .as_ref()
+            .map(|ip| public_ip(s, ip, "firewall management"));
+        let policy_id = rid("firewall_policy", &fw.policy_name);
+        let mut policy = json!({"sku": {"tier": fw.tier}, "threatIntelMode": fw.threat_intel_mode});
+        if fw.dns_proxy {
+            // The spoke's DNS server: FQDN network rules resolve what the clients resolve.
+            policy["dnsSettings"] = json!({"enableProxy": true});
+        }
+        s.put(
+            format!("Firewall policy {} ({})", fw.policy_name, fw.tier),
+            policy_id.clone(),
+            "firewall_policy",
+            json!({"location": LOCATION, "tags": tags, "properties": policy}),
+        );
+        let rcg = &fw.rule_collection_group;
+        // The body the az path PUTs too; its region-derived values keep `{region}`.
+        let body = super::cli::rule_collection_group_body(fw, &n.spoke.address_prefixes, cloud)
+            .replace("{region}", LOCATION);
+        s.put(
+            format!(
+                "Rule collection group {}: what Azure Machine Learning compute needs",
+                rcg.name
+            ),
+            format!("{policy_id}/ruleCollectionGroups/{}", rcg.name),
+            "firewall_rule_collection_group",
+            serde_json::from_str(&body).expect("the rule collection group body is JSON"),
+        );
+        let fw_id = rid("firewall", &fw.name);
+        let mut props = json!({
+            "sku": {"name": defaults("firewall_sku_name"), "tier": fw.tier},
+            "firewallPolicy": {"id": policy_id},
+            "ipConfigurations": [{"name": "ipconfig", "properties": {
+                "subnet": {"id": format!("{hub_id}/subnets/AzureFirewallSubnet")},
+                "publicIPAddress": {"id": fw_ip},
+            }}],
+        });
+        if let Some(ip) = mgmt_ip {
+            props["managementIpConfiguration"] = json!({"name": "management", "properties": {
+                "subnet": {"id": format!("{hub_id}/subnets/AzureFirewallManagementSubnet")},
+                "publicIPAddress": {"id": ip},
+            }});
+        }
+        // After its rules: both update the policy, one at a time (hubNetwork.bicep's dependsOn).
+        let step = s.put(
+            format!("Azure Firewall {} ({})", fw.name, fw.tier),
+            fw_id.clone(),
+            "firewall",
+            json!({"location": LOCATION, "tags": tags, "properties": props}),
+        );
+        step.reads_after = vec![read(
+            FIREWALL_IP,
+            &[
+                "properties",
+                "ipConfigurations",
+                "0",
+                "properties",
+                "privateIPAddress",
+            ],
+        )];
+        firewall_id = Some(fw_id);
+        if let Some(b) = &hub.bastion {
+            let ip = public_ip(s, &b.public_ip, "Bastion");
+            s.put(
+                format!("Azure Bastion {}", b.name),
+                rid("bastion", &b.name),
+                "bastion",
+                json!({"location": LOCATION, "tags": tags,
+                "sku": {"name": defaults("bastion_sku")},
+                "properties": {"ipConfigurations": [{"name": "ipconfig", "properties": {
+                    "subnet": {"id": format!("{hub_id}/subnets/AzureBastionSubnet")},
+                    "publicIPAddress": {"id": ip},
+                }}]}}),
+            );
+        }
+        if let Some(dr) = &hub.dns_resolver {
+            let resolver_id = rid("dns_resolver", &dr.name);
+            s.put(
+                format!("DNS Private Resolver {}", dr.name),
+                resolver_id.clone(),
+                "dns_resolver",
+                json!({"location": LOCATION, "tags": tags, "properties": {
+                    "virtualNetwork": {"id": hub_id},
+                }}),
+            );
+            s.put(
+                format!(
+                    "Inbound endpoint {} (on-premises DNS forwards here)",
+                    dr.inbound_endpoint
+                ),
+                format!("{resolver_id}/inboundEndpoints/{}", dr.inbound_endpoint),
+                "dns_resolver_inbound_endpoint",
+                json!({"location": LOCATION, "tags": tags, "properties": {"ipConfigurations": [{
+                    "subnet": {"id": format!("{hub_id}/subnets/{}", dr.subnet_name)},
+                    "privateIpAllocationMethod": "Dynamic",
+                }]}}),
+            );
+        }
+    }
+    let fw_ip = token(FIREWALL_IP);
+
+    for sn in &n.spoke.subnets {
+        let rules: Vec<Json> = sn
+            .nsg_rules
+            .iter()
+            .map(|r| {
+                let mut p = json!({
+                    "description": r.description,
+                    "priority": r.priority,
+                    "direction": r.direction,
+                    "access": r.access,
+                    "protocol": r.protocol,
+                    "sourceAddressPrefix": filled(&r.source, cloud),
+                    "sourcePortRange": "*",
+                    "destinationAddressPrefix": filled(&r.destination, cloud),
+                });
+                match r.destination_ports.as_slice() {
+                    [one] => p["destinationPortRange"] = json!(one),
+                    many => p["destinationPortRanges"] = json!(many),
+                }
+                json!({"name": r.name, "properties": p})
+            })
+            .collect();
+        s.put(
+            format!(
+                "Network security group {} of the {} subnet",
+                sn.nsg_name, sn.role
+            ),
+            rid("network_security_group", &sn.nsg_name),
+            "network_security_group",
+            json!({"location": LOCATION, "tags": tags, "properties": {"securityRules": rules}}),
+        );
+    }
+    if let Some(rt) = &n.route_table {
+        let routes: Vec<Json> = rt
+            .routes
+            .iter()
+            .map(|r| {
+                let mut p = json!({
+                    "addressPrefix": filled(&r.address_prefix, cloud),
+                    "nextHopType": r.next_hop_type,
+                });
+                if r.via_firewall {
+                    p["nextHopIpAddress"] = json!(fw_ip);
+                }
+                json!({"name": r.name, "properties": p})
+            })
+            .collect();
+        // Routes from the hub (a VPN gateway) must not bypass the firewall.
+        s.put(
+            format!("Route table {} of the compute subnets", rt.name),
+            rid("route_table", &rt.name),
+            "route_table",
+            json!({"location": LOCATION, "tags": tags, "properties": {
+                "disableBgpRoutePropagation": true,
+                "routes": routes,
+            }}),
+        );
+    }
+    if let Some(ng) = &n.nat_gateway {
+        let ip = public_ip(s, &ng.public_ip, "NAT gateway");
+        s.put(
+            format!("NAT gateway {}: the compute subnets' only way out", ng.name),
+            rid("nat_gateway", &ng.name),
+            "nat_gateway",
+            json!({"location": LOCATION, "tags": tags,
+            "sku": {"name": defaults("nat_gateway_sku")},
+            "properties": {
+                "idleTimeoutInMinutes": defaults("nat_gateway_idle_timeout_minutes"),
+                "publicIpAddresses": [{"id": ip}],
+            }}),
+        );
+    }
+    if let Some(sep) = &n.service_endpoint_policy {
+        // The alias definition only ARM takes (neither az nor Az PowerShell can add it).
+        s.put(
+            format!(
+                "Service endpoint policy {}: the workspace storage and Azure Machine Learning's",
+                sep.name
+            ),
+            rid("service_endpoint_policy", &sep.name),
+            "service_endpoint_policy",
+            json!({"location": LOCATION, "tags": tags, "properties": {
+                "serviceEndpointPolicyDefinitions": [
+                    {"name": "workspace-storage", "properties": {
+                        "description": "The workspace default storage account.",
+                        "service": sep.storage_service,
+                        "serviceResources": [storage_id],
+                    }},
+                    {"name": "azure-machine-learning",
+                        "properties": super::cli::alias_definition_properties(sep)},
+                ],
+            }}),
+        );
+    }
+    let subnets: Vec<Json> = n
+        .spoke
+        .subnets
+        .iter()
+        .map(|sn| {
+            let mut p = json!({
+                "addressPrefix": sn.prefix,
+                "networkSecurityGroup": {"id": rid("network_security_group", &sn.nsg_name)},
+            });
+            if let (true, Some(rt)) = (sn.route_table, &n.route_table) {
+                p["routeTable"] = json!({"id": rid("route_table", &rt.name)});
+            }
+            if let (true, Some(ng)) = (sn.nat_gateway, &n.nat_gateway) {
+                p["natGateway"] = json!({"id": rid("nat_gateway", &ng.name)});
+            }
+            if let Some(d) = sn.default_outbound_access {
+                p["defaultOutboundAccess"] = json!(d);
+            }
+            if let Some(sep) = &n.service_endpoint_policy {
+                if sn.storage_service_endpoint {
+                    p["serviceEndpoints"] = json!([{"service": sep.storage_service}]);
+                }
+                if sn.service_endpoint_policy {
+                    p["serviceEndpointPolicies"] =
+                        json!([{"id": rid("service_endpoint_policy", &sep.name)}]);
+                }
+            }
+            if sn.private_endpoints {
+                p["privateEndpointNetworkPolicies"] = json!("Disabled");
+            }
+            json!({"name": sn.name, "properties": p})
+        })
+        .collect();
+    let mut props = json!({"addressSpace": {"addressPrefixes": n.spoke.address_prefixes}});
+    if n.spoke.dns_via_firewall {
+        props["dhcpOptions"] = json!({"dnsServers": [fw_ip]});
+    }
+    props["subnets"] = json!(subnets);
+    let spoke_id = rid("virtual_network", &n.spoke.vnet_name);
+    s.put(
+        format!(
+            "{} {} with the training, scoring and private endpoint subnets",
+            if n.hub.is_some() {
+                "Spoke VNet"
+            } else {
+                "VNet"
+            },
+            n.spoke.vnet_name
+        ),
+        spoke_id.clone(),
+        "virtual_network",
+        json!({"location": LOCATION, "tags": tags, "properties": props}),
+    );
+
+    if let (Some(pr), Some(hub)) = (&n.peering, &n.hub) {
+        let hub_id = rid("virtual_network", &hub.vnet_name);
+        // Forwarded traffic allowed both ways, so replies return through the firewall.
+        for (from, name, remote, hub_side) in [
+            (&hub_id, &pr.hub_to_spoke, &spoke_id, true),
+            (&spoke_id, &pr.spoke_to_hub, &hub_id, false),
+        ] {
+            s.put(
+                format!("Peering {name}"),
+                format!("{from}/virtualNetworkPeerings/{name}"),
+                "virtual_network_peering",
+                json!({"properties": {
+                    "remoteVirtualNetwork": {"id": remote},
+                    "allowVirtualNetworkAccess": true,
+                    "allowForwardedTraffic": true,
+                    "allowGatewayTransit": hub_side && pr.gateway_transit,
+                    "useRemoteGateways": !hub_side && pr.gateway_transit,
+                }}),
+            );
+        }
+    }
+    firewall_id
 }
 
 /// The policy assignments, as modules/policy.bicep declares them (the DeployIfNotExists one,
@@ -509,7 +926,27 @@ fn role_assignment(
 }
 
 fn compute_steps(m: &Model, s: &mut Steps, ws_id: &str, tags: &Json) {
+    // In a customer VNet, compute runs in the spoke's training subnet (compute.bicep's subnetId).
+    let subnet = m
+        .network
+        .as_ref()
+        .filter(|_| m.compute.subnet_name.is_some())
+        .map(|n| json!({"id": training_subnet_id(n)}));
     if let Some(c) = &m.compute.cluster {
+        let mut props = json!({
+            "vmSize": c.vm_size,
+            "vmPriority": c.vm_priority,
+            "scaleSettings": {
+                "minNodeCount": c.min_nodes,
+                "maxNodeCount": c.max_nodes,
+                "nodeIdleTimeBeforeScaleDown": c.bicep_idle_before_scale_down,
+            },
+            "enableNodePublicIp": c.public_ip,
+            "remoteLoginPortPublicAccess": c.bicep_remote_login_port_public_access,
+        });
+        if let Some(id) = &subnet {
+            props["subnet"] = id.clone();
+        }
         s.put(
             format!("Compute cluster {} (also builds the environment images)", c.name),
             format!("{ws_id}/computes/{}", c.name),
@@ -518,21 +955,25 @@ fn compute_steps(m: &Model, s: &mut Steps, ws_id: &str, tags: &Json) {
                 "computeType": "AmlCompute",
                 "computeLocation": LOCATION,
                 "disableLocalAuth": true,
-                "properties": {
-                    "vmSize": c.vm_size,
-                    "vmPriority": c.vm_priority,
-                    "scaleSettings": {
-                        "minNodeCount": c.min_nodes,
-                        "maxNodeCount": c.max_nodes,
-                        "nodeIdleTimeBeforeScaleDown": c.bicep_idle_before_scale_down,
-                    },
-                    "enableNodePublicIp": c.public_ip,
-                    "remoteLoginPortPublicAccess": c.bicep_remote_login_port_public_access,
-                },
+                "properties": props,
             }}),
         );
     }
     if let Some(i) = &m.compute.instance {
+        let mut props = json!({
+            "vmSize": i.vm_size,
+            "enableNodePublicIp": i.public_ip,
+            "sshSettings": {"sshPublicAccess": i.bicep_ssh_public_access},
+            "personalComputeInstanceSettings": {"assignedUser": {
+                "objectId": i.owner_object_id,
+                "tenantId": i.owner_tenant_id.clone().unwrap_or_else(|| TENANT.into()),
+            }},
+            "enableSSO": i.sso,
+            "idleTimeBeforeShutdown": format!("PT{}M", i.idle_shutdown_minutes),
+        });
+        if let Some(id) = &subnet {
+            props["subnet"] = id.clone();
+        }
         // No managed identity: one keeps an idle instance running (compute.bicep says why).
         s.put(
             format!("Compute instance {} on behalf of its owner", i.name),
@@ -542,17 +983,7 @@ fn compute_steps(m: &Model, s: &mut Steps, ws_id: &str, tags: &Json) {
                 "computeType": "ComputeInstance",
                 "computeLocation": LOCATION,
                 "disableLocalAuth": true,
-                "properties": {
-                    "vmSize": i.vm_size,
-                    "enableNodePublicIp": i.public_ip,
-                    "sshSettings": {"sshPublicAccess": i.bicep_ssh_public_access},
-                    "personalComputeInstanceSettings": {"assignedUser": {
-                        "objectId": i.owner_object_id,
-                        "tenantId": i.owner_tenant_id.clone().unwrap_or_else(|| TENANT.into()),
-                    }},
-                    "enableSSO": i.sso,
-                    "idleTimeBeforeShutdown": format!("PT{}M", i.idle_shutdown_minutes),
-                },
+                "properties": props,
             }}),
         );
     }

@@ -105,7 +105,16 @@ pub struct PsGuid {
 #[derive(Debug, Clone, Serialize)]
 pub struct PsRead {
     pub token: String,
-    pub property: Vec<String>,
+    pub property: Vec<PsSegment>,
+}
+
+/// One step of a `PsRead` path: a property (`.name`) or an array element (`[0]`, the firewall's
+/// first IP configuration).
+#[derive(Debug, Clone, Serialize)]
+#[serde(untagged)]
+pub enum PsSegment {
+    Key(String),
+    Index(usize),
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -130,7 +130,7 @@ $resource = Get-AmlgenResource `
     -Path {{ s.path }} `
     -ApiVersion {{ s.api_version }}
 {% for r in s.reads_before %}
-$Values[{{ r.token }}] = $resource{% for p in r.property %}.{{ p|ident }}{% endfor %}
+$Values[{{ r.token }}] = $resource{% for p in r.property %}{% if p is number %}[{{ p }}]{% else %}.{{ p|ident }}{% endif %}{% endfor %}
 
 {% endfor %}
 {% endif %}
@@ -146,7 +146,7 @@ $Values[{{ s.name_guid.token }}] = New-AmlgenGuid -Parts {% for p in s.name_guid
 {% endif %}
     -Body {{ s.body }}
 {% for r in s.reads_after %}
-$Values[{{ r.token }}] = $resource{% for p in r.property %}.{{ p|ident }}{% endfor %}
+$Values[{{ r.token }}] = $resource{% for p in r.property %}{% if p is number %}[{{ p }}]{% else %}.{{ p|ident }}{% endif %}{% endfor %}
 
 {% endfor %}
 {% endfor %}
