@@ -1466,3 +1466,19 @@ fn policy_assignments_hold_the_blueprint() {
             && text.contains("Private DNS Zone Contributor")
     );
 }
+
+/// Every PowerShell script starts with a UTF-8 byte-order mark: without it Windows PowerShell
+/// 5.1 reads it in the ANSI code page, where bytes inside UTF-8 letters (0x91, 0x92, 0x82 in
+/// `đ`, `Ē`, `Ă`) are quotes that could end a literal holding a tag value.
+#[test]
+fn powershell_scripts_carry_a_byte_order_mark() {
+    let dir = tempfile::tempdir().unwrap();
+    let read = render_builtin(dir.path(), "hub-spoke", "bom", &["tags.owner=Đurđević Ē"]);
+    for script in ["deploy.ps1", "runbook.ps1"] {
+        let text = read(script);
+        assert!(text.starts_with('\u{feff}'), "{script}");
+        // Nowhere else: one mark, at the start.
+        assert_eq!(text.matches('\u{feff}').count(), 1, "{script}");
+    }
+    assert!(!read("deploy.sh").starts_with('\u{feff}'));
+}

@@ -728,7 +728,9 @@ if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURC
 fi
 # The workspace identity reads through this endpoint (studio data preview in private storage).
 PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hs-storage-blob --query id --output tsv)"
-if [ "$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role acdd72a7-3385-48ef-bd42-f606fba81ae7 --scope "${PE_ID}" --query 'length(@)' --output tsv)" = "0" ]; then
+# Counted first: a failing `az` inside `if [ ... ]` would not stop the script.
+ASSIGNED="$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role acdd72a7-3385-48ef-bd42-f606fba81ae7 --scope "${PE_ID}" --query 'length(@)' --output tsv)"
+if [ "${ASSIGNED}" = "0" ]; then
   az role assignment create \
     --assignee-object-id "${WORKSPACE_PRINCIPAL_ID}" \
     --assignee-principal-type ServicePrincipal \
@@ -760,7 +762,9 @@ if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURC
 fi
 # The workspace identity reads through this endpoint (studio data preview in private storage).
 PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name pe-aml-hs-storage-file --query id --output tsv)"
-if [ "$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role acdd72a7-3385-48ef-bd42-f606fba81ae7 --scope "${PE_ID}" --query 'length(@)' --output tsv)" = "0" ]; then
+# Counted first: a failing `az` inside `if [ ... ]` would not stop the script.
+ASSIGNED="$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role acdd72a7-3385-48ef-bd42-f606fba81ae7 --scope "${PE_ID}" --query 'length(@)' --output tsv)"
+if [ "${ASSIGNED}" = "0" ]; then
   az role assignment create \
     --assignee-object-id "${WORKSPACE_PRINCIPAL_ID}" \
     --assignee-principal-type ServicePrincipal \

@@ -37,6 +37,12 @@ fn approver(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         .enumerate()
     {
         if let crate::blueprint::OutboundRule::PrivateEndpoint { destination, .. } = r {
+            // A malformed ID is AMLG111's; nothing to approve on it.
+            if crate::rules::private_endpoint::parse_resource_id(&destination.service_resource_id)
+                .is_none()
+            {
+                continue;
+            }
             out.push(
                 Diagnostic::warning(
                     Code::PrivateEndpointRuleNeedsApprover,

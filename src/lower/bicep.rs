@@ -107,7 +107,12 @@ fn lower_access(m: &mut Model) {
                             .iter()
                             .find(|r| &r.key == k)
                             .expect("used custom role");
-                        a.bicep_role_definition_id = format!("{}.id", r.bicep_symbol);
+                        // The subscription-level ID role assignments take (a custom role defined on the
+                        // workspace has that ID too; `.id` would be the workspace-scoped form).
+                        a.bicep_role_definition_id = format!(
+                            "subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {}.name)",
+                            r.bicep_symbol
+                        );
                         k.clone()
                     }
                     (None, None) => unreachable!("a role is built-in or custom"),

@@ -74,7 +74,12 @@ pub fn policy(
             continue;
         }
         let deploys = d.effects.iter().any(|e| e == "DeployIfNotExists");
-        let follows_effect = !deploys && d.effects.iter().any(|e| e == effect);
+        // The `policyEffect` parameter takes Audit or Deny: only a definition that allows both
+        // may follow it, or switching the parameter to Deny would break the others.
+        let follows_effect = !deploys
+            && ["Audit", "Deny"]
+                .iter()
+                .all(|x| d.effects.iter().any(|e| e == x));
         let value = if deploys {
             "DeployIfNotExists"
         } else if follows_effect {

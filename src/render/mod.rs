@@ -121,6 +121,9 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
     v
 }
 
+/// The UTF-8 byte-order mark, which PowerShell scripts carry (see [`render`]).
+pub const UTF8_BOM: [u8; 3] = [0xEF, 0xBB, 0xBF];
+
 /// Renders every artifact of the model, sorted by path.
 pub fn render(m: &Model) -> Result<Vec<Artifact>, RenderError> {
     let env = environment::shared();
@@ -157,9 +160,16 @@ pub fn render(m: &Model) -> Result<Vec<Artifact>, RenderError> {
                     e.source().map(|s| format!(": {s}")).unwrap_or_default()
                 ))
             })?;
+        let mut bytes = normalise(text).into_bytes();
+        // Windows PowerShell 5.1 reads a script without a byte-order mark in the ANSI code page:
+        // the UTF-8 bytes of `Ē` hold 0x92, which cp1252 reads as `’`, a PowerShell quote, so a
+        // tag value could end its literal. With the mark every PowerShell reads UTF-8.
+        if path.ends_with(".ps1") {
+            bytes.splice(0..0, UTF8_BOM);
+        }
         out.push(Artifact {
             path: path.to_string(),
-            bytes: normalise(text).into_bytes(),
+            bytes,
         });
     }
     out.push(structured::parameters_file(m));

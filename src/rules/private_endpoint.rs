@@ -22,11 +22,22 @@ pub fn parse_resource_id(id: &str) -> Option<ResourceRef> {
         && parts[1].eq_ignore_ascii_case("subscriptions")
         && parts[3].eq_ignore_ascii_case("resourceGroups")
         && parts[5].eq_ignore_ascii_case("providers")
-        && parts.iter().skip(1).all(|p| !p.is_empty());
+        && parts
+            .iter()
+            .skip(1)
+            .all(|p| !p.is_empty() && p.chars().all(id_char));
     well_formed.then(|| ResourceRef {
         resource_type: format!("{}/{}", parts[6], parts[7]),
         name: parts[8].to_string(),
     })
+}
+
+/// Characters Azure allows in a resource group or resource name (letters and digits, `.`, `_`,
+/// `-`, `(`, `)`), and the braces of a documentation placeholder (`{sub}`, which `check` meets
+/// in guides): anything else (a space, `$`, `;`, a quote) is no resource's ID, and would be
+/// shell syntax in the commands a README prints with it.
+fn id_char(c: char) -> bool {
+    c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '(' | ')' | '{' | '}')
 }
 
 /// AMLG111 for a malformed ID or a sub-resource the type does not have; AMLG112 (warning) for

@@ -43,7 +43,7 @@ if (-not $Force) {
         exit 1
     }
     $answer = Read-Host 'Deploy these changes? [y/N]'
-    if ($answer -notmatch '^[yY]') {
+    if ($answer -notmatch '^(y|yes)$') {
         Write-Warning 'Not deployed.'
         exit 1
     }

@@ -60,11 +60,27 @@ function Get-AmlgenResource {
 function Set-AmlgenResource {
     param([string] $Path, [string] $ApiVersion, [string] $Body, [switch] $Update)
     $resource = Get-AmlgenResource -Path $Path -ApiVersion $ApiVersion
-    if ($resource -and -not $Update) {
-        return $resource
+    $current = ''
+    if ($resource -and $resource.PSObject.Properties['properties'] -and $resource.properties.PSObject.Properties['provisioningState']) {
+        $current = [string] $resource.properties.provisioningState
+    }
+    # An existing resource is left as it is, unless an earlier run left it Failed or Canceled
+    # (written again) or still in progress (waited for below, without a second PUT).
+    $inProgress = $resource -and $current -and $current -notin @('Succeeded', 'Failed', 'Canceled')
+    if ($resource -and -not $Update -and $current -notin @('Failed', 'Canceled')) {
+        if (-not $inProgress) {
+            return $resource
+        }
     }
     $uri = (Resolve-AmlgenText -Text $Path) + '?api-version=' + $ApiVersion
-    $response = Invoke-AzRestMethod -Method PUT -Path $uri -Payload (Resolve-AmlgenText -Text $Body)
+    if ($inProgress -and -not $Update) {
+        $response = $null
+    } else {
+        $response = Invoke-AzRestMethod -Method PUT -Path $uri -Payload (Resolve-AmlgenText -Text $Body)
+    }
+    if ($null -eq $response) {
+        $response = [pscustomobject] @{ StatusCode = 200; Content = '' }
+    }
     # The same grant made under another name (az role assignment create picks a random one).
     if ($response.StatusCode -eq 409 -and $response.Content -match 'RoleAssignmentExists') {
         return $null
@@ -129,6 +145,9 @@ function New-AmlgenGuid {
 $resource = Get-AmlgenResource `
     -Path {{ s.path }} `
     -ApiVersion {{ s.api_version }}
+if (-not $resource) {
+    throw ('Not found: ' + (Resolve-AmlgenText -Text {{ s.path }}) + ' (its workspace was not created; see the step above)')
+}
 {% for r in s.reads_before %}
 $Values[{{ r.token }}] = $resource{% for p in r.property %}{% if p is number %}[{{ p }}]{% else %}.{{ p|ident }}{% endif %}{% endfor %}
 

@@ -19,7 +19,9 @@ fi
 {% for a in roles %}
 # {{ p.title|comment }}: {{ a.label|comment }} on {{ where|comment }}.
 {% for g in p.principal_ids %}
-if [ "$(az role assignment list --assignee {{ g }} --role {{ a.cli_role|safe }} --scope {{ scope_ref|safe }} --query 'length(@)' --output tsv)" = "0" ]; then
+# Counted first: a failing `az` inside `if [ ... ]` would not stop the script.
+ASSIGNED="$(az role assignment list --assignee {{ g }} --role {{ a.cli_role|safe }} --scope {{ scope_ref|safe }} --query 'length(@)' --output tsv)"
+if [ "${ASSIGNED}" = "0" ]; then
   az role assignment create \
     --assignee-object-id {{ g }} \
     --assignee-principal-type Group \

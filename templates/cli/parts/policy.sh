@@ -41,7 +41,9 @@ fi
 {% endfor %}
 {% if m.policy.dns %}
 {% macro grant(role, scope_ref) %}
-if [ "$(az role assignment list --assignee "${POLICY_PRINCIPAL_ID}" --role {{ role }} --scope {{ scope_ref|safe }} --query 'length(@)' --output tsv)" = "0" ]; then
+# Counted first: a failing `az` inside `if [ ... ]` would not stop the script.
+ASSIGNED="$(az role assignment list --assignee "${POLICY_PRINCIPAL_ID}" --role {{ role }} --scope {{ scope_ref|safe }} --query 'length(@)' --output tsv)"
+if [ "${ASSIGNED}" = "0" ]; then
   az role assignment create \
     --assignee-object-id "${POLICY_PRINCIPAL_ID}" \
     --assignee-principal-type ServicePrincipal \

@@ -66,7 +66,9 @@ fi
 {% if pe.workspace_reader %}
 # The workspace identity reads through this endpoint (studio data preview in private storage).
 PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name {{ pe.name }} --query id --output tsv)"
-if [ "$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role {{ m.private.reader_role_id }} --scope "${PE_ID}" --query 'length(@)' --output tsv)" = "0" ]; then
+# Counted first: a failing `az` inside `if [ ... ]` would not stop the script.
+ASSIGNED="$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role {{ m.private.reader_role_id }} --scope "${PE_ID}" --query 'length(@)' --output tsv)"
+if [ "${ASSIGNED}" = "0" ]; then
   az role assignment create \
     --assignee-object-id "${WORKSPACE_PRINCIPAL_ID}" \
     --assignee-principal-type ServicePrincipal \
