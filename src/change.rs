@@ -141,6 +141,21 @@ pub fn changes(before: &State, after: &State) -> Vec<Diagnostic> {
         }
     }
     for (subnet, b) in &before.subnets {
+        // Gone from a VNet that is still there (a VNet renamed by a new prefix is a new VNet).
+        let vnet = subnet.split_once('/').map_or(subnet.as_str(), |(v, _)| v);
+        let vnet_kept = after
+            .subnets
+            .keys()
+            .any(|k| k.split_once('/').is_some_and(|(v, _)| v == vnet));
+        if !after.subnets.contains_key(subnet) && vnet_kept {
+            out.push(
+                Diagnostic::error(
+                    Code::SubnetRangeChanged,
+                    format!("subnet {subnet} ({b}) is no longer in its VNet: the deployment deletes it, which Azure refuses while anything is in it"),
+                )
+                .with_value(subnet.clone()),
+            );
+        }
         if let Some(a) = after.subnets.get(subnet) {
             if a != b {
                 out.push(
@@ -235,6 +250,19 @@ mod tests {
             ..state("Disabled")
         };
         after.subnets.insert("v/pe".into(), "10.0.1.0/27".into());
+        // A subnet gone from a VNet that stays.
+        let mut gone = State {
+            subnets: [("v/other".to_string(), "10.0.2.0/27".to_string())].into(),
+            ..state("Disabled")
+        };
+        gone.subnets.remove("v/pe");
+        assert_eq!(
+            changes(&state("Disabled"), &gone)
+                .iter()
+                .map(|d| d.code)
+                .collect::<Vec<_>>(),
+            [Code::SubnetRangeChanged]
+        );
         let codes: Vec<Code> = changes(&before, &after).iter().map(|d| d.code).collect();
         assert_eq!(
             codes,

@@ -1482,3 +1482,15 @@ fn powershell_scripts_carry_a_byte_order_mark() {
     }
     assert!(!read("deploy.sh").starts_with('\u{feff}'));
 }
+
+/// Tag names that differ only in case are one tag to Azure and a duplicate key to PowerShell:
+/// refused where the blueprint writes them.
+#[test]
+fn tag_names_differing_in_case_are_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let (code, err) = check_builtin(dir.path(), "hub-spoke", &["tags.Owner=a", "tags.owner=b"]);
+    assert!(
+        code == Some(1) && err.contains("AMLG041") && err.contains("repeats"),
+        "{err}"
+    );
+}

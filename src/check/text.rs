@@ -48,6 +48,24 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         plain_text(k, &path, 512, out);
         plain_text(v, &path, 256, out);
     }
+    // Azure compares tag names without case, and so do PowerShell hash literals: `Owner` and
+    // `owner` would be one tag in Azure and a parse error in deploy.ps1.
+    let mut seen: std::collections::BTreeMap<String, &str> = std::collections::BTreeMap::new();
+    for k in bp.tags.keys() {
+        if let Some(first) = seen.insert(k.to_lowercase(), k) {
+            out.push(
+                Diagnostic::error(
+                    Code::InvalidTagName,
+                    format!(
+                        "tag name `{k}` repeats `{first}`: Azure compares tag names without case"
+                    ),
+                )
+                .at_path(format!("tags.{k}"))
+                .with_value(k)
+                .with_help("keep one of the two tags"),
+            );
+        }
+    }
 }
 
 /// `location` must be a programmatic region name of the blueprint's cloud (catalog/regions.yaml):
