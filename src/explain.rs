@@ -28,8 +28,11 @@ fn policy() -> String {
         let _ = writeln!(out, "{key}: {}", d.display_name);
         let _ = writeln!(
             out,
-            "  definition /providers/Microsoft.Authorization/policyDefinitions/{} ({} {})",
-            d.definition, d.file, d.version
+            "  definition {}{} ({} {})",
+            crate::plan::policy::DEFINITION_ID_PREFIX,
+            d.definition,
+            d.file,
+            d.version
         );
         let _ = writeln!(
             out,

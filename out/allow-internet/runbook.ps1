@@ -14,7 +14,9 @@
 #Requires -Modules @{ ModuleName = 'Az.Resources'; ModuleVersion = '3.3.0' }
 [CmdletBinding()]
 param(
+    [ValidatePattern('^[-\w\._\(\)]*[-\w_\(\)]$')]
     [string] $ResourceGroup = 'rg-aml-inet',
+    [ValidatePattern('^[a-z0-9]+$')]
     [string] $Location = 'eastus'
 )
 Set-StrictMode -Version Latest
@@ -38,7 +40,7 @@ function Resolve-AmlgenText {
     foreach ($key in @($Values.Keys)) {
         $Text = $Text.Replace('<amlgen:' + $key + '>', [string] $Values[$key])
     }
-    if ($Text -match '<amlgen:[^>]*>') {
+    if ($Text -cmatch '<amlgen:[^>]*>') {
         throw ('No value yet for ' + $Matches[0])
     }
     return $Text

@@ -10,7 +10,9 @@
 #Requires -Modules @{ ModuleName = 'Az.Resources'; ModuleVersion = '3.3.0' }
 [CmdletBinding()]
 param(
+    [ValidatePattern('^[-\w\._\(\)]*[-\w_\(\)]$')]
     [string] $ResourceGroup = 'rg-aml-nf',
+    [ValidatePattern('^[a-z0-9]+$')]
     [string] $Location = 'eastus',
     [string] $DeploymentName = 'amlgen-no-firewall',
     # Deploy without asking after the what-if (for pipelines that review it elsewhere).

@@ -553,6 +553,9 @@ pub struct BuiltInRole {
     pub name: String,
     /// The role definition's GUID, the same in every tenant.
     pub id: String,
+    /// When Azure began requiring the role, where the README says so.
+    #[serde(default)]
+    pub since: Option<String>,
     pub source: Vec<String>,
 }
 

@@ -24,8 +24,10 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         );
         return;
     };
-    let vault_subscription = cmk.key_vault_id.split('/').nth(2).unwrap_or_default();
     if let Some(sub) = &bp.resource_group.subscription_id {
+        let vault_subscription =
+            crate::rules::private_endpoint::resource_subscription(&cmk.key_vault_id)
+                .unwrap_or_default();
         if !vault_subscription.eq_ignore_ascii_case(sub.as_str()) {
             out.push(
                 Diagnostic::error(Code::CustomerManagedKeyVault, "the key vault is in another subscription than the workspace")

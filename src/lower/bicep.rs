@@ -71,18 +71,19 @@ fn lower_policy(m: &mut Model) {
 
 /// Symbols, parameter names and role names of the people's roles.
 fn lower_access(m: &mut Model) {
-    let format = &crate::catalog::Catalog::get().access.role_name;
+    // The name with a marker where the workspace goes, so the text around it is quoted and the
+    // workspace becomes the Bicep interpolation.
+    const MARK: &str = "\u{0}";
     for r in &mut m.access.custom_roles {
         r.bicep_symbol = bicep_symbol(&format!("{}_role", r.key));
-        let (before, after) = format
-            .replace("{title}", &r.title)
-            .split_once("{workspace}")
-            .map(|(b, a)| (b.to_string(), a.to_string()))
+        let name = r.name(MARK);
+        let (before, after) = name
+            .split_once(MARK)
             .expect("catalog/access.yaml role_name holds {workspace}");
         r.bicep_role_name = format!(
             "'{}${{workspaceName}}{}'",
-            inside_quotes(&before),
-            inside_quotes(&after)
+            inside_quotes(before),
+            inside_quotes(after)
         );
     }
     let roles = m.access.custom_roles.clone();

@@ -171,11 +171,7 @@ fn lower_policy(m: &mut Model) {
         .collect();
     let var_refs: Vec<&str> = vars.iter().map(String::as_str).collect();
     for a in &mut m.policy.assignments {
-        let mut params = serde_json::Map::new();
-        params.insert("effect".into(), json!({"value": a.effect}));
-        for (k, v) in &a.parameters {
-            params.insert(k.clone(), json!({ "value": v }));
-        }
+        let mut params = a.arm_parameters();
         if a.identity {
             for (k, v) in &zones {
                 params.insert((*k).to_string(), json!({ "value": v }));
@@ -248,11 +244,8 @@ fn create_sets(w: &crate::plan::model::WorkspaceModel) -> Vec<String> {
 /// The custom roles' names and `az role definition create/update` bodies: the name carries the
 /// workspace, the assignable scope is the workspace (`${WORKSPACE_ID}`).
 fn lower_access(m: &mut Model) {
-    let format = &crate::catalog::Catalog::get().access.role_name;
     for r in &mut m.access.custom_roles {
-        let name = format
-            .replace("{title}", &r.title)
-            .replace("{workspace}", "${WORKSPACE_NAME}");
+        let name = r.name("${WORKSPACE_NAME}");
         r.cli_role_name = word_with_vars(&name, &["WORKSPACE_NAME"]);
         // azure-cli's role definition JSON (PascalCase keys, `Name` the role name).
         let body = json!({

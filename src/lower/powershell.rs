@@ -43,6 +43,9 @@ pub fn lower(m: &mut Model) {
     // deploy.ps1 says the modules it needs up front (`#Requires -Modules`), so an old Az fails
     // before anything is created rather than on the first unknown parameter.
     m.powershell.deploy_requires = requires(&cat.deploy);
+    m.powershell.resource_group_pattern =
+        Catalog::get().naming_rule("resource_group").pattern.clone();
+    m.powershell.location_pattern = LOCATION_PATTERN.to_string();
     m.powershell.runbook_requires = requires(&cat.runbook);
     if m.policy.dns.is_some() {
         m.powershell.runbook_not_rendered = Some(
@@ -55,7 +58,9 @@ pub fn lower(m: &mut Model) {
     }
     // The script fills `<amlgen:NAME>` into its bodies at run time: a blueprint value holding that
     // text would be filled in too. The model holds every blueprint value, so one look suffices.
-    if serde_json::to_string(&*m).map_or(true, |s| s.contains("<amlgen:")) {
+    // In any case: a value that differs only in case is refused too, rather than trusting the
+    // script's matching to be as strict as this check.
+    if serde_json::to_string(&*m).map_or(true, |s| s.to_ascii_lowercase().contains("<amlgen:")) {
         m.powershell.runbook_not_rendered = Some(
             "a blueprint value contains `<amlgen:`, which runbook.ps1 uses to mark the values it \
              fills in at run time"
@@ -65,6 +70,10 @@ pub fn lower(m: &mut Model) {
     }
     m.powershell.runbook_steps = runbook_steps(m);
 }
+
+/// Region names as Azure spells them for `location` (every one in catalog/regions.yaml; a test
+/// checks).
+pub const LOCATION_PATTERN: &str = "^[a-z0-9]+$";
 
 fn token(name: &str) -> String {
     format!("<amlgen:{name}>")
@@ -154,10 +163,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
     };
     let mut s = Steps(Vec::new());
 
-    let la_id = id(&format!(
-        "Microsoft.OperationalInsights/workspaces/{}",
-        m.monitoring.log_analytics
-    ));
+    let la_id = rid("log_analytics", &m.monitoring.log_analytics);
     s.put(
         format!("Log Analytics workspace {}", m.monitoring.log_analytics),
         la_id.clone(),
@@ -167,10 +173,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
             "retentionInDays": m.monitoring.retention_days,
         }))}),
     );
-    let ai_id = id(&format!(
-        "Microsoft.Insights/components/{}",
-        m.monitoring.application_insights
-    ));
+    let ai_id = rid("application_insights", &m.monitoring.application_insights);
     s.put(
         format!("Application Insights {}", m.monitoring.application_insights),
         ai_id.clone(),
@@ -202,10 +205,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
         }
         pls_id
     });
-    let storage_id = id(&format!(
-        "Microsoft.Storage/storageAccounts/{}",
-        m.storage.name
-    ));
+    let storage_id = rid("storage_account", &m.storage.name);
     s.put(
         format!("Storage account {}: private, TLS 1.2, no anonymous blob access", m.storage.name),
         storage_id.clone(),
@@ -228,7 +228,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                 },
             }}),
     );
-    let kv_id = id(&format!("Microsoft.KeyVault/vaults/{}", m.key_vault.name));
+    let kv_id = rid("key_vault", &m.key_vault.name);
     s.put(
         format!("Key vault {}: private, RBAC, purge protection", m.key_vault.name),
         kv_id.clone(),
@@ -244,10 +244,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
             "networkAcls": {"bypass": p.trusted_services_bypass, "defaultAction": p.network_default_action},
         }}),
     );
-    let acr_id = id(&format!(
-        "Microsoft.ContainerRegistry/registries/{}",
-        m.registry.name
-    ));
+    let acr_id = rid("container_registry", &m.registry.name);
     s.put(
         format!(
             "Container registry {}: Premium (private endpoints need it), private, no admin user",
@@ -275,10 +272,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
     // The workspace, with its managed network and outbound rules in the same body (as
     // workspace.bicep): no separate outbound-rule calls to converge.
     let w = &m.workspace;
-    let ws_id = id(&format!(
-        "Microsoft.MachineLearningServices/workspaces/{}",
-        w.name
-    ));
+    let ws_id = rid("workspace", &w.name);
     let mut managed = json!({"isolationMode": w.isolation_mode.arm});
     if let Some(f) = &w.firewall_sku {
         managed["firewallSku"] = json!(f.arm);
@@ -395,10 +389,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
     }
 
     if let Some(c) = &m.client {
-        let nsg_id = id(&format!(
-            "Microsoft.Network/networkSecurityGroups/{}",
-            c.nsg_name
-        ));
+        let nsg_id = rid("network_security_group", &c.nsg_name);
         s.put(
             format!(
                 "Network security group {} of the private endpoint subnet",
@@ -413,10 +404,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                 "Client VNet {} with the private endpoint subnet {}",
                 c.vnet_name, c.pe_subnet_name
             ),
-            id(&format!(
-                "Microsoft.Network/virtualNetworks/{}",
-                c.vnet_name
-            )),
+            rid("virtual_network", &c.vnet_name),
             "virtual_network",
             json!({"location": LOCATION, "tags": tags, "properties": {
                 "addressSpace": {"addressPrefixes": c.address_prefixes},
@@ -434,7 +422,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
             (DnsMode::Existing, Some(rg)) => {
                 format!("{rg}/providers/Microsoft.Network/privateDnsZones/{name}")
             }
-            _ => id(&format!("Microsoft.Network/privateDnsZones/{name}")),
+            _ => rid("private_dns_zone", name),
         };
         if pm.dns_mode == DnsMode::Create {
             for z in &pm.zones {
@@ -452,7 +440,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                         json!({"location": "global", "tags": tags, "properties": {
                             "registrationEnabled": false,
                             "resolutionPolicy": pm.resolution_policy,
-                            "virtualNetwork": {"id": id(&format!("Microsoft.Network/virtualNetworks/{}", v.name))},
+                            "virtualNetwork": {"id": rid("virtual_network", &v.name)},
                         }}),
                     );
                 }
@@ -472,7 +460,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                     .as_ref()
                     .expect("a Monitor endpoint only with a private link scope"),
             };
-            let pe_id = id(&format!("Microsoft.Network/privateEndpoints/{}", pe.name));
+            let pe_id = rid("private_endpoint", &pe.name);
             s.put(
                 format!("Private endpoint {} ({})", pe.name, pe.label),
                 pe_id.clone(),
@@ -864,16 +852,7 @@ fn policy_steps(m: &Model, s: &mut Steps) {
         SCOPE.to_string()
     };
     for a in &m.policy.assignments {
-        let mut parameters = serde_json::Map::new();
-        let effect = if a.follows_effect {
-            m.policy.effect
-        } else {
-            a.effect.as_str()
-        };
-        parameters.insert("effect".into(), json!({"value": effect}));
-        for (k, v) in &a.parameters {
-            parameters.insert(k.clone(), json!({"value": v}));
-        }
+        let parameters = a.arm_parameters();
         s.put(
             format!("Policy assignment {}: {}", a.name, a.display_name),
             format!(
@@ -994,11 +973,8 @@ fn access_steps(m: &Model, s: &mut Steps, ws_id: &str, storage_id: &str) {
     if !m.access.deployed {
         return;
     }
-    let format = &Catalog::get().access.role_name;
     for r in &m.access.custom_roles {
-        let name = format
-            .replace("{title}", &r.title)
-            .replace("{workspace}", &m.workspace.name);
+        let name = r.name(&m.workspace.name);
         let role_token = format!("role.{}", r.key);
         let step = s.put(
             format!("Custom role {name}"),
@@ -1063,6 +1039,20 @@ fn access_steps(m: &Model, s: &mut Steps, ws_id: &str, storage_id: &str) {
                     );
                 }
             }
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn every_catalogued_region_fits_the_location_pattern() {
+        let re = regex::Regex::new(super::LOCATION_PATTERN).unwrap();
+        let regions = &crate::catalog::Catalog::get().regions.regions;
+        let names: Vec<&String> = regions.values().flat_map(|c| c.names.iter()).collect();
+        assert!(names.len() > 50, "{names:?}");
+        for n in names {
+            assert!(re.is_match(n), "{n}");
         }
     }
 }

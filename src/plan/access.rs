@@ -90,6 +90,18 @@ pub fn access(bp: &Blueprint, shared_key_access: bool) -> AccessModel {
     }
 }
 
+impl CustomRoleModel {
+    /// The role's name for a workspace named `workspace` (a literal name, or each path's own
+    /// reference to it): catalog/access.yaml's `role_name` with the title filled in.
+    pub fn name(&self, workspace: &str) -> String {
+        Catalog::get()
+            .access
+            .role_name
+            .replace("{title}", &self.title)
+            .replace("{workspace}", workspace)
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use crate::catalog::Catalog;

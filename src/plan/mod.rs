@@ -211,11 +211,12 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
                         .find(|(t, _)| t.eq_ignore_ascii_case(&target.resource_type))?
                         .1;
                     let role = &cat.access.built_in_roles[key.as_str()];
-                    Some((
-                        destination.service_resource_id.clone(),
-                        role.name.clone(),
-                        role.id.clone(),
-                    ))
+                    Some(TargetRoleModel {
+                        target: Some(destination.service_resource_id.clone()),
+                        name: role.name.clone(),
+                        id: role.id.clone(),
+                        since: role.since.clone(),
+                    })
                 }
                 _ => None,
             })
@@ -226,7 +227,12 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             .any(|r| matches!(r, crate::blueprint::OutboundRule::PrivateEndpoint { .. }))
             .then(|| {
                 let r = &cat.access.built_in_roles["network_connection_approver"];
-                (r.name.clone(), r.id.clone())
+                TargetRoleModel {
+                    target: None,
+                    name: r.name.clone(),
+                    id: r.id.clone(),
+                    since: r.since.clone(),
+                }
             }),
         cli_create_sets: Vec::new(),
         image_build_compute_param: None,

@@ -69,6 +69,11 @@ pub struct PowerShellModel {
     pub runbook_steps: Vec<PsStep>,
     /// Why runbook.ps1 is not rendered for this architecture (None: it is).
     pub runbook_not_rendered: Option<String>,
+    /// `[ValidatePattern]` of the scripts' -ResourceGroup (catalog/naming.yaml) and -Location
+    /// (the shape of every region name in catalog/regions.yaml): both go into ARM paths and
+    /// JSON bodies unescaped, so only a value that can be there is taken.
+    pub resource_group_pattern: String,
+    pub location_pattern: String,
 }
 
 /// One step of runbook.ps1: an ARM resource PUT with `Invoke-AzRestMethod`, with the body
@@ -215,15 +220,26 @@ pub struct WorkspaceModel {
     pub hbi_workspace: bool,
     /// The role the workspace identity needs on each private-endpoint rule's target, when there
     /// is one (name, GUID); the targets are outside the deployment, so the README says how.
-    pub pe_rule_approver: Option<(String, String)>,
-    /// Roles compute's identity needs on private-endpoint targets to use them (target ID, role
-    /// name, role GUID), for the README: the targets are outside the deployment.
-    pub pe_rule_compute_roles: Vec<(String, String, String)>,
+    pub pe_rule_approver: Option<TargetRoleModel>,
+    /// Roles compute's identity needs on private-endpoint targets to use them, for the README:
+    /// the targets are outside the deployment.
+    pub pe_rule_compute_roles: Vec<TargetRoleModel>,
     /// Runbook: the `az ml workspace create --set` words (shell-quoted) for what az ml has no
     /// option for: firewall SKU, serverless subnet, encryption (`lower::cli`).
     pub cli_create_sets: Vec<String>,
     /// Bicep: the main.bicep parameter that names the image-build compute (`lower::bicep`).
     pub image_build_compute_param: Option<String>,
+}
+
+/// A built-in role someone needs on a resource outside the deployment.
+#[derive(Debug, Clone, Serialize)]
+pub struct TargetRoleModel {
+    /// The resource's ID (none for the approver, which every private-endpoint target needs).
+    pub target: Option<String>,
+    pub name: String,
+    pub id: String,
+    /// Since when Azure requires it, where that is news.
+    pub since: Option<String>,
 }
 
 /// The key that encrypts the workspace's data.

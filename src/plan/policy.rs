@@ -11,7 +11,7 @@ use crate::plan::model::{
 use indexmap::IndexMap;
 
 /// Built-in definitions' resource IDs: tenant-level, the same everywhere.
-const DEFINITION_ID_PREFIX: &str = "/providers/Microsoft.Authorization/policyDefinitions/";
+pub const DEFINITION_ID_PREFIX: &str = "/providers/Microsoft.Authorization/policyDefinitions/";
 /// The DINE definition's parameters, in the order its template fills the zone configs.
 const ZONE_PARAMETERS: [&str; 2] = ["privateDnsZoneId", "secondPrivateDnsZoneId"];
 
@@ -151,6 +151,19 @@ pub fn policy(
         assignments,
         dns,
         left_out,
+    }
+}
+
+impl PolicyAssignmentModel {
+    /// The assignment's ARM `parameters`: its effect and its literal parameters (the zones of the
+    /// DeployIfNotExists one are added by each path, which names them its own way).
+    pub fn arm_parameters(&self) -> serde_json::Map<String, serde_json::Value> {
+        let mut params = serde_json::Map::new();
+        params.insert("effect".into(), serde_json::json!({ "value": self.effect }));
+        for (k, v) in &self.parameters {
+            params.insert(k.clone(), serde_json::json!({ "value": v }));
+        }
+        params
     }
 }
 

@@ -40,6 +40,11 @@ fn id_char(c: char) -> bool {
     c.is_alphanumeric() || matches!(c, '.' | '_' | '-' | '(' | ')' | '{' | '}')
 }
 
+/// The subscription of a well-formed resource ID (see [`parse_resource_id`]).
+pub fn resource_subscription(id: &str) -> Option<&str> {
+    parse_resource_id(id).and_then(|_| id.split('/').nth(2))
+}
+
 /// AMLG111 for a malformed ID or a sub-resource the type does not have; AMLG112 (warning) for
 /// a type amlgen does not know. Returns the parsed target when the ID is well formed.
 pub fn check_target(id: &str, subresource: &str) -> (Vec<Finding>, Option<ResourceRef>) {

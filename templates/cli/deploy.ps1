@@ -12,7 +12,9 @@
 {% endfor %}
 [CmdletBinding()]
 param(
+    [ValidatePattern({{ m.powershell.resource_group_pattern }})]
     [string] $ResourceGroup = {{ m.names.resource_group }},
+    [ValidatePattern({{ m.powershell.location_pattern }})]
     [string] $Location = {{ m.location }},
     [string] $DeploymentName = {{ "amlgen-" ~ m.blueprint.name }},
     # Deploy without asking after the what-if (for pipelines that review it elsewhere).

@@ -16,7 +16,9 @@
 {% endfor %}
 [CmdletBinding()]
 param(
+    [ValidatePattern({{ m.powershell.resource_group_pattern }})]
     [string] $ResourceGroup = {{ m.names.resource_group }},
+    [ValidatePattern({{ m.powershell.location_pattern }})]
     [string] $Location = {{ m.location }}
 )
 {% include "cli/parts/context.ps1" %}
@@ -34,7 +36,7 @@ function Resolve-AmlgenText {
     foreach ($key in @($Values.Keys)) {
         $Text = $Text.Replace('<amlgen:' + $key + '>', [string] $Values[$key])
     }
-    if ($Text -match '<amlgen:[^>]*>') {
+    if ($Text -cmatch '<amlgen:[^>]*>') {
         throw ('No value yet for ' + $Matches[0])
     }
     return $Text

@@ -23,7 +23,7 @@
 {% endif %}
 # It resolves every private endpoint name and checks the address is in the private endpoint
 # subnet ({{ smoke.dns[0].prefix if smoke.dns else "none" }}), reaches what Azure Machine Learning needs and expects success,
-# tries what must stay closed and expects failure. On ports {{ smoke.http_probe_ports|join(" and ") }} it sends an HTTP(S)
+# tries what must stay closed and expects failure. On ports {{ smoke.http_probe_ports|join(" and ")|comment }} it sends an HTTP(S)
 # request (curl) and counts any answer as reachable: Azure Firewall (wherever one is on the path)
 # completes the TCP handshake itself on those ports before it reads the host name, so a bare TCP
 # connect proves nothing there;

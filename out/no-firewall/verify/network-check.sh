@@ -8,7 +8,7 @@
 #   ./network-check.sh client    on a VM in the VNet or a peered one
 # It resolves every private endpoint name and checks the address is in the private endpoint
 # subnet (10.102.2.0/26), reaches what Azure Machine Learning needs and expects success,
-# tries what must stay closed and expects failure. On ports '80 and 443' it sends an HTTP(S)
+# tries what must stay closed and expects failure. On ports 80 and 443 it sends an HTTP(S)
 # request (curl) and counts any answer as reachable: Azure Firewall (wherever one is on the path)
 # completes the TCP handshake itself on those ports before it reads the host name, so a bare TCP
 # connect proves nothing there;
