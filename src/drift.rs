@@ -268,6 +268,32 @@ pub fn compare(model: &Model, workspace: Option<&Saved>, rules: Option<&Saved>) 
                 ));
             }
         }
+        // Public network access sits beside the managed network: top level in az ml's shape,
+        // under `properties` in ARM's.
+        let access = ws
+            .value
+            .get("public_network_access")
+            .map(|v| ("public_network_access".to_string(), v))
+            .or_else(|| {
+                ws.value
+                    .get("properties")?
+                    .get("publicNetworkAccess")
+                    .map(|v| ("properties.publicNetworkAccess".to_string(), v))
+            });
+        if let Some((path, Some(running))) = access.map(|(p, v)| (p, v.as_str())) {
+            let want = model.workspace.public_network_access;
+            if norm(running) != norm(want) {
+                out.push(ws.at(
+                    Diagnostic::error(
+                        Code::DriftPublicNetworkAccess,
+                        format!("the workspace runs with public network access {running}; the blueprint has {want}"),
+                    )
+                    .with_value(running.to_string())
+                    .with_help("deploy the blueprint, or if public access is wanted, set workspace.public_network_access"),
+                    &path,
+                ));
+            }
+        }
         let rules_key = ["outbound_rules", "outboundRules"]
             .into_iter()
             .find(|k| mn.get(*k).is_some());

@@ -577,6 +577,7 @@ fn drift_against_a_running_workspace() {
     let want = [
         ("AMLG310", "tests/fixtures/drift/show-drifted.json:20"),
         ("AMLG311", "tests/fixtures/drift/show-drifted.json:19"),
+        ("AMLG316", "tests/fixtures/drift/show-drifted.json:67"),
         ("AMLG314", "tests/fixtures/drift/rules-drifted.json:11"),
         ("AMLG312", "tests/fixtures/drift/rules-drifted.json:19"),
         ("AMLG313", "tests/fixtures/drift/rules-drifted.json:null"),

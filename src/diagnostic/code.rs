@@ -118,6 +118,7 @@ codes! {
     DriftRuleMissing = "AMLG313",
     DriftRuleDiffers = "AMLG314",
     DriftInputNotUnderstood = "AMLG315",
+    DriftPublicNetworkAccess = "AMLG316",
     RequiredFlowDenied = "AMLG400",
     ForbiddenFlowAllowed = "AMLG401",
     HandEdited = "AMLG090",
