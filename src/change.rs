@@ -20,6 +20,14 @@ pub struct State {
     /// `V1`, `V2`; none when the blueprint leaves it to Azure.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub managed_network_kind: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub workspace: Option<String>,
+    /// `hbiWorkspace`; set only at creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hbi_workspace: Option<bool>,
+    /// Whether a customer-managed key encrypts the workspace; set only at creation.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_managed_key: Option<bool>,
     #[serde(default)]
     pub storage_account: Option<String>,
     #[serde(default)]
@@ -57,6 +65,9 @@ impl State {
         State {
             isolation_mode: Some(m.workspace.isolation_mode.arm.clone()),
             managed_network_kind: m.workspace.kind.as_ref().map(|k| k.arm.clone()),
+            workspace: name("workspace"),
+            hbi_workspace: Some(m.workspace.hbi_workspace),
+            customer_managed_key: Some(m.workspace.customer_managed_key.is_some()),
             storage_account: name("storage_account"),
             key_vault: name("key_vault"),
             container_registry: name("container_registry"),
@@ -103,7 +114,48 @@ pub fn changes(before: &State, after: &State) -> Vec<Diagnostic> {
             .with_value("v1"),
         );
     }
+    // Settings Azure takes only at creation, on a workspace that keeps its name (a renamed one
+    // is a new workspace, AMLG306).
+    if before.workspace == after.workspace {
+        let created_only = [
+            (
+                before.hbi_workspace,
+                after.hbi_workspace,
+                "workspace.hbi_workspace",
+                "hbi_workspace",
+            ),
+            (
+                before.customer_managed_key,
+                after.customer_managed_key,
+                "workspace.customer_managed_key",
+                "a customer-managed key",
+            ),
+        ];
+        for (b, a, path, what) in created_only {
+            if let (Some(b), Some(a)) = (b, a) {
+                if b != a {
+                    let (from, to) = if a { ("off", "on") } else { ("on", "off") };
+                    out.push(
+                        Diagnostic::error(
+                            Code::SetOnlyAtCreation,
+                            format!("{what} turns {to} on a deployed workspace that has it {from}: Azure sets it only when the workspace is created"),
+                        )
+                        .at_path(path)
+                        .with_value(to),
+                    );
+                }
+            }
+        }
+    }
     let renames = [
+        (
+            &before.workspace,
+            &after.workspace,
+            Code::WorkspaceRenamed,
+            "workspace.name",
+            "workspace",
+            "Azure creates a second, empty workspace; the old one keeps its runs, models, data and compute, and its bill",
+        ),
         (
             &before.storage_account,
             &after.storage_account,
@@ -197,6 +249,8 @@ pub const CODES: &[Code] = &[
     Code::KeyVaultRenamed,
     Code::RegistryRenamed,
     Code::SubnetRangeChanged,
+    Code::WorkspaceRenamed,
+    Code::SetOnlyAtCreation,
 ];
 
 #[cfg(test)]
@@ -273,6 +327,24 @@ mod tests {
                 Code::SubnetRangeChanged
             ]
         );
+        // Renamed: a new workspace, so its settings at creation are its own.
+        let ws = |name: &str, hbi: bool, cmk: bool| State {
+            workspace: Some(name.into()),
+            hbi_workspace: Some(hbi),
+            customer_managed_key: Some(cmk),
+            ..state("Disabled")
+        };
+        let codes =
+            |b: &State, a: &State| -> Vec<Code> { changes(b, a).iter().map(|d| d.code).collect() };
+        assert_eq!(
+            codes(&ws("w1", false, false), &ws("w1", true, true)),
+            [Code::SetOnlyAtCreation, Code::SetOnlyAtCreation]
+        );
+        assert_eq!(
+            codes(&ws("w1", false, true), &ws("w2", true, false)),
+            [Code::WorkspaceRenamed]
+        );
+        assert!(codes(&ws("w1", true, true), &ws("w1", true, true)).is_empty());
         // A manifest from before `state` existed compares as nothing known.
         assert!(changes(&State::default(), &after).is_empty());
     }

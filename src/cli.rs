@@ -101,7 +101,7 @@ struct RenderArgs {
     #[arg(long)]
     force: bool,
     /// Render although it makes a change Azure refuses or that leaves data behind, compared with
-    /// the previous render of the folder (AMLG300-AMLG305; repeatable).
+    /// the previous render of the folder (AMLG300-AMLG307; repeatable).
     #[arg(long = "accept-change", value_name = "CODE")]
     accept_change: Vec<String>,
     /// Print the validated model (what the templates receive) as JSON instead of writing files.

@@ -423,9 +423,16 @@ fn a_change_azure_refuses_is_refused_until_accepted() {
     // A renamed prefix renames the storage account, key vault and registry it derives.
     let (code, _, stderr) = render(&["--set", "naming.prefix=aml-fraud-p"]);
     assert_eq!(code, 4, "{stderr}");
-    for c in ["AMLG302", "AMLG303", "AMLG304"] {
+    for c in ["AMLG302", "AMLG303", "AMLG304", "AMLG306"] {
         assert!(stderr.contains(c), "{c}: {stderr}");
     }
+    // hbi_workspace is taken only when the workspace is created.
+    let (code, _, stderr) = render(&["--set", "workspace.hbi_workspace=true"]);
+    assert_eq!(code, 4, "{stderr}");
+    assert!(
+        stderr.contains("error[AMLG307]") && stderr.contains("hbi_workspace turns on"),
+        "{stderr}"
+    );
     // Acknowledged, it renders; unknown codes are a usage error.
     let (code, _, stderr) = render(&[
         "--values",

@@ -112,6 +112,8 @@ codes! {
     KeyVaultRenamed = "AMLG303",
     RegistryRenamed = "AMLG304",
     SubnetRangeChanged = "AMLG305",
+    WorkspaceRenamed = "AMLG306",
+    SetOnlyAtCreation = "AMLG307",
     DriftIsolationMode = "AMLG310",
     DriftFirewallSku = "AMLG311",
     DriftRuleAdded = "AMLG312",
