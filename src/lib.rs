@@ -80,8 +80,14 @@ pub fn load_and_analyze_with(arg: &str, o: &Overrides) -> Result<analyze::Checke
         diagnostics,
         sources,
     };
-    let source = Source::resolve(arg).map_err(|d| blueprint_error(vec![d], Vec::new()))?;
-    let mut overlays = Vec::new();
+    let named = Source::resolve(arg).map_err(|d| blueprint_error(vec![d], Vec::new()))?;
+    let named_text = vec![(named.label.clone(), named.text.clone())];
+    let mut chain = blueprint::load::extends_chain(named)
+        .map_err(|d| blueprint_error(vec![d], named_text))?
+        .into_iter();
+    let source = chain.next().expect("a chain holds at least the named file");
+    let mut overlays: Vec<Source> = chain.collect();
+    let extended = overlays.len();
     for v in &o.values {
         let overlay =
             blueprint::load::overlay_source(v).map_err(|d| blueprint_error(vec![d], Vec::new()))?;
@@ -91,7 +97,7 @@ pub fn load_and_analyze_with(arg: &str, o: &Overrides) -> Result<analyze::Checke
         .chain(&overlays)
         .map(|s| (s.label.clone(), s.text.clone()))
         .collect();
-    let loaded = blueprint::load_layers(source, overlays, &o.sets)
+    let loaded = blueprint::load::load_extended(source, overlays, extended, &o.sets)
         .map_err(|diagnostics| blueprint_error(diagnostics, sources))?;
     analyze::analyze(loaded)
         .map_err(|(loaded, diagnostics)| blueprint_error(diagnostics, loaded.texts()))

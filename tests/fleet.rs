@@ -718,3 +718,79 @@ fn links_empty_overlays_and_disabling_the_managed_vnet() {
     assert_eq!(code, 4, "{stderr}");
     assert!(stderr.contains("error[AMLG300]"), "{stderr}");
 }
+
+/// `extends:` lays the named file over its base (a file or a built-in), the regenerate command
+/// names the file the user rendered, a value from the base is reported in the base, and a chain
+/// that leaves the repository, loops or goes through a symbolic link is refused before anything
+/// outside is read.
+#[test]
+fn extends_lays_the_named_file_over_its_base() {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    std::fs::create_dir(d.join("envs")).unwrap();
+    std::fs::write(d.join("base.yaml"), BASE).unwrap();
+    std::fs::write(
+        d.join("envs/prod.yaml"),
+        "extends: ../base.yaml\nname: fraud-prod\nnaming: {prefix: aml-fraud-p}\n",
+    )
+    .unwrap();
+    let (code, _, stderr) = run(d, &["render", "envs/prod.yaml"]);
+    assert_eq!(code, 0, "{stderr}");
+    let readme = std::fs::read_to_string(d.join("out/fraud-prod/README.md")).unwrap();
+    assert!(
+        readme.contains("`amlgen render envs/prod.yaml`"),
+        "{readme}"
+    );
+    let params = std::fs::read_to_string(d.join("out/fraud-prod/main.parameters.json")).unwrap();
+    assert!(params.contains("mlw-aml-fraud-p"), "{params}");
+    // A built-in base; its values are the built-in's unless the file changes them.
+    std::fs::write(
+        d.join("quick.yaml"),
+        "extends: approved-only\nname: quick\nlocation: westeurope\n",
+    )
+    .unwrap();
+    let (code, stdout, stderr) = run(d, &["render", "quick.yaml", "--emit", "model"]);
+    assert_eq!(code, 0, "{stderr}");
+    let model: serde_json::Value = serde_json::from_str(&stdout).unwrap();
+    assert_eq!(model["location"], "westeurope");
+    assert_eq!(
+        model["workspace"]["isolation_mode"]["cli"],
+        "allow_only_approved_outbound"
+    );
+    // A bad value in the base is reported in the base, at its line.
+    std::fs::write(
+        d.join("base.yaml"),
+        BASE.replace("location: eastus", "location: mars"),
+    )
+    .unwrap();
+    let (code, _, stderr) = run(d, &["check", "envs/prod.yaml"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("base.yaml:"), "{stderr}");
+    // Refused: outside the folder amlgen runs in, absolute, a loop, a symbolic link, and in a
+    // --values file.
+    std::fs::write(d.join("envs/own.yaml"), "extends: own.yaml\nname: own\n").unwrap();
+    std::fs::write(d.join("abs.yaml"), "extends: /etc/passwd\n").unwrap();
+    std::os::unix::fs::symlink(d.join("base.yaml"), d.join("link.yaml")).unwrap();
+    std::fs::write(d.join("via-link.yaml"), "extends: link.yaml\n").unwrap();
+    let envs = d.join("envs");
+    for (cwd, file, why) in [
+        (
+            envs.as_path(),
+            "prod.yaml",
+            "outside the folder amlgen runs in",
+        ),
+        (d, "envs/own.yaml", "in a loop"),
+        (d, "abs.yaml", "neither a built-in name nor a relative path"),
+        (d, "via-link.yaml", "symbolic link"),
+    ] {
+        let (code, _, stderr) = run(cwd, &["check", file]);
+        assert_eq!(code, 1, "{file}: {stderr}");
+        assert!(
+            stderr.contains("error[AMLG062]") && stderr.contains(why),
+            "{file}: {stderr}"
+        );
+    }
+    let (code, _, stderr) = run(d, &["check", "approved-only", "--values", "envs/prod.yaml"]);
+    assert_eq!(code, 1, "{stderr}");
+    assert!(stderr.contains("does not extend another"), "{stderr}");
+}

@@ -113,9 +113,26 @@ pub struct Loaded {
     /// The `--values` overlays, in the order they were laid over the blueprint; a value's file
     /// is `map.layer(path)` (0 the blueprint, i the i-th overlay).
     pub values: Vec<Source>,
+    /// How many of `values` come from `extends:` rather than `--values`: the named file's bases
+    /// are laid first, `source` being the one at the root, so `values[extended - 1]` is the file
+    /// the user named (see [`extends_chain`]).
+    pub extended: usize,
 }
 
 impl Loaded {
+    /// The file the user named: the blueprint, or with `extends:` the file that extends it.
+    pub fn named(&self) -> &Source {
+        match self.extended {
+            0 => &self.source,
+            n => &self.values[n - 1],
+        }
+    }
+
+    /// The `--values` files the user gave (after any `extends:` bases).
+    pub fn user_values(&self) -> &[Source] {
+        &self.values[self.extended..]
+    }
+
     /// The file that wrote the value at `path`: the blueprint or a `--values` overlay.
     pub fn file_of(&self, path: &str) -> &Source {
         match self.map.layer(path) {
@@ -190,11 +207,129 @@ pub fn load(source: Source, sets: &[String]) -> Result<Loaded, Vec<Diagnostic>> 
     load_layers(source, Vec::new(), sets)
 }
 
+/// The most files an `extends:` chain may hold, the named one included: an environment file, a
+/// team file and a base is three; a longer chain is a cycle nobody wrote on purpose.
+const MAX_EXTENDS: usize = 8;
+
+/// Follows `extends:` from `named`: the chain from its root (a blueprint with no `extends:`)
+/// to `named`. `extends:` names a built-in blueprint or a `.yaml` file relative to the file
+/// that names it, which must stay inside the folder amlgen runs in and not be a symbolic link:
+/// a blueprint from a pull request may not make amlgen read (and quote in a diagnostic) a file
+/// elsewhere on the machine. A file that does not parse ends the chain; loading it reports the
+/// error with its position.
+pub fn extends_chain(named: Source) -> Result<Vec<Source>, Diagnostic> {
+    let mut seen: Vec<PathBuf> = named
+        .path()
+        .and_then(|p| p.canonicalize().ok())
+        .into_iter()
+        .collect();
+    let mut chain = vec![named];
+    loop {
+        let child = chain.last().expect("the chain starts with the named file");
+        let Ok(parsed) = crate::yaml::parse(&child.text) else {
+            break;
+        };
+        let Some(ext) = parsed.value.get("extends") else {
+            break;
+        };
+        let at = |d: Diagnostic| {
+            let d = d.at_file(&child.label).at_path("extends");
+            match parsed.map.value("extends") {
+                Some((line, column)) => d.at_line(line, column),
+                None => d,
+            }
+        };
+        let Some(base) = ext.as_str() else {
+            return Err(at(Diagnostic::error(
+                Code::ExtendsNotFollowed,
+                "`extends:` names one blueprint: a built-in name or a relative path",
+            )
+            .with_help(
+                "write e.g. `extends: approved-only` or `extends: ../base.yaml`",
+            )));
+        };
+        if chain.len() >= MAX_EXTENDS {
+            return Err(at(Diagnostic::error(
+                Code::ExtendsNotFollowed,
+                format!("`extends:` goes more than {MAX_EXTENDS} files deep"),
+            )
+            .with_value(base.to_string())
+            .with_help(
+                "an environment file extends a base, which may extend a built-in; check for a loop",
+            )));
+        }
+        let source = if builtin::find(base).is_some() && !base.contains('/') {
+            Source::resolve(base).map_err(at)?
+        } else {
+            let dir = child
+                .path()
+                .and_then(|p| p.parent().map(Path::to_path_buf))
+                .unwrap_or_default();
+            let path = dir.join(base);
+            let inside = |p: &Path| -> Option<PathBuf> {
+                let here = std::env::current_dir().ok()?.canonicalize().ok()?;
+                let real = p.canonicalize().ok()?;
+                real.starts_with(&here).then_some(real)
+            };
+            let refused = |why: &str| {
+                at(Diagnostic::error(
+                    Code::ExtendsNotFollowed,
+                    format!("`extends: {base}` is not followed: {why}"),
+                )
+                .with_value(base.to_string())
+                .with_help("name a built-in blueprint, or a .yaml file beside this one or in a folder above it, inside the folder amlgen runs in (the repository)"))
+            };
+            if Path::new(base).is_absolute() || !(base.ends_with(".yaml") || base.ends_with(".yml"))
+            {
+                return Err(refused(
+                    "it is neither a built-in name nor a relative path to a .yaml file",
+                ));
+            }
+            if std::fs::symlink_metadata(&path).is_ok_and(|m| m.file_type().is_symlink()) {
+                return Err(refused("it is a symbolic link"));
+            }
+            let Some(real) = inside(&path) else {
+                return Err(refused(
+                    "it does not exist, or it is outside the folder amlgen runs in",
+                ));
+            };
+            if seen.contains(&real) {
+                return Err(refused("the files extend each other in a loop"));
+            }
+            seen.push(real);
+            let label = path.to_string_lossy().into_owned();
+            let text = limits::read_bounded(&path, limits::MAX_FILE_BYTES)
+                .map_err(|e| refused(&e.to_string()))?;
+            Source {
+                arg: label.clone(),
+                label,
+                text,
+                builtin: false,
+                warnings: Vec::new(),
+            }
+        };
+        chain.push(source);
+    }
+    chain.reverse();
+    Ok(chain)
+}
+
 /// Loads a blueprint with `--values` overlays (in order, see [`merge`]) and then `--set`
 /// assignments applied.
 pub fn load_layers(
     source: Source,
     values: Vec<Source>,
+    sets: &[String],
+) -> Result<Loaded, Vec<Diagnostic>> {
+    load_extended(source, values, 0, sets)
+}
+
+/// [`load_layers`] where the first `extended` of `values` are bases laid by `extends:` (see
+/// [`extends_chain`]): their own `extends:` key is how they were found, not a setting.
+pub fn load_extended(
+    source: Source,
+    values: Vec<Source>,
+    extended: usize,
     sets: &[String],
 ) -> Result<Loaded, Vec<Diagnostic>> {
     // One parse gives the values and their positions; nesting is bounded while parsing.
@@ -212,7 +347,24 @@ pub fn load_layers(
         )]);
     }
     for (i, overlay) in values.iter().enumerate() {
-        let parsed = yaml::parse(&overlay.text).map_err(|e| parse_error(overlay, e))?;
+        let mut parsed = yaml::parse(&overlay.text).map_err(|e| parse_error(overlay, e))?;
+        if i < extended {
+            if let Some(m) = parsed.value.as_mapping_mut() {
+                m.remove("extends");
+            }
+        } else if parsed.value.get("extends").is_some() {
+            let d = Diagnostic::error(
+                Code::ExtendsNotFollowed,
+                "a --values file changes the blueprint it is laid over; it does not extend another",
+            )
+            .at_file(&overlay.label)
+            .at_path("extends")
+            .with_help("remove `extends:` here, or render this file as the blueprint: `amlgen render FILE`");
+            return Err(vec![match parsed.map.value("extends") {
+                Some((line, column)) => d.at_line(line, column),
+                None => d,
+            }]);
+        }
         if !(parsed.value.is_mapping() || parsed.value.is_null()) {
             return Err(vec![Diagnostic::error(
                 Code::InvalidValue,
@@ -252,6 +404,7 @@ pub fn load_layers(
         map,
         sets: sets.to_vec(),
         values,
+        extended,
     })
 }
 

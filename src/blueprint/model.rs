@@ -10,6 +10,12 @@ use serde::{Deserialize, Serialize};
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Blueprint {
+    /// The blueprint this file changes: a built-in name (`approved-only`) or a .yaml path
+    /// relative to this file, inside the repository. Its values are laid under this file's, as
+    /// `--values` lays a file over a blueprint (mappings merge, lists and scalars replace,
+    /// `null` removes).
+    #[serde(default, skip_serializing)]
+    pub extends: Option<String>,
     /// Blueprint name; also the output folder name under `out/`. Lowercase letters, digits, hyphens.
     pub name: String,
     /// One or two sentences on what this blueprint is for; printed in the generated README.

@@ -55,6 +55,7 @@ codes! {
     MinAboveMax = "AMLG051",
     FleetInputEmpty = "AMLG060",
     FleetSameOutput = "AMLG061",
+    ExtendsNotFollowed = "AMLG062",
     RuleTypeForMode = "AMLG101",
     InvalidRuleName = "AMLG102",
     DuplicateRuleName = "AMLG103",

@@ -185,8 +185,8 @@ fn lower_policy(m: &mut Model) {
 /// assignments, and `--out` when it is not the default.
 pub fn regenerate_command(loaded: &crate::blueprint::Loaded, out: Option<&str>) -> String {
     let mut parts = vec!["amlgen".to_string(), "render".to_string()];
-    parts.push(shell_word(&crate::plan::portable(&loaded.source.arg)));
-    for v in &loaded.values {
+    parts.push(shell_word(&crate::plan::portable(&loaded.named().arg)));
+    for v in loaded.user_values() {
         parts.push("--values".into());
         parts.push(shell_word(&crate::plan::portable(&v.arg)));
     }

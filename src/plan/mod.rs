@@ -314,7 +314,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         blueprint: BlueprintMeta {
             name: bp.name.clone(),
             description: bp.description.clone(),
-            source: portable(&loaded.source.label),
+            source: portable(&loaded.named().label),
             regenerate,
         },
         architecture: architecture(&checked.topology).0,
