@@ -22,7 +22,7 @@ pub fn is_glob(arg: &str) -> bool {
 }
 
 /// Expands command-line inputs: a folder gives its files whose extension is in `extensions`
-/// (not recursive; sorted by name), a glob (`*` and `?`, in any path component) the files it
+/// (not recursive; sorted by name), a glob (`*`, `?` and `**`, in any path component) the files it
 /// matches (sorted), anything else itself (a built-in name or a file, read later). A folder or a
 /// glob that gives nothing is an error (AMLG060), so a typo in CI does not pass as an empty
 /// fleet.
@@ -104,8 +104,41 @@ fn folder(dir: &Path, extensions: &[&str]) -> Vec<PathBuf> {
     files
 }
 
-/// The paths matching `pattern`, component by component; hidden entries (`.name`) match only a
-/// pattern that starts with `.`, as in the shell.
+/// How deep `**` descends: a repository's environment folders are a few levels deep, and a
+/// bound keeps a pattern from walking a whole disk.
+const MAX_GLOB_DEPTH: usize = 16;
+
+/// `base` and every folder below it, to [`MAX_GLOB_DEPTH`]: what a `**` component matches.
+/// Hidden folders are left out as `*` leaves them out, and symbolic links to folders are not
+/// followed (a link could lead out of the repository, or in a loop).
+fn folders_below(base: &Path, depth: usize, out: &mut Vec<PathBuf>) {
+    out.push(base.to_path_buf());
+    if depth == MAX_GLOB_DEPTH {
+        return;
+    }
+    let dir = if base.as_os_str().is_empty() {
+        Path::new(".")
+    } else {
+        base
+    };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return;
+    };
+    let mut names: Vec<String> = entries
+        .filter_map(Result::ok)
+        .filter(|e| e.file_type().is_ok_and(|t| t.is_dir()))
+        .filter_map(|e| e.file_name().into_string().ok())
+        .filter(|n| !n.starts_with('.'))
+        .collect();
+    names.sort();
+    for n in names {
+        folders_below(&base.join(n), depth + 1, out);
+    }
+}
+
+/// The paths matching `pattern`, component by component; `**` is any number of folders (none
+/// included); hidden entries (`.name`) match only a pattern that starts with `.`, as in the
+/// shell.
 fn glob(pattern: &str) -> Vec<PathBuf> {
     let absolute = pattern.starts_with('/');
     let mut current: Vec<PathBuf> = vec![if absolute {
@@ -115,6 +148,16 @@ fn glob(pattern: &str) -> Vec<PathBuf> {
     }];
     for part in pattern.split('/').filter(|p| !p.is_empty() && *p != ".") {
         let mut next = Vec::new();
+        if part == "**" {
+            for base in &current {
+                folders_below(base, 0, &mut next);
+            }
+            // `a/**/**/b` reaches a folder along several ways: once is enough.
+            next.sort();
+            next.dedup();
+            current = next;
+            continue;
+        }
         for base in &current {
             if !is_glob(part) {
                 let p = base.join(part);
@@ -261,5 +304,26 @@ mod tests {
         );
         let err = expand(&[format!("{d}/*.json")], &["yaml"]).unwrap_err();
         assert_eq!(err[0].code, Code::FleetInputEmpty);
+        // `**`: any number of folders, none included; hidden folders and links to folders
+        // are not walked.
+        for sub in ["envs/prod", "envs/dev/eu", ".git/envs"] {
+            std::fs::create_dir_all(dir.path().join(sub)).unwrap();
+            std::fs::write(dir.path().join(sub).join("x.yaml"), "x").unwrap();
+        }
+        std::os::unix::fs::symlink(dir.path().join("envs"), dir.path().join("envs/dev/loop"))
+            .unwrap();
+        let rel = |got: Vec<Input>| -> Vec<String> {
+            got.iter()
+                .map(|i| i.arg.strip_prefix(&format!("{d}/")).unwrap().to_string())
+                .collect()
+        };
+        assert_eq!(
+            rel(expand(&[format!("{d}/**/*.yaml")], &["yaml"]).unwrap()),
+            ["b.yaml", "envs/dev/eu/x.yaml", "envs/prod/x.yaml"]
+        );
+        assert_eq!(
+            rel(expand(&[format!("{d}/envs/**/**/x.yaml")], &["yaml"]).unwrap()),
+            ["envs/dev/eu/x.yaml", "envs/prod/x.yaml"]
+        );
     }
 }
