@@ -773,6 +773,17 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ),
                 ]),
             ),
+            "Microsoft.MachineLearningServices/workspaces/onlineEndpoints" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("authMode", s(p.get("authMode"))),
+                    ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
+                    ("description", s(p.get("description"))),
+                    ("identityType", s(b.pointer("/identity/type"))),
+                ]),
+            ),
             "Microsoft.MachineLearningServices/workspaces/computes" => {
                 let cp = p.get("properties").cloned().unwrap_or(Value::Null);
                 // A cluster says it in remoteLoginPortPublicAccess, an instance in sshSettings.

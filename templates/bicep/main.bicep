@@ -363,7 +363,7 @@ module compute 'modules/compute.bicep' = {
 
 // Managed online endpoints: scoring only through the workspace's private endpoint; their
 // deployments run in the workspace managed VNet.
-module onlineEndpoints 'modules/onlineEndpoints.bicep' = {
+module inference 'modules/onlineEndpoints.bicep' = {
   name: take('${deployment().name}-online-endpoints', 64)
   params: {
     location: location
