@@ -290,6 +290,15 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             cli: "system_assigned".to_string(),
         },
         api_version: cat.api_versions["online_endpoint"].version.clone(),
+        sources: [
+            "secure_online_endpoint",
+            "concept_secure_online_endpoint",
+            "mnet_current",
+            "online_endpoint_auth",
+        ]
+        .iter()
+        .filter_map(|id| cat.sources[*id].url.clone())
+        .collect(),
     };
     // Only where a private endpoint serves them (a blueprint without one is warned, AMLG153).
     let online_endpoint_hosts = if private.is_some() {

@@ -822,6 +822,8 @@ pub struct InferenceModel {
     /// `SystemAssigned`, az ml `system_assigned`.
     pub identity: ModeModel,
     pub api_version: String,
+    /// The pages the README's online-endpoint section follows (catalog/sources.yaml URLs).
+    pub sources: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
