@@ -707,3 +707,77 @@ fn unsure_yaml_is_refused_with_its_position() {
     );
     assert!(start.elapsed() < Duration::from_secs(3));
 }
+
+// --- Online endpoints (issue 13) ------------------------------------------------------------
+
+/// `inference:` appended to a blueprint.
+fn with_endpoints(base: &str, endpoints: &str) -> String {
+    format!("{base}\ninference:\n  online_endpoints:\n{endpoints}")
+}
+
+/// A customer VNet isolates no deployment egress: refused with AMLG150 at the endpoints, saying
+/// why (managed VNet only, the egress flag is legacy) and how to fix it.
+#[test]
+fn online_endpoints_in_a_customer_vnet_are_refused() {
+    let yaml = with_endpoints(HUB, "    - name: fraud-scoring\n");
+    let stderr = refused(&yaml, &[], "AMLG150");
+    // The list's position is its first entry.
+    let line = yaml
+        .lines()
+        .position(|l| l == "    - name: fraud-scoring")
+        .expect("the endpoint's line")
+        + 1;
+    assert!(
+        stderr.contains(&format!("bp.yaml:{line}:")),
+        "no location bp.yaml:{line} in:\n{stderr}"
+    );
+    for words in [
+        "workspace managed VNet",
+        "egress_public_network_access is the legacy method",
+        "managed-VNet blueprint",
+        "AKS",
+    ] {
+        assert!(stderr.contains(words), "`{words}` not in:\n{stderr}");
+    }
+}
+
+/// Names Azure refuses (azure-ai-ml's pattern, 3-32 characters) are AMLG022 at the name.
+#[test]
+fn online_endpoint_names_follow_azures_rule() {
+    for bad in ["1scoring", "ab", "scoring-", "scoring_v2", &"a".repeat(33)] {
+        let yaml = with_endpoints(BASE, &format!("    - name: {bad}\n"));
+        let stderr = refused(&yaml, &[], "AMLG022");
+        assert!(
+            stderr.contains("invalid online endpoint name")
+                && stderr.contains("inference.online_endpoints[0].name"),
+            "{bad}: {stderr}"
+        );
+    }
+    // The longest and shortest names Azure takes render.
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!("a{}", "-b".repeat(15) + "c");
+    assert_eq!(long.len(), 32);
+    let yaml = with_endpoints(BASE, &format!("    - name: {long}\n    - name: abc\n"));
+    std::fs::write(dir.path().join("bp.yaml"), yaml).unwrap();
+    let r = run(dir.path(), &["render", "bp.yaml", "--out", "o"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(dir
+        .path()
+        .join(format!("o/online-endpoint-{long}.yml"))
+        .exists());
+}
+
+/// Two endpoints whose names differ only in case are one endpoint to Azure: AMLG152 at the second.
+#[test]
+fn duplicate_online_endpoint_names_are_refused() {
+    let yaml = with_endpoints(
+        BASE,
+        "    - name: scoring\n    - name: other\n    - name: Scoring\n",
+    );
+    let stderr = refused(&yaml, &[], "AMLG152");
+    assert!(
+        stderr.contains("inference.online_endpoints[2].name"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("online_endpoints[1]"), "{stderr}");
+}

@@ -326,7 +326,10 @@ fn run_fill_hosts(script: &Path, region: &str) -> String {
 #[cfg(unix)]
 #[test]
 fn fill_hosts_writes_no_wildcards_and_globs_nothing() {
-    let text = run_fill_hosts(&root().join("out/approved-only/dns/fill-hosts.sh"), "eastus");
+    let text = run_fill_hosts(
+        &root().join("out/approved-only/dns/fill-hosts.sh"),
+        "eastus",
+    );
     assert!(
         text.contains("10.0.0.4        ws.api.azureml.ms\n"),
         "{text}"
@@ -361,8 +364,14 @@ fn fill_hosts_names_each_online_endpoint() {
     for e in &r.model.inference.online_endpoints {
         let host = format!("{}.westeurope.inference.ml.azure.com", e.name);
         assert_eq!(e.host, host);
-        assert!(text.contains(&format!("10.0.0.4        {host}\n")), "{text}");
-        assert!(hosts.contains(&format!(":inference>    {host}\n")), "{hosts}");
+        assert!(
+            text.contains(&format!("10.0.0.4        {host}\n")),
+            "{text}"
+        );
+        assert!(
+            hosts.contains(&format!(":inference>    {host}\n")),
+            "{hosts}"
+        );
     }
     assert!(!hosts.contains("<endpoint-name>"), "{hosts}");
 }

@@ -30,16 +30,18 @@ for endpoint in "${PRIVATE_ENDPOINTS[@]}"; do
       for fqdn in "${names[@]}"; do
         case "${fqdn}" in
           # A hosts file has no wildcards: say so instead of writing a line that matches nothing.
+{% if m.dns.online_endpoint_hosts %}
           '*'*)
             printf '# %-15s %s (a wildcard: add a line for each name you use)\n' "${address}" "${fqdn}"
-{% if m.dns.online_endpoint_hosts %}
             for host in "${ONLINE_ENDPOINT_HOSTS[@]}"; do
               case "${host}" in
                 *"${fqdn#\*}") printf '%-15s %s\n' "${address}" "${host}" ;;
               esac
             done
-{% endif %}
             ;;
+{% else %}
+          '*'*) printf '# %-15s %s (a wildcard: add a line for each name you use)\n' "${address}" "${fqdn}" ;;
+{% endif %}
           *) printf '%-15s %s\n' "${address}" "${fqdn}" ;;
         esac
       done
