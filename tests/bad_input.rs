@@ -781,3 +781,30 @@ fn duplicate_online_endpoint_names_are_refused() {
     );
     assert!(!stderr.contains("online_endpoints[1]"), "{stderr}");
 }
+
+/// Without `client_access` no private endpoint takes the endpoints' scoring requests: a warning
+/// (AMLG153), and the render goes on.
+#[test]
+fn online_endpoints_without_a_private_endpoint_are_warned() {
+    let start = BASE
+        .find("client_access:")
+        .expect("client_access in approved-only");
+    let end = BASE[start..]
+        .find("\n\n")
+        .map_or(BASE.len(), |i| start + i + 1);
+    let yaml = with_endpoints(
+        &format!("{}{}", &BASE[..start], &BASE[end..]),
+        "    - name: scoring\n",
+    );
+    assert!(!yaml.contains("client_access"), "{yaml}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bp.yaml"), yaml).unwrap();
+    let r = run(dir.path(), &["render", "bp.yaml", "--out", "o"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[AMLG153]"), "{}", r.stderr);
+    let readme = std::fs::read_to_string(dir.path().join("o/README.md")).unwrap();
+    assert!(
+        readme.contains("a private endpoint of the workspace (this blueprint has none)"),
+        "{readme}"
+    );
+}
