@@ -4,8 +4,8 @@
 #   conformance/run.sh DIR...      e.g. conformance/run.sh out/*
 #
 # For every *.sh under the DIRs: shellcheck, bash -n, az_check.py (az commands parsed by
-# azure-cli's own parsers); for every workspace.yml: workspace_check.py (azure-ai-ml +
-# our checks); for every DIR given: checkov_check.py (Bicep + ARM, parse errors fail).
+# azure-cli's own parsers); for every workspace.yml and online-endpoint-*.yml:
+# workspace_check.py (azure-ai-ml + our checks); for every DIR given: checkov_check.py (Bicep + ARM, parse errors fail).
 # Each checker counts one unit per file (checkov: per directory). Last line:
 #   conformance: N passed, M failed
 # Exit status 1 if anything failed.
@@ -65,7 +65,7 @@ for d in "$@"; do
   while IFS= read -r -d '' f; do scripts+=("${f}"); done \
     < <(find "${d%/}" -type f -name '*.sh' -print0 | sort -z)
   while IFS= read -r -d '' f; do workspaces+=("${f}"); done \
-    < <(find "${d%/}" -type f -name 'workspace.yml' -print0 | sort -z)
+    < <(find "${d%/}" -type f \( -name 'workspace.yml' -o -name 'online-endpoint-*.yml' \) -print0 | sort -z)
 done
 
 # --- shell: shellcheck and bash -n -------------------------------------------------

@@ -851,6 +851,28 @@ def h_compute(m, o, sc):
           enableSSO=to_bool(sets.get("enable_sso")))
 
 
+def h_online_endpoint(m, o, sc):
+    """`az ml online-endpoint create --file online-endpoint-<name>.yml`: the file, next to the
+    runbook, as azure-ai-ml sends it (online_endpoint.py `_to_rest_online_endpoint`)."""
+    path = m.base / Path(str(o.get("--file") or "")).name
+    if not o.get("--file") or not path.exists():
+        m.put(f"{WS}/onlineEndpoints", f"{o.get('--workspace-name')}/{o.get('--name') or '?'}",
+              file=f"missing: {o.get('--file')}")
+        return
+    import yaml
+    doc = yaml.safe_load(path.read_text()) or {}
+    identity = (doc.get("identity") or {}).get("type") or "system_assigned"  # the SDK's default
+    m.put(f"{WS}/onlineEndpoints", f"{o.get('--workspace-name')}/{o.get('--name') or doc.get('name')}",
+          location=m.rg_location, authMode=_AUTH_MODES.get(str(doc.get("auth_mode", "key")).lower()),
+          publicNetworkAccess=(str(doc["public_network_access"]).capitalize()
+                               if doc.get("public_network_access") else None),
+          description=doc.get("description"), identityType=snake_to_pascal(str(identity)))
+
+
+# azure-ai-ml's YAML auth modes in ARM's spelling (OnlineEndpoint._yaml_auth_mode_to_rest_auth_mode).
+_AUTH_MODES = {"key": "Key", "aml_token": "AMLToken", "aad_token": "AADToken"}
+
+
 def h_role(m, o, sc):
     """Keyed by scope|role|principal, as tests/path_equivalence.rs keys the Bicep side."""
     principal = o.get("--assignee-object-id") or o.get("--assignee")
@@ -934,6 +956,7 @@ HANDLERS = {
     "ml workspace provision-network": h_provision,
     "ml workspace outbound-rule set": h_outbound,
     "ml compute create": h_compute,
+    "ml online-endpoint create": h_online_endpoint,
 }
 
 

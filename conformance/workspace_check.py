@@ -1,7 +1,12 @@
 #!/usr/bin/env python3
-"""Check workspace.yml files for `az ml workspace create --file`.
+"""Check workspace.yml files for `az ml workspace create --file`, and the online endpoint
+files (online-endpoint-*.yml) for `az ml online-endpoint create --file`.
 
     workspace_check.py out/*/workspace.yml      exit 1 on any finding
+
+An online endpoint file must load with azure.ai.ml.load_online_endpoint (the loader the
+`ml` extension calls) as a managed endpoint, with public network access disabled (scoring
+only through the workspace's private endpoint), a system-assigned identity and an auth mode.
 
 Two layers:
   1. azure.ai.ml.load_workspace(path) -- the same loader the `ml` extension calls --
@@ -65,6 +70,9 @@ class Checker:
         self.findings.append(f"{self.path}: [{kind}] {where}: {msg}")
 
     def run(self):
+        if self.path.name.startswith("online-endpoint-"):
+            self._check_online_endpoint()
+            return
         self._load_with_azure_ai_ml()
         try:
             doc = yaml.safe_load(self.path.read_text())
@@ -95,6 +103,31 @@ class Checker:
             # Keep the JSON error body, drop the generic help text that follows it.
             body = msg.split("If you are trying to configure")[0].strip()
             self.add("load_workspace", "azure-ai-ml", " ".join(body.split()))
+
+    def _check_online_endpoint(self):
+        from azure.ai.ml import load_online_endpoint
+        from azure.ai.ml.entities import ManagedOnlineEndpoint
+        try:
+            with redirect_stderr(io.StringIO()):
+                ep = load_online_endpoint(str(self.path))
+        except Exception as exc:  # ValidationError and friends
+            self.add("load_online_endpoint", "azure-ai-ml", " ".join(str(exc).split()))
+            return
+        if not isinstance(ep, ManagedOnlineEndpoint):
+            self.add("file", "kind", f"loads as {type(ep).__name__}, not a managed online endpoint")
+            return
+        # What azure-ai-ml sends (`_to_rest_online_endpoint`), checked on the loaded object.
+        if str(ep.public_network_access or "").lower() != "disabled":
+            self.add("public_network_access", "bad-value",
+                     f"'{ep.public_network_access}': the endpoint would take scoring requests from the "
+                     "internet, not only through the workspace's private endpoint")
+        identity = getattr(ep.identity, "type", None)
+        if str(identity or "").lower() != "system_assigned":
+            self.add("identity.type", "bad-value", f"'{identity}' is not system_assigned")
+        if ep.auth_mode is None:
+            self.add("auth_mode", "missing-key", "no auth_mode: azure-ai-ml would send key")
+        if ep.traffic:
+            self.add("traffic", "bad-value", "traffic cannot be set when the endpoint is created")
 
     def _check_managed_network(self, mn):
         where = "managed_network"

@@ -61,6 +61,8 @@ pub struct Names {
     pub network: Option<NetworkNames>,
     pub compute_cluster: Option<Name>,
     pub compute_instance: Option<Name>,
+    /// Managed online endpoints (`inference.online_endpoints`), in blueprint order.
+    pub online_endpoints: Vec<Name>,
 }
 
 /// Names of the hub-spoke resources. Only the VNet names are set in the blueprint; the others
@@ -226,6 +228,17 @@ impl Names {
                 origin: "compute.instance.name".into(),
                 kind: "compute_instance",
             }),
+            online_endpoints: bp
+                .inference
+                .online_endpoints
+                .iter()
+                .enumerate()
+                .map(|(i, e)| Name {
+                    value: e.name.clone(),
+                    origin: format!("inference.online_endpoints[{i}].name"),
+                    kind: "online_endpoint",
+                })
+                .collect(),
         }
     }
 
@@ -266,6 +279,7 @@ impl Names {
         }
         v.extend(self.compute_cluster.iter());
         v.extend(self.compute_instance.iter());
+        v.extend(self.online_endpoints.iter());
         v
     }
 }
@@ -281,6 +295,9 @@ pub fn private_endpoint_name(prefix: &str, target: &str) -> String {
 
 /// How catalog/clouds.yaml writes a compute instance's name in its host names.
 pub const COMPUTE_INSTANCE_PLACEHOLDER: &str = "<compute-instance>";
+
+/// How catalog/clouds.yaml writes a managed online endpoint's name in its host names.
+pub const ONLINE_ENDPOINT_PLACEHOLDER: &str = "<endpoint-name>";
 
 /// Name of a private DNS zone's link to a VNet: the same for every zone, so one name per VNet.
 pub fn dns_link_name(vnet: &str) -> String {

@@ -707,3 +707,104 @@ fn unsure_yaml_is_refused_with_its_position() {
     );
     assert!(start.elapsed() < Duration::from_secs(3));
 }
+
+// --- Online endpoints (issue 13) ------------------------------------------------------------
+
+/// `inference:` appended to a blueprint.
+fn with_endpoints(base: &str, endpoints: &str) -> String {
+    format!("{base}\ninference:\n  online_endpoints:\n{endpoints}")
+}
+
+/// A customer VNet isolates no deployment egress: refused with AMLG150 at the endpoints, saying
+/// why (managed VNet only, the egress flag is legacy) and how to fix it.
+#[test]
+fn online_endpoints_in_a_customer_vnet_are_refused() {
+    let yaml = with_endpoints(HUB, "    - name: fraud-scoring\n");
+    let stderr = refused(&yaml, &[], "AMLG150");
+    // The list's position is its first entry.
+    let line = yaml
+        .lines()
+        .position(|l| l == "    - name: fraud-scoring")
+        .expect("the endpoint's line")
+        + 1;
+    assert!(
+        stderr.contains(&format!("bp.yaml:{line}:")),
+        "no location bp.yaml:{line} in:\n{stderr}"
+    );
+    for words in [
+        "workspace managed VNet",
+        "egress_public_network_access is the legacy method",
+        "managed-VNet blueprint",
+        "AKS",
+    ] {
+        assert!(stderr.contains(words), "`{words}` not in:\n{stderr}");
+    }
+}
+
+/// Names Azure refuses (azure-ai-ml's pattern, 3-32 characters) are AMLG022 at the name.
+#[test]
+fn online_endpoint_names_follow_azures_rule() {
+    for bad in ["1scoring", "ab", "scoring-", "scoring_v2", &"a".repeat(33)] {
+        let yaml = with_endpoints(BASE, &format!("    - name: {bad}\n"));
+        let stderr = refused(&yaml, &[], "AMLG022");
+        assert!(
+            stderr.contains("invalid online endpoint name")
+                && stderr.contains("inference.online_endpoints[0].name"),
+            "{bad}: {stderr}"
+        );
+    }
+    // The longest and shortest names Azure takes render.
+    let dir = tempfile::tempdir().unwrap();
+    let long = format!("a{}", "-b".repeat(15) + "c");
+    assert_eq!(long.len(), 32);
+    let yaml = with_endpoints(BASE, &format!("    - name: {long}\n    - name: abc\n"));
+    std::fs::write(dir.path().join("bp.yaml"), yaml).unwrap();
+    let r = run(dir.path(), &["render", "bp.yaml", "--out", "o"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(dir
+        .path()
+        .join(format!("o/online-endpoint-{long}.yml"))
+        .exists());
+}
+
+/// Two endpoints whose names differ only in case are one endpoint to Azure: AMLG152 at the second.
+#[test]
+fn duplicate_online_endpoint_names_are_refused() {
+    let yaml = with_endpoints(
+        BASE,
+        "    - name: scoring\n    - name: other\n    - name: Scoring\n",
+    );
+    let stderr = refused(&yaml, &[], "AMLG152");
+    assert!(
+        stderr.contains("inference.online_endpoints[2].name"),
+        "{stderr}"
+    );
+    assert!(!stderr.contains("online_endpoints[1]"), "{stderr}");
+}
+
+/// Without `client_access` no private endpoint takes the endpoints' scoring requests: a warning
+/// (AMLG153), and the render goes on.
+#[test]
+fn online_endpoints_without_a_private_endpoint_are_warned() {
+    let start = BASE
+        .find("client_access:")
+        .expect("client_access in approved-only");
+    let end = BASE[start..]
+        .find("\n\n")
+        .map_or(BASE.len(), |i| start + i + 1);
+    let yaml = with_endpoints(
+        &format!("{}{}", &BASE[..start], &BASE[end..]),
+        "    - name: scoring\n",
+    );
+    assert!(!yaml.contains("client_access"), "{yaml}");
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bp.yaml"), yaml).unwrap();
+    let r = run(dir.path(), &["render", "bp.yaml", "--out", "o"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stderr.contains("warning[AMLG153]"), "{}", r.stderr);
+    let readme = std::fs::read_to_string(dir.path().join("o/README.md")).unwrap();
+    assert!(
+        readme.contains("a private endpoint of the workspace (this blueprint has none)"),
+        "{readme}"
+    );
+}

@@ -773,6 +773,17 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ),
                 ]),
             ),
+            "Microsoft.MachineLearningServices/workspaces/onlineEndpoints" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("authMode", s(p.get("authMode"))),
+                    ("publicNetworkAccess", s(p.get("publicNetworkAccess"))),
+                    ("description", s(p.get("description"))),
+                    ("identityType", s(b.pointer("/identity/type"))),
+                ]),
+            ),
             "Microsoft.MachineLearningServices/workspaces/computes" => {
                 let cp = p.get("properties").cloned().unwrap_or(Value::Null);
                 // A cluster says it in remoteLoginPortPublicAccess, an instance in sshSettings.
@@ -1790,6 +1801,64 @@ fn drifts_are_found() {
         );
     }
     assert!(problems.is_empty(), "{}", problems.join("\n\n"));
+}
+
+/// The online endpoints (issue 13), which the hub-spoke `good` render cannot hold (amlgen refuses
+/// them without a managed VNet): the max fixture's render, drift-free, then with the runbook's
+/// endpoint YAML opened to the internet, and with the Bicep side's auth mode changed.
+#[test]
+fn online_endpoint_drifts_are_found() {
+    let tmp = tempfile::tempdir().expect("temp dir");
+    let base = tmp.path().join("max");
+    let st = Command::new(env!("CARGO_BIN_EXE_amlgen"))
+        .arg("render")
+        .arg(root().join("tests/fixtures/blueprints/max.yaml"))
+        .arg("--out")
+        .arg(&base)
+        .output()
+        .expect("running amlgen render");
+    assert!(
+        st.status.success(),
+        "{}",
+        String::from_utf8_lossy(&st.stderr)
+    );
+    let drift = |name: &str, file: &str, old: &str, new: &str| {
+        let dir = tmp.path().join(name);
+        copy_dir(&base, &dir);
+        let path = dir.join(file);
+        let text = std::fs::read_to_string(&path).expect("rendered file");
+        assert_eq!(text.matches(old).count(), 1, "{file}: {old}");
+        std::fs::write(&path, text.replacen(old, new, 1)).expect("write drifted file");
+        dir
+    };
+    let public = drift(
+        "public",
+        "online-endpoint-max-scoring.yml",
+        "public_network_access: disabled",
+        "public_network_access: enabled",
+    );
+    let key = drift(
+        "key",
+        "main.parameters.json",
+        "\"authMode\": \"AADToken\"",
+        "\"authMode\": \"Key\"",
+    );
+    // The as-rendered variant of each is enough: the region and name variants test the reader.
+    let jobs: Vec<Job> = [("max", &base), ("public", &public), ("key", &key)]
+        .into_iter()
+        .flat_map(|(name, dir)| jobs_for(name, dir).into_iter().take(1))
+        .collect();
+    let diffs: Vec<String> = differences(&jobs).iter().map(|d| d.to_string()).collect();
+    let resource =
+        "Microsoft.MachineLearningServices/workspaces/onlineEndpoints mlw-max-explicit/max-scoring";
+    let expected = [
+        format!("public [as rendered] {resource} | publicNetworkAccess: bicep \"Disabled\" | runbook \"Enabled\""),
+        format!("key [as rendered] {resource} | authMode: bicep \"Key\" | runbook \"AADToken\""),
+    ];
+    for e in &expected {
+        assert!(diffs.contains(e), "`{e}` not among:\n{}", diffs.join("\n"));
+    }
+    assert_eq!(diffs.len(), expected.len(), "{}", diffs.join("\n"));
 }
 
 // ------------------------------------------------------------------------- runbook.ps1

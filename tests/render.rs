@@ -277,12 +277,11 @@ fn workspace_endpoint_gets_both_zones() {
     }
 }
 
-/// `dns/fill-hosts.sh` run for real against a stand-in `az` that answers like Azure: a name
-/// of the endpoint's NIC is a wildcard, and a file in the working folder matches it as a glob.
-/// The wildcard must come out as a comment (a hosts file cannot hold it), never globbed.
+/// Runs a rendered `dns/fill-hosts.sh` against a stand-in `az` that answers like Azure: the
+/// endpoint's NIC has the workspace host and the inference wildcard of `region`, and a file in
+/// the working folder matches the wildcard as a glob. Returns what the script printed.
 #[cfg(unix)]
-#[test]
-fn fill_hosts_writes_no_wildcards_and_globs_nothing() {
+fn run_fill_hosts(script: &Path, region: &str) -> String {
     use std::os::unix::fs::PermissionsExt;
     let dir = tempfile::tempdir().unwrap();
     let bin = dir.path().join("bin");
@@ -290,25 +289,26 @@ fn fill_hosts_writes_no_wildcards_and_globs_nothing() {
     let az = bin.join("az");
     std::fs::write(
         &az,
-        "#!/usr/bin/env bash\n\
-         case \"$*\" in\n\
-           *private-endpoint*) echo /nic/id ;;\n\
-           *) printf '10.0.0.4\\tws.api.azureml.ms *.eastus.inference.ml.azure.com\\n' ;;\n\
-         esac\n",
+        format!(
+            "#!/usr/bin/env bash\n\
+             case \"$*\" in\n\
+               *private-endpoint*) echo /nic/id ;;\n\
+               *) printf '10.0.0.4\\tws.api.azureml.ms *.{region}.inference.ml.azure.com\\n' ;;\n\
+             esac\n"
+        ),
     )
     .unwrap();
     std::fs::set_permissions(&az, std::fs::Permissions::from_mode(0o755)).unwrap();
     let work = dir.path().join("work");
     std::fs::create_dir(&work).unwrap();
-    std::fs::write(work.join("x.eastus.inference.ml.azure.com"), "").unwrap();
+    std::fs::write(work.join(format!("x.{region}.inference.ml.azure.com")), "").unwrap();
     let path = format!(
         "{}:{}",
         bin.display(),
         std::env::var("PATH").unwrap_or_default()
     );
-    let script = root().join("out/approved-only/dns/fill-hosts.sh");
     let out = Command::new("bash")
-        .arg(&script)
+        .arg(script)
         .current_dir(&work)
         .env("PATH", path)
         .output()
@@ -318,7 +318,18 @@ fn fill_hosts_writes_no_wildcards_and_globs_nothing() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    let text = String::from_utf8(out.stdout).unwrap();
+    String::from_utf8(out.stdout).unwrap()
+}
+
+/// `dns/fill-hosts.sh` of a render without online endpoints: the inference wildcard must come
+/// out as a comment (a hosts file cannot hold it), never globbed.
+#[cfg(unix)]
+#[test]
+fn fill_hosts_writes_no_wildcards_and_globs_nothing() {
+    let text = run_fill_hosts(
+        &root().join("out/approved-only/dns/fill-hosts.sh"),
+        "eastus",
+    );
     assert!(
         text.contains("10.0.0.4        ws.api.azureml.ms\n"),
         "{text}"
@@ -328,6 +339,41 @@ fn fill_hosts_writes_no_wildcards_and_globs_nothing() {
     for l in wild {
         assert!(l.starts_with('#') && l.contains("*.eastus"), "{l}");
     }
+}
+
+/// With online endpoints, each scoring host gets a real hosts line with the address of the
+/// inference wildcard it falls under, and hosts.txt names each one.
+#[cfg(unix)]
+#[test]
+fn fill_hosts_names_each_online_endpoint() {
+    let r = render("tests/fixtures/blueprints/max.yaml");
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("fill-hosts.sh");
+    let get = |p: &str| {
+        r.artifacts
+            .iter()
+            .find(|a| a.path == p)
+            .unwrap_or_else(|| panic!("no {p}"))
+            .bytes
+            .clone()
+    };
+    std::fs::write(&script, get("dns/fill-hosts.sh")).unwrap();
+    let text = run_fill_hosts(&script, "westeurope");
+    let hosts = String::from_utf8(get("dns/hosts.txt")).unwrap();
+    assert!(!r.model.inference.online_endpoints.is_empty());
+    for e in &r.model.inference.online_endpoints {
+        let host = format!("{}.westeurope.inference.ml.azure.com", e.name);
+        assert_eq!(e.host, host);
+        assert!(
+            text.contains(&format!("10.0.0.4        {host}\n")),
+            "{text}"
+        );
+        assert!(
+            hosts.contains(&format!(":inference>    {host}\n")),
+            "{hosts}"
+        );
+    }
+    assert!(!hosts.contains("<endpoint-name>"), "{hosts}");
 }
 
 /// Compute instances are named under `instances.ml.azure.ms` today (custom DNS article,

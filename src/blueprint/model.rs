@@ -69,6 +69,73 @@ pub struct Blueprint {
     /// (approved-only) or firewall application rules (hub-spoke).
     #[serde(default)]
     pub packages: Vec<String>,
+    /// Model serving: managed online endpoints, reachable only through the workspace's private
+    /// endpoint, whose deployments run in the workspace managed VNet. Off unless given; refused
+    /// with a customer VNet (AMLG150).
+    #[serde(default)]
+    pub inference: Inference,
+}
+
+/// Model serving (issue 13, "Secure inference").
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct Inference {
+    /// Managed online endpoints, created without deployments: public network access disabled
+    /// (scoring only through the workspace's private endpoint), a system-assigned identity.
+    /// Needs a workspace managed VNet, in which their deployments run.
+    #[serde(default)]
+    pub online_endpoints: Vec<OnlineEndpoint>,
+}
+
+/// A managed online endpoint. Its scoring host is `<name>.<region>.inference.<cloud suffix>`.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct OnlineEndpoint {
+    /// Endpoint name: 3-32 letters, digits and hyphens, starting with a letter and ending with a
+    /// letter or digit; unique in the Azure region (it is part of the scoring host name).
+    pub name: String,
+    /// How clients authenticate scoring requests: `aad_token` (default: Microsoft Entra tokens,
+    /// which expire, and the caller needs the `onlineEndpoints/score/action` permission), `key`
+    /// (keys that never expire) or `aml_token` (Azure Machine Learning tokens).
+    #[serde(default)]
+    pub auth_mode: EndpointAuthMode,
+    /// Description shown in the studio.
+    #[serde(default)]
+    pub description: Option<String>,
+}
+
+/// `auth_mode` of an online endpoint, in the az ml YAML spelling.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum EndpointAuthMode {
+    /// Microsoft Entra token: no long-lived secret, and Azure RBAC decides who may score.
+    #[default]
+    AadToken,
+    /// A key that does not expire; anyone holding it can score.
+    Key,
+    /// An Azure Machine Learning token, which expires; fetching one needs the
+    /// `onlineEndpoints/token/action` permission.
+    AmlToken,
+}
+
+impl EndpointAuthMode {
+    /// The az ml YAML spelling (`aad_token`).
+    pub fn cli(self) -> &'static str {
+        match self {
+            EndpointAuthMode::AadToken => "aad_token",
+            EndpointAuthMode::Key => "key",
+            EndpointAuthMode::AmlToken => "aml_token",
+        }
+    }
+
+    /// The ARM spelling (`AADToken`).
+    pub fn arm(self) -> &'static str {
+        match self {
+            EndpointAuthMode::AadToken => "AADToken",
+            EndpointAuthMode::Key => "Key",
+            EndpointAuthMode::AmlToken => "AMLToken",
+        }
+    }
 }
 
 /// Where and how the blueprint's Azure Policy assignments apply.

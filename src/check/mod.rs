@@ -5,6 +5,7 @@
 mod access;
 mod addresses;
 mod encryption;
+mod inference;
 mod names;
 mod network;
 mod outbound;
@@ -38,6 +39,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     packages::check(bp, &mut out);
     private_dns::check(bp, &mut out);
     policy::check(bp, &mut out);
+    inference::check(bp, &mut out);
     if let Some(tree) = &tree {
         ranges::check(tree, &mut out);
     }

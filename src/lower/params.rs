@@ -357,6 +357,23 @@ pub fn params(m: &Model) -> Vec<Param> {
             json!(c.idle_shutdown_minutes),
         ));
     }
+    if !m.inference.online_endpoints.is_empty() {
+        v.push(p(
+            "onlineEndpoints",
+            "array",
+            "Required. Managed online endpoints: name, authMode (AADToken, Key or AMLToken) and description of each.",
+            json!(m
+                .inference
+                .online_endpoints
+                .iter()
+                .map(|e| json!({
+                    "name": e.name,
+                    "authMode": e.auth_mode.arm,
+                    "description": e.description,
+                }))
+                .collect::<Vec<_>>()),
+        ));
+    }
     for persona in m
         .access
         .personas

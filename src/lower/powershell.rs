@@ -510,6 +510,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
     }
 
     compute_steps(m, &mut s, &ws_id, &tags);
+    online_endpoint_steps(m, &mut s, &ws_id, &tags);
     access_steps(m, &mut s, &ws_id, &storage_id);
     policy_steps(m, &mut s);
     s.0
@@ -963,6 +964,26 @@ fn compute_steps(m: &Model, s: &mut Steps, ws_id: &str, tags: &Json) {
                 "computeLocation": LOCATION,
                 "disableLocalAuth": true,
                 "properties": props,
+            }}),
+        );
+    }
+}
+
+/// Managed online endpoints, with onlineEndpoints.bicep's body: no public network access, a
+/// system-assigned identity, the blueprint's auth mode.
+fn online_endpoint_steps(m: &Model, s: &mut Steps, ws_id: &str, tags: &Json) {
+    for e in &m.inference.online_endpoints {
+        s.put(
+            format!(
+                "Managed online endpoint {} (scoring only through the workspace's private endpoint)",
+                e.name
+            ),
+            format!("{ws_id}/onlineEndpoints/{}", e.name),
+            "online_endpoint",
+            json!({"location": LOCATION, "tags": tags, "identity": {"type": m.inference.identity.arm}, "properties": {
+                "authMode": e.auth_mode.arm,
+                "description": e.description,
+                "publicNetworkAccess": m.inference.public_network_access.arm,
             }}),
         );
     }

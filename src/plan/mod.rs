@@ -262,6 +262,55 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         .map(|h| h.fqdn.clone())
         .collect();
 
+    let inference = InferenceModel {
+        online_endpoints: bp
+            .inference
+            .online_endpoints
+            .iter()
+            .map(|e| OnlineEndpointModel {
+                name: e.name.clone(),
+                description: e.description.clone().unwrap_or_else(|| {
+                    "Managed online endpoint: scoring only through the workspace's private endpoint."
+                        .to_string()
+                }),
+                auth_mode: ModeModel {
+                    arm: e.auth_mode.arm().to_string(),
+                    cli: e.auth_mode.cli().to_string(),
+                },
+                host: private::online_endpoint_host(bp, &e.name),
+                yaml_file: format!("online-endpoint-{}.yml", e.name),
+            })
+            .collect(),
+        public_network_access: ModeModel {
+            arm: "Disabled".to_string(),
+            cli: "disabled".to_string(),
+        },
+        identity: ModeModel {
+            arm: "SystemAssigned".to_string(),
+            cli: "system_assigned".to_string(),
+        },
+        api_version: cat.api_versions["online_endpoint"].version.clone(),
+        sources: [
+            "secure_online_endpoint",
+            "concept_secure_online_endpoint",
+            "mnet_current",
+            "online_endpoint_auth",
+        ]
+        .iter()
+        .filter_map(|id| cat.sources[*id].url.clone())
+        .collect(),
+    };
+    // Only where a private endpoint serves them (a blueprint without one is warned, AMLG153).
+    let online_endpoint_hosts = if private.is_some() {
+        inference
+            .online_endpoints
+            .iter()
+            .map(|e| e.host.clone())
+            .collect()
+    } else {
+        Vec::new()
+    };
+
     let mut forward_zones: Vec<String> = Vec::new();
     for pe in private.iter().flat_map(|p| &p.private_endpoints) {
         for f in &cloud.private_dns[&pe.group_id].forward {
@@ -434,6 +483,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         network,
         private,
         compute,
+        inference,
         access: access::access(bp, shared_key_access),
         policy,
         packages,
@@ -441,6 +491,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             azure_dns_ip: cat.clouds.azure_dns_ip.value.clone(),
             forward_zones,
             compute_instance_hosts,
+            online_endpoint_hosts,
         },
         notes,
         prerequisites: prerequisites(&checked.topology),

@@ -43,6 +43,8 @@ pub struct Model {
     /// Private endpoints and their DNS zones, in the client VNet or the spoke.
     pub private: Option<PrivateModel>,
     pub compute: ComputeModel,
+    /// Managed online endpoints (the blueprint's `inference:`).
+    pub inference: InferenceModel,
     /// People's roles: custom role definitions and each persona's assignments.
     pub access: AccessModel,
     /// Azure Policy assignments (off unless the blueprint has `policy:`).
@@ -806,6 +808,38 @@ pub struct InstanceModel {
     pub bicep_ssh_public_access: &'static str,
 }
 
+/// Model serving: managed online endpoints (issue 13), without deployments. They are reachable
+/// only through the workspace's private endpoint, and their deployments run in the workspace
+/// managed VNet (secure_online_endpoint).
+#[derive(Debug, Clone, Serialize)]
+pub struct InferenceModel {
+    pub online_endpoints: Vec<OnlineEndpointModel>,
+    /// Always disabled: scoring only through the workspace's private endpoint (ARM `Disabled`,
+    /// az ml `disabled`).
+    pub public_network_access: ModeModel,
+    /// The endpoints' identity, system-assigned: Azure gives it AcrPull on the workspace's
+    /// registry and Storage Blob Data Reader on its default storage (online_endpoint_auth). ARM
+    /// `SystemAssigned`, az ml `system_assigned`.
+    pub identity: ModeModel,
+    pub api_version: String,
+    /// The pages the README's online-endpoint section follows (catalog/sources.yaml URLs).
+    pub sources: Vec<String>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct OnlineEndpointModel {
+    pub name: String,
+    /// The blueprint's, or a sentence saying how the endpoint is reached (both paths send one).
+    pub description: String,
+    /// `authMode` (ARM `AADToken`) and az ml `auth_mode` (`aad_token`).
+    pub auth_mode: ModeModel,
+    /// Scoring host name (`<name>.<region>.inference.ml.azure.com`), served by the workspace's
+    /// private endpoint.
+    pub host: String,
+    /// The az ml YAML next to the runbook (`online-endpoint-<name>.yml`).
+    pub yaml_file: String,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct PackageModel {
     pub key: String,
@@ -883,6 +917,8 @@ pub struct DnsModel {
     /// Host names of compute instances (per instance; catalog/clouds.yaml, this cloud and
     /// region), served by the workspace endpoint.
     pub compute_instance_hosts: Vec<String>,
+    /// Scoring hosts of the blueprint's online endpoints, served by the workspace endpoint.
+    pub online_endpoint_hosts: Vec<String>,
 }
 
 /// Who may do what: the custom roles the blueprint's personas need, defined in the resource

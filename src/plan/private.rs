@@ -54,6 +54,21 @@ pub fn monitor_zones_known(cloud: &str) -> bool {
         .contains_key(MONITOR_GROUP)
 }
 
+/// The scoring host of a managed online endpoint in this blueprint's cloud and region, from the
+/// workspace endpoint's host names in catalog/clouds.yaml (custom_dns_2026).
+pub fn online_endpoint_host(bp: &Blueprint, endpoint: &str) -> String {
+    let cloud = Catalog::get().cloud(bp.cloud.as_str());
+    let template = cloud.private_dns["amlworkspace"]
+        .hosts
+        .iter()
+        .find(|h| h.fqdn.contains(naming::ONLINE_ENDPOINT_PLACEHOLDER))
+        .expect("catalog/clouds.yaml names the online endpoints' host under amlworkspace");
+    cloud
+        .fill(&template.fqdn)
+        .replace("{region}", &bp.location)
+        .replace(naming::ONLINE_ENDPOINT_PLACEHOLDER, endpoint)
+}
+
 /// The private endpoint sub-resource of an Azure Monitor Private Link Scope.
 const MONITOR_GROUP: &str = "azuremonitor";
 
@@ -185,12 +200,33 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
         let hosts = dns
             .hosts
             .iter()
-            .map(|h| HostModel {
-                fqdn: cloud
+            .flat_map(|h| {
+                let fqdn = cloud
                     .fill(&h.fqdn)
                     .replace("{region}", &bp.location)
-                    .replace("{name}", &t.name),
-                ip_placeholder: format!("<{pe_name}:{}>", h.ip),
+                    .replace("{name}", &t.name);
+                // A hosts file takes no wildcards: one line per online endpoint the blueprint
+                // declares, the placeholder line when it declares none.
+                let names: Vec<&str> = bp
+                    .inference
+                    .online_endpoints
+                    .iter()
+                    .map(|e| e.name.as_str())
+                    .collect();
+                let fqdns: Vec<String> =
+                    if fqdn.contains(naming::ONLINE_ENDPOINT_PLACEHOLDER) && !names.is_empty() {
+                        names
+                            .iter()
+                            .map(|n| fqdn.replace(naming::ONLINE_ENDPOINT_PLACEHOLDER, n))
+                            .collect()
+                    } else {
+                        vec![fqdn]
+                    };
+                let ip_placeholder = format!("<{pe_name}:{}>", h.ip);
+                fqdns.into_iter().map(move |fqdn| HostModel {
+                    fqdn,
+                    ip_placeholder: ip_placeholder.clone(),
+                })
             })
             .collect();
         pes.push(PrivateEndpointModel {

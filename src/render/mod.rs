@@ -77,6 +77,12 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
     if m.compute.cluster.is_some() || m.compute.instance.is_some() {
         v.push(("modules/compute.bicep", "bicep/modules/compute.bicep"));
     }
+    if !m.inference.online_endpoints.is_empty() {
+        v.push((
+            "modules/onlineEndpoints.bicep",
+            "bicep/modules/onlineEndpoints.bicep",
+        ));
+    }
     if !m.workspace.datastores.is_empty() {
         v.push(("modules/datastores.bicep", "bicep/modules/datastores.bicep"));
     }
@@ -173,6 +179,9 @@ pub fn render(m: &Model) -> Result<Vec<Artifact>, RenderError> {
         });
     }
     out.push(structured::parameters_file(m));
+    for e in &m.inference.online_endpoints {
+        out.push(structured::online_endpoint_yaml(m, e, &header)?);
+    }
     // azure-ai-ml loads only full resource IDs, which need the subscription.
     if let Some(subscription) = &m.subscription_id {
         out.push(structured::workspace_yaml(m, subscription, &header)?);

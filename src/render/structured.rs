@@ -2,7 +2,7 @@
 //! well-formed by construction.
 
 use super::{Artifact, RenderError};
-use crate::plan::model::{Model, RuleKind, RuleModel};
+use crate::plan::model::{Model, OnlineEndpointModel, RuleKind, RuleModel};
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{json, Value as Json};
@@ -176,6 +176,61 @@ pub fn workspace_yaml(
     text.push_str(&body);
     Ok(Artifact {
         path: "workspace.yml".into(),
+        bytes: text.into_bytes(),
+    })
+}
+
+#[derive(Serialize)]
+struct OnlineEndpointYaml<'a> {
+    #[serde(rename = "$schema")]
+    schema: &'static str,
+    name: &'a str,
+    description: &'a str,
+    auth_mode: &'a str,
+    public_network_access: &'a str,
+    identity: IdentityYaml<'a>,
+    #[serde(skip_serializing_if = "IndexMap::is_empty")]
+    tags: &'a IndexMap<String, String>,
+}
+
+#[derive(Serialize)]
+struct IdentityYaml<'a> {
+    #[serde(rename = "type")]
+    kind: &'a str,
+}
+
+/// `online-endpoint-<name>.yml` for `az ml online-endpoint create --file`: the endpoint main.bicep
+/// creates, in azure-ai-ml's spelling (online_endpoint_yaml). It names no resource ID, so it is
+/// rendered with or without a subscription.
+pub fn online_endpoint_yaml(
+    m: &Model,
+    e: &OnlineEndpointModel,
+    header: &[String],
+) -> Result<Artifact, RenderError> {
+    let doc = OnlineEndpointYaml {
+        schema: "https://azuremlschemas.azureedge.net/latest/managedOnlineEndpoint.schema.json",
+        name: &e.name,
+        description: &e.description,
+        auth_mode: &e.auth_mode.cli,
+        public_network_access: &m.inference.public_network_access.cli,
+        identity: IdentityYaml {
+            kind: &m.inference.identity.cli,
+        },
+        tags: &m.tags,
+    };
+    let body = crate::yaml::to_string(&doc)
+        .map_err(|err| RenderError(format!("{}: {err}", e.yaml_file)))?;
+    let mut text = String::new();
+    for line in header {
+        text.push_str(&format!("# {line}\n"));
+    }
+    text.push_str(&format!(
+        "# After the workspace exists (runbook.sh does this): az ml online-endpoint create --resource-group {} --workspace-name {} --file {}\n",
+        m.names["resource_group"], m.workspace.name, e.yaml_file
+    ));
+    text.push_str(&body);
+    Ok(Artifact {
+        path: e.yaml_file.clone(),
         bytes: text.into_bytes(),
     })
 }

@@ -359,6 +359,20 @@ module compute 'modules/compute.bicep' = {
 {% endif %}
 }
 {% endif %}
+{% if m.inference.online_endpoints %}
+
+// Managed online endpoints: scoring only through the workspace's private endpoint; their
+// deployments run in the workspace managed VNet.
+module inference 'modules/onlineEndpoints.bicep' = {
+  name: take('${deployment().name}-online-endpoints', 64)
+  params: {
+    location: location
+    tags: tags
+    workspaceName: workspace.outputs.name
+    onlineEndpoints: onlineEndpoints
+  }
+}
+{% endif %}
 {% if m.access.deployed %}
 
 // People's roles: each persona's groups on the workspace{% if m.access.storage_roles %} and its storage account{% endif %}.

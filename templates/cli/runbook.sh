@@ -327,6 +327,9 @@ fi
 {% if m.compute.cluster or m.compute.instance %}
 {% include "cli/parts/compute.sh" %}
 {% endif %}
+{% if m.inference.online_endpoints %}
+{% include "cli/parts/online_endpoints.sh" %}
+{% endif %}
 {% if m.access.deployed %}
 {% include "cli/parts/access.sh" %}
 {% endif %}

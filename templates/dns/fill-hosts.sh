@@ -12,6 +12,10 @@ set -euo pipefail
 
 RESOURCE_GROUP=${RESOURCE_GROUP:-{{ m.names.resource_group }}}
 PRIVATE_ENDPOINTS=({% for pe in m.private.private_endpoints %}{% if not loop.first %} {% endif %}{{ pe.name }}{% endfor %})
+{% if m.dns.online_endpoint_hosts %}
+# The online endpoints' scoring hosts: each gets a line of its own under the wildcard it matches.
+ONLINE_ENDPOINT_HOSTS=({% for h in m.dns.online_endpoint_hosts %}{% if not loop.first %} {% endif %}{{ h }}{% endfor %})
+{% endif %}
 
 for endpoint in "${PRIVATE_ENDPOINTS[@]}"; do
   printf '# %s\n' "${endpoint}"
@@ -26,7 +30,18 @@ for endpoint in "${PRIVATE_ENDPOINTS[@]}"; do
       for fqdn in "${names[@]}"; do
         case "${fqdn}" in
           # A hosts file has no wildcards: say so instead of writing a line that matches nothing.
+{% if m.dns.online_endpoint_hosts %}
+          '*'*)
+            printf '# %-15s %s (a wildcard: add a line for each name you use)\n' "${address}" "${fqdn}"
+            for host in "${ONLINE_ENDPOINT_HOSTS[@]}"; do
+              case "${host}" in
+                *"${fqdn#\*}") printf '%-15s %s\n' "${address}" "${host}" ;;
+              esac
+            done
+            ;;
+{% else %}
           '*'*) printf '# %-15s %s (a wildcard: add a line for each name you use)\n' "${address}" "${fqdn}" ;;
+{% endif %}
           *) printf '%-15s %s\n' "${address}" "${fqdn}" ;;
         esac
       done
