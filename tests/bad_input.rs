@@ -808,3 +808,39 @@ fn online_endpoints_without_a_private_endpoint_are_warned() {
         "{readme}"
     );
 }
+
+/// More endpoints than the default quota: a warning (AMLG154) naming the count, and the render
+/// goes on (the quota can be raised).
+#[test]
+fn online_endpoints_past_the_quota_are_warned() {
+    let endpoints: String = (0..101)
+        .map(|i| format!("    - name: scoring-{i}\n"))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("bp.yaml"), with_endpoints(BASE, &endpoints)).unwrap();
+    let r = run(dir.path(), &["check", "bp.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(
+        r.stderr.contains("warning[AMLG154]") && r.stderr.contains("101 online endpoints"),
+        "{}",
+        r.stderr
+    );
+}
+
+/// Text ARM would evaluate as an expression (`[listKeys(...)]`) is refused wherever it is, a
+/// description or a tag value; a YAML list is no such text.
+#[test]
+fn text_arm_would_evaluate_is_refused() {
+    for set in [
+        "description=\"[listKeys(resourceId('Microsoft.Storage/storageAccounts','st'),'2023-01-01').keys[0].value]\"",
+        "tags.owner=\"[subscription().id]\"",
+    ] {
+        let stderr = refused(BASE, &["--set", set], "AMLG044");
+        assert!(stderr.contains("an expression to Azure Resource Manager"), "{stderr}");
+    }
+    let yaml = with_endpoints(
+        BASE,
+        "    - name: scoring\n      description: \"[concat('a','b')]\"\n",
+    );
+    refused(&yaml, &[], "AMLG044");
+}

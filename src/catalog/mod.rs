@@ -811,6 +811,16 @@ pub enum Applies {
 pub struct Constraints {
     pub ranges: Vec<Range>,
     pub ordered: Vec<Ordered>,
+    pub counts: Vec<Count>,
+}
+
+/// The most items a blueprint list may hold (catalog/constraints.yaml `counts`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Count {
+    pub path: String,
+    pub max: usize,
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

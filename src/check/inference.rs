@@ -45,6 +45,28 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             seen.push(key);
         }
     }
+    let quota = crate::catalog::Catalog::get()
+        .constraints
+        .counts
+        .iter()
+        .find(|c| c.path == "inference.online_endpoints")
+        .map_or(usize::MAX, |c| c.max);
+    if endpoints.len() > quota {
+        out.push(
+            Diagnostic::warning(
+                Code::OnlineEndpointQuota,
+                format!(
+                    "{} online endpoints: the default quota is {quota} per subscription and region",
+                    endpoints.len()
+                ),
+            )
+            .at_path("inference.online_endpoints")
+            .with_value(endpoints.len().to_string())
+            .with_help(
+                "deploy fewer, or have the quota raised (a support request) before deploying",
+            ),
+        );
+    }
     if bp.client_access.is_none() {
         out.push(
             Diagnostic::warning(

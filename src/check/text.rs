@@ -204,6 +204,20 @@ fn check_string(s: &str, path: &str, is_key: bool, out: &mut Vec<Diagnostic>) {
             )),
         );
     }
+    // ARM evaluates a string that starts with `[` and ends with `]` as a template expression:
+    // in a parameter handed on to a module (Azure/bicep#9173), `[listKeys(...)]` in a
+    // description could publish a key where Readers see it.
+    if !is_key && s.starts_with('[') && s.ends_with(']') {
+        out.push(
+            Diagnostic::error(
+                Code::ExpressionLikeText,
+                "text in `[` `]` is an expression to Azure Resource Manager",
+            )
+            .at_path(path)
+            .with_value(sanitize(s))
+            .with_help("reword it so it does not both start with `[` and end with `]`; a list is written without quotes: `[a, b]`"),
+        );
+    }
     if s.starts_with('-') && !may_start_with_dash(path, is_key) {
         out.push(
             Diagnostic::error(Code::OptionLikeText, format!("{what} starts with `-`"))

@@ -58,6 +58,9 @@ pub fn lower(m: &mut Model) {
         pl.application_insights_scoped_body_shell = scoped("APP_INSIGHTS_ID");
     }
     m.workspace.cli_create_sets = create_sets(&m.workspace);
+    for e in &mut m.inference.online_endpoints {
+        e.param_json = e.param().to_string();
+    }
     for d in &mut m.workspace.datastores {
         // `workspaceblobstore` -> `WORKSPACEBLOBSTORE_CONTAINER_NAME`, read just before the PUT.
         d.shell_var = format!(

@@ -366,11 +366,7 @@ pub fn params(m: &Model) -> Vec<Param> {
                 .inference
                 .online_endpoints
                 .iter()
-                .map(|e| json!({
-                    "name": e.name,
-                    "authMode": e.auth_mode.arm,
-                    "description": e.description,
-                }))
+                .map(|e| e.param())
                 .collect::<Vec<_>>()),
         ));
     }

@@ -279,6 +279,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
                 },
                 host: private::online_endpoint_host(bp, &e.name),
                 yaml_file: format!("online-endpoint-{}.yml", e.name),
+                param_json: String::new(),
             })
             .collect(),
         public_network_access: ModeModel {

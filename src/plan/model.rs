@@ -838,6 +838,20 @@ pub struct OnlineEndpointModel {
     pub host: String,
     /// The az ml YAML next to the runbook (`online-endpoint-<name>.yml`).
     pub yaml_file: String,
+    /// Lowered (deploy.sh): [`OnlineEndpointModel::param`] as JSON text, for the endpoints
+    /// main.bicep is given when they do not exist yet.
+    pub param_json: String,
+}
+
+impl OnlineEndpointModel {
+    /// The endpoint as an item of main.bicep's `onlineEndpoints` parameter.
+    pub fn param(&self) -> serde_json::Value {
+        serde_json::json!({
+            "name": self.name,
+            "authMode": self.auth_mode.arm,
+            "description": self.description,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -226,7 +226,9 @@ pub fn online_endpoint_yaml(
     }
     text.push_str(&format!(
         "# After the workspace exists (runbook.sh does this): az ml online-endpoint create --resource-group {} --workspace-name {} --file {}\n",
-        m.names["resource_group"], m.workspace.name, e.yaml_file
+        crate::render::escape::shell_word(&m.names["resource_group"]),
+        crate::render::escape::shell_word(&m.workspace.name),
+        crate::render::escape::shell_word(&e.yaml_file)
     ));
     text.push_str(&body);
     Ok(Artifact {

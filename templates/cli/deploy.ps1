@@ -24,6 +24,29 @@ param(
 
 {% include "cli/parts/resource_group.ps1" %}
 
+{% if m.inference.online_endpoints %}
+# Online endpoints are created here, never updated: a PUT of an existing endpoint replaces its
+# traffic split, which would send 0% to every deployment behind it (the runbooks only create
+# them, too). Change an existing endpoint with `az ml online-endpoint update`.
+$workspacePath = "/subscriptions/$($context.Subscription.Id)/resourceGroups/$ResourceGroup/providers/Microsoft.MachineLearningServices/workspaces/" + {{ m.workspace.name }}
+$response = Invoke-AzRestMethod -Method GET -Path ($workspacePath + '/onlineEndpoints?api-version=' + {{ m.inference.api_version }})
+$existingEndpoints = @()
+if ($response.StatusCode -eq 200) {
+    foreach ($endpoint in (ConvertFrom-Json -InputObject $response.Content).value) {
+        $existingEndpoints += $endpoint.name
+    }
+} elseif ($response.StatusCode -ne 404) {
+    throw "Listing the online endpoints failed ($($response.StatusCode)): $($response.Content)"
+}
+$onlineEndpoints = @(
+{% for e in m.inference.online_endpoints %}
+    if ($existingEndpoints -notcontains {{ e.name }}) {
+        @{ name = {{ e.name }}; authMode = {{ e.auth_mode.arm }}; description = {{ e.description }} }
+    }
+{% endfor %}
+)
+
+{% endif %}
 # The template's own `location` parameter, given on the command line, takes precedence over the
 # parameter file's, as deploy.sh's --parameters location=... does.
 New-AzResourceGroupDeployment `
@@ -31,6 +54,9 @@ New-AzResourceGroupDeployment `
     -Name $DeploymentName `
     -TemplateFile "$PSScriptRoot/main.bicep" `
     -TemplateParameterFile "$PSScriptRoot/main.parameters.json" `
+{% if m.inference.online_endpoints %}
+    -onlineEndpoints $onlineEndpoints `
+{% endif %}
     -location $Location `
     -WhatIf
 
@@ -56,6 +82,9 @@ $null = New-AzResourceGroupDeployment `
     -Name $DeploymentName `
     -TemplateFile "$PSScriptRoot/main.bicep" `
     -TemplateParameterFile "$PSScriptRoot/main.parameters.json" `
+{% if m.inference.online_endpoints %}
+    -onlineEndpoints $onlineEndpoints `
+{% endif %}
     -location $Location
 
 Write-Host "Deployed $DeploymentName to resource group $ResourceGroup."

@@ -61,11 +61,28 @@ az group create \
 {% endif %}
   --output none
 
+{% if m.inference.online_endpoints %}
+# Online endpoints are created here, never updated: a PUT of an existing endpoint replaces its
+# traffic split, which would send 0% to every deployment behind it (the runbooks only create
+# them, too). Change an existing endpoint with `az ml online-endpoint update`.
+EXISTING_ENDPOINTS="$(az resource list --resource-group "${RESOURCE_GROUP}" --resource-type Microsoft.MachineLearningServices/workspaces/onlineEndpoints --query '[].name' --output tsv)"
+NEW_ENDPOINTS=()
+{% for e in m.inference.online_endpoints %}
+if ! grep -qixF -- {{ m.workspace.name ~ "/" ~ e.name }} <<<"${EXISTING_ENDPOINTS}"; then
+  NEW_ENDPOINTS+=({{ e.param_json }})
+fi
+{% endfor %}
+ONLINE_ENDPOINTS="[$(IFS=,; printf '%s' "${NEW_ENDPOINTS[*]}")]"
+
+{% endif %}
 az deployment group what-if \
   --resource-group "${RESOURCE_GROUP}" \
   --name "${DEPLOYMENT_NAME}" \
   --template-file "${SCRIPT_DIR}/main.bicep" \
   --parameters "@${SCRIPT_DIR}/main.parameters.json" \
+{% if m.inference.online_endpoints %}
+  --parameters onlineEndpoints="${ONLINE_ENDPOINTS}" \
+{% endif %}
   --parameters location="${LOCATION}"
 
 case "${MODE}" in
@@ -94,6 +111,9 @@ az deployment group create \
   --name "${DEPLOYMENT_NAME}" \
   --template-file "${SCRIPT_DIR}/main.bicep" \
   --parameters "@${SCRIPT_DIR}/main.parameters.json" \
+{% if m.inference.online_endpoints %}
+  --parameters onlineEndpoints="${ONLINE_ENDPOINTS}" \
+{% endif %}
   --parameters location="${LOCATION}" \
   --output none
 
