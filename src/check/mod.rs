@@ -5,6 +5,7 @@
 mod access;
 mod addresses;
 mod encryption;
+mod identity;
 mod names;
 mod network;
 mod outbound;
@@ -32,6 +33,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     names::check(bp, &mut out);
     access::check(bp, &mut out);
     encryption::check(bp, &mut out);
+    identity::check(bp, &mut out);
     addresses::check(bp, &mut out);
     network::check(bp, &mut out);
     outbound::check(bp, &mut out);

@@ -236,6 +236,10 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             }),
         cli_create_sets: Vec::new(),
         image_build_compute_param: None,
+        user_assigned_identity: names
+            .workspace_identity
+            .as_ref()
+            .map(|n| identity(n, mn.isolation_mode != IsolationMode::Disabled)),
     };
 
     let client = match (
@@ -519,6 +523,45 @@ fn packages(bp: &crate::blueprint::Blueprint) -> Vec<PackageModel> {
             writes: p.writes.clone(),
         })
         .collect()
+}
+
+/// The user-assigned workspace identity and its roles (catalog/access.yaml), split into those
+/// Azure needs before it creates the workspace and the one on the workspace.
+fn identity(name: &crate::naming::Name, managed_vnet: bool) -> IdentityModel {
+    let cat = Catalog::get();
+    let (workspace_roles, roles) = cat
+        .access
+        .workspace_identity_roles
+        .iter()
+        .filter(|r| managed_vnet || !r.managed_vnet_only)
+        .map(|r| {
+            let role = &cat.access.built_in_roles[r.role.as_str()];
+            let on = match r.scope.as_str() {
+                "workspace" => "the workspace",
+                "storage_account" => "the storage account",
+                "key_vault" => "the key vault",
+                "container_registry" => "the container registry",
+                "application_insights" => "Application Insights",
+                "resource_group" => "the resource group",
+                other => {
+                    panic!("catalog/access.yaml: unknown workspace_identity_roles scope {other}")
+                }
+            };
+            IdentityRoleModel {
+                scope: r.scope.clone(),
+                on: on.to_string(),
+                name: role.name.clone(),
+                id: role.id.clone(),
+                bicep_symbol: crate::naming::bicep_symbol(&format!("{}_{}", r.scope, r.role)),
+            }
+        })
+        .partition(|r| r.scope == "workspace");
+    IdentityModel {
+        name: name.value.clone(),
+        api_version: cat.api_versions["user_assigned_identity"].version.clone(),
+        roles,
+        workspace_roles,
+    }
 }
 
 fn names_map(n: &Names) -> IndexMap<&'static str, String> {
