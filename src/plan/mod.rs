@@ -144,7 +144,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         datastores: if shared_key_access {
             Vec::new()
         } else {
-            default_datastores()
+            default_datastores(names.workspace_identity.is_some())
         },
         image_build_compute,
         serverless: network.as_ref().map(|n| ServerlessModel {
@@ -455,13 +455,18 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
 /// The workspace's default blob and file datastores (studio_vnet: "Each Azure Machine Learning
 /// workspace has two default storage accounts, a default blob storage account and a default file
 /// store account"), with identity-based access and the workspace identity for data preview.
-fn default_datastores() -> Vec<DatastoreModel> {
+fn default_datastores(user_assigned: bool) -> Vec<DatastoreModel> {
+    let identity = default_str(if user_assigned {
+        "studio_datastore_identity_user_assigned"
+    } else {
+        "studio_datastore_identity"
+    });
     let datastore = |name, datastore_type, location_property, cli_location_field| DatastoreModel {
         name,
         datastore_type,
         location_property,
         cli_location_field,
-        identity: default_str("studio_datastore_identity"),
+        identity: identity.clone(),
         credentials_type: "None",
         api_version: Catalog::get().api_versions["datastore"].version.clone(),
         bicep_output: String::new(),
