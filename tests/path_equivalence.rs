@@ -704,6 +704,26 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                             "hbiWorkspace",
                             p.get("hbiWorkspace").cloned().unwrap_or(Value::Bool(false)),
                         ),
+                        // The workspace's identity: its type, the user-assigned identities by
+                        // ID and the primary one (the runbook reads them from the workspace
+                        // YAML it writes).
+                        ("identityType", s(b.pointer("/identity/type"))),
+                        (
+                            "userAssignedIdentities",
+                            b.pointer("/identity/userAssignedIdentities")
+                                .and_then(Value::as_object)
+                                .map(|o| {
+                                    let mut ids: Vec<Value> =
+                                        o.keys().map(|k| Value::from(k.as_str())).collect();
+                                    ids.sort_by_key(|v| v.to_string());
+                                    Value::Array(ids)
+                                })
+                                .unwrap_or(Value::Null),
+                        ),
+                        (
+                            "primaryUserAssignedIdentity",
+                            s(p.get("primaryUserAssignedIdentity")),
+                        ),
                         ("encryptionStatus", s(p.pointer("/encryption/status"))),
                         (
                             "encryptionKeyVault",
@@ -954,6 +974,9 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     &format!("{scope}|{role}|{principal}"),
                     obj(vec![("principalType", s(p.get("principalType")))]),
                 );
+            }
+            "Microsoft.ManagedIdentity/userAssignedIdentities" => {
+                put(&r.type_, n, obj(vec![("location", loc)]))
             }
             // Any other type is not normalized yet: fail loudly instead of skipping it.
             other => {
