@@ -1984,7 +1984,14 @@ fn ps1_resources(src: &str, sub: &str, rg: &str, location: &str) -> Vec<Resource
                 let args: Vec<String> = parts
                     .iter()
                     .map(|p| {
-                        let p = fill(p, &values)
+                        let p = fill(p, &values);
+                        // The resource group's own ID, as the evaluator writes resourceGroup().id
+                        // (a role on the resource group: the user-assigned workspace identity's
+                        // approver role).
+                        if p == scope {
+                            return "id:resourcegroup".to_string();
+                        }
+                        let p = p
                             .replace(&format!("{scope}/providers/"), "id:")
                             .replace(&format!("/subscriptions/{sub}/providers/"), "id:")
                             .replace('/', "|");
@@ -2146,6 +2153,8 @@ fn bicep_and_runbook_ps1_build_the_same_resources() {
         "no-firewall",
         "exfiltration-prevention",
         "fixture:max",
+        // The user-assigned workspace identity, its roles and the workspace's identity.
+        "fixture:uai",
     ] {
         assert!(
             compared.iter().any(|c| c.starts_with(&format!("{must} "))),
