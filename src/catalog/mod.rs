@@ -551,6 +551,11 @@ pub struct IdentityRole {
     /// Only when the workspace has a managed VNet.
     #[serde(default)]
     pub managed_vnet_only: bool,
+    /// What the identity needs it for, for the README.
+    pub why: String,
+    /// Microsoft's words, where the README quotes them.
+    #[serde(default)]
+    pub source_quote: Option<String>,
     pub source: Vec<String>,
 }
 

@@ -557,6 +557,10 @@ fn identity(name: &crate::naming::Name, managed_vnet: bool) -> IdentityModel {
                 on: on.to_string(),
                 name: role.name.clone(),
                 id: role.id.clone(),
+                why: match &r.source_quote {
+                    Some(q) => format!("{}; Microsoft: {q}", r.why),
+                    None => r.why.clone(),
+                },
                 bicep_symbol: crate::naming::bicep_symbol(&format!("{}_{}", r.scope, r.role)),
             }
         })

@@ -256,6 +256,8 @@ pub struct IdentityRoleModel {
     pub name: String,
     /// The built-in role's GUID.
     pub id: String,
+    /// What the identity needs it for, with Microsoft's words where the catalog quotes them.
+    pub why: String,
     /// Bicep symbol of the assignment (camelCase of scope and role).
     pub bicep_symbol: String,
 }
