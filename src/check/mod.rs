@@ -54,6 +54,18 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
         .collect()
 }
 
+/// The codes one check gives the approved-only built-in with `sets` applied (unit tests).
+#[cfg(test)]
+pub(crate) fn codes_of(
+    check: fn(&crate::blueprint::Blueprint, &mut Vec<Diagnostic>),
+    sets: &[&str],
+) -> Vec<crate::diagnostic::Code> {
+    let bp = crate::blueprint::builtin_with("approved-only", sets);
+    let mut out = Vec::new();
+    check(&bp, &mut out);
+    out.into_iter().map(|d| d.code).collect()
+}
+
 /// Adds file, line and column to a diagnostic that has a value path.
 pub(crate) fn locate(mut d: Diagnostic, loaded: &Loaded) -> Diagnostic {
     d.location.file = loaded.source.label.clone();
