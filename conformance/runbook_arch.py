@@ -69,6 +69,7 @@ SHOW = {
     "monitor app-insights component show": [("Microsoft.Insights/components", "--app")],
     "ml workspace show": [("Microsoft.MachineLearningServices/workspaces", "--name")],
     "policy assignment show": [("Microsoft.Authorization/policyAssignments", "--name")],
+    "identity show": [("Microsoft.ManagedIdentity/userAssignedIdentities", "--name")],
     "ml datastore show": [("Microsoft.MachineLearningServices/workspaces", "--workspace-name"), ("datastores", "--name")],
 }
 
@@ -319,6 +320,12 @@ class Runbook:
         model = Model(base)
         unknown = []
         for sc in cmds:
+            # `printf FORMAT ARGS > "${WORKSPACE_YAML}"`: the workspace YAML the runbook writes at
+            # run time (redirections are dropped; the next `--file` that is no file of the render
+            # folder is this text).
+            if sc.words and sc.words[0] == "printf" and len(sc.words) > 1:
+                model.printed = sc.words[1].replace("\\n", "\n") % tuple(sc.words[2:])
+                continue
             if not sc.words or sc.words[0] != "az":
                 continue
             name, o = self.parse(sc.words[1:])
@@ -376,6 +383,7 @@ class Model:
         self.resources: dict[str, dict] = {}
         self.rg_location = None
         self.base = base  # the render folder, for `--file` paths
+        self.printed = None  # the last `printf` text, a file the runbook writes at run time
 
     def put(self, type_: str, name: str, **fields):
         r = self.resources.setdefault(f"{type_} {name}", {})
@@ -702,8 +710,24 @@ def datastore_fields(props: dict) -> dict:
                 serviceDataAccessAuthIdentity=props.get("serviceDataAccessAuthIdentity"))
 
 
+def _identity_fields(doc: dict) -> dict:
+    """azure-ai-ml's workspace `identity` and `primary_user_assigned_identity`, as ARM's identity
+    type, user-assigned identity IDs and primary one; without `identity` azure-ai-ml creates a
+    system-assigned identity."""
+    ident = doc.get("identity") or {}
+    return dict(identityType=snake_to_pascal(str(ident.get("type") or "system_assigned")),
+                userAssignedIdentities=sorted(str(k).strip("'") for k in (ident.get("user_assigned_identities") or {})) or None,
+                primaryUserAssignedIdentity=doc.get("primary_user_assigned_identity"))
+
+
 def h_ws(m, o, sc):
-    if o.get("--file"):
+    identity = {}
+    if o.get("--file") and m.printed is not None and not (m.base / str(o["--file"])).exists():
+        # A workspace YAML the runbook writes at run time (the identity az ml has no option
+        # for); the options apply on top of it.
+        import yaml
+        identity = _identity_fields(yaml.safe_load(m.printed) or {})
+    elif o.get("--file"):
         # `az ml workspace create --file workspace.yml`: that file is this path's workspace.
         path = m.base / str(o["--file"])
         if not path.exists():
@@ -726,7 +750,8 @@ def h_ws(m, o, sc):
           provisionNetworkNow=bool(o.get("--provision-network-now")),
           **_managed_network_defaults(mn),
           # hbiWorkspace: ARM's default false unless `--set hbi_workspace=true` says otherwise.
-          **{"hbiWorkspace": False, **_set_fields(o.get("--set"))})
+          **{"hbiWorkspace": False, **_set_fields(o.get("--set"))},
+          **(identity or _identity_fields({})))
 
 
 def _managed_network_defaults(mode) -> dict:
@@ -884,6 +909,10 @@ def h_role(m, o, sc):
           principalType=o.get("--assignee-principal-type"))
 
 
+def h_identity(m, o, sc):
+    m.put("Microsoft.ManagedIdentity/userAssignedIdentities", o.get("--name"), location=m.loc(o))
+
+
 def h_role_definition(m, o, sc):
     """`az role definition create|update --role-definition JSON`: keyed by the role's name, as
     tests/path_equivalence.rs keys the Bicep side (azure-cli accepts PascalCase keys)."""
@@ -918,6 +947,7 @@ NOT_ARCHITECTURE = {"extension add", "account show", "account set", "login"}
 HANDLERS = {
     "acr config retention update": h_acr_retention,
     "role assignment create": h_role,
+    "identity create": h_identity,
     "role definition create": h_role_definition,
     "role definition update": h_role_definition,
     "policy assignment create": h_policy_assignment,
@@ -988,6 +1018,7 @@ def read_workspace_yml(path: Path) -> dict:
                   provisionNetworkNow=bool(doc.get("provision_network_now")),  # absent: false, as ARM
                   hbiWorkspace=bool(doc.get("hbi_workspace")),
                   **_customer_managed_key(doc.get("customer_managed_key")),
+                  **_identity_fields(doc),
                   **_managed_network_defaults(mn.get("isolation_mode")),
                   serverlessComputeSubnet=ref_to(VNET, sc.get("custom_subnet")) if sc.get("custom_subnet") else None,
                   serverlessComputeNoPublicIp=to_bool(sc.get("no_public_ip")))

@@ -52,6 +52,8 @@ pub struct Names {
     pub container_registry: Name,
     pub log_analytics: Name,
     pub application_insights: Name,
+    /// The workspace's user-assigned managed identity (`workspace.identity.type: user_assigned`).
+    pub workspace_identity: Option<Name>,
     /// The Azure Monitor Private Link Scope: derived from the prefix, used only when the
     /// blueprint has one (`dependencies.monitoring.private_link_scope`).
     pub private_link_scope: Name,
@@ -159,6 +161,16 @@ impl Names {
                 "application_insights",
                 p,
             ),
+            workspace_identity: (bp.workspace.identity.kind
+                == crate::blueprint::IdentityKind::UserAssigned)
+                .then(|| {
+                    Name::resolve(
+                        bp.workspace.identity.name.as_ref(),
+                        "workspace.identity.name",
+                        "user_assigned_identity",
+                        p,
+                    )
+                }),
             private_link_scope: Name::resolve(None, "naming.prefix", "private_link_scope", p),
             client_vnet: client.map(|v| {
                 Name::resolve(
@@ -253,6 +265,7 @@ impl Names {
             &self.log_analytics,
             &self.application_insights,
         ];
+        v.extend(self.workspace_identity.iter());
         v.extend(self.client_vnet.iter());
         v.extend(self.pe_subnet.iter());
         v.extend(self.pe_subnet_nsg.iter());

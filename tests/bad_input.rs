@@ -844,3 +844,47 @@ fn text_arm_would_evaluate_is_refused() {
     );
     refused(&yaml, &[], "AMLG044");
 }
+
+/// The workspace identity (issue 12): what neither path can build the same way, a name for an
+/// identity amlgen does not create, and an identity name Azure refuses, each with its location.
+#[test]
+fn workspace_identity_combinations_are_refused_where_they_are_written() {
+    let cmk = "workspace.customer_managed_key={key_vault_id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/kv-keys, key_uri: 'https://kv-keys.vault.azure.net/keys/k/0123'}";
+    let stderr = refused(
+        BASE,
+        &[
+            "--set",
+            cmk,
+            "--set",
+            "workspace.identity.type=user_assigned",
+        ],
+        "AMLG126",
+    );
+    assert!(
+        stderr.contains("workspace.identity.type") && stderr.contains("encryption"),
+        "{stderr}"
+    );
+    let yaml = with(
+        BASE,
+        "  public_network_access: false\n",
+        "  public_network_access: false\n  identity:\n    name: id-lonely\n",
+    );
+    let stderr = refused(&yaml, &[], "AMLG127");
+    assert!(
+        stderr.contains("bp.yaml:") && stderr.contains("id-lonely"),
+        "{stderr}"
+    );
+    for bad in ["-id", "id", "id.with.dots"] {
+        let stderr = refused(
+            BASE,
+            &[
+                "--set",
+                "workspace.identity.type=user_assigned",
+                "--set",
+                &format!("workspace.identity.name={bad}"),
+            ],
+            "AMLG022",
+        );
+        assert!(stderr.contains("3-128 alphanumerics"), "{stderr}");
+    }
+}

@@ -249,6 +249,7 @@ const NO_ARM_SCHEMA_VENDORED: &[&str] = &[
     "Microsoft.Insights/privateLinkScopes@2021-09-01",
     "Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01",
     "Microsoft.Insights/diagnosticSettings@2016-09-01",
+    "Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30",
 ];
 
 /// Types whose Bicep type data is not in the shared reference copy: index.json proves the
@@ -375,6 +376,7 @@ fn rendered_blueprints_conform_including_parameter_values() {
         .collect();
     args.push("tests/fixtures/blueprints/max.yaml".into());
     args.push("tests/fixtures/blueprints/hub-max.yaml".into());
+    args.push("tests/fixtures/blueprints/uai.yaml".into());
     let ws = amlgen::catalog::Catalog::get().resource_type("workspace");
     let mut all = Vec::new();
     let mut rules_checked = 0;

@@ -704,6 +704,26 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                             "hbiWorkspace",
                             p.get("hbiWorkspace").cloned().unwrap_or(Value::Bool(false)),
                         ),
+                        // The workspace's identity: its type, the user-assigned identities by
+                        // ID and the primary one (the runbook reads them from the workspace
+                        // YAML it writes).
+                        ("identityType", s(b.pointer("/identity/type"))),
+                        (
+                            "userAssignedIdentities",
+                            b.pointer("/identity/userAssignedIdentities")
+                                .and_then(Value::as_object)
+                                .map(|o| {
+                                    let mut ids: Vec<Value> =
+                                        o.keys().map(|k| Value::from(k.as_str())).collect();
+                                    ids.sort_by_key(|v| v.to_string());
+                                    Value::Array(ids)
+                                })
+                                .unwrap_or(Value::Null),
+                        ),
+                        (
+                            "primaryUserAssignedIdentity",
+                            s(p.get("primaryUserAssignedIdentity")),
+                        ),
                         ("encryptionStatus", s(p.pointer("/encryption/status"))),
                         (
                             "encryptionKeyVault",
@@ -965,6 +985,9 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     &format!("{scope}|{role}|{principal}"),
                     obj(vec![("principalType", s(p.get("principalType")))]),
                 );
+            }
+            "Microsoft.ManagedIdentity/userAssignedIdentities" => {
+                put(&r.type_, n, obj(vec![("location", loc)]))
             }
             // Any other type is not normalized yet: fail loudly instead of skipping it.
             other => {
@@ -2030,7 +2053,14 @@ fn ps1_resources(src: &str, sub: &str, rg: &str, location: &str) -> Vec<Resource
                 let args: Vec<String> = parts
                     .iter()
                     .map(|p| {
-                        let p = fill(p, &values)
+                        let p = fill(p, &values);
+                        // The resource group's own ID, as the evaluator writes resourceGroup().id
+                        // (a role on the resource group: the user-assigned workspace identity's
+                        // approver role).
+                        if p == scope {
+                            return "id:resourcegroup".to_string();
+                        }
+                        let p = p
                             .replace(&format!("{scope}/providers/"), "id:")
                             .replace(&format!("/subscriptions/{sub}/providers/"), "id:")
                             .replace('/', "|");
@@ -2192,6 +2222,8 @@ fn bicep_and_runbook_ps1_build_the_same_resources() {
         "no-firewall",
         "exfiltration-prevention",
         "fixture:max",
+        // The user-assigned workspace identity, its roles and the workspace's identity.
+        "fixture:uai",
     ] {
         assert!(
             compared.iter().any(|c| c.starts_with(&format!("{must} "))),

@@ -600,6 +600,33 @@ pub struct Workspace {
     /// created.
     #[serde(default)]
     pub hbi_workspace: bool,
+    /// The workspace's managed identity: system-assigned (default), or a user-assigned identity
+    /// amlgen creates with the roles Azure documents for it on the workspace and its dependencies.
+    #[serde(default)]
+    pub identity: WorkspaceIdentity,
+}
+
+/// Which managed identity the workspace uses to reach its storage, key vault, registry and
+/// Application Insights.
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WorkspaceIdentity {
+    /// `system_assigned` (default): Azure creates the identity with the workspace and gives it
+    /// its roles. `user_assigned`: amlgen creates a user-assigned identity and gives it the roles
+    /// Azure documents before the workspace exists; the identity outlives the workspace.
+    #[serde(default, rename = "type")]
+    pub kind: IdentityKind,
+    /// Name of the user-assigned identity; default `id-<prefix>`. Only with `user_assigned`.
+    #[serde(default)]
+    pub name: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+#[serde(rename_all = "snake_case")]
+pub enum IdentityKind {
+    #[default]
+    SystemAssigned,
+    UserAssigned,
 }
 
 /// A key vault key that encrypts the workspace's data.

@@ -537,6 +537,26 @@ pub struct AccessCatalog {
     /// the target to use it.
     pub compute_roles_on_targets: IndexMap<String, String>,
     pub compute_roles_on_targets_source: Vec<String>,
+    /// The roles a user-assigned workspace identity needs, in Azure's order.
+    pub workspace_identity_roles: Vec<IdentityRole>,
+}
+
+/// One role of a user-assigned workspace identity: the built-in role (key) and the resource it is
+/// on (`workspace`, a dependency's kind, or `resource_group`).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct IdentityRole {
+    pub scope: String,
+    pub role: String,
+    /// Only when the workspace has a managed VNet.
+    #[serde(default)]
+    pub managed_vnet_only: bool,
+    /// What the identity needs it for, for the README.
+    pub why: String,
+    /// Microsoft's words, where the README quotes them.
+    #[serde(default)]
+    pub source_quote: Option<String>,
+    pub source: Vec<String>,
 }
 
 /// catalog/powershell.yaml: the Az modules and minimum versions, per script.

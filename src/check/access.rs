@@ -29,6 +29,17 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
 /// identity, which needs a role on that resource (mnet_current) amlgen cannot assign there.
 fn approver(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let role = &crate::catalog::Catalog::get().access.built_in_roles["network_connection_approver"];
+    // A user-assigned identity exists before the workspace, so it can be given the role first.
+    let (who, when) = match crate::naming::Names::of(bp).workspace_identity {
+        Some(n) => (
+            format!("the workspace's user-assigned identity `{}`", n.value),
+            "once the identity exists",
+        ),
+        None => (
+            "the workspace's managed identity".to_string(),
+            "after the workspace exists",
+        ),
+    };
     for (i, r) in bp
         .workspace
         .managed_network
@@ -46,10 +57,16 @@ fn approver(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             out.push(
                 Diagnostic::warning(
                     Code::PrivateEndpointRuleNeedsApprover,
-                    format!("the workspace identity must approve this private endpoint on {}", destination.service_resource_id),
+                    format!(
+                        "the workspace identity must approve this private endpoint on {}",
+                        destination.service_resource_id
+                    ),
                 )
                 .at_path(format!("workspace.managed_network.outbound_rules[{i}]"))
-                .with_help(format!("give the workspace's managed identity `{}` ({}) on the target after the workspace exists; the README has the command", role.name, role.id)),
+                .with_help(format!(
+                    "give {who} `{}` ({}) on the target {when}; the README has the command",
+                    role.name, role.id
+                )),
             );
         }
     }

@@ -5,6 +5,7 @@
 mod access;
 mod addresses;
 mod encryption;
+mod identity;
 mod inference;
 mod names;
 mod network;
@@ -33,6 +34,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     names::check(bp, &mut out);
     access::check(bp, &mut out);
     encryption::check(bp, &mut out);
+    identity::check(bp, &mut out);
     addresses::check(bp, &mut out);
     network::check(bp, &mut out);
     outbound::check(bp, &mut out);
@@ -52,6 +54,18 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
         .cloned()
         .chain(located)
         .collect()
+}
+
+/// The codes one check gives the approved-only built-in with `sets` applied (unit tests).
+#[cfg(test)]
+pub(crate) fn codes_of(
+    check: fn(&crate::blueprint::Blueprint, &mut Vec<Diagnostic>),
+    sets: &[&str],
+) -> Vec<crate::diagnostic::Code> {
+    let bp = crate::blueprint::builtin_with("approved-only", sets);
+    let mut out = Vec::new();
+    check(&bp, &mut out);
+    out.into_iter().map(|d| d.code).collect()
 }
 
 /// Adds file, line and column to a diagnostic that has a value path.

@@ -40,10 +40,7 @@ mod tests {
     use super::*;
 
     fn codes(sets: &[&str]) -> Vec<Code> {
-        let bp = crate::blueprint::builtin_with("approved-only", sets);
-        let mut out = Vec::new();
-        check(&bp, &mut out);
-        out.into_iter().map(|d| d.code).collect()
+        crate::check::codes_of(check, sets)
     }
 
     #[test]

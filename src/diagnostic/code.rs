@@ -82,6 +82,8 @@ codes! {
     PrivateDnsZoneSettings = "AMLG123",
     InstanceWithIdentityStorage = "AMLG124",
     MonitorPrivateLinkUnavailable = "AMLG125",
+    IdentityWithCustomerManagedKey = "AMLG126",
+    IdentityNameWithoutUserAssigned = "AMLG127",
     FirewallWithoutHub = "AMLG130",
     HubWithNatGateway = "AMLG131",
     ExfiltrationWithoutFirewall = "AMLG132",

@@ -270,6 +270,14 @@ pub fn params(m: &Model) -> Vec<Param> {
             json!(id),
         ));
     }
+    if let Some(i) = &m.workspace.user_assigned_identity {
+        v.push(named(
+            "workspaceIdentityName",
+            "user_assigned_identity",
+            "workspace's user-assigned managed identity",
+            &i.name,
+        ));
+    }
     if let Some(k) = &m.workspace.customer_managed_key {
         v.push(p(
             "customerManagedKeyVaultId",

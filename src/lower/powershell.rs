@@ -12,8 +12,8 @@
 use crate::catalog::Catalog;
 use crate::catalog::Cloud;
 use crate::plan::model::{
-    DnsMode, Model, NetworkModel, PeTarget, PowerShellRequirement, PsGuid, PsRead, PsSegment,
-    PsStep,
+    DnsMode, IdentityRoleModel, Model, NetworkModel, PeTarget, PowerShellRequirement, PsGuid,
+    PsRead, PsSegment, PsStep,
 };
 use crate::plan::zones::Text;
 use serde_json::{json, Value as Json};
@@ -24,8 +24,10 @@ const SCOPE: &str = "<amlgen:scope>";
 const LOCATION: &str = "<amlgen:location>";
 const TENANT: &str = "<amlgen:tenantId>";
 const SUBSCRIPTION: &str = "<amlgen:subscriptionId>";
-/// The workspace's system-assigned identity, read once the workspace exists.
+/// The workspace's identity: its system-assigned one, read once the workspace exists, or its
+/// user-assigned one, read once that exists.
 const WORKSPACE_PRINCIPAL: &str = "<amlgen:workspacePrincipalId>";
+const WORKSPACE_PRINCIPAL_TOKEN: &str = "workspacePrincipalId";
 /// The hub firewall's private IP address (the spoke's next hop and DNS server), read once the
 /// firewall exists: Azure picks it from the firewall subnet.
 const FIREWALL_IP: &str = "firewallPrivateIp";
@@ -264,6 +266,36 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
         }}),
     );
 
+    // The user-assigned workspace identity and its roles on the dependencies, before the
+    // workspace (Azure checks them when it creates it), as modules/workspaceIdentity.bicep.
+    let uai_id = m.workspace.user_assigned_identity.as_ref().map(|i| {
+        let uai_id = rid("user_assigned_identity", &i.name);
+        let step = s.put(
+            format!("User-assigned identity {} of the workspace", i.name),
+            uai_id.clone(),
+            "user_assigned_identity",
+            json!({"location": LOCATION, "tags": tags}),
+        );
+        // The workspace's principal from here on: a workspace with only a user-assigned
+        // identity has no identity.principalId of its own.
+        step.reads_after = vec![read(
+            WORKSPACE_PRINCIPAL_TOKEN,
+            &["properties", "principalId"],
+        )];
+        for r in &i.roles {
+            let scope = match r.scope.as_str() {
+                "storage_account" => storage_id.clone(),
+                "key_vault" => kv_id.clone(),
+                "container_registry" => acr_id.clone(),
+                "application_insights" => ai_id.clone(),
+                "resource_group" => SCOPE.to_string(),
+                other => unreachable!("identity role scope {other} before the workspace"),
+            };
+            identity_role(&mut s, r, &scope, &uai_id);
+        }
+        uai_id
+    });
+
     let firewall_id = m
         .network
         .as_ref()
@@ -307,6 +339,9 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
             "serverlessComputeNoPublicIP": sl.no_public_ip,
         });
     }
+    if let Some(id) = &uai_id {
+        props["primaryUserAssignedIdentity"] = json!(id);
+    }
     props["hbiWorkspace"] = json!(w.hbi_workspace);
     if let Some(k) = &w.customer_managed_key {
         props["encryption"] = json!({"status": "Enabled", "keyVaultProperties": {
@@ -322,18 +357,33 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
             w.name
         ),
     };
+    let identity = match &uai_id {
+        Some(id) => json!({"type": "UserAssigned", "userAssignedIdentities": {id.as_str(): {}}}),
+        None => json!({"type": "SystemAssigned"}),
+    };
     let step = s.put(
         title,
         ws_id.clone(),
         "workspace",
         json!({"location": LOCATION, "tags": tags, "kind": "Default",
-            "identity": {"type": "SystemAssigned"},
+            "identity": identity,
             "sku": {"name": "Basic", "tier": "Basic"},
             "properties": props}),
     );
-    step.reads_after = vec![read("workspacePrincipalId", &["identity", "principalId"])];
+    if uai_id.is_none() {
+        step.reads_after = vec![read(
+            WORKSPACE_PRINCIPAL_TOKEN,
+            &["identity", "principalId"],
+        )];
+    }
     if let Some(k) = w.kind.as_ref().filter(|k| k.non_default) {
         step.note = Some(format!("{}: {}; {}", k.arm, k.note, k.switch));
+    }
+
+    if let (Some(i), Some(id)) = (&w.user_assigned_identity, &uai_id) {
+        for r in &i.workspace_roles {
+            identity_role(&mut s, r, &ws_id, id);
+        }
     }
 
     for d in &w.datastores {
@@ -880,15 +930,15 @@ fn built_in_role(role: &str) -> String {
 /// A role assignment named as main.bicep names it: ARM's `guid()` of the scope's ID, the
 /// principal and `guid_role` (the role as main.bicep writes it there), so either path finds the
 /// assignment the other made, and a re-run its own.
-fn role_assignment(
-    s: &mut Steps,
+fn role_assignment<'a>(
+    s: &'a mut Steps,
     title: String,
     scope: &str,
     role_definition_id: &str,
     guid_role: &str,
     principal: &str,
     principal_type: &str,
-) {
+) -> &'a mut PsStep {
     let step = s.put(
         title,
         format!("{scope}/providers/Microsoft.Authorization/roleAssignments/<amlgen:assignment>"),
@@ -903,6 +953,24 @@ fn role_assignment(
         token: "assignment".into(),
         parts: vec![scope.into(), principal.into(), guid_role.into()],
     });
+    step
+}
+
+/// A role of the user-assigned workspace identity, named as modules/workspaceIdentity.bicep and
+/// workspace.bicep name it: guid(scope.id, identity.id, role GUID).
+fn identity_role(s: &mut Steps, r: &IdentityRoleModel, scope: &str, identity_id: &str) {
+    let step = role_assignment(
+        s,
+        format!("{} on {} for the workspace identity", r.name, r.on),
+        scope,
+        &built_in_role(&r.id),
+        &r.id,
+        WORKSPACE_PRINCIPAL,
+        "ServicePrincipal",
+    );
+    if let Some(g) = step.name_guid.as_mut() {
+        g.parts[1] = identity_id.to_string();
+    }
 }
 
 fn compute_steps(m: &Model, s: &mut Steps, ws_id: &str, tags: &Json) {

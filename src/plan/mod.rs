@@ -144,7 +144,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         datastores: if shared_key_access {
             Vec::new()
         } else {
-            default_datastores()
+            default_datastores(names.workspace_identity.is_some())
         },
         image_build_compute,
         serverless: network.as_ref().map(|n| ServerlessModel {
@@ -236,6 +236,10 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             }),
         cli_create_sets: Vec::new(),
         image_build_compute_param: None,
+        user_assigned_identity: names
+            .workspace_identity
+            .as_ref()
+            .map(|n| identity(n, mn.isolation_mode != IsolationMode::Disabled)),
     };
 
     let client = match (
@@ -503,13 +507,18 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
 /// The workspace's default blob and file datastores (studio_vnet: "Each Azure Machine Learning
 /// workspace has two default storage accounts, a default blob storage account and a default file
 /// store account"), with identity-based access and the workspace identity for data preview.
-fn default_datastores() -> Vec<DatastoreModel> {
+fn default_datastores(user_assigned: bool) -> Vec<DatastoreModel> {
+    let identity = default_str(if user_assigned {
+        "studio_datastore_identity_user_assigned"
+    } else {
+        "studio_datastore_identity"
+    });
     let datastore = |name, datastore_type, location_property, cli_location_field| DatastoreModel {
         name,
         datastore_type,
         location_property,
         cli_location_field,
-        identity: default_str("studio_datastore_identity"),
+        identity: identity.clone(),
         credentials_type: "None",
         api_version: Catalog::get().api_versions["datastore"].version.clone(),
         bicep_output: String::new(),
@@ -571,6 +580,49 @@ fn packages(bp: &crate::blueprint::Blueprint) -> Vec<PackageModel> {
             writes: p.writes.clone(),
         })
         .collect()
+}
+
+/// The user-assigned workspace identity and its roles (catalog/access.yaml), split into those
+/// Azure needs before it creates the workspace and the one on the workspace.
+fn identity(name: &crate::naming::Name, managed_vnet: bool) -> IdentityModel {
+    let cat = Catalog::get();
+    let (workspace_roles, roles) = cat
+        .access
+        .workspace_identity_roles
+        .iter()
+        .filter(|r| managed_vnet || !r.managed_vnet_only)
+        .map(|r| {
+            let role = &cat.access.built_in_roles[r.role.as_str()];
+            let on = match r.scope.as_str() {
+                "workspace" => "the workspace",
+                "storage_account" => "the storage account",
+                "key_vault" => "the key vault",
+                "container_registry" => "the container registry",
+                "application_insights" => "Application Insights",
+                "resource_group" => "the resource group",
+                other => {
+                    panic!("catalog/access.yaml: unknown workspace_identity_roles scope {other}")
+                }
+            };
+            IdentityRoleModel {
+                scope: r.scope.clone(),
+                on: on.to_string(),
+                name: role.name.clone(),
+                id: role.id.clone(),
+                why: match &r.source_quote {
+                    Some(q) => format!("{}; Microsoft: {q}", r.why),
+                    None => r.why.clone(),
+                },
+                bicep_symbol: crate::naming::bicep_symbol(&format!("{}_{}", r.scope, r.role)),
+            }
+        })
+        .partition(|r| r.scope == "workspace");
+    IdentityModel {
+        name: name.value.clone(),
+        api_version: cat.api_versions["user_assigned_identity"].version.clone(),
+        roles,
+        workspace_roles,
+    }
 }
 
 fn names_map(n: &Names) -> IndexMap<&'static str, String> {

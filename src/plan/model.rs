@@ -231,6 +231,37 @@ pub struct WorkspaceModel {
     pub cli_create_sets: Vec<String>,
     /// Bicep: the main.bicep parameter that names the image-build compute (`lower::bicep`).
     pub image_build_compute_param: Option<String>,
+    /// The user-assigned identity the workspace uses; `None`: its system-assigned identity.
+    pub user_assigned_identity: Option<IdentityModel>,
+}
+
+/// A user-assigned workspace identity amlgen creates, and the roles Azure documents for it
+/// (catalog/access.yaml `workspace_identity_roles`).
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityModel {
+    pub name: String,
+    pub api_version: String,
+    /// Roles on the dependencies and the resource group: assigned before the workspace, which
+    /// Azure creates only when the identity can reach its dependencies.
+    pub roles: Vec<IdentityRoleModel>,
+    /// Roles on the workspace itself: assigned once it exists.
+    pub workspace_roles: Vec<IdentityRoleModel>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct IdentityRoleModel {
+    /// `workspace`, `storage_account`, `key_vault`, `container_registry`,
+    /// `application_insights` or `resource_group`.
+    pub scope: String,
+    /// The resource in words, for comments and the README.
+    pub on: String,
+    pub name: String,
+    /// The built-in role's GUID.
+    pub id: String,
+    /// What the identity needs it for, with Microsoft's words where the catalog quotes them.
+    pub why: String,
+    /// Bicep symbol of the assignment (camelCase of scope and role).
+    pub bicep_symbol: String,
 }
 
 /// A built-in role someone needs on a resource outside the deployment.

@@ -86,6 +86,12 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
     if !m.workspace.datastores.is_empty() {
         v.push(("modules/datastores.bicep", "bicep/modules/datastores.bicep"));
     }
+    if m.workspace.user_assigned_identity.is_some() {
+        v.push((
+            "modules/workspaceIdentity.bicep",
+            "bicep/modules/workspaceIdentity.bicep",
+        ));
+    }
     if m.access.deployed {
         v.push(("modules/access.bicep", "bicep/modules/access.bicep"));
     }

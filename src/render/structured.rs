@@ -2,6 +2,7 @@
 //! well-formed by construction.
 
 use super::{Artifact, RenderError};
+use crate::catalog::Catalog;
 use crate::plan::model::{Model, OnlineEndpointModel, RuleKind, RuleModel};
 use indexmap::IndexMap;
 use serde::Serialize;
@@ -52,9 +53,23 @@ struct WorkspaceYaml<'a> {
     customer_managed_key: Option<CustomerManagedKeyYaml<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     serverless_compute: Option<ServerlessYaml>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    identity: Option<IdentityYaml>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    primary_user_assigned_identity: Option<String>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     tags: &'a IndexMap<String, String>,
     managed_network: ManagedNetworkYaml<'a>,
+}
+
+/// azure-ai-ml's workspace `identity` (how-to-identity-based-service-authentication's
+/// "workspace_creation_with_multiple_UAIs.yml"): only with a user-assigned identity; without it
+/// azure-ai-ml creates the workspace with a system-assigned one.
+#[derive(Serialize)]
+struct IdentityYaml {
+    #[serde(rename = "type")]
+    kind: &'static str,
+    user_assigned_identities: IndexMap<String, IndexMap<String, String>>,
 }
 
 #[derive(Serialize)]
@@ -118,6 +133,12 @@ pub fn workspace_yaml(
     let id = |provider: &str, name: &str| {
         format!("/subscriptions/{subscription}/resourceGroups/{rg}/providers/{provider}/{name}")
     };
+    let uai_id = m.workspace.user_assigned_identity.as_ref().map(|i| {
+        id(
+            &Catalog::get().api_versions["user_assigned_identity"].resource_type,
+            &i.name,
+        )
+    });
     let doc = WorkspaceYaml {
         schema: "https://azuremlschemas.azureedge.net/latest/workspace.schema.json",
         name: &m.workspace.name,
@@ -150,6 +171,11 @@ pub fn workspace_yaml(
             ),
             no_public_ip: s.no_public_ip,
         }),
+        identity: uai_id.as_ref().map(|i| IdentityYaml {
+            kind: "user_assigned",
+            user_assigned_identities: [(i.clone(), IndexMap::new())].into_iter().collect(),
+        }),
+        primary_user_assigned_identity: uai_id.clone(),
         tags: &m.tags,
         managed_network: ManagedNetworkYaml {
             isolation_mode: &m.workspace.isolation_mode.cli,
@@ -162,6 +188,12 @@ pub fn workspace_yaml(
     let mut text = String::new();
     for line in header {
         text.push_str(&format!("# {line}\n"));
+    }
+    if let Some(i) = &m.workspace.user_assigned_identity {
+        text.push_str(&format!(
+            "# The user-assigned identity {} and its roles on the dependencies must exist first (runbook.sh's step \"Workspace identity\"), and its Contributor on the workspace follows.\n",
+            i.name
+        ));
     }
     text.push_str(&format!(
         "# After the dependencies exist (deploy.sh or runbook.sh): az ml workspace create --subscription {subscription} --resource-group {rg} --file workspace.yml\n"
@@ -188,13 +220,13 @@ struct OnlineEndpointYaml<'a> {
     description: &'a str,
     auth_mode: &'a str,
     public_network_access: &'a str,
-    identity: IdentityYaml<'a>,
+    identity: EndpointIdentityYaml<'a>,
     #[serde(skip_serializing_if = "IndexMap::is_empty")]
     tags: &'a IndexMap<String, String>,
 }
 
 #[derive(Serialize)]
-struct IdentityYaml<'a> {
+struct EndpointIdentityYaml<'a> {
     #[serde(rename = "type")]
     kind: &'a str,
 }
@@ -213,7 +245,7 @@ pub fn online_endpoint_yaml(
         description: &e.description,
         auth_mode: &e.auth_mode.cli,
         public_network_access: &m.inference.public_network_access.cli,
-        identity: IdentityYaml {
+        identity: EndpointIdentityYaml {
             kind: &m.inference.identity.cli,
         },
         tags: &m.tags,

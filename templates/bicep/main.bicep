@@ -81,6 +81,23 @@ module containerRegistry 'modules/containerRegistry.bicep' = {
   }
 }
 
+{% if m.workspace.user_assigned_identity %}
+// The workspace's user-assigned identity, with its roles on the dependencies before the workspace
+// exists: Azure checks them when it creates the workspace.
+module workspaceIdentity 'modules/workspaceIdentity.bicep' = {
+  name: take('${deployment().name}-workspace-identity', 64)
+  params: {
+    location: location
+    tags: tags
+    name: workspaceIdentityName
+    storageAccountName: storage.outputs.name
+    keyVaultName: keyVault.outputs.name
+    containerRegistryName: containerRegistry.outputs.name
+    applicationInsightsName: monitoring.outputs.applicationInsightsName
+  }
+}
+
+{% endif %}
 module workspace 'modules/workspace.bicep' = {
   name: take('${deployment().name}-workspace', 64)
   params: {
@@ -89,6 +106,10 @@ module workspace 'modules/workspace.bicep' = {
     name: workspaceName
     friendlyName: workspaceFriendlyName
     hbiWorkspace: hbiWorkspace
+{% if m.workspace.user_assigned_identity %}
+    userAssignedIdentityId: workspaceIdentity.outputs.resourceId
+    userAssignedIdentityPrincipalId: workspaceIdentity.outputs.principalId
+{% endif %}
 {% if m.workspace.customer_managed_key %}
     customerManagedKeyVaultId: customerManagedKeyVaultId
     customerManagedKeyUri: customerManagedKeyUri
@@ -440,7 +461,7 @@ output workspaceId string = workspace.outputs.resourceId
 @description('The name of the Azure Machine Learning workspace.')
 output workspaceName string = workspace.outputs.name
 
-@description('The principal ID of the workspace system-assigned managed identity.')
+@description('The principal ID of the workspace {% if m.workspace.user_assigned_identity %}user-assigned{% else %}system-assigned{% endif %} managed identity.')
 output workspacePrincipalId string = workspace.outputs.principalId
 
 @description('The resource ID of the default storage account.')

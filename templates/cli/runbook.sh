@@ -20,6 +20,9 @@ KEY_VAULT_NAME=${KEY_VAULT_NAME:-{{ m.key_vault.name }}}
 CONTAINER_REGISTRY_NAME=${CONTAINER_REGISTRY_NAME:-{{ m.registry.name }}}
 LOG_ANALYTICS_NAME=${LOG_ANALYTICS_NAME:-{{ m.monitoring.log_analytics }}}
 APP_INSIGHTS_NAME=${APP_INSIGHTS_NAME:-{{ m.monitoring.application_insights }}}
+{% if m.workspace.user_assigned_identity %}
+WORKSPACE_IDENTITY_NAME=${WORKSPACE_IDENTITY_NAME:-{{ m.workspace.user_assigned_identity.name }}}
+{% endif %}
 {% if m.client %}
 VNET_NAME=${VNET_NAME:-{{ m.client.vnet_name }}}
 PE_SUBNET_NAME=${PE_SUBNET_NAME:-{{ m.client.pe_subnet_name }}}
@@ -185,6 +188,10 @@ az acr config retention update \
   --output none
 CONTAINER_REGISTRY_ID="$(az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGISTRY_NAME}" --query id --output tsv)"
 
+{% if m.workspace.user_assigned_identity %}
+{% include "cli/parts/workspace_identity.sh" %}
+
+{% endif %}
 {% if m.network %}
 {% include "cli/parts/hub_spoke.sh" %}
 
@@ -195,9 +202,19 @@ CONTAINER_REGISTRY_ID="$(az acr show --resource-group "${RESOURCE_GROUP}" --name
 SERVERLESS_SUBNET_ID="$(az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ m.workspace.serverless.subnet_name }} --query id --output tsv)"
 {% endif %}
 if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --output none 2>/dev/null; then
+{% if m.workspace.user_assigned_identity %}
+  # az ml has no option for the workspace's identity list: it goes in a workspace YAML
+  # (azure-ai-ml's `identity` and `primary_user_assigned_identity`), with the options on top.
+  WORKSPACE_YAML="$(mktemp)"
+  trap 'rm -f "${WORKSPACE_YAML}"' EXIT
+  printf 'identity:\n  type: user_assigned\n  user_assigned_identities:\n    %s: {}\nprimary_user_assigned_identity: %s\n' "'${WORKSPACE_IDENTITY_ID}'" "${WORKSPACE_IDENTITY_ID}" > "${WORKSPACE_YAML}"
+{% endif %}
   az ml workspace create \
     --resource-group "${RESOURCE_GROUP}" \
     --name "${WORKSPACE_NAME}" \
+{% if m.workspace.user_assigned_identity %}
+    --file "${WORKSPACE_YAML}" \
+{% endif %}
     --location "${LOCATION}" \
     --display-name {{ m.workspace.friendly_name }} \
     --storage-account "${STORAGE_ACCOUNT_ID}" \
@@ -215,6 +232,21 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
 {% endif %}
     --output none
 fi
+{% if m.workspace.user_assigned_identity %}
+{% for r in m.workspace.user_assigned_identity.workspace_roles %}
+# {{ r.name|comment }} on the workspace for its user-assigned identity, once the workspace exists.
+WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+ASSIGNED="$(az role assignment list --assignee "${WORKSPACE_IDENTITY_PRINCIPAL_ID}" --role {{ r.id }} --scope "${WORKSPACE_ID}" --query 'length(@)' --output tsv)"
+if [ "${ASSIGNED}" = "0" ]; then
+  az role assignment create \
+    --assignee-object-id "${WORKSPACE_IDENTITY_PRINCIPAL_ID}" \
+    --assignee-principal-type ServicePrincipal \
+    --role {{ r.id }} \
+    --scope "${WORKSPACE_ID}" \
+    --output none
+fi
+{% endfor %}
+{% endif %}
 {% if m.workspace.cli_network_sets %}
 
 # --- Managed network kind and monitoring (no az ml option; `az resource update` is GET + PUT) -----

@@ -106,6 +106,11 @@ output logAnalyticsId string = logAnalytics.id
 
 @description('The resource ID of the Application Insights component.')
 output applicationInsightsId string = applicationInsights.id
+{% if m.workspace.user_assigned_identity %}
+
+@description('The name of the Application Insights component.')
+output applicationInsightsName string = applicationInsights.name
+{% endif %}
 {% if m.monitoring.private_link %}
 
 // Read by the private endpoint after the whole module, scoped resources included, is deployed.

@@ -33,6 +33,14 @@ param customerManagedKeyVaultId string
 param customerManagedKeyUri string
 {% endif %}
 
+{% if m.workspace.user_assigned_identity %}
+@description('Required. Resource ID of the user-assigned managed identity the workspace uses.')
+param userAssignedIdentityId string
+
+@description('Required. Principal ID of the user-assigned managed identity the workspace uses.')
+param userAssignedIdentityPrincipalId string
+
+{% endif %}
 @description('Required. Resource ID of the default storage account.')
 param storageAccountId string
 
@@ -92,15 +100,29 @@ resource workspace {{ m.types.workspace }} = {
   location: location
   tags: tags
   kind: 'Default'
+{% if m.workspace.user_assigned_identity %}
+  // Its user-assigned identity only: it has the roles Azure documents for it on the dependencies
+  // (modules/workspaceIdentity.bicep) and outlives the workspace.
+  identity: {
+    type: 'UserAssigned'
+    userAssignedIdentities: {
+      '${userAssignedIdentityId}': {}
+    }
+  }
+{% else %}
   identity: {
     type: 'SystemAssigned'
   }
+{% endif %}
   sku: {
     name: 'Basic'
     tier: 'Basic'
   }
   properties: {
     friendlyName: friendlyName
+{% if m.workspace.user_assigned_identity %}
+    primaryUserAssignedIdentity: userAssignedIdentityId
+{% endif %}
     hbiWorkspace: hbiWorkspace
 {% if m.workspace.customer_managed_key %}
     // Azure creates Cosmos DB, AI Search and storage for the workspace's data in a resource
@@ -147,6 +169,21 @@ resource workspace {{ m.types.workspace }} = {
   }
 }
 
+{% if m.workspace.user_assigned_identity %}
+{% for r in m.workspace.user_assigned_identity.workspace_roles %}
+// {{ r.name|comment }} on the workspace for its user-assigned identity, once the workspace exists.
+resource {{ r.bicep_symbol|ident }} {{ m.types.role_assignment }} = {
+  name: guid(workspace.id, userAssignedIdentityId, {{ r.id }})
+  scope: workspace
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {{ r.id }})
+    principalId: userAssignedIdentityPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+{% endfor %}
+{% endif %}
 {% for d in m.workspace.datastores %}
 // {{ d.name|comment }} as Azure created it with the workspace: where its data lives is Azure's
 // choice, read here and handed to modules/datastores.bicep.
@@ -162,8 +199,14 @@ output resourceId string = workspace.id
 @description('The name of the workspace.')
 output name string = workspace.name
 
+{% if m.workspace.user_assigned_identity %}
+// A workspace with only a user-assigned identity has no identity.principalId of its own.
+@description('The principal ID of the workspace managed identity (its user-assigned identity).')
+output principalId string = userAssignedIdentityPrincipalId
+{% else %}
 @description('The principal ID of the workspace system-assigned managed identity.')
 output principalId string = workspace.identity.principalId
+{% endif %}
 {% for d in m.workspace.datastores %}
 
 @description('The {{ d.location_property|comment }} of the default datastore {{ d.name|comment }}.')

@@ -26,7 +26,13 @@ ZONES_RESOURCE_GROUP_ID={{ m.private.zones_resource_group_id }}
 
 # --- Private endpoints in {{ m.private.subnet_name|comment }}, with DNS zone groups --------------------------------
 WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
+{% if m.workspace.user_assigned_identity %}
+# The workspace's identity is its user-assigned one (a workspace with only that has no
+# identity.principal_id of its own).
+WORKSPACE_PRINCIPAL_ID="$(az identity show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_IDENTITY_NAME}" --query principalId --output tsv)"
+{% else %}
 WORKSPACE_PRINCIPAL_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query identity.principal_id --output tsv)"
+{% endif %}
 {% for pe in m.private.private_endpoints %}
 # {{ pe.label|comment }}
 if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name {{ pe.name }} --output none 2>/dev/null; then
