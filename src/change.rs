@@ -28,6 +28,10 @@ pub struct State {
     /// Whether a customer-managed key encrypts the workspace; set only at creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_managed_key: Option<bool>,
+    /// Whether the workspace's identity is user-assigned (none but that one) rather than the
+    /// system-assigned one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub user_assigned_identity: Option<bool>,
     #[serde(default)]
     pub storage_account: Option<String>,
     #[serde(default)]
@@ -68,6 +72,7 @@ impl State {
             workspace: name("workspace"),
             hbi_workspace: Some(m.workspace.hbi_workspace),
             customer_managed_key: Some(m.workspace.customer_managed_key.is_some()),
+            user_assigned_identity: Some(m.workspace.user_assigned_identity.is_some()),
             storage_account: name("storage_account"),
             key_vault: name("key_vault"),
             container_registry: name("container_registry"),
@@ -129,6 +134,15 @@ pub fn changes(before: &State, after: &State) -> Vec<Diagnostic> {
                 after.customer_managed_key,
                 "workspace.customer_managed_key",
                 "a customer-managed key",
+            ),
+            // A workspace created with its system-assigned identity keeps it (Azure adds
+            // user-assigned ones beside it, never takes it away), and amlgen's user-assigned
+            // workspace has no other identity.
+            (
+                before.user_assigned_identity,
+                after.user_assigned_identity,
+                "workspace.identity.type",
+                "a user-assigned workspace identity",
             ),
         ];
         for (b, a, path, what) in created_only {
@@ -345,6 +359,11 @@ mod tests {
             [Code::WorkspaceRenamed]
         );
         assert!(codes(&ws("w1", true, true), &ws("w1", true, true)).is_empty());
+        let uai = |on: bool| State {
+            user_assigned_identity: Some(on),
+            ..ws("w1", false, false)
+        };
+        assert_eq!(codes(&uai(false), &uai(true)), [Code::SetOnlyAtCreation]);
         // A manifest from before `state` existed compares as nothing known.
         assert!(changes(&State::default(), &after).is_empty());
     }

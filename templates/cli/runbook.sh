@@ -201,36 +201,59 @@ CONTAINER_REGISTRY_ID="$(az acr show --resource-group "${RESOURCE_GROUP}" --name
 # Serverless compute runs in {{ m.workspace.serverless.subnet_name|comment }} of the VNet{% if m.workspace.serverless.no_public_ip %}, without public IPs{% endif %}.
 SERVERLESS_SUBNET_ID="$(az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ m.workspace.serverless.subnet_name }} --query id --output tsv)"
 {% endif %}
+{% set create_options %}
+--location "${LOCATION}" \
+--display-name {{ m.workspace.friendly_name }} \
+--storage-account "${STORAGE_ACCOUNT_ID}" \
+--key-vault "${KEY_VAULT_ID}" \
+--container-registry "${CONTAINER_REGISTRY_ID}" \
+--application-insights "${APP_INSIGHTS_ID}" \
+--public-network-access {{ m.workspace.public_network_access }} \
+--managed-network {{ m.workspace.isolation_mode.cli }} \
+--system-datastores-auth-mode {{ m.workspace.system_datastores_auth_mode.cli }} \
+{% if m.workspace.cli_create_sets %}
+--set {{ m.workspace.cli_create_sets|join(" ")|safe }} \
+{% endif %}
+{% if m.workspace.image_build_compute %}
+--image-build-compute {{ m.workspace.image_build_compute }} \
+{% endif %}
+{% endset %}
 if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --output none 2>/dev/null; then
 {% if m.workspace.user_assigned_identity %}
   # az ml has no option for the workspace's identity list: it goes in a workspace YAML
   # (azure-ai-ml's `identity` and `primary_user_assigned_identity`), with the options on top.
   WORKSPACE_YAML="$(mktemp)"
   trap 'rm -f "${WORKSPACE_YAML}"' EXIT
-  printf 'identity:\n  type: user_assigned\n  user_assigned_identities:\n    %s: {}\nprimary_user_assigned_identity: %s\n' "'${WORKSPACE_IDENTITY_ID}'" "${WORKSPACE_IDENTITY_ID}" > "${WORKSPACE_YAML}"
+  printf 'identity:\n  type: user_assigned\n  user_assigned_identities:\n    %s: {}\nprimary_user_assigned_identity: %s\n' "'${WORKSPACE_IDENTITY_ID}'" "'${WORKSPACE_IDENTITY_ID}'" > "${WORKSPACE_YAML}"
 {% endif %}
+{% if m.workspace.user_assigned_identity %}
+  # A new role assignment takes some minutes to reach Azure Machine Learning, which checks the
+  # identity's access as it creates the workspace: a refusal right after the roles were given is
+  # tried again, six times a minute apart.
+  for attempt in 1 2 3 4 5 6; do
+    if az ml workspace create \
+      --resource-group "${RESOURCE_GROUP}" \
+      --name "${WORKSPACE_NAME}" \
+      --file "${WORKSPACE_YAML}" \
+{{ create_options|indent(6, true) }}
+      --output none; then
+      break
+    fi
+    if [ "${attempt}" = 6 ]; then
+      echo "The workspace was not created; see the error above." >&2
+      exit 1
+    fi
+    echo "The workspace was not created (attempt ${attempt} of 6); its identity's new roles may not have reached Azure Machine Learning yet: trying again in 60 s." >&2
+    sleep 60
+  done
+  rm -f "${WORKSPACE_YAML}"
+{% else %}
   az ml workspace create \
     --resource-group "${RESOURCE_GROUP}" \
     --name "${WORKSPACE_NAME}" \
-{% if m.workspace.user_assigned_identity %}
-    --file "${WORKSPACE_YAML}" \
-{% endif %}
-    --location "${LOCATION}" \
-    --display-name {{ m.workspace.friendly_name }} \
-    --storage-account "${STORAGE_ACCOUNT_ID}" \
-    --key-vault "${KEY_VAULT_ID}" \
-    --container-registry "${CONTAINER_REGISTRY_ID}" \
-    --application-insights "${APP_INSIGHTS_ID}" \
-    --public-network-access {{ m.workspace.public_network_access }} \
-    --managed-network {{ m.workspace.isolation_mode.cli }} \
-    --system-datastores-auth-mode {{ m.workspace.system_datastores_auth_mode.cli }} \
-{% if m.workspace.cli_create_sets %}
-    --set {{ m.workspace.cli_create_sets|join(" ")|safe }} \
-{% endif %}
-{% if m.workspace.image_build_compute %}
-    --image-build-compute {{ m.workspace.image_build_compute }} \
-{% endif %}
+{{ create_options|indent(4, true) }}
     --output none
+{% endif %}
 fi
 {% if m.workspace.user_assigned_identity %}
 {% for r in m.workspace.user_assigned_identity.workspace_roles %}
