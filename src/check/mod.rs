@@ -13,6 +13,7 @@ mod policy;
 mod private_dns;
 mod ranges;
 mod text;
+mod way_in;
 
 use crate::blueprint::Loaded;
 use crate::diagnostic::Diagnostic;
@@ -38,6 +39,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     packages::check(bp, &mut out);
     private_dns::check(bp, &mut out);
     policy::check(bp, &mut out);
+    way_in::check(bp, &mut out);
     if let Some(tree) = &tree {
         ranges::check(tree, &mut out);
     }

@@ -4,7 +4,7 @@
 
 use crate::analyze::address_plan::{
     hub_plan, spoke_plan, BASTION_SUBNET, DNS_RESOLVER_SUBNET, FIREWALL_MANAGEMENT_SUBNET,
-    FIREWALL_SUBNET, GATEWAY_SUBNET,
+    FIREWALL_SUBNET, GATEWAY_SUBNET, JUMP_BOX_SUBNET,
 };
 use crate::blueprint::{Blueprint, Egress, HubSubnets, IsolationMode, ManagedNetworkKind};
 use crate::catalog::Catalog;
@@ -222,6 +222,11 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             "network.hub.subnets.dns_resolver_inbound",
             &hs.dns_resolver_inbound,
         ),
+        (
+            JUMP_BOX_SUBNET,
+            "network.hub.subnets.jump_box",
+            &hs.jump_box,
+        ),
     ];
     let ss = &net.spoke.subnets;
     let spoke_explicit = [
@@ -294,7 +299,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     if !ok {
         return;
     }
-    if let Some(Err(key)) = net.hub.as_ref().map(hub_plan) {
+    if let Some(Err(key)) = net.hub.as_ref().map(|h| hub_plan(h, &bp.way_in)) {
         out.push(no_room(
             &key,
             "network.hub.address_space",

@@ -6,6 +6,7 @@ pub mod model;
 pub mod network;
 pub mod policy;
 pub mod private;
+pub mod way_in;
 pub mod zones;
 
 use crate::analyze::{address_plan, Checked, CustomerEgress, Topology};
@@ -431,6 +432,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
                 .then(|| diagnostics(network.as_ref().is_some_and(|n| n.firewall.is_some()))),
         },
         client,
+        way_in: way_in::plan(bp, names, &checked.topology, network.as_ref()),
         network,
         private,
         compute,
