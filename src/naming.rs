@@ -61,6 +61,8 @@ pub struct Names {
     pub network: Option<NetworkNames>,
     pub compute_cluster: Option<Name>,
     pub compute_instance: Option<Name>,
+    /// The jump box VM (`way_in.jump_box`); its name is also its computer name.
+    pub jump_box: Option<Name>,
 }
 
 /// Names of the hub-spoke resources. Only the VNet names are set in the blueprint; the others
@@ -226,6 +228,11 @@ impl Names {
                 origin: "compute.instance.name".into(),
                 kind: "compute_instance",
             }),
+            jump_box: bp
+                .way_in
+                .jump_box
+                .as_ref()
+                .map(|_| derived("vm-{prefix}-jump", p, "virtual_machine")),
         }
     }
 
@@ -266,6 +273,7 @@ impl Names {
         }
         v.extend(self.compute_cluster.iter());
         v.extend(self.compute_instance.iter());
+        v.extend(self.jump_box.iter());
         v
     }
 }

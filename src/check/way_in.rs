@@ -40,9 +40,12 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 "client_access.bastion"
             };
             out.push(
-                Diagnostic::error(Code::JumpBoxWithoutBastion, "the jump box is reachable only through Azure Bastion, which this VNet lacks")
-                    .at_path("way_in.jump_box")
-                    .with_help(format!("set `{path}: true`, or remove way_in.jump_box")),
+                Diagnostic::error(
+                    Code::JumpBoxWithoutBastion,
+                    "the jump box is reachable only through Azure Bastion, which this VNet lacks",
+                )
+                .at_path("way_in.jump_box")
+                .with_help(format!("set `{path}: true`, or remove way_in.jump_box")),
             );
         }
         if let Err(why) = ssh_public_key(&j.ssh_public_key) {
@@ -85,17 +88,25 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     if let Some(v) = &w.vpn {
         if hub.is_some_and(|h| !h.gateway_subnet) {
             out.push(
-                Diagnostic::error(Code::VpnWithoutGatewaySubnet, "the VPN gateway needs the hub's GatewaySubnet")
-                    .at_path("way_in.vpn")
-                    .with_help("set `network.hub.gateway_subnet: true`, or remove way_in.vpn"),
+                Diagnostic::error(
+                    Code::VpnWithoutGatewaySubnet,
+                    "the VPN gateway needs the hub's GatewaySubnet",
+                )
+                .at_path("way_in.vpn")
+                .with_help("set `network.hub.gateway_subnet: true`, or remove way_in.vpn"),
             );
         }
         if bp.cloud != Cloud::AzureCloud {
             out.push(
-                Diagnostic::error(Code::VpnEntraCloudUnsupported, "the Microsoft-registered Azure VPN Client is available in Azure Public only")
-                    .at_path("way_in.vpn")
-                    .with_value(bp.cloud.as_str())
-                    .with_help("remove way_in.vpn and use Bastion with the jump box, or an existing gateway"),
+                Diagnostic::error(
+                    Code::VpnEntraCloudUnsupported,
+                    "the Microsoft-registered Azure VPN Client is available in Azure Public only",
+                )
+                .at_path("way_in.vpn")
+                .with_value(bp.cloud.as_str())
+                .with_help(
+                    "remove way_in.vpn and use Bastion with the jump box, or an existing gateway",
+                ),
             );
         }
         let path = "way_in.vpn.client_address_pool";
@@ -112,7 +123,12 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                     vnets.extend(c.vnet.address_space.iter().map(|a| ("client VNet", a)));
                 }
                 if let Some(n) = &bp.network {
-                    vnets.extend(n.hub.iter().flat_map(|h| &h.address_space).map(|a| ("hub", a)));
+                    vnets.extend(
+                        n.hub
+                            .iter()
+                            .flat_map(|h| &h.address_space)
+                            .map(|a| ("hub", a)),
+                    );
                     vnets.extend(n.spoke.address_space.iter().map(|a| ("spoke", a)));
                 }
                 for (what, a) in vnets {
@@ -233,7 +249,9 @@ fn client_subnets(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
 /// quoting the value).
 fn ssh_public_key(key: &str) -> Result<(), String> {
     if key.contains("PRIVATE KEY") {
-        return Err("this is a private key: it must never be in a blueprint (treat it as leaked)".into());
+        return Err(
+            "this is a private key: it must never be in a blueprint (treat it as leaked)".into(),
+        );
     }
     if !key.trim().chars().all(|c| c == ' ' || c.is_ascii_graphic()) {
         return Err("an SSH public key is one line of printable ASCII".into());

@@ -1061,6 +1061,11 @@ pub struct WayInModel {
     /// The hub's peering uses an existing gateway (`network.hub.gateway_transit` without
     /// `way_in.vpn`): people come in over the customer's own VPN or ExpressRoute.
     pub existing_gateway: bool,
+    /// Lowered (az): the `az rest` PUT bodies, one shell word each, by resource: `bastion`,
+    /// `nic`, `vm`, `extension`, `schedule`, `vpn_gateway` (`lower::cli`).
+    pub body_shell: IndexMap<&'static str, String>,
+    /// API versions of the runbook's PUTs, by the same keys.
+    pub api: IndexMap<&'static str, String>,
 }
 
 /// The jump box: a Linux VM without public IP, reached only through Bastion.

@@ -5,9 +5,7 @@
 //! the firewall that allows compute's hosts only.
 
 use super::model::*;
-use crate::analyze::address_plan::{
-    client_plan, BASTION_SUBNET, GATEWAY_SUBNET, JUMP_BOX_SUBNET,
-};
+use crate::analyze::address_plan::{client_plan, BASTION_SUBNET, GATEWAY_SUBNET, JUMP_BOX_SUBNET};
 use crate::analyze::{CustomerEgress, Topology};
 use crate::blueprint::Blueprint;
 use crate::catalog::Catalog;
@@ -104,7 +102,10 @@ pub fn plan(
         .zip(prefix_of(JUMP_BOX_SUBNET))
         .zip(bastion_subnet.clone())
         .map(|((j, subnet), bastion)| {
-            let name = derive("vm-{prefix}-jump", p);
+            let name = names
+                .jump_box
+                .as_ref()
+                .map_or_else(|| derive("vm-{prefix}-jump", p), |n| n.value.clone());
             let ext = default("jump_box_login_extension");
             let rule = |name: &str,
                         priority,
@@ -248,5 +249,17 @@ pub fn plan(
         client_subnets,
         jump_box,
         vpn,
+        body_shell: Default::default(),
+        api: [
+            ("bastion", "bastion"),
+            ("nic", "network_interface"),
+            ("vm", "virtual_machine"),
+            ("extension", "vm_extension"),
+            ("schedule", "auto_shutdown"),
+            ("vpn_gateway", "virtual_network_gateway"),
+        ]
+        .into_iter()
+        .map(|(k, kind)| (k, cat.api_versions[kind].version.clone()))
+        .collect(),
     }
 }
