@@ -245,6 +245,19 @@ fn client_subnets(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// AMLG173 for a private key where the public key goes (`check` then reports nothing else).
+pub fn private_key(bp: &Blueprint) -> Option<Diagnostic> {
+    let key = &bp.way_in.jump_box.as_ref()?.ssh_public_key;
+    key.contains("PRIVATE KEY").then(|| {
+        Diagnostic::error(
+            Code::InvalidSshPublicKey,
+            "this is a private key: it must never be in a blueprint (treat it as leaked)",
+        )
+        .at_path("way_in.jump_box.ssh_public_key")
+        .with_help("paste the .pub file's one line instead, and make a new key pair: this one was written down")
+    })
+}
+
 /// Whether `key` is one OpenSSH public key line Azure takes; the reason when not (never
 /// quoting the value).
 fn ssh_public_key(key: &str) -> Result<(), String> {
