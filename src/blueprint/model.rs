@@ -299,7 +299,8 @@ pub struct Hub {
     /// A VPN or ExpressRoute gateway runs in the GatewaySubnet and the spoke uses it (gateway
     /// transit on the peering), so networks behind the gateway reach the spoke. Needs
     /// `gateway_subnet`; the gateway must exist before deploying, since Azure refuses
-    /// `useRemoteGateways` towards a hub without one.
+    /// `useRemoteGateways` towards a hub without one. With `way_in.vpn` amlgen creates the
+    /// gateway, turns gateway transit on and peers once the gateway exists.
     #[serde(default)]
     pub gateway_transit: bool,
     /// Deploy an Azure DNS Private Resolver with an inbound endpoint, so on-premises DNS servers

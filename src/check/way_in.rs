@@ -320,7 +320,7 @@ impl<'a> Iterator for SshFields<'a> {
 
 /// Standard base64 with padding, as OpenSSH writes public keys.
 fn base64(s: &str) -> Option<Vec<u8>> {
-    if s.is_empty() || s.len() % 4 != 0 {
+    if s.is_empty() || !s.len().is_multiple_of(4) {
         return None;
     }
     let val = |c: u8| -> Option<u32> {
