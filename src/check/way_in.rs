@@ -164,70 +164,33 @@ fn client_subnets(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     if spaces.len() != c.vnet.address_space.len() {
         return; // reported by the address checks
     }
-    let mut seen: Vec<(&str, ipnet::Ipv4Net)> = parse_cidr(&c.vnet.pe_subnet.address_prefix)
+    let seen: Vec<(&str, ipnet::Ipv4Net)> = parse_cidr(&c.vnet.pe_subnet.address_prefix)
         .ok()
         .map(|n| ("pe", n))
         .into_iter()
         .collect();
-    let mut ok = true;
-    for (key, field, value) in [
-        (BASTION_SUBNET, "bastion", &s.bastion),
-        (GATEWAY_SUBNET, "gateway", &s.gateway),
-        (JUMP_BOX_SUBNET, "jump_box", &s.jump_box),
-    ] {
-        let Some(v) = value else { continue };
-        let path = format!("client_access.vnet.subnets.{field}");
-        let n = match parse_cidr(v) {
-            Ok(n) => n,
-            Err(m) => {
-                ok = false;
-                out.push(
-                    Diagnostic::error(Code::InvalidCidr, "invalid CIDR")
-                        .at_path(&path)
-                        .with_value(v)
-                        .with_help(m),
-                );
-                continue;
-            }
-        };
-        if !spaces.iter().any(|r| r.contains(&n)) {
-            ok = false;
-            out.push(
-                Diagnostic::error(Code::SubnetOutsideVnet, "subnet lies outside its VNet")
-                    .at_path(&path)
-                    .with_value(v)
-                    .with_help("choose a prefix inside client_access.vnet.address_space"),
-            );
-        }
-        let min = sizes[key].minimum;
-        if n.prefix_len() > min {
-            ok = false;
-            out.push(
-                Diagnostic::error(
-                    Code::SubnetBelowAzureMinimum,
-                    format!("{key} subnet is smaller than Azure allows"),
-                )
-                .at_path(&path)
-                .with_value(v)
-                .with_help(format!("{key} needs /{min} or larger")),
-            );
-        }
-        for (other, o) in &seen {
-            if overlaps(o, &n) {
-                ok = false;
-                out.push(
-                    Diagnostic::error(
-                        Code::OverlappingRanges,
-                        format!("subnet overlaps the {other} subnet ({o})"),
-                    )
-                    .at_path(&path)
-                    .with_value(v)
-                    .with_help("subnets of one VNet must not overlap"),
-                );
-            }
-        }
-        seen.push((key, n));
-    }
+    let ok = super::network::explicit_subnets(
+        &spaces,
+        &[
+            (
+                BASTION_SUBNET,
+                "client_access.vnet.subnets.bastion",
+                &s.bastion,
+            ),
+            (
+                GATEWAY_SUBNET,
+                "client_access.vnet.subnets.gateway",
+                &s.gateway,
+            ),
+            (
+                JUMP_BOX_SUBNET,
+                "client_access.vnet.subnets.jump_box",
+                &s.jump_box,
+            ),
+        ],
+        seen,
+        out,
+    );
     if ok {
         if let Err(key) = client_plan(c, &bp.way_in) {
             out.push(
