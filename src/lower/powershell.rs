@@ -995,6 +995,23 @@ fn way_in_steps(m: &Model, s: &mut Steps) {
             "vm_extension",
             body::extension(j, &r, Some(&tags)),
         );
+        for l in &j.logins {
+            for principal in &l.principal_ids {
+                // wayIn.bicep: guid(jumpBox.id, principalId, subscriptionResourceId(...))
+                role_assignment(
+                    s,
+                    format!(
+                        "{}: {} on the jump box for group {principal}",
+                        l.persona, l.role_name
+                    ),
+                    &vm_id,
+                    &built_in_role(&l.role_id),
+                    &built_in_role(&l.role_id),
+                    principal,
+                    "Group",
+                );
+            }
+        }
         s.put(
             format!(
                 "Daily shutdown of the jump box at {} ({})",

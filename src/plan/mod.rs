@@ -307,6 +307,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
     ));
 
     let policy = policy::policy(bp, &workspace, private.as_ref(), network.is_some());
+    let access = access::access(bp, shared_key_access);
     Model {
         generator: Generator {
             name: "amlgen",
@@ -432,11 +433,11 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
                 .then(|| diagnostics(network.as_ref().is_some_and(|n| n.firewall.is_some()))),
         },
         client,
-        way_in: way_in::plan(bp, names, &checked.topology, network.as_ref()),
+        way_in: way_in::plan(bp, names, &checked.topology, network.as_ref(), &access),
         network,
         private,
         compute,
-        access: access::access(bp, shared_key_access),
+        access,
         policy,
         packages,
         dns: DnsModel {

@@ -1095,6 +1095,23 @@ pub struct JumpBoxModel {
     pub shutdown_time: String,
     pub shutdown_time_zone: String,
     pub nsg_rules: Vec<JumpBoxNsgRule>,
+    /// Who may sign in with Microsoft Entra ID: each persona's groups, IT admins as
+    /// administrators, the others as regular users.
+    pub logins: Vec<JumpBoxLoginModel>,
+}
+
+/// One persona's sign-in role on the jump box.
+#[derive(Debug, Clone, Serialize)]
+pub struct JumpBoxLoginModel {
+    /// The persona's key (`it_admins`) and title.
+    pub persona_key: String,
+    pub persona: String,
+    /// Lowered (Bicep): the main.bicep parameter with the persona's group IDs, as
+    /// `PersonaModel::bicep_param`.
+    pub bicep_param: String,
+    pub principal_ids: Vec<String>,
+    pub role_name: String,
+    pub role_id: String,
 }
 
 /// A rule of the jump box's NSG; addresses are literal (ranges of this blueprint, or tags).

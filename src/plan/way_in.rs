@@ -32,6 +32,7 @@ pub fn plan(
     names: &Names,
     topology: &Topology,
     network: Option<&NetworkModel>,
+    access: &AccessModel,
 ) -> WayInModel {
     let cat = Catalog::get();
     let p = bp.naming.prefix.as_str();
@@ -205,6 +206,26 @@ pub fn plan(
                 ],
                 subnet_prefix: subnet,
                 name,
+                logins: access
+                    .personas
+                    .iter()
+                    .filter(|p| !p.principal_ids.is_empty())
+                    .map(|p| {
+                        let role = &cat.access.built_in_roles[if p.key == "it_admins" {
+                            "virtual_machine_administrator_login"
+                        } else {
+                            "virtual_machine_user_login"
+                        }];
+                        JumpBoxLoginModel {
+                            persona_key: p.key.clone(),
+                            persona: p.title.clone(),
+                            bicep_param: String::new(),
+                            principal_ids: p.principal_ids.clone(),
+                            role_name: role.name.clone(),
+                            role_id: role.id.clone(),
+                        }
+                    })
+                    .collect(),
             }
         });
 

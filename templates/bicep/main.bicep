@@ -290,6 +290,9 @@ module wayIn 'modules/wayIn.bicep' = {
     jumpBoxSshPublicKey: jumpBoxSshPublicKey
     jumpBoxShutdownTime: jumpBoxShutdownTime
     jumpBoxShutdownTimeZone: jumpBoxShutdownTimeZone
+{% for l in m.way_in.jump_box.logins %}
+    {{ l.bicep_param|ident }}: {{ l.bicep_param|ident }}
+{% endfor %}
 {% endif %}
 {% if m.way_in.vpn %}
     vpnClientAddressPool: vpnClientAddressPool

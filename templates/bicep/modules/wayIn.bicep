@@ -34,6 +34,11 @@ param jumpBoxShutdownTime string
 
 @description('Required. Windows time zone ID of the daily shutdown.')
 param jumpBoxShutdownTimeZone string
+{% for l in w.jump_box.logins %}
+
+@description({{ "Required. Object IDs of the Microsoft Entra groups of the " ~ l.persona ~ " persona: " ~ l.role_name ~ " on the jump box." }})
+param {{ l.bicep_param|ident }} array
+{% endfor %}
 {% endif %}
 {% if w.vpn %}
 
@@ -184,6 +189,19 @@ resource jumpBoxEntraLogin {{ m.types.vm_extension }} = {
   }
 }
 
+{% for l in j.logins %}
+// {{ l.persona|comment }}: sign-in with Microsoft Entra ID as {{ l.role_name|comment }}.
+resource {{ (l.bicep_param ~ "JumpBoxLogin")|ident }} {{ m.types.role_assignment }} = [for principalId in {{ l.bicep_param|ident }}: {
+  name: guid(jumpBox.id, principalId, subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {{ l.role_id }}))
+  scope: jumpBox
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {{ l.role_id }})
+    principalId: principalId
+    principalType: 'Group'
+  }
+}]
+
+{% endfor %}
 // Stops the jump box every day (it is started again when needed); the name is the one Azure
 // gives a VM's auto-shutdown.
 resource jumpBoxShutdown {{ m.types.auto_shutdown }} = {

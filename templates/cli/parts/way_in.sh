@@ -58,6 +58,21 @@ az rest \
   --url "${JUMP_BOX_ID}/extensions/{{ j.extension_name|raw_in_quotes }}?api-version={{ w.api.extension|raw_in_quotes }}" \
   --body {{ w.body_shell.extension|safe }} \
   --output none
+{% for l in j.logins %}
+# {{ l.persona|comment }}: sign-in with Microsoft Entra ID as {{ l.role_name|comment }}.
+{% for g in l.principal_ids %}
+# Counted first: a failing `az` inside `if [ ... ]` would not stop the script.
+ASSIGNED="$(az role assignment list --assignee {{ g }} --role {{ l.role_id }} --scope "${JUMP_BOX_ID}" --query 'length(@)' --output tsv)"
+if [ "${ASSIGNED}" = "0" ]; then
+  az role assignment create \
+    --assignee-object-id {{ g }} \
+    --assignee-principal-type Group \
+    --role {{ l.role_id }} \
+    --scope "${JUMP_BOX_ID}" \
+    --output none
+fi
+{% endfor %}
+{% endfor %}
 az rest \
   --method put \
   --url "${RESOURCE_GROUP_ID}/providers/Microsoft.DevTestLab/schedules/{{ j.schedule_name|raw_in_quotes }}?api-version={{ w.api.schedule|raw_in_quotes }}" \
