@@ -692,13 +692,89 @@ def h_rest(m, o, sc):
         ip = ((props.get("ipConfigurations") or [{}])[0]).get("properties") or {}
         m.put("Microsoft.Network/bastionHosts", mres.group(1), location=body.get("location"),
               sku=(body.get("sku") or {}).get("name"), subnet=(ip.get("subnet") or {}).get("id"),
-              publicIpAddress=(ip.get("publicIPAddress") or {}).get("id"))
+              publicIpAddress=(ip.get("publicIPAddress") or {}).get("id"),
+              enableTunneling=props.get("enableTunneling"))
+        return
+    # The way in (modules/wayIn.bicep): the fields tests/path_equivalence.rs reads from the Bicep.
+    mres = re.fullmatch(r"id:(Microsoft\.Network/networkInterfaces)/([^/]+)", url)
+    if mres:
+        m.put(mres.group(1), mres.group(2), **nic_fields(body))
+        return
+    mres = re.fullmatch(r"id:(Microsoft\.Compute/virtualMachines)/([^/]+)", url)
+    if mres:
+        m.put(mres.group(1), mres.group(2), **vm_fields(body))
+        return
+    mres = re.fullmatch(r"id:Microsoft\.Compute/virtualMachines/([^/]+)/extensions/([^/]+)", url)
+    if mres:
+        m.put("Microsoft.Compute/virtualMachines/extensions", f"{mres.group(1)}/{mres.group(2)}",
+              **extension_fields(body))
+        return
+    mres = re.fullmatch(r"id:(Microsoft\.DevTestLab/schedules)/([^/]+)", url)
+    if mres:
+        m.put(mres.group(1), mres.group(2), **schedule_fields(body))
+        return
+    mres = re.fullmatch(r"id:(Microsoft\.Network/virtualNetworkGateways)/([^/]+)", url)
+    if mres:
+        m.put(mres.group(1), mres.group(2), **vpn_gateway_fields(body))
         return
     mres = re.fullmatch(r"id:Microsoft\.MachineLearningServices/workspaces/([^/]+)/datastores/([^/]+)", url)
     if mres:
         m.put(f"{WS}/datastores", f"{mres.group(1)}/{mres.group(2)}", **datastore_fields(props))
         return
     m.put("unread-az-rest", url, body=body)
+
+
+def nic_fields(body: dict) -> dict:
+    ip = (((body.get("properties") or {}).get("ipConfigurations") or [{}])[0]).get("properties") or {}
+    return {"location": body.get("location"), "subnet": (ip.get("subnet") or {}).get("id"),
+            "privateIPAllocationMethod": ip.get("privateIPAllocationMethod"),
+            "publicIPAddress": (ip.get("publicIPAddress") or {}).get("id")}
+
+
+def vm_fields(body: dict) -> dict:
+    p = body.get("properties") or {}
+    st, os_, sec = p.get("storageProfile") or {}, p.get("osProfile") or {}, p.get("securityProfile") or {}
+    lc = os_.get("linuxConfiguration") or {}
+    disk = st.get("osDisk") or {}
+    return {"location": body.get("location"), "identity": (body.get("identity") or {}).get("type"),
+            "vmSize": (p.get("hardwareProfile") or {}).get("vmSize"),
+            "image": st.get("imageReference"), "osDiskCreateOption": disk.get("createOption"),
+            "osDiskDeleteOption": disk.get("deleteOption"),
+            "osDiskType": (disk.get("managedDisk") or {}).get("storageAccountType"),
+            "computerName": os_.get("computerName"), "adminUsername": os_.get("adminUsername"),
+            "adminPassword": os_.get("adminPassword"),
+            "disablePasswordAuthentication": lc.get("disablePasswordAuthentication"),
+            "sshPublicKeys": (lc.get("ssh") or {}).get("publicKeys"),
+            "securityType": sec.get("securityType"), "uefiSettings": sec.get("uefiSettings"),
+            "networkInterfaces": (p.get("networkProfile") or {}).get("networkInterfaces")}
+
+
+def extension_fields(body: dict) -> dict:
+    p = body.get("properties") or {}
+    return {"location": body.get("location"), "publisher": p.get("publisher"), "type": p.get("type"),
+            "typeHandlerVersion": p.get("typeHandlerVersion"),
+            "autoUpgradeMinorVersion": p.get("autoUpgradeMinorVersion")}
+
+
+def schedule_fields(body: dict) -> dict:
+    p = body.get("properties") or {}
+    return {"location": body.get("location"), "status": p.get("status"), "taskType": p.get("taskType"),
+            "time": (p.get("dailyRecurrence") or {}).get("time"), "timeZoneId": p.get("timeZoneId"),
+            "targetResourceId": p.get("targetResourceId"),
+            "notifications": (p.get("notificationSettings") or {}).get("status")}
+
+
+def vpn_gateway_fields(body: dict) -> dict:
+    p = body.get("properties") or {}
+    ip = ((p.get("ipConfigurations") or [{}])[0]).get("properties") or {}
+    c = p.get("vpnClientConfiguration") or {}
+    return {"location": body.get("location"), "gatewayType": p.get("gatewayType"), "vpnType": p.get("vpnType"),
+            "generation": p.get("vpnGatewayGeneration"), "sku": (p.get("sku") or {}).get("name"),
+            "activeActive": p.get("activeActive"), "enableBgp": p.get("enableBgp"),
+            "subnet": (ip.get("subnet") or {}).get("id"), "publicIPAddress": (ip.get("publicIPAddress") or {}).get("id"),
+            "clientAddressPool": (c.get("vpnClientAddressPool") or {}).get("addressPrefixes"),
+            "protocols": c.get("vpnClientProtocols"), "authenticationTypes": c.get("vpnAuthenticationTypes"),
+            "aadTenant": c.get("aadTenant"), "aadAudience": c.get("aadAudience"), "aadIssuer": c.get("aadIssuer")}
 
 
 def datastore_fields(props: dict) -> dict:

@@ -65,6 +65,8 @@ pub struct Names {
     pub compute_instance: Option<Name>,
     /// Managed online endpoints (`inference.online_endpoints`), in blueprint order.
     pub online_endpoints: Vec<Name>,
+    /// The jump box VM (`way_in.jump_box`); its name is also its computer name.
+    pub jump_box: Option<Name>,
 }
 
 /// Names of the hub-spoke resources. Only the VNet names are set in the blueprint; the others
@@ -251,6 +253,11 @@ impl Names {
                     kind: "online_endpoint",
                 })
                 .collect(),
+            jump_box: bp
+                .way_in
+                .jump_box
+                .as_ref()
+                .map(|_| derived("vm-{prefix}-jump", p, "virtual_machine")),
         }
     }
 
@@ -293,6 +300,7 @@ impl Names {
         v.extend(self.compute_cluster.iter());
         v.extend(self.compute_instance.iter());
         v.extend(self.online_endpoints.iter());
+        v.extend(self.jump_box.iter());
         v
     }
 }

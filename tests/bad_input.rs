@@ -888,3 +888,154 @@ fn workspace_identity_combinations_are_refused_where_they_are_written() {
         assert!(stderr.contains("3-128 alphanumerics"), "{stderr}");
     }
 }
+
+/// The way in (issue 13): every refusal of AMLG170-176, each with nothing written; a private
+/// key pasted as the public key is refused without being repeated anywhere.
+#[test]
+fn way_in_refusals() {
+    const KEY: &str =
+        "ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICjHtZctCaPxI1fEZeY97HJf9ihP5IyTVteI4H+qXRh4 test";
+    let client = |client_extra: &str, way_in: &str| {
+        with(
+            BASE,
+            "      address_prefix: 10.30.1.0/27\n",
+            &format!("      address_prefix: 10.30.1.0/27\n{client_extra}way_in:\n{way_in}"),
+        )
+    };
+    let jump = format!("  jump_box:\n    ssh_public_key: {KEY}\n");
+    let hub = |hub_extra: &str, way_in: &str| {
+        with(
+            &with(HUB, "    gateway_subnet: true\n", hub_extra),
+            "compute:\n",
+            &format!("way_in:\n{way_in}compute:\n"),
+        )
+    };
+    let cases: Vec<(String, &str, &str)> = vec![
+        // A jump box with no Bastion to reach it, in the client VNet and in the hub.
+        (client("", &jump), "AMLG170", "client_access.bastion"),
+        (hub("    gateway_subnet: true\n", &jump), "AMLG170", "network.hub.bastion"),
+        // A VPN gateway in a hub without GatewaySubnet.
+        (
+            hub(
+                "    gateway_subnet: false\n",
+                "  vpn:\n    client_address_pool: 172.16.200.0/24\n",
+            ),
+            "AMLG171",
+            "GatewaySubnet",
+        ),
+        // A client pool overlapping the client VNet, the hub or the spoke.
+        (
+            client("", "  vpn:\n    client_address_pool: 10.30.128.0/24\n"),
+            "AMLG172",
+            "client VNet",
+        ),
+        (
+            hub(
+                "    gateway_subnet: true\n",
+                "  vpn:\n    client_address_pool: 10.101.0.0/24\n",
+            ),
+            "AMLG172",
+            "spoke",
+        ),
+        // Not an SSH public key.
+        (
+            client(
+                "  bastion: true\n",
+                "  jump_box:\n    ssh_public_key: ssh-rsa not-base64!\n",
+            ),
+            "AMLG173",
+            "base64",
+        ),
+        // Microsoft Entra ID VPN sign-in outside Azure Public.
+        (
+            with(
+                &client("", "  vpn:\n    client_address_pool: 172.16.200.0/24\n"),
+                "cloud: AzureCloud\n",
+                "cloud: AzureUSGovernment\n",
+            ),
+            "AMLG174",
+            "Azure Public",
+        ),
+        // A shutdown time that is not HHMM.
+        (
+            client(
+                "  bastion: true\n",
+                &format!("{jump}    shutdown_time: \"7pm\"\n"),
+            ),
+            "AMLG175",
+            "HHMM",
+        ),
+        // A way in with no client VNet or hub (the managed VNet without client_access).
+        (
+            with(
+                &client("", &jump),
+                "client_access:\n  vnet:\n    address_space: [10.30.0.0/16]\n    pe_subnet:\n      address_prefix: 10.30.1.0/27\n",
+                "",
+            ),
+            "AMLG176",
+            "way_in.jump_box",
+        ),
+        // The client VNet's way-in subnets: outside the VNet, over the pe subnet.
+        (
+            client(
+                "    subnets:\n      bastion: 10.99.0.0/26\n  bastion: true\n",
+                &jump,
+            ),
+            "AMLG031",
+            "client_access.vnet.subnets.bastion",
+        ),
+        (
+            client(
+                "    subnets:\n      jump_box: 10.30.1.0/29\n  bastion: true\n",
+                &jump,
+            ),
+            "AMLG032",
+            "pe subnet",
+        ),
+    ];
+    for (yaml, code, text) in &cases {
+        let stderr = refused(yaml, &[], code);
+        assert!(stderr.contains(text), "{code}: `{text}` not in:\n{stderr}");
+    }
+    // A private key: refused, and not one line of it is repeated.
+    let private = "-----BEGIN OPENSSH PRIVATE KEY----- b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ -----END OPENSSH PRIVATE KEY-----";
+    let stderr = refused(
+        &client(
+            "  bastion: true\n",
+            &format!("  jump_box:\n    ssh_public_key: \"{private}\"\n"),
+        ),
+        &[],
+        "AMLG173",
+    );
+    assert!(stderr.contains("private key"), "{stderr}");
+    assert!(
+        !stderr.contains("b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQ"),
+        "{stderr}"
+    );
+}
+
+/// A valid way in renders, `amlgen check` accepts it, and `amlgen explain` knows every code.
+#[test]
+fn way_in_renders_and_is_explained() {
+    let dir = tempfile::tempdir().unwrap();
+    let yaml = with(
+        BASE,
+        "      address_prefix: 10.30.1.0/27\n",
+        "      address_prefix: 10.30.1.0/27\n  bastion: true\nway_in:\n  jump_box:\n    ssh_public_key: ssh-ed25519 AAAAC3NzaC1lZDI1NTE5AAAAICjHtZctCaPxI1fEZeY97HJf9ihP5IyTVteI4H+qXRh4 test\n",
+    );
+    std::fs::write(dir.path().join("bp.yaml"), yaml).unwrap();
+    let r = run(dir.path(), &["check", "bp.yaml"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let r = run(dir.path(), &["render", "bp.yaml", "--out", "o"]);
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let readme = std::fs::read_to_string(dir.path().join("o/README.md")).unwrap();
+    assert!(readme.contains("**Bastion and a jump box**"), "{readme}");
+    assert!(dir.path().join("o/modules/wayIn.bicep").exists());
+    for code in [
+        "AMLG170", "AMLG171", "AMLG172", "AMLG173", "AMLG174", "AMLG175", "AMLG176",
+    ] {
+        let r = run(dir.path(), &["explain", code]);
+        assert_eq!(r.code, 0, "{code}: {}", r.stderr);
+        assert!(!r.stdout.trim().is_empty(), "{code}");
+    }
+}

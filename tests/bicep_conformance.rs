@@ -250,6 +250,11 @@ const NO_ARM_SCHEMA_VENDORED: &[&str] = &[
     "Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01",
     "Microsoft.Insights/diagnosticSettings@2016-09-01",
     "Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30",
+    // The jump box (way_in.jump_box): the shared reference copy holds no Compute or DevTestLab
+    // schema; the Bicep type data checks their bodies.
+    "Microsoft.Compute/virtualMachines@2026-04-01",
+    "Microsoft.Compute/virtualMachines/extensions@2026-04-01",
+    "Microsoft.DevTestLab/schedules@2018-09-15",
 ];
 
 /// Types whose Bicep type data is not in the shared reference copy: index.json proves the

@@ -873,8 +873,145 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                         "publicIpAddress",
                         s(p.pointer("/ipConfigurations/0/properties/publicIPAddress/id")),
                     ),
+                    ("enableTunneling", s(p.get("enableTunneling"))),
                 ]),
             ),
+            // The way in (modules/wayIn.bicep); conformance/runbook_arch.py reads the same
+            // fields from runbook.sh's bodies.
+            "Microsoft.Network/networkInterfaces" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    (
+                        "subnet",
+                        s(p.pointer("/ipConfigurations/0/properties/subnet/id")),
+                    ),
+                    (
+                        "privateIPAllocationMethod",
+                        s(p.pointer("/ipConfigurations/0/properties/privateIPAllocationMethod")),
+                    ),
+                    (
+                        "publicIPAddress",
+                        s(p.pointer("/ipConfigurations/0/properties/publicIPAddress/id")),
+                    ),
+                ]),
+            ),
+            "Microsoft.Compute/virtualMachines" => {
+                put(
+                    &r.type_,
+                    n,
+                    obj(vec![
+                        ("location", loc),
+                        ("identity", s(b.pointer("/identity/type"))),
+                        ("vmSize", s(p.pointer("/hardwareProfile/vmSize"))),
+                        ("image", s(p.pointer("/storageProfile/imageReference"))),
+                        (
+                            "osDiskCreateOption",
+                            s(p.pointer("/storageProfile/osDisk/createOption")),
+                        ),
+                        (
+                            "osDiskDeleteOption",
+                            s(p.pointer("/storageProfile/osDisk/deleteOption")),
+                        ),
+                        (
+                            "osDiskType",
+                            s(p.pointer("/storageProfile/osDisk/managedDisk/storageAccountType")),
+                        ),
+                        ("computerName", s(p.pointer("/osProfile/computerName"))),
+                        ("adminUsername", s(p.pointer("/osProfile/adminUsername"))),
+                        ("adminPassword", s(p.pointer("/osProfile/adminPassword"))),
+                        (
+                            "disablePasswordAuthentication",
+                            s(p.pointer(
+                                "/osProfile/linuxConfiguration/disablePasswordAuthentication",
+                            )),
+                        ),
+                        (
+                            "sshPublicKeys",
+                            s(p.pointer("/osProfile/linuxConfiguration/ssh/publicKeys")),
+                        ),
+                        (
+                            "securityType",
+                            s(p.pointer("/securityProfile/securityType")),
+                        ),
+                        (
+                            "uefiSettings",
+                            s(p.pointer("/securityProfile/uefiSettings")),
+                        ),
+                        (
+                            "networkInterfaces",
+                            s(p.pointer("/networkProfile/networkInterfaces")),
+                        ),
+                    ]),
+                )
+            }
+            "Microsoft.Compute/virtualMachines/extensions" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("publisher", s(p.get("publisher"))),
+                    ("type", s(p.get("type"))),
+                    ("typeHandlerVersion", s(p.get("typeHandlerVersion"))),
+                    (
+                        "autoUpgradeMinorVersion",
+                        s(p.get("autoUpgradeMinorVersion")),
+                    ),
+                ]),
+            ),
+            "Microsoft.DevTestLab/schedules" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("location", loc),
+                    ("status", s(p.get("status"))),
+                    ("taskType", s(p.get("taskType"))),
+                    ("time", s(p.pointer("/dailyRecurrence/time"))),
+                    ("timeZoneId", s(p.get("timeZoneId"))),
+                    ("targetResourceId", s(p.get("targetResourceId"))),
+                    (
+                        "notifications",
+                        s(p.pointer("/notificationSettings/status")),
+                    ),
+                ]),
+            ),
+            "Microsoft.Network/virtualNetworkGateways" => {
+                let c = p
+                    .get("vpnClientConfiguration")
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                put(
+                    &r.type_,
+                    n,
+                    obj(vec![
+                        ("location", loc),
+                        ("gatewayType", s(p.get("gatewayType"))),
+                        ("vpnType", s(p.get("vpnType"))),
+                        ("generation", s(p.get("vpnGatewayGeneration"))),
+                        ("sku", s(p.pointer("/sku/name"))),
+                        ("activeActive", s(p.get("activeActive"))),
+                        ("enableBgp", s(p.get("enableBgp"))),
+                        (
+                            "subnet",
+                            s(p.pointer("/ipConfigurations/0/properties/subnet/id")),
+                        ),
+                        (
+                            "publicIPAddress",
+                            s(p.pointer("/ipConfigurations/0/properties/publicIPAddress/id")),
+                        ),
+                        (
+                            "clientAddressPool",
+                            s(c.pointer("/vpnClientAddressPool/addressPrefixes")),
+                        ),
+                        ("protocols", s(c.get("vpnClientProtocols"))),
+                        ("authenticationTypes", s(c.get("vpnAuthenticationTypes"))),
+                        ("aadTenant", s(c.get("aadTenant"))),
+                        ("aadAudience", s(c.get("aadAudience"))),
+                        ("aadIssuer", s(c.get("aadIssuer"))),
+                    ]),
+                )
+            }
             "Microsoft.Network/dnsResolvers" => put(
                 &r.type_,
                 n,
@@ -2124,7 +2261,17 @@ fn ps1_differences(bp: &str, dir: &Path, src: &str) -> (Vec<String>, usize) {
             .unwrap_or_else(|| panic!("{bp}: runbook.ps1 has no -{name} default"))
     };
     let (rg, location) = (param("ResourceGroup"), param("Location"));
-    let bicep = bicep_eval::evaluate(dir, &Map::new()).unwrap_or_else(|e| panic!("{bp}: {e}"));
+    let mut bicep = bicep_eval::evaluate(dir, &Map::new()).unwrap_or_else(|e| panic!("{bp}: {e}"));
+    // runbook.ps1 knows one tenant, its context's: the tenant the deployment signs in to, which
+    // main.bicep calls tenant() in some places (the VPN gateway's Entra ID sign-in) and
+    // subscription().tenantId in others (the key vault): one value wherever a deployment runs.
+    for r in &mut bicep {
+        let text = r
+            .body
+            .to_string()
+            .replace("ref:tenant#tenantid", "ref:subscription#tenantid");
+        r.body = serde_json::from_str(&text).expect("JSON");
+    }
     let ps = ps1_resources(src, sub, &rg, &location);
     let (b_arch, p_arch) = (
         bicep_arch(&bicep).unwrap_or_else(|e| panic!("{bp}: {e}")),

@@ -2,7 +2,7 @@
 //! and the rest carved from the address space. The checks report what does not fit; `analyze`
 //! keeps the plans for `plan`, which then never computes them again.
 
-use crate::blueprint::{CustomerNetwork, FirewallSku, Hub};
+use crate::blueprint::{ClientAccess, CustomerNetwork, FirewallSku, Hub, WayIn};
 use crate::catalog::Catalog;
 use crate::net::{carve, parse_cidr, SubnetRequest};
 
@@ -24,10 +24,12 @@ pub const GATEWAY_SUBNET: &str = "GatewaySubnet";
 pub const DNS_RESOLVER_DELEGATION: &str = "Microsoft.Network/dnsResolvers";
 /// The resolver's inbound subnet: any name works; it must be delegated to the resolver.
 pub const DNS_RESOLVER_SUBNET: &str = "snet-dns-inbound";
+/// The jump box's subnet (`way_in.jump_box`): any name works; fixed so the README can name it.
+pub const JUMP_BOX_SUBNET: &str = "snet-jumpbox";
 
 /// Address plan of a hub: (subnet name, prefix). Used by the checks (to report what does not
 /// fit) and by `analyze` (after the checks passed).
-pub fn hub_plan(hub: &Hub) -> Result<Vec<(String, ipnet::Ipv4Net)>, String> {
+pub fn hub_plan(hub: &Hub, way_in: &WayIn) -> Result<Vec<(String, ipnet::Ipv4Net)>, String> {
     let sizes = &Catalog::get().firewall.subnets;
     let spaces: Vec<_> = hub
         .address_space
@@ -68,7 +70,56 @@ pub fn hub_plan(hub: &Hub) -> Result<Vec<(String, ipnet::Ipv4Net)>, String> {
             prefix_len: sizes[DNS_RESOLVER_SUBNET].default,
         });
     }
+    if way_in.jump_box.is_some() {
+        reqs.push(SubnetRequest {
+            key: JUMP_BOX_SUBNET,
+            explicit: parse(&hub.subnets.jump_box),
+            prefix_len: sizes[JUMP_BOX_SUBNET].default,
+        });
+    }
     carve(&spaces, &reqs)
+}
+
+/// Address plan of the client VNet's way-in subnets: the pe subnet stays where it is given, and
+/// AzureBastionSubnet, GatewaySubnet and the jump box subnet are added as the blueprint needs
+/// them (the pe subnet first, so none is carved over it). An empty plan: no way-in subnet.
+pub fn client_plan(
+    client: &ClientAccess,
+    way_in: &WayIn,
+) -> Result<Vec<(String, ipnet::Ipv4Net)>, String> {
+    let sizes = &Catalog::get().firewall.subnets;
+    let vnet = &client.vnet;
+    let spaces: Vec<_> = vnet
+        .address_space
+        .iter()
+        .filter_map(|s| parse_cidr(s).ok())
+        .collect();
+    let parse = |s: &Option<String>| s.as_deref().and_then(|x| parse_cidr(x).ok());
+    let mut reqs = vec![SubnetRequest {
+        key: "pe",
+        explicit: parse_cidr(&vnet.pe_subnet.address_prefix).ok(),
+        prefix_len: sizes["pe"].default,
+    }];
+    for (on, key, explicit) in [
+        (client.bastion, BASTION_SUBNET, &vnet.subnets.bastion),
+        (way_in.vpn.is_some(), GATEWAY_SUBNET, &vnet.subnets.gateway),
+        (
+            way_in.jump_box.is_some(),
+            JUMP_BOX_SUBNET,
+            &vnet.subnets.jump_box,
+        ),
+    ] {
+        if on {
+            reqs.push(SubnetRequest {
+                key,
+                explicit: parse(explicit),
+                prefix_len: sizes[key].default,
+            });
+        }
+    }
+    let mut plan = carve(&spaces, &reqs)?;
+    plan.retain(|(k, _)| k != "pe");
+    Ok(plan)
 }
 
 /// Address plan of the spoke: training, scoring, pe.

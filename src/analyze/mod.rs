@@ -4,7 +4,7 @@
 
 pub mod address_plan;
 
-use crate::blueprint::{CustomerNetwork, Egress, FirewallSku, IsolationMode, Loaded};
+use crate::blueprint::{CustomerNetwork, Egress, FirewallSku, IsolationMode, Loaded, WayIn};
 use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::naming::Names;
@@ -61,7 +61,7 @@ pub fn analyze(loaded: Loaded) -> Result<Checked, (Loaded, Vec<Diagnostic>)> {
             approved_only: bp.workspace.managed_network.isolation_mode
                 == IsolationMode::AllowOnlyApprovedOutbound,
         },
-        Some(net) => match customer(net) {
+        Some(net) => match customer(net, &bp.way_in) {
             Ok(c) => Topology::CustomerVnet(c),
             // The checks carved the plans already (AMLG036 when one does not fit, AMLG130 for a
             // firewall without hub); reaching this is a disagreement between check and analysis.
@@ -84,12 +84,12 @@ pub fn analyze(loaded: Loaded) -> Result<Checked, (Loaded, Vec<Diagnostic>)> {
     })
 }
 
-fn customer(net: &CustomerNetwork) -> Result<CustomerVnet, String> {
+fn customer(net: &CustomerNetwork, way_in: &WayIn) -> Result<CustomerVnet, String> {
     let spoke_subnets = address_plan::spoke_plan(net)?;
     let egress = match (net.egress, &net.hub) {
         (Egress::NatGateway, _) => CustomerEgress::NatGateway,
         (Egress::Firewall, Some(hub)) => {
-            let subnets = address_plan::hub_plan(hub)?;
+            let subnets = address_plan::hub_plan(hub, way_in)?;
             let firewall_subnet = subnets
                 .iter()
                 .find(|(k, _)| k == address_plan::FIREWALL_SUBNET)

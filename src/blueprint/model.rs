@@ -74,6 +74,11 @@ pub struct Blueprint {
     /// with a customer VNet (AMLG150).
     #[serde(default)]
     pub inference: Inference,
+    /// How people reach the private workspace: a jump box behind Azure Bastion, a point-to-site
+    /// VPN, or both; placed in the client VNet (managed VNet) or the hub (customer VNet). Off
+    /// unless given: the README then says the way in is yours to bring.
+    #[serde(default)]
+    pub way_in: WayIn,
 }
 
 /// Model serving (issue 13, "Secure inference").
@@ -134,6 +139,78 @@ impl EndpointAuthMode {
             EndpointAuthMode::AadToken => "AADToken",
             EndpointAuthMode::Key => "Key",
             EndpointAuthMode::AmlToken => "AMLToken",
+        }
+    }
+}
+
+/// The ways in amlgen can deploy (README, "The way in").
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct WayIn {
+    /// A Linux VM with no public IP that people reach only through Azure Bastion, signing in
+    /// with Microsoft Entra ID (or the SSH key given here). Needs Bastion in the same VNet:
+    /// `client_access.bastion` or `network.hub.bastion`.
+    #[serde(default)]
+    pub jump_box: Option<JumpBox>,
+    /// A point-to-site VPN gateway (OpenVPN, Microsoft Entra ID sign-in with the Azure VPN
+    /// Client) in the GatewaySubnet of the client VNet or the hub. Takes about 45 minutes to
+    /// deploy and is billed by the hour.
+    #[serde(default)]
+    pub vpn: Option<PointToSiteVpn>,
+}
+
+/// A Linux jump box: SSH key or Microsoft Entra ID sign-in, never a password.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct JumpBox {
+    /// VM size; default catalog/defaults.yaml `jump_box_vm_size` (a size with trusted launch).
+    #[serde(default)]
+    pub vm_size: Option<String>,
+    /// The local administrator's user name; default `azureuser`.
+    #[serde(default)]
+    pub admin_username: Option<String>,
+    /// The administrator's SSH public key, one line as in `~/.ssh/id_ed25519.pub`
+    /// (`ssh-ed25519`, `ssh-rsa` of 2048 bits or more, or `ecdsa-sha2-nistp*`). Public, so it may
+    /// be written into the outputs; everyone else signs in with Microsoft Entra ID.
+    pub ssh_public_key: String,
+    /// The VM shuts down every day at this time (`HHMM`, 24-hour clock); default `1900`.
+    #[serde(default)]
+    pub shutdown_time: Option<String>,
+    /// Windows time zone ID of `shutdown_time`, e.g. `W. Europe Standard Time`; default `UTC`.
+    #[serde(default)]
+    pub shutdown_time_zone: Option<String>,
+}
+
+/// Point-to-site VPN with Microsoft Entra ID authentication.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct PointToSiteVpn {
+    /// Addresses VPN clients get, e.g. `172.16.200.0/24`: must overlap no VNet of the blueprint
+    /// (nor a network the clients are on).
+    pub client_address_pool: String,
+    /// Gateway SKU: `VpnGw1AZ` (default) to `VpnGw5AZ`; Basic cannot use Microsoft Entra ID.
+    #[serde(default)]
+    pub sku: VpnGatewaySku,
+}
+
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize, Deserialize, JsonSchema)]
+pub enum VpnGatewaySku {
+    #[default]
+    VpnGw1AZ,
+    VpnGw2AZ,
+    VpnGw3AZ,
+    VpnGw4AZ,
+    VpnGw5AZ,
+}
+
+impl VpnGatewaySku {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            VpnGatewaySku::VpnGw1AZ => "VpnGw1AZ",
+            VpnGatewaySku::VpnGw2AZ => "VpnGw2AZ",
+            VpnGatewaySku::VpnGw3AZ => "VpnGw3AZ",
+            VpnGatewaySku::VpnGw4AZ => "VpnGw4AZ",
+            VpnGatewaySku::VpnGw5AZ => "VpnGw5AZ",
         }
     }
 }
@@ -295,7 +372,8 @@ pub struct Hub {
     /// A VPN or ExpressRoute gateway runs in the GatewaySubnet and the spoke uses it (gateway
     /// transit on the peering), so networks behind the gateway reach the spoke. Needs
     /// `gateway_subnet`; the gateway must exist before deploying, since Azure refuses
-    /// `useRemoteGateways` towards a hub without one.
+    /// `useRemoteGateways` towards a hub without one. With `way_in.vpn` amlgen creates the
+    /// gateway, turns gateway transit on and peers once the gateway exists.
     #[serde(default)]
     pub gateway_transit: bool,
     /// Deploy an Azure DNS Private Resolver with an inbound endpoint, so on-premises DNS servers
@@ -329,6 +407,9 @@ pub struct HubSubnets {
     /// Subnet of the DNS Private Resolver inbound endpoint (/28 or larger).
     #[serde(default)]
     pub dns_resolver_inbound: Option<String>,
+    /// Subnet of the jump box (`way_in.jump_box`).
+    #[serde(default)]
+    pub jump_box: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -1007,6 +1088,10 @@ fn default_retention_days() -> u32 {
 #[serde(deny_unknown_fields)]
 pub struct ClientAccess {
     pub vnet: ClientVnet,
+    /// Deploy Azure Bastion (AzureBastionSubnet) in the client VNet, the way to the jump box
+    /// (`way_in.jump_box`).
+    #[serde(default)]
+    pub bastion: bool,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
@@ -1019,6 +1104,24 @@ pub struct ClientVnet {
     pub address_space: Vec<String>,
     /// The subnet for private endpoints.
     pub pe_subnet: Subnet,
+    /// Address prefixes of the way-in subnets; any needed and not given is carved from the
+    /// address space.
+    #[serde(default)]
+    pub subnets: ClientSubnets,
+}
+
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ClientSubnets {
+    /// AzureBastionSubnet (/26 or larger), with `client_access.bastion`.
+    #[serde(default)]
+    pub bastion: Option<String>,
+    /// GatewaySubnet (/27 or larger), with `way_in.vpn`.
+    #[serde(default)]
+    pub gateway: Option<String>,
+    /// The jump box's subnet, with `way_in.jump_box`.
+    #[serde(default)]
+    pub jump_box: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]

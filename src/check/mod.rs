@@ -15,6 +15,7 @@ mod policy;
 mod private_dns;
 mod ranges;
 mod text;
+mod way_in;
 
 use crate::blueprint::Loaded;
 use crate::diagnostic::Diagnostic;
@@ -22,6 +23,14 @@ use crate::diagnostic::Diagnostic;
 /// All checks of one blueprint, positioned in its source.
 pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     let bp = &loaded.blueprint;
+    // A private key pasted as the jump box's public key: reported alone and without its source
+    // line, so no other check (nor the snippet) repeats any of it.
+    if let Some(d) = way_in::private_key(bp) {
+        let mut d = locate(d, loaded);
+        d.location.line = None;
+        d.location.column = None;
+        return vec![d];
+    }
     let mut out = Vec::new();
     // The blueprint as a value tree, for the checks that walk it by path; made once for both.
     // It serialises to exactly the shape it was read from (same keys), so the paths built from
@@ -42,6 +51,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     private_dns::check(bp, &mut out);
     policy::check(bp, &mut out);
     inference::check(bp, &mut out);
+    way_in::check(bp, &mut out);
     if let Some(tree) = &tree {
         ranges::check(tree, &mut out);
     }

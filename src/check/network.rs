@@ -4,7 +4,7 @@
 
 use crate::analyze::address_plan::{
     hub_plan, spoke_plan, BASTION_SUBNET, DNS_RESOLVER_SUBNET, FIREWALL_MANAGEMENT_SUBNET,
-    FIREWALL_SUBNET, GATEWAY_SUBNET,
+    FIREWALL_SUBNET, GATEWAY_SUBNET, JUMP_BOX_SUBNET,
 };
 use crate::blueprint::{Blueprint, Egress, HubSubnets, IsolationMode, ManagedNetworkKind};
 use crate::catalog::Catalog;
@@ -222,6 +222,11 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             "network.hub.subnets.dns_resolver_inbound",
             &hs.dns_resolver_inbound,
         ),
+        (
+            JUMP_BOX_SUBNET,
+            "network.hub.subnets.jump_box",
+            &hs.jump_box,
+        ),
     ];
     let ss = &net.spoke.subnets;
     let spoke_explicit = [
@@ -231,70 +236,12 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     ];
     let mut ok = true;
     for (ranges, explicit) in [(&hub, &hub_explicit[..]), (&spoke, &spoke_explicit[..])] {
-        let mut seen: Vec<(&str, Ipv4Net)> = Vec::new();
-        for (key, path, value) in explicit {
-            let Some(v) = value else { continue };
-            let Ok(n) = parse_cidr(v).map_err(|m| {
-                out.push(
-                    Diagnostic::error(Code::InvalidCidr, "invalid CIDR")
-                        .at_path(*path)
-                        .with_value(v)
-                        .with_help(m),
-                );
-                ok = false;
-            }) else {
-                continue;
-            };
-            if !ranges.iter().any(|r| r.contains(&n)) {
-                ok = false;
-                out.push(
-                    Diagnostic::error(Code::SubnetOutsideVnet, "subnet lies outside its VNet")
-                        .at_path(*path)
-                        .with_value(v)
-                        .with_help(format!(
-                            "choose a prefix inside {}",
-                            ranges
-                                .iter()
-                                .map(ToString::to_string)
-                                .collect::<Vec<_>>()
-                                .join(", ")
-                        )),
-                );
-            }
-            let min = sizes[*key].minimum;
-            if n.prefix_len() > min {
-                ok = false;
-                out.push(
-                    Diagnostic::error(
-                        Code::SubnetBelowAzureMinimum,
-                        format!("{key} subnet is smaller than Azure allows"),
-                    )
-                    .at_path(*path)
-                    .with_value(v)
-                    .with_help(format!("{key} needs /{min} or larger")),
-                );
-            }
-            for (other, o) in &seen {
-                if overlaps(o, &n) {
-                    ok = false;
-                    out.push(
-                        Diagnostic::error(
-                            Code::OverlappingRanges,
-                            format!("subnet overlaps the {other} subnet ({o})"),
-                        )
-                        .at_path(*path)
-                        .with_value(v)
-                        .with_help("subnets of one VNet must not overlap"),
-                    );
-                }
-            }
-            seen.push((key, n));
-        }
+        ok &= explicit_subnets(ranges, explicit, Vec::new(), out);
     }
     if !ok {
         return;
     }
-    if let Some(Err(key)) = net.hub.as_ref().map(hub_plan) {
+    if let Some(Err(key)) = net.hub.as_ref().map(|h| hub_plan(h, &bp.way_in)) {
         out.push(no_room(
             &key,
             "network.hub.address_space",
@@ -375,6 +322,78 @@ fn vnet_ranges(spaces: &[String], path: &str, out: &mut Vec<Diagnostic>) -> Vec<
         }
     }
     nets
+}
+
+/// Subnets given explicitly in one VNet (`(key, path, value)`): valid CIDRs inside the VNet's
+/// `ranges`, no smaller than Azure allows, overlapping neither each other nor `seen` (subnets of
+/// the VNet given elsewhere). False when any is not.
+pub(super) fn explicit_subnets<'a>(
+    ranges: &[Ipv4Net],
+    explicit: &[(&'a str, &str, &Option<String>)],
+    mut seen: Vec<(&'a str, Ipv4Net)>,
+    out: &mut Vec<Diagnostic>,
+) -> bool {
+    let sizes = &Catalog::get().firewall.subnets;
+    let mut ok = true;
+    for (key, path, value) in explicit {
+        let Some(v) = value else { continue };
+        let Ok(n) = parse_cidr(v).map_err(|m| {
+            out.push(
+                Diagnostic::error(Code::InvalidCidr, "invalid CIDR")
+                    .at_path(*path)
+                    .with_value(v)
+                    .with_help(m),
+            );
+            ok = false;
+        }) else {
+            continue;
+        };
+        if !ranges.iter().any(|r| r.contains(&n)) {
+            ok = false;
+            out.push(
+                Diagnostic::error(Code::SubnetOutsideVnet, "subnet lies outside its VNet")
+                    .at_path(*path)
+                    .with_value(v)
+                    .with_help(format!(
+                        "choose a prefix inside {}",
+                        ranges
+                            .iter()
+                            .map(ToString::to_string)
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    )),
+            );
+        }
+        let min = sizes[*key].minimum;
+        if n.prefix_len() > min {
+            ok = false;
+            out.push(
+                Diagnostic::error(
+                    Code::SubnetBelowAzureMinimum,
+                    format!("{key} subnet is smaller than Azure allows"),
+                )
+                .at_path(*path)
+                .with_value(v)
+                .with_help(format!("{key} needs /{min} or larger")),
+            );
+        }
+        for (other, o) in &seen {
+            if overlaps(o, &n) {
+                ok = false;
+                out.push(
+                    Diagnostic::error(
+                        Code::OverlappingRanges,
+                        format!("subnet overlaps the {other} subnet ({o})"),
+                    )
+                    .at_path(*path)
+                    .with_value(v)
+                    .with_help("subnets of one VNet must not overlap"),
+                );
+            }
+        }
+        seen.push((key, n));
+    }
+    ok
 }
 
 fn no_room(key: &str, path: &str, size: u8) -> Diagnostic {

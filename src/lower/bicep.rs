@@ -122,6 +122,11 @@ fn lower_access(m: &mut Model) {
             }
         }
     }
+    if let Some(j) = m.way_in.jump_box.as_mut() {
+        for l in &mut j.logins {
+            l.bicep_param = bicep_symbol(&format!("{}_principal_ids", l.persona_key));
+        }
+    }
 }
 
 fn upper_first(s: &str) -> String {

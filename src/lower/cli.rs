@@ -80,13 +80,15 @@ pub fn lower(m: &mut Model) {
         }});
         d.body_shell = word_with_vars(&body.to_string(), &["STORAGE_ACCOUNT_NAME", &d.shell_var]);
     }
+    let tunneling = m.defaults["bastion_tunneling"].clone();
+    lower_way_in_bodies(&mut m.way_in, &tunneling);
     if let Some(n) = m.network.as_mut() {
         if let Some(fw) = n.firewall.as_mut() {
             let body = rule_collection_group_body(fw, &n.spoke.address_prefixes, cloud);
             fw.rule_collection_group.body_shell = word(&body);
         }
         if let Some(hub) = n.hub.as_mut() {
-            lower_hub_bodies(hub);
+            lower_hub_bodies(hub, &tunneling);
         }
         if let Some(sep) = n.service_endpoint_policy.as_mut() {
             let body = json!({"properties": alias_definition_properties(sep)});
@@ -283,7 +285,7 @@ fn lower_access(m: &mut Model) {
     }
 }
 
-fn lower_hub_bodies(hub: &mut HubModel) {
+fn lower_hub_bodies(hub: &mut HubModel, tunneling: &serde_json::Value) {
     const VARS: &[&str] = &["HUB_VNET_ID", "BASTION_PIP_ID"];
     // `{region}`: `word_with_vars` writes it as the runbook's region variable.
     let location = "{region}";
@@ -303,18 +305,61 @@ fn lower_hub_bodies(hub: &mut HubModel) {
         dr.inbound_endpoint_body_shell = word_with_vars(&inbound.to_string(), VARS);
     }
     if let Some(b) = hub.bastion.as_mut() {
-        let body = json!({
-            "location": location,
-            "sku": {"name": b.sku},
-            "properties": {"ipConfigurations": [{
-                "name": "ipconfig",
-                "properties": {
-                    "subnet": {"id": "${HUB_VNET_ID}/subnets/AzureBastionSubnet"},
-                    "publicIPAddress": {"id": "${BASTION_PIP_ID}"},
-                },
-            }]},
-        });
+        let refs = super::way_in::Refs {
+            location,
+            tenant: "",
+            vnet_id: "${HUB_VNET_ID}",
+            public_ip_id: "${BASTION_PIP_ID}",
+            nic_id: "",
+            vm_id: "",
+        };
+        let body = super::way_in::bastion(&b.sku, tunneling, &refs, None);
         b.body_shell = word_with_vars(&body.to_string(), VARS);
+    }
+}
+
+/// The way-in resources' `az rest` bodies (`lower::way_in`), with the runbook's variables for
+/// what it reads on the way.
+fn lower_way_in_bodies(w: &mut crate::plan::model::WayInModel, tunneling: &serde_json::Value) {
+    const VARS: &[&str] = &[
+        "WAY_IN_VNET_ID",
+        "BASTION_PIP_ID",
+        "VPN_PIP_ID",
+        "JUMP_BOX_NIC_ID",
+        "JUMP_BOX_ID",
+        "TENANT_ID",
+    ];
+    use super::way_in as body;
+    let refs = |public_ip_id| body::Refs {
+        location: "{region}",
+        tenant: "${TENANT_ID}",
+        vnet_id: "${WAY_IN_VNET_ID}",
+        public_ip_id,
+        nic_id: "${JUMP_BOX_NIC_ID}",
+        vm_id: "${JUMP_BOX_ID}",
+    };
+    let mut put = |key, b: serde_json::Value| {
+        w.body_shell
+            .insert(key, word_with_vars(&b.to_string(), VARS));
+    };
+    if let Some(b) = &w.client_bastion {
+        put(
+            "bastion",
+            body::bastion(&b.sku, tunneling, &refs("${BASTION_PIP_ID}"), None),
+        );
+    }
+    if let Some(j) = &w.jump_box {
+        let r = refs("");
+        put("nic", body::nic(j, &r, None));
+        put("vm", body::vm(j, &r, None));
+        put("extension", body::extension(j, &r, None));
+        put("schedule", body::schedule(j, &r, None));
+    }
+    if let Some(v) = &w.vpn {
+        put(
+            "vpn_gateway",
+            body::vpn_gateway(v, &refs("${VPN_PIP_ID}"), None),
+        );
     }
 }
 

@@ -7,6 +7,7 @@ pub mod bicep;
 pub mod cli;
 mod params;
 pub mod powershell;
+pub mod way_in;
 
 use crate::plan::model::Model;
 

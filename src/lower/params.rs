@@ -214,7 +214,7 @@ pub fn params(m: &Model) -> Vec<Param> {
         ));
     }
     if let Some(n) = &m.network {
-        network_params(n, &p, &named, &mut v);
+        network_params(n, &p, &named, &mut v, m.way_in.vpn.is_some());
     }
     if let Some(pm) = &m.private {
         for pe in &pm.private_endpoints {
@@ -394,6 +394,60 @@ pub fn params(m: &Model) -> Vec<Param> {
             json!(persona.principal_ids),
         ));
     }
+    if let Some(j) = &m.way_in.jump_box {
+        v.push(named(
+            "jumpBoxName",
+            "virtual_machine",
+            "jump box VM",
+            &j.name,
+        ));
+        v.push(p(
+            "jumpBoxVmSize",
+            "string",
+            "Required. VM size of the jump box (one that supports trusted launch).",
+            json!(j.vm_size),
+        ));
+        v.push(p(
+            "jumpBoxAdminUsername",
+            "string",
+            "Required. The jump box administrator, who signs in with the SSH key; everyone else signs in with Microsoft Entra ID.",
+            json!(j.admin_username),
+        ));
+        v.push(p(
+            "jumpBoxSshPublicKey",
+            "string",
+            "Required. The administrator's SSH public key (public: no secret).",
+            json!(j.ssh_public_key),
+        ));
+        if m.way_in.vnet_role == Some(VnetRole::Hub) {
+            v.push(p(
+                "jumpBoxSubnetPrefix",
+                "string",
+                "Required. Address range of the jump box subnet in the hub.",
+                json!(j.subnet_prefix),
+            ));
+        }
+        v.push(p(
+            "jumpBoxShutdownTime",
+            "string",
+            "Required. Time of the jump box's daily shutdown (HHMM, 24-hour clock).",
+            json!(j.shutdown_time),
+        ));
+        v.push(p(
+            "jumpBoxShutdownTimeZone",
+            "string",
+            "Required. Windows time zone ID of the daily shutdown.",
+            json!(j.shutdown_time_zone),
+        ));
+    }
+    if let Some(vpn) = &m.way_in.vpn {
+        v.push(p(
+            "vpnClientAddressPool",
+            "string",
+            "Required. Addresses point-to-site VPN clients get; must overlap no VNet.",
+            json!(vpn.client_address_pool),
+        ));
+    }
     if m.policy.assignments.iter().any(|a| a.follows_effect) {
         v.push(Param {
             allowed: vec![json!("Audit"), json!("Deny")],
@@ -414,6 +468,7 @@ fn network_params(
     p: &dyn Fn(&str, &'static str, &str, serde_json::Value) -> Param,
     named: &dyn Fn(&str, &str, &str, &str) -> Param,
     v: &mut Vec<Param>,
+    created_gateway: bool,
 ) {
     let prefix = |name: &str, what: &str, value: &str| {
         p(
@@ -491,7 +546,11 @@ fn network_params(
             v.push(p(
                 "hubGatewayTransit",
                 "bool",
-                "Required. The spoke uses the VPN or ExpressRoute gateway in the hub's GatewaySubnet (gateway transit on the peering); the gateway must exist.",
+                if created_gateway {
+                    "Required. The spoke uses the point-to-site VPN gateway this deployment creates in the hub's GatewaySubnet (gateway transit on the peering, made once the gateway exists)."
+                } else {
+                    "Required. The spoke uses the VPN or ExpressRoute gateway in the hub's GatewaySubnet (gateway transit on the peering); the gateway must exist."
+                },
                 json!(peering.gateway_transit),
             ));
         }

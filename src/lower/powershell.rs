@@ -438,6 +438,9 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
         }
     }
 
+    if m.client.is_some() {
+        jump_box_network_steps(m, &mut s);
+    }
     if let Some(c) = &m.client {
         let nsg_id = rid("network_security_group", &c.nsg_name);
         s.put(
@@ -458,13 +461,16 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
             "virtual_network",
             json!({"location": LOCATION, "tags": tags, "properties": {
                 "addressSpace": {"addressPrefixes": c.address_prefixes},
-                "subnets": [{"name": c.pe_subnet_name, "properties": {
+                "subnets": std::iter::once(json!({"name": c.pe_subnet_name, "properties": {
                     "addressPrefix": c.pe_subnet_prefix,
                     "networkSecurityGroup": {"id": nsg_id},
                     "privateEndpointNetworkPolicies": "Disabled",
-                }}],
+                }}))
+                .chain(m.way_in.client_subnets.iter().map(|sn| way_in_subnet(m, &sn.name, &sn.prefix)))
+                .collect::<Vec<_>>(),
             }}),
         );
+        way_in_steps(m, &mut s);
     }
 
     if let Some(pm) = &m.private {
@@ -590,6 +596,7 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
 
     let mut firewall_id = None;
     if let (Some(hub), Some(fw)) = (&n.hub, &n.firewall) {
+        jump_box_network_steps(m, s);
         let hub_id = rid("virtual_network", &hub.vnet_name);
         let subnet = |name: &str, prefix: &str| json!({"name": name, "properties": {"addressPrefix": prefix}});
         let mut subnets = vec![subnet("AzureFirewallSubnet", &hub.firewall_subnet)];
@@ -609,6 +616,9 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
         }
         if let Some(p) = &hub.gateway_subnet {
             subnets.push(subnet("GatewaySubnet", p));
+        }
+        if let Some(j) = &m.way_in.jump_box {
+            subnets.push(way_in_subnet(m, &j.subnet_name, &j.subnet_prefix));
         }
         s.put(
             format!("Hub VNet {} and its subnets", hub.vnet_name),
@@ -688,12 +698,12 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
                 format!("Azure Bastion {}", b.name),
                 rid("bastion", &b.name),
                 "bastion",
-                json!({"location": LOCATION, "tags": tags,
-                "sku": {"name": defaults("bastion_sku")},
-                "properties": {"ipConfigurations": [{"name": "ipconfig", "properties": {
-                    "subnet": {"id": format!("{hub_id}/subnets/AzureBastionSubnet")},
-                    "publicIPAddress": {"id": ip},
-                }}]}}),
+                super::way_in::bastion(
+                    &b.sku,
+                    &defaults("bastion_tunneling"),
+                    &refs(&hub_id, &ip),
+                    Some(&tags),
+                ),
             );
         }
         if let Some(dr) = &hub.dns_resolver {
@@ -719,6 +729,8 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
                 }]}}),
             );
         }
+        // The gateway before the peerings: gateway transit needs it.
+        way_in_steps(m, s);
     }
     let fw_ip = token(FIREWALL_IP);
 
@@ -892,6 +904,184 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
         }
     }
     firewall_id
+}
+
+/// Run-time values of the way-in bodies as this script writes them.
+fn refs<'a>(vnet_id: &'a str, public_ip_id: &'a str) -> super::way_in::Refs<'a> {
+    super::way_in::Refs {
+        location: LOCATION,
+        tenant: TENANT,
+        vnet_id,
+        public_ip_id,
+        nic_id: "",
+        vm_id: "",
+    }
+}
+
+/// A public IP as the Bicep modules declare every one.
+fn public_ip_step(m: &Model, s: &mut Steps, name: &str, what: &str) -> String {
+    let ip_id = rid("public_ip", name);
+    s.put(
+        format!("Public IP {name} ({what})"),
+        ip_id.clone(),
+        "public_ip",
+        json!({"location": LOCATION, "tags": m.tags,
+            "sku": {"name": m.defaults["public_ip_sku"]},
+            "properties": {"publicIPAllocationMethod": m.defaults["public_ip_allocation"]}}),
+    );
+    ip_id
+}
+
+/// A way-in subnet of the client VNet or the hub: the jump box's with its NSG and NAT gateway.
+fn way_in_subnet(m: &Model, name: &str, prefix: &str) -> Json {
+    let mut p = json!({"addressPrefix": prefix});
+    if let Some(j) = m.way_in.jump_box.as_ref().filter(|j| j.subnet_name == name) {
+        p["networkSecurityGroup"] = json!({"id": rid("network_security_group", &j.nsg_name)});
+        p["natGateway"] = json!({"id": rid("nat_gateway", &j.nat_gateway_name)});
+        p["defaultOutboundAccess"] = json!(false);
+    }
+    json!({"name": name, "properties": p})
+}
+
+/// The jump box subnet's NSG and NAT gateway (modules/jumpBoxNetwork.bicep), before the VNet
+/// whose subnet names them.
+fn jump_box_network_steps(m: &Model, s: &mut Steps) {
+    let Some(j) = &m.way_in.jump_box else { return };
+    let rules: Vec<Json> = j
+        .nsg_rules
+        .iter()
+        .map(|r| {
+            json!({"name": r.name, "properties": {
+                "description": r.description,
+                "priority": r.priority,
+                "direction": r.direction,
+                "access": r.access,
+                "protocol": r.protocol,
+                "sourceAddressPrefix": r.source,
+                "sourcePortRange": "*",
+                "destinationAddressPrefix": r.destination,
+                "destinationPortRange": r.port,
+            }})
+        })
+        .collect();
+    s.put(
+        format!(
+            "Network security group {}: SSH only from Bastion",
+            j.nsg_name
+        ),
+        rid("network_security_group", &j.nsg_name),
+        "network_security_group",
+        json!({"location": LOCATION, "tags": m.tags, "properties": {"securityRules": rules}}),
+    );
+    let ip = public_ip_step(m, s, &j.nat_gateway_public_ip, "jump box NAT gateway");
+    s.put(
+        format!(
+            "NAT gateway {}: the jump box's only way out",
+            j.nat_gateway_name
+        ),
+        rid("nat_gateway", &j.nat_gateway_name),
+        "nat_gateway",
+        json!({"location": LOCATION, "tags": m.tags,
+        "sku": {"name": m.defaults["nat_gateway_sku"]},
+        "properties": {
+            "idleTimeoutInMinutes": m.defaults["nat_gateway_idle_timeout_minutes"],
+            "publicIpAddresses": [{"id": ip}],
+        }}),
+    );
+}
+
+/// The way in (modules/wayIn.bicep): Bastion in the client VNet, the jump box, the VPN gateway.
+fn way_in_steps(m: &Model, s: &mut Steps) {
+    use super::way_in as body;
+    let w = &m.way_in;
+    let Some(vnet) = &w.vnet_name else { return };
+    let vnet_id = rid("virtual_network", vnet);
+    let tags = json!(m.tags);
+    if let Some(b) = &w.client_bastion {
+        let ip = public_ip_step(m, s, &b.public_ip, "Bastion");
+        s.put(
+            format!("Azure Bastion {}", b.name),
+            rid("bastion", &b.name),
+            "bastion",
+            body::bastion(
+                &b.sku,
+                &m.defaults["bastion_tunneling"],
+                &refs(&vnet_id, &ip),
+                Some(&tags),
+            ),
+        );
+    }
+    if let Some(j) = &w.jump_box {
+        let nic_id = rid("network_interface", &j.nic_name);
+        let vm_id = rid("virtual_machine", &j.name);
+        let r = body::Refs {
+            nic_id: &nic_id,
+            vm_id: &vm_id,
+            ..refs(&vnet_id, "")
+        };
+        s.put(
+            format!(
+                "Network interface {} of the jump box (no public IP)",
+                j.nic_name
+            ),
+            nic_id.clone(),
+            "network_interface",
+            body::nic(j, &r, Some(&tags)),
+        );
+        s.put(
+            format!(
+                "Jump box {}: SSH key or Microsoft Entra ID sign-in, trusted launch",
+                j.name
+            ),
+            vm_id.clone(),
+            "virtual_machine",
+            body::vm(j, &r, Some(&tags)),
+        );
+        s.put(
+            format!(
+                "Microsoft Entra ID sign-in ({}) on the jump box",
+                j.extension_type
+            ),
+            format!("{vm_id}/extensions/{}", j.extension_name),
+            "vm_extension",
+            body::extension(j, &r, Some(&tags)),
+        );
+        for l in &j.logins {
+            for principal in &l.principal_ids {
+                // wayIn.bicep: guid(jumpBox.id, principalId, subscriptionResourceId(...))
+                role_assignment(
+                    s,
+                    format!(
+                        "{}: {} on the jump box for group {principal}",
+                        l.persona, l.role_name
+                    ),
+                    &vm_id,
+                    &built_in_role(&l.role_id),
+                    &built_in_role(&l.role_id),
+                    principal,
+                    "Group",
+                );
+            }
+        }
+        s.put(
+            format!(
+                "Daily shutdown of the jump box at {} ({})",
+                j.shutdown_time, j.shutdown_time_zone
+            ),
+            rid("auto_shutdown", &j.schedule_name),
+            "auto_shutdown",
+            body::schedule(j, &r, Some(&tags)),
+        );
+    }
+    if let Some(v) = &w.vpn {
+        let ip = public_ip_step(m, s, &v.public_ip, "VPN gateway");
+        s.put(
+            format!("Point-to-site VPN gateway {} (about 45 minutes)", v.name),
+            rid("virtual_network_gateway", &v.name),
+            "virtual_network_gateway",
+            body::vpn_gateway(v, &refs(&vnet_id, &ip), Some(&tags)),
+        );
+    }
 }
 
 /// The policy assignments, as modules/policy.bicep declares them (the DeployIfNotExists one,

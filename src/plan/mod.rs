@@ -6,6 +6,7 @@ pub mod model;
 pub mod network;
 pub mod policy;
 pub mod private;
+pub mod way_in;
 pub mod zones;
 
 use crate::analyze::{address_plan, Checked, CustomerEgress, Topology};
@@ -360,6 +361,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
     ));
 
     let policy = policy::policy(bp, &workspace, private.as_ref(), network.is_some());
+    let access = access::access(bp, shared_key_access);
     Model {
         generator: Generator {
             name: "amlgen",
@@ -485,11 +487,12 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
                 .then(|| diagnostics(network.as_ref().is_some_and(|n| n.firewall.is_some()))),
         },
         client,
+        way_in: way_in::plan(bp, names, &checked.topology, network.as_ref(), &access),
         network,
         private,
         compute,
         inference,
-        access: access::access(bp, shared_key_access),
+        access,
         policy,
         packages,
         dns: DnsModel {

@@ -58,6 +58,8 @@ pub struct Model {
     pub prerequisites: Vec<String>,
     /// What the PowerShell scripts need; filled by `lower::powershell`.
     pub powershell: PowerShellModel,
+    /// How people reach the workspace: Bastion and a jump box, a point-to-site VPN.
+    pub way_in: WayInModel,
 }
 
 /// The PowerShell lowering's output: what deploy.ps1 prints beyond the neutral model.
@@ -1119,4 +1121,109 @@ pub struct PolicyLeftOutModel {
     pub display_name: String,
     pub definition: String,
     pub reason: &'static str,
+}
+
+/// How people reach the private workspace (the blueprint's `way_in`, README "The way in").
+#[derive(Debug, Clone, Serialize)]
+pub struct WayInModel {
+    /// The VNet the way-in resources are in: the client VNet (managed VNet) or the hub; none
+    /// when the blueprint has neither.
+    pub vnet_role: Option<VnetRole>,
+    pub vnet_name: Option<String>,
+    /// AzureBastionSubnet's range in that VNet, when Bastion is deployed there.
+    pub bastion_subnet: Option<String>,
+    /// Bastion in the client VNet (the hub's is `HubModel::bastion`).
+    pub client_bastion: Option<BastionModel>,
+    /// Subnets the way in adds to the client VNet, in address-plan order (none in the hub,
+    /// whose subnets are `HubModel::subnets`).
+    pub client_subnets: Vec<HubSubnetModel>,
+    pub jump_box: Option<JumpBoxModel>,
+    pub vpn: Option<VpnModel>,
+    /// The hub's peering uses an existing gateway (`network.hub.gateway_transit` without
+    /// `way_in.vpn`): people come in over the customer's own VPN or ExpressRoute.
+    pub existing_gateway: bool,
+    /// Lowered (az): the `az rest` PUT bodies, one shell word each, by resource: `bastion`,
+    /// `nic`, `vm`, `extension`, `schedule`, `vpn_gateway` (`lower::cli`).
+    pub body_shell: IndexMap<&'static str, String>,
+    /// API versions of the runbook's PUTs, by the same keys.
+    pub api: IndexMap<&'static str, String>,
+}
+
+/// The jump box: a Linux VM without public IP, reached only through Bastion.
+#[derive(Debug, Clone, Serialize)]
+pub struct JumpBoxModel {
+    pub name: String,
+    pub nic_name: String,
+    pub nsg_name: String,
+    pub nat_gateway_name: String,
+    pub nat_gateway_public_ip: String,
+    pub subnet_name: String,
+    pub subnet_prefix: String,
+    pub vm_size: String,
+    pub admin_username: String,
+    /// Public key: no secret, so it may sit in the parameters and the runbooks.
+    pub ssh_public_key: String,
+    /// `imageReference` (publisher, offer, sku, version).
+    pub image: Json,
+    pub os_disk_type: String,
+    pub security_type: String,
+    pub extension_name: String,
+    pub extension_publisher: String,
+    pub extension_type: String,
+    pub extension_version: String,
+    /// `shutdown-computevm-<vm>`: the name Azure gives a VM's auto-shutdown schedule.
+    pub schedule_name: String,
+    pub shutdown_time: String,
+    pub shutdown_time_zone: String,
+    pub nsg_rules: Vec<JumpBoxNsgRule>,
+    /// Who may sign in with Microsoft Entra ID: each persona's groups, IT admins as
+    /// administrators, the others as regular users.
+    pub logins: Vec<JumpBoxLoginModel>,
+}
+
+/// One persona's sign-in role on the jump box.
+#[derive(Debug, Clone, Serialize)]
+pub struct JumpBoxLoginModel {
+    /// The persona's key (`it_admins`) and title.
+    pub persona_key: String,
+    pub persona: String,
+    /// Lowered (Bicep): the main.bicep parameter with the persona's group IDs, as
+    /// `PersonaModel::bicep_param`.
+    pub bicep_param: String,
+    pub principal_ids: Vec<String>,
+    pub role_name: String,
+    pub role_id: String,
+}
+
+/// A rule of the jump box's NSG; addresses are literal (ranges of this blueprint, or tags).
+#[derive(Debug, Clone, Serialize)]
+pub struct JumpBoxNsgRule {
+    pub name: String,
+    pub priority: u32,
+    pub direction: &'static str,
+    pub access: &'static str,
+    pub protocol: &'static str,
+    pub source: String,
+    pub destination: String,
+    pub port: String,
+    pub description: String,
+}
+
+/// A point-to-site VPN gateway with Microsoft Entra ID sign-in.
+#[derive(Debug, Clone, Serialize)]
+pub struct VpnModel {
+    pub name: String,
+    pub public_ip: String,
+    pub sku: String,
+    pub generation: String,
+    pub client_address_pool: String,
+    pub protocols: Vec<String>,
+    pub authentication_types: Vec<String>,
+    /// The Microsoft-registered Azure VPN Client's audience.
+    pub audience: String,
+    /// `aadTenant` and `aadIssuer` are these followed by the tenant ID (the issuer with a slash).
+    pub tenant_prefix: String,
+    pub issuer_prefix: String,
+    /// The GatewaySubnet's range.
+    pub gateway_subnet: String,
 }

@@ -438,7 +438,10 @@ pub fn plan(
         peering: hub.map(|_| PeeringModel {
             hub_to_spoke: n.peering_hub_to_spoke.value.clone(),
             spoke_to_hub: n.peering_spoke_to_hub.value.clone(),
-            gateway_transit: net.hub.as_ref().is_some_and(|h| h.gateway_transit),
+            // A gateway amlgen creates (way_in.vpn) serves the spoke too: its VPN clients reach
+            // the spoke's private endpoints only over gateway transit.
+            gateway_transit: net.hub.as_ref().is_some_and(|h| h.gateway_transit)
+                || bp.way_in.vpn.is_some(),
         }),
         nat_gateway: nat.then(|| NatGatewayModel {
             name: n.nat_gateway.value.clone(),

@@ -74,6 +74,15 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
             v.push(("modules/peering.bicep", "bicep/modules/peering.bicep"));
         }
     }
+    if m.way_in.jump_box.is_some() {
+        v.push((
+            "modules/jumpBoxNetwork.bicep",
+            "bicep/modules/jumpBoxNetwork.bicep",
+        ));
+    }
+    if m.way_in.jump_box.is_some() || m.way_in.vpn.is_some() || m.way_in.client_bastion.is_some() {
+        v.push(("modules/wayIn.bicep", "bicep/modules/wayIn.bicep"));
+    }
     if m.compute.cluster.is_some() || m.compute.instance.is_some() {
         v.push(("modules/compute.bicep", "bicep/modules/compute.bicep"));
     }

@@ -170,6 +170,17 @@ module diagnostics 'modules/diagnostics.bicep' = {
   }
 }
 {% endif %}
+{% if m.way_in.jump_box %}
+
+// The jump box subnet's NSG and NAT gateway, which the {{ m.way_in.vnet_role|comment }} VNet's subnet names.
+module jumpBoxNetwork 'modules/jumpBoxNetwork.bicep' = {
+  name: take('${deployment().name}-jump-box-network', 64)
+  params: {
+    location: location
+    tags: tags
+  }
+}
+{% endif %}
 {% if m.client %}
 
 module clientNetwork 'modules/clientNetwork.bicep' = {
@@ -182,6 +193,10 @@ module clientNetwork 'modules/clientNetwork.bicep' = {
     peSubnetName: peSubnetName
     peSubnetAddressPrefix: peSubnetAddressPrefix
     nsgName: peSubnetNsgName
+{% if m.way_in.jump_box %}
+    jumpBoxNsgId: jumpBoxNetwork.outputs.nsgId
+    jumpBoxNatGatewayId: jumpBoxNetwork.outputs.natGatewayId
+{% endif %}
   }
 }
 {% endif %}
@@ -212,6 +227,11 @@ module hubNetwork 'modules/hubNetwork.bicep' = {
 {% if m.network.hub.dns_resolver %}
     dnsResolverSubnetPrefix: dnsResolverSubnetPrefix
     dnsResolverName: dnsResolverName
+{% endif %}
+{% if m.way_in.jump_box %}
+    jumpBoxSubnetPrefix: jumpBoxSubnetPrefix
+    jumpBoxNsgId: jumpBoxNetwork.outputs.nsgId
+    jumpBoxNatGatewayId: jumpBoxNetwork.outputs.natGatewayId
 {% endif %}
     firewallName: firewallName
     firewallPolicyName: firewallPolicyName
@@ -262,8 +282,44 @@ module peering 'modules/peering.bicep' = {
     spokeVnetId: spokeNetwork.outputs.vnetId
     gatewayTransit: hubGatewayTransit
   }
+{% if m.way_in.vpn %}
+  // useRemoteGateways needs the gateway this deployment creates: peer once it exists.
+  dependsOn: [
+    wayIn
+  ]
+{% endif %}
 }
 {% endif %}
+{% endif %}
+{% if m.way_in.jump_box or m.way_in.vpn or m.way_in.client_bastion %}
+
+// The way in: {% if m.way_in.client_bastion %}Azure Bastion, {% endif %}{% if m.way_in.jump_box %}the jump box (through Bastion only), {% endif %}{% if m.way_in.vpn %}the point-to-site VPN gateway, {% endif %}in the {{ m.way_in.vnet_role|comment }} VNet.
+module wayIn 'modules/wayIn.bicep' = {
+  name: take('${deployment().name}-way-in', 64)
+  params: {
+    location: location
+    tags: tags
+{% if m.way_in.vnet_role == "client" %}
+    vnetId: clientNetwork.outputs.vnetId
+{% else %}
+    vnetId: hubNetwork.outputs.vnetId
+{% endif %}
+{% if m.way_in.jump_box %}
+    jumpBoxName: jumpBoxName
+    jumpBoxVmSize: jumpBoxVmSize
+    jumpBoxAdminUsername: jumpBoxAdminUsername
+    jumpBoxSshPublicKey: jumpBoxSshPublicKey
+    jumpBoxShutdownTime: jumpBoxShutdownTime
+    jumpBoxShutdownTimeZone: jumpBoxShutdownTimeZone
+{% for l in m.way_in.jump_box.logins %}
+    {{ l.bicep_param|ident }}: {{ l.bicep_param|ident }}
+{% endfor %}
+{% endif %}
+{% if m.way_in.vpn %}
+    vpnClientAddressPool: vpnClientAddressPool
+{% endif %}
+  }
+}
 {% endif %}
 {% if m.private %}
 
@@ -491,4 +547,14 @@ output spokeVnetId string = spokeNetwork.outputs.vnetId
 @description('The DNS Private Resolver inbound address: on-premises DNS servers forward the zones in dns/ here.')
 output dnsResolverInboundIp string = hubNetwork.outputs.dnsResolverInboundIp
 {% endif %}
+{% endif %}
+{% if m.way_in.jump_box %}
+
+@description('The resource ID of the jump box: az network bastion ssh --target-resource-id <this>.')
+output jumpBoxId string = wayIn.outputs.jumpBoxId
+{% endif %}
+{% if m.way_in.vpn %}
+
+@description('The name of the point-to-site VPN gateway (az network vnet-gateway vpn-client generate).')
+output vpnGatewayName string = wayIn.outputs.vpnGatewayName
 {% endif %}

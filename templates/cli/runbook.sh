@@ -192,6 +192,9 @@ CONTAINER_REGISTRY_ID="$(az acr show --resource-group "${RESOURCE_GROUP}" --name
 {% include "cli/parts/workspace_identity.sh" %}
 
 {% endif %}
+{% if m.way_in.jump_box %}
+{% include "cli/parts/jump_box_network.sh" %}
+{% endif %}
 {% if m.network %}
 {% include "cli/parts/hub_spoke.sh" %}
 
@@ -374,6 +377,24 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
     --private-endpoint-network-policies Disabled \
     --output none
 fi
+{% for sn in m.way_in.client_subnets %}
+if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ sn.name }} --output none 2>/dev/null; then
+  az network vnet subnet create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --vnet-name "${VNET_NAME}" \
+    --name {{ sn.name }} \
+    --address-prefixes {{ sn.prefix }} \
+{% if m.way_in.jump_box and sn.name == m.way_in.jump_box.subnet_name %}
+    --network-security-group {{ m.way_in.jump_box.nsg_name }} \
+    --nat-gateway {{ m.way_in.jump_box.nat_gateway_name }} \
+    --default-outbound-access false \
+{% endif %}
+    --output none
+fi
+{% endfor %}
+{% if m.way_in.vnet_role == "client" and (m.way_in.jump_box or m.way_in.vpn or m.way_in.client_bastion) %}
+{% include "cli/parts/way_in.sh" %}
+{% endif %}
 
 {% endif %}
 {% if m.private %}

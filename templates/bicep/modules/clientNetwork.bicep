@@ -31,6 +31,14 @@ param peSubnetAddressPrefix string
 @minLength({{ m.naming.network_security_group.min }})
 @maxLength({{ m.naming.network_security_group.max }})
 param nsgName string
+{% if m.way_in.jump_box %}
+
+@description('Required. Resource ID of the NSG of the jump box subnet.')
+param jumpBoxNsgId string
+
+@description('Required. Resource ID of the NAT gateway of the jump box subnet.')
+param jumpBoxNatGatewayId string
+{% endif %}
 
 // Private endpoints need no rules of their own; the NSG keeps the subnet under the same policy
 // as every other subnet (many organisations require an NSG on each).
@@ -62,6 +70,23 @@ resource vnet {{ m.types.virtual_network }} = {
           privateEndpointNetworkPolicies: 'Disabled'
         }
       }
+{% for sn in m.way_in.client_subnets %}
+      {
+        name: {{ sn.name }}
+        properties: {
+          addressPrefix: {{ sn.prefix }}
+{% if m.way_in.jump_box and sn.name == m.way_in.jump_box.subnet_name %}
+          networkSecurityGroup: {
+            id: jumpBoxNsgId
+          }
+          natGateway: {
+            id: jumpBoxNatGatewayId
+          }
+          defaultOutboundAccess: false
+{% endif %}
+        }
+      }
+{% endfor %}
     ]
   }
 }

@@ -51,6 +51,17 @@ param bastionPublicIpName string
 @description('Required. Address range of GatewaySubnet (/27 or larger), kept for a VPN or ExpressRoute gateway.')
 param gatewaySubnetPrefix string
 {% endif %}
+{% if m.way_in.jump_box %}
+
+@description('Required. Address range of the jump box subnet.')
+param jumpBoxSubnetPrefix string
+
+@description('Required. Resource ID of the NSG of the jump box subnet.')
+param jumpBoxNsgId string
+
+@description('Required. Resource ID of the NAT gateway of the jump box subnet.')
+param jumpBoxNatGatewayId string
+{% endif %}
 
 {% if m.network.hub.dns_resolver %}
 @description('Required. Address range of the DNS Private Resolver inbound subnet (/28 or larger).')
@@ -133,6 +144,23 @@ resource vnet {{ m.types.virtual_network }} = {
         name: 'GatewaySubnet'
         properties: {
           addressPrefix: gatewaySubnetPrefix
+        }
+      }
+{% endif %}
+{% if m.way_in.jump_box %}
+      // The jump box: SSH only from Bastion; out through its own NAT gateway (HTTPS only), not
+      // the firewall, which allows compute's hosts only.
+      {
+        name: {{ m.way_in.jump_box.subnet_name }}
+        properties: {
+          addressPrefix: jumpBoxSubnetPrefix
+          networkSecurityGroup: {
+            id: jumpBoxNsgId
+          }
+          natGateway: {
+            id: jumpBoxNatGatewayId
+          }
+          defaultOutboundAccess: false
         }
       }
 {% endif %}
@@ -334,6 +362,8 @@ resource bastion {{ m.types.bastion }} = {
     name: {{ m.defaults.bastion_sku }}
   }
   properties: {
+    // Native client support: `az network bastion ssh --auth-type AAD` (Microsoft Entra ID).
+    enableTunneling: {{ m.defaults.bastion_tunneling }}
     ipConfigurations: [
       {
         name: 'ipconfig'

@@ -19,6 +19,11 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
 {% if subnet.delegation %}
     --delegations {{ subnet.delegation }} \
 {% endif %}
+{% if m.way_in.jump_box and subnet.name == m.way_in.jump_box.subnet_name %}
+    --network-security-group {{ m.way_in.jump_box.nsg_name }} \
+    --nat-gateway {{ m.way_in.jump_box.nat_gateway_name }} \
+    --default-outbound-access false \
+{% endif %}
     --output none
 fi
 {% endfor %}
@@ -126,6 +131,9 @@ az resource wait \
   --ids "${BASTION_ID}" \
   --api-version {{ hub.bastion.api_version }} \
   --custom "properties.provisioningState=='Succeeded'"
+{% endif %}
+{% if m.way_in.vnet_role == "hub" and (m.way_in.jump_box or m.way_in.vpn) %}
+{% include "cli/parts/way_in.sh" %}
 {% endif %}
 {% endif %}
 
