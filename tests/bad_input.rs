@@ -1039,3 +1039,50 @@ fn way_in_renders_and_is_explained() {
         assert!(!r.stdout.trim().is_empty(), "{code}");
     }
 }
+
+/// The jump box's administrator name is one Azure takes (AMLG177); a private key in any shape
+/// people paste (PuTTY, a bare OpenSSH body) is refused and no diagnostic repeats any of it, not
+/// even the `--set` it came from.
+#[test]
+fn jump_box_admin_names_and_pasted_private_keys() {
+    let root = Path::new(env!("CARGO_MANIFEST_DIR"));
+    let fixture = root.join("tests/fixtures/blueprints/max.yaml");
+    let fixture = fixture.to_str().unwrap();
+    for bad in [
+        "root",
+        "Admin",
+        "a$(id)",
+        "../../etc",
+        "azureuser.",
+        &"a".repeat(65),
+    ] {
+        let r = run(
+            root,
+            &[
+                "check",
+                fixture,
+                "--set",
+                &format!("way_in.jump_box.admin_username=\"{bad}\""),
+            ],
+        );
+        assert_eq!(r.code, 1, "{bad}: {}", r.stderr);
+        assert!(r.stderr.contains("AMLG177"), "{bad}: {}", r.stderr);
+    }
+    for secret in [
+        "PuTTY-User-Key-File-3: ssh-ed25519 Encryption: none Private-Lines: 1 SECRETSECRET",
+        "b3BlbnNzaC1rZXktdjEAAAAABG5vbmUAAAAEbm9uZQSECRETSECRET",
+    ] {
+        let r = run(
+            root,
+            &[
+                "check",
+                fixture,
+                "--set",
+                &format!("way_in.jump_box.ssh_public_key=\"{secret}\""),
+            ],
+        );
+        assert_eq!(r.code, 1, "{}", r.stderr);
+        assert!(r.stderr.contains("AMLG173"), "{}", r.stderr);
+        assert!(!r.stderr.contains("SECRETSECRET"), "{}", r.stderr);
+    }
+}

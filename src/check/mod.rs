@@ -55,7 +55,21 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     if let Some(tree) = &tree {
         ranges::check(tree, &mut out);
     }
-    let located = out.into_iter().map(|d| locate(d, loaded));
+    // The SSH key's value is never shown, nor its line: a pasted private key has many shapes
+    // (OpenSSH, PEM, PuTTY, a bare base64 body) and a diagnostic ends up in CI logs.
+    let located = out.into_iter().map(|d| {
+        let mut d = locate(d, loaded);
+        if d.location
+            .path
+            .as_deref()
+            .is_some_and(|p| p.starts_with(way_in::SSH_KEY_PATH))
+        {
+            d.value = None;
+            d.location.line = None;
+            d.location.column = None;
+        }
+        d
+    });
     // How the argument was resolved (a file shadowed by a built-in name) comes first.
     loaded
         .source
@@ -92,7 +106,16 @@ pub(crate) fn locate(mut d: Diagnostic, loaded: &Loaded) -> Diagnostic {
             || path.starts_with(&format!("{set_path}["))
     });
     if let Some(s) = from_set {
-        d.location.file = format!("{} (--set {s})", loaded.source.label);
+        // The assignment is quoted whole, except where its value must never be shown.
+        let shown = if path.starts_with(way_in::SSH_KEY_PATH) {
+            format!(
+                "{}=...",
+                s.split_once('=').map_or(s.as_str(), |(p, _)| p.trim())
+            )
+        } else {
+            s.clone()
+        };
+        d.location.file = format!("{} (--set {shown})", loaded.source.label);
         return d;
     }
     // Base blueprint or a `--values` overlay: the file that wrote the value.

@@ -52,9 +52,19 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             // The value is never repeated: it may be a private key.
             out.push(
                 Diagnostic::error(Code::InvalidSshPublicKey, why)
-                    .at_path("way_in.jump_box.ssh_public_key")
+                    .at_path(SSH_KEY_PATH)
                     .with_help("paste one line of a .pub file: `ssh-ed25519 AAAA... comment` (ssh-keygen -t ed25519)"),
             );
+        }
+        if let Some(u) = &j.admin_username {
+            if let Err(why) = admin_username(u) {
+                out.push(
+                    Diagnostic::error(Code::InvalidAdminUsername, why)
+                        .at_path("way_in.jump_box.admin_username")
+                        .with_value(u)
+                        .with_help("use a Linux user name such as `azureuser` or your team's: 1-64 lowercase letters, digits, `_`, `-` and `.`, starting with a letter or `_`, not ending with `.`"),
+                );
+            }
         }
         if let Some(t) = &j.shutdown_time {
             let ok = t.len() == 4
@@ -208,15 +218,58 @@ fn client_subnets(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     }
 }
 
+/// Whether Azure (and Linux's user tools) take `u` as the VM's administrator name; why not.
+fn admin_username(u: &str) -> Result<(), String> {
+    let shape = (1..=64).contains(&u.len())
+        && u.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+        && u.chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || "_-.".contains(c))
+        && !u.ends_with('.');
+    if !shape {
+        return Err("not a Linux user name Azure takes".into());
+    }
+    let reserved = crate::catalog::Catalog::get().defaults["jump_box_admin_username_reserved"]
+        .value
+        .as_sequence()
+        .is_some_and(|names| {
+            names
+                .iter()
+                .filter_map(|n| n.as_str())
+                .any(|n| n.eq_ignore_ascii_case(u))
+        });
+    if reserved {
+        return Err("Azure refuses this administrator name".into());
+    }
+    Ok(())
+}
+
+/// Where the jump box's SSH key is written: no diagnostic there shows its value or line.
+pub const SSH_KEY_PATH: &str = "way_in.jump_box.ssh_public_key";
+
+/// Marks of a private key in the shapes people paste by mistake: PEM and OpenSSH armour, PuTTY's
+/// .ppk fields, and the base64 of OpenSSH's `openssh-key-v1` header (a body without armour).
+const PRIVATE_KEY_MARKS: &[&str] = &[
+    "PRIVATE KEY",
+    "-----BEGIN",
+    "PuTTY-User-Key-File",
+    "Private-Lines",
+    "Private-MAC",
+    "b3BlbnNzaC1rZXktdjE",
+];
+
+fn looks_private(key: &str) -> bool {
+    PRIVATE_KEY_MARKS.iter().any(|m| key.contains(m))
+}
+
 /// AMLG173 for a private key where the public key goes (`check` then reports nothing else).
 pub fn private_key(bp: &Blueprint) -> Option<Diagnostic> {
     let key = &bp.way_in.jump_box.as_ref()?.ssh_public_key;
-    key.contains("PRIVATE KEY").then(|| {
+    looks_private(key).then(|| {
         Diagnostic::error(
             Code::InvalidSshPublicKey,
             "this is a private key: it must never be in a blueprint (treat it as leaked)",
         )
-        .at_path("way_in.jump_box.ssh_public_key")
+        .at_path(SSH_KEY_PATH)
         .with_help("paste the .pub file's one line instead, and make a new key pair: this one was written down")
     })
 }
@@ -224,7 +277,7 @@ pub fn private_key(bp: &Blueprint) -> Option<Diagnostic> {
 /// Whether `key` is one OpenSSH public key line Azure takes; the reason when not (never
 /// quoting the value).
 fn ssh_public_key(key: &str) -> Result<(), String> {
-    if key.contains("PRIVATE KEY") {
+    if looks_private(key) {
         return Err(
             "this is a private key: it must never be in a blueprint (treat it as leaked)".into(),
         );
@@ -245,8 +298,7 @@ fn ssh_public_key(key: &str) -> Result<(), String> {
     ];
     if !KINDS.contains(&kind) {
         return Err(format!(
-            "key type `{}` is not one Azure takes ({})",
-            kind.chars().take(24).collect::<String>(),
+            "the key type is not one Azure takes ({})",
             KINDS.join(", ")
         ));
     }

@@ -108,6 +108,7 @@ codes! {
     VpnEntraCloudUnsupported = "AMLG174",
     InvalidShutdownTime = "AMLG175",
     WayInWithoutVnet = "AMLG176",
+    InvalidAdminUsername = "AMLG177",
     HostNameInNsgRule = "AMLG201",
     PortRangesAsNumber = "AMLG202",
     PipHostsIncomplete = "AMLG203",

@@ -24,6 +24,25 @@ param(
 
 {% include "cli/parts/resource_group.ps1" %}
 
+{% if m.way_in.jump_box %}
+# main.bicep writes the jump box's sign-in extension, which Azure accepts only while the VM runs;
+# its daily shutdown deallocates it. Start it if it exists (it stops again at the shutdown time).
+$jumpBoxPath = "/subscriptions/$($context.Subscription.Id)/resourceGroups/$ResourceGroup/providers/Microsoft.Compute/virtualMachines/" + {{ m.way_in.jump_box.name }}
+$response = Invoke-AzRestMethod -Method POST -Path ($jumpBoxPath + '/start?api-version=' + {{ m.way_in.api.vm }})
+if ($response.StatusCode -eq 202) {
+    # Started: wait (at most ten minutes) until it runs.
+    for ($i = 0; $i -lt 60; $i++) {
+        Start-Sleep -Seconds 10
+        $view = Invoke-AzRestMethod -Method GET -Path ($jumpBoxPath + '/instanceView?api-version=' + {{ m.way_in.api.vm }})
+        if ($view.Content -match 'PowerState/running') {
+            break
+        }
+    }
+} elseif ($response.StatusCode -ne 200 -and $response.StatusCode -ne 404) {
+    throw "Starting the jump box failed ($($response.StatusCode)): $($response.Content)"
+}
+
+{% endif %}
 {% if m.inference.online_endpoints %}
 # Online endpoints are created here, never updated: a PUT of an existing endpoint replaces its
 # traffic split, which would send 0% to every deployment behind it (the runbooks only create

@@ -61,6 +61,14 @@ az group create \
 {% endif %}
   --output none
 
+{% if m.way_in.jump_box %}
+# main.bicep writes the jump box's sign-in extension, which Azure accepts only while the VM runs;
+# its daily shutdown deallocates it. Start it if it exists (it stops again at the shutdown time).
+if az vm show --resource-group "${RESOURCE_GROUP}" --name {{ m.way_in.jump_box.name }} --output none 2>/dev/null; then
+  az vm start --resource-group "${RESOURCE_GROUP}" --name {{ m.way_in.jump_box.name }} --output none
+fi
+
+{% endif %}
 {% if m.inference.online_endpoints %}
 # Online endpoints are created here, never updated: a PUT of an existing endpoint replaces its
 # traffic split, which would send 0% to every deployment behind it (the runbooks only create

@@ -48,11 +48,13 @@ az rest \
   --url "${JUMP_BOX_ID}?api-version={{ w.api.vm|raw_in_quotes }}" \
   --body {{ w.body_shell.vm|safe }} \
   --output none
-# The sign-in extension needs the VM running.
+# The sign-in extension needs the VM running, and the daily shutdown deallocates it: start it
+# (nothing happens when it runs; it stops again at the shutdown time).
 az resource wait \
   --ids "${JUMP_BOX_ID}" \
   --api-version {{ w.api.vm }} \
   --custom "properties.provisioningState=='Succeeded'"
+az vm start --ids "${JUMP_BOX_ID}" --output none
 az rest \
   --method put \
   --url "${JUMP_BOX_ID}/extensions/{{ j.extension_name|raw_in_quotes }}?api-version={{ w.api.extension|raw_in_quotes }}" \
