@@ -1018,7 +1018,9 @@ def h_policy_assignment(m, o, sc):
 
 # Commands that read, wait or set up the CLI: nothing to compare.
 READ_ONLY_VERBS = {"show", "list", "wait", "list-keys"}
-NOT_ARCHITECTURE = {"extension add", "account show", "account set", "login"}
+# Commands that change no resource's settings: `vm start` powers the jump box on so its
+# extension can be written (the VM's power state is not part of what both paths build).
+NOT_ARCHITECTURE = {"extension add", "account show", "account set", "login", "vm start"}
 
 HANDLERS = {
     "acr config retention update": h_acr_retention,
