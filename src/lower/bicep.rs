@@ -135,16 +135,23 @@ fn lower_private(m: &mut Model) {
     let Some(p) = m.private.as_mut() else {
         return;
     };
-    p.subnet_id_bicep = match p.vnet_role {
-        VnetRole::Client => "clientNetwork.outputs.peSubnetId",
+    p.subnet_id_bicep = match (p.vnet_role, &p.existing_subnet_id) {
+        (VnetRole::Client, _) => "clientNetwork.outputs.peSubnetId",
+        // A landing zone's subnet: main.bicep's parameter.
+        (_, Some(_)) => "peSubnetId",
         _ => "spokeNetwork.outputs.peSubnetId",
     }
     .to_string();
     for v in &mut p.linked_vnets {
-        let (id, param) = match v.role {
-            VnetRole::Client => ("clientNetwork.outputs.vnetId", "clientVnetDnsLinkName"),
-            VnetRole::Hub => ("hubNetwork.outputs.vnetId", "hubVnetDnsLinkName"),
-            VnetRole::Spoke => ("spokeNetwork.outputs.vnetId", "spokeVnetDnsLinkName"),
+        let (id, param) = match (v.role, v.existing_id.is_some()) {
+            (VnetRole::Client, _) => ("clientNetwork.outputs.vnetId", "clientVnetDnsLinkName"),
+            (VnetRole::Hub, true) => ("hubVnetId", "hubVnetDnsLinkName"),
+            (VnetRole::Hub, false) => ("hubNetwork.outputs.vnetId", "hubVnetDnsLinkName"),
+            // The VNet of the existing pe subnet.
+            (VnetRole::Spoke, true) => {
+                ("split(peSubnetId, '/subnets/')[0]", "spokeVnetDnsLinkName")
+            }
+            (VnetRole::Spoke, false) => ("spokeNetwork.outputs.vnetId", "spokeVnetDnsLinkName"),
         };
         v.id_bicep = id.to_string();
         v.link_param = param.to_string();

@@ -57,6 +57,16 @@ pub fn lower(m: &mut Model) {
         pl.log_analytics_scoped_body_shell = scoped("LOG_ANALYTICS_ID");
         pl.application_insights_scoped_body_shell = scoped("APP_INSIGHTS_ID");
     }
+    if let Some(es) = m.network.as_mut().and_then(|n| n.existing_spoke.as_mut()) {
+        // `az network vnet subnet show` prints the subnet's properties at the top level.
+        for c in &mut es.checks {
+            c.cli_query = match (c.test.as_str(), &c.value) {
+                ("empty", _) => format!("length({} || `[]`) == `0`", c.property),
+                ("equals", Some(v)) => format!("{} == '{v}'", c.property),
+                _ => format!("{} != null", c.property),
+            };
+        }
+    }
     m.workspace.cli_create_sets = create_sets(&m.workspace);
     for d in &mut m.workspace.datastores {
         // `workspaceblobstore` -> `WORKSPACEBLOBSTORE_CONTAINER_NAME`, read just before the PUT.
@@ -104,9 +114,12 @@ pub fn lower(m: &mut Model) {
         return;
     };
     for v in &mut p.linked_vnets {
-        v.shell_var = match v.role {
-            VnetRole::Hub => "HUB_VNET_NAME",
-            VnetRole::Client | VnetRole::Spoke => "VNET_NAME",
+        // A landing zone's VNet is linked by its ID (runbook.sh sets it from the blueprint).
+        v.shell_var = match (v.role, v.existing_id.is_some()) {
+            (VnetRole::Hub, true) => "HUB_VNET_ID",
+            (VnetRole::Spoke, true) => "SPOKE_VNET_ID",
+            (VnetRole::Hub, false) => "HUB_VNET_NAME",
+            (VnetRole::Client, _) | (VnetRole::Spoke, false) => "VNET_NAME",
         }
         .to_string();
     }

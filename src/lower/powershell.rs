@@ -107,6 +107,9 @@ fn filled(t: &Text, cloud: &Cloud) -> String {
 /// The spoke's training subnet, where compute and serverless compute run (spokeNetwork.bicep's
 /// `trainingSubnetId`: the first subnet).
 fn training_subnet_id(n: &NetworkModel) -> String {
+    if let Some(e) = &n.existing_spoke {
+        return e.training_subnet_id.clone();
+    }
     format!(
         "{}/subnets/{}",
         rid("virtual_network", &n.spoke.vnet_name),
@@ -538,6 +541,10 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
     };
 
     let mut firewall_id = None;
+    // A landing zone's spoke: nothing is created (the template verifies its subnets instead).
+    if n.existing_spoke.is_some() {
+        return None;
+    }
     if let (Some(hub), Some(fw)) = (&n.hub, &n.firewall) {
         let hub_id = rid("virtual_network", &hub.vnet_name);
         let subnet = |name: &str, prefix: &str| json!({"name": name, "properties": {"addressPrefix": prefix}});
@@ -669,7 +676,11 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
             );
         }
     }
-    let fw_ip = token(FIREWALL_IP);
+    // The landing zone hub's firewall is known from the blueprint; amlgen's is read once created.
+    let fw_ip = match &n.existing_hub {
+        Some(h) => h.firewall_private_ip.clone(),
+        None => token(FIREWALL_IP),
+    };
 
     for sn in &n.spoke.subnets {
         let rules: Vec<Json> = sn
@@ -801,6 +812,8 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
     let mut props = json!({"addressSpace": {"addressPrefixes": n.spoke.address_prefixes}});
     if n.spoke.dns_via_firewall {
         props["dhcpOptions"] = json!({"dnsServers": [fw_ip]});
+    } else if !n.spoke.dns_servers.is_empty() {
+        props["dhcpOptions"] = json!({"dnsServers": n.spoke.dns_servers});
     }
     props["subnets"] = json!(subnets);
     let spoke_id = rid("virtual_network", &n.spoke.vnet_name);
@@ -819,13 +832,21 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
         json!({"location": LOCATION, "tags": tags, "properties": props}),
     );
 
-    if let (Some(pr), Some(hub)) = (&n.peering, &n.hub) {
-        let hub_id = rid("virtual_network", &hub.vnet_name);
-        // Forwarded traffic allowed both ways, so replies return through the firewall.
+    let hub_id = match (&n.hub, &n.existing_hub) {
+        (Some(hub), _) => Some(rid("virtual_network", &hub.vnet_name)),
+        (None, Some(h)) => Some(h.vnet_id.clone()),
+        (None, None) => None,
+    };
+    if let (Some(pr), Some(hub_id)) = (&n.peering, &hub_id) {
+        // Forwarded traffic allowed both ways, so replies return through the firewall. The hub
+        // side of a landing zone's hub is its owner's (the README gives them the command).
         for (from, name, remote, hub_side) in [
-            (&hub_id, &pr.hub_to_spoke, &spoke_id, true),
-            (&spoke_id, &pr.spoke_to_hub, &hub_id, false),
-        ] {
+            (hub_id, &pr.hub_to_spoke, &spoke_id, true),
+            (&spoke_id, &pr.spoke_to_hub, hub_id, false),
+        ]
+        .into_iter()
+        .filter(|(_, _, _, hub_side)| pr.hub_side || !hub_side)
+        {
             s.put(
                 format!("Peering {name}"),
                 format!("{from}/virtualNetworkPeerings/{name}"),

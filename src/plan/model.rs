@@ -56,6 +56,20 @@ pub struct Model {
     pub prerequisites: Vec<String>,
     /// What the PowerShell scripts need; filled by `lower::powershell`.
     pub powershell: PowerShellModel,
+    /// Roles the deploying identity needs on what a landing zone's platform team owns (an
+    /// existing hub or spoke, central private DNS zones), for the README.
+    pub landing_zone_roles: Vec<LandingZoneRoleModel>,
+}
+
+/// A built-in role the deployer needs on a resource the blueprint does not deploy.
+#[derive(Debug, Clone, Serialize)]
+pub struct LandingZoneRoleModel {
+    /// The resource (or resource group) ID the role is needed on.
+    pub scope: String,
+    pub name: String,
+    pub id: String,
+    /// What the deployment does there, in words.
+    pub why: String,
 }
 
 /// The PowerShell lowering's output: what deploy.ps1 prints beyond the neutral model.
@@ -490,6 +504,8 @@ pub struct PrivateModel {
     pub subnet_name: String,
     /// Bicep: the ID of that subnet (a module output). Filled by `lower::bicep`.
     pub subnet_id_bicep: String,
+    /// The subnet's resource ID when it exists already (a landing zone's spoke).
+    pub existing_subnet_id: Option<String>,
     /// VNets the zones are linked to.
     pub linked_vnets: Vec<LinkedVnet>,
 }
@@ -519,6 +535,8 @@ pub enum VnetRole {
 pub struct LinkedVnet {
     pub name: String,
     pub role: VnetRole,
+    /// The VNet's resource ID when it exists already (a landing zone's hub or spoke).
+    pub existing_id: Option<String>,
     pub link_name: String,
     /// Bicep: the VNet ID expression and the parameter holding the link name (`lower::bicep`).
     pub id_bicep: String,
@@ -540,12 +558,19 @@ pub struct NetworkModel {
     /// Egress of the compute subnets without a firewall.
     pub nat_gateway: Option<NatGatewayModel>,
     pub service_endpoint_policy: Option<ServiceEndpointPolicyModel>,
+    /// The landing zone's hub, when it exists already (then `hub` and `firewall` are None).
+    pub existing_hub: Option<ExistingHubModel>,
+    /// The landing zone's spoke, when it exists already (then `spoke.subnets` is empty).
+    pub existing_spoke: Option<ExistingSpokeModel>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PeeringModel {
     pub hub_to_spoke: String,
     pub spoke_to_hub: String,
+    /// The hub side is created here (a hub amlgen creates); with an existing hub it is the hub
+    /// owner's, and the README gives them the command.
+    pub hub_side: bool,
     /// The spoke uses the hub's gateway: allowGatewayTransit (hub side) and useRemoteGateways
     /// (spoke side).
     pub gateway_transit: bool,
@@ -614,6 +639,66 @@ pub struct SpokeModel {
     pub subnets: Vec<SubnetModel>,
     /// DNS servers of the spoke VNet: the firewall (DNS proxy) with Standard, else Azure DNS.
     pub dns_via_firewall: bool,
+    /// The blueprint's `dns_servers`, set on every VNet amlgen creates (empty: Azure DNS, or
+    /// the firewall's proxy).
+    pub dns_servers: Vec<String>,
+}
+
+/// A landing zone's hub that exists already: nothing is created in it. The spoke amlgen
+/// creates routes to its firewall and peers to it from the spoke side.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExistingHubModel {
+    pub vnet_id: String,
+    pub vnet_name: String,
+    pub subscription: String,
+    pub resource_group: String,
+    pub firewall_private_ip: String,
+    /// The address space the blueprint states (may be empty).
+    pub address_prefixes: Vec<String>,
+    /// What its firewall must allow from the spoke (the rules amlgen would give its own
+    /// firewall), for the hub owner: amlgen cannot see or change that firewall's rules.
+    pub network_rules: Vec<FirewallNetworkRuleModel>,
+    pub application_rules: Vec<FirewallApplicationRuleModel>,
+}
+
+/// A landing zone's spoke that exists already: amlgen creates no VNet, subnet, NSG, route
+/// table or peering there (a PUT of someone else's subnet would overwrite their settings);
+/// compute and private endpoints use the subnets by ID, and the runbook verifies `checks`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExistingSpokeModel {
+    pub vnet_id: String,
+    pub vnet_name: String,
+    pub training_subnet_id: String,
+    pub training_subnet_name: String,
+    pub pe_subnet_id: String,
+    pub pe_subnet_name: String,
+    /// Prefixes the blueprint states the subnets have (checked against the hub's ranges).
+    pub training_prefix: Option<String>,
+    pub pe_prefix: Option<String>,
+    /// What the subnets must already have, each verified before deploying.
+    pub checks: Vec<SubnetCheckModel>,
+    /// API versions of the reads (runbook.ps1): a subnet is read at the VNet's, and the
+    /// subnet's route table at the route table's.
+    pub vnet_api_version: String,
+    pub route_table_api_version: String,
+}
+
+/// One property an existing subnet must have, and how the runbooks read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubnetCheckModel {
+    /// `training` or `pe`.
+    pub subnet: &'static str,
+    pub subnet_id: String,
+    /// What it must have, in words (the README's table).
+    pub requirement: String,
+    /// The subnet property read (`delegations`, `routeTable`, `provisioningState`): top level in
+    /// `az network vnet subnet show`, under `properties` in the ARM body.
+    pub property: String,
+    /// `empty` (no elements), `present` (set) or `equals` (`value`).
+    pub test: String,
+    pub value: Option<String>,
+    /// Lowered (az): a JMESPath that prints `true` when the subnet passes.
+    pub cli_query: String,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -23,6 +23,7 @@ fn linked(name: &str, role: VnetRole) -> LinkedVnet {
     LinkedVnet {
         name: name.to_string(),
         role,
+        existing_id: None,
         link_name: naming::dns_link_name(name),
         id_bicep: String::new(),
         link_param: String::new(),
@@ -131,19 +132,40 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
                 key: "monitor",
             });
         }
+        // Existing VNets (a landing zone's) are named by ID: the link to one is a child of the
+        // zone, made here, but needs the join right on that VNet (the README says so).
+        let network = bp.network.as_ref();
+        let existing_hub = network
+            .and_then(|n| n.hub.as_ref())
+            .and_then(|h| h.existing.as_ref())
+            .and_then(|e| crate::analyze::existing::parse(&e.vnet_id, false));
+        let existing_pe = network
+            .and_then(|n| n.spoke.existing.as_ref())
+            .and_then(|e| crate::analyze::existing::parse(&e.pe_subnet_id, true));
+        let of_id = |id: &crate::analyze::existing::NetworkId, role| LinkedVnet {
+            existing_id: Some(id.vnet_id()),
+            ..linked(&id.vnet, role)
+        };
+        // The hub resolves too (its firewall proxies the spoke's DNS, or its resolver answers
+        // the spoke's DNS servers), when there is one.
+        let hub_link = match (&existing_hub, network.and_then(|n| n.hub.as_ref())) {
+            (Some(id), _) => Some(of_id(id, VnetRole::Hub)),
+            (None, Some(_)) => Some(linked(&net.hub_vnet.value, VnetRole::Hub)),
+            (None, None) => None,
+        };
+        let spoke_link = match &existing_pe {
+            Some(id) => of_id(id, VnetRole::Spoke),
+            None => linked(&net.spoke_vnet.value, VnetRole::Spoke),
+        };
         (
             targets,
-            net.spoke_vnet.value.clone(),
+            spoke_link.name.clone(),
             VnetRole::Spoke,
-            crate::analyze::address_plan::subnet_name("pe").to_string(),
-            // The hub resolves too (its firewall proxies the spoke's DNS), when there is one.
-            bp.network
+            existing_pe
                 .as_ref()
-                .and_then(|n| n.hub.as_ref())
-                .map(|_| linked(&net.hub_vnet.value, VnetRole::Hub))
-                .into_iter()
-                .chain([linked(&net.spoke_vnet.value, VnetRole::Spoke)])
-                .collect(),
+                .and_then(|id| id.subnet.clone())
+                .unwrap_or_else(|| crate::analyze::address_plan::subnet_name("pe").to_string()),
+            hub_link.into_iter().chain([spoke_link]).collect(),
         )
     } else {
         // Managed VNet: Azure creates the compute side; people need the workspace and the
@@ -158,6 +180,11 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
         )
     };
 
+    let pe_subnet_id = bp
+        .network
+        .as_ref()
+        .and_then(|n| n.spoke.existing.as_ref())
+        .map(|e| e.pe_subnet_id.clone());
     let mut zone_list: Vec<ZoneModel> = Vec::new();
     let mut pes = Vec::new();
     for t in targets {
@@ -232,6 +259,7 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
         vnet_role,
         subnet_name,
         subnet_id_bicep: String::new(),
+        existing_subnet_id: pe_subnet_id,
         linked_vnets,
     })
 }

@@ -109,7 +109,8 @@ module workspace 'modules/workspace.bicep' = {
     outboundRules: outboundRules
 {% endif %}
 {% if m.workspace.serverless %}
-    serverlessSubnetId: spokeNetwork.outputs.trainingSubnetId
+    serverlessSubnetId: {% if m.network.existing_spoke %}trainingSubnetId{% else %}spokeNetwork.outputs.trainingSubnetId{% endif %}
+
 {% endif %}
 {% if m.workspace.image_build_compute %}
     imageBuildCompute: {{ m.workspace.image_build_compute_param|ident }}
@@ -199,8 +200,18 @@ module hubNetwork 'modules/hubNetwork.bicep' = {
   }
 }
 {% endif %}
+{% if m.network.existing_spoke %}
 
-{% if m.network.firewall %}
+// The landing zone's spoke exists: no VNet, subnet, NSG, route table or peering is created here
+// (a PUT of someone else's subnet would overwrite their settings). Compute and the private
+// endpoints use trainingSubnetId and peSubnetId; the runbook and the README verify what those
+// subnets must have.
+{% else %}
+
+{% if m.network.existing_hub %}
+// Spoke: training, scoring and pe subnets; compute subnets route 0.0.0.0/0 to the landing zone
+// hub's firewall (hubFirewallPrivateIp).
+{% elif m.network.firewall %}
 // Spoke: training, scoring and pe subnets; compute subnets route 0.0.0.0/0 to the firewall.
 {% else %}
 // VNet: training, scoring and pe subnets; compute subnets leave through the NAT gateway.
@@ -218,7 +229,11 @@ module spokeNetwork 'modules/spokeNetwork.bicep' = {
 {% endfor %}
 {% if m.network.route_table %}
     routeTableName: routeTableName
-    firewallPrivateIp: hubNetwork.outputs.firewallPrivateIp
+    firewallPrivateIp: {% if m.network.existing_hub %}hubFirewallPrivateIp{% else %}hubNetwork.outputs.firewallPrivateIp{% endif %}
+
+{% endif %}
+{% if m.network.spoke.dns_servers %}
+    dnsServers: dnsServers
 {% endif %}
 {% if m.network.nat_gateway %}
     natGatewayName: natGatewayName
@@ -232,16 +247,25 @@ module spokeNetwork 'modules/spokeNetwork.bicep' = {
 }
 {% if m.network.peering %}
 
+{% if m.network.peering.hub_side %}
 module peering 'modules/peering.bicep' = {
+{% else %}
+// The spoke's side only: the hub's side is the hub owner's, in their subscription (README).
+module peering 'modules/peering.bicep' = {
+{% endif %}
   name: take('${deployment().name}-peering', 64)
   params: {
+{% if m.network.peering.hub_side %}
     hubVnetName: hubVnetName
+{% endif %}
     spokeVnetName: spokeVnetName
-    hubVnetId: hubNetwork.outputs.vnetId
+    hubVnetId: {% if m.network.existing_hub %}hubVnetId{% else %}hubNetwork.outputs.vnetId{% endif %}
+
     spokeVnetId: spokeNetwork.outputs.vnetId
     gatewayTransit: hubGatewayTransit
   }
 }
+{% endif %}
 {% endif %}
 {% endif %}
 {% if m.private %}
@@ -330,7 +354,8 @@ module compute 'modules/compute.bicep' = {
     tags: tags
     workspaceName: workspace.outputs.name
 {% if m.compute.subnet_name %}
-    subnetId: spokeNetwork.outputs.trainingSubnetId
+    subnetId: {% if m.network.existing_spoke %}trainingSubnetId{% else %}spokeNetwork.outputs.trainingSubnetId{% endif %}
+
 {% endif %}
 {% if m.compute.cluster %}
     clusterName: computeClusterName
@@ -450,7 +475,8 @@ output firewallPrivateIp string = hubNetwork.outputs.firewallPrivateIp
 {% endif %}
 
 @description('The resource ID of the spoke VNet.')
-output spokeVnetId string = spokeNetwork.outputs.vnetId
+output spokeVnetId string = {% if m.network.existing_spoke %}split(trainingSubnetId, '/subnets/')[0]{% else %}spokeNetwork.outputs.vnetId{% endif %}
+
 {% if m.network.hub and m.network.hub.dns_resolver %}
 
 @description('The DNS Private Resolver inbound address: on-premises DNS servers forward the zones in dns/ here.')

@@ -34,8 +34,12 @@ if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --nam
     --resource-group "${RESOURCE_GROUP}" \
     --name {{ pe.name }} \
     --location "${LOCATION}" \
+{% if m.private.existing_subnet_id %}
+    --subnet "${PE_SUBNET_ID}" \
+{% else %}
     --vnet-name "${VNET_NAME}" \
     --subnet "${PE_SUBNET_NAME}" \
+{% endif %}
     --private-connection-resource-id "${{ pe.target_id_var|ident }}" \
     --group-id {{ pe.group_id }} \
     --connection-name {{ pe.name }} \
