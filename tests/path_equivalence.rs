@@ -2123,6 +2123,9 @@ fn bicep_and_runbook_ps1_build_the_same_resources() {
         "no-firewall",
         "exfiltration-prevention",
         "fixture:max",
+        // Landing zones: an existing spoke and hub, a spoke peered to an existing hub.
+        "fixture:byo-max",
+        "fixture:byo-hub",
     ] {
         assert!(
             compared.iter().any(|c| c.starts_with(&format!("{must} "))),

@@ -201,7 +201,7 @@ pub struct CustomerNetwork {
     /// service tag on the firewall, outbound Internet denied by the NSGs.
     #[serde(default)]
     pub exfiltration_prevention: bool,
-    /// DNS servers (IPv4 addresses) of the VNets amlgen creates, e.g. a landing zone's DNS
+    /// DNS servers (IPv4 addresses) of the spoke VNet amlgen creates, e.g. a landing zone's DNS
     /// Private Resolver inbound endpoint or the hub firewall's DNS proxy. They must forward the
     /// Azure Machine Learning zones to Azure DNS (168.63.129.16) from a VNet the zones are
     /// linked to (the README's DNS section). Not with a firewall amlgen creates, whose DNS

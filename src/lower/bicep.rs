@@ -147,10 +147,7 @@ fn lower_private(m: &mut Model) {
             (VnetRole::Client, _) => ("clientNetwork.outputs.vnetId", "clientVnetDnsLinkName"),
             (VnetRole::Hub, true) => ("hubVnetId", "hubVnetDnsLinkName"),
             (VnetRole::Hub, false) => ("hubNetwork.outputs.vnetId", "hubVnetDnsLinkName"),
-            // The VNet of the existing pe subnet.
-            (VnetRole::Spoke, true) => {
-                ("split(peSubnetId, '/subnets/')[0]", "spokeVnetDnsLinkName")
-            }
+            (VnetRole::Spoke, true) => ("spokeVnetId", "spokeVnetDnsLinkName"),
             (VnetRole::Spoke, false) => ("spokeNetwork.outputs.vnetId", "spokeVnetDnsLinkName"),
         };
         v.id_bicep = id.to_string();

@@ -61,7 +61,9 @@ pub fn lower(m: &mut Model) {
         // `az network vnet subnet show` prints the subnet's properties at the top level.
         for c in &mut es.checks {
             c.cli_query = match (c.test.as_str(), &c.value) {
-                ("empty", _) => format!("length({} || `[]`) == `0`", c.property),
+                // JMESPath's `!` is true for an empty list and for null (no backticks, which
+                // the shell would need another quoting for).
+                ("empty", _) => format!("!{}", c.property),
                 ("equals", Some(v)) => format!("{} == '{v}'", c.property),
                 _ => format!("{} != null", c.property),
             };

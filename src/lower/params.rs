@@ -525,6 +525,12 @@ fn network_params(
     }
     if let Some(e) = &n.existing_spoke {
         v.push(p(
+            "spokeVnetId",
+            "string",
+            "Required. Resource ID of the landing zone's spoke VNet (existing; nothing is created in it).",
+            json!(e.vnet_id),
+        ));
+        v.push(p(
             "trainingSubnetId",
             "string",
             "Required. Resource ID of the landing zone subnet for compute (existing; amlgen does not change it).",

@@ -443,16 +443,20 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                         json!({"location": "global", "tags": tags, "properties": {
                             "registrationEnabled": false,
                             "resolutionPolicy": pm.resolution_policy,
-                            "virtualNetwork": {"id": rid("virtual_network", &v.name)},
+                            // A landing zone's VNet by the ID the blueprint gives.
+                            "virtualNetwork": {"id": v.existing_id.clone()
+                                .unwrap_or_else(|| rid("virtual_network", &v.name))},
                         }}),
                     );
                 }
             }
         }
-        let subnet_id = id(&format!(
-            "Microsoft.Network/virtualNetworks/{}/subnets/{}",
-            pm.vnet_name, pm.subnet_name
-        ));
+        let subnet_id = pm.existing_subnet_id.clone().unwrap_or_else(|| {
+            id(&format!(
+                "Microsoft.Network/virtualNetworks/{}/subnets/{}",
+                pm.vnet_name, pm.subnet_name
+            ))
+        });
         for pe in &pm.private_endpoints {
             let target = match pe.target {
                 PeTarget::Workspace => &ws_id,

@@ -148,6 +148,10 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         serverless: network.as_ref().map(|n| ServerlessModel {
             vnet_name: n.spoke.vnet_name.clone(),
             subnet_name: training_subnet_name(n),
+            existing_subnet_id: n
+                .existing_spoke
+                .as_ref()
+                .map(|e| e.training_subnet_id.clone()),
             no_public_ip: true,
         }),
         firewall_sku_values: cat

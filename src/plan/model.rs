@@ -298,6 +298,8 @@ pub struct DatastoreModel {
 pub struct ServerlessModel {
     pub vnet_name: String,
     pub subnet_name: String,
+    /// The subnet's resource ID when it is a landing zone's (not in this resource group).
+    pub existing_subnet_id: Option<String>,
     /// No public IP on serverless nodes: egress goes through the VNet's own route.
     pub no_public_ip: bool,
 }

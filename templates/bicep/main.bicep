@@ -475,7 +475,7 @@ output firewallPrivateIp string = hubNetwork.outputs.firewallPrivateIp
 {% endif %}
 
 @description('The resource ID of the spoke VNet.')
-output spokeVnetId string = {% if m.network.existing_spoke %}split(trainingSubnetId, '/subnets/')[0]{% else %}spokeNetwork.outputs.vnetId{% endif %}
+output spokeVnetId string = {% if m.network.existing_spoke %}spokeVnetId{% else %}spokeNetwork.outputs.vnetId{% endif %}
 
 {% if m.network.hub and m.network.hub.dns_resolver %}
 

@@ -135,8 +135,9 @@ az resource wait \
 # their settings); it reads each requirement back and stops when a subnet lacks it.
 {% for c in es.checks %}
 # {{ c.subnet|comment }} subnet: {{ c.requirement|comment }}
-if [ "$(az network vnet subnet show --ids {{ c.subnet_id }} --query {{ c.cli_query }} --output json)" != "true" ]; then
-  echo {{ "The " ~ c.subnet ~ " subnet " ~ c.subnet_id ~ " must have: " ~ c.requirement }} >&2
+{% set var = "PE_SUBNET_ID" if c.subnet == "pe" else "TRAINING_SUBNET_ID" %}
+if [ "$(az network vnet subnet show --ids "${{ var|ident }}" --query {{ c.cli_query }} --output json)" != "true" ]; then
+  echo "The {{ c.subnet|ident }} subnet ${{ var|ident }} must have:" {{ c.requirement }} >&2
   exit 1
 fi
 {% endfor %}
