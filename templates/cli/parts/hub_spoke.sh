@@ -296,8 +296,8 @@ HUB_VNET_ID="$(az network vnet show --resource-group "${RESOURCE_GROUP}" --name 
 # The hub's side is the hub owner's, in their subscription: the README gives them the command.
 # Until they run it the peering stays Initiated.
 {% endif %}
-SPOKE_VNET_ID="$(az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${VNET_NAME}" --query id --output tsv)"
 {% if m.network.peering.hub_side %}
+SPOKE_VNET_ID="$(az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${VNET_NAME}" --query id --output tsv)"
 if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-name "${HUB_VNET_NAME}" --name {{ m.network.peering.hub_to_spoke }} --output none 2>/dev/null; then
   az network vnet peering create \
     --resource-group "${RESOURCE_GROUP}" \
