@@ -249,7 +249,7 @@ fn an_existing_spoke_gets_no_network_resources_and_verified_subnets() {
         assert!(!sh.contains(absent), "{absent} in runbook.sh");
     }
     assert!(sh.contains("--query 'routeTable != null'"), "{sh}");
-    assert!(sh.contains("--subnet \"${PE_SUBNET_ID}\""), "{sh}");
+    assert!(sh.contains("--subnet \"$PE_SUBNET_ID\""), "{sh}");
     let ps = file("runbook.ps1");
     assert!(ps.contains("Assert-AmlgenSubnet -Id"), "{ps}");
     assert!(
@@ -339,4 +339,85 @@ fn explain_knows_the_codes() {
         assert!(out.status.success(), "{code}");
         assert!(!out.stdout.is_empty(), "{code}");
     }
+}
+
+#[test]
+fn the_corporate_set_is_checked() {
+    refused(
+        &with(
+            BYO,
+            "vnet-corp-weu/subnets/snet-aml-endpoints",
+            "vnet-corp-weu",
+        ),
+        "AMLG180",
+        "    pe_subnet_id: /subscriptions/33333333",
+    );
+    refused(
+        &with(
+            BYO,
+            "resourceGroups/rg-corp-dns",
+            "resourceGroups/rg-corp-dns/x",
+        ),
+        "AMLG180",
+        "zones_resource_group_id: /subscriptions/33333333",
+    );
+    // Overlapping the spoke is allowed (the networks are not peered), with a warning.
+    let (status, report) = check(&with(
+        BYO,
+        "address_prefix: 10.60.8.0/27",
+        "address_prefix: 10.60.2.0/27",
+    ));
+    assert_eq!(status, 0, "{report}");
+    assert!(report.contains("warning[AMLG185]"), "{report}");
+}
+
+#[test]
+fn the_corporate_set_is_rendered_on_every_path() {
+    let r = amlgen::render_blueprint("tests/fixtures/blueprints/byo-max.yaml", &[], None).unwrap();
+    let file = |p: &str| {
+        String::from_utf8_lossy(&r.artifacts.iter().find(|a| a.path == p).unwrap().bytes)
+            .into_owned()
+    };
+    let corp = r
+        .model
+        .private
+        .as_ref()
+        .unwrap()
+        .corporate
+        .as_ref()
+        .unwrap();
+    let names: Vec<&str> = corp
+        .private_endpoints
+        .iter()
+        .map(|p| p.name.as_str())
+        .collect();
+    assert_eq!(
+        names,
+        [
+            "pe-byo-max-corp-workspace",
+            "pe-byo-max-corp-storage-blob",
+            "pe-byo-max-corp-storage-file"
+        ]
+    );
+    let main = file("main.bicep");
+    assert_eq!(
+        main.matches("subnetId: corporatePeSubnetId").count(),
+        3,
+        "{main}"
+    );
+    assert!(
+        main.contains("'${corporateDnsZoneIdPrefix}privatelink.api.azureml.ms'"),
+        "{main}"
+    );
+    let sh = file("runbook.sh");
+    assert_eq!(
+        sh.matches("--subnet \"$CORPORATE_PE_SUBNET_ID\"").count(),
+        3,
+        "{sh}"
+    );
+    let ps = file("runbook.ps1");
+    assert!(ps.contains("pe-byo-max-corp-storage-file"), "{ps}");
+    assert!(ps.contains("rg-corp-dns/providers/Microsoft.Network/privateDnsZones/privatelink.file.core.windows.net"), "{ps}");
+    let readme = file("README.md");
+    assert!(readme.contains("private IP address shortage"), "{readme}");
 }

@@ -208,6 +208,32 @@ pub struct CustomerNetwork {
     /// proxy the spoke uses (AMLG184), nor without a VNet to set them on (AMLG181).
     #[serde(default)]
     pub dns_servers: Vec<String>,
+    /// A second set of private endpoints in an existing corporate subnet, for a workspace
+    /// network that is not peered to the corporate network ("private IP address shortage").
+    #[serde(default)]
+    pub corporate_access: Option<CorporateAccess>,
+}
+
+/// Private endpoints in a corporate VNet that is not peered to the workspace's network (Azure
+/// Machine Learning's "Private IP address shortage in your main network"): people reach the
+/// workspace and its default storage through a second set of endpoints there, registered in
+/// the corporate network's own private DNS zones. The corporate VNet spends addresses only on
+/// these endpoints; compute stays in the spoke.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorporateAccess {
+    /// Resource ID of the existing corporate subnet for the endpoints (in the blueprint's
+    /// region): `.../providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<name>`.
+    pub pe_subnet_id: String,
+    /// Its address prefix, when known: an overlap with the spoke or hub is reported (AMLG185),
+    /// as the two networks can then never be peered.
+    #[serde(default)]
+    pub address_prefix: Option<String>,
+    /// The resource group of the corporate network's private DNS zones,
+    /// `/subscriptions/<id>/resourceGroups/<name>`: the endpoints' zone groups point there.
+    /// Without it, Azure Policy in the corporate landing zone adds the zone groups.
+    #[serde(default)]
+    pub zones_resource_group_id: Option<String>,
 }
 
 /// A hub that already exists (a landing zone's), named by resource ID: amlgen creates nothing

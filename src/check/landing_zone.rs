@@ -145,6 +145,10 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         }
     }
 
+    if let Some(c) = &net.corporate_access {
+        corporate(net, c, out);
+    }
+
     // AMLG184: the spoke of a Standard firewall amlgen creates resolves through its DNS proxy.
     let own_standard_firewall = net.egress == Egress::Firewall
         && hub.is_some_and(|h| h.existing.is_none() && h.firewall.sku == FirewallSku::Standard);
@@ -155,6 +159,63 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 .with_value(net.dns_servers.join(", "))
                 .with_help("remove `dns_servers` (point the firewall policy's DNS servers at yours instead), or use an existing hub"),
         );
+    }
+}
+
+/// The corporate endpoints' subnet and zones (AMLG180); its stated range against the
+/// workspace's network (AMLG185, a warning: unpeered networks may overlap).
+fn corporate(
+    net: &crate::blueprint::CustomerNetwork,
+    c: &crate::blueprint::CorporateAccess,
+    out: &mut Vec<Diagnostic>,
+) {
+    if existing::parse(&c.pe_subnet_id, true).is_none() {
+        out.push(wrong_id(
+            "network.corporate_access.pe_subnet_id",
+            &c.pe_subnet_id,
+            "a subnet",
+        ));
+    }
+    if let Some(rg) = &c.zones_resource_group_id {
+        if !super::private_dns::is_resource_group_id(rg) {
+            out.push(
+                Diagnostic::error(Code::ExistingResourceId, "not a resource group ID")
+                    .at_path("network.corporate_access.zones_resource_group_id")
+                    .with_value(rg)
+                    .with_help("write /subscriptions/<subscription id>/resourceGroups/<name>, as `az group show --query id` prints it"),
+            );
+        }
+    }
+    let Some(p) = &c.address_prefix else {
+        return;
+    };
+    let path = "network.corporate_access.address_prefix";
+    let Ok(prefix) = parse_cidr(p) else {
+        out.push(
+            Diagnostic::error(Code::InvalidCidr, "invalid CIDR")
+                .at_path(path)
+                .with_value(p)
+                .with_help("write the subnet's range, e.g. 10.1.2.0/27"),
+        );
+        return;
+    };
+    let spoke_ranges = net
+        .spoke
+        .address_space
+        .iter()
+        .chain(net.spoke.subnets.training.iter())
+        .chain(net.spoke.subnets.pe.iter());
+    let hub_ranges = net.hub.iter().flat_map(|h| h.address_space.iter());
+    for r in spoke_ranges.chain(hub_ranges) {
+        if parse_cidr(r).is_ok_and(|n| crate::net::overlaps(&n, &prefix)) {
+            out.push(
+                Diagnostic::warning(Code::CorporateRangeOverlap, format!("the corporate subnet overlaps {r} of the workspace's network"))
+                    .at_path(path)
+                    .with_value(p)
+                    .with_help("fine while the two networks stay unpeered (people reach the workspace through the corporate endpoints); they can never be peered or routed to each other"),
+            );
+            return;
+        }
     }
 }
 

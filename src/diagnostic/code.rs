@@ -97,6 +97,7 @@ codes! {
     InvalidIpAddress = "AMLG182",
     ExistingSpokeWithoutExistingHub = "AMLG183",
     DnsServersWithFirewallProxy = "AMLG184",
+    CorporateRangeOverlap = "AMLG185",
     PublicWorkspace = "AMLG151",
     HostNameInNsgRule = "AMLG201",
     PortRangesAsNumber = "AMLG202",

@@ -157,9 +157,14 @@ fn lower_private(m: &mut Model) {
         z.bicep = expression(&z.template);
         // `'privatelink...'` -> `'${privateDnsZoneIdPrefix}privatelink...'`
         z.existing_id_bicep = format!("'${{privateDnsZoneIdPrefix}}{}", &z.bicep[1..]);
+        z.corporate_id_bicep = format!("'${{corporateDnsZoneIdPrefix}}{}", &z.bicep[1..]);
         z.symbol = zone_symbol(&z.template, &z.group_id);
     }
-    for pe in &mut p.private_endpoints {
+    let corporate = p
+        .corporate
+        .iter_mut()
+        .flat_map(|c| &mut c.private_endpoints);
+    for pe in p.private_endpoints.iter_mut().chain(corporate) {
         pe.target_id_bicep = match pe.target {
             PeTarget::Workspace => "workspace.outputs.resourceId",
             PeTarget::Storage => "storage.outputs.resourceId",

@@ -125,7 +125,11 @@ pub fn lower(m: &mut Model) {
         }
         .to_string();
     }
-    for pe in &mut p.private_endpoints {
+    let corporate = p
+        .corporate
+        .iter_mut()
+        .flat_map(|c| &mut c.private_endpoints);
+    for pe in p.private_endpoints.iter_mut().chain(corporate) {
         pe.target_id_var = match pe.target {
             PeTarget::Workspace => "WORKSPACE_ID",
             PeTarget::Storage => "STORAGE_ACCOUNT_ID",

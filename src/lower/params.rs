@@ -217,13 +217,30 @@ pub fn params(m: &Model) -> Vec<Param> {
         network_params(n, &p, &named, &mut v);
     }
     if let Some(pm) = &m.private {
-        for pe in &pm.private_endpoints {
+        let corporate = pm.corporate.iter().flat_map(|c| &c.private_endpoints);
+        for pe in pm.private_endpoints.iter().chain(corporate) {
             v.push(named(
                 &pe.name_param,
                 "private_endpoint",
                 &format!("private endpoint of the {}", pe.label),
                 &pe.name,
             ));
+        }
+        if let Some(c) = &pm.corporate {
+            v.push(p(
+                "corporatePeSubnetId",
+                "string",
+                "Required. Resource ID of the corporate subnet for the second set of private endpoints (existing; not peered to the workspace's network).",
+                json!(c.subnet_id),
+            ));
+            if let Some(rg) = &c.zones_resource_group_id {
+                v.push(p(
+                    "corporateDnsZonesResourceGroupId",
+                    "string",
+                    "Required. Resource ID of the resource group of the corporate network's private DNS zones.",
+                    json!(rg),
+                ));
+            }
         }
         if pm.dns_mode == DnsMode::Create {
             for l in &pm.linked_vnets {

@@ -457,7 +457,12 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                 pm.vnet_name, pm.subnet_name
             ))
         });
-        for pe in &pm.private_endpoints {
+        // One endpoint, its zone group (`zone_of` gives a zone's ID, None: Azure Policy adds
+        // the group) and the workspace identity's Reader: the spoke's and the corporate ones.
+        let endpoint = |s: &mut Steps,
+                        pe: &crate::plan::model::PrivateEndpointModel,
+                        subnet_id: &str,
+                        zone_of: &dyn Fn(&str) -> Option<String>| {
             let target = match pe.target {
                 PeTarget::Workspace => &ws_id,
                 PeTarget::Storage => &storage_id,
@@ -480,17 +485,19 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                     }}],
                 }}),
             );
-            if pm.dns_mode != DnsMode::Policy {
-                let configs: Vec<Json> = pe
-                    .zone_indices
-                    .iter()
-                    .enumerate()
-                    .map(|(i, z)| {
+            let configs: Option<Vec<Json>> = pe
+                .zone_indices
+                .iter()
+                .enumerate()
+                .map(|(i, z)| {
+                    zone_of(&pm.zones[*z].name).map(|id| {
                         json!({"name": format!("zone-{i}"), "properties": {
-                            "privateDnsZoneId": zone_id(&pm.zones[*z].name),
+                            "privateDnsZoneId": id,
                         }})
                     })
-                    .collect();
+                })
+                .collect();
+            if let Some(configs) = configs {
                 s.put(
                     format!("DNS zone group of {}", pe.name),
                     format!("{pe_id}/privateDnsZoneGroups/default"),
@@ -500,7 +507,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
             }
             if pe.workspace_reader {
                 role_assignment(
-                    &mut s,
+                    s,
                     format!(
                         "Reader on {} for the workspace identity (data preview in the studio)",
                         pe.name
@@ -512,6 +519,21 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                     WORKSPACE_PRINCIPAL,
                     "ServicePrincipal",
                 );
+            }
+        };
+        let spoke_zone = |name: &str| (pm.dns_mode != DnsMode::Policy).then(|| zone_id(name));
+        for pe in &pm.private_endpoints {
+            endpoint(&mut s, pe, &subnet_id, &spoke_zone);
+        }
+        if let Some(c) = &pm.corporate {
+            // The corporate network's zones, or its Azure Policy (no group).
+            let corporate_zone = |name: &str| {
+                c.zones_resource_group_id
+                    .as_ref()
+                    .map(|rg| format!("{rg}/providers/Microsoft.Network/privateDnsZones/{name}"))
+            };
+            for pe in &c.private_endpoints {
+                endpoint(&mut s, pe, &c.subnet_id, &corporate_zone);
             }
         }
     }

@@ -535,6 +535,20 @@ fn landing_zone_roles(
                 "the private endpoints' zone groups write their A records in the central zones",
             ));
         }
+        if let Some(c) = &p.corporate {
+            out.push(role(
+                "network_contributor",
+                &c.subnet_id,
+                "put the corporate network's private endpoints in the subnet (join)",
+            ));
+            if let Some(rg) = &c.zones_resource_group_id {
+                out.push(role(
+                    "private_dns_zone_contributor",
+                    rg,
+                    "the corporate endpoints' zone groups write their A records in the corporate zones",
+                ));
+            }
+        }
     }
     out
 }

@@ -510,6 +510,25 @@ pub struct PrivateModel {
     pub existing_subnet_id: Option<String>,
     /// VNets the zones are linked to.
     pub linked_vnets: Vec<LinkedVnet>,
+    /// The second set of endpoints in a corporate subnet (seed 003's private IP address
+    /// shortage), when the blueprint has one.
+    pub corporate: Option<CorporateModel>,
+}
+
+/// Private endpoints for people in a corporate VNet that is not peered to the workspace's
+/// network; their DNS records go to the corporate network's zones (or its Azure Policy).
+#[derive(Debug, Clone, Serialize)]
+pub struct CorporateModel {
+    pub subnet_id: String,
+    pub vnet_id: String,
+    pub vnet_name: String,
+    pub subnet_name: String,
+    /// `existing` (zone groups to `zones_resource_group_id`) or `policy` (none).
+    pub dns_mode: DnsMode,
+    pub zones_resource_group_id: Option<String>,
+    /// The workspace and its default storage (blob, file): what people need; `zone_indices`
+    /// index `PrivateModel::zones` (the zones have the same names in every network).
+    pub private_endpoints: Vec<PrivateEndpointModel>,
 }
 
 /// How private endpoints get their DNS records (the blueprint's `private_dns.mode`).
@@ -958,6 +977,8 @@ pub struct ZoneModel {
     /// in the central resource group (`existing` mode) and the module symbol (`lower::bicep`).
     pub bicep: String,
     pub existing_id_bicep: String,
+    /// Bicep: the zone's ID among the corporate network's zones (`lower::bicep`).
+    pub corporate_id_bicep: String,
     pub symbol: String,
 }
 

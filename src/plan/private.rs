@@ -3,8 +3,8 @@
 //! hosts file needs.
 
 use super::model::{
-    DnsMode, HostModel, LinkedVnet, PeTarget, PrivateEndpointModel, PrivateModel, VnetRole,
-    ZoneModel,
+    CorporateModel, DnsMode, HostModel, LinkedVnet, PeTarget, PrivateEndpointModel, PrivateModel,
+    VnetRole, ZoneModel,
 };
 use crate::blueprint::{Blueprint, PrivateDnsMode};
 use crate::catalog::Catalog;
@@ -57,6 +57,48 @@ pub fn monitor_zones_known(cloud: &str) -> bool {
 
 /// The private endpoint sub-resource of an Azure Monitor Private Link Scope.
 const MONITOR_GROUP: &str = "azuremonitor";
+
+/// The corporate set (`network.corporate_access`): the workspace, blob and file endpoints again,
+/// in the corporate subnet, named `pe-<prefix>-corp-<key>`; the same zones by name.
+fn corporate(bp: &Blueprint, pes: &[PrivateEndpointModel]) -> Option<CorporateModel> {
+    let c = bp.network.as_ref()?.corporate_access.as_ref()?;
+    let id = crate::analyze::existing::parse(&c.pe_subnet_id, true)?;
+    let private_endpoints = pes
+        .iter()
+        .filter(|pe| matches!(pe.group_id.as_str(), "amlworkspace" | "blob" | "file"))
+        .map(|pe| {
+            let key = format!("corp-{}", pe.key);
+            let name = naming::private_endpoint_name(&bp.naming.prefix, &key);
+            PrivateEndpointModel {
+                hosts: pe
+                    .hosts
+                    .iter()
+                    .map(|h| HostModel {
+                        fqdn: h.fqdn.clone(),
+                        ip_placeholder: h.ip_placeholder.replacen(&pe.name, &name, 1),
+                    })
+                    .collect(),
+                name,
+                key,
+                label: format!("{} (corporate network)", pe.label),
+                ..pe.clone()
+            }
+        })
+        .collect();
+    Some(CorporateModel {
+        subnet_id: c.pe_subnet_id.clone(),
+        vnet_id: id.vnet_id(),
+        vnet_name: id.vnet.clone(),
+        subnet_name: id.subnet.clone().unwrap_or_default(),
+        dns_mode: if c.zones_resource_group_id.is_some() {
+            DnsMode::Existing
+        } else {
+            DnsMode::Policy
+        },
+        zones_resource_group_id: c.zones_resource_group_id.clone(),
+        private_endpoints,
+    })
+}
 
 pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
     let cat = Catalog::get();
@@ -201,6 +243,7 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
                         group_id: t.group.to_string(),
                         bicep: String::new(),
                         existing_id_bicep: String::new(),
+                        corporate_id_bicep: String::new(),
                         symbol: String::new(),
                     });
                     zone_list.len() - 1
@@ -240,7 +283,9 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
             target_id_var: String::new(),
         });
     }
+    let corporate = corporate(bp, &pes);
     Some(PrivateModel {
+        corporate,
         dns_mode: match bp.private_dns.mode {
             PrivateDnsMode::Create => DnsMode::Create,
             PrivateDnsMode::Existing => DnsMode::Existing,

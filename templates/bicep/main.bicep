@@ -339,6 +339,42 @@ module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
 
 {% endif %}
 {% endfor %}
+{% if m.private.corporate %}
+{% set corp = m.private.corporate %}
+
+// The corporate network, not peered to the workspace's: people reach the workspace and its
+// storage through a second set of endpoints in corporatePeSubnetId{% if corp.dns_mode == "existing" %}, registered in the corporate
+// network's own zones (corporateDnsZonesResourceGroupId){% else %}; the corporate landing zone's
+// Azure Policy adds their zone groups{% endif %}.
+{% if corp.dns_mode == "existing" %}
+var corporateDnsZoneIdPrefix = '${corporateDnsZonesResourceGroupId}/providers/Microsoft.Network/privateDnsZones/'
+{% endif %}
+{% for pe in corp.private_endpoints %}
+
+// Private endpoint: {{ pe.label|comment }}.
+module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
+  name: take('${deployment().name}-{{ ("pe-" ~ pe.key)|raw_in_quotes }}', 64)
+  params: {
+    location: location
+    tags: tags
+    name: {{ pe.name_param|ident }}
+    subnetId: corporatePeSubnetId
+    targetResourceId: {{ pe.target_id_bicep|safe }}
+    groupId: {{ pe.group_id }}
+{% if pe.workspace_reader %}
+    readerPrincipalId: workspace.outputs.principalId
+{% endif %}
+    privateDnsZoneIds: [
+{% if corp.dns_mode == "existing" %}
+{% for i in pe.zone_indices %}
+      {{ m.private.zones[i].corporate_id_bicep|safe }}
+{% endfor %}
+{% endif %}
+    ]
+  }
+}
+{% endfor %}
+{% endif %}
 {% endif %}
 {% if m.compute.cluster or m.compute.instance %}
 
