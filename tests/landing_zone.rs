@@ -104,6 +104,16 @@ fn ids_of_the_wrong_type_or_shape_are_refused() {
         "pe_subnet_id:",
     );
     assert!(r.contains("another VNet"), "{r}");
+    // Compute's VNet in another subscription than the workspace.
+    let r = refused(
+        &BYO.replace(
+            "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-lz-ml",
+            "/subscriptions/44444444-4444-4444-8444-444444444444/resourceGroups/rg-lz-ml",
+        ),
+        "AMLG180",
+        "training_subnet_id:",
+    );
+    assert!(r.contains("another subscription"), "{r}");
 }
 
 #[test]

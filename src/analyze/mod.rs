@@ -34,7 +34,7 @@ pub struct CustomerVnet {
     pub spoke_subnets: Vec<(String, Ipv4Net)>,
     pub egress: CustomerEgress,
     /// The landing zone's spoke, when the blueprint names one (then amlgen creates no subnet).
-    pub existing_spoke: Option<ExistingSpokePlan>,
+    pub existing_spoke: Option<Box<ExistingSpokePlan>>,
 }
 
 /// An existing spoke: its subnets by ID, and the prefixes the blueprint states they have.
@@ -109,14 +109,14 @@ pub fn analyze(loaded: Loaded) -> Result<Checked, (Loaded, Vec<Diagnostic>)> {
 fn customer(net: &CustomerNetwork) -> Result<CustomerVnet, String> {
     let parse_prefix = |p: &Option<String>| p.as_deref().and_then(|x| parse_cidr(x).ok());
     let existing_spoke = match &net.spoke.existing {
-        Some(e) => Some(ExistingSpokePlan {
+        Some(e) => Some(Box::new(ExistingSpokePlan {
             training: existing::parse(&e.training_subnet_id, true)
                 .ok_or_else(|| "the existing training subnet".to_string())?,
             pe: existing::parse(&e.pe_subnet_id, true)
                 .ok_or_else(|| "the existing pe subnet".to_string())?,
             training_prefix: parse_prefix(&net.spoke.subnets.training),
             pe_prefix: parse_prefix(&net.spoke.subnets.pe),
-        }),
+        })),
         None => None,
     };
     let spoke_subnets = if existing_spoke.is_some() {

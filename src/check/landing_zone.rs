@@ -44,6 +44,17 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 "a subnet",
             ));
         }
+        // Compute's VNet is in the workspace's subscription (training_vnet, prerequisites).
+        if let (Some(t), Some(sub)) = (&training, &bp.resource_group.subscription_id) {
+            if !t.subscription.eq_ignore_ascii_case(sub.as_str()) {
+                out.push(
+                    Diagnostic::error(Code::ExistingResourceId, "compute's subnet is in another subscription than the workspace")
+                        .at_path("network.spoke.existing.training_subnet_id")
+                        .with_value(&e.training_subnet_id)
+                        .with_help(format!("Azure Machine Learning needs compute's VNet in the workspace's subscription ({}); use a spoke there", sub.as_str())),
+                );
+            }
+        }
         if let (Some(t), Some(p)) = (training, pe) {
             if !t.vnet_id().eq_ignore_ascii_case(&p.vnet_id()) {
                 out.push(
