@@ -49,6 +49,12 @@ fn refused(yaml: &str, code: &str, at: &str) -> String {
     report
 }
 
+/// A rendered file's text.
+fn artifact(r: &amlgen::Rendered, path: &str) -> String {
+    let a = r.artifacts.iter().find(|a| a.path == path);
+    String::from_utf8_lossy(&a.unwrap_or_else(|| panic!("{path} not rendered")).bytes).into_owned()
+}
+
 const HUB_ID: &str = "/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-connectivity/providers/Microsoft.Network/virtualNetworks/vnet-hub-weu";
 
 #[test]
@@ -227,16 +233,7 @@ fn ranges_that_overlap_the_hub_are_refused() {
 #[test]
 fn an_existing_spoke_gets_no_network_resources_and_verified_subnets() {
     let r = amlgen::render_blueprint("tests/fixtures/blueprints/byo-max.yaml", &[], None).unwrap();
-    let file = |p: &str| {
-        String::from_utf8_lossy(
-            &r.artifacts
-                .iter()
-                .find(|a| a.path == p)
-                .unwrap_or_else(|| panic!("{p} not rendered"))
-                .bytes,
-        )
-        .into_owned()
-    };
+    let file = |p: &str| artifact(&r, p);
     assert!(!r
         .artifacts
         .iter()
@@ -277,10 +274,7 @@ fn an_existing_spoke_gets_no_network_resources_and_verified_subnets() {
 #[test]
 fn an_existing_hub_gets_the_spoke_side_of_the_peering_and_its_owner_the_command() {
     let r = amlgen::render_blueprint("tests/fixtures/blueprints/byo-hub.yaml", &[], None).unwrap();
-    let file = |p: &str| {
-        String::from_utf8_lossy(&r.artifacts.iter().find(|a| a.path == p).unwrap().bytes)
-            .into_owned()
-    };
+    let file = |p: &str| artifact(&r, p);
     let peering = file("modules/peering.bicep");
     assert!(peering.contains("resource spokeToHub"), "{peering}");
     assert!(!peering.contains("resource hubToSpoke"), "{peering}");
@@ -384,10 +378,7 @@ fn the_corporate_set_is_checked() {
 #[test]
 fn the_corporate_set_is_rendered_on_every_path() {
     let r = amlgen::render_blueprint("tests/fixtures/blueprints/byo-max.yaml", &[], None).unwrap();
-    let file = |p: &str| {
-        String::from_utf8_lossy(&r.artifacts.iter().find(|a| a.path == p).unwrap().bytes)
-            .into_owned()
-    };
+    let file = |p: &str| artifact(&r, p);
     let corp = r
         .model
         .private
