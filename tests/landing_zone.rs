@@ -188,6 +188,18 @@ fn settings_of_networks_amlgen_does_not_create_are_refused() {
 }
 
 #[test]
+fn exfiltration_prevention_needs_a_firewall_amlgen_creates() {
+    let yaml = with(
+        BYO_HUB,
+        "\nnetwork:\n",
+        "\nnetwork:\n  exfiltration_prevention: true\n",
+    );
+    let yaml = with(&yaml, "  dns_servers: [10.0.1.4, 10.0.1.5]\n", "");
+    let r = refused(&yaml, "AMLG181", "exfiltration_prevention:");
+    assert!(r.contains("allowlist"), "{r}");
+}
+
+#[test]
 fn an_existing_spoke_needs_an_existing_hub() {
     // A hub amlgen would create: its route table and peering would be on the existing spoke.
     let own_hub = with(

@@ -105,6 +105,15 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
 
     // AMLG181: settings of resources amlgen does not create.
     if let (Some(h), Some(_)) = (hub, hub_existing) {
+        // Exfiltration prevention is the firewall's allowlist (no Storage tag) as much as the
+        // subnets' policy; amlgen can neither set nor see an existing hub's rules.
+        if net.exfiltration_prevention {
+            out.push(of_created(
+                "network.exfiltration_prevention",
+                "it rests on the firewall's allowlist, and an existing hub's firewall rules are its owner's",
+                "remove it and agree the allowlist with the hub owner (the README lists the rules), or let amlgen create the hub",
+            ));
+        }
         let subnets = &h.subnets;
         for (key, set) in [
             ("name", h.name.is_some()),

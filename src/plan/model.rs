@@ -660,7 +660,7 @@ pub struct SpokeModel {
     pub subnets: Vec<SubnetModel>,
     /// DNS servers of the spoke VNet: the firewall (DNS proxy) with Standard, else Azure DNS.
     pub dns_via_firewall: bool,
-    /// The blueprint's `dns_servers`, set on every VNet amlgen creates (empty: Azure DNS, or
+    /// The blueprint's `dns_servers`, set on the spoke amlgen creates (empty: Azure DNS, or
     /// the firewall's proxy).
     pub dns_servers: Vec<String>,
 }

@@ -152,7 +152,7 @@ function Assert-AmlgenSubnet {
         $actual = $subnet.properties.$Property
     }
     $ok = switch ($Test) {
-        'empty' { @($actual | Where-Object { $_ }).Count -eq 0 }
+        'empty' { ($null -eq $actual) -or (@($actual).Count -eq 0) }
         'present' { $null -ne $actual }
         default { [string] $actual -eq $Value }
     }
@@ -167,8 +167,13 @@ $null = Assert-AmlgenSubnet -Id {{ c.subnet_id }} -Property {{ c.property }} -Te
 # The training subnet's default route goes to the hub firewall.
 $subnet = Get-AmlgenResource -Path {{ es.training_subnet_id }} -ApiVersion {{ es.vnet_api_version }}
 $routeTable = Get-AmlgenResource -Path $subnet.properties.routeTable.id -ApiVersion {{ es.route_table_api_version }}
-$default = @($routeTable.properties.routes | Where-Object { $_.properties.addressPrefix -eq '0.0.0.0/0' })
-if ($default.Count -ne 1 -or $default[0].properties.nextHopIpAddress -ne {{ m.network.existing_hub.firewall_private_ip }}) {
+$nextHop = $null
+foreach ($route in @($routeTable.properties.routes)) {
+    if ($route.properties.addressPrefix -eq '0.0.0.0/0') {
+        $nextHop = $route.properties.nextHopIpAddress
+    }
+}
+if ($nextHop -ne {{ m.network.existing_hub.firewall_private_ip }}) {
     throw ('The route table of ' + {{ es.training_subnet_id }} + ' must send 0.0.0.0/0 to the hub firewall ' + {{ m.network.existing_hub.firewall_private_ip }})
 }
 
