@@ -382,6 +382,8 @@ fn rendered_blueprints_conform_including_parameter_values() {
     args.push("tests/fixtures/blueprints/max.yaml".into());
     args.push("tests/fixtures/blueprints/hub-max.yaml".into());
     args.push("tests/fixtures/blueprints/uai.yaml".into());
+    args.push("tests/fixtures/blueprints/byo-max.yaml".into());
+    args.push("tests/fixtures/blueprints/byo-hub.yaml".into());
     let ws = amlgen::catalog::Catalog::get().resource_type("workspace");
     let mut all = Vec::new();
     let mut rules_checked = 0;

@@ -2371,6 +2371,9 @@ fn bicep_and_runbook_ps1_build_the_same_resources() {
         "fixture:max",
         // The user-assigned workspace identity, its roles and the workspace's identity.
         "fixture:uai",
+        // Landing zones: an existing spoke and hub, a spoke peered to an existing hub.
+        "fixture:byo-max",
+        "fixture:byo-hub",
     ] {
         assert!(
             compared.iter().any(|c| c.starts_with(&format!("{must} "))),

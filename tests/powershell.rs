@@ -394,6 +394,8 @@ const RUNBOOK_PS1: &[&str] = &[
     "no-firewall",
     "exfiltration-prevention",
     "tests/fixtures/blueprints/max.yaml",
+    "tests/fixtures/blueprints/byo-max.yaml",
+    "tests/fixtures/blueprints/byo-hub.yaml",
 ];
 
 fn blueprints() -> Vec<String> {
@@ -402,6 +404,8 @@ fn blueprints() -> Vec<String> {
         .collect();
     v.push("tests/fixtures/blueprints/max.yaml".to_string());
     v.push("tests/fixtures/blueprints/hub-max.yaml".to_string());
+    v.push("tests/fixtures/blueprints/byo-max.yaml".to_string());
+    v.push("tests/fixtures/blueprints/byo-hub.yaml".to_string());
     v
 }
 

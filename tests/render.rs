@@ -17,6 +17,9 @@ fn blueprints() -> Vec<String> {
     // Relative, as a user types it (cargo runs tests in the package root).
     v.push("tests/fixtures/blueprints/max.yaml".to_string());
     v.push("tests/fixtures/blueprints/hub-max.yaml".to_string());
+    // Landing zones: an existing spoke and hub; a spoke here peered to an existing hub.
+    v.push("tests/fixtures/blueprints/byo-max.yaml".to_string());
+    v.push("tests/fixtures/blueprints/byo-hub.yaml".to_string());
     v
 }
 

@@ -3,11 +3,13 @@
 //! `Checked`, so `plan` works from settled facts and cannot fail on user input.
 
 pub mod address_plan;
+pub mod existing;
 
 use crate::blueprint::{CustomerNetwork, Egress, FirewallSku, IsolationMode, Loaded, WayIn};
 use crate::diagnostic::Code;
 use crate::diagnostic::Diagnostic;
 use crate::naming::Names;
+use crate::net::parse_cidr;
 use ipnet::Ipv4Net;
 
 /// A blueprint that passed every check, with what the checks resolved.
@@ -28,14 +30,34 @@ pub enum Topology {
 }
 
 pub struct CustomerVnet {
+    /// The subnets amlgen creates (none in an existing spoke).
     pub spoke_subnets: Vec<(String, Ipv4Net)>,
     pub egress: CustomerEgress,
+    /// The landing zone's spoke, when the blueprint names one (then amlgen creates no subnet).
+    pub existing_spoke: Option<Box<ExistingSpokePlan>>,
+}
+
+/// An existing spoke: its subnets by ID, and the prefixes the blueprint states they have.
+pub struct ExistingSpokePlan {
+    pub training: existing::NetworkId,
+    pub pe: existing::NetworkId,
+    pub training_prefix: Option<Ipv4Net>,
+    pub pe_prefix: Option<Ipv4Net>,
+}
+
+/// An existing hub: its VNet by ID and its firewall's private IP.
+pub struct ExistingHubPlan {
+    pub vnet: existing::NetworkId,
+    pub firewall_ip: std::net::Ipv4Addr,
+    pub exfiltration_prevention: bool,
 }
 
 /// How compute traffic leaves a customer VNet.
 pub enum CustomerEgress {
-    /// Through Azure Firewall in a hub.
+    /// Through Azure Firewall in a hub amlgen creates.
     Firewall(HubPlan),
+    /// Through the firewall of an existing hub (its rules are the hub owner's).
+    ExistingFirewall(ExistingHubPlan),
     /// Through a NAT gateway on the compute subnets.
     NatGateway,
 }
@@ -85,9 +107,37 @@ pub fn analyze(loaded: Loaded) -> Result<Checked, (Loaded, Vec<Diagnostic>)> {
 }
 
 fn customer(net: &CustomerNetwork, way_in: &WayIn) -> Result<CustomerVnet, String> {
-    let spoke_subnets = address_plan::spoke_plan(net)?;
+    let parse_prefix = |p: &Option<String>| p.as_deref().and_then(|x| parse_cidr(x).ok());
+    let existing_spoke = match &net.spoke.existing {
+        Some(e) => Some(Box::new(ExistingSpokePlan {
+            training: existing::parse(&e.training_subnet_id, true)
+                .ok_or_else(|| "the existing training subnet".to_string())?,
+            pe: existing::parse(&e.pe_subnet_id, true)
+                .ok_or_else(|| "the existing pe subnet".to_string())?,
+            training_prefix: parse_prefix(&net.spoke.subnets.training),
+            pe_prefix: parse_prefix(&net.spoke.subnets.pe),
+        })),
+        None => None,
+    };
+    let spoke_subnets = if existing_spoke.is_some() {
+        Vec::new()
+    } else {
+        address_plan::spoke_plan(net)?
+    };
     let egress = match (net.egress, &net.hub) {
         (Egress::NatGateway, _) => CustomerEgress::NatGateway,
+        (Egress::Firewall, Some(hub)) if hub.existing.is_some() => {
+            let e = hub.existing.as_ref().expect("checked just above");
+            CustomerEgress::ExistingFirewall(ExistingHubPlan {
+                vnet: existing::parse(&e.vnet_id, false)
+                    .ok_or_else(|| "the existing hub".to_string())?,
+                firewall_ip: e
+                    .firewall_private_ip
+                    .parse()
+                    .map_err(|_| "the existing hub's firewall address".to_string())?,
+                exfiltration_prevention: net.exfiltration_prevention,
+            })
+        }
         (Egress::Firewall, Some(hub)) => {
             let subnets = address_plan::hub_plan(hub, way_in)?;
             let firewall_subnet = subnets
@@ -107,5 +157,6 @@ fn customer(net: &CustomerNetwork, way_in: &WayIn) -> Result<CustomerVnet, Strin
     Ok(CustomerVnet {
         spoke_subnets,
         egress,
+        existing_spoke,
     })
 }

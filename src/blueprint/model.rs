@@ -351,15 +351,82 @@ pub struct CustomerNetwork {
     /// service tag on the firewall, outbound Internet denied by the NSGs.
     #[serde(default)]
     pub exfiltration_prevention: bool,
+    /// DNS servers (IPv4 addresses) of the spoke VNet amlgen creates, e.g. a landing zone's DNS
+    /// Private Resolver inbound endpoint or the hub firewall's DNS proxy. They must forward the
+    /// Azure Machine Learning zones to Azure DNS (168.63.129.16) from a VNet the zones are
+    /// linked to (the README's DNS section). Not with a firewall amlgen creates, whose DNS
+    /// proxy the spoke uses (AMLG184), nor without a VNet to set them on (AMLG181).
+    #[serde(default)]
+    pub dns_servers: Vec<String>,
+    /// A second set of private endpoints in an existing corporate subnet, for a workspace
+    /// network that is not peered to the corporate network ("private IP address shortage").
+    #[serde(default)]
+    pub corporate_access: Option<CorporateAccess>,
+}
+
+/// Private endpoints in a corporate VNet that is not peered to the workspace's network (Azure
+/// Machine Learning's "Private IP address shortage in your main network"): people reach the
+/// workspace and its default storage through a second set of endpoints there, registered in
+/// the corporate network's own private DNS zones. The corporate VNet spends addresses only on
+/// these endpoints; compute stays in the spoke.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CorporateAccess {
+    /// Resource ID of the existing corporate subnet for the endpoints (in the blueprint's
+    /// region): `.../providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<name>`.
+    pub pe_subnet_id: String,
+    /// Its address prefix, when known: an overlap with the spoke or hub is reported (AMLG185),
+    /// as the two networks can then never be peered.
+    #[serde(default)]
+    pub address_prefix: Option<String>,
+    /// The resource group of the corporate network's private DNS zones,
+    /// `/subscriptions/<id>/resourceGroups/<name>`: the endpoints' zone groups point there.
+    /// Without it, Azure Policy in the corporate landing zone adds the zone groups.
+    #[serde(default)]
+    pub zones_resource_group_id: Option<String>,
+}
+
+/// A hub that already exists (a landing zone's), named by resource ID: amlgen creates nothing
+/// in it. The spoke amlgen creates routes 0.0.0.0/0 to the firewall's private IP and peers to
+/// the hub from its own side; the hub side is the hub owner's (the README gives the command).
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExistingHub {
+    /// Resource ID of the hub VNet:
+    /// `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.Network/virtualNetworks/<name>`.
+    pub vnet_id: String,
+    /// Private IP address of the hub's firewall (or network virtual appliance): the next hop
+    /// of the compute subnets' default route.
+    pub firewall_private_ip: String,
+}
+
+/// A spoke that already exists (a landing zone's), named by its subnets' resource IDs: amlgen
+/// creates no VNet, subnet, NSG, route table or peering there, since a PUT of someone else's
+/// subnet would overwrite their settings. The README lists what the subnets must already have
+/// and the runbook verifies it before deploying.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ExistingSpoke {
+    /// Resource ID of the subnet for compute (clusters, instances, serverless compute):
+    /// `.../providers/Microsoft.Network/virtualNetworks/<vnet>/subnets/<name>`.
+    pub training_subnet_id: String,
+    /// Resource ID of the subnet for the private endpoints, in the same VNet.
+    pub pe_subnet_id: String,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Hub {
+    /// A hub that exists already (resource ID and firewall IP): amlgen creates none of the
+    /// hub's resources, and the settings below that describe them are refused (AMLG181).
+    #[serde(default)]
+    pub existing: Option<ExistingHub>,
     /// Hub VNet name; default `vnet-<prefix>-hub`.
     #[serde(default)]
     pub name: Option<String>,
-    /// Address space, e.g. `["10.100.0.0/22"]`.
+    /// Address space, e.g. `["10.100.0.0/22"]`. Required for a hub amlgen creates; for an
+    /// existing one optional, and when given checked against the spoke's ranges.
+    #[serde(default)]
     pub address_space: Vec<String>,
     #[serde(default)]
     pub firewall: HubFirewall,
@@ -415,12 +482,19 @@ pub struct HubSubnets {
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct Spoke {
+    /// A spoke that exists already, by its subnets' resource IDs (needs an existing hub with
+    /// firewall egress, AMLG183).
+    #[serde(default)]
+    pub existing: Option<ExistingSpoke>,
     /// Spoke VNet name; default `vnet-<prefix>-spoke`.
     #[serde(default)]
     pub name: Option<String>,
-    /// Address space, e.g. `["10.101.0.0/16"]`.
+    /// Address space, e.g. `["10.101.0.0/16"]`. Required for a spoke amlgen creates; for an
+    /// existing one optional (what it states is checked against the hub's ranges).
+    #[serde(default)]
     pub address_space: Vec<String>,
-    /// Address prefixes of the training, scoring and pe subnets; any not given is carved.
+    /// Address prefixes of the training, scoring and pe subnets; any not given is carved. For
+    /// an existing spoke, the prefixes its training and pe subnets have, when known.
     #[serde(default)]
     pub subnets: SpokeSubnets,
 }

@@ -436,6 +436,24 @@ pub struct FirewallCatalog {
     pub service_endpoint_policy: ServiceEndpointPolicyFacts,
     #[serde(default)]
     pub reader_role_source: Vec<String>,
+    /// What an existing spoke's subnets must already have, read back before deploying.
+    pub existing_subnet_checks: Vec<ExistingSubnetCheck>,
+}
+
+/// One property an existing subnet must have (amlgen does not write someone else's subnet).
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExistingSubnetCheck {
+    /// `training` or `pe`.
+    pub subnet: String,
+    pub requirement: String,
+    /// The subnet property (az's top-level name; under `properties` in ARM).
+    pub property: String,
+    /// `empty`, `present` or `equals`.
+    pub test: String,
+    #[serde(default)]
+    pub value: Option<String>,
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

@@ -7,6 +7,7 @@ mod addresses;
 mod encryption;
 mod identity;
 mod inference;
+mod landing_zone;
 mod names;
 mod network;
 mod outbound;
@@ -46,6 +47,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     identity::check(bp, &mut out);
     addresses::check(bp, &mut out);
     network::check(bp, &mut out);
+    landing_zone::check(bp, &mut out);
     outbound::check(bp, &mut out);
     packages::check(bp, &mut out);
     private_dns::check(bp, &mut out);

@@ -142,10 +142,11 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 .with_help("NSGs cannot filter by host name, so a NAT gateway lets HTTPS reach any host; use `egress: firewall` with a hub for exfiltration prevention"),
         );
     }
+    // An existing hub's gateway is its owner's (AMLG181 refuses gateway_subnet there).
     if net
         .hub
         .as_ref()
-        .is_some_and(|h| h.gateway_transit && !h.gateway_subnet)
+        .is_some_and(|h| h.gateway_transit && !h.gateway_subnet && h.existing.is_none())
     {
         out.push(
             Diagnostic::error(Code::GatewayTransitWithoutGatewaySubnet, "gateway transit needs the hub's GatewaySubnet and its gateway")
@@ -177,11 +178,21 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     }
 
     let hub_spaces: &[String] = net.hub.as_ref().map_or(&[], |h| &h.address_space);
+    // An existing VNet's ranges are optional: what the blueprint states is checked, nothing
+    // else can be (amlgen does not read Azure).
+    let existing_hub = net.hub.as_ref().is_some_and(|h| h.existing.is_some());
+    let existing_spoke = net.spoke.existing.is_some();
     let hub = match &net.hub {
-        Some(h) => vnet_ranges(&h.address_space, "network.hub.address_space", out),
-        None => Vec::new(),
+        Some(h) if !(existing_hub && h.address_space.is_empty()) => {
+            vnet_ranges(&h.address_space, "network.hub.address_space", out)
+        }
+        _ => Vec::new(),
     };
-    let spoke = vnet_ranges(&net.spoke.address_space, "network.spoke.address_space", out);
+    let spoke = if existing_spoke && net.spoke.address_space.is_empty() {
+        Vec::new()
+    } else {
+        vnet_ranges(&net.spoke.address_space, "network.spoke.address_space", out)
+    };
     for (i, h) in hub.iter().enumerate() {
         for s in &spoke {
             if overlaps(h, s) {
@@ -236,12 +247,41 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     ];
     let mut ok = true;
     for (ranges, explicit) in [(&hub, &hub_explicit[..]), (&spoke, &spoke_explicit[..])] {
-        ok &= explicit_subnets(ranges, explicit, Vec::new(), out);
+        // An existing VNet whose ranges the blueprint does not state: its subnets cannot be
+        // placed, only compared with one another and the hub.
+        let unstated = ranges.is_empty() && (existing_spoke || existing_hub);
+        ok &= explicit_subnets(ranges, explicit, Vec::new(), unstated, out);
+    }
+    // The subnets an existing spoke is stated to have, against the hub's ranges (the spoke's
+    // own address space, when stated, was compared above).
+    if existing_spoke && spoke.is_empty() {
+        for (_, path, value) in &spoke_explicit {
+            let Some(n) = value.as_deref().and_then(|v| parse_cidr(v).ok()) else {
+                continue;
+            };
+            for h in hub.iter().filter(|h| overlaps(h, &n)) {
+                ok = false;
+                out.push(
+                    Diagnostic::error(
+                        Code::OverlappingRanges,
+                        format!("subnet overlaps hub range {h}"),
+                    )
+                    .at_path(*path)
+                    .with_value(n.to_string())
+                    .with_help("peered VNets need disjoint address spaces"),
+                );
+            }
+        }
     }
     if !ok {
         return;
     }
-    if let Some(Err(key)) = net.hub.as_ref().map(|h| hub_plan(h, &bp.way_in)) {
+    if let Some(Err(key)) = net
+        .hub
+        .as_ref()
+        .filter(|h| h.existing.is_none())
+        .map(|h| hub_plan(h, &bp.way_in))
+    {
         out.push(no_room(
             &key,
             "network.hub.address_space",
@@ -249,7 +289,16 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         ));
         return;
     }
+    // An existing spoke's subnets are not carved: the training subnet is what it is stated to be.
     let spoke_subnets = match spoke_plan(net) {
+        _ if existing_spoke => net
+            .spoke
+            .subnets
+            .training
+            .as_deref()
+            .and_then(|t| parse_cidr(t).ok())
+            .map(|t| vec![("training".to_string(), t)])
+            .unwrap_or_default(),
         Ok(p) => p,
         Err(key) => {
             out.push(no_room(
@@ -331,6 +380,7 @@ pub(super) fn explicit_subnets<'a>(
     ranges: &[Ipv4Net],
     explicit: &[(&'a str, &str, &Option<String>)],
     mut seen: Vec<(&'a str, Ipv4Net)>,
+    unstated: bool,
     out: &mut Vec<Diagnostic>,
 ) -> bool {
     let sizes = &Catalog::get().firewall.subnets;
@@ -348,7 +398,7 @@ pub(super) fn explicit_subnets<'a>(
         }) else {
             continue;
         };
-        if !ranges.iter().any(|r| r.contains(&n)) {
+        if !unstated && !ranges.iter().any(|r| r.contains(&n)) {
             ok = false;
             out.push(
                 Diagnostic::error(Code::SubnetOutsideVnet, "subnet lies outside its VNet")

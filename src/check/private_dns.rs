@@ -65,7 +65,7 @@ fn check_monitor_scope(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     }
 }
 
-fn is_resource_group_id(id: &str) -> bool {
+pub(crate) fn is_resource_group_id(id: &str) -> bool {
     let parts: Vec<&str> = id.split('/').collect();
     parts.len() == 5
         && parts[0].is_empty()

@@ -199,6 +199,7 @@ fn client_subnets(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             ),
         ],
         seen,
+        false,
         out,
     );
     if ok {

@@ -93,12 +93,15 @@ fn resolver(m: &Model, src: &Source) -> (String, String) {
 /// test's DNS checks use it too).
 pub(crate) fn pe_prefix(m: &Model) -> Option<String> {
     match (&m.network, &m.client) {
-        (Some(n), _) => n
-            .spoke
-            .subnets
-            .iter()
-            .find(|s| s.private_endpoints)
-            .map(|s| s.prefix.clone()),
+        (Some(n), _) => match &n.existing_spoke {
+            Some(e) => e.pe_prefix.clone(),
+            None => n
+                .spoke
+                .subnets
+                .iter()
+                .find(|s| s.private_endpoints)
+                .map(|s| s.prefix.clone()),
+        },
         (None, Some(c)) => Some(c.pe_subnet_prefix.clone()),
         (None, None) => None,
     }
@@ -428,6 +431,20 @@ fn route(n: &NetworkModel, s: &SubnetModel, d: &Dest, region: &str) -> (Hop, Opt
     )
 }
 
+/// The landing zone hub's firewall: its rules are the hub owner's, so it decides unseen.
+fn existing_firewall(n: &NetworkModel) -> Hop {
+    let (ip, hub) = n
+        .existing_hub
+        .as_ref()
+        .map(|h| (h.firewall_private_ip.clone(), h.vnet_name.clone()))
+        .unwrap_or_default();
+    hop(
+        "firewall",
+        HopResult::Unknown,
+        format!("firewall {ip} of the landing zone hub {hub}: its rules are the hub owner's, not in the blueprint"),
+    )
+}
+
 /// `*.x.com` covers sub-domains of x.com, never x.com itself; otherwise names are equal.
 pub(crate) fn fqdn_matches(pattern: &str, host: &str) -> bool {
     let (p, h) = (pattern.to_ascii_lowercase(), host.to_ascii_lowercase());
@@ -533,7 +550,8 @@ fn destination(m: &Model, d: &Dest, addr: &Addr) -> Hop {
 
 /// Records a hop; whether the flow goes on past it.
 fn passes(out: &mut Vec<Hop>, h: Hop) -> bool {
-    let on = h.result == HopResult::Allow;
+    // An unknown hop (a landing zone's rules) lets the evaluation go on; the verdict says so.
+    let on = h.result != HopResult::Deny;
     out.push(h);
     on
 }
@@ -550,6 +568,39 @@ fn customer(
     let Some(addr) = dns(m, &Source::Subnet(s), d, out) else {
         return;
     };
+    // A landing zone's subnet: its NSG is its owner's, and its route table (verified by the
+    // runbooks) sends 0.0.0.0/0 to the hub's firewall.
+    if let Some(e) = &n.existing_spoke {
+        out.push(hop(
+            "nsg",
+            HopResult::Unknown,
+            format!(
+                "the NSG of the landing zone subnet {} is its owner's, not in the blueprint",
+                e.training_subnet_name
+            ),
+        ));
+        if let Addr::Private { prefix } = &addr {
+            out.push(hop(
+                "route",
+                HopResult::Allow,
+                format!("system route VnetLocal ({prefix} is in the VNet)"),
+            ));
+        } else {
+            let ip = n
+                .existing_hub
+                .as_ref()
+                .map(|h| h.firewall_private_ip.clone())
+                .unwrap_or_default();
+            out.push(hop(
+                "route",
+                HopResult::Allow,
+                format!("the landing zone's route 0.0.0.0/0 -> {ip} (the runbooks verify it)"),
+            ));
+            out.push(existing_firewall(n));
+        }
+        out.push(destination(m, d, &addr));
+        return;
+    }
     let nsg = nsg(s, &addr, d.tag.as_deref(), proto, port, udr_default(n, s));
     if !passes(out, nsg) {
         return;
@@ -573,6 +624,7 @@ fn customer(
                     return;
                 }
             }
+            None if n.existing_hub.is_some() => out.push(existing_firewall(n)),
             None => {
                 out.push(hop(
                     "firewall",

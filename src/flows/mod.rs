@@ -28,6 +28,8 @@ pub enum Expected {
 pub enum Verdict {
     Allowed,
     Denied,
+    /// A hop the blueprint cannot see decides (see [`HopResult::Unknown`]).
+    Unknown,
 }
 
 /// The verdict held against the expectation.
@@ -38,6 +40,9 @@ pub enum Status {
     Fail,
     /// Forbidden, yet allowed by a rule Azure requires (catalog `residual`): reported, not failed.
     Residual,
+    /// Decided by rules outside the blueprint (a landing zone's): neither passed nor failed;
+    /// the smoke test after deploying tells.
+    Unknown,
 }
 
 /// What one hop did with the flow.
@@ -47,6 +52,9 @@ pub enum HopResult {
     /// Let it on (a rule allowed it, or the hop only chose where it goes).
     Allow,
     Deny,
+    /// Decided by rules the blueprint does not hold (a landing zone's firewall or NSG): the
+    /// flow goes on, and its verdict is unknown rather than claimed.
+    Unknown,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -102,6 +110,8 @@ pub struct Summary {
     pub forbidden_denied: usize,
     pub forbidden_allowed: usize,
     pub residual: usize,
+    /// Flows a hop outside the blueprint decides (a landing zone's firewall or NSG).
+    pub unknown: usize,
     /// Every required flow allowed and every forbidden one denied (residuals aside).
     pub ok: bool,
 }
@@ -204,7 +214,26 @@ pub fn evaluate(m: &Model) -> Report {
     let arch = architecture(m);
     let monitor_private = m.monitoring.private_link.is_some();
 
-    let mut sources: Vec<Source> = Vec::new();
+    // A landing zone's training subnet is no subnet amlgen creates; compute still starts there.
+    let existing_training = m
+        .network
+        .as_ref()
+        .and_then(|n| n.existing_spoke.as_ref())
+        .map(|e| SubnetModel {
+            role: "training",
+            name: e.training_subnet_name.clone(),
+            prefix: e.training_prefix.clone().unwrap_or_default(),
+            nsg_name: String::new(),
+            nsg_rules: Vec::new(),
+            route_table: true,
+            nat_gateway: false,
+            default_outbound_access: None,
+            storage_service_endpoint: false,
+            service_endpoint_policy: false,
+            private_endpoints: false,
+            usable: 0,
+        });
+    let mut sources: Vec<Source> = existing_training.iter().map(Source::Subnet).collect();
     if let Some(n) = &m.network {
         sources.extend(
             n.spoke
@@ -460,6 +489,7 @@ pub fn evaluate(m: &Model) -> Report {
         forbidden_denied: count(Expected::Forbidden, Verdict::Denied),
         forbidden_allowed: count(Expected::Forbidden, Verdict::Allowed) - residual,
         residual,
+        unknown: flows.iter().filter(|f| f.status == Status::Unknown).count(),
         ok: flows.iter().all(|f| f.status != Status::Fail),
     };
     let mut residuals: Vec<Residual> = Vec::new();
@@ -552,10 +582,13 @@ fn finish(m: &Model, c: Candidate) -> Flow {
     }
     let verdict = if hops.iter().any(|h| h.result == HopResult::Deny) {
         Verdict::Denied
+    } else if hops.iter().any(|h| h.result == HopResult::Unknown) {
+        Verdict::Unknown
     } else {
         Verdict::Allowed
     };
     let status = match (c.expected, verdict) {
+        (_, Verdict::Unknown) => Status::Unknown,
         (Expected::Required, Verdict::Allowed) | (Expected::Forbidden, Verdict::Denied) => {
             Status::Ok
         }
@@ -569,7 +602,7 @@ fn finish(m: &Model, c: Candidate) -> Flow {
         name: c.name,
         purpose: c.purpose,
         source: match c.source {
-            Source::Subnet(s) => format!("{} {}", s.name, s.prefix),
+            Source::Subnet(s) => format!("{} {}", s.name, s.prefix).trim_end().to_string(),
             Source::Managed => "managed VNet compute".into(),
             Source::Client => eval::client_label(m),
         },
@@ -599,6 +632,9 @@ fn finish(m: &Model, c: Candidate) -> Flow {
 /// policy or managed network over NSG; routes and answers only steer).
 fn decisive(hops: &[Hop]) -> Option<&Hop> {
     if let Some(h) = hops.iter().find(|h| h.result == HopResult::Deny) {
+        return Some(h);
+    }
+    if let Some(h) = hops.iter().find(|h| h.result == HopResult::Unknown) {
         return Some(h);
     }
     for kind in [

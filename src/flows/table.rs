@@ -8,6 +8,7 @@ fn status(s: Status) -> &'static str {
         Status::Ok => "ok",
         Status::Fail => "FAIL",
         Status::Residual => "residual",
+        Status::Unknown => "unknown",
     }
 }
 
@@ -22,6 +23,7 @@ pub fn verdict(v: Verdict) -> &'static str {
     match v {
         Verdict::Allowed => "allowed",
         Verdict::Denied => "denied",
+        Verdict::Unknown => "unknown",
     }
 }
 

@@ -140,16 +140,20 @@ fn lower_private(m: &mut Model) {
     let Some(p) = m.private.as_mut() else {
         return;
     };
-    p.subnet_id_bicep = match p.vnet_role {
-        VnetRole::Client => "clientNetwork.outputs.peSubnetId",
+    p.subnet_id_bicep = match (p.vnet_role, &p.existing_subnet_id) {
+        (VnetRole::Client, _) => "clientNetwork.outputs.peSubnetId",
+        // A landing zone's subnet: main.bicep's parameter.
+        (_, Some(_)) => "peSubnetId",
         _ => "spokeNetwork.outputs.peSubnetId",
     }
     .to_string();
     for v in &mut p.linked_vnets {
-        let (id, param) = match v.role {
-            VnetRole::Client => ("clientNetwork.outputs.vnetId", "clientVnetDnsLinkName"),
-            VnetRole::Hub => ("hubNetwork.outputs.vnetId", "hubVnetDnsLinkName"),
-            VnetRole::Spoke => ("spokeNetwork.outputs.vnetId", "spokeVnetDnsLinkName"),
+        let (id, param) = match (v.role, v.existing_id.is_some()) {
+            (VnetRole::Client, _) => ("clientNetwork.outputs.vnetId", "clientVnetDnsLinkName"),
+            (VnetRole::Hub, true) => ("hubVnetId", "hubVnetDnsLinkName"),
+            (VnetRole::Hub, false) => ("hubNetwork.outputs.vnetId", "hubVnetDnsLinkName"),
+            (VnetRole::Spoke, true) => ("spokeVnetId", "spokeVnetDnsLinkName"),
+            (VnetRole::Spoke, false) => ("spokeNetwork.outputs.vnetId", "spokeVnetDnsLinkName"),
         };
         v.id_bicep = id.to_string();
         v.link_param = param.to_string();
@@ -158,9 +162,14 @@ fn lower_private(m: &mut Model) {
         z.bicep = expression(&z.template);
         // `'privatelink...'` -> `'${privateDnsZoneIdPrefix}privatelink...'`
         z.existing_id_bicep = format!("'${{privateDnsZoneIdPrefix}}{}", &z.bicep[1..]);
+        z.corporate_id_bicep = format!("'${{corporateDnsZoneIdPrefix}}{}", &z.bicep[1..]);
         z.symbol = zone_symbol(&z.template, &z.group_id);
     }
-    for pe in &mut p.private_endpoints {
+    let corporate = p
+        .corporate
+        .iter_mut()
+        .flat_map(|c| &mut c.private_endpoints);
+    for pe in p.private_endpoints.iter_mut().chain(corporate) {
         pe.target_id_bicep = match pe.target {
             PeTarget::Workspace => "workspace.outputs.resourceId",
             PeTarget::Storage => "storage.outputs.resourceId",

@@ -57,6 +57,18 @@ pub fn lower(m: &mut Model) {
         pl.log_analytics_scoped_body_shell = scoped("LOG_ANALYTICS_ID");
         pl.application_insights_scoped_body_shell = scoped("APP_INSIGHTS_ID");
     }
+    if let Some(es) = m.network.as_mut().and_then(|n| n.existing_spoke.as_mut()) {
+        // `az network vnet subnet show` prints the subnet's properties at the top level.
+        for c in &mut es.checks {
+            c.cli_query = match (c.test.as_str(), &c.value) {
+                // JMESPath's `!` is true for an empty list and for null (no backticks, which
+                // the shell would need another quoting for).
+                ("empty", _) => format!("!{}", c.property),
+                ("equals", Some(v)) => format!("{} == '{v}'", c.property),
+                _ => format!("{} != null", c.property),
+            };
+        }
+    }
     m.workspace.cli_create_sets = create_sets(&m.workspace);
     for e in &mut m.inference.online_endpoints {
         e.param_json = e.param().to_string();
@@ -109,13 +121,20 @@ pub fn lower(m: &mut Model) {
         return;
     };
     for v in &mut p.linked_vnets {
-        v.shell_var = match v.role {
-            VnetRole::Hub => "HUB_VNET_NAME",
-            VnetRole::Client | VnetRole::Spoke => "VNET_NAME",
+        // A landing zone's VNet is linked by its ID (runbook.sh sets it from the blueprint).
+        v.shell_var = match (v.role, v.existing_id.is_some()) {
+            (VnetRole::Hub, true) => "HUB_VNET_ID",
+            (VnetRole::Spoke, true) => "SPOKE_VNET_ID",
+            (VnetRole::Hub, false) => "HUB_VNET_NAME",
+            (VnetRole::Client, _) | (VnetRole::Spoke, false) => "VNET_NAME",
         }
         .to_string();
     }
-    for pe in &mut p.private_endpoints {
+    let corporate = p
+        .corporate
+        .iter_mut()
+        .flat_map(|c| &mut c.private_endpoints);
+    for pe in p.private_endpoints.iter_mut().chain(corporate) {
         pe.target_id_var = match pe.target {
             PeTarget::Workspace => "WORKSPACE_ID",
             PeTarget::Storage => "STORAGE_ACCOUNT_ID",

@@ -217,13 +217,30 @@ pub fn params(m: &Model) -> Vec<Param> {
         network_params(n, &p, &named, &mut v, m.way_in.vpn.is_some());
     }
     if let Some(pm) = &m.private {
-        for pe in &pm.private_endpoints {
+        let corporate = pm.corporate.iter().flat_map(|c| &c.private_endpoints);
+        for pe in pm.private_endpoints.iter().chain(corporate) {
             v.push(named(
                 &pe.name_param,
                 "private_endpoint",
                 &format!("private endpoint of the {}", pe.label),
                 &pe.name,
             ));
+        }
+        if let Some(c) = &pm.corporate {
+            v.push(p(
+                "corporatePeSubnetId",
+                "string",
+                "Required. Resource ID of the corporate subnet for the second set of private endpoints (existing; not peered to the workspace's network).",
+                json!(c.subnet_id),
+            ));
+            if let Some(rg) = &c.zones_resource_group_id {
+                v.push(p(
+                    "corporateDnsZonesResourceGroupId",
+                    "string",
+                    "Required. Resource ID of the resource group of the corporate network's private DNS zones.",
+                    json!(rg),
+                ));
+            }
         }
         if pm.dns_mode == DnsMode::Create {
             for l in &pm.linked_vnets {
@@ -581,12 +598,63 @@ fn network_params(
             ));
         }
     }
+    if let Some(h) = &n.existing_hub {
+        v.push(p(
+            "hubVnetId",
+            "string",
+            "Required. Resource ID of the landing zone's hub VNet (existing; nothing is created in it).",
+            json!(h.vnet_id),
+        ));
+        v.push(p(
+            "hubFirewallPrivateIp",
+            "string",
+            "Required. Private IP address of the hub's firewall: the next hop of the compute subnets' default route.",
+            json!(h.firewall_private_ip),
+        ));
+        if let Some(peering) = n.peering.as_ref().filter(|_| n.existing_spoke.is_none()) {
+            v.push(p(
+                "hubGatewayTransit",
+                "bool",
+                "Required. The spoke uses the VPN or ExpressRoute gateway of the hub (useRemoteGateways on the spoke's peering); the hub owner allows gateway transit on theirs.",
+                json!(peering.gateway_transit),
+            ));
+        }
+    }
+    if let Some(e) = &n.existing_spoke {
+        v.push(p(
+            "spokeVnetId",
+            "string",
+            "Required. Resource ID of the landing zone's spoke VNet (existing; nothing is created in it).",
+            json!(e.vnet_id),
+        ));
+        v.push(p(
+            "trainingSubnetId",
+            "string",
+            "Required. Resource ID of the landing zone subnet for compute (existing; amlgen does not change it).",
+            json!(e.training_subnet_id),
+        ));
+        v.push(p(
+            "peSubnetId",
+            "string",
+            "Required. Resource ID of the landing zone subnet for the private endpoints (existing; amlgen does not change it).",
+            json!(e.pe_subnet_id),
+        ));
+        return;
+    }
     v.push(named(
         "spokeVnetName",
         "virtual_network",
         "spoke VNet",
         &n.spoke.vnet_name,
     ));
+    if !n.spoke.dns_servers.is_empty() {
+        v.push(p(
+            "dnsServers",
+            "array",
+            "Required. DNS servers of the VNets created here; they forward the Azure Machine Learning zones to Azure DNS (168.63.129.16).",
+            json!(n.spoke.dns_servers),
+        ));
+    }
     v.push(p(
         "spokeAddressPrefixes",
         "array",

@@ -109,6 +109,9 @@ fn filled(t: &Text, cloud: &Cloud) -> String {
 /// The spoke's training subnet, where compute and serverless compute run (spokeNetwork.bicep's
 /// `trainingSubnetId`: the first subnet).
 fn training_subnet_id(n: &NetworkModel) -> String {
+    if let Some(e) = &n.existing_spoke {
+        return e.training_subnet_id.clone();
+    }
     format!(
         "{}/subnets/{}",
         rid("virtual_network", &n.spoke.vnet_name),
@@ -496,17 +499,26 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                         json!({"location": "global", "tags": tags, "properties": {
                             "registrationEnabled": false,
                             "resolutionPolicy": pm.resolution_policy,
-                            "virtualNetwork": {"id": rid("virtual_network", &v.name)},
+                            // A landing zone's VNet by the ID the blueprint gives.
+                            "virtualNetwork": {"id": v.existing_id.clone()
+                                .unwrap_or_else(|| rid("virtual_network", &v.name))},
                         }}),
                     );
                 }
             }
         }
-        let subnet_id = id(&format!(
-            "Microsoft.Network/virtualNetworks/{}/subnets/{}",
-            pm.vnet_name, pm.subnet_name
-        ));
-        for pe in &pm.private_endpoints {
+        let subnet_id = pm.existing_subnet_id.clone().unwrap_or_else(|| {
+            id(&format!(
+                "Microsoft.Network/virtualNetworks/{}/subnets/{}",
+                pm.vnet_name, pm.subnet_name
+            ))
+        });
+        // One endpoint, its zone group (`zone_of` gives a zone's ID, None: Azure Policy adds
+        // the group) and the workspace identity's Reader: the spoke's and the corporate ones.
+        let endpoint = |s: &mut Steps,
+                        pe: &crate::plan::model::PrivateEndpointModel,
+                        subnet_id: &str,
+                        zone_of: &dyn Fn(&str) -> Option<String>| {
             let target = match pe.target {
                 PeTarget::Workspace => &ws_id,
                 PeTarget::Storage => &storage_id,
@@ -529,17 +541,19 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                     }}],
                 }}),
             );
-            if pm.dns_mode != DnsMode::Policy {
-                let configs: Vec<Json> = pe
-                    .zone_indices
-                    .iter()
-                    .enumerate()
-                    .map(|(i, z)| {
+            let configs: Option<Vec<Json>> = pe
+                .zone_indices
+                .iter()
+                .enumerate()
+                .map(|(i, z)| {
+                    zone_of(&pm.zones[*z].name).map(|id| {
                         json!({"name": format!("zone-{i}"), "properties": {
-                            "privateDnsZoneId": zone_id(&pm.zones[*z].name),
+                            "privateDnsZoneId": id,
                         }})
                     })
-                    .collect();
+                })
+                .collect();
+            if let Some(configs) = configs {
                 s.put(
                     format!("DNS zone group of {}", pe.name),
                     format!("{pe_id}/privateDnsZoneGroups/default"),
@@ -549,7 +563,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
             }
             if pe.workspace_reader {
                 role_assignment(
-                    &mut s,
+                    s,
                     format!(
                         "Reader on {} for the workspace identity (data preview in the studio)",
                         pe.name
@@ -561,6 +575,21 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
                     WORKSPACE_PRINCIPAL,
                     "ServicePrincipal",
                 );
+            }
+        };
+        let spoke_zone = |name: &str| (pm.dns_mode != DnsMode::Policy).then(|| zone_id(name));
+        for pe in &pm.private_endpoints {
+            endpoint(&mut s, pe, &subnet_id, &spoke_zone);
+        }
+        if let Some(c) = &pm.corporate {
+            // The corporate network's zones, or its Azure Policy (no group).
+            let corporate_zone = |name: &str| {
+                c.zones_resource_group_id
+                    .as_ref()
+                    .map(|rg| format!("{rg}/providers/Microsoft.Network/privateDnsZones/{name}"))
+            };
+            for pe in &c.private_endpoints {
+                endpoint(&mut s, pe, &c.subnet_id, &corporate_zone);
             }
         }
     }
@@ -595,6 +624,10 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
     };
 
     let mut firewall_id = None;
+    // A landing zone's spoke: nothing is created (the template verifies its subnets instead).
+    if n.existing_spoke.is_some() {
+        return None;
+    }
     if let (Some(hub), Some(fw)) = (&n.hub, &n.firewall) {
         jump_box_network_steps(m, s);
         let hub_id = rid("virtual_network", &hub.vnet_name);
@@ -732,7 +765,11 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
         // The gateway before the peerings: gateway transit needs it.
         way_in_steps(m, s);
     }
-    let fw_ip = token(FIREWALL_IP);
+    // The landing zone hub's firewall is known from the blueprint; amlgen's is read once created.
+    let fw_ip = match &n.existing_hub {
+        Some(h) => h.firewall_private_ip.clone(),
+        None => token(FIREWALL_IP),
+    };
 
     for sn in &n.spoke.subnets {
         let rules: Vec<Json> = sn
@@ -864,6 +901,8 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
     let mut props = json!({"addressSpace": {"addressPrefixes": n.spoke.address_prefixes}});
     if n.spoke.dns_via_firewall {
         props["dhcpOptions"] = json!({"dnsServers": [fw_ip]});
+    } else if !n.spoke.dns_servers.is_empty() {
+        props["dhcpOptions"] = json!({"dnsServers": n.spoke.dns_servers});
     }
     props["subnets"] = json!(subnets);
     let spoke_id = rid("virtual_network", &n.spoke.vnet_name);
@@ -882,13 +921,21 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
         json!({"location": LOCATION, "tags": tags, "properties": props}),
     );
 
-    if let (Some(pr), Some(hub)) = (&n.peering, &n.hub) {
-        let hub_id = rid("virtual_network", &hub.vnet_name);
-        // Forwarded traffic allowed both ways, so replies return through the firewall.
+    let hub_id = match (&n.hub, &n.existing_hub) {
+        (Some(hub), _) => Some(rid("virtual_network", &hub.vnet_name)),
+        (None, Some(h)) => Some(h.vnet_id.clone()),
+        (None, None) => None,
+    };
+    if let (Some(pr), Some(hub_id)) = (&n.peering, &hub_id) {
+        // Forwarded traffic allowed both ways, so replies return through the firewall. The hub
+        // side of a landing zone's hub is its owner's (the README gives them the command).
         for (from, name, remote, hub_side) in [
-            (&hub_id, &pr.hub_to_spoke, &spoke_id, true),
-            (&spoke_id, &pr.spoke_to_hub, &hub_id, false),
-        ] {
+            (hub_id, &pr.hub_to_spoke, &spoke_id, true),
+            (&spoke_id, &pr.spoke_to_hub, hub_id, false),
+        ]
+        .into_iter()
+        .filter(|(_, _, _, hub_side)| pr.hub_side || !hub_side)
+        {
             s.put(
                 format!("Peering {name}"),
                 format!("{from}/virtualNetworkPeerings/{name}"),

@@ -93,9 +93,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             sso: false,
             bicep_ssh_public_access: "",
         }),
-        subnet_name: network
-            .as_ref()
-            .map(|_| address_plan::subnet_name("training").to_string()),
+        subnet_name: network.as_ref().map(training_subnet_name),
     };
     // A registry behind a private endpoint cannot build images, with a managed VNet as with a
     // customer one (mnet_image_builds): the blueprint's cluster builds them unless another
@@ -150,7 +148,11 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         image_build_compute,
         serverless: network.as_ref().map(|n| ServerlessModel {
             vnet_name: n.spoke.vnet_name.clone(),
-            subnet_name: address_plan::subnet_name("training").to_string(),
+            subnet_name: training_subnet_name(n),
+            existing_subnet_id: n
+                .existing_spoke
+                .as_ref()
+                .map(|e| e.training_subnet_id.clone()),
             no_public_ip: true,
         }),
         firewall_sku_values: cat
@@ -362,6 +364,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
 
     let policy = policy::policy(bp, &workspace, private.as_ref(), network.is_some());
     let access = access::access(bp, shared_key_access);
+    let landing_zone_roles = landing_zone_roles(network.as_ref(), private.as_ref());
     Model {
         generator: Generator {
             name: "amlgen",
@@ -504,6 +507,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         notes,
         prerequisites: prerequisites(&checked.topology),
         powershell: Default::default(),
+        landing_zone_roles,
     }
 }
 
@@ -542,6 +546,83 @@ fn default_datastores(user_assigned: bool) -> Vec<DatastoreModel> {
             "file_share_name",
         ),
     ]
+}
+
+/// What the deployer needs on a landing zone's resources (catalog/access.yaml roles): the peer
+/// right on an existing hub, the join right on existing subnets and on the VNets the zones are
+/// linked to, and the zones' writes for the endpoints' zone groups.
+fn landing_zone_roles(
+    network: Option<&NetworkModel>,
+    private: Option<&PrivateModel>,
+) -> Vec<LandingZoneRoleModel> {
+    let roles = &Catalog::get().access.built_in_roles;
+    let role = |key: &str, scope: &str, why: &str| LandingZoneRoleModel {
+        scope: scope.to_string(),
+        name: roles[key].name.clone(),
+        id: roles[key].id.clone(),
+        why: why.to_string(),
+    };
+    let mut out = Vec::new();
+    if let Some(n) = network {
+        if let (Some(h), Some(_)) = (&n.existing_hub, &n.peering) {
+            out.push(role("network_contributor", &h.vnet_id, "peer the spoke to the hub from the spoke's side (the hub owner creates the other side)"));
+        }
+        if let Some(e) = &n.existing_spoke {
+            out.push(role(
+                "network_contributor",
+                &e.training_subnet_id,
+                "put compute in the subnet (join)",
+            ));
+            out.push(role(
+                "network_contributor",
+                &e.pe_subnet_id,
+                "put the private endpoints in the subnet (join)",
+            ));
+        }
+    }
+    if let Some(p) = private {
+        if p.dns_mode == DnsMode::Create {
+            for v in &p.linked_vnets {
+                if let Some(id) = &v.existing_id {
+                    out.push(role(
+                        "network_contributor",
+                        id,
+                        "link the private DNS zones to the VNet (join)",
+                    ));
+                }
+            }
+        }
+        if let (DnsMode::Existing, Some(rg)) = (p.dns_mode, &p.zones_resource_group_id) {
+            out.push(role(
+                "private_dns_zone_contributor",
+                rg,
+                "the private endpoints' zone groups write their A records in the central zones",
+            ));
+        }
+        if let Some(c) = &p.corporate {
+            out.push(role(
+                "network_contributor",
+                &c.subnet_id,
+                "put the corporate network's private endpoints in the subnet (join)",
+            ));
+            if let Some(rg) = &c.zones_resource_group_id {
+                out.push(role(
+                    "private_dns_zone_contributor",
+                    rg,
+                    "the corporate endpoints' zone groups write their A records in the corporate zones",
+                ));
+            }
+        }
+    }
+    out
+}
+
+/// The subnet compute runs in: the spoke's training subnet, or the landing zone's.
+fn training_subnet_name(n: &NetworkModel) -> String {
+    n.existing_spoke
+        .as_ref()
+        .map(|e| e.training_subnet_name.clone())
+        .unwrap_or_else(|| address_plan::subnet_name("training").to_string())
 }
 
 /// A string setting of catalog/defaults.yaml (tested to exist and be a string).
@@ -789,6 +870,14 @@ fn architecture(topology: &Topology) -> (&'static str, &'static str) {
             "Workspace managed VNet allowing only approved outbound (private endpoint, service tag and FQDN rules); dependencies reached through private endpoints.",
         ),
         Topology::CustomerVnet(customer) => match &customer.egress {
+            CustomerEgress::ExistingFirewall(_) if customer.existing_spoke.is_some() => (
+                "Azure Machine Learning: landing zone spoke",
+                "Compute and private endpoints in existing subnets of a landing zone spoke; egress through the existing hub's firewall; no network resources created.",
+            ),
+            CustomerEgress::ExistingFirewall(_) => (
+                "Azure Machine Learning: spoke peered to a landing zone hub",
+                "Compute in a spoke VNet created here; egress through the existing hub's firewall; workspace and its dependencies reached through private endpoints.",
+            ),
             CustomerEgress::Firewall(hub) if hub.exfiltration_prevention => (
                 "Azure Machine Learning: hub-spoke with exfiltration prevention",
                 "Compute in a customer spoke VNet; egress through the hub's Azure Firewall with a strict allowlist and a storage service endpoint policy.",

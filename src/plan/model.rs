@@ -60,6 +60,20 @@ pub struct Model {
     pub powershell: PowerShellModel,
     /// How people reach the workspace: Bastion and a jump box, a point-to-site VPN.
     pub way_in: WayInModel,
+    /// Roles the deploying identity needs on what a landing zone's platform team owns (an
+    /// existing hub or spoke, central private DNS zones), for the README.
+    pub landing_zone_roles: Vec<LandingZoneRoleModel>,
+}
+
+/// A built-in role the deployer needs on a resource the blueprint does not deploy.
+#[derive(Debug, Clone, Serialize)]
+pub struct LandingZoneRoleModel {
+    /// The resource (or resource group) ID the role is needed on.
+    pub scope: String,
+    pub name: String,
+    pub id: String,
+    /// What the deployment does there, in words.
+    pub why: String,
 }
 
 /// The PowerShell lowering's output: what deploy.ps1 prints beyond the neutral model.
@@ -319,6 +333,8 @@ pub struct DatastoreModel {
 pub struct ServerlessModel {
     pub vnet_name: String,
     pub subnet_name: String,
+    /// The subnet's resource ID when it is a landing zone's (not in this resource group).
+    pub existing_subnet_id: Option<String>,
     /// No public IP on serverless nodes: egress goes through the VNet's own route.
     pub no_public_ip: bool,
 }
@@ -525,8 +541,29 @@ pub struct PrivateModel {
     pub subnet_name: String,
     /// Bicep: the ID of that subnet (a module output). Filled by `lower::bicep`.
     pub subnet_id_bicep: String,
+    /// The subnet's resource ID when it exists already (a landing zone's spoke).
+    pub existing_subnet_id: Option<String>,
     /// VNets the zones are linked to.
     pub linked_vnets: Vec<LinkedVnet>,
+    /// The second set of endpoints in a corporate subnet (seed 003's private IP address
+    /// shortage), when the blueprint has one.
+    pub corporate: Option<CorporateModel>,
+}
+
+/// Private endpoints for people in a corporate VNet that is not peered to the workspace's
+/// network; their DNS records go to the corporate network's zones (or its Azure Policy).
+#[derive(Debug, Clone, Serialize)]
+pub struct CorporateModel {
+    pub subnet_id: String,
+    pub vnet_id: String,
+    pub vnet_name: String,
+    pub subnet_name: String,
+    /// `existing` (zone groups to `zones_resource_group_id`) or `policy` (none).
+    pub dns_mode: DnsMode,
+    pub zones_resource_group_id: Option<String>,
+    /// The workspace and its default storage (blob, file): what people need; `zone_indices`
+    /// index `PrivateModel::zones` (the zones have the same names in every network).
+    pub private_endpoints: Vec<PrivateEndpointModel>,
 }
 
 /// How private endpoints get their DNS records (the blueprint's `private_dns.mode`).
@@ -554,6 +591,8 @@ pub enum VnetRole {
 pub struct LinkedVnet {
     pub name: String,
     pub role: VnetRole,
+    /// The VNet's resource ID when it exists already (a landing zone's hub or spoke).
+    pub existing_id: Option<String>,
     pub link_name: String,
     /// Bicep: the VNet ID expression and the parameter holding the link name (`lower::bicep`).
     pub id_bicep: String,
@@ -575,12 +614,19 @@ pub struct NetworkModel {
     /// Egress of the compute subnets without a firewall.
     pub nat_gateway: Option<NatGatewayModel>,
     pub service_endpoint_policy: Option<ServiceEndpointPolicyModel>,
+    /// The landing zone's hub, when it exists already (then `hub` and `firewall` are None).
+    pub existing_hub: Option<ExistingHubModel>,
+    /// The landing zone's spoke, when it exists already (then `spoke.subnets` is empty).
+    pub existing_spoke: Option<ExistingSpokeModel>,
 }
 
 #[derive(Debug, Clone, Serialize)]
 pub struct PeeringModel {
     pub hub_to_spoke: String,
     pub spoke_to_hub: String,
+    /// The hub side is created here (a hub amlgen creates); with an existing hub it is the hub
+    /// owner's, and the README gives them the command.
+    pub hub_side: bool,
     /// The spoke uses the hub's gateway: allowGatewayTransit (hub side) and useRemoteGateways
     /// (spoke side).
     pub gateway_transit: bool,
@@ -649,6 +695,66 @@ pub struct SpokeModel {
     pub subnets: Vec<SubnetModel>,
     /// DNS servers of the spoke VNet: the firewall (DNS proxy) with Standard, else Azure DNS.
     pub dns_via_firewall: bool,
+    /// The blueprint's `dns_servers`, set on the spoke amlgen creates (empty: Azure DNS, or
+    /// the firewall's proxy).
+    pub dns_servers: Vec<String>,
+}
+
+/// A landing zone's hub that exists already: nothing is created in it. The spoke amlgen
+/// creates routes to its firewall and peers to it from the spoke side.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExistingHubModel {
+    pub vnet_id: String,
+    pub vnet_name: String,
+    pub subscription: String,
+    pub resource_group: String,
+    pub firewall_private_ip: String,
+    /// The address space the blueprint states (may be empty).
+    pub address_prefixes: Vec<String>,
+    /// What its firewall must allow from the spoke (the rules amlgen would give its own
+    /// firewall), for the hub owner: amlgen cannot see or change that firewall's rules.
+    pub network_rules: Vec<FirewallNetworkRuleModel>,
+    pub application_rules: Vec<FirewallApplicationRuleModel>,
+}
+
+/// A landing zone's spoke that exists already: amlgen creates no VNet, subnet, NSG, route
+/// table or peering there (a PUT of someone else's subnet would overwrite their settings);
+/// compute and private endpoints use the subnets by ID, and the runbook verifies `checks`.
+#[derive(Debug, Clone, Serialize)]
+pub struct ExistingSpokeModel {
+    pub vnet_id: String,
+    pub vnet_name: String,
+    pub training_subnet_id: String,
+    pub training_subnet_name: String,
+    pub pe_subnet_id: String,
+    pub pe_subnet_name: String,
+    /// Prefixes the blueprint states the subnets have (checked against the hub's ranges).
+    pub training_prefix: Option<String>,
+    pub pe_prefix: Option<String>,
+    /// What the subnets must already have, each verified before deploying.
+    pub checks: Vec<SubnetCheckModel>,
+    /// API versions of the reads (runbook.ps1): a subnet is read at the VNet's, and the
+    /// subnet's route table at the route table's.
+    pub vnet_api_version: String,
+    pub route_table_api_version: String,
+}
+
+/// One property an existing subnet must have, and how the runbooks read it.
+#[derive(Debug, Clone, Serialize)]
+pub struct SubnetCheckModel {
+    /// `training` or `pe`.
+    pub subnet: &'static str,
+    pub subnet_id: String,
+    /// What it must have, in words (the README's table).
+    pub requirement: String,
+    /// The subnet property read (`delegations`, `routeTable`, `provisioningState`): top level in
+    /// `az network vnet subnet show`, under `properties` in the ARM body.
+    pub property: String,
+    /// `empty` (no elements), `present` (set) or `equals` (`value`).
+    pub test: String,
+    pub value: Option<String>,
+    /// Lowered (az): a JMESPath that prints `true` when the subnet passes.
+    pub cli_query: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -952,6 +1058,8 @@ pub struct ZoneModel {
     /// in the central resource group (`existing` mode) and the module symbol (`lower::bicep`).
     pub bicep: String,
     pub existing_id_bicep: String,
+    /// Bicep: the zone's ID among the corporate network's zones (`lower::bicep`).
+    pub corporate_id_bicep: String,
     pub symbol: String,
 }
 

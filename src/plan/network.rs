@@ -23,7 +23,10 @@ fn arch_of(customer: &CustomerVnet) -> Architecture {
         CustomerEgress::Firewall(h) if h.exfiltration_prevention => {
             Architecture::ExfiltrationPrevention
         }
-        CustomerEgress::Firewall(_) => Architecture::HubSpoke,
+        CustomerEgress::ExistingFirewall(h) if h.exfiltration_prevention => {
+            Architecture::ExfiltrationPrevention
+        }
+        CustomerEgress::Firewall(_) | CustomerEgress::ExistingFirewall(_) => Architecture::HubSpoke,
         CustomerEgress::NatGateway => Architecture::NoFirewall,
     }
 }
@@ -43,9 +46,15 @@ pub fn plan(
     let exfil = arch == Architecture::ExfiltrationPrevention;
     let hub = match &customer.egress {
         CustomerEgress::Firewall(h) => Some(h),
-        CustomerEgress::NatGateway => None,
+        CustomerEgress::ExistingFirewall(_) | CustomerEgress::NatGateway => None,
     };
-    let nat = hub.is_none();
+    let existing_hub = match &customer.egress {
+        CustomerEgress::ExistingFirewall(h) => Some(h),
+        CustomerEgress::Firewall(_) | CustomerEgress::NatGateway => None,
+    };
+    // Egress through a firewall, amlgen's or the landing zone's.
+    let firewall = hub.is_some() || existing_hub.is_some();
+    let nat = !firewall;
     let basic = hub.is_some_and(|h| h.firewall_sku == FirewallSku::Basic);
     let t = |s: &str| zones::text(s, cloud, &bp.location);
 
@@ -58,6 +67,7 @@ pub fn plan(
         })
     };
     let spoke_plan = &customer.spoke_subnets;
+    let existing_spoke = customer.existing_spoke.as_ref();
 
     // Firewall rules for this architecture.
     let mut omitted = Vec::new();
@@ -337,7 +347,7 @@ pub fn plan(
                 prefix: prefix.to_string(),
                 nsg_name: nsg_name(role),
                 nsg_rules: compute_rules(role, &prefix.to_string()),
-                route_table: compute && !nat,
+                route_table: compute && firewall,
                 nat_gateway: compute && nat,
                 // New subnets have had no default outbound access since 30 September 2025;
                 // with a NAT gateway amlgen says so explicitly, so egress is the gateway alone.
@@ -349,6 +359,22 @@ pub fn plan(
             }
         })
         .collect();
+
+    // Before the firewall model takes the rules: only one of the two exists.
+    let existing_hub_model = existing_hub.map(|h| ExistingHubModel {
+        vnet_id: h.vnet.vnet_id(),
+        vnet_name: h.vnet.vnet.clone(),
+        subscription: h.vnet.subscription.clone(),
+        resource_group: h.vnet.resource_group.clone(),
+        firewall_private_ip: h.firewall_ip.to_string(),
+        address_prefixes: net
+            .hub
+            .as_ref()
+            .map(|h| h.address_space.clone())
+            .unwrap_or_default(),
+        network_rules: network_rules.clone(),
+        application_rules: application_rules.clone(),
+    });
 
     Some(NetworkModel {
         exfiltration_prevention: exfil,
@@ -387,10 +413,13 @@ pub fn plan(
             }),
         }),
         spoke: SpokeModel {
-            vnet_name: n.spoke_vnet.value.clone(),
+            vnet_name: existing_spoke
+                .map(|e| e.training.vnet.clone())
+                .unwrap_or_else(|| n.spoke_vnet.value.clone()),
             address_prefixes: net.spoke.address_space.clone(),
             subnets,
             dns_via_firewall: hub.is_some() && !basic,
+            dns_servers: net.dns_servers.clone(),
         },
         firewall: hub.map(|_| FirewallModel {
             name: n.firewall.value.clone(),
@@ -431,13 +460,15 @@ pub fn plan(
                 .collect(),
             browser_only: fw.browser_only_hosts.hosts.clone(),
         }),
-        route_table: hub.map(|_| RouteTableModel {
+        // An existing spoke's routes and peering are its owner's.
+        route_table: (firewall && existing_spoke.is_none()).then(|| RouteTableModel {
             name: n.route_table.value.clone(),
             routes,
         }),
-        peering: hub.map(|_| PeeringModel {
+        peering: (firewall && existing_spoke.is_none()).then(|| PeeringModel {
             hub_to_spoke: n.peering_hub_to_spoke.value.clone(),
             spoke_to_hub: n.peering_spoke_to_hub.value.clone(),
+            hub_side: hub.is_some(),
             // A gateway amlgen creates (way_in.vpn) serves the spoke too: its VPN clients reach
             // the spoke's private endpoints only over gateway transit.
             gateway_transit: net.hub.as_ref().is_some_and(|h| h.gateway_transit)
@@ -447,6 +478,8 @@ pub fn plan(
             name: n.nat_gateway.value.clone(),
             public_ip: n.nat_gateway_public_ip.value.clone(),
         }),
+        existing_hub: existing_hub_model,
+        existing_spoke: existing_spoke.map(|e| existing_spoke_model(e, existing_hub)),
         service_endpoint_policy: exfil.then(|| ServiceEndpointPolicyModel {
             name: n.service_endpoint_policy.value.clone(),
             api_version: cat.api_versions["service_endpoint_policy"].version.clone(),
@@ -456,6 +489,58 @@ pub fn plan(
             definition_body_shell: String::new(),
         }),
     })
+}
+
+/// An existing spoke, and what its subnets must already have for Azure Machine Learning
+/// (catalog/firewall.yaml `existing_subnet_checks`), each read back before deploying.
+fn existing_spoke_model(
+    e: &crate::analyze::ExistingSpokePlan,
+    hub: Option<&crate::analyze::ExistingHubPlan>,
+) -> ExistingSpokeModel {
+    let training_id = format!(
+        "{}/subnets/{}",
+        e.training.vnet_id(),
+        e.training.subnet.clone().unwrap_or_default()
+    );
+    let pe_id = format!(
+        "{}/subnets/{}",
+        e.pe.vnet_id(),
+        e.pe.subnet.clone().unwrap_or_default()
+    );
+    let fw_ip = hub.map(|h| h.firewall_ip.to_string()).unwrap_or_default();
+    let checks = Catalog::get()
+        .firewall
+        .existing_subnet_checks
+        .iter()
+        .map(|c| SubnetCheckModel {
+            subnet: if c.subnet == "pe" { "pe" } else { "training" },
+            subnet_id: if c.subnet == "pe" {
+                pe_id.clone()
+            } else {
+                training_id.clone()
+            },
+            requirement: c.requirement.replace("{firewall_ip}", &fw_ip),
+            property: c.property.clone(),
+            test: c.test.clone(),
+            value: c.value.clone(),
+            cli_query: String::new(),
+        })
+        .collect();
+    ExistingSpokeModel {
+        vnet_id: e.training.vnet_id(),
+        vnet_name: e.training.vnet.clone(),
+        training_subnet_name: e.training.subnet.clone().unwrap_or_default(),
+        training_subnet_id: training_id,
+        pe_subnet_name: e.pe.subnet.clone().unwrap_or_default(),
+        pe_subnet_id: pe_id,
+        training_prefix: e.training_prefix.map(|p| p.to_string()),
+        pe_prefix: e.pe_prefix.map(|p| p.to_string()),
+        checks,
+        vnet_api_version: Catalog::get().api_versions["virtual_network"]
+            .version
+            .clone(),
+        route_table_api_version: Catalog::get().api_versions["route_table"].version.clone(),
+    }
 }
 
 /// A catalog value for prose that must not name the region (descriptions in Bicep, which stays

@@ -3,8 +3,8 @@
 //! hosts file needs.
 
 use super::model::{
-    DnsMode, HostModel, LinkedVnet, PeTarget, PrivateEndpointModel, PrivateModel, VnetRole,
-    ZoneModel,
+    CorporateModel, DnsMode, HostModel, LinkedVnet, PeTarget, PrivateEndpointModel, PrivateModel,
+    VnetRole, ZoneModel,
 };
 use crate::blueprint::{Blueprint, PrivateDnsMode};
 use crate::catalog::Catalog;
@@ -23,6 +23,7 @@ fn linked(name: &str, role: VnetRole) -> LinkedVnet {
     LinkedVnet {
         name: name.to_string(),
         role,
+        existing_id: None,
         link_name: naming::dns_link_name(name),
         id_bicep: String::new(),
         link_param: String::new(),
@@ -71,6 +72,48 @@ pub fn online_endpoint_host(bp: &Blueprint, endpoint: &str) -> String {
 
 /// The private endpoint sub-resource of an Azure Monitor Private Link Scope.
 const MONITOR_GROUP: &str = "azuremonitor";
+
+/// The corporate set (`network.corporate_access`): the workspace, blob and file endpoints again,
+/// in the corporate subnet, named `pe-<prefix>-corp-<key>`; the same zones by name.
+fn corporate(bp: &Blueprint, pes: &[PrivateEndpointModel]) -> Option<CorporateModel> {
+    let c = bp.network.as_ref()?.corporate_access.as_ref()?;
+    let id = crate::analyze::existing::parse(&c.pe_subnet_id, true)?;
+    let private_endpoints = pes
+        .iter()
+        .filter(|pe| matches!(pe.group_id.as_str(), "amlworkspace" | "blob" | "file"))
+        .map(|pe| {
+            let key = format!("corp-{}", pe.key);
+            let name = naming::private_endpoint_name(&bp.naming.prefix, &key);
+            PrivateEndpointModel {
+                hosts: pe
+                    .hosts
+                    .iter()
+                    .map(|h| HostModel {
+                        fqdn: h.fqdn.clone(),
+                        ip_placeholder: h.ip_placeholder.replacen(&pe.name, &name, 1),
+                    })
+                    .collect(),
+                name,
+                key,
+                label: format!("{} (corporate network)", pe.label),
+                ..pe.clone()
+            }
+        })
+        .collect();
+    Some(CorporateModel {
+        subnet_id: c.pe_subnet_id.clone(),
+        vnet_id: id.vnet_id(),
+        vnet_name: id.vnet.clone(),
+        subnet_name: id.subnet.clone().unwrap_or_default(),
+        dns_mode: if c.zones_resource_group_id.is_some() {
+            DnsMode::Existing
+        } else {
+            DnsMode::Policy
+        },
+        zones_resource_group_id: c.zones_resource_group_id.clone(),
+        private_endpoints,
+    })
+}
 
 pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
     let cat = Catalog::get();
@@ -146,19 +189,40 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
                 key: "monitor",
             });
         }
+        // Existing VNets (a landing zone's) are named by ID: the link to one is a child of the
+        // zone, made here, but needs the join right on that VNet (the README says so).
+        let network = bp.network.as_ref();
+        let existing_hub = network
+            .and_then(|n| n.hub.as_ref())
+            .and_then(|h| h.existing.as_ref())
+            .and_then(|e| crate::analyze::existing::parse(&e.vnet_id, false));
+        let existing_pe = network
+            .and_then(|n| n.spoke.existing.as_ref())
+            .and_then(|e| crate::analyze::existing::parse(&e.pe_subnet_id, true));
+        let of_id = |id: &crate::analyze::existing::NetworkId, role| LinkedVnet {
+            existing_id: Some(id.vnet_id()),
+            ..linked(&id.vnet, role)
+        };
+        // The hub resolves too (its firewall proxies the spoke's DNS, or its resolver answers
+        // the spoke's DNS servers), when there is one.
+        let hub_link = match (&existing_hub, network.and_then(|n| n.hub.as_ref())) {
+            (Some(id), _) => Some(of_id(id, VnetRole::Hub)),
+            (None, Some(_)) => Some(linked(&net.hub_vnet.value, VnetRole::Hub)),
+            (None, None) => None,
+        };
+        let spoke_link = match &existing_pe {
+            Some(id) => of_id(id, VnetRole::Spoke),
+            None => linked(&net.spoke_vnet.value, VnetRole::Spoke),
+        };
         (
             targets,
-            net.spoke_vnet.value.clone(),
+            spoke_link.name.clone(),
             VnetRole::Spoke,
-            crate::analyze::address_plan::subnet_name("pe").to_string(),
-            // The hub resolves too (its firewall proxies the spoke's DNS), when there is one.
-            bp.network
+            existing_pe
                 .as_ref()
-                .and_then(|n| n.hub.as_ref())
-                .map(|_| linked(&net.hub_vnet.value, VnetRole::Hub))
-                .into_iter()
-                .chain([linked(&net.spoke_vnet.value, VnetRole::Spoke)])
-                .collect(),
+                .and_then(|id| id.subnet.clone())
+                .unwrap_or_else(|| crate::analyze::address_plan::subnet_name("pe").to_string()),
+            hub_link.into_iter().chain([spoke_link]).collect(),
         )
     } else {
         // Managed VNet: Azure creates the compute side; people need the workspace and the
@@ -173,6 +237,11 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
         )
     };
 
+    let pe_subnet_id = bp
+        .network
+        .as_ref()
+        .and_then(|n| n.spoke.existing.as_ref())
+        .map(|e| e.pe_subnet_id.clone());
     let mut zone_list: Vec<ZoneModel> = Vec::new();
     let mut pes = Vec::new();
     for t in targets {
@@ -189,6 +258,7 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
                         group_id: t.group.to_string(),
                         bicep: String::new(),
                         existing_id_bicep: String::new(),
+                        corporate_id_bicep: String::new(),
                         symbol: String::new(),
                     });
                     zone_list.len() - 1
@@ -249,7 +319,9 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
             target_id_var: String::new(),
         });
     }
+    let corporate = corporate(bp, &pes);
     Some(PrivateModel {
+        corporate,
         dns_mode: match bp.private_dns.mode {
             PrivateDnsMode::Create => DnsMode::Create,
             PrivateDnsMode::Existing => DnsMode::Existing,
@@ -268,6 +340,7 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
         vnet_role,
         subnet_name,
         subnet_id_bicep: String::new(),
+        existing_subnet_id: pe_subnet_id,
         linked_vnets,
     })
 }

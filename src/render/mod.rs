@@ -63,10 +63,13 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
         ));
     }
     if let Some(n) = &m.network {
-        v.push((
-            "modules/spokeNetwork.bicep",
-            "bicep/modules/spokeNetwork.bicep",
-        ));
+        // A landing zone's spoke is not deployed here.
+        if n.existing_spoke.is_none() {
+            v.push((
+                "modules/spokeNetwork.bicep",
+                "bicep/modules/spokeNetwork.bicep",
+            ));
+        }
         if n.hub.is_some() {
             v.push(("modules/hubNetwork.bicep", "bicep/modules/hubNetwork.bicep"));
         }

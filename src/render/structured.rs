@@ -165,10 +165,12 @@ pub fn workspace_yaml(
             }
         }),
         serverless_compute: m.workspace.serverless.as_ref().map(|s| ServerlessYaml {
-            custom_subnet: id(
-                "Microsoft.Network/virtualNetworks",
-                &format!("{}/subnets/{}", s.vnet_name, s.subnet_name),
-            ),
+            custom_subnet: s.existing_subnet_id.clone().unwrap_or_else(|| {
+                id(
+                    "Microsoft.Network/virtualNetworks",
+                    &format!("{}/subnets/{}", s.vnet_name, s.subnet_name),
+                )
+            }),
             no_public_ip: s.no_public_ip,
         }),
         identity: uai_id.as_ref().map(|i| IdentityYaml {

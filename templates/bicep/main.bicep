@@ -130,7 +130,8 @@ module workspace 'modules/workspace.bicep' = {
     outboundRules: outboundRules
 {% endif %}
 {% if m.workspace.serverless %}
-    serverlessSubnetId: spokeNetwork.outputs.trainingSubnetId
+    serverlessSubnetId: {% if m.network.existing_spoke %}trainingSubnetId{% else %}spokeNetwork.outputs.trainingSubnetId{% endif %}
+
 {% endif %}
 {% if m.workspace.image_build_compute %}
     imageBuildCompute: {{ m.workspace.image_build_compute_param|ident }}
@@ -240,8 +241,18 @@ module hubNetwork 'modules/hubNetwork.bicep' = {
   }
 }
 {% endif %}
+{% if m.network.existing_spoke %}
 
-{% if m.network.firewall %}
+// The landing zone's spoke exists: no VNet, subnet, NSG, route table or peering is created here
+// (a PUT of someone else's subnet would overwrite their settings). Compute and the private
+// endpoints use trainingSubnetId and peSubnetId; the runbook and the README verify what those
+// subnets must have.
+{% else %}
+
+{% if m.network.existing_hub %}
+// Spoke: training, scoring and pe subnets; compute subnets route 0.0.0.0/0 to the landing zone
+// hub's firewall (hubFirewallPrivateIp).
+{% elif m.network.firewall %}
 // Spoke: training, scoring and pe subnets; compute subnets route 0.0.0.0/0 to the firewall.
 {% else %}
 // VNet: training, scoring and pe subnets; compute subnets leave through the NAT gateway.
@@ -259,7 +270,11 @@ module spokeNetwork 'modules/spokeNetwork.bicep' = {
 {% endfor %}
 {% if m.network.route_table %}
     routeTableName: routeTableName
-    firewallPrivateIp: hubNetwork.outputs.firewallPrivateIp
+    firewallPrivateIp: {% if m.network.existing_hub %}hubFirewallPrivateIp{% else %}hubNetwork.outputs.firewallPrivateIp{% endif %}
+
+{% endif %}
+{% if m.network.spoke.dns_servers %}
+    dnsServers: dnsServers
 {% endif %}
 {% if m.network.nat_gateway %}
     natGatewayName: natGatewayName
@@ -273,12 +288,20 @@ module spokeNetwork 'modules/spokeNetwork.bicep' = {
 }
 {% if m.network.peering %}
 
+{% if m.network.peering.hub_side %}
 module peering 'modules/peering.bicep' = {
+{% else %}
+// The spoke's side only: the hub's side is the hub owner's, in their subscription (README).
+module peering 'modules/peering.bicep' = {
+{% endif %}
   name: take('${deployment().name}-peering', 64)
   params: {
+{% if m.network.peering.hub_side %}
     hubVnetName: hubVnetName
+{% endif %}
     spokeVnetName: spokeVnetName
-    hubVnetId: hubNetwork.outputs.vnetId
+    hubVnetId: {% if m.network.existing_hub %}hubVnetId{% else %}hubNetwork.outputs.vnetId{% endif %}
+
     spokeVnetId: spokeNetwork.outputs.vnetId
     gatewayTransit: hubGatewayTransit
   }
@@ -289,6 +312,7 @@ module peering 'modules/peering.bicep' = {
   ]
 {% endif %}
 }
+{% endif %}
 {% endif %}
 {% endif %}
 {% if m.way_in.jump_box or m.way_in.vpn or m.way_in.client_bastion %}
@@ -392,6 +416,42 @@ module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
 
 {% endif %}
 {% endfor %}
+{% if m.private.corporate %}
+{% set corp = m.private.corporate %}
+
+// The corporate network, not peered to the workspace's: people reach the workspace and its
+// storage through a second set of endpoints in corporatePeSubnetId{% if corp.dns_mode == "existing" %}, registered in the corporate
+// network's own zones (corporateDnsZonesResourceGroupId){% else %}; the corporate landing zone's
+// Azure Policy adds their zone groups{% endif %}.
+{% if corp.dns_mode == "existing" %}
+var corporateDnsZoneIdPrefix = '${corporateDnsZonesResourceGroupId}/providers/Microsoft.Network/privateDnsZones/'
+{% endif %}
+{% for pe in corp.private_endpoints %}
+
+// Private endpoint: {{ pe.label|comment }}.
+module {{ pe.symbol|ident }} 'modules/privateEndpoint.bicep' = {
+  name: take('${deployment().name}-{{ ("pe-" ~ pe.key)|raw_in_quotes }}', 64)
+  params: {
+    location: location
+    tags: tags
+    name: {{ pe.name_param|ident }}
+    subnetId: corporatePeSubnetId
+    targetResourceId: {{ pe.target_id_bicep|safe }}
+    groupId: {{ pe.group_id }}
+{% if pe.workspace_reader %}
+    readerPrincipalId: workspace.outputs.principalId
+{% endif %}
+    privateDnsZoneIds: [
+{% if corp.dns_mode == "existing" %}
+{% for i in pe.zone_indices %}
+      {{ m.private.zones[i].corporate_id_bicep|safe }}
+{% endfor %}
+{% endif %}
+    ]
+  }
+}
+{% endfor %}
+{% endif %}
 {% endif %}
 {% if m.compute.cluster or m.compute.instance %}
 
@@ -407,7 +467,8 @@ module compute 'modules/compute.bicep' = {
     tags: tags
     workspaceName: workspace.outputs.name
 {% if m.compute.subnet_name %}
-    subnetId: spokeNetwork.outputs.trainingSubnetId
+    subnetId: {% if m.network.existing_spoke %}trainingSubnetId{% else %}spokeNetwork.outputs.trainingSubnetId{% endif %}
+
 {% endif %}
 {% if m.compute.cluster %}
     clusterName: computeClusterName
@@ -541,7 +602,8 @@ output firewallPrivateIp string = hubNetwork.outputs.firewallPrivateIp
 {% endif %}
 
 @description('The resource ID of the spoke VNet.')
-output spokeVnetId string = spokeNetwork.outputs.vnetId
+output spokeVnetId string = {% if m.network.existing_spoke %}spokeVnetId{% else %}spokeNetwork.outputs.vnetId{% endif %}
+
 {% if m.network.hub and m.network.hub.dns_resolver %}
 
 @description('The DNS Private Resolver inbound address: on-premises DNS servers forward the zones in dns/ here.')

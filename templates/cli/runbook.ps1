@@ -135,6 +135,49 @@ function New-AmlgenGuid {
     return [guid]::new($bytes).ToString()
 }
 
+{% if m.network and m.network.existing_spoke %}
+{% set es = m.network.existing_spoke %}
+# --- The landing zone's subnets ----------------------------------------------------------------
+# amlgen writes nothing in the existing spoke (a PUT of someone else's subnet would overwrite
+# their settings); it reads what Azure Machine Learning needs of the subnets and stops when one
+# lacks it.
+function Assert-AmlgenSubnet {
+    param([string] $Id, [string] $Property, [string] $Test, [string] $Value, [string] $Requirement)
+    $subnet = Get-AmlgenResource -Path $Id -ApiVersion {{ es.vnet_api_version }}
+    if (-not $subnet) {
+        throw ('Subnet not found (or not readable with these rights): ' + $Id)
+    }
+    $actual = $null
+    if ($subnet.properties.PSObject.Properties[$Property]) {
+        $actual = $subnet.properties.$Property
+    }
+    $ok = switch ($Test) {
+        'empty' { ($null -eq $actual) -or (@($actual).Count -eq 0) }
+        'present' { $null -ne $actual }
+        default { [string] $actual -eq $Value }
+    }
+    if (-not $ok) {
+        throw ('Subnet ' + $Id + ' must have: ' + $Requirement)
+    }
+    return $subnet
+}
+{% for c in es.checks %}
+$null = Assert-AmlgenSubnet -Id {{ c.subnet_id }} -Property {{ c.property }} -Test {{ c.test }} -Value {{ c.value or "" }} -Requirement {{ c.requirement }}
+{% endfor %}
+# The training subnet's default route goes to the hub firewall.
+$subnet = Get-AmlgenResource -Path {{ es.training_subnet_id }} -ApiVersion {{ es.vnet_api_version }}
+$routeTable = Get-AmlgenResource -Path $subnet.properties.routeTable.id -ApiVersion {{ es.route_table_api_version }}
+$nextHop = $null
+foreach ($route in @($routeTable.properties.routes)) {
+    if ($route.properties.addressPrefix -eq '0.0.0.0/0') {
+        $nextHop = $route.properties.nextHopIpAddress
+    }
+}
+if ($nextHop -ne {{ m.network.existing_hub.firewall_private_ip }}) {
+    throw ('The route table of ' + {{ es.training_subnet_id }} + ' must send 0.0.0.0/0 to the hub firewall ' + {{ m.network.existing_hub.firewall_private_ip }})
+}
+
+{% endif %}
 # --- Resource group -------------------------------------------------------------------------
 {% include "cli/parts/resource_group.ps1" %}
 {% for s in m.powershell.runbook_steps %}

@@ -32,8 +32,20 @@ PE_NSG_NAME=${PE_NSG_NAME:-{{ m.client.nsg_name }}}
 {% if m.network.hub %}
 HUB_VNET_NAME=${HUB_VNET_NAME:-{{ m.network.hub.vnet_name }}}
 {% endif %}
+{% if m.network.existing_hub %}
+# The landing zone's hub (nothing is created in it) and its firewall, the compute subnets' next hop.
+HUB_VNET_ID=${HUB_VNET_ID:-{{ m.network.existing_hub.vnet_id }}}
+FIREWALL_PRIVATE_IP=${FIREWALL_PRIVATE_IP:-{{ m.network.existing_hub.firewall_private_ip }}}
+{% endif %}
+{% if m.network.existing_spoke %}
+# The landing zone's spoke: its subnets by ID (nothing is created or changed in it).
+SPOKE_VNET_ID=${SPOKE_VNET_ID:-{{ m.network.existing_spoke.vnet_id }}}
+TRAINING_SUBNET_ID=${TRAINING_SUBNET_ID:-{{ m.network.existing_spoke.training_subnet_id }}}
+PE_SUBNET_ID=${PE_SUBNET_ID:-{{ m.network.existing_spoke.pe_subnet_id }}}
+{% else %}
 VNET_NAME=${VNET_NAME:-{{ m.network.spoke.vnet_name }}}
 PE_SUBNET_NAME=${PE_SUBNET_NAME:-{{ m.private.subnet_name }}}
+{% endif %}
 {% if m.network.firewall %}
 FIREWALL_NAME=${FIREWALL_NAME:-{{ m.network.firewall.name }}}
 FIREWALL_POLICY_NAME=${FIREWALL_POLICY_NAME:-{{ m.network.firewall.policy_name }}}
@@ -202,7 +214,11 @@ CONTAINER_REGISTRY_ID="$(az acr show --resource-group "${RESOURCE_GROUP}" --name
 # --- Workspace with managed VNet ({{ m.workspace.isolation_mode.cli|comment }}) ----------------
 {% if m.workspace.serverless %}
 # Serverless compute runs in {{ m.workspace.serverless.subnet_name|comment }} of the VNet{% if m.workspace.serverless.no_public_ip %}, without public IPs{% endif %}.
+{% if m.network.existing_spoke %}
+SERVERLESS_SUBNET_ID="${TRAINING_SUBNET_ID}"
+{% else %}
 SERVERLESS_SUBNET_ID="$(az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ m.workspace.serverless.subnet_name }} --query id --output tsv)"
+{% endif %}
 {% endif %}
 {% set create_options %}
 --location "${LOCATION}" \

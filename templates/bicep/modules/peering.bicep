@@ -2,10 +2,14 @@
 // {{ line|comment }}
 {% endfor %}
 metadata name = 'Hub-spoke peering'
+{% if m.network.peering.hub_side %}
 metadata description = 'VNet peering in both directions; forwarded traffic is allowed so spoke traffic can return through the firewall.'
 
 @description('Required. Hub VNet name.')
 param hubVnetName string
+{% else %}
+metadata description = 'The spoke side of the peering to the landing zone hub; forwarded traffic is allowed so spoke traffic can return through the firewall. The hub side is the hub owner\'s.'
+{% endif %}
 
 @description('Required. Spoke VNet name.')
 param spokeVnetName string
@@ -19,14 +23,17 @@ param spokeVnetId string
 @description('Optional. The spoke uses the VPN or ExpressRoute gateway in the hub (allowGatewayTransit on the hub side, useRemoteGateways on the spoke side); the gateway must exist.')
 param gatewayTransit bool = false
 
+{% if m.network.peering.hub_side %}
 resource hubVnet {{ m.types.virtual_network }} existing = {
   name: hubVnetName
 }
+{% endif %}
 
 resource spokeVnet {{ m.types.virtual_network }} existing = {
   name: spokeVnetName
 }
 
+{% if m.network.peering.hub_side %}
 resource hubToSpoke {{ m.types.virtual_network_peering }} = {
   parent: hubVnet
   name: {{ m.network.peering.hub_to_spoke }}
@@ -40,6 +47,7 @@ resource hubToSpoke {{ m.types.virtual_network_peering }} = {
     useRemoteGateways: false
   }
 }
+{% endif %}
 
 resource spokeToHub {{ m.types.virtual_network_peering }} = {
   parent: spokeVnet

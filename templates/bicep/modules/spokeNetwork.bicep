@@ -38,6 +38,12 @@ param routeTableName string
 @description('Required. Private IP address of the hub firewall.')
 param firewallPrivateIp string
 {% endif %}
+{% if m.network.spoke.dns_servers %}
+
+@description('Required. DNS servers of the spoke VNet (they forward the Azure Machine Learning zones to Azure DNS).')
+@minLength(1)
+param dnsServers array
+{% endif %}
 {% if m.network.nat_gateway %}
 
 @description('Required. Name of the NAT gateway of the compute subnets.')
@@ -194,6 +200,9 @@ resource vnet {{ m.types.virtual_network }} = {
 {% if m.network.spoke.dns_via_firewall %}
   // checkov:skip=CKV_AZURE_182: The one DNS server is the hub firewall's DNS proxy, a zone-redundant managed service; a second, different server would resolve FQDN network rules to addresses the firewall does not see.
   // checkov:skip=CKV_AZURE_183: The DNS server is the hub firewall's private address in the peered hub (a parameter, which the check cannot resolve).
+{% elif m.network.spoke.dns_servers %}
+  // checkov:skip=CKV_AZURE_182: The DNS servers are the blueprint's (a parameter, which the check cannot count); the README asks for two.
+  // checkov:skip=CKV_AZURE_183: The DNS servers are the landing zone's private addresses (a parameter, which the check cannot resolve).
 {% endif %}
   name: vnetName
   location: location
@@ -207,6 +216,10 @@ resource vnet {{ m.types.virtual_network }} = {
       dnsServers: [
         firewallPrivateIp
       ]
+    }
+{% elif m.network.spoke.dns_servers %}
+    dhcpOptions: {
+      dnsServers: dnsServers
     }
 {% endif %}
     subnets: [

@@ -1,7 +1,9 @@
 
 {% if m.compute.subnet_name %}
 # --- Compute in the training subnet{% if not (m.compute.cluster and m.compute.cluster.public_ip) and not (m.compute.instance and m.compute.instance.public_ip) %}, no public IP{% endif %} ----------------------------------------------
+{% if not m.network.existing_spoke %}
 TRAINING_SUBNET_ID="$(az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ m.compute.subnet_name }} --query id --output tsv)"
+{% endif %}
 {% else %}
 # --- Compute in the workspace managed VNet (no subnet: Azure places it there){% if not (m.compute.cluster and m.compute.cluster.public_ip) and not (m.compute.instance and m.compute.instance.public_ip) %}, no public IP{% endif %} ----------
 {% endif %}

@@ -136,6 +136,26 @@ az resource wait \
 {% include "cli/parts/way_in.sh" %}
 {% endif %}
 {% endif %}
+{% if m.network.existing_spoke %}
+{% set es = m.network.existing_spoke %}
+# --- The landing zone's subnets: what Azure Machine Learning needs of them ---------------------
+# amlgen writes nothing in the existing spoke (a PUT of someone else's subnet would overwrite
+# their settings); it reads each requirement back and stops when a subnet lacks it.
+{% for c in es.checks %}
+# {{ c.subnet|comment }} subnet: {{ c.requirement|comment }}
+{% set var = "PE_SUBNET_ID" if c.subnet == "pe" else "TRAINING_SUBNET_ID" %}
+if [ "$(az network vnet subnet show --ids "${{ var|ident }}" --query {{ c.cli_query }} --output json)" != "true" ]; then
+  echo "The {{ c.subnet|ident }} subnet ${{ var|ident }} must have:" {{ c.requirement }} >&2
+  exit 1
+fi
+{% endfor %}
+# The training subnet's default route goes to the hub firewall.
+ROUTE_TABLE_ID="$(az network vnet subnet show --ids "${TRAINING_SUBNET_ID}" --query routeTable.id --output tsv)"
+if [ "$(az network route-table show --ids "${ROUTE_TABLE_ID}" --query "routes[?addressPrefix=='0.0.0.0/0'].nextHopIpAddress | [0]" --output tsv)" != "${FIREWALL_PRIVATE_IP}" ]; then
+  echo "The route table of ${TRAINING_SUBNET_ID} must send 0.0.0.0/0 to the hub firewall ${FIREWALL_PRIVATE_IP}" >&2
+  exit 1
+fi
+{% else %}
 
 # --- Spoke: NSGs, {% if m.network.route_table %}route table{% else %}NAT gateway{% endif %}{% if m.network.service_endpoint_policy %}, service endpoint policy{% endif %}, VNet and subnets ------------------------
 {% for s in m.network.spoke.subnets %}
@@ -240,6 +260,8 @@ if ! az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${VNET_NA
     --address-prefixes{% for a in m.network.spoke.address_prefixes %} {{ a }}{% endfor %} \
 {% if m.network.spoke.dns_via_firewall %}
     --dns-servers "${FIREWALL_PRIVATE_IP}" \
+{% elif m.network.spoke.dns_servers %}
+    --dns-servers{% for d in m.network.spoke.dns_servers %} {{ d }}{% endfor %} \
 {% endif %}
     --output none
 fi
@@ -274,8 +296,15 @@ fi
 {% endfor %}
 
 {% if m.network.peering %}
+{% if m.network.peering.hub_side %}
 # --- Peering, both ways (forwarded traffic allowed so replies return through the firewall) ------
 HUB_VNET_ID="$(az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${HUB_VNET_NAME}" --query id --output tsv)"
+{% else %}
+# --- Peering, the spoke's side (forwarded traffic allowed so replies return through the firewall).
+# The hub's side is the hub owner's, in their subscription: the README gives them the command.
+# Until they run it the peering stays Initiated.
+{% endif %}
+{% if m.network.peering.hub_side %}
 SPOKE_VNET_ID="$(az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${VNET_NAME}" --query id --output tsv)"
 if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-name "${HUB_VNET_NAME}" --name {{ m.network.peering.hub_to_spoke }} --output none 2>/dev/null; then
   az network vnet peering create \
@@ -288,6 +317,7 @@ if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-na
     --allow-gateway-transit {{ m.network.peering.gateway_transit|string|lower }} \
     --output none
 fi
+{% endif %}
 if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name {{ m.network.peering.spoke_to_hub }} --output none 2>/dev/null; then
   az network vnet peering create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -299,4 +329,5 @@ if ! az network vnet peering show --resource-group "${RESOURCE_GROUP}" --vnet-na
     --use-remote-gateways {{ m.network.peering.gateway_transit|string|lower }} \
     --output none
 fi
+{% endif %}
 {% endif %}

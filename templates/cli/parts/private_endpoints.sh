@@ -33,21 +33,27 @@ WORKSPACE_PRINCIPAL_ID="$(az identity show --resource-group "${RESOURCE_GROUP}" 
 {% else %}
 WORKSPACE_PRINCIPAL_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query identity.principal_id --output tsv)"
 {% endif %}
-{% for pe in m.private.private_endpoints %}
+{# One endpoint with its zone group and the workspace identity's Reader role; the same for the
+    spoke's endpoints and the corporate network's. #}
+{% macro endpoint(pe, subnet_var, dns_mode, zones_var) %}
 # {{ pe.label|comment }}
 if ! az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name {{ pe.name }} --output none 2>/dev/null; then
   az network private-endpoint create \
     --resource-group "${RESOURCE_GROUP}" \
     --name {{ pe.name }} \
     --location "${LOCATION}" \
+{% if subnet_var %}
+    --subnet "${{ subnet_var|ident }}" \
+{% else %}
     --vnet-name "${VNET_NAME}" \
     --subnet "${PE_SUBNET_NAME}" \
+{% endif %}
     --private-connection-resource-id "${{ pe.target_id_var|ident }}" \
     --group-id {{ pe.group_id }} \
     --connection-name {{ pe.name }} \
     --output none
 fi
-{% if m.private.dns_mode != "policy" %}
+{% if dns_mode != "policy" %}
 {% for zname in pe.zone_names %}
 {% if loop.first %}
 if ! az network private-endpoint dns-zone-group show --resource-group "${RESOURCE_GROUP}" --endpoint-name {{ pe.name }} --name default --output none 2>/dev/null; then
@@ -59,8 +65,8 @@ if [ "$(az network private-endpoint dns-zone-group show --resource-group "${RESO
     --resource-group "${RESOURCE_GROUP}" \
     --endpoint-name {{ pe.name }} \
     --name default \
-{% if m.private.dns_mode == "existing" %}
-    --private-dns-zone "${ZONES_RESOURCE_GROUP_ID}/providers/Microsoft.Network/privateDnsZones/{{ zname|raw_in_quotes }}" \
+{% if dns_mode == "existing" %}
+    --private-dns-zone "${{ zones_var|ident }}/providers/Microsoft.Network/privateDnsZones/{{ zname|raw_in_quotes }}" \
 {% else %}
     --private-dns-zone {{ zname }} \
 {% endif %}
@@ -83,4 +89,21 @@ if [ "${ASSIGNED}" = "0" ]; then
     --output none
 fi
 {% endif %}
-{% endfor %}
+{% endmacro %}
+{% for pe in m.private.private_endpoints %}
+{{ endpoint(pe, "PE_SUBNET_ID" if m.private.existing_subnet_id else "", m.private.dns_mode, "ZONES_RESOURCE_GROUP_ID") }}
+{%- endfor %}
+{% if m.private.corporate %}
+{% set corp = m.private.corporate %}
+
+# --- The corporate network's endpoints (not peered to the workspace's network) ----------------
+# People reach the workspace and its storage through these{% if corp.dns_mode == "existing" %}; their records go to the corporate
+# network's own zones{% else %}; the corporate landing zone's Azure Policy adds their zone groups{% endif %}. The subnet must be in {{ m.location|comment }}.
+CORPORATE_PE_SUBNET_ID=${CORPORATE_PE_SUBNET_ID:-{{ corp.subnet_id }}}
+{% if corp.zones_resource_group_id %}
+CORPORATE_ZONES_RESOURCE_GROUP_ID=${CORPORATE_ZONES_RESOURCE_GROUP_ID:-{{ corp.zones_resource_group_id }}}
+{% endif %}
+{% for pe in corp.private_endpoints %}
+{{ endpoint(pe, "CORPORATE_PE_SUBNET_ID", corp.dns_mode, "CORPORATE_ZONES_RESOURCE_GROUP_ID") }}
+{%- endfor %}
+{% endif %}
