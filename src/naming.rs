@@ -61,6 +61,15 @@ pub struct Names {
     pub network: Option<NetworkNames>,
     pub compute_cluster: Option<Name>,
     pub compute_instance: Option<Name>,
+    /// The AKS cluster for scoring (`inference.kubernetes`), its identity and its compute.
+    pub kubernetes: Option<KubernetesNames>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KubernetesNames {
+    pub cluster: Name,
+    pub identity: Name,
+    pub compute: Name,
 }
 
 /// Names of the hub-spoke resources. Only the VNet names are set in the blueprint; the others
@@ -226,6 +235,24 @@ impl Names {
                 origin: "compute.instance.name".into(),
                 kind: "compute_instance",
             }),
+            kubernetes: bp
+                .inference
+                .as_ref()
+                .and_then(|i| i.kubernetes.as_ref())
+                .map(|k| KubernetesNames {
+                    cluster: Name::resolve(
+                        k.cluster_name.as_ref(),
+                        "inference.kubernetes.cluster_name",
+                        "kubernetes_cluster",
+                        p,
+                    ),
+                    identity: Name::resolve(None, "naming.prefix", "managed_identity", p),
+                    compute: Name {
+                        value: k.compute_name.clone(),
+                        origin: "inference.kubernetes.compute_name".into(),
+                        kind: "compute_cluster",
+                    },
+                }),
         }
     }
 
@@ -266,6 +293,9 @@ impl Names {
         }
         v.extend(self.compute_cluster.iter());
         v.extend(self.compute_instance.iter());
+        if let Some(k) = &self.kubernetes {
+            v.extend([&k.cluster, &k.identity, &k.compute]);
+        }
         v
     }
 }

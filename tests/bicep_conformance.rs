@@ -249,6 +249,10 @@ const NO_ARM_SCHEMA_VENDORED: &[&str] = &[
     "Microsoft.Insights/privateLinkScopes@2021-09-01",
     "Microsoft.Insights/privateLinkScopes/scopedResources@2021-09-01",
     "Microsoft.Insights/diagnosticSettings@2016-09-01",
+    // inference.kubernetes: the shared copy has no ARM schema of these three.
+    "Microsoft.ContainerService/managedClusters@2026-05-01",
+    "Microsoft.KubernetesConfiguration/extensions@2025-03-01",
+    "Microsoft.ManagedIdentity/userAssignedIdentities@2024-11-30",
 ];
 
 /// Types whose Bicep type data is not in the shared reference copy: index.json proves the

@@ -5,6 +5,7 @@
 mod access;
 mod addresses;
 mod encryption;
+pub mod inference;
 mod names;
 mod network;
 mod outbound;
@@ -34,6 +35,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     encryption::check(bp, &mut out);
     addresses::check(bp, &mut out);
     network::check(bp, &mut out);
+    inference::check(bp, &mut out);
     outbound::check(bp, &mut out);
     packages::check(bp, &mut out);
     private_dns::check(bp, &mut out);
