@@ -6,7 +6,7 @@ use crate::analyze::address_plan::spoke_plan;
 use crate::blueprint::{Blueprint, PrivateDnsMode};
 use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic};
-use crate::net::usable_addresses;
+use crate::net::{overlaps, parse_cidr, usable_addresses};
 
 /// Addresses of the scoring subnet an AKS cluster takes with Azure CNI: Azure's minimum
 /// `(nodes + 1) + ((nodes + 1) * max pods)` (one surge node for upgrades, aks_cni_overview),
@@ -68,6 +68,39 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             .with_help("use private_dns.mode create, or existing with zones_resource_group_id"),
         );
     }
+    // Azure's default service range must stay clear of the VNets the pods reach.
+    let service_cidr = Catalog::get().defaults["aks_service_cidr"]
+        .value
+        .as_str()
+        .and_then(|s| parse_cidr(s).ok())
+        .expect("catalog/defaults.yaml aks_service_cidr is a CIDR");
+    let spaces = net
+        .hub
+        .iter()
+        .flat_map(|h| {
+            h.address_space
+                .iter()
+                .map(move |s| ("network.hub.address_space", s))
+        })
+        .chain(
+            net.spoke
+                .address_space
+                .iter()
+                .map(|s| ("network.spoke.address_space", s)),
+        );
+    for (path, space) in spaces {
+        if parse_cidr(space).is_ok_and(|c| overlaps(&c, &service_cidr)) {
+            out.push(
+                Diagnostic::error(
+                    Code::ServiceCidrOverlapsVnet,
+                    format!("{space} overlaps the AKS service address range {service_cidr}"),
+                )
+                .at_path(path)
+                .with_value(space.clone())
+                .with_help(format!("move the address space out of {service_cidr}")),
+            );
+        }
+    }
     // The address plan itself is checked (and reported) by check::network; only a plan that
     // carves is measured here.
     let Ok(plan) = spoke_plan(net) else {
@@ -80,8 +113,13 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let need = addresses_needed(nodes, pods);
     let usable = usable_addresses(scoring);
     if need > usable {
+        // Reported at what the user wrote: the subnet, else the count that made it too small.
         let at = if net.spoke.subnets.scoring.is_some() {
             "network.spoke.subnets.scoring"
+        } else if k.node_count.is_some() {
+            "inference.kubernetes.node_count"
+        } else if k.max_pods.is_some() {
+            "inference.kubernetes.max_pods"
         } else {
             "inference.kubernetes"
         };

@@ -97,6 +97,7 @@ codes! {
     ScoringSubnetTooSmall = "AMLG161",
     KubernetesWithoutTls = "AMLG162",
     KubernetesDnsZoneUnplaced = "AMLG163",
+    ServiceCidrOverlapsVnet = "AMLG164",
     HostNameInNsgRule = "AMLG201",
     PortRangesAsNumber = "AMLG202",
     PipHostsIncomplete = "AMLG203",

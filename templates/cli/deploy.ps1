@@ -24,6 +24,20 @@ param(
 
 {% include "cli/parts/resource_group.ps1" %}
 
+{% if m.inference.kubernetes %}
+# The inference router's TLS certificate and key (PEM files named by AMLGEN_INFERENCE_TLS_CERT
+# and AMLGEN_INFERENCE_TLS_KEY) are the template's secure parameters, base64-encoded; they never
+# go to main.parameters.json.
+$tls = @{}
+foreach ($pair in @(@('inferenceTlsCertificate', 'AMLGEN_INFERENCE_TLS_CERT'), @('inferenceTlsKey', 'AMLGEN_INFERENCE_TLS_KEY'))) {
+    $file = [Environment]::GetEnvironmentVariable($pair[1])
+    if (-not $file) {
+        throw "Set $($pair[1]) to the PEM file of the inference router's certificate or key."
+    }
+    $tls[$pair[0]] = ConvertTo-SecureString -AsPlainText -Force -String ([Convert]::ToBase64String([IO.File]::ReadAllBytes($file)))
+}
+
+{% endif %}
 # The template's own `location` parameter, given on the command line, takes precedence over the
 # parameter file's, as deploy.sh's --parameters location=... does.
 New-AzResourceGroupDeployment `
@@ -31,7 +45,10 @@ New-AzResourceGroupDeployment `
     -Name $DeploymentName `
     -TemplateFile "$PSScriptRoot/main.bicep" `
     -TemplateParameterFile "$PSScriptRoot/main.parameters.json" `
-    -location $Location `
+    -location $Location `{% if m.inference.kubernetes %}
+
+    @tls `{% endif %}
+
     -WhatIf
 
 # As deploy.sh: AMLGEN_DEPLOY_YES=1 is -Force; with no one to ask, or a "no", nothing is
@@ -56,7 +73,9 @@ $null = New-AzResourceGroupDeployment `
     -Name $DeploymentName `
     -TemplateFile "$PSScriptRoot/main.bicep" `
     -TemplateParameterFile "$PSScriptRoot/main.parameters.json" `
-    -location $Location
+    -location $Location{% if m.inference.kubernetes %} `
+    @tls{% endif %}
+
 
 Write-Host "Deployed $DeploymentName to resource group $ResourceGroup."
 {% if m.workspace.managed_vnet and not m.workspace.provision_now %}

@@ -61,12 +61,27 @@ az group create \
 {% endif %}
   --output none
 
+{% if m.inference.kubernetes %}
+# The inference router's TLS certificate and key (PEM files) are secure parameters: written,
+# base64-encoded, to a parameter file only this user can read, removed on exit, never to
+# main.parameters.json.
+: "${AMLGEN_INFERENCE_TLS_CERT:?set AMLGEN_INFERENCE_TLS_CERT to the PEM certificate file of the inference router}"
+: "${AMLGEN_INFERENCE_TLS_KEY:?set AMLGEN_INFERENCE_TLS_KEY to the PEM key file of that certificate}"
+TLS_PARAMETERS="$(umask 077 && mktemp)"
+trap 'rm -f "${TLS_PARAMETERS}"' EXIT
+printf '{"contentVersion": "1.0.0.0", "parameters": {"inferenceTlsCertificate": {"value": "%s"}, "inferenceTlsKey": {"value": "%s"}}}\n' \
+  "$(base64 < "${AMLGEN_INFERENCE_TLS_CERT}" | tr -d '\n')" \
+  "$(base64 < "${AMLGEN_INFERENCE_TLS_KEY}" | tr -d '\n')" > "${TLS_PARAMETERS}"
+
+{% endif %}
 az deployment group what-if \
   --resource-group "${RESOURCE_GROUP}" \
   --name "${DEPLOYMENT_NAME}" \
   --template-file "${SCRIPT_DIR}/main.bicep" \
   --parameters "@${SCRIPT_DIR}/main.parameters.json" \
-  --parameters location="${LOCATION}"
+  --parameters location="${LOCATION}"{% if m.inference.kubernetes %} \
+  --parameters "@${TLS_PARAMETERS}"{% endif %}
+
 
 case "${MODE}" in
   what-if)
@@ -95,6 +110,9 @@ az deployment group create \
   --template-file "${SCRIPT_DIR}/main.bicep" \
   --parameters "@${SCRIPT_DIR}/main.parameters.json" \
   --parameters location="${LOCATION}" \
+{% if m.inference.kubernetes %}
+  --parameters "@${TLS_PARAMETERS}" \
+{% endif %}
   --output none
 
 echo "Deployed ${DEPLOYMENT_NAME} to resource group ${RESOURCE_GROUP}."
