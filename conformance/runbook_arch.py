@@ -869,7 +869,7 @@ def h_aks(m, o, sc):
     ids = [i for i in str(o.get("--assign-identity") or "").split(",") if i]
     m.put("Microsoft.ContainerService/managedClusters", o.get("--name"), location=m.loc(o),
           skuTier=o.get("--tier"), identityType="UserAssigned" if ids else "SystemAssigned",
-          userAssignedIdentities=ids, kubernetesVersion=o.get("--kubernetes-version"),
+          userAssignedIdentities=ids, kubernetesVersion=o.get("--kubernetes-version") or None,
           poolName=o.get("--nodepool-name"), nodeCount=to_int(o.get("--node-count")),
           vmSize=o.get("--node-vm-size"), maxPods=to_int(o.get("--max-pods")),
           subnet=o.get("--vnet-subnet-id"),

@@ -2022,6 +2022,13 @@ fn ps1_resources(src: &str, sub: &str, rg: &str, location: &str) -> Vec<Resource
         ("location", location.to_string()),
         ("subscriptionId", sub.to_string()),
         ("tenantId", "ref:subscription#tenantid".to_string()),
+        // The router's certificate and key, read from files: main.bicep's secure parameters,
+        // as tests/support/bicep_eval.rs stands them in.
+        (
+            "tlsCertificate",
+            "<secure:inferenceTlsCertificate>".to_string(),
+        ),
+        ("tlsKey", "<secure:inferenceTlsKey>".to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

@@ -392,6 +392,7 @@ module aksPrivateDnsZone 'modules/privateDnsZone.bicep' = {
       }
 {% endfor %}
     ]
+    resolutionPolicy: privateDnsResolutionPolicy
   }
 }
 {% endif %}

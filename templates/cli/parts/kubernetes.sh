@@ -20,6 +20,7 @@ if ! az network private-dns link vnet show --resource-group "${RESOURCE_GROUP}" 
     --name {{ v.link_name }} \
     --virtual-network "${{ v.shell_var|ident }}" \
     --registration-enabled false \
+    --resolution-policy {{ m.private.resolution_policy }} \
     --output none
 fi
 {% endfor %}
