@@ -674,6 +674,10 @@ pub struct FlowFact {
     /// storage service endpoint, so the probe is left out.
     #[serde(default)]
     pub probe_region: Option<String>,
+    /// Only when the blueprint turns this on, and from its subnet (`kubernetes`: the AKS
+    /// cluster in the scoring subnet).
+    #[serde(default)]
+    pub feature: Option<Feature>,
     pub source: Vec<String>,
 }
 
