@@ -38,24 +38,18 @@ AKS_PRINCIPAL_ID="$(az identity show --resource-group "${RESOURCE_GROUP}" --name
 # Network Contributor on the scoring subnet (nodes, internal load balancer); Private DNS Zone
 # Contributor on the zone (the API server's record). Counted first: a failing `az` inside
 # `if [ ... ]` would not stop the script.
-ASSIGNED="$(az role assignment list --assignee "${AKS_PRINCIPAL_ID}" --role {{ k.subnet_role_id }} --scope "${SCORING_SUBNET_ID}" --query 'length(@)' --output tsv)"
+{% for role, scope_var in [(k.subnet_role_id, "SCORING_SUBNET_ID"), (k.dns_zone_role_id, "AKS_DNS_ZONE_ID")] %}
+{% set scope_ref = '"${' ~ scope_var ~ '}"' %}
+ASSIGNED="$(az role assignment list --assignee "${AKS_PRINCIPAL_ID}" --role {{ role }} --scope {{ scope_ref|safe }} --query 'length(@)' --output tsv)"
 if [ "${ASSIGNED}" = "0" ]; then
   az role assignment create \
     --assignee-object-id "${AKS_PRINCIPAL_ID}" \
     --assignee-principal-type ServicePrincipal \
-    --role {{ k.subnet_role_id }} \
-    --scope "${SCORING_SUBNET_ID}" \
+    --role {{ role }} \
+    --scope {{ scope_ref|safe }} \
     --output none
 fi
-ASSIGNED="$(az role assignment list --assignee "${AKS_PRINCIPAL_ID}" --role {{ k.dns_zone_role_id }} --scope "${AKS_DNS_ZONE_ID}" --query 'length(@)' --output tsv)"
-if [ "${ASSIGNED}" = "0" ]; then
-  az role assignment create \
-    --assignee-object-id "${AKS_PRINCIPAL_ID}" \
-    --assignee-principal-type ServicePrincipal \
-    --role {{ k.dns_zone_role_id }} \
-    --scope "${AKS_DNS_ZONE_ID}" \
-    --output none
-fi
+{% endfor %}
 # Private API server without a public FQDN (Azure ML does not support one), Azure CNI in the
 # scoring subnet, egress {% if k.outbound_type == "userDefinedRouting" %}through the hub firewall (the subnet's route table){% else %}through the NAT gateway{% endif %}, Entra ID with
 # Azure RBAC. Local accounts stay: Azure ML does not support a cluster without them.
