@@ -870,6 +870,8 @@ def h_aks(m, o, sc):
     m.put("Microsoft.ContainerService/managedClusters", o.get("--name"), location=m.loc(o),
           skuTier=o.get("--tier"), identityType="UserAssigned" if ids else "SystemAssigned",
           userAssignedIdentities=ids, kubernetesVersion=o.get("--kubernetes-version") or None,
+          upgradeChannel=o.get("--auto-upgrade-channel"),
+          nodeOSUpgradeChannel=o.get("--node-os-upgrade-channel"),
           poolName=o.get("--nodepool-name"), nodeCount=to_int(o.get("--node-count")),
           vmSize=o.get("--node-vm-size"), maxPods=to_int(o.get("--max-pods")),
           subnet=o.get("--vnet-subnet-id"),

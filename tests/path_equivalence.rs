@@ -855,6 +855,14 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                         ("identityType", s(b.pointer("/identity/type"))),
                         ("userAssignedIdentities", Value::from(ids)),
                         ("kubernetesVersion", s(p.get("kubernetesVersion"))),
+                        (
+                            "upgradeChannel",
+                            s(p.pointer("/autoUpgradeProfile/upgradeChannel")),
+                        ),
+                        (
+                            "nodeOSUpgradeChannel",
+                            s(p.pointer("/autoUpgradeProfile/nodeOSUpgradeChannel")),
+                        ),
                         ("poolName", s(pool.get("name"))),
                         ("nodeCount", s(pool.get("count"))),
                         ("vmSize", s(pool.get("vmSize"))),
@@ -1159,6 +1167,8 @@ const ENUM_FIELDS: &[&str] = &[
     "networkPlugin",
     "loadBalancerSku",
     "releaseTrain",
+    "upgradeChannel",
+    "nodeOSUpgradeChannel",
 ];
 
 /// Service defaults: an absent field means this value (documented API defaults), on both sides.

@@ -1046,6 +1046,10 @@ fn kubernetes_steps(m: &Model, s: &mut Steps, ws_id: &str, tags: &Json) {
     let cluster_id = rid("managed_cluster", &k.cluster_name);
     let mut props = json!({
         "dnsPrefix": k.cluster_name,
+        "autoUpgradeProfile": {
+            "upgradeChannel": k.upgrade_channel,
+            "nodeOSUpgradeChannel": k.node_os_upgrade_channel,
+        },
         "agentPoolProfiles": [{
             "name": "system",
             "mode": "System",

@@ -498,6 +498,8 @@ fn kubernetes(
         max_pods,
         kubernetes_version: k.kubernetes_version.clone(),
         sku_tier: default_str("aks_sku_tier"),
+        upgrade_channel: default_str("aks_upgrade_channel"),
+        node_os_upgrade_channel: default_str("aks_node_os_upgrade_channel"),
         network_plugin: default_str("aks_network_plugin"),
         outbound_type: if network.nat_gateway.is_some() {
             "userAssignedNATGateway"

@@ -1063,6 +1063,9 @@ pub struct KubernetesModel {
     /// `None`: the version Azure picks at creation.
     pub kubernetes_version: Option<String>,
     pub sku_tier: String,
+    /// `autoUpgradeProfile`: the Kubernetes and node OS upgrade channels.
+    pub upgrade_channel: String,
+    pub node_os_upgrade_channel: String,
     pub network_plugin: String,
     /// ARM `outboundType`: `userDefinedRouting` through the hub firewall (the scoring subnet's
     /// route table), `userAssignedNATGateway` through the spoke's NAT gateway. az

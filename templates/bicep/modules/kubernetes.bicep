@@ -60,6 +60,14 @@ param tlsCertificate string
 param tlsKey string
 
 resource cluster {{ m.types.managed_cluster }} = {
+  // checkov:skip=CKV_AZURE_141: Azure Machine Learning does not support an AKS cluster with local accounts disabled (aml_k8s_extension, Limitations); people sign in with Entra ID and Azure RBAC.
+  // checkov:skip=CKV_AZURE_6: Authorized IP ranges apply to a public API server; this one is private (enablePrivateCluster) and has no public FQDN.
+  // checkov:skip=CKV_AZURE_8: The Kubernetes Dashboard add-on no longer exists in AKS, so there is nothing to disable.
+  // checkov:skip=CKV_AZURE_226: Ephemeral OS disks need a VM size with a local cache or temporary disk, which the default size does not have; the VM size is the blueprint's.
+  // checkov:skip=CKV_AZURE_227: Encryption at host needs the EncryptionAtHost feature registered on the subscription, which a deployment cannot assume; managed disks are encrypted at rest by the platform.
+  // checkov:skip=CKV_AZURE_172: No Secrets Store CSI driver add-on is installed, so there is no secret rotation to turn on.
+  // checkov:skip=CKV_AZURE_4: Container insights is not turned on: its agent sends logs to Azure Monitor ingestion hosts that the firewall and the Monitor private link scope do not carry for this cluster yet.
+  // checkov:skip=CKV_AZURE_7: amlgen writes no Kubernetes network policies; the engine (Azure NPM, Calico or Cilium) is the cluster operator's choice, and the extension's in-cluster flows would need policies written for them.
   name: clusterName
   location: location
   tags: tags
@@ -78,6 +86,11 @@ resource cluster {{ m.types.managed_cluster }} = {
     kubernetesVersion: kubernetesVersion
 {% endif %}
     dnsPrefix: clusterName
+    // Patch releases of the Kubernetes minor version and node image updates, applied by AKS.
+    autoUpgradeProfile: {
+      upgradeChannel: {{ k.upgrade_channel }}
+      nodeOSUpgradeChannel: {{ k.node_os_upgrade_channel }}
+    }
     agentPoolProfiles: [
       {
         name: 'system'

@@ -62,6 +62,8 @@ if ! az aks show --resource-group "${RESOURCE_GROUP}" --name {{ k.cluster_name }
 {% if k.kubernetes_version %}
     --kubernetes-version {{ k.kubernetes_version }} \
 {% endif %}
+    --auto-upgrade-channel {{ k.upgrade_channel }} \
+    --node-os-upgrade-channel {{ k.node_os_upgrade_channel }} \
     --nodepool-name system \
     --node-count {{ k.node_count }} \
     --node-vm-size {{ k.vm_size }} \
