@@ -28,14 +28,21 @@ param(
 # The inference router's TLS certificate and key (PEM files named by AMLGEN_INFERENCE_TLS_CERT
 # and AMLGEN_INFERENCE_TLS_KEY) are the template's secure parameters, base64-encoded; they never
 # go to main.parameters.json.
-$tls = @{}
-foreach ($pair in @(@('inferenceTlsCertificate', 'AMLGEN_INFERENCE_TLS_CERT'), @('inferenceTlsKey', 'AMLGEN_INFERENCE_TLS_KEY'))) {
-    $file = [Environment]::GetEnvironmentVariable($pair[1])
+function ConvertTo-AmlgenSecret {
+    param([string] $Variable)
+    $file = [Environment]::GetEnvironmentVariable($Variable)
     if (-not $file) {
-        throw "Set $($pair[1]) to the PEM file of the inference router's certificate or key."
+        throw "Set $Variable to the PEM file of the inference router's certificate or key."
     }
-    $tls[$pair[0]] = ConvertTo-SecureString -AsPlainText -Force -String ([Convert]::ToBase64String([IO.File]::ReadAllBytes($file)))
+    $secret = [System.Security.SecureString]::new()
+    foreach ($c in [Convert]::ToBase64String([IO.File]::ReadAllBytes($file)).ToCharArray()) {
+        $secret.AppendChar($c)
+    }
+    $secret.MakeReadOnly()
+    return $secret
 }
+$tlsCertificate = ConvertTo-AmlgenSecret -Variable 'AMLGEN_INFERENCE_TLS_CERT'
+$tlsKey = ConvertTo-AmlgenSecret -Variable 'AMLGEN_INFERENCE_TLS_KEY'
 
 {% endif %}
 # The template's own `location` parameter, given on the command line, takes precedence over the
@@ -47,7 +54,8 @@ New-AzResourceGroupDeployment `
     -TemplateParameterFile "$PSScriptRoot/main.parameters.json" `
     -location $Location `{% if m.inference.kubernetes %}
 
-    @tls `{% endif %}
+    -inferenceTlsCertificate $tlsCertificate `
+    -inferenceTlsKey $tlsKey `{% endif %}
 
     -WhatIf
 
@@ -74,7 +82,8 @@ $null = New-AzResourceGroupDeployment `
     -TemplateFile "$PSScriptRoot/main.bicep" `
     -TemplateParameterFile "$PSScriptRoot/main.parameters.json" `
     -location $Location{% if m.inference.kubernetes %} `
-    @tls{% endif %}
+    -inferenceTlsCertificate $tlsCertificate `
+    -inferenceTlsKey $tlsKey{% endif %}
 
 
 Write-Host "Deployed $DeploymentName to resource group $ResourceGroup."
