@@ -71,6 +71,8 @@ SHOW = {
     "policy assignment show": [("Microsoft.Authorization/policyAssignments", "--name")],
     "identity show": [("Microsoft.ManagedIdentity/userAssignedIdentities", "--name")],
     "ml datastore show": [("Microsoft.MachineLearningServices/workspaces", "--workspace-name"), ("datastores", "--name")],
+    "identity show": [("Microsoft.ManagedIdentity/userAssignedIdentities", "--name")],
+    "aks show": [("Microsoft.ContainerService/managedClusters", "--name")],
 }
 
 # Types an option value names when it is a bare name rather than an ID.
@@ -974,6 +976,55 @@ def h_online_endpoint(m, o, sc):
 _AUTH_MODES = {"key": "Key", "aml_token": "AMLToken", "aad_token": "AADToken"}
 
 
+def h_compute_attach(m, o, sc):
+    """`az ml compute attach --type Kubernetes`: the cluster and namespace the compute sends work to."""
+    m.put(f"{WS}/computes", f"{o.get('--workspace-name')}/{o.get('--name')}", location=m.loc(o),
+          computeType=o.get("--type"), resourceId=o.get("--resource-id"),
+          namespace=o.get("--namespace"), identityType=o.get("--identity-type"))
+
+
+def h_aks(m, o, sc):
+    """`az aks create`: the fields tests/path_equivalence.rs reads from main.bicep's cluster."""
+    ids = [i for i in str(o.get("--assign-identity") or "").split(",") if i]
+    m.put("Microsoft.ContainerService/managedClusters", o.get("--name"), location=m.loc(o),
+          skuTier=o.get("--tier"), identityType="UserAssigned" if ids else "SystemAssigned",
+          userAssignedIdentities=ids, kubernetesVersion=o.get("--kubernetes-version") or None,
+          upgradeChannel=o.get("--auto-upgrade-channel"),
+          nodeOSUpgradeChannel=o.get("--node-os-upgrade-channel"),
+          poolName=o.get("--nodepool-name"), nodeCount=to_int(o.get("--node-count")),
+          vmSize=o.get("--node-vm-size"), maxPods=to_int(o.get("--max-pods")),
+          subnet=o.get("--vnet-subnet-id"),
+          enableNodePublicIP=bool(o.get("--enable-node-public-ip")),
+          networkPlugin=o.get("--network-plugin"), outboundType=o.get("--outbound-type"),
+          loadBalancerSku=o.get("--load-balancer-sku"),
+          privateCluster=bool(o.get("--enable-private-cluster")),
+          privateDnsZone=o.get("--private-dns-zone"),
+          # az gives a private cluster a public FQDN unless told not to.
+          publicFqdn=not o.get("--disable-public-fqdn"),
+          aadManaged=True if o.get("--enable-aad") else None,
+          azureRbac=bool(o.get("--enable-azure-rbac")),
+          disableLocalAccounts=bool(o.get("--disable-local-accounts")))
+
+
+# What az k8s-extension's Azure ML partner sends for a protected setting it reads from a file
+# (k8s_extension_azureml_cli: the PEM files go base64-encoded under these keys).
+K8S_PROTECTED_FROM_FILES = {"sslCertPemFile": "scoringFe.sslCert", "sslKeyPemFile": "scoringFe.sslKey"}
+
+
+def h_k8s_extension(m, o, sc):
+    """`az k8s-extension create --cluster-type managedClusters`: keyed by cluster|name, as
+    tests/path_equivalence.rs keys the Bicep extension (scope: the cluster)."""
+    cluster = f"id:Microsoft.ContainerService/managedClusters/{o.get('--cluster-name')}"
+    settings = [str(x) for x in as_list(o.get("--config")) or []]
+    protected = [str(x).partition("=")[0] for x in as_list(o.get("--config-protected")) or []]
+    m.put("Microsoft.KubernetesConfiguration/extensions", f"{cluster}|{o.get('--name')}",
+          extensionType=o.get("--extension-type"), releaseTrain=o.get("--release-train"),
+          autoUpgradeMinorVersion=to_bool(o.get("--auto-upgrade-minor-version")),
+          releaseNamespace=o.get("--release-namespace"),
+          configurationSettings=sorted(settings),
+          configurationProtectedSettings=sorted(K8S_PROTECTED_FROM_FILES.get(k, k) for k in protected))
+
+
 def h_role(m, o, sc):
     """Keyed by scope|role|principal, as tests/path_equivalence.rs keys the Bicep side."""
     principal = o.get("--assignee-object-id") or o.get("--assignee")
@@ -1065,6 +1116,9 @@ HANDLERS = {
     "ml workspace outbound-rule set": h_outbound,
     "ml compute create": h_compute,
     "ml online-endpoint create": h_online_endpoint,
+    "ml compute attach": h_compute_attach,
+    "aks create": h_aks,
+    "k8s-extension create": h_k8s_extension,
 }
 
 

@@ -67,6 +67,15 @@ pub struct Names {
     pub online_endpoints: Vec<Name>,
     /// The jump box VM (`way_in.jump_box`); its name is also its computer name.
     pub jump_box: Option<Name>,
+    /// The AKS cluster for scoring (`inference.kubernetes`), its identity and its compute.
+    pub kubernetes: Option<KubernetesNames>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct KubernetesNames {
+    pub cluster: Name,
+    pub identity: Name,
+    pub compute: Name,
 }
 
 /// Names of the hub-spoke resources. Only the VNet names are set in the blueprint; the others
@@ -258,6 +267,20 @@ impl Names {
                 .jump_box
                 .as_ref()
                 .map(|_| derived("vm-{prefix}-jump", p, "virtual_machine")),
+            kubernetes: bp.inference.kubernetes.as_ref().map(|k| KubernetesNames {
+                cluster: Name::resolve(
+                    k.cluster_name.as_ref(),
+                    "inference.kubernetes.cluster_name",
+                    "kubernetes_cluster",
+                    p,
+                ),
+                identity: Name::resolve(None, "naming.prefix", "managed_identity", p),
+                compute: Name {
+                    value: k.compute_name.clone(),
+                    origin: "inference.kubernetes.compute_name".into(),
+                    kind: "compute_cluster",
+                },
+            }),
         }
     }
 
@@ -301,6 +324,9 @@ impl Names {
         v.extend(self.compute_instance.iter());
         v.extend(self.online_endpoints.iter());
         v.extend(self.jump_box.iter());
+        if let Some(k) = &self.kubernetes {
+            v.extend([&k.cluster, &k.identity, &k.compute]);
+        }
         v
     }
 }

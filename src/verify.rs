@@ -356,10 +356,34 @@ pub fn bicep_params(text: &str) -> Vec<String> {
         .collect()
 }
 
-/// Every declared parameter has a value and no value is undeclared (none has a default, so all
-/// are required).
+/// Parameters declared `@secure()`: secrets given at deploy time (deploy.sh, deploy.ps1), which
+/// a parameter file must never hold.
+pub fn bicep_secure_params(text: &str) -> Vec<String> {
+    let mut secure = false;
+    let mut out = Vec::new();
+    for l in text.lines().map(str::trim) {
+        if l == "@secure()" {
+            secure = true;
+        } else if let Some(rest) = l.strip_prefix("param ") {
+            if secure {
+                out.extend(rest.split_whitespace().next().map(str::to_string));
+            }
+            secure = false;
+        } else if !l.starts_with('@') && !l.is_empty() {
+            secure = false;
+        }
+    }
+    out
+}
+
+/// Every declared parameter but the secure ones has a value, no secure one has, and no value is
+/// undeclared (none has a default, so all are required).
 fn params_match(bicep: &str, params: &str) -> Vec<Finding> {
-    let declared = bicep_params(bicep);
+    let secure = bicep_secure_params(bicep);
+    let declared: Vec<String> = bicep_params(bicep)
+        .into_iter()
+        .filter(|d| !secure.contains(d))
+        .collect();
     let supplied: Vec<String> = serde_json::from_str::<Json>(params)
         .ok()
         .and_then(|d| {

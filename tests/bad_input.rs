@@ -1086,3 +1086,83 @@ fn jump_box_admin_names_and_pasted_private_keys() {
         assert!(!r.stderr.contains("SECRETSECRET"), "{}", r.stderr);
     }
 }
+
+/// AKS for scoring (`inference.kubernetes`, issue 13): each blueprint that would build a cluster
+/// Azure refuses, or one that cannot work, is refused with its code, its location and nothing
+/// written.
+#[test]
+fn aks_for_scoring_refusals() {
+    let aks = "inference:\n  kubernetes:\n    compute_name: aks-score\n    tls:\n      cname: scoring.contoso.example\n";
+    let no_firewall = include_str!("../blueprints/no-firewall.yaml");
+    // A managed VNet has no subnet of the customer's to put a cluster in.
+    let managed = format!("{}{aks}", include_str!("../blueprints/approved-only.yaml"));
+    let err = refused(&managed, &[], "AMLG160");
+    assert!(
+        err.contains("inference.kubernetes") && err.contains("managed online endpoints"),
+        "{err}"
+    );
+    // 8 nodes with 30 pods each need 281 addresses; the default /24 scoring subnet has 251.
+    let big = format!(
+        "{no_firewall}{}",
+        aks.replace(
+            "compute_name: aks-score",
+            "compute_name: aks-score\n    node_count: 8"
+        )
+    );
+    let err = refused(&big, &[], "AMLG161");
+    assert!(
+        err.contains("inference.kubernetes.node_count")
+            && err.contains("281")
+            && err.contains("251"),
+        "{err}"
+    );
+    // An explicit subnet is reported where it was written, with its value.
+    let small = with(
+        &format!("{no_firewall}{aks}"),
+        "    address_space: [10.102.0.0/16]\n",
+        "    address_space: [10.102.0.0/16]\n    subnets:\n      scoring: 10.102.9.0/26\n",
+    );
+    let err = refused(&small, &[], "AMLG161");
+    assert!(
+        err.contains("network.spoke.subnets.scoring") && err.contains("10.102.9.0/26"),
+        "{err}"
+    );
+    // HTTP only is not offered: the router needs the name in its certificate.
+    let no_tls = format!("{no_firewall}inference:\n  kubernetes:\n    compute_name: aks-score\n");
+    refused(&no_tls, &[], "AMLG162");
+    // With the zones left to Azure Policy there is no place for the API server's zone.
+    let policy = format!("{no_firewall}{aks}private_dns:\n  mode: policy\n");
+    let err = refused(&policy, &[], "AMLG163");
+    assert!(err.contains("private_dns.mode"), "{err}");
+    // Azure's default service range is 10.0.0.0/16.
+    let overlap = with(
+        &format!("{no_firewall}{aks}"),
+        "[10.102.0.0/16]",
+        "[10.0.0.0/16]",
+    );
+    let err = refused(&overlap, &[], "AMLG164");
+    assert!(err.contains("network.spoke.address_space"), "{err}");
+    // Pods per node outside Azure CNI's 10-250, and a compute name Azure ML refuses.
+    let pods = format!(
+        "{no_firewall}{}",
+        aks.replace(
+            "compute_name: aks-score",
+            "compute_name: aks-score\n    max_pods: 300"
+        )
+    );
+    refused(&pods, &[], "AMLG050");
+    let name = format!(
+        "{no_firewall}{}",
+        aks.replace("aks-score", "9-not-a-compute-name")
+    );
+    refused(&name, &[], "AMLG022");
+    // kubenet is not an option: an unknown key.
+    let kubenet = format!(
+        "{no_firewall}{}",
+        aks.replace(
+            "compute_name: aks-score",
+            "compute_name: aks-score\n    network_plugin: kubenet"
+        )
+    );
+    refused(&kubenet, &[], "AMLG002");
+}

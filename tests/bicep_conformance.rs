@@ -255,6 +255,9 @@ const NO_ARM_SCHEMA_VENDORED: &[&str] = &[
     "Microsoft.Compute/virtualMachines@2026-04-01",
     "Microsoft.Compute/virtualMachines/extensions@2026-04-01",
     "Microsoft.DevTestLab/schedules@2018-09-15",
+    // inference.kubernetes: the shared copy has no ARM schema of these three.
+    "Microsoft.ContainerService/managedClusters@2026-05-01",
+    "Microsoft.KubernetesConfiguration/extensions@2025-03-01",
 ];
 
 /// Types whose Bicep type data is not in the shared reference copy: index.json proves the

@@ -1494,3 +1494,62 @@ fn tag_names_differing_in_case_are_refused() {
         "{err}"
     );
 }
+
+/// AKS for scoring (issue 13): a customer-VNet built-in with `inference.kubernetes` renders the
+/// cluster, its extension and compute on every path, the firewall rules it needs (the system-log
+/// hosts only without exfiltration prevention), the certificate only as a deploy-time secret,
+/// and `amlgen explain` knows its refusals.
+#[test]
+fn aks_for_scoring_renders_on_every_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let sets = [
+        "inference.kubernetes.compute_name=aks-score",
+        "inference.kubernetes.tls.cname=scoring.contoso.example",
+    ];
+    let read = render_builtin(dir.path(), "hub-spoke", "hs", &sets);
+    let bicep = read("modules/kubernetes.bicep");
+    for s in [
+        "enablePrivateCluster: true",
+        "enablePrivateClusterPublicFQDN: false",
+        "networkPlugin: 'azure'",
+        "outboundType: 'userDefinedRouting'",
+        "enableNodePublicIP: false",
+        "internalLoadBalancerProvider: 'azure'",
+        "allowInsecureConnections: 'False'",
+        "computeType: 'Kubernetes'",
+        "@secure()",
+    ] {
+        assert!(bicep.contains(s), "modules/kubernetes.bicep lacks {s}");
+    }
+    assert!(read("main.bicep").contains("module aksPrivateDnsZone"));
+    assert!(!read("main.parameters.json").contains("inferenceTls"));
+    let runbook = read("runbook.sh");
+    for s in [
+        "az aks create",
+        "--enable-private-cluster",
+        "az k8s-extension create",
+        "az ml compute attach",
+        "aks-required",
+        "azureml-extension-logs",
+    ] {
+        assert!(runbook.contains(s), "runbook.sh lacks {s}");
+    }
+    let ps = read("runbook.ps1");
+    assert!(ps.contains("Microsoft.ContainerService/managedClusters/aks-aml-hs"));
+    assert!(ps.contains("AMLGEN_INFERENCE_TLS_CERT"));
+    assert!(read("README.md").contains("## AKS for scoring"));
+
+    let read = render_builtin(dir.path(), "exfiltration-prevention", "ex", &sets);
+    let runbook = read("runbook.sh");
+    assert!(runbook.contains("aks-required") && !runbook.contains("azureml-extension-logs"));
+    assert!(read("README.md").contains("What the AKS cluster for scoring costs the guarantee"));
+    let read = render_builtin(dir.path(), "no-firewall", "nf", &sets);
+    assert!(read("modules/kubernetes.bicep").contains("outboundType: 'userAssignedNATGateway'"));
+
+    for code in ["AMLG160", "AMLG161", "AMLG162", "AMLG163", "AMLG164"] {
+        amlgen(dir.path())
+            .args(["explain", code])
+            .assert()
+            .success();
+    }
+}

@@ -856,6 +856,116 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                             iso_seconds(cp.get("idleTimeBeforeShutdown")),
                         ),
                         ("enableSSO", s(cp.get("enableSSO"))),
+                        // A Kubernetes compute: the cluster it attaches and the namespace.
+                        ("resourceId", s(p.get("resourceId"))),
+                        ("namespace", s(cp.get("namespace"))),
+                    ]),
+                );
+            }
+            // A user-assigned identity (the workspace's, or the AKS control plane's), the AKS
+            // cluster and its Azure Machine Learning extension.
+            "Microsoft.ManagedIdentity/userAssignedIdentities" => {
+                put(&r.type_, n, obj(vec![("location", loc)]));
+            }
+            "Microsoft.ContainerService/managedClusters" => {
+                let pool = p
+                    .pointer("/agentPoolProfiles/0")
+                    .cloned()
+                    .unwrap_or(Value::Null);
+                let ids: Vec<String> = b
+                    .pointer("/identity/userAssignedIdentities")
+                    .and_then(Value::as_object)
+                    .map(|o| o.keys().cloned().collect())
+                    .unwrap_or_default();
+                put(
+                    &r.type_,
+                    n,
+                    obj(vec![
+                        ("location", loc),
+                        ("skuTier", s(b.pointer("/sku/tier"))),
+                        ("identityType", s(b.pointer("/identity/type"))),
+                        ("userAssignedIdentities", Value::from(ids)),
+                        ("kubernetesVersion", s(p.get("kubernetesVersion"))),
+                        (
+                            "upgradeChannel",
+                            s(p.pointer("/autoUpgradeProfile/upgradeChannel")),
+                        ),
+                        (
+                            "nodeOSUpgradeChannel",
+                            s(p.pointer("/autoUpgradeProfile/nodeOSUpgradeChannel")),
+                        ),
+                        ("poolName", s(pool.get("name"))),
+                        ("nodeCount", s(pool.get("count"))),
+                        ("vmSize", s(pool.get("vmSize"))),
+                        ("maxPods", s(pool.get("maxPods"))),
+                        ("subnet", s(pool.get("vnetSubnetID"))),
+                        ("enableNodePublicIP", s(pool.get("enableNodePublicIP"))),
+                        (
+                            "networkPlugin",
+                            s(p.pointer("/networkProfile/networkPlugin")),
+                        ),
+                        ("outboundType", s(p.pointer("/networkProfile/outboundType"))),
+                        (
+                            "loadBalancerSku",
+                            s(p.pointer("/networkProfile/loadBalancerSku")),
+                        ),
+                        (
+                            "privateCluster",
+                            s(p.pointer("/apiServerAccessProfile/enablePrivateCluster")),
+                        ),
+                        (
+                            "privateDnsZone",
+                            s(p.pointer("/apiServerAccessProfile/privateDNSZone")),
+                        ),
+                        (
+                            "publicFqdn",
+                            s(p.pointer("/apiServerAccessProfile/enablePrivateClusterPublicFQDN")),
+                        ),
+                        ("aadManaged", s(p.pointer("/aadProfile/managed"))),
+                        ("azureRbac", s(p.pointer("/aadProfile/enableAzureRBAC"))),
+                        ("disableLocalAccounts", s(p.get("disableLocalAccounts"))),
+                    ]),
+                );
+            }
+            "Microsoft.KubernetesConfiguration/extensions" => {
+                let settings: Vec<String> = p
+                    .get("configurationSettings")
+                    .and_then(Value::as_object)
+                    .map(|o| {
+                        o.iter()
+                            .map(|(k, v)| format!("{k}={}", v.as_str().unwrap_or("?")))
+                            .collect()
+                    })
+                    .unwrap_or_default();
+                // Secrets: only which ones are set is comparable.
+                let protected: Vec<String> = p
+                    .get("configurationProtectedSettings")
+                    .and_then(Value::as_object)
+                    .map(|o| o.keys().cloned().collect())
+                    .unwrap_or_default();
+                let cluster = b.get("scope").and_then(Value::as_str).unwrap_or("?");
+                put(
+                    &r.type_,
+                    &format!("{cluster}|{n}"),
+                    obj(vec![
+                        ("extensionType", s(p.get("extensionType"))),
+                        ("releaseTrain", s(p.get("releaseTrain"))),
+                        (
+                            "autoUpgradeMinorVersion",
+                            s(p.get("autoUpgradeMinorVersion")),
+                        ),
+                        (
+                            "releaseNamespace",
+                            s(p.pointer("/scope/cluster/releaseNamespace")),
+                        ),
+                        (
+                            "configurationSettings",
+                            sorted(Some(&Value::from(settings))),
+                        ),
+                        (
+                            "configurationProtectedSettings",
+                            sorted(Some(&Value::from(protected))),
+                        ),
                     ]),
                 );
             }
@@ -1123,9 +1233,6 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     obj(vec![("principalType", s(p.get("principalType")))]),
                 );
             }
-            "Microsoft.ManagedIdentity/userAssignedIdentities" => {
-                put(&r.type_, n, obj(vec![("location", loc)]))
-            }
             // Any other type is not normalized yet: fail loudly instead of skipping it.
             other => {
                 return Err(format!(
@@ -1223,6 +1330,13 @@ const ENUM_FIELDS: &[&str] = &[
     "ruleCollectionType",
     "collectionAction",
     "systemDatastoresAuthMode",
+    "extensionType",
+    "outboundType",
+    "networkPlugin",
+    "loadBalancerSku",
+    "releaseTrain",
+    "upgradeChannel",
+    "nodeOSUpgradeChannel",
 ];
 
 /// Service defaults: an absent field means this value (documented API defaults), on both sides.
@@ -2144,6 +2258,13 @@ fn ps1_resources(src: &str, sub: &str, rg: &str, location: &str) -> Vec<Resource
         ("location", location.to_string()),
         ("subscriptionId", sub.to_string()),
         ("tenantId", "ref:subscription#tenantid".to_string()),
+        // The router's certificate and key, read from files: main.bicep's secure parameters,
+        // as tests/support/bicep_eval.rs stands them in.
+        (
+            "tlsCertificate",
+            "<secure:inferenceTlsCertificate>".to_string(),
+        ),
+        ("tlsKey", "<secure:inferenceTlsKey>".to_string()),
     ]
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))

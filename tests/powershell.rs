@@ -372,7 +372,7 @@ fn check_call(
 /// The template parameters deploy.ps1 may pass to New-AzResourceGroupDeployment: those of the
 /// parameter file rendered beside it (one per parameter of main.bicep).
 fn template_parameters(artifacts: &[amlgen::render::Artifact]) -> BTreeSet<String> {
-    artifacts
+    let mut names: BTreeSet<String> = artifacts
         .iter()
         .find(|a| a.path == "main.parameters.json")
         .map(|a| {
@@ -382,7 +382,15 @@ fn template_parameters(artifacts: &[amlgen::render::Artifact]) -> BTreeSet<Strin
                 .map(|o| o.keys().cloned().collect())
                 .unwrap_or_default()
         })
-        .unwrap_or_default()
+        .unwrap_or_default();
+    // Secure parameters (the inference router's certificate and key) are in main.bicep only:
+    // deploy.ps1 gives them on the command line.
+    if let Some(main) = artifacts.iter().find(|a| a.path == "main.bicep") {
+        names.extend(amlgen::verify::bicep_secure_params(
+            &String::from_utf8_lossy(&main.bytes),
+        ));
+    }
+    names
 }
 
 /// The blueprints runbook.ps1 is rendered for: every built-in, managed or customer VNet (hub-max's

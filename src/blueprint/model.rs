@@ -69,9 +69,8 @@ pub struct Blueprint {
     /// (approved-only) or firewall application rules (hub-spoke).
     #[serde(default)]
     pub packages: Vec<String>,
-    /// Model serving: managed online endpoints, reachable only through the workspace's private
-    /// endpoint, whose deployments run in the workspace managed VNet. Off unless given; refused
-    /// with a customer VNet (AMLG150).
+    /// Model serving: managed online endpoints (managed VNet; refused with a customer VNet,
+    /// AMLG150) and AKS in the spoke's scoring subnet (customer VNet). Off unless given.
     #[serde(default)]
     pub inference: Inference,
     /// How people reach the private workspace: a jump box behind Azure Bastion, a point-to-site
@@ -90,6 +89,11 @@ pub struct Inference {
     /// Needs a workspace managed VNet, in which their deployments run.
     #[serde(default)]
     pub online_endpoints: Vec<OnlineEndpoint>,
+    /// A private AKS cluster in the spoke's scoring subnet with the Azure Machine Learning
+    /// extension, attached to the workspace as Kubernetes compute. Needs `network:` (a customer
+    /// VNet).
+    #[serde(default)]
+    pub kubernetes: Option<KubernetesScoring>,
 }
 
 /// A managed online endpoint. Its scoring host is `<name>.<region>.inference.<cloud suffix>`.
@@ -213,6 +217,48 @@ impl VpnGatewaySku {
             VpnGatewaySku::VpnGw5AZ => "VpnGw5AZ",
         }
     }
+}
+
+/// A private AKS cluster for online endpoints: Azure CNI (nodes and pods take addresses of the
+/// scoring subnet), no public IPs, the inference router on an internal load balancer with TLS.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct KubernetesScoring {
+    /// The Kubernetes compute's name in the workspace: 2-16 letters, digits and hyphens,
+    /// starting with a letter.
+    pub compute_name: String,
+    /// The AKS cluster's resource name; default `aks-<prefix>`.
+    #[serde(default)]
+    pub cluster_name: Option<String>,
+    /// VM size of the nodes. Default Standard_D4s_v5 (4 vCPUs, 16 GiB: the extension's
+    /// production minimum is 4 vCPUs and 14 GB).
+    #[serde(default)]
+    pub vm_size: Option<String>,
+    /// Nodes of the cluster (1 to 1000). Default 3: the inference router runs three replicas
+    /// for high availability from three nodes on, one below.
+    #[serde(default)]
+    pub node_count: Option<u32>,
+    /// Pods per node (10 to 250). Default 30, Azure CNI's default. With Azure CNI every pod
+    /// takes an address of the scoring subnet, so this sizes the subnet.
+    #[serde(default)]
+    pub max_pods: Option<u32>,
+    /// Kubernetes version (`1.33`); default: the version Azure picks when the cluster is created.
+    #[serde(default)]
+    pub kubernetes_version: Option<String>,
+    /// TLS of the inference router (required: the extension refuses HTTP unless told it is for
+    /// testing, and amlgen does not tell it).
+    #[serde(default)]
+    pub tls: Option<ScoringTls>,
+}
+
+/// The host name clients call the endpoints by; the certificate and key (PEM files, no
+/// passphrase) are given at deploy time, never stored in the render.
+#[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct ScoringTls {
+    /// The name in the certificate that clients use (`scoring.contoso.com`); point it at the
+    /// router's internal load balancer IP in your DNS.
+    pub cname: String,
 }
 
 /// Where and how the blueprint's Azure Policy assignments apply.

@@ -349,9 +349,20 @@ pub struct FirewallApplicationRule {
     #[serde(default = "https_port")]
     pub ports: Vec<u16>,
     pub architectures: Vec<Architecture>,
+    /// Emitted only when the blueprint turns this on (`kubernetes`: `inference.kubernetes`).
+    #[serde(default)]
+    pub feature: Option<Feature>,
     /// Ids in sources.yaml this fact comes from.
     #[serde(default)]
     pub source: Vec<String>,
+}
+
+/// An optional part of a blueprint that brings firewall rules of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Feature {
+    /// The AKS cluster for scoring (`inference.kubernetes`).
+    Kubernetes,
 }
 
 fn https_port() -> Vec<u16> {
@@ -701,6 +712,10 @@ pub struct FlowFact {
     /// storage service endpoint, so the probe is left out.
     #[serde(default)]
     pub probe_region: Option<String>,
+    /// Only when the blueprint turns this on, and from its subnet (`kubernetes`: the AKS
+    /// cluster in the scoring subnet).
+    #[serde(default)]
+    pub feature: Option<Feature>,
     pub source: Vec<String>,
 }
 

@@ -7,6 +7,7 @@ mod addresses;
 mod encryption;
 mod identity;
 mod inference;
+pub mod kubernetes;
 mod landing_zone;
 mod names;
 mod network;
@@ -53,6 +54,7 @@ pub fn check(loaded: &Loaded) -> Vec<Diagnostic> {
     private_dns::check(bp, &mut out);
     policy::check(bp, &mut out);
     inference::check(bp, &mut out);
+    kubernetes::check(bp, &mut out);
     way_in::check(bp, &mut out);
     if let Some(tree) = &tree {
         ranges::check(tree, &mut out);

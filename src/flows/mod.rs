@@ -271,6 +271,13 @@ pub fn evaluate(m: &Model) -> Report {
                 if f.without_monitor_private_link && monitor_private {
                     continue;
                 }
+                // The AKS cluster's flows: only with the cluster, only from its subnet.
+                if f.feature == Some(crate::catalog::Feature::Kubernetes)
+                    && !(m.inference.kubernetes.is_some()
+                        && matches!(src, Source::Subnet(s) if s.role == "scoring"))
+                {
+                    continue;
+                }
                 // In the probe account's own region the probe would take the storage service
                 // endpoint, where the policy refuses only at HTTP (403), like an account that
                 // answers: the smoke test could not tell the two apart.

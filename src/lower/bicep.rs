@@ -27,6 +27,9 @@ pub fn lower(m: &mut Model) {
     if let Some(i) = m.compute.instance.as_mut() {
         i.bicep_ssh_public_access = access(i.ssh_public_access);
     }
+    if let Some(k) = m.inference.kubernetes.as_mut() {
+        k.dns_zone_bicep = expression(&k.dns_zone_template);
+    }
     // The image-build compute is the cluster's name parameter when it is the blueprint's cluster,
     // else a parameter of its own: main.bicep holds no literal name.
     m.workspace.image_build_compute_param = m.workspace.image_build_compute.as_ref().map(|c| {

@@ -26,6 +26,16 @@ pub fn lower(m: &mut Model) {
     for r in &mut m.workspace.rules {
         r.cli_args = outbound_rule_args(r);
     }
+    if let Some(k) = m.inference.kubernetes.as_mut() {
+        k.dns_zone_shell = word(&k.dns_zone_template);
+        k.dns_zone_id_shell = word_with_vars(
+            &format!(
+                "${{ZONES_RESOURCE_GROUP_ID}}/providers/Microsoft.Network/privateDnsZones/{}",
+                k.dns_zone_template
+            ),
+            &["ZONES_RESOURCE_GROUP_ID"],
+        );
+    }
     // az acr says as a yes/no what ARM says as networkRuleBypassOptions.
     m.posture.cli_registry_allow_trusted_services =
         m.posture.trusted_services_bypass == "AzureServices";

@@ -395,6 +395,52 @@ pub fn params(m: &Model) -> Vec<Param> {
                 .collect::<Vec<_>>()),
         ));
     }
+    if let Some(k) = &m.inference.kubernetes {
+        v.push(named(
+            "aksClusterName",
+            "kubernetes_cluster",
+            "AKS cluster for scoring",
+            &k.cluster_name,
+        ));
+        v.push(named(
+            "aksIdentityName",
+            "managed_identity",
+            "AKS control plane identity",
+            &k.identity_name,
+        ));
+        v.push(named(
+            "aksComputeName",
+            "compute_cluster",
+            "Kubernetes compute",
+            &k.compute_name,
+        ));
+        v.push(p(
+            "aksVmSize",
+            "string",
+            "Required. VM size of the AKS nodes.",
+            json!(k.vm_size),
+        ));
+        v.push(p(
+            "aksNodeCount",
+            "int",
+            "Required. Number of AKS nodes.",
+            json!(k.node_count),
+        ));
+        v.push(p(
+            "aksMaxPods",
+            "int",
+            "Required. Pods per AKS node (each takes an address of the scoring subnet).",
+            json!(k.max_pods),
+        ));
+        if let Some(ver) = &k.kubernetes_version {
+            v.push(p(
+                "aksKubernetesVersion",
+                "string",
+                "Required. Kubernetes version of the AKS cluster.",
+                json!(ver),
+            ));
+        }
+    }
     for persona in m
         .access
         .personas

@@ -596,6 +596,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
 
     compute_steps(m, &mut s, &ws_id, &tags);
     online_endpoint_steps(m, &mut s, &ws_id, &tags);
+    kubernetes_steps(m, &mut s, &ws_id, &tags);
     access_steps(m, &mut s, &ws_id, &storage_id);
     policy_steps(m, &mut s);
     s.0
@@ -1292,6 +1293,171 @@ fn online_endpoint_steps(m: &Model, s: &mut Steps, ws_id: &str, tags: &Json) {
             }}),
         );
     }
+}
+
+/// The AKS cluster for scoring, as main.bicep builds it (modules kubernetesIdentity.bicep,
+/// kubernetesDnsZoneRole.bicep and kubernetes.bicep): zone, identity and its roles, cluster,
+/// extension, compute. The router's certificate and key are `<amlgen:tlsCertificate>` and
+/// `<amlgen:tlsKey>`, read from the files the script is given.
+fn kubernetes_steps(m: &Model, s: &mut Steps, ws_id: &str, tags: &Json) {
+    let (Some(k), Some(n)) = (&m.inference.kubernetes, &m.network) else {
+        return;
+    };
+    let zone = k.dns_zone_template.replace("{region}", LOCATION);
+    let zone_id = match &k.zones_resource_group_id {
+        Some(rg) => format!("{rg}/providers/Microsoft.Network/privateDnsZones/{zone}"),
+        None => rid("private_dns_zone", &zone),
+    };
+    if k.dns_zone_created {
+        s.put(
+            "Private DNS zone of the AKS API server".to_string(),
+            zone_id.clone(),
+            "private_dns_zone",
+            json!({"location": "global", "tags": tags}),
+        );
+        for (v, policy) in m
+            .private
+            .iter()
+            .flat_map(|p| p.linked_vnets.iter().map(|v| (v, p.resolution_policy)))
+        {
+            s.put(
+                format!("Link of the AKS API server's zone to VNet {}", v.name),
+                format!("{zone_id}/virtualNetworkLinks/{}", v.link_name),
+                "private_dns_zone_link",
+                json!({"location": "global", "tags": tags, "properties": {
+                    "registrationEnabled": false,
+                    "resolutionPolicy": policy,
+                    "virtualNetwork": {"id": rid("virtual_network", &v.name)},
+                }}),
+            );
+        }
+    }
+    let identity_id = rid("user_assigned_identity", &k.identity_name);
+    let principal = token("aksPrincipalId");
+    let step = s.put(
+        format!("Identity {} of the AKS control plane", k.identity_name),
+        identity_id.clone(),
+        "user_assigned_identity",
+        json!({"location": LOCATION, "tags": tags}),
+    );
+    step.reads_after = vec![read("aksPrincipalId", &["properties", "principalId"])];
+    let subnet_id = format!(
+        "{}/subnets/{}",
+        rid("virtual_network", &n.spoke.vnet_name),
+        k.subnet_name
+    );
+    // kubernetesIdentity.bicep names its assignments guid(scope, identity.id, role): the
+    // principal is known only once the identity exists.
+    for (scope, role, what) in [
+        (&subnet_id, &k.subnet_role_id, "the scoring subnet"),
+        (&zone_id, &k.dns_zone_role_id, "the API server's zone"),
+    ] {
+        let step = role_assignment(
+            s,
+            format!("AKS identity's role {role} on {what}"),
+            scope,
+            &built_in_role(role),
+            role,
+            &principal,
+            "ServicePrincipal",
+        );
+        // kubernetesDnsZoneRole.bicep (central zone) has only the principal ID to name it by.
+        if k.dns_zone_created || scope != &zone_id {
+            if let Some(g) = step.name_guid.as_mut() {
+                g.parts[1] = identity_id.clone();
+            }
+        }
+    }
+    let cluster_id = rid("managed_cluster", &k.cluster_name);
+    let mut props = json!({
+        "dnsPrefix": k.cluster_name,
+        "autoUpgradeProfile": {
+            "upgradeChannel": k.upgrade_channel,
+            "nodeOSUpgradeChannel": k.node_os_upgrade_channel,
+        },
+        "agentPoolProfiles": [{
+            "name": "system",
+            "mode": "System",
+            "osType": "Linux",
+            "type": "VirtualMachineScaleSets",
+            "count": k.node_count,
+            "vmSize": k.vm_size,
+            "maxPods": k.max_pods,
+            "vnetSubnetID": subnet_id,
+            "enableNodePublicIP": false,
+        }],
+        "networkProfile": {
+            "networkPlugin": k.network_plugin,
+            "outboundType": k.outbound_type,
+            "loadBalancerSku": "standard",
+        },
+        "apiServerAccessProfile": {
+            "enablePrivateCluster": true,
+            "privateDNSZone": zone_id,
+            "enablePrivateClusterPublicFQDN": false,
+        },
+        "enableRBAC": true,
+        "aadProfile": {"managed": true, "enableAzureRBAC": true},
+        "disableLocalAccounts": false,
+    });
+    if let Some(v) = &k.kubernetes_version {
+        props["kubernetesVersion"] = json!(v);
+    }
+    let mut identities = serde_json::Map::new();
+    identities.insert(identity_id, json!({}));
+    s.put(
+        format!(
+            "AKS cluster {} (private, in the scoring subnet)",
+            k.cluster_name
+        ),
+        cluster_id.clone(),
+        "managed_cluster",
+        json!({"location": LOCATION, "tags": tags,
+            "sku": {"name": "Base", "tier": k.sku_tier},
+            "identity": {"type": "UserAssigned", "userAssignedIdentities": identities},
+            "properties": props}),
+    );
+    let settings: serde_json::Map<String, Json> = k
+        .extension_settings
+        .iter()
+        .map(|(key, v)| (key.clone(), json!(v)))
+        .collect();
+    s.put(
+        format!(
+            "Azure Machine Learning extension {} of {}",
+            k.extension_name, k.cluster_name
+        ),
+        format!(
+            "{cluster_id}/providers/{}/{}",
+            Catalog::get().api_versions["cluster_extension"].resource_type,
+            k.extension_name
+        ),
+        "cluster_extension",
+        json!({"properties": {
+            "extensionType": k.extension_type,
+            "releaseTrain": k.extension_release_train,
+            "autoUpgradeMinorVersion": true,
+            "scope": {"cluster": {"releaseNamespace": k.extension_namespace}},
+            "configurationSettings": settings,
+            "configurationProtectedSettings": {
+                "scoringFe.sslCert": token("tlsCertificate"),
+                "scoringFe.sslKey": token("tlsKey"),
+            },
+        }}),
+    );
+    s.put(
+        format!(
+            "Kubernetes compute {} (attaches {})",
+            k.compute_name, k.cluster_name
+        ),
+        format!("{ws_id}/computes/{}", k.compute_name),
+        "compute",
+        json!({"location": LOCATION, "tags": tags, "properties": {
+            "computeType": "Kubernetes",
+            "resourceId": cluster_id,
+            "properties": {"namespace": k.compute_namespace},
+        }}),
+    );
 }
 
 /// People's roles: the custom roles defined on the workspace, then each group's assignments.

@@ -57,6 +57,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         Topology::ManagedVnet { .. } => None,
     };
 
+    let kubernetes = kubernetes(bp, names, network.as_ref());
     let compute = ComputeModel {
         cluster: bp.compute.cluster.as_ref().map(|c| ClusterModel {
             name: c.name.clone(),
@@ -270,6 +271,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         .collect();
 
     let inference = InferenceModel {
+        kubernetes,
         online_endpoints: bp
             .inference
             .online_endpoints
@@ -509,6 +511,86 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
         powershell: Default::default(),
         landing_zone_roles,
     }
+}
+
+/// The AKS cluster for scoring, when the blueprint asks for one (checks made sure it has a
+/// customer network, TLS and a place for its DNS zone).
+fn kubernetes(
+    bp: &crate::blueprint::Blueprint,
+    names: &crate::naming::Names,
+    network: Option<&NetworkModel>,
+) -> Option<KubernetesModel> {
+    let k = bp.inference.kubernetes.as_ref()?;
+    let n = names.kubernetes.as_ref()?;
+    let network = network?;
+    let (node_count, max_pods) = crate::check::kubernetes::node_count_and_pods(k);
+    let scoring = network.spoke.subnets.iter().find(|s| s.role == "scoring")?;
+    let template = default_str("aks_private_dns_zone");
+    let cname = k.tls.as_ref().map(|t| t.cname.clone()).unwrap_or_default();
+    let py_bool = |b: bool| if b { "True" } else { "False" }.to_string();
+    // aml_k8s_extension: inference only, the router behind an Azure internal load balancer,
+    // HTTPS (allowInsecureConnections False, the name in sslCname; certificate and key are
+    // protected settings given at deploy time), three router replicas from three nodes on.
+    let extension_settings = vec![
+        ("enableTraining".to_string(), py_bool(false)),
+        ("enableInference".to_string(), py_bool(true)),
+        (
+            "inferenceRouterServiceType".to_string(),
+            "LoadBalancer".to_string(),
+        ),
+        (
+            "internalLoadBalancerProvider".to_string(),
+            "azure".to_string(),
+        ),
+        ("allowInsecureConnections".to_string(), py_bool(false)),
+        ("sslCname".to_string(), cname.clone()),
+        ("inferenceRouterHA".to_string(), py_bool(node_count >= 3)),
+    ];
+    let dns_zone_created = bp.private_dns.mode == crate::blueprint::PrivateDnsMode::Create;
+    Some(KubernetesModel {
+        cluster_name: n.cluster.value.clone(),
+        identity_name: n.identity.value.clone(),
+        compute_name: n.compute.value.clone(),
+        vm_size: k
+            .vm_size
+            .clone()
+            .unwrap_or_else(|| default_str("aks_vm_size")),
+        node_count,
+        max_pods,
+        kubernetes_version: k.kubernetes_version.clone(),
+        sku_tier: default_str("aks_sku_tier"),
+        upgrade_channel: default_str("aks_upgrade_channel"),
+        node_os_upgrade_channel: default_str("aks_node_os_upgrade_channel"),
+        network_plugin: default_str("aks_network_plugin"),
+        outbound_type: if network.nat_gateway.is_some() {
+            "userAssignedNATGateway"
+        } else {
+            "userDefinedRouting"
+        },
+        subnet_name: scoring.name.clone(),
+        subnet_role_id: default_str("aks_subnet_role_id"),
+        dns_zone_role_id: default_str("aks_dns_zone_role_id"),
+        dns_zone: template.replace("{region}", &bp.location),
+        dns_zone_template: template,
+        dns_zone_bicep: String::new(),
+        dns_zone_shell: String::new(),
+        dns_zone_id_shell: String::new(),
+        dns_zone_created,
+        zones_resource_group_id: if dns_zone_created {
+            None
+        } else {
+            bp.private_dns.zones_resource_group_id.clone()
+        },
+        extension_name: default_str("aks_extension_name"),
+        extension_type: default_str("aks_extension_type"),
+        extension_release_train: default_str("aks_extension_release_train"),
+        extension_namespace: default_str("aks_extension_namespace"),
+        extension_settings,
+        compute_namespace: default_str("aks_compute_namespace"),
+        tls_cname: cname,
+        addresses_needed: crate::check::kubernetes::addresses_needed(node_count, max_pods),
+        subnet_usable: scoring.usable,
+    })
 }
 
 /// The workspace's default blob and file datastores (studio_vnet: "Each Azure Machine Learning

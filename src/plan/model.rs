@@ -43,7 +43,7 @@ pub struct Model {
     /// Private endpoints and their DNS zones, in the client VNet or the spoke.
     pub private: Option<PrivateModel>,
     pub compute: ComputeModel,
-    /// Managed online endpoints (the blueprint's `inference:`).
+    /// Model serving: managed online endpoints and AKS (the blueprint's `inference:`).
     pub inference: InferenceModel,
     /// People's roles: custom role definitions and each persona's assignments.
     pub access: AccessModel,
@@ -953,6 +953,8 @@ pub struct InstanceModel {
 #[derive(Debug, Clone, Serialize)]
 pub struct InferenceModel {
     pub online_endpoints: Vec<OnlineEndpointModel>,
+    /// The private AKS cluster for scoring (customer VNet), when the blueprint has one.
+    pub kubernetes: Option<KubernetesModel>,
     /// Always disabled: scoring only through the workspace's private endpoint (ARM `Disabled`,
     /// az ml `disabled`).
     pub public_network_access: ModeModel,
@@ -1334,4 +1336,58 @@ pub struct VpnModel {
     pub issuer_prefix: String,
     /// The GatewaySubnet's range.
     pub gateway_subnet: String,
+}
+
+/// The private AKS cluster for scoring, its Azure Machine Learning extension and the Kubernetes
+/// compute that attaches it (catalog/defaults.yaml `aks_*` for every fixed choice).
+#[derive(Debug, Clone, Serialize)]
+pub struct KubernetesModel {
+    pub cluster_name: String,
+    /// The user-assigned control-plane identity: it exists (with its roles on the subnet and
+    /// the private DNS zone) before the cluster, as a private cluster with its own zone needs.
+    pub identity_name: String,
+    pub compute_name: String,
+    pub vm_size: String,
+    pub node_count: u32,
+    pub max_pods: u32,
+    /// `None`: the version Azure picks at creation.
+    pub kubernetes_version: Option<String>,
+    pub sku_tier: String,
+    /// `autoUpgradeProfile`: the Kubernetes and node OS upgrade channels.
+    pub upgrade_channel: String,
+    pub node_os_upgrade_channel: String,
+    pub network_plugin: String,
+    /// ARM `outboundType`: `userDefinedRouting` through the hub firewall (the scoring subnet's
+    /// route table), `userAssignedNATGateway` through the spoke's NAT gateway. az
+    /// `--outbound-type` spells them the same.
+    pub outbound_type: &'static str,
+    /// The scoring subnet (name) the nodes, pods, API server endpoint and load balancer use.
+    pub subnet_name: String,
+    pub subnet_role_id: String,
+    pub dns_zone_role_id: String,
+    /// The API server's private DNS zone, literal (`privatelink.eastus.azmk8s.io`) and as a
+    /// catalog template (`privatelink.{region}.azmk8s.io`).
+    pub dns_zone: String,
+    pub dns_zone_template: String,
+    /// Bicep: the zone name as an expression of `location` (`lower::bicep`).
+    pub dns_zone_bicep: String,
+    /// Runbook: the zone name and (central zone) its ID as shell words of `${LOCATION}`
+    /// (`lower::cli`), so a runbook run for another region uses that region's zone.
+    pub dns_zone_shell: String,
+    pub dns_zone_id_shell: String,
+    /// `true`: amlgen creates the zone here and links it; `false`: it is in the central zones'
+    /// resource group (`private_dns.mode: existing`).
+    pub dns_zone_created: bool,
+    pub zones_resource_group_id: Option<String>,
+    pub extension_name: String,
+    pub extension_type: String,
+    pub extension_release_train: String,
+    pub extension_namespace: String,
+    /// The extension's configuration settings, in the order the docs list them.
+    pub extension_settings: Vec<(String, String)>,
+    pub compute_namespace: String,
+    pub tls_cname: String,
+    /// Azure CNI addresses the cluster takes in the scoring subnet, and what the subnet has.
+    pub addresses_needed: u64,
+    pub subnet_usable: u64,
 }

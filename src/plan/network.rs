@@ -10,7 +10,7 @@ use crate::analyze::address_plan::{
 };
 use crate::analyze::{CustomerEgress, CustomerVnet};
 use crate::blueprint::{Blueprint, FirewallSku};
-use crate::catalog::{Architecture, Catalog};
+use crate::catalog::{Architecture, Catalog, Feature};
 use crate::naming::Names;
 use crate::net::usable_addresses;
 
@@ -120,10 +120,15 @@ pub fn plan(
             })
             .collect::<Vec<_>>()
     };
+    let kubernetes = bp.inference.kubernetes.is_some();
     let mut application_rules: Vec<FirewallApplicationRuleModel> = fw
         .application_rules
         .iter()
         .filter(|r| r.architectures.contains(&arch))
+        .filter(|r| match r.feature {
+            None => true,
+            Some(Feature::Kubernetes) => kubernetes,
+        })
         .map(|r| FirewallApplicationRuleModel {
             name: r.name.clone(),
             fqdns: r.fqdns.iter().map(|f| t(f)).collect(),

@@ -95,6 +95,19 @@ fn template_plan(m: &Model) -> Vec<(&'static str, &'static str)> {
             "bicep/modules/onlineEndpoints.bicep",
         ));
     }
+    if let Some(k) = &m.inference.kubernetes {
+        v.push(("modules/kubernetes.bicep", "bicep/modules/kubernetes.bicep"));
+        v.push((
+            "modules/kubernetesIdentity.bicep",
+            "bicep/modules/kubernetesIdentity.bicep",
+        ));
+        if !k.dns_zone_created {
+            v.push((
+                "modules/kubernetesDnsZoneRole.bicep",
+                "bicep/modules/kubernetesDnsZoneRole.bicep",
+            ));
+        }
+    }
     if !m.workspace.datastores.is_empty() {
         v.push(("modules/datastores.bicep", "bicep/modules/datastores.bicep"));
     }

@@ -511,6 +511,115 @@ module inference 'modules/onlineEndpoints.bicep' = {
   }
 }
 {% endif %}
+{% if m.inference.kubernetes %}
+{% set k = m.inference.kubernetes %}
+
+// ------------------------------------------------------------------------------------------------
+// AKS for scoring: a private cluster in the scoring subnet, the Azure Machine Learning extension
+// and its attach as Kubernetes compute. The router's TLS certificate and key are given at deploy
+// time (deploy.sh / deploy.ps1 read them from AMLGEN_INFERENCE_TLS_CERT and _KEY), never stored.
+// ------------------------------------------------------------------------------------------------
+
+@description('Required. The inference router\'s PEM certificate (full chain) for {{ k.tls_cname|comment }}, base64-encoded.')
+@secure()
+param inferenceTlsCertificate string
+
+@description('Required. The PEM private key of that certificate (no passphrase), base64-encoded.')
+@secure()
+param inferenceTlsKey string
+{% if k.dns_zone_created %}
+
+// The API server's private DNS zone, given to the cluster by ID and linked like the endpoints'
+// zones, so nodes resolve the API server whichever DNS server the VNet names.
+module aksPrivateDnsZone 'modules/privateDnsZone.bicep' = {
+  name: take('${deployment().name}-aks-zone', 64)
+  params: {
+    name: {{ k.dns_zone_bicep|safe }}
+    tags: tags
+    vnetLinks: [
+{% for v in m.private.linked_vnets %}
+      {
+        name: {{ v.link_param|ident }}
+        vnetId: {{ v.id_bicep|safe }}
+      }
+{% endfor %}
+    ]
+    resolutionPolicy: privateDnsResolutionPolicy
+  }
+}
+{% endif %}
+
+module aksIdentity 'modules/kubernetesIdentity.bicep' = {
+  name: take('${deployment().name}-aks-identity', 64)
+  params: {
+    location: location
+    tags: tags
+    name: aksIdentityName
+    vnetName: spokeVnetName
+    subnetName: {{ k.subnet_name }}
+{% if k.dns_zone_created %}
+    privateDnsZoneName: {{ k.dns_zone_bicep|safe }}
+{% endif %}
+  }
+  dependsOn: [
+    spokeNetwork
+{% if k.dns_zone_created %}
+    aksPrivateDnsZone
+{% endif %}
+  ]
+}
+{% if not k.dns_zone_created %}
+
+// The central API server zone: its role is assigned in the zones' resource group.
+module aksDnsZoneRole 'modules/kubernetesDnsZoneRole.bicep' = {
+  name: take('${deployment().name}-aks-zone-role', 64)
+  scope: resourceGroup(split(privateDnsZonesResourceGroupId, '/')[2], split(privateDnsZonesResourceGroupId, '/')[4])
+  params: {
+    principalId: aksIdentity.outputs.principalId
+    privateDnsZoneName: {{ k.dns_zone_bicep|safe }}
+  }
+}
+{% endif %}
+
+// After the private endpoints and the route to the firewall: the nodes and the extension reach
+// Azure through them from the first minute.
+module kubernetes 'modules/kubernetes.bicep' = {
+  name: take('${deployment().name}-aks', 64)
+  params: {
+    location: location
+    tags: tags
+    clusterName: aksClusterName
+    identityId: aksIdentity.outputs.resourceId
+    vmSize: aksVmSize
+    nodeCount: aksNodeCount
+    maxPods: aksMaxPods
+{% if k.kubernetes_version %}
+    kubernetesVersion: aksKubernetesVersion
+{% endif %}
+    subnetId: spokeNetwork.outputs.scoringSubnetId
+{% if k.dns_zone_created %}
+    privateDnsZoneId: aksPrivateDnsZone.outputs.resourceId
+{% else %}
+    privateDnsZoneId: '${privateDnsZoneIdPrefix}{{ k.dns_zone_bicep[1:]|safe }}
+{% endif %}
+    workspaceName: workspace.outputs.name
+    computeName: aksComputeName
+    tlsCertificate: inferenceTlsCertificate
+    tlsKey: inferenceTlsKey
+  }
+  dependsOn: [
+{% if not k.dns_zone_created %}
+    aksDnsZoneRole
+{% endif %}
+{% if m.network.peering %}
+    peering
+{% endif %}
+{% for pe in m.private.private_endpoints %}
+    {{ pe.symbol|ident }}
+{% endfor %}
+  ]
+}
+{% endif %}
 {% if m.access.deployed %}
 
 // People's roles: each persona's groups on the workspace{% if m.access.storage_roles %} and its storage account{% endif %}.

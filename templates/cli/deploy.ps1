@@ -66,6 +66,27 @@ $onlineEndpoints = @(
 )
 
 {% endif %}
+{% if m.inference.kubernetes %}
+# The inference router's TLS certificate and key (PEM files named by AMLGEN_INFERENCE_TLS_CERT
+# and AMLGEN_INFERENCE_TLS_KEY) are the template's secure parameters, base64-encoded; they never
+# go to main.parameters.json.
+function ConvertTo-AmlgenSecret {
+    param([string] $Variable)
+    $file = [Environment]::GetEnvironmentVariable($Variable)
+    if (-not $file) {
+        throw "Set $Variable to the PEM file of the inference router's certificate or key."
+    }
+    $secret = [System.Security.SecureString]::new()
+    foreach ($c in [Convert]::ToBase64String([IO.File]::ReadAllBytes($file)).ToCharArray()) {
+        $secret.AppendChar($c)
+    }
+    $secret.MakeReadOnly()
+    return $secret
+}
+$tlsCertificate = ConvertTo-AmlgenSecret -Variable 'AMLGEN_INFERENCE_TLS_CERT'
+$tlsKey = ConvertTo-AmlgenSecret -Variable 'AMLGEN_INFERENCE_TLS_KEY'
+
+{% endif %}
 # The template's own `location` parameter, given on the command line, takes precedence over the
 # parameter file's, as deploy.sh's --parameters location=... does.
 New-AzResourceGroupDeployment `
@@ -75,6 +96,10 @@ New-AzResourceGroupDeployment `
     -TemplateParameterFile "$PSScriptRoot/main.parameters.json" `
 {% if m.inference.online_endpoints %}
     -onlineEndpoints $onlineEndpoints `
+{% endif %}
+{% if m.inference.kubernetes %}
+    -inferenceTlsCertificate $tlsCertificate `
+    -inferenceTlsKey $tlsKey `
 {% endif %}
     -location $Location `
     -WhatIf
@@ -103,6 +128,10 @@ $null = New-AzResourceGroupDeployment `
     -TemplateParameterFile "$PSScriptRoot/main.parameters.json" `
 {% if m.inference.online_endpoints %}
     -onlineEndpoints $onlineEndpoints `
+{% endif %}
+{% if m.inference.kubernetes %}
+    -inferenceTlsCertificate $tlsCertificate `
+    -inferenceTlsKey $tlsKey `
 {% endif %}
     -location $Location
 

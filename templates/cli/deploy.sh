@@ -83,6 +83,19 @@ fi
 ONLINE_ENDPOINTS="[$(IFS=,; printf '%s' "${NEW_ENDPOINTS[*]}")]"
 
 {% endif %}
+{% if m.inference.kubernetes %}
+# The inference router's TLS certificate and key (PEM files) are secure parameters: written,
+# base64-encoded, to a parameter file only this user can read, removed on exit, never to
+# main.parameters.json.
+: "${AMLGEN_INFERENCE_TLS_CERT:?set AMLGEN_INFERENCE_TLS_CERT to the PEM certificate file of the inference router}"
+: "${AMLGEN_INFERENCE_TLS_KEY:?set AMLGEN_INFERENCE_TLS_KEY to the PEM key file of that certificate}"
+TLS_PARAMETERS="$(umask 077 && mktemp)"
+trap 'rm -f "${TLS_PARAMETERS}"' EXIT
+printf '{"contentVersion": "1.0.0.0", "parameters": {"inferenceTlsCertificate": {"value": "%s"}, "inferenceTlsKey": {"value": "%s"}}}\n' \
+  "$(base64 < "${AMLGEN_INFERENCE_TLS_CERT}" | tr -d '\n')" \
+  "$(base64 < "${AMLGEN_INFERENCE_TLS_KEY}" | tr -d '\n')" > "${TLS_PARAMETERS}"
+
+{% endif %}
 az deployment group what-if \
   --resource-group "${RESOURCE_GROUP}" \
   --name "${DEPLOYMENT_NAME}" \
@@ -90,6 +103,9 @@ az deployment group what-if \
   --parameters "@${SCRIPT_DIR}/main.parameters.json" \
 {% if m.inference.online_endpoints %}
   --parameters onlineEndpoints="${ONLINE_ENDPOINTS}" \
+{% endif %}
+{% if m.inference.kubernetes %}
+  --parameters "@${TLS_PARAMETERS}" \
 {% endif %}
   --parameters location="${LOCATION}"
 
@@ -123,6 +139,9 @@ az deployment group create \
   --parameters onlineEndpoints="${ONLINE_ENDPOINTS}" \
 {% endif %}
   --parameters location="${LOCATION}" \
+{% if m.inference.kubernetes %}
+  --parameters "@${TLS_PARAMETERS}" \
+{% endif %}
   --output none
 
 echo "Deployed ${DEPLOYMENT_NAME} to resource group ${RESOURCE_GROUP}."

@@ -31,6 +31,18 @@ $Values = @{
     tenantId       = $context.Tenant.Id
 }
 
+{% if m.inference.kubernetes %}
+# The inference router's TLS certificate and key: PEM files named by AMLGEN_INFERENCE_TLS_CERT
+# and AMLGEN_INFERENCE_TLS_KEY, base64-encoded as the extension's protected settings take them.
+foreach ($pair in @(@('tlsCertificate', 'AMLGEN_INFERENCE_TLS_CERT'), @('tlsKey', 'AMLGEN_INFERENCE_TLS_KEY'))) {
+    $file = [Environment]::GetEnvironmentVariable($pair[1])
+    if (-not $file) {
+        throw "Set $($pair[1]) to the PEM file of the inference router's certificate or key."
+    }
+    $Values[$pair[0]] = [Convert]::ToBase64String([IO.File]::ReadAllBytes($file))
+}
+
+{% endif %}
 function Resolve-AmlgenText {
     param([string] $Text)
     foreach ($key in @($Values.Keys)) {

@@ -65,6 +65,9 @@ az extension add --name application-insights --upgrade --only-show-errors
 {% if m.network and m.network.firewall %}
 az extension add --name azure-firewall --upgrade --only-show-errors
 {% endif %}
+{% if m.inference.kubernetes %}
+az extension add --name k8s-extension --upgrade --only-show-errors
+{% endif %}
 
 # --- Resource group -------------------------------------------------------------------------
 az group create \
@@ -421,6 +424,9 @@ fi
 {% endif %}
 {% if m.inference.online_endpoints %}
 {% include "cli/parts/online_endpoints.sh" %}
+{% endif %}
+{% if m.inference.kubernetes %}
+{% include "cli/parts/kubernetes.sh" %}
 {% endif %}
 {% if m.access.deployed %}
 {% include "cli/parts/access.sh" %}

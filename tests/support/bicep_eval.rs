@@ -183,10 +183,18 @@ pub fn evaluate(dir: &Path, overrides: &Map<String, Value>) -> R<Vec<Resource>> 
             }
         }
     }
+    // Secrets are given at deploy time, never in the parameter file: a stand-in names each, so
+    // a body shows where a secret goes.
+    let main = dir.join("main.bicep");
+    let main_text =
+        std::fs::read_to_string(&main).map_err(|e| format!("{}: {e}", main.display()))?;
+    for k in amlgen::verify::bicep_secure_params(&main_text) {
+        params.insert(k.clone(), Value::from(format!("<secure:{k}>")));
+    }
     for (k, v) in overrides {
         params.insert(k.clone(), v.clone());
     }
-    let (resources, _outputs) = eval_file(&dir.join("main.bicep"), params)?;
+    let (resources, _outputs) = eval_file(&main, params)?;
     Ok(resources)
 }
 

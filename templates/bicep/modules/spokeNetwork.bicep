@@ -273,6 +273,11 @@ output vnetId string = vnet.id
 
 @description('The resource ID of the training subnet.')
 output trainingSubnetId string = '${vnet.id}/subnets/{{ m.network.spoke.subnets[0].name|raw_in_quotes }}'
+{% if m.inference.kubernetes %}
+
+@description('The resource ID of the scoring subnet.')
+output scoringSubnetId string = '${vnet.id}/subnets/{{ m.network.spoke.subnets[1].name|raw_in_quotes }}'
+{% endif %}
 
 @description('The resource ID of the private endpoint subnet.')
 output peSubnetId string = '${vnet.id}/subnets/{{ m.network.spoke.subnets[2].name|raw_in_quotes }}'
