@@ -1016,6 +1016,12 @@ def h_k8s_extension(m, o, sc):
     tests/path_equivalence.rs keys the Bicep extension (scope: the cluster)."""
     cluster = f"id:Microsoft.ContainerService/managedClusters/{o.get('--cluster-name')}"
     settings = [str(x) for x in as_list(o.get("--config")) or []]
+    # az k8s-extension copies cluster_name to clusterId and the Prometheus label
+    # (k8s_extension_azureml_cli, AzureMLKubernetes reference_mapping).
+    for s in list(settings):
+        key, _, value = s.partition("=")
+        if key == "cluster_name":
+            settings += [f"clusterId={value}", f"prometheus.prometheusSpec.externalLabels.cluster_name={value}"]
     protected = [str(x).partition("=")[0] for x in as_list(o.get("--config-protected")) or []]
     m.put("Microsoft.KubernetesConfiguration/extensions", f"{cluster}|{o.get('--name')}",
           extensionType=o.get("--extension-type"), releaseTrain=o.get("--release-train"),

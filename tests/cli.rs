@@ -1514,8 +1514,11 @@ fn aks_for_scoring_renders_on_every_path() {
         "networkPlugin: 'azure'",
         "outboundType: 'userDefinedRouting'",
         "enableNodePublicIP: false",
-        "internalLoadBalancerProvider: 'azure'",
-        "allowInsecureConnections: 'False'",
+        "'internalLoadBalancerProvider': 'azure'",
+        "'allowInsecureConnections': 'False'",
+        // What az k8s-extension create adds itself, sent by the ARM path too.
+        "'cluster_name': cluster.id",
+        "'relayserver.enabled': 'false'",
         "computeType: 'Kubernetes'",
         "@secure()",
     ] {

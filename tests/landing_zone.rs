@@ -366,7 +366,19 @@ fn the_corporate_set_is_checked() {
             "vnet-corp-weu",
         ),
         "AMLG180",
-        "    pe_subnet_id: /subscriptions/33333333",
+        "    pe_subnet_id: /subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-corp-network",
+    );
+    // A private endpoint lives in its VNet's subscription: a corporate subnet in another
+    // subscription than the deployment is refused.
+    let other = with(
+        BYO,
+        "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-corp-network",
+        "/subscriptions/33333333-3333-4333-8333-333333333333/resourceGroups/rg-corp-network",
+    );
+    let report = refused(&other, "AMLG180", "resourceGroups/rg-corp-network");
+    assert!(
+        report.contains("another subscription than the deployment"),
+        "{report}"
     );
     refused(
         &with(
@@ -433,4 +445,38 @@ fn the_corporate_set_is_rendered_on_every_path() {
     assert!(ps.contains("rg-corp-dns/providers/Microsoft.Network/privateDnsZones/privatelink.file.core.windows.net"), "{ps}");
     let readme = file("README.md");
     assert!(readme.contains("private IP address shortage"), "{readme}");
+}
+
+/// A landing zone's addresses are real hosts: a firewall IP or DNS server that is no host, Azure's
+/// platform address as a next hop, a firewall inside the spoke, a public or duplicated DNS server.
+#[test]
+fn landing_zone_addresses_are_hosts() {
+    let hub = std::fs::read_to_string("tests/fixtures/blueprints/byo-hub.yaml").unwrap();
+    let fw = hub
+        .lines()
+        .find(|l| l.contains("firewall_private_ip:"))
+        .expect("byo-hub names the firewall's IP")
+        .to_string();
+    let indent = &fw[..fw.find("firewall_private_ip").unwrap()];
+    for bad in ["0.0.0.0", "168.63.129.16", "255.255.255.255"] {
+        let yaml = hub.replace(&fw, &format!("{indent}firewall_private_ip: {bad}"));
+        let (status, report) = check(&yaml);
+        assert_eq!(status, 1, "{bad}: {report}");
+        assert!(report.contains("error[AMLG182]"), "{bad}: {report}");
+    }
+    let dns = hub
+        .lines()
+        .find(|l| l.contains("dns_servers:"))
+        .expect("byo-hub has dns_servers")
+        .to_string();
+    let indent = &dns[..dns.find("dns_servers").unwrap()];
+    for (bad, why) in [
+        ("[8.8.8.8]", "public DNS server"),
+        ("[10.0.1.4, 10.0.1.4]", "listed twice"),
+    ] {
+        let yaml = hub.replace(&dns, &format!("{indent}dns_servers: {bad}"));
+        let (status, report) = check(&yaml);
+        assert_eq!(status, 1, "{bad}: {report}");
+        assert!(report.contains(why), "{bad}: {report}");
+    }
 }

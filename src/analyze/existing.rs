@@ -44,7 +44,11 @@ pub fn parse(id: &str, subnet: bool) -> Option<NetworkId> {
         && (!subnet || parts[9].eq_ignore_ascii_case("subnets"))
         && parts[1..]
             .iter()
-            .all(|p| !p.is_empty() && p.chars().all(name_char));
+            .all(|p| !p.is_empty() && p.chars().all(name_char))
+        // A subscription is a GUID; a name of dots, or one ending in a dot, is no Azure name and
+        // would change the ARM path it goes into (`..` climbs a level).
+        && crate::blueprint::Guid::try_from(parts[2].to_string()).is_ok()
+        && parts[3..].iter().all(|p| !p.ends_with('.'));
     shaped.then(|| NetworkId {
         subscription: parts[2].to_string(),
         resource_group: parts[4].to_string(),
@@ -73,6 +77,14 @@ mod tests {
         // A subnet is no VNet, nor the other way round; other types and shell syntax are no ID.
         assert!(parse(&format!("{VNET}/subnets/snet-ml"), false).is_none());
         assert!(parse(VNET, true).is_none());
+        // No GUID subscription, a dot segment, a name ending in a dot.
+        assert!(parse(
+            &VNET.replace("00000000-0000-0000-0000-000000000000", "sub"),
+            false
+        )
+        .is_none());
+        assert!(parse(&VNET.replace("rg-hub", ".."), false).is_none());
+        assert!(parse(&VNET.replace("vnet-hub", "vnet-hub."), false).is_none());
         assert!(parse(
             &VNET.replace("virtualNetworks", "networkSecurityGroups"),
             false

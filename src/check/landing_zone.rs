@@ -81,6 +81,38 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
                 &e.firewall_private_ip,
             )),
             Ok(ip) => {
+                if let Some(why) = not_a_host(ip) {
+                    out.push(
+                        Diagnostic::error(Code::InvalidIpAddress, format!("the firewall's address is {why}"))
+                            .at_path("network.hub.existing.firewall_private_ip")
+                            .with_value(&e.firewall_private_ip)
+                            .with_help("give the firewall's private IP: `az network firewall show --query 'ipConfigurations[0].privateIPAddress'`"),
+                    );
+                }
+                // The next hop inside the spoke would send all egress to a machine there.
+                let spoke_ranges: Vec<_> = net
+                    .spoke
+                    .address_space
+                    .iter()
+                    .chain(
+                        [
+                            &net.spoke.subnets.training,
+                            &net.spoke.subnets.scoring,
+                            &net.spoke.subnets.pe,
+                        ]
+                        .into_iter()
+                        .flatten(),
+                    )
+                    .filter_map(|s| parse_cidr(s).ok())
+                    .collect();
+                if spoke_ranges.iter().any(|s| s.contains(&ip)) {
+                    out.push(
+                        Diagnostic::error(Code::InvalidIpAddress, "the firewall's address is inside the spoke: every outbound packet would go to a machine there")
+                            .at_path("network.hub.existing.firewall_private_ip")
+                            .with_value(&e.firewall_private_ip)
+                            .with_help("give the hub firewall's private IP"),
+                    );
+                }
                 let spaces: Vec<_> = h
                     .address_space
                     .iter()
@@ -98,8 +130,37 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         }
     }
     for (i, d) in net.dns_servers.iter().enumerate() {
-        if d.parse::<Ipv4Addr>().is_err() {
-            out.push(not_ip(&format!("network.dns_servers[{i}]"), d));
+        let path = format!("network.dns_servers[{i}]");
+        match d.parse::<Ipv4Addr>() {
+            Err(_) => out.push(not_ip(&path, d)),
+            Ok(ip) => {
+                // Azure's own resolver is a valid DNS server; any other special address is not.
+                if ip != AZURE_DNS {
+                    if let Some(why) = not_a_host(ip) {
+                        out.push(
+                            Diagnostic::error(Code::InvalidIpAddress, format!("a DNS server's address is {why}"))
+                                .at_path(&path)
+                                .with_value(d)
+                                .with_help("give your DNS servers' private IPs, or leave dns_servers out for Azure DNS"),
+                        );
+                    } else if !ip.is_private() {
+                        out.push(
+                            Diagnostic::error(Code::InvalidIpAddress, "a public DNS server cannot resolve the private endpoints' names, and sees every name compute looks up")
+                                .at_path(&path)
+                                .with_value(d)
+                                .with_help("give DNS servers in your network that forward the Azure Machine Learning zones to Azure DNS or a DNS Private Resolver"),
+                        );
+                    }
+                }
+                if net.dns_servers[..i].contains(d) {
+                    out.push(
+                        Diagnostic::error(Code::InvalidIpAddress, "a DNS server listed twice")
+                            .at_path(&path)
+                            .with_value(d)
+                            .with_help("list each DNS server once"),
+                    );
+                }
+            }
         }
     }
 
@@ -166,7 +227,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     }
 
     if let Some(c) = &net.corporate_access {
-        corporate(net, c, out);
+        corporate(net, c, bp.resource_group.subscription_id.as_ref(), out);
     }
 
     // AMLG184: the spoke of a Standard firewall amlgen creates resolves through its DNS proxy.
@@ -187,14 +248,28 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
 fn corporate(
     net: &crate::blueprint::CustomerNetwork,
     c: &crate::blueprint::CorporateAccess,
+    subscription: Option<&crate::blueprint::SubscriptionId>,
     out: &mut Vec<Diagnostic>,
 ) {
-    if existing::parse(&c.pe_subnet_id, true).is_none() {
-        out.push(wrong_id(
+    match existing::parse(&c.pe_subnet_id, true) {
+        None => out.push(wrong_id(
             "network.corporate_access.pe_subnet_id",
             &c.pe_subnet_id,
             "a subnet",
-        ));
+        )),
+        // A private endpoint is in the subscription of its VNet (Private Link overview), and
+        // this deployment creates it in its own.
+        Some(s)
+            if subscription.is_some_and(|d| !s.subscription.eq_ignore_ascii_case(d.as_str())) =>
+        {
+            out.push(
+                Diagnostic::error(Code::ExistingResourceId, "the corporate subnet is in another subscription than the deployment")
+                    .at_path("network.corporate_access.pe_subnet_id")
+                    .with_value(&c.pe_subnet_id)
+                    .with_help("Azure creates a private endpoint only in its VNet's subscription: give a subnet of the deployment's subscription, or deploy the corporate endpoints from that subscription"),
+            );
+        }
+        Some(_) => {}
     }
     if let Some(rg) = &c.zones_resource_group_id {
         if !super::private_dns::is_resource_group_id(rg) {
@@ -252,6 +327,22 @@ fn wrong_id(path: &str, value: &str, kind: &str) -> Diagnostic {
     .at_path(path)
     .with_value(value)
     .with_help(format!("write {example}"))
+}
+
+/// Azure's DNS at 168.63.129.16 (virtual_network_name_resolution), a resolver but no next hop.
+const AZURE_DNS: Ipv4Addr = Ipv4Addr::new(168, 63, 129, 16);
+
+/// Why `ip` cannot be a machine in a VNet (a next hop or a DNS server), if it cannot.
+fn not_a_host(ip: Ipv4Addr) -> Option<&'static str> {
+    if ip.is_unspecified() || ip.is_broadcast() {
+        Some("no host's (unspecified or broadcast)")
+    } else if ip.is_loopback() || ip.is_link_local() || ip.is_multicast() {
+        Some("loopback, link-local or multicast")
+    } else if ip == AZURE_DNS {
+        Some("Azure's platform address 168.63.129.16")
+    } else {
+        None
+    }
 }
 
 fn not_ip(path: &str, value: &str) -> Diagnostic {

@@ -29,6 +29,18 @@ pub fn lower(m: &mut Model) {
     }
     if let Some(k) = m.inference.kubernetes.as_mut() {
         k.dns_zone_bicep = expression(&k.dns_zone_template);
+        k.extension_runtime_bicep = k
+            .extension_runtime_settings
+            .iter()
+            .map(|(key, v)| {
+                let e = match v.as_str() {
+                    "{cluster_id}" => "cluster.id".to_string(),
+                    "{region}" => "location".to_string(),
+                    other => expression(other),
+                };
+                (key.clone(), e)
+            })
+            .collect();
     }
     // The image-build compute is the cluster's name parameter when it is the blueprint's cluster,
     // else a parameter of its own: main.bicep holds no literal name.

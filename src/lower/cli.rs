@@ -27,6 +27,16 @@ pub fn lower(m: &mut Model) {
         r.cli_args = outbound_rule_args(r);
     }
     if let Some(k) = m.inference.kubernetes.as_mut() {
+        // az k8s-extension copies cluster_name to clusterId and the Prometheus label itself.
+        k.extension_runtime_shell = k
+            .extension_runtime_settings
+            .iter()
+            .filter(|(key, _)| key != "clusterId" && !key.starts_with("prometheus."))
+            .map(|(key, v)| {
+                let value = v.replace("{cluster_id}", "${AKS_ID}");
+                word_with_vars(&format!("{key}={value}"), &["AKS_ID"])
+            })
+            .collect();
         k.dns_zone_shell = word(&k.dns_zone_template);
         k.dns_zone_id_shell = word_with_vars(
             &format!(

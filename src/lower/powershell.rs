@@ -1420,7 +1420,14 @@ fn kubernetes_steps(m: &Model, s: &mut Steps, ws_id: &str, tags: &Json) {
     let settings: serde_json::Map<String, Json> = k
         .extension_settings
         .iter()
-        .map(|(key, v)| (key.clone(), json!(v)))
+        .cloned()
+        .chain(k.extension_runtime_settings.iter().map(|(key, v)| {
+            let v = v
+                .replace("{cluster_id}", &cluster_id)
+                .replace("{region}", LOCATION);
+            (key.clone(), v)
+        }))
+        .map(|(key, v)| (key, json!(v)))
         .collect();
     s.put(
         format!(

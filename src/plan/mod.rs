@@ -545,7 +545,34 @@ fn kubernetes(
         ("allowInsecureConnections".to_string(), py_bool(false)),
         ("sslCname".to_string(), cname.clone()),
         ("inferenceRouterHA".to_string(), py_bool(node_count >= 3)),
+        // What az k8s-extension create adds for an AKS cluster when not given
+        // (k8s_extension_azureml_cli, AzureMLKubernetes.Create): no Service Bus, no relay, the
+        // extension's own NGINX ingress, the cluster's name; DevTest below three nodes.
+        ("cluster_name_friendly".to_string(), n.cluster.value.clone()),
+        ("servicebus.enabled".to_string(), "false".to_string()),
+        ("relayserver.enabled".to_string(), "false".to_string()),
+        ("nginxIngress.enabled".to_string(), "true".to_string()),
     ];
+    let mut extension_settings = extension_settings;
+    if node_count < 3 {
+        extension_settings.push(("clusterPurpose".to_string(), "DevTest".to_string()));
+    }
+    // The same source: the cluster's ID as `cluster_name` (and, dereferenced, `clusterId` and
+    // the Prometheus label), its region as `location`, `jobSchedulerLocation` and `domain`.
+    let extension_runtime_settings: Vec<(String, String)> = [
+        ("cluster_name", "{cluster_id}"),
+        ("clusterId", "{cluster_id}"),
+        (
+            "prometheus.prometheusSpec.externalLabels.cluster_name",
+            "{cluster_id}",
+        ),
+        ("location", "{region}"),
+        ("jobSchedulerLocation", "{region}"),
+        ("domain", "{region}.cloudapp.azure.com"),
+    ]
+    .iter()
+    .map(|(k, v)| (k.to_string(), v.to_string()))
+    .collect();
     let dns_zone_created = bp.private_dns.mode == crate::blueprint::PrivateDnsMode::Create;
     Some(KubernetesModel {
         cluster_name: n.cluster.value.clone(),
@@ -586,6 +613,9 @@ fn kubernetes(
         extension_release_train: default_str("aks_extension_release_train"),
         extension_namespace: default_str("aks_extension_namespace"),
         extension_settings,
+        extension_runtime_settings,
+        extension_runtime_bicep: Vec::new(),
+        extension_runtime_shell: Vec::new(),
         compute_namespace: default_str("aks_compute_namespace"),
         tls_cname: cname,
         addresses_needed: crate::check::kubernetes::addresses_needed(node_count, max_pods),

@@ -1385,6 +1385,15 @@ pub struct KubernetesModel {
     pub extension_namespace: String,
     /// The extension's configuration settings, in the order the docs list them.
     pub extension_settings: Vec<(String, String)>,
+    /// Settings whose value is known when the deployment runs: `{cluster_id}` (the cluster's
+    /// resource ID) or a `{region}` template. `az k8s-extension create` fills them itself when
+    /// absent (and copies `cluster_name` to `clusterId` and the Prometheus label); an ARM PUT
+    /// must send them, or the extension runs with its chart's defaults.
+    pub extension_runtime_settings: Vec<(String, String)>,
+    /// Lowered (Bicep): the same as (key, expression) (`lower::bicep`).
+    pub extension_runtime_bicep: Vec<(String, String)>,
+    /// Lowered (az): `key=value` shell words for `--config` (`lower::cli`).
+    pub extension_runtime_shell: Vec<String>,
     pub compute_namespace: String,
     pub tls_cname: String,
     /// Azure CNI addresses the cluster takes in the scoring subnet, and what the subnet has.

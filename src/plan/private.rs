@@ -204,9 +204,12 @@ pub fn plan(bp: &Blueprint, names: &Names) -> Option<PrivateModel> {
             ..linked(&id.vnet, role)
         };
         // The hub resolves too (its firewall proxies the spoke's DNS, or its resolver answers
-        // the spoke's DNS servers), when there is one.
+        // the spoke's DNS servers), when amlgen creates it. A landing zone's hub is never linked
+        // to zones made here: it usually has the central `privatelink.*` zones already (Azure
+        // refuses a second zone of the same name on a VNet), and if not, these zones would take
+        // over those names for every workload the hub resolves for.
         let hub_link = match (&existing_hub, network.and_then(|n| n.hub.as_ref())) {
-            (Some(id), _) => Some(of_id(id, VnetRole::Hub)),
+            (Some(_), _) => None,
             (None, Some(_)) => Some(linked(&net.hub_vnet.value, VnetRole::Hub)),
             (None, None) => None,
         };

@@ -140,7 +140,11 @@ resource extension {{ m.types.cluster_extension }} = {
     }
     configurationSettings: {
 {% for kv in k.extension_settings %}
-      {{ kv[0]|ident }}: {{ kv[1] }}
+      {{ kv[0] }}: {{ kv[1] }}
+{% endfor %}
+      // What az k8s-extension create fills in from the cluster for an AKS cluster.
+{% for kv in k.extension_runtime_bicep %}
+      {{ kv[0] }}: {{ kv[1]|safe }}
 {% endfor %}
     }
     // The inference router's certificate and key, as az k8s-extension sends its

@@ -81,6 +81,7 @@ if ! az aks show --resource-group "${RESOURCE_GROUP}" --name {{ k.cluster_name }
     --no-ssh-key \
     --output none
 fi
+AKS_ID="$(az aks show --resource-group "${RESOURCE_GROUP}" --name {{ k.cluster_name }} --query id --output tsv)"
 # The Azure Machine Learning extension: inference only, the router behind an internal load
 # balancer, HTTPS.
 if ! az k8s-extension show --resource-group "${RESOURCE_GROUP}" --cluster-type managedClusters --cluster-name {{ k.cluster_name }} --name {{ k.extension_name }} --output none 2>/dev/null; then
@@ -94,11 +95,10 @@ if ! az k8s-extension show --resource-group "${RESOURCE_GROUP}" --cluster-type m
     --auto-upgrade-minor-version true \
     --scope cluster \
     --release-namespace {{ k.extension_namespace }} \
-    --config{% for kv in k.extension_settings %} {{ kv[0] ~ "=" ~ kv[1] }}{% endfor %} \
+    --config{% for kv in k.extension_settings %} {{ kv[0] ~ "=" ~ kv[1] }}{% endfor %}{% for w in k.extension_runtime_shell %} {{ w|safe }}{% endfor %} \
     --config-protected sslCertPemFile="${AMLGEN_INFERENCE_TLS_CERT}" sslKeyPemFile="${AMLGEN_INFERENCE_TLS_KEY}" \
     --output none
 fi
-AKS_ID="$(az aks show --resource-group "${RESOURCE_GROUP}" --name {{ k.cluster_name }} --query id --output tsv)"
 if ! az ml compute show --resource-group "${RESOURCE_GROUP}" --workspace-name "${WORKSPACE_NAME}" --name {{ k.compute_name }} --output none 2>/dev/null; then
   az ml compute attach \
     --resource-group "${RESOURCE_GROUP}" \
