@@ -1165,4 +1165,19 @@ fn aks_for_scoring_refusals() {
         )
     );
     refused(&kubenet, &[], "AMLG002");
+    // Values Azure refuses late: a TLS name that is no host name, a version, a VM size.
+    for (from, to) in [
+        ("cname: scoring.contoso.example", "cname: \"scoring\""),
+        (
+            "compute_name: aks-score",
+            "compute_name: aks-score\n    kubernetes_version: \"1.33; reboot\"",
+        ),
+        (
+            "compute_name: aks-score",
+            "compute_name: aks-score\n    vm_size: \"Standard D4s\"",
+        ),
+    ] {
+        let yaml = format!("{no_firewall}{}", aks.replace(from, to));
+        refused(&yaml, &[], "AMLG165");
+    }
 }

@@ -32,6 +32,23 @@ pub fn node_count_and_pods(k: &crate::blueprint::KubernetesScoring) -> (u32, u32
     )
 }
 
+/// A setting's path, its value if set, the test its value must pass, and the help.
+type Shape<'a> = (&'a str, Option<&'a String>, fn(&str) -> bool, &'a str);
+
+/// A DNS host name: labels of letters, digits and hyphens (not at a label's ends), at least
+/// two labels, 253 characters at most.
+fn is_host_name(s: &str) -> bool {
+    let labels: Vec<&str> = s.split('.').collect();
+    s.len() <= 253
+        && labels.len() >= 2
+        && labels.iter().all(|l| {
+            (1..=63).contains(&l.len())
+                && l.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
+                && !l.starts_with('-')
+                && !l.ends_with('-')
+        })
+}
+
 pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let Some(k) = bp.inference.kubernetes.as_ref() else {
         return;
@@ -56,6 +73,52 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             .at_path("inference.kubernetes")
             .with_help("add `tls: {cname: <the host name in your certificate>}` under `inference.kubernetes`"),
         );
+    }
+    // Values Azure or the extension would refuse only late in the deployment: the router's
+    // host name, the Kubernetes version, the node size.
+    let shapes: [Shape; 3] = [
+        (
+            "inference.kubernetes.tls.cname",
+            k.tls.as_ref().map(|t| &t.cname),
+            is_host_name,
+            "a DNS host name such as `scoring.contoso.com` (the name in your certificate)",
+        ),
+        (
+            "inference.kubernetes.kubernetes_version",
+            k.kubernetes_version.as_ref(),
+            |v| {
+                let parts: Vec<&str> = v.split('.').collect();
+                (2..=3).contains(&parts.len())
+                    && parts
+                        .iter()
+                        .all(|p| !p.is_empty() && p.len() <= 4 && p.bytes().all(|b| b.is_ascii_digit()))
+            },
+            "a version such as `1.33` or `1.33.2` (`az aks get-versions --location <region>`), or leave it out",
+        ),
+        (
+            "inference.kubernetes.vm_size",
+            k.vm_size.as_ref(),
+            |v| {
+                (1..=64).contains(&v.len())
+                    && v.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'_')
+            },
+            "a VM size such as `Standard_D4s_v5` (`az vm list-sizes --location <region>`)",
+        ),
+    ];
+    for (path, value, ok, help) in shapes {
+        if let Some(v) = value {
+            if !ok(v) {
+                out.push(
+                    Diagnostic::error(
+                        Code::InvalidKubernetesSetting,
+                        "not a value Azure takes here",
+                    )
+                    .at_path(path)
+                    .with_value(v)
+                    .with_help(help),
+                );
+            }
+        }
     }
     if bp.private_dns.mode == PrivateDnsMode::Policy {
         out.push(

@@ -106,6 +106,7 @@ codes! {
     KubernetesWithoutTls = "AMLG162",
     KubernetesDnsZoneUnplaced = "AMLG163",
     ServiceCidrOverlapsVnet = "AMLG164",
+    InvalidKubernetesSetting = "AMLG165",
     JumpBoxWithoutBastion = "AMLG170",
     VpnWithoutGatewaySubnet = "AMLG171",
     VpnClientPoolOverlaps = "AMLG172",
