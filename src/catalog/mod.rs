@@ -580,6 +580,10 @@ pub struct IdentityRole {
     /// Only when the workspace has a managed VNet.
     #[serde(default)]
     pub managed_vnet_only: bool,
+    /// Only when the storage account takes no shared keys, so the default datastores preview
+    /// data with the workspace identity (with keys they use the account key).
+    #[serde(default)]
+    pub identity_datastores_only: bool,
     /// What the identity needs it for, for the README.
     pub why: String,
     /// Microsoft's words, where the README quotes them.

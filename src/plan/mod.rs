@@ -240,10 +240,13 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             }),
         cli_create_sets: Vec::new(),
         image_build_compute_param: None,
-        user_assigned_identity: names
-            .workspace_identity
-            .as_ref()
-            .map(|n| identity(n, mn.isolation_mode != IsolationMode::Disabled)),
+        user_assigned_identity: names.workspace_identity.as_ref().map(|n| {
+            identity(
+                n,
+                mn.isolation_mode != IsolationMode::Disabled,
+                shared_key_access,
+            )
+        }),
     };
 
     let client = match (
@@ -780,13 +783,18 @@ fn packages(bp: &crate::blueprint::Blueprint) -> Vec<PackageModel> {
 
 /// The user-assigned workspace identity and its roles (catalog/access.yaml), split into those
 /// Azure needs before it creates the workspace and the one on the workspace.
-fn identity(name: &crate::naming::Name, managed_vnet: bool) -> IdentityModel {
+fn identity(
+    name: &crate::naming::Name,
+    managed_vnet: bool,
+    shared_key_access: bool,
+) -> IdentityModel {
     let cat = Catalog::get();
     let (workspace_roles, roles) = cat
         .access
         .workspace_identity_roles
         .iter()
         .filter(|r| managed_vnet || !r.managed_vnet_only)
+        .filter(|r| !shared_key_access || !r.identity_datastores_only)
         .map(|r| {
             let role = &cat.access.built_in_roles[r.role.as_str()];
             let on = match r.scope.as_str() {
