@@ -135,7 +135,7 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             Err(_) => out.push(not_ip(&path, d)),
             Ok(ip) => {
                 // Azure's own resolver is a valid DNS server; any other special address is not.
-                if ip != AZURE_DNS {
+                if Some(ip) != azure_dns() {
                     if let Some(why) = not_a_host(ip) {
                         out.push(
                             Diagnostic::error(Code::InvalidIpAddress, format!("a DNS server's address is {why}"))
@@ -329,8 +329,15 @@ fn wrong_id(path: &str, value: &str, kind: &str) -> Diagnostic {
     .with_help(format!("write {example}"))
 }
 
-/// Azure's DNS at 168.63.129.16 (virtual_network_name_resolution), a resolver but no next hop.
-const AZURE_DNS: Ipv4Addr = Ipv4Addr::new(168, 63, 129, 16);
+/// Azure's DNS (catalog/clouds.yaml `azure_dns_ip`): a resolver, but no next hop.
+fn azure_dns() -> Option<Ipv4Addr> {
+    crate::catalog::Catalog::get()
+        .clouds
+        .azure_dns_ip
+        .value
+        .parse()
+        .ok()
+}
 
 /// Why `ip` cannot be a machine in a VNet (a next hop or a DNS server), if it cannot.
 fn not_a_host(ip: Ipv4Addr) -> Option<&'static str> {
@@ -338,8 +345,8 @@ fn not_a_host(ip: Ipv4Addr) -> Option<&'static str> {
         Some("no host's (unspecified or broadcast)")
     } else if ip.is_loopback() || ip.is_link_local() || ip.is_multicast() {
         Some("loopback, link-local or multicast")
-    } else if ip == AZURE_DNS {
-        Some("Azure's platform address 168.63.129.16")
+    } else if Some(ip) == azure_dns() {
+        Some("Azure's platform address (its DNS and health probes)")
     } else {
         None
     }

@@ -549,33 +549,31 @@ fn kubernetes(
         ("sslCname".to_string(), cname.clone()),
         ("inferenceRouterHA".to_string(), py_bool(node_count >= 3)),
         // What az k8s-extension create adds for an AKS cluster when not given
-        // (k8s_extension_azureml_cli, AzureMLKubernetes.Create): no Service Bus, no relay, the
-        // extension's own NGINX ingress, the cluster's name; DevTest below three nodes.
+        // (catalog/defaults.yaml aks_extension_*): the cluster's name, then the fixed ones.
         ("cluster_name_friendly".to_string(), n.cluster.value.clone()),
-        ("servicebus.enabled".to_string(), "false".to_string()),
-        ("relayserver.enabled".to_string(), "false".to_string()),
-        ("nginxIngress.enabled".to_string(), "true".to_string()),
     ];
+    let defaults = &Catalog::get().defaults;
+    let pairs = |key: &str| -> Vec<(String, String)> {
+        defaults[key]
+            .value
+            .as_mapping()
+            .unwrap_or_else(|| panic!("catalog/defaults.yaml `{key}` is a mapping"))
+            .iter()
+            .map(|(k, v)| (k.key_text(), v.key_text()))
+            .collect()
+    };
     let mut extension_settings = extension_settings;
-    if node_count < 3 {
-        extension_settings.push(("clusterPurpose".to_string(), "DevTest".to_string()));
+    extension_settings.extend(pairs("aks_extension_cli_settings"));
+    let small = pairs("aks_extension_small_cluster");
+    let below = small
+        .iter()
+        .find(|(k, _)| k == "nodes_below")
+        .and_then(|(_, v)| v.parse::<u32>().ok())
+        .expect("catalog/defaults.yaml aks_extension_small_cluster.nodes_below");
+    if node_count < below {
+        extension_settings.extend(small.into_iter().filter(|(k, _)| k != "nodes_below"));
     }
-    // The same source: the cluster's ID as `cluster_name` (and, dereferenced, `clusterId` and
-    // the Prometheus label), its region as `location`, `jobSchedulerLocation` and `domain`.
-    let extension_runtime_settings: Vec<(String, String)> = [
-        ("cluster_name", "{cluster_id}"),
-        ("clusterId", "{cluster_id}"),
-        (
-            "prometheus.prometheusSpec.externalLabels.cluster_name",
-            "{cluster_id}",
-        ),
-        ("location", "{region}"),
-        ("jobSchedulerLocation", "{region}"),
-        ("domain", "{region}.cloudapp.azure.com"),
-    ]
-    .iter()
-    .map(|(k, v)| (k.to_string(), v.to_string()))
-    .collect();
+    let extension_runtime_settings = pairs("aks_extension_runtime_settings");
     let dns_zone_created = bp.private_dns.mode == crate::blueprint::PrivateDnsMode::Create;
     Some(KubernetesModel {
         cluster_name: n.cluster.value.clone(),
