@@ -300,6 +300,19 @@ class Runbook:
             # The deployment's resource group, as Bicep's resourceGroup().id.
             if name == "group show" and o.get("--query") == "id":
                 return "id:resourcegroup"
+            # A service principal's object ID, by its application ID: the value deploy.sh gives
+            # a main.bicep parameter marked `servicePrincipalOfApplication` (the evaluator's
+            # stand-in for it is the same symbol).
+            if name == "ad sp show" and o.get("--query") == "id":
+                return f"ref:serviceprincipal/{str(o.get('--id')).lower()}#id"
+            # `az rest --method get --url <ID>?api-version=... --query Q`: a property of the
+            # resource at that ID.
+            if name == "rest" and str(o.get("--method", "get")).lower() == "get":
+                url = str(o.get("--url", "")).split("?", 1)[0]
+                query = o.get("--query")
+                if url.startswith("id:") and query:
+                    return f"ref:{url[3:]}#{norm_path(str(query))}"
+                return None
             levels = SHOW.get(name or "")
             if not levels:
                 return None
@@ -677,6 +690,11 @@ def h_rest(m, o, sc):
         m.put("Microsoft.Network/dnsResolvers/inboundEndpoints", f"{mres.group(1)}/{mres.group(2)}",
               location=body.get("location"), subnet=(ip.get("subnet") or {}).get("id"),
               privateIpAllocationMethod=ip.get("privateIpAllocationMethod"))
+        return
+    mres = re.fullmatch(r"id:Microsoft\.KeyVault/vaults/([^/]+)/keys/([^/]+)", url)
+    if mres:
+        m.put("Microsoft.KeyVault/vaults/keys", f"{mres.group(1)}/{mres.group(2)}",
+              kty=props.get("kty"), keySize=props.get("keySize"))
         return
     mres = re.fullmatch(r"id:(Microsoft\.Insights/privateLinkScopes)/([^/]+)", url)
     if mres:

@@ -54,6 +54,8 @@ pub struct Names {
     pub application_insights: Name,
     /// The workspace's user-assigned managed identity (`workspace.identity.type: user_assigned`).
     pub workspace_identity: Option<Name>,
+    /// The customer-managed key amlgen creates (`workspace.customer_managed_key.create`).
+    pub created_key: Option<Name>,
     /// The Azure Monitor Private Link Scope: derived from the prefix, used only when the
     /// blueprint has one (`dependencies.monitoring.private_link_scope`).
     pub private_link_scope: Name,
@@ -182,6 +184,19 @@ impl Names {
                         p,
                     )
                 }),
+            created_key: bp
+                .workspace
+                .customer_managed_key
+                .as_ref()
+                .and_then(|k| k.create.as_ref())
+                .map(|c| {
+                    Name::resolve(
+                        c.name.as_ref(),
+                        "workspace.customer_managed_key.create.name",
+                        "key_vault_key",
+                        p,
+                    )
+                }),
             private_link_scope: Name::resolve(None, "naming.prefix", "private_link_scope", p),
             client_vnet: client.map(|v| {
                 Name::resolve(
@@ -296,6 +311,7 @@ impl Names {
             &self.application_insights,
         ];
         v.extend(self.workspace_identity.iter());
+        v.extend(self.created_key.iter());
         v.extend(self.client_vnet.iter());
         v.extend(self.pe_subnet.iter());
         v.extend(self.pe_subnet_nsg.iter());

@@ -376,10 +376,43 @@ pub fn bicep_secure_params(text: &str) -> Vec<String> {
     out
 }
 
-/// Every declared parameter but the secure ones has a value, no secure one has, and no value is
-/// undeclared (none has a default, so all are required).
+/// The metadata key that marks a parameter deploy.sh and deploy.ps1 look up at deploy time: the
+/// object ID, in the deploying tenant, of the service principal of the application it names.
+pub const SERVICE_PRINCIPAL_LOOKUP: &str = "servicePrincipalOfApplication";
+
+/// Parameters looked up at deploy time, with the application ID each names: a
+/// `@metadata({ servicePrincipalOfApplication: '<app ID>' })` line among the decorators of
+/// `param NAME`. They differ per tenant, so they are never in main.parameters.json.
+pub fn bicep_lookup_params(text: &str) -> Vec<(String, String)> {
+    let prefix = format!("@metadata({{ {SERVICE_PRINCIPAL_LOOKUP}: '");
+    let mut app: Option<String> = None;
+    let mut out = Vec::new();
+    for l in text.lines().map(str::trim) {
+        if let Some(rest) = l.strip_prefix(&prefix) {
+            app = rest.strip_suffix("' })").map(str::to_string);
+        } else if let Some(rest) = l.strip_prefix("param ") {
+            if let (Some(a), Some(name)) = (app.take(), rest.split_whitespace().next()) {
+                out.push((name.to_string(), a));
+            }
+        } else if !l.starts_with('@') && !l.is_empty() {
+            app = None;
+        }
+    }
+    out
+}
+
+/// Parameters deploy.sh and deploy.ps1 give at deploy time, never main.parameters.json: the
+/// secure ones and the looked-up ones.
+pub fn bicep_deploy_time_params(text: &str) -> Vec<String> {
+    let mut names = bicep_secure_params(text);
+    names.extend(bicep_lookup_params(text).into_iter().map(|(n, _)| n));
+    names
+}
+
+/// Every declared parameter but those given at deploy time has a value, none of those has, and
+/// no value is undeclared (none has a default, so all are required).
 fn params_match(bicep: &str, params: &str) -> Vec<Finding> {
-    let secure = bicep_secure_params(bicep);
+    let secure = bicep_deploy_time_params(bicep);
     let declared: Vec<String> = bicep_params(bicep)
         .into_iter()
         .filter(|d| !secure.contains(d))
@@ -415,6 +448,26 @@ fn params_match(bicep: &str, params: &str) -> Vec<Finding> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn looked_up_params_are_found_and_need_no_value() {
+        let bicep = "@description('x')\n@metadata({ servicePrincipalOfApplication: 'a232010e-820c-4083-83bb-3ace5fc29d0b' })\n@minLength(36)\nparam cosmosDbPrincipalId string\n\nparam other string\n";
+        assert_eq!(
+            bicep_lookup_params(bicep),
+            [(
+                "cosmosDbPrincipalId".to_string(),
+                "a232010e-820c-4083-83bb-3ace5fc29d0b".to_string()
+            )]
+        );
+        assert!(params_match(bicep, r#"{"parameters": {"other": {"value": "v"}}}"#).is_empty());
+        // Without the marker the parameter needs its value.
+        let plain = bicep.replace("@metadata({ servicePrincipalOfApplication: 'a232010e-820c-4083-83bb-3ace5fc29d0b' })\n", "");
+        assert!(bicep_lookup_params(&plain).is_empty());
+        assert_eq!(
+            params_match(&plain, r#"{"parameters": {"other": {"value": "v"}}}"#).len(),
+            1
+        );
+    }
 
     #[test]
     fn bicep_syntax_errors_are_found() {

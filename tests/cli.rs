@@ -1089,6 +1089,76 @@ fn personas_get_their_roles() {
 /// (Bicep encryption, the runbook's one `--set`, workspace.yml), documented in the README, and a
 /// key vault in another subscription or a key outside the vault refused.
 #[test]
+fn created_customer_managed_key_on_every_path() {
+    let dir = tempfile::tempdir().unwrap();
+    let read = render_builtin(
+        dir.path(),
+        "approved-only",
+        "created",
+        &["workspace.customer_managed_key={create: {name: cmk-team, size: 4096}}"],
+    );
+    // Bicep: the key in the workspace's vault, Cosmos DB's role on it, the workspace reads the
+    // key's versioned identifier from the module.
+    let kv = read("modules/keyVault.bicep");
+    assert!(kv.contains("resource customerManagedKey 'Microsoft.KeyVault/vaults/keys@"));
+    assert!(kv.contains("scope: customerManagedKey"));
+    assert!(kv.contains("'e147488a-f6f5-4113-8e2d-b22465e65bf6'"));
+    assert!(kv.contains("customerManagedKey.properties.keyUriWithVersion"));
+    let main = read("main.bicep");
+    assert!(main.contains("customerManagedKeyUri: keyVault.outputs.customerManagedKeyUri"));
+    assert!(main.contains(
+        "@metadata({ servicePrincipalOfApplication: 'a232010e-820c-4083-83bb-3ace5fc29d0b' })"
+    ));
+    // The principal's object ID is the tenant's: never in the parameter file, looked up by
+    // both deploy scripts and passed to both deployments (what-if and create).
+    let params = read("main.parameters.json");
+    assert!(params.contains("\"cmk-team\"") && params.contains("4096"));
+    assert!(!params.contains("cosmosDbPrincipalId"));
+    let deploy = read("deploy.sh");
+    assert!(deploy.contains("az ad sp show --id a232010e-820c-4083-83bb-3ace5fc29d0b --query id"));
+    assert_eq!(
+        deploy
+            .matches("--parameters cosmosDbPrincipalId=\"${COSMOS_DB_PRINCIPAL_ID}\"")
+            .count(),
+        2
+    );
+    let deploy_ps1 = read("deploy.ps1");
+    assert_eq!(
+        deploy_ps1
+            .matches("-cosmosDbPrincipalId $cosmosDbPrincipalId")
+            .count(),
+        2
+    );
+    // runbook.sh: the ARM PUT, the versioned identifier read back, the role, then the workspace.
+    let runbook = read("runbook.sh");
+    let put = runbook
+        .find("--body '{\"properties\":{\"kty\":\"RSA\",\"keySize\":4096}}'")
+        .unwrap();
+    let role = runbook
+        .find("--scope \"${CUSTOMER_MANAGED_KEY_ID}\"")
+        .unwrap();
+    let create = runbook.find("az ml workspace create").unwrap();
+    assert!(put < role && role < create);
+    assert!(runbook.contains("CUSTOMER_MANAGED_KEY_ID=\"${KEY_VAULT_ID}/keys/cmk-team\""));
+    assert!(runbook.contains("--query properties.keyUriWithVersion"));
+    assert!(runbook.contains(
+        "\"customer_managed_key.key_vault=${KEY_VAULT_ID}\" \"customer_managed_key.key_uri=${CUSTOMER_MANAGED_KEY_URI}\""
+    ));
+    let ps1 = read("runbook.ps1");
+    assert!(ps1.contains(
+        "Get-AzADServicePrincipal -ApplicationId 'a232010e-820c-4083-83bb-3ace5fc29d0b'"
+    ));
+    assert!(
+        ps1.contains("$Values['customerManagedKeyUri'] = $resource.properties.keyUriWithVersion")
+    );
+    // No workspace.yml: the key's version does not exist before the key.
+    assert!(!dir.path().join("created/workspace.yml").exists());
+    let readme = read("README.md");
+    assert!(readme.contains("the key `cmk-team` (RSA, 4096 bits)"));
+    assert!(readme.contains("No `workspace.yml` in this folder"));
+}
+
+#[test]
 fn customer_managed_key_on_every_path() {
     let dir = tempfile::tempdir().unwrap();
     let vault = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg-keys/providers/Microsoft.KeyVault/vaults/kv-keys";

@@ -669,6 +669,16 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                     ),
                 ]),
             ),
+            // The customer-managed key amlgen creates: what ARM creates it with (it never
+            // updates an existing key).
+            "Microsoft.KeyVault/vaults/keys" => put(
+                &r.type_,
+                n,
+                obj(vec![
+                    ("kty", s(p.get("kty"))),
+                    ("keySize", s(p.get("keySize"))),
+                ]),
+            ),
             "Microsoft.Insights/privateLinkScopes/scopedResources" => put(
                 &r.type_,
                 n,
@@ -2251,7 +2261,13 @@ fn ps_events(src: &str) -> Vec<PsEvent> {
 /// writes in its place: the resource group's ID, the region, `ref:subscription#tenantid`, and
 /// for a value the script reads from a resource (`$resource.identity.principalId` after the
 /// workspace's step) `ref:<that resource>#<property>`, as the evaluator writes `reference()`.
-fn ps1_resources(src: &str, sub: &str, rg: &str, location: &str) -> Vec<Resource> {
+fn ps1_resources(
+    src: &str,
+    sub: &str,
+    rg: &str,
+    location: &str,
+    lookups: &[(String, String)],
+) -> Vec<Resource> {
     let scope = format!("/subscriptions/{sub}/resourceGroups/{rg}");
     let mut values: BTreeMap<String, String> = [
         ("scope", scope.clone()),
@@ -2269,6 +2285,14 @@ fn ps1_resources(src: &str, sub: &str, rg: &str, location: &str) -> Vec<Resource
     .into_iter()
     .map(|(k, v)| (k.to_string(), v))
     .collect();
+    // A service principal's object ID the script looks up (Get-AzADServicePrincipal), under the
+    // name of main.bicep's parameter, with the evaluator's stand-in for it.
+    for (name, app) in lookups {
+        values.insert(
+            name.clone(),
+            format!("ref:serviceprincipal/{}#id", app.to_lowercase()),
+        );
+    }
     let fill = |text: &str, values: &BTreeMap<String, String>| {
         let mut t = text.to_string();
         for (k, v) in values {
@@ -2393,7 +2417,9 @@ fn ps1_differences(bp: &str, dir: &Path, src: &str) -> (Vec<String>, usize) {
             .replace("ref:tenant#tenantid", "ref:subscription#tenantid");
         r.body = serde_json::from_str(&text).expect("JSON");
     }
-    let ps = ps1_resources(src, sub, &rg, &location);
+    let main_text = std::fs::read_to_string(dir.join("main.bicep")).unwrap_or_default();
+    let lookups = amlgen::verify::bicep_lookup_params(&main_text);
+    let ps = ps1_resources(src, sub, &rg, &location, &lookups);
     let (b_arch, p_arch) = (
         bicep_arch(&bicep).unwrap_or_else(|e| panic!("{bp}: {e}")),
         bicep_arch(&ps).unwrap_or_else(|e| panic!("{bp}: {e}")),

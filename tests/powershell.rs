@@ -383,10 +383,11 @@ fn template_parameters(artifacts: &[amlgen::render::Artifact]) -> BTreeSet<Strin
                 .unwrap_or_default()
         })
         .unwrap_or_default();
-    // Secure parameters (the inference router's certificate and key) are in main.bicep only:
-    // deploy.ps1 gives them on the command line.
+    // Secure parameters (the inference router's certificate and key) and looked-up ones (a
+    // service principal's object ID) are in main.bicep only: deploy.ps1 gives them on the
+    // command line.
     if let Some(main) = artifacts.iter().find(|a| a.path == "main.bicep") {
-        names.extend(amlgen::verify::bicep_secure_params(
+        names.extend(amlgen::verify::bicep_deploy_time_params(
             &String::from_utf8_lossy(&main.bytes),
         ));
     }

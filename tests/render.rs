@@ -98,10 +98,11 @@ fn parameter_files_validate_and_match_main_bicep() {
         };
         let params = get("main.parameters.json");
         assert!(amlgen::verify::parameter_file(&params).is_empty());
-        // Secure parameters (the inference router's TLS certificate and key) are given at
-        // deploy time, never in the parameter file.
+        // Secure parameters (the inference router's TLS certificate and key) and looked-up ones
+        // (a service principal's object ID) are given at deploy time, never in the parameter
+        // file.
         let main = get("main.bicep");
-        let secure = amlgen::verify::bicep_secure_params(&main);
+        let secure = amlgen::verify::bicep_deploy_time_params(&main);
         let declared: Vec<String> = amlgen::verify::bicep_params(&main)
             .into_iter()
             .filter(|d| !secure.contains(d))

@@ -791,8 +791,8 @@ pub struct Workspace {
     /// cannot build them itself. Default: the blueprint's compute cluster.
     #[serde(default)]
     pub image_build_compute: Option<String>,
-    /// Encrypt the workspace's data with a key of yours (an existing key vault key) instead of
-    /// Microsoft's. Azure then creates Cosmos DB, AI Search and storage for the workspace in a
+    /// Encrypt the workspace's data with a key of yours (an existing key vault key, or one amlgen
+    /// creates in the workspace's key vault) instead of Microsoft's. Azure then creates Cosmos DB, AI Search and storage for the workspace in a
     /// resource group of its own, billed to you; set only when the workspace is created.
     #[serde(default)]
     pub customer_managed_key: Option<CustomerManagedKey>,
@@ -830,16 +830,36 @@ pub enum IdentityKind {
     UserAssigned,
 }
 
-/// A key vault key that encrypts the workspace's data.
+/// A key vault key that encrypts the workspace's data: an existing key (`key_vault_id` and
+/// `key_uri`) or one amlgen creates in the workspace's key vault (`create`).
 #[derive(Debug, Clone, Serialize, Deserialize, JsonSchema)]
 #[serde(deny_unknown_fields)]
 pub struct CustomerManagedKey {
-    /// Resource ID of the key vault: `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>`,
-    /// in the workspace's subscription and region, with soft delete and purge protection on.
-    pub key_vault_id: String,
-    /// The key's identifier: `https://<vault>.vault.azure.net/keys/<name>/<version>` (an RSA key,
-    /// 3072 bits or more recommended).
-    pub key_uri: String,
+    /// An existing key: resource ID of its key vault,
+    /// `/subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name>`, in
+    /// the workspace's subscription and region, with soft delete and purge protection on.
+    #[serde(default)]
+    pub key_vault_id: Option<String>,
+    /// An existing key: its identifier, `https://<vault>.vault.azure.net/keys/<name>/<version>`
+    /// (an RSA key, 3072 bits or more recommended).
+    #[serde(default)]
+    pub key_uri: Option<String>,
+    /// A key amlgen creates in the workspace's key vault (`create: {}` for the defaults), with
+    /// the role the Azure Cosmos DB service needs on it. Instead of `key_vault_id` and `key_uri`.
+    #[serde(default)]
+    pub create: Option<CreatedKey>,
+}
+
+/// The key amlgen creates for the workspace (`workspace.customer_managed_key.create`).
+#[derive(Debug, Clone, Default, Serialize, Deserialize, JsonSchema)]
+#[serde(deny_unknown_fields)]
+pub struct CreatedKey {
+    /// The key's name in the workspace's key vault; default `cmk-<prefix>`.
+    #[serde(default)]
+    pub name: Option<String>,
+    /// RSA key size in bits: 3072 (default) or 4096.
+    #[serde(default)]
+    pub size: Option<u32>,
 }
 
 /// Workspace managed virtual network: compute runs in a Microsoft-managed VNet.

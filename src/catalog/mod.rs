@@ -538,6 +538,21 @@ pub struct Catalog {
 pub struct EncryptionCatalog {
     pub cosmos_db_app_id: CosmosDbAppId,
     pub key_permissions: Fact<Vec<String>>,
+    /// The key amlgen creates (`workspace.customer_managed_key.create`).
+    pub created_key: CreatedKeyCatalog,
+    /// catalog/access.yaml built-in role key the Azure Cosmos DB principal gets on that key.
+    pub cosmos_db_key_role: Fact<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CreatedKeyCatalog {
+    /// JSON web key type (`RSA`).
+    pub kty: String,
+    /// Key sizes in bits a blueprint may ask for.
+    pub sizes: Vec<u32>,
+    pub default_size: u32,
+    pub source: Vec<String>,
 }
 
 #[derive(Debug, Deserialize)]

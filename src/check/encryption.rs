@@ -1,9 +1,12 @@
-//! Customer-managed key (`workspace.customer_managed_key`): the key vault must be a key vault in
+//! Customer-managed key (`workspace.customer_managed_key`): an existing key or one amlgen
+//! creates, never both (AMLG128); a created key has a size amlgen makes (AMLG129). For an
+//! existing key, the key vault must be a key vault in
 //! the workspace's subscription, and the key must live in it (cmk_howto: "The key vault that
 //! contains your customer-managed key must be in the same Azure subscription as the Azure Machine
 //! Learning workspace").
 
-use crate::blueprint::Blueprint;
+use crate::blueprint::{Blueprint, CreatedKey};
+use crate::catalog::Catalog;
 use crate::diagnostic::{Code, Diagnostic};
 use crate::rules::private_endpoint::parse_resource_id;
 
@@ -13,35 +16,100 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let Some(cmk) = &bp.workspace.customer_managed_key else {
         return;
     };
-    let vault = parse_resource_id(&cmk.key_vault_id)
+    const AT: &str = "workspace.customer_managed_key";
+    match (&cmk.create, &cmk.key_vault_id, &cmk.key_uri) {
+        (Some(created), None, None) => check_created(bp, created, out),
+        (None, Some(vault), Some(uri)) => check_existing(bp, vault, uri, out),
+        (Some(_), _, _) => out.push(
+            Diagnostic::error(
+                Code::CustomerManagedKeyShape,
+                "both an existing key and one to create",
+            )
+            .at_path(AT)
+            .with_help("keep key_vault_id and key_uri (your key) or `create` (a key amlgen creates in the workspace's key vault), not both"),
+        ),
+        (None, vault, _) => {
+            let missing = if vault.is_none() {
+                "key_vault_id"
+            } else {
+                "key_uri"
+            };
+            out.push(
+                Diagnostic::error(
+                    Code::CustomerManagedKeyShape,
+                    format!("an existing key without {missing}"),
+                )
+                .at_path(AT)
+                .with_help("give both key_vault_id and key_uri of an existing key, or replace them with `create: {}` for a key amlgen creates in the workspace's key vault"),
+            )
+        }
+    }
+}
+
+fn check_created(bp: &Blueprint, created: &CreatedKey, out: &mut Vec<Diagnostic>) {
+    let cat = Catalog::get();
+    // The created key's role goes to Azure Cosmos DB's service principal, found by its
+    // application ID; Microsoft's page gives it for Azure and Azure Government only.
+    if !cat
+        .encryption
+        .cosmos_db_app_id
+        .by_cloud
+        .contains_key(bp.cloud.as_str())
+    {
+        out.push(
+            Diagnostic::error(Code::CreatedKeySize, format!("no documented Azure Cosmos DB application ID in {}", bp.cloud.as_str()))
+                .at_path("workspace.customer_managed_key.create")
+                .with_value(bp.cloud.as_str().to_string())
+                .with_help("amlgen gives the created key's role to Azure Cosmos DB's service principal, known by its application ID, which Microsoft documents for AzureCloud and AzureUSGovernment only; in this cloud create the key and its access yourself and give key_vault_id and key_uri"),
+        );
+    }
+    let allowed = &cat.encryption.created_key.sizes;
+    if let Some(size) = created.size.filter(|s| !allowed.contains(s)) {
+        let sizes: Vec<String> = allowed.iter().map(u32::to_string).collect();
+        out.push(
+            Diagnostic::error(
+                Code::CreatedKeySize,
+                "amlgen creates RSA keys of 3072 or 4096 bits",
+            )
+            .at_path("workspace.customer_managed_key.create.size")
+            .with_value(size.to_string())
+            .with_help(format!(
+                "set size to one of {} (at least 3072 bits is what Azure recommends for this key)",
+                sizes.join(", ")
+            )),
+        );
+    }
+}
+
+fn check_existing(bp: &Blueprint, key_vault_id: &str, key_uri: &str, out: &mut Vec<Diagnostic>) {
+    let vault = parse_resource_id(key_vault_id)
         .filter(|r| r.resource_type.eq_ignore_ascii_case(VAULT_TYPE));
     let Some(vault) = vault else {
         out.push(
             Diagnostic::error(Code::CustomerManagedKeyVault, "not a key vault resource ID")
                 .at_path("workspace.customer_managed_key.key_vault_id")
-                .with_value(cmk.key_vault_id.clone())
+                .with_value(key_vault_id.to_string())
                 .with_help("give /subscriptions/<id>/resourceGroups/<rg>/providers/Microsoft.KeyVault/vaults/<name> (`az keyvault show --name <name> --query id`)"),
         );
         return;
     };
     if let Some(sub) = &bp.resource_group.subscription_id {
         let vault_subscription =
-            crate::rules::private_endpoint::resource_subscription(&cmk.key_vault_id)
-                .unwrap_or_default();
+            crate::rules::private_endpoint::resource_subscription(key_vault_id).unwrap_or_default();
         if !vault_subscription.eq_ignore_ascii_case(sub.as_str()) {
             out.push(
                 Diagnostic::error(Code::CustomerManagedKeyVault, "the key vault is in another subscription than the workspace")
                     .at_path("workspace.customer_managed_key.key_vault_id")
-                    .with_value(cmk.key_vault_id.clone())
+                    .with_value(key_vault_id.to_string())
                     .with_help(format!("Azure Machine Learning takes a customer-managed key only from a key vault in the workspace's subscription ({}); use or create one there", sub.as_str())),
             );
         }
     }
-    if !key_in_vault(&cmk.key_uri, &vault.name) {
+    if !key_in_vault(key_uri, &vault.name) {
         out.push(
             Diagnostic::error(Code::CustomerManagedKeyUri, format!("not a key identifier in key vault {}", vault.name))
                 .at_path("workspace.customer_managed_key.key_uri")
-                .with_value(cmk.key_uri.clone())
+                .with_value(key_uri.to_string())
                 .with_help(format!("give https://{}.<vault DNS suffix>/keys/<name>/<version> (`az keyvault key show --vault-name {} --name <name> --query key.kid`)", vault.name, vault.name)),
         );
     }
@@ -126,5 +194,34 @@ mod tests {
         let same =
             "resource_group.subscription_id=00000000-0000-0000-0000-000000000000".to_string();
         assert!(codes(&[cmk(VAULT, good), same]).is_empty());
+    }
+
+    #[test]
+    fn existing_or_created_never_both() {
+        let set = |v: &str| format!("workspace.customer_managed_key={v}");
+        assert!(codes(&[set("{create: {}}")]).is_empty());
+        assert!(codes(&[set("{create: {name: cmk-team, size: 4096}}")]).is_empty());
+        let good =
+            "https://kv-central.vault.azure.net/keys/aml-cmk/0123456789abcdef0123456789abcdef";
+        for bad in [
+            format!("{{key_vault_id: '{VAULT}'}}"),
+            format!("{{key_uri: '{good}'}}"),
+            "{}".to_string(),
+            format!("{{key_vault_id: '{VAULT}', key_uri: '{good}', create: {{}}}}"),
+            format!("{{key_uri: '{good}', create: {{}}}}"),
+        ] {
+            assert_eq!(
+                codes(&[set(&bad)]),
+                [Code::CustomerManagedKeyShape],
+                "{bad}"
+            );
+        }
+        for size in [2048, 1024, 3071, 8192] {
+            assert_eq!(
+                codes(&[set(&format!("{{create: {{size: {size}}}}}"))]),
+                [Code::CreatedKeySize],
+                "{size}"
+            );
+        }
     }
 }

@@ -84,6 +84,8 @@ codes! {
     MonitorPrivateLinkUnavailable = "AMLG125",
     IdentityWithCustomerManagedKey = "AMLG126",
     IdentityNameWithoutUserAssigned = "AMLG127",
+    CustomerManagedKeyShape = "AMLG128",
+    CreatedKeySize = "AMLG129",
     FirewallWithoutHub = "AMLG130",
     HubWithNatGateway = "AMLG131",
     ExfiltrationWithoutFirewall = "AMLG132",

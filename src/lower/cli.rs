@@ -4,8 +4,8 @@
 
 use crate::catalog::{Catalog, Cloud};
 use crate::plan::model::{
-    CliArg, FirewallModel, HubModel, Model, PeTarget, RuleCollectionModel, RuleKind, RuleModel,
-    VnetRole,
+    CliArg, FirewallModel, HubModel, KeySource, Model, PeTarget, RuleCollectionModel, RuleKind,
+    RuleModel, VnetRole,
 };
 use crate::plan::zones::Text;
 use crate::render::escape::shell_word;
@@ -272,15 +272,30 @@ fn create_sets(w: &crate::plan::model::WorkspaceModel) -> Vec<String> {
     if w.hbi_workspace {
         sets.push(shell_word("hbi_workspace=true"));
     }
-    if let Some(k) = &w.customer_managed_key {
-        sets.push(shell_word(&format!(
-            "customer_managed_key.key_vault={}",
-            k.key_vault_id
-        )));
-        sets.push(shell_word(&format!(
-            "customer_managed_key.key_uri={}",
-            k.key_uri
-        )));
+    match w.customer_managed_key.as_ref().map(|k| &k.source) {
+        Some(KeySource::Existing {
+            key_vault_id,
+            key_uri,
+        }) => {
+            sets.push(shell_word(&format!(
+                "customer_managed_key.key_vault={key_vault_id}"
+            )));
+            sets.push(shell_word(&format!(
+                "customer_managed_key.key_uri={key_uri}"
+            )));
+        }
+        // The workspace's own key vault, and the version the runbook's key step read back.
+        Some(KeySource::Created(_)) => {
+            sets.push(word_with_vars(
+                "customer_managed_key.key_vault=${KEY_VAULT_ID}",
+                &["KEY_VAULT_ID"],
+            ));
+            sets.push(word_with_vars(
+                "customer_managed_key.key_uri=${CUSTOMER_MANAGED_KEY_URI}",
+                &["CUSTOMER_MANAGED_KEY_URI"],
+            ));
+        }
+        None => {}
     }
     sets
 }

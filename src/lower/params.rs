@@ -295,19 +295,42 @@ pub fn params(m: &Model) -> Vec<Param> {
             &i.name,
         ));
     }
-    if let Some(k) = &m.workspace.customer_managed_key {
-        v.push(p(
-            "customerManagedKeyVaultId",
-            "string",
-            "Required. Resource ID of the key vault with the key that encrypts the workspace's data (soft delete and purge protection on).",
-            json!(k.key_vault_id),
-        ));
-        v.push(p(
-            "customerManagedKeyUri",
-            "string",
-            "Required. Identifier of the key that encrypts the workspace's data.",
-            json!(k.key_uri),
-        ));
+    match m.workspace.customer_managed_key.as_ref().map(|k| &k.source) {
+        Some(KeySource::Existing {
+            key_vault_id,
+            key_uri,
+        }) => {
+            v.push(p(
+                "customerManagedKeyVaultId",
+                "string",
+                "Required. Resource ID of the key vault with the key that encrypts the workspace's data (soft delete and purge protection on).",
+                json!(key_vault_id),
+            ));
+            v.push(p(
+                "customerManagedKeyUri",
+                "string",
+                "Required. Identifier of the key that encrypts the workspace's data.",
+                json!(key_uri),
+            ));
+        }
+        Some(KeySource::Created(c)) => {
+            v.push(named(
+                "customerManagedKeyName",
+                "key_vault_key",
+                "key, in the workspace's key vault, that encrypts the workspace's data",
+                &c.name,
+            ));
+            v.push(Param {
+                allowed: c.sizes.iter().map(|s| json!(s)).collect(),
+                ..p(
+                    "customerManagedKeySize",
+                    "int",
+                    "Required. RSA key size in bits of that key; set only when the key is created.",
+                    json!(c.size),
+                )
+            });
+        }
+        None => {}
     }
     if let Some(c) = &m.compute.cluster {
         v.push(named(

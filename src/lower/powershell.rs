@@ -12,8 +12,8 @@
 use crate::catalog::Catalog;
 use crate::catalog::Cloud;
 use crate::plan::model::{
-    DnsMode, IdentityRoleModel, Model, NetworkModel, PeTarget, PowerShellRequirement, PsGuid,
-    PsRead, PsSegment, PsStep,
+    DnsMode, IdentityRoleModel, KeySource, Model, NetworkModel, PeTarget, PowerShellRequirement,
+    PsGuid, PsRead, PsSegment, PsStep,
 };
 use crate::plan::zones::Text;
 use serde_json::{json, Value as Json};
@@ -28,6 +28,10 @@ const SUBSCRIPTION: &str = "<amlgen:subscriptionId>";
 /// user-assigned one, read once that exists.
 const WORKSPACE_PRINCIPAL: &str = "<amlgen:workspacePrincipalId>";
 const WORKSPACE_PRINCIPAL_TOKEN: &str = "workspacePrincipalId";
+/// The created customer-managed key's identifier with its version, read back after its PUT.
+const KEY_URI_TOKEN: &str = "customerManagedKeyUri";
+/// Azure Cosmos DB's service principal in the tenant, looked up by the script before any step.
+const COSMOS_DB_PRINCIPAL_TOKEN: &str = "cosmosDbPrincipalId";
 /// The hub firewall's private IP address (the spoke's next hop and DNS server), read once the
 /// firewall exists: Azure picks it from the firewall subnet.
 const FIREWALL_IP: &str = "firewallPrivateIp";
@@ -269,6 +273,42 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
         }}),
     );
 
+    // The workspace's key: the blueprint's, or one created in the workspace's key vault (as
+    // modules/keyVault.bicep) with Azure Cosmos DB's role on it, before the workspace.
+    let encryption_key = m
+        .workspace
+        .customer_managed_key
+        .as_ref()
+        .map(|k| match &k.source {
+            KeySource::Existing {
+                key_vault_id,
+                key_uri,
+            } => (key_vault_id.clone(), key_uri.clone()),
+            KeySource::Created(c) => {
+                let key_id = format!("{kv_id}/keys/{}", c.name);
+                let step = s.put(
+                    format!(
+                        "Customer-managed key {} ({} {}) in key vault {}",
+                        c.name, c.kty, c.size, m.key_vault.name
+                    ),
+                    key_id.clone(),
+                    "key_vault_key",
+                    json!({"properties": {"kty": c.kty, "keySize": c.size}}),
+                );
+                step.reads_after = vec![read(KEY_URI_TOKEN, &["properties", "keyUriWithVersion"])];
+                role_assignment(
+                    &mut s,
+                    format!("{} on key {} for Azure Cosmos DB", c.role.name, c.name),
+                    &key_id,
+                    &built_in_role(&c.role.id),
+                    &c.role.id,
+                    &token(COSMOS_DB_PRINCIPAL_TOKEN),
+                    "ServicePrincipal",
+                );
+                (kv_id.clone(), token(KEY_URI_TOKEN))
+            }
+        });
+
     // The user-assigned workspace identity and its roles on the dependencies, before the
     // workspace (Azure checks them when it creates it), as modules/workspaceIdentity.bicep.
     let uai_id = m.workspace.user_assigned_identity.as_ref().map(|i| {
@@ -346,9 +386,9 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
         props["primaryUserAssignedIdentity"] = json!(id);
     }
     props["hbiWorkspace"] = json!(w.hbi_workspace);
-    if let Some(k) = &w.customer_managed_key {
+    if let Some((vault, key)) = &encryption_key {
         props["encryption"] = json!({"status": "Enabled", "keyVaultProperties": {
-            "keyVaultArmId": k.key_vault_id, "keyIdentifier": k.key_uri}});
+            "keyVaultArmId": vault, "keyIdentifier": key}});
     }
     let title = match &m.network {
         None => format!(

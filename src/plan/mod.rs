@@ -186,19 +186,11 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             .collect(),
         rules,
         has_fqdn_rules,
-        customer_managed_key: bp.workspace.customer_managed_key.as_ref().map(|k| {
-            CustomerManagedKeyModel {
-                key_vault_id: k.key_vault_id.clone(),
-                key_uri: k.key_uri.clone(),
-                cosmos_db_app_id: cat
-                    .encryption
-                    .cosmos_db_app_id
-                    .by_cloud
-                    .get(bp.cloud.as_str())
-                    .cloned(),
-                key_permissions: cat.encryption.key_permissions.value.clone(),
-            }
-        }),
+        customer_managed_key: bp
+            .workspace
+            .customer_managed_key
+            .as_ref()
+            .map(|k| customer_managed_key(k, names, bp.cloud.as_str())),
         hbi_workspace: bp.workspace.hbi_workspace,
         pe_rule_compute_roles: mn
             .outbound_rules
@@ -390,6 +382,12 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             .subscription_id
             .as_ref()
             .map(|s| s.as_str().to_string()),
+        workspace_yaml: bp.resource_group.subscription_id.is_some()
+            && bp
+                .workspace
+                .customer_managed_key
+                .as_ref()
+                .is_none_or(|k| k.create.is_none()),
         tags: bp.tags.clone(),
         names: names_map(names),
         defaults: cat
@@ -781,6 +779,48 @@ fn packages(bp: &crate::blueprint::Blueprint) -> Vec<PackageModel> {
 
 /// The user-assigned workspace identity and its roles (catalog/access.yaml), split into those
 /// Azure needs before it creates the workspace and the one on the workspace.
+/// The workspace's key: the blueprint's, or the one amlgen creates (checked: exactly one of them,
+/// and a created key only where the catalog has Azure Cosmos DB's application ID).
+fn customer_managed_key(
+    k: &crate::blueprint::CustomerManagedKey,
+    names: &crate::naming::Names,
+    cloud: &str,
+) -> CustomerManagedKeyModel {
+    let cat = Catalog::get();
+    let cosmos_db_app_id = cat.encryption.cosmos_db_app_id.by_cloud.get(cloud).cloned();
+    let source = match (&k.create, &names.created_key) {
+        (Some(c), Some(name)) => {
+            let role = &cat.access.built_in_roles[cat.encryption.cosmos_db_key_role.value.as_str()];
+            let created = &cat.encryption.created_key;
+            let size = c.size.unwrap_or(created.default_size);
+            KeySource::Created(CreatedKeyModel {
+                name: name.value.clone(),
+                kty: created.kty.clone(),
+                size,
+                body: json!({"properties": {"kty": created.kty, "keySize": size}}).to_string(),
+                sizes: created.sizes.clone(),
+                api_version: cat.api_versions["key_vault_key"].version.clone(),
+                cosmos_db_app_id: cosmos_db_app_id.clone().unwrap_or_default(),
+                role: TargetRoleModel {
+                    target: None,
+                    name: role.name.clone(),
+                    id: role.id.clone(),
+                    since: role.since.clone(),
+                },
+            })
+        }
+        _ => KeySource::Existing {
+            key_vault_id: k.key_vault_id.clone().unwrap_or_default(),
+            key_uri: k.key_uri.clone().unwrap_or_default(),
+        },
+    };
+    CustomerManagedKeyModel {
+        source,
+        cosmos_db_app_id,
+        key_permissions: cat.encryption.key_permissions.value.clone(),
+    }
+}
+
 fn identity(
     name: &crate::naming::Name,
     managed_vnet: bool,

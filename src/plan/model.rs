@@ -17,6 +17,9 @@ pub struct Model {
     pub cloud: String,
     /// The subscription the blueprint names, if it does (`resource_group.subscription_id`).
     pub subscription_id: Option<String>,
+    /// Whether the render has a `workspace.yml`: azure-ai-ml loads only full resource IDs, which
+    /// need the subscription, and a key amlgen creates has no identifier before it exists.
+    pub workspace_yaml: bool,
     pub tags: IndexMap<String, String>,
     pub names: IndexMap<&'static str, String>,
     /// Fixed settings (catalog/defaults.yaml): TLS version, registry tier, SKUs, ...
@@ -294,12 +297,78 @@ pub struct TargetRoleModel {
 /// The key that encrypts the workspace's data.
 #[derive(Debug, Clone, Serialize)]
 pub struct CustomerManagedKeyModel {
-    pub key_vault_id: String,
-    pub key_uri: String,
+    /// Where the key comes from: the blueprint's key, or one amlgen creates.
+    pub source: KeySource,
     /// The "Azure Cosmos DB" application in this cloud, which needs the key permissions
     /// (catalog/encryption.yaml); `None` where no page gives it.
     pub cosmos_db_app_id: Option<String>,
     pub key_permissions: Vec<String>,
+}
+
+/// An existing key named by the blueprint, or one amlgen creates in the workspace's key vault.
+/// Serialized with both keys, the other one null, so templates test `k.source.created` and
+/// `k.source.existing` without an undefined value.
+#[derive(Debug, Clone)]
+pub enum KeySource {
+    Existing {
+        key_vault_id: String,
+        key_uri: String,
+    },
+    Created(CreatedKeyModel),
+}
+
+#[derive(Serialize)]
+struct ExistingKeyView<'a> {
+    key_vault_id: &'a str,
+    key_uri: &'a str,
+}
+
+impl Serialize for KeySource {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeStruct;
+        let mut st = serializer.serialize_struct("KeySource", 2)?;
+        match self {
+            KeySource::Existing {
+                key_vault_id,
+                key_uri,
+            } => {
+                st.serialize_field(
+                    "existing",
+                    &Some(ExistingKeyView {
+                        key_vault_id,
+                        key_uri,
+                    }),
+                )?;
+                st.serialize_field("created", &None::<CreatedKeyModel>)?;
+            }
+            KeySource::Created(c) => {
+                st.serialize_field("existing", &None::<ExistingKeyView>)?;
+                st.serialize_field("created", &Some(c))?;
+            }
+        }
+        st.end()
+    }
+}
+
+/// The key amlgen creates (`workspace.customer_managed_key.create`): in the workspace's key
+/// vault, through Azure Resource Manager, with Azure Cosmos DB's role on it.
+#[derive(Debug, Clone, Serialize)]
+pub struct CreatedKeyModel {
+    pub name: String,
+    /// `RSA`.
+    pub kty: String,
+    pub size: u32,
+    /// Sizes a blueprint may ask for (main.bicep's `@allowed`).
+    pub sizes: Vec<u32>,
+    /// Microsoft.KeyVault/vaults/keys API version (catalog/api_versions.yaml).
+    pub api_version: String,
+    /// The Azure Cosmos DB application's ID in this cloud: its service principal in the tenant
+    /// gets `role` on the key (looked up at deploy time: an object ID differs per tenant).
+    pub cosmos_db_app_id: String,
+    /// Key Vault Crypto Service Encryption User.
+    pub role: TargetRoleModel,
+    /// The PUT body (JSON) runbook.sh sends, as modules/keyVault.bicep's key properties.
+    pub body: String,
 }
 
 /// A default datastore Azure creates with the workspace, written back with the workspace managed

@@ -213,8 +213,7 @@ pub fn render(m: &Model) -> Result<Vec<Artifact>, RenderError> {
     for e in &m.inference.online_endpoints {
         out.push(structured::online_endpoint_yaml(m, e, &header)?);
     }
-    // azure-ai-ml loads only full resource IDs, which need the subscription.
-    if let Some(subscription) = &m.subscription_id {
+    if let (true, Some(subscription)) = (m.workspace_yaml, &m.subscription_id) {
         out.push(structured::workspace_yaml(m, subscription, &header)?);
     }
     out.sort_by(|a, b| a.path.cmp(&b.path));

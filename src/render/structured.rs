@@ -3,7 +3,7 @@
 
 use super::{Artifact, RenderError};
 use crate::catalog::Catalog;
-use crate::plan::model::{Model, OnlineEndpointModel, RuleKind, RuleModel};
+use crate::plan::model::{KeySource, Model, OnlineEndpointModel, RuleKind, RuleModel};
 use indexmap::IndexMap;
 use serde::Serialize;
 use serde_json::{json, Value as Json};
@@ -158,10 +158,18 @@ pub fn workspace_yaml(
         provision_network_now: m.network.is_none().then_some(m.workspace.provision_now),
         image_build_compute: m.workspace.image_build_compute.as_deref(),
         hbi_workspace: m.workspace.hbi_workspace,
-        customer_managed_key: m.workspace.customer_managed_key.as_ref().map(|k| {
-            CustomerManagedKeyYaml {
-                key_vault: &k.key_vault_id,
-                key_uri: &k.key_uri,
+        // A created key's version exists only once it is created: no workspace.yml then
+        // (Model::workspace_yaml), so only an existing key reaches this file.
+        customer_managed_key: m.workspace.customer_managed_key.as_ref().and_then(|k| {
+            match &k.source {
+                KeySource::Existing {
+                    key_vault_id,
+                    key_uri,
+                } => Some(CustomerManagedKeyYaml {
+                    key_vault: key_vault_id,
+                    key_uri,
+                }),
+                KeySource::Created(_) => None,
             }
         }),
         serverless_compute: m.workspace.serverless.as_ref().map(|s| ServerlessYaml {

@@ -62,6 +62,17 @@ module storage 'modules/storage.bicep' = {
   }
 }
 
+{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+{% set ck = m.workspace.customer_managed_key.source.created %}
+// The created key's role goes to Azure Cosmos DB's service principal, whose object ID differs per
+// tenant: deploy.sh and deploy.ps1 look it up by its application ID.
+@description('Required. Object ID of the Azure Cosmos DB service principal in this tenant (az ad sp show --id {{ ck.cosmos_db_app_id|comment }} --query id --output tsv); deploy.sh and deploy.ps1 look it up.')
+@metadata({ servicePrincipalOfApplication: {{ ck.cosmos_db_app_id }} })
+@minLength(36)
+@maxLength(36)
+param cosmosDbPrincipalId string
+
+{% endif %}
 module keyVault 'modules/keyVault.bicep' = {
   name: take('${deployment().name}-key-vault', 64)
   params: {
@@ -69,6 +80,11 @@ module keyVault 'modules/keyVault.bicep' = {
     tags: tags
     name: keyVaultName
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
+{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+    customerManagedKeyName: customerManagedKeyName
+    customerManagedKeySize: customerManagedKeySize
+    cosmosDbPrincipalId: cosmosDbPrincipalId
+{% endif %}
   }
 }
 
@@ -110,7 +126,10 @@ module workspace 'modules/workspace.bicep' = {
     userAssignedIdentityId: workspaceIdentity.outputs.resourceId
     userAssignedIdentityPrincipalId: workspaceIdentity.outputs.principalId
 {% endif %}
-{% if m.workspace.customer_managed_key %}
+{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+    customerManagedKeyVaultId: keyVault.outputs.resourceId
+    customerManagedKeyUri: keyVault.outputs.customerManagedKeyUri
+{% elif m.workspace.customer_managed_key %}
     customerManagedKeyVaultId: customerManagedKeyVaultId
     customerManagedKeyUri: customerManagedKeyUri
 {% endif %}

@@ -66,6 +66,15 @@ $onlineEndpoints = @(
 )
 
 {% endif %}
+{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+# The customer-managed key's role goes to Azure Cosmos DB's service principal, whose object ID
+# differs per tenant: looked up here by its application ID.
+$cosmosDbPrincipalId = (Get-AzADServicePrincipal -ApplicationId {{ m.workspace.customer_managed_key.source.created.cosmos_db_app_id }}).Id
+if (-not $cosmosDbPrincipalId) {
+    throw 'No Azure Cosmos DB service principal in this tenant: register the Microsoft.DocumentDB resource provider, then run the script again.'
+}
+
+{% endif %}
 {% if m.inference.kubernetes %}
 # The inference router's TLS certificate and key (PEM files named by AMLGEN_INFERENCE_TLS_CERT
 # and AMLGEN_INFERENCE_TLS_KEY) are the template's secure parameters, base64-encoded; they never
@@ -101,6 +110,9 @@ New-AzResourceGroupDeployment `
     -inferenceTlsCertificate $tlsCertificate `
     -inferenceTlsKey $tlsKey `
 {% endif %}
+{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+    -cosmosDbPrincipalId $cosmosDbPrincipalId `
+{% endif %}
     -location $Location `
     -WhatIf
 
@@ -132,6 +144,9 @@ $null = New-AzResourceGroupDeployment `
 {% if m.inference.kubernetes %}
     -inferenceTlsCertificate $tlsCertificate `
     -inferenceTlsKey $tlsKey `
+{% endif %}
+{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+    -cosmosDbPrincipalId $cosmosDbPrincipalId `
 {% endif %}
     -location $Location
 

@@ -83,6 +83,12 @@ fi
 ONLINE_ENDPOINTS="[$(IFS=,; printf '%s' "${NEW_ENDPOINTS[*]}")]"
 
 {% endif %}
+{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+# The customer-managed key's role goes to Azure Cosmos DB's service principal, whose object ID
+# differs per tenant: looked up here by its application ID.
+COSMOS_DB_PRINCIPAL_ID="$(az ad sp show --id {{ m.workspace.customer_managed_key.source.created.cosmos_db_app_id }} --query id --output tsv)"
+
+{% endif %}
 {% if m.inference.kubernetes %}
 # The inference router's TLS certificate and key (PEM files) are secure parameters: written,
 # base64-encoded, to a parameter file only this user can read, removed on exit, never to
@@ -106,6 +112,9 @@ az deployment group what-if \
 {% endif %}
 {% if m.inference.kubernetes %}
   --parameters "@${TLS_PARAMETERS}" \
+{% endif %}
+{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+  --parameters cosmosDbPrincipalId="${COSMOS_DB_PRINCIPAL_ID}" \
 {% endif %}
   --parameters location="${LOCATION}"
 
@@ -139,6 +148,9 @@ az deployment group create \
   --parameters onlineEndpoints="${ONLINE_ENDPOINTS}" \
 {% endif %}
   --parameters location="${LOCATION}" \
+{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+  --parameters cosmosDbPrincipalId="${COSMOS_DB_PRINCIPAL_ID}" \
+{% endif %}
 {% if m.inference.kubernetes %}
   --parameters "@${TLS_PARAMETERS}" \
 {% endif %}

@@ -31,6 +31,16 @@ $Values = @{
     tenantId       = $context.Tenant.Id
 }
 
+{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+{% set ck = m.workspace.customer_managed_key.source.created %}
+# Azure Cosmos DB's service principal in this tenant (its object ID differs per tenant): it gets
+# its role on the customer-managed key the script creates.
+$Values['cosmosDbPrincipalId'] = (Get-AzADServicePrincipal -ApplicationId {{ ck.cosmos_db_app_id }}).Id
+if (-not $Values['cosmosDbPrincipalId']) {
+    throw 'No Azure Cosmos DB service principal in this tenant: register the Microsoft.DocumentDB resource provider, then run the script again.'
+}
+
+{% endif %}
 {% if m.inference.kubernetes %}
 # The inference router's TLS certificate and key: PEM files named by AMLGEN_INFERENCE_TLS_CERT
 # and AMLGEN_INFERENCE_TLS_KEY, base64-encoded as the extension's protected settings take them.

@@ -178,6 +178,33 @@ if ! az keyvault show --resource-group "${RESOURCE_GROUP}" --name "${KEY_VAULT_N
     --output none
 fi
 KEY_VAULT_ID="$(az keyvault show --resource-group "${RESOURCE_GROUP}" --name "${KEY_VAULT_NAME}" --query id --output tsv)"
+{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+{% set ck = m.workspace.customer_managed_key.source.created %}
+
+# --- Customer-managed key: created in the key vault, with Azure Cosmos DB's role on it ----------
+# Through Azure Resource Manager, as main.bicep: it reaches the vault behind its private endpoint,
+# and a key that exists already is returned unchanged (no new version, no update).
+CUSTOMER_MANAGED_KEY_ID="${KEY_VAULT_ID}/keys/{{ ck.name|raw_in_quotes }}"
+az rest \
+  --method put \
+  --url "${CUSTOMER_MANAGED_KEY_ID}?api-version={{ ck.api_version|raw_in_quotes }}" \
+  --body {{ ck.body }} \
+  --output none
+CUSTOMER_MANAGED_KEY_URI="$(az rest --method get --url "${CUSTOMER_MANAGED_KEY_ID}?api-version={{ ck.api_version|raw_in_quotes }}" --query properties.keyUriWithVersion --output tsv)"
+# Azure Cosmos DB's service principal in this tenant (its object ID differs per tenant) gets
+# {{ ck.role.name|comment }} on the key alone. Counted first: a failing `az`
+# inside `if [ ... ]` would not stop the script.
+COSMOS_DB_PRINCIPAL_ID="$(az ad sp show --id {{ ck.cosmos_db_app_id }} --query id --output tsv)"
+ASSIGNED="$(az role assignment list --assignee "${COSMOS_DB_PRINCIPAL_ID}" --role {{ ck.role.id }} --scope "${CUSTOMER_MANAGED_KEY_ID}" --query 'length(@)' --output tsv)"
+if [ "${ASSIGNED}" = "0" ]; then
+  az role assignment create \
+    --assignee-object-id "${COSMOS_DB_PRINCIPAL_ID}" \
+    --assignee-principal-type ServicePrincipal \
+    --role {{ ck.role.id }} \
+    --scope "${CUSTOMER_MANAGED_KEY_ID}" \
+    --output none
+fi
+{% endif %}
 
 # --- Container registry: Premium (required for private endpoints), private, no admin user -----
 if ! az acr show --resource-group "${RESOURCE_GROUP}" --name "${CONTAINER_REGISTRY_NAME}" --output none 2>/dev/null; then
@@ -248,15 +275,23 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
   trap 'rm -f "${WORKSPACE_YAML}"' EXIT
   printf 'identity:\n  type: user_assigned\n  user_assigned_identities:\n    %s: {}\nprimary_user_assigned_identity: %s\n' "'${WORKSPACE_IDENTITY_ID}'" "'${WORKSPACE_IDENTITY_ID}'" > "${WORKSPACE_YAML}"
 {% endif %}
+{% if m.workspace.user_assigned_identity or (m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created) %}
 {% if m.workspace.user_assigned_identity %}
   # A new role assignment takes some minutes to reach Azure Machine Learning, which checks the
   # identity's access as it creates the workspace: a refusal right after the roles were given is
   # tried again, six times a minute apart.
+{% else %}
+  # A new role assignment takes some minutes to take effect, and Azure checks Azure Cosmos DB's
+  # access to the key as it creates the workspace: a refusal right after the role was given is
+  # tried again, six times a minute apart.
+{% endif %}
   for attempt in 1 2 3 4 5 6; do
     if az ml workspace create \
       --resource-group "${RESOURCE_GROUP}" \
       --name "${WORKSPACE_NAME}" \
+{% if m.workspace.user_assigned_identity %}
       --file "${WORKSPACE_YAML}" \
+{% endif %}
 {{ create_options|indent(6, true) }}
       --output none; then
       break
@@ -265,10 +300,16 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
       echo "The workspace was not created; see the error above." >&2
       exit 1
     fi
+{% if m.workspace.user_assigned_identity %}
     echo "The workspace was not created (attempt ${attempt} of 6); its identity's new roles may not have reached Azure Machine Learning yet: trying again in 60 s." >&2
+{% else %}
+    echo "The workspace was not created (attempt ${attempt} of 6); the key's new role may not have taken effect yet: trying again in 60 s." >&2
+{% endif %}
     sleep 60
   done
+{% if m.workspace.user_assigned_identity %}
   rm -f "${WORKSPACE_YAML}"
+{% endif %}
 {% else %}
   az ml workspace create \
     --resource-group "${RESOURCE_GROUP}" \

@@ -191,6 +191,14 @@ pub fn evaluate(dir: &Path, overrides: &Map<String, Value>) -> R<Vec<Resource>> 
     for k in amlgen::verify::bicep_secure_params(&main_text) {
         params.insert(k.clone(), Value::from(format!("<secure:{k}>")));
     }
+    // A service principal's object ID, looked up at deploy time by its application ID: the
+    // symbol conformance/runbook_arch.py writes for the runbook's `az ad sp show --id`.
+    for (k, app) in amlgen::verify::bicep_lookup_params(&main_text) {
+        params.insert(
+            k,
+            Value::from(format!("ref:serviceprincipal/{}#id", app.to_lowercase())),
+        );
+    }
     for (k, v) in overrides {
         params.insert(k.clone(), v.clone());
     }

@@ -19,6 +19,25 @@ param name string
 @minValue({{ m.ranges.keyVaultSoftDeleteRetentionDays.min }})
 @maxValue({{ m.ranges.keyVaultSoftDeleteRetentionDays.max }})
 param softDeleteRetentionInDays int
+{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+{% set ck = m.workspace.customer_managed_key.source.created %}
+
+@description('Required. Name of the key that encrypts the workspace\'s data.')
+@minLength({{ m.naming.key_vault_key.min }})
+@maxLength({{ m.naming.key_vault_key.max }})
+param customerManagedKeyName string
+
+@description('Required. RSA key size in bits.')
+@allowed([
+{% for size in ck.sizes %}
+  {{ size }}
+{% endfor %}
+])
+param customerManagedKeySize int
+
+@description('Required. Object ID of the Azure Cosmos DB service principal in this tenant.')
+param cosmosDbPrincipalId string
+{% endif %}
 
 resource keyVault {{ m.types.key_vault }} = {
   name: name
@@ -42,6 +61,39 @@ resource keyVault {{ m.types.key_vault }} = {
   }
 }
 
+{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+{% set ck = m.workspace.customer_managed_key.source.created %}
+// The workspace's customer-managed key. Azure Resource Manager creates a key's first version and
+// afterwards returns it unchanged (no new version, no update), so a redeployment keeps the key the
+// workspace was created with. No expiry: the workspace reads this version until you rotate it
+// (README, "Encryption"), and an expired key would stop the workspace.
+resource customerManagedKey {{ m.types.key_vault_key }} = {
+  // checkov:skip=CKV_AZURE_40: An expiry date would stop the workspace the day it passes: Azure Machine Learning reads this key version until it is rotated by hand (README, "Encryption").
+  // checkov:skip=CKV_AZURE_112: An HSM-backed key (RSA-HSM) needs the Premium tier for the workspace's whole key vault; this key is software-protected in the Standard vault.
+  parent: keyVault
+  name: customerManagedKeyName
+  properties: {
+    kty: {{ ck.kty }}
+    keySize: customerManagedKeySize
+  }
+}
+
+// {{ ck.role.name|comment }} on the key alone: Azure Cosmos DB wraps and
+// unwraps the workspace's metadata keys with it (a vault with Azure RBAC takes no access policy).
+resource cosmosDbKeyRole {{ m.types.role_assignment }} = {
+  name: guid(customerManagedKey.id, cosmosDbPrincipalId, {{ ck.role.id }})
+  scope: customerManagedKey
+  properties: {
+    roleDefinitionId: subscriptionResourceId('Microsoft.Authorization/roleDefinitions', {{ ck.role.id }})
+    principalId: cosmosDbPrincipalId
+    principalType: 'ServicePrincipal'
+  }
+}
+
+@description('The identifier, with its version, of the key that encrypts the workspace\'s data.')
+output customerManagedKeyUri string = customerManagedKey.properties.keyUriWithVersion
+
+{% endif %}
 @description('The resource ID of the key vault.')
 output resourceId string = keyVault.id
 
