@@ -6,7 +6,7 @@
 //! (`--accept-change AMLG3xx`).
 
 use crate::diagnostic::{Code, Diagnostic};
-use crate::plan::model::Model;
+use crate::plan::model::{KeySource, Model};
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
 
@@ -28,6 +28,10 @@ pub struct State {
     /// Whether a customer-managed key encrypts the workspace; set only at creation.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub customer_managed_key: Option<bool>,
+    /// Which key: `<vault resource ID or name>/keys/<key name>`, without the version (a new
+    /// version of the same key is a rotation, not a change of key).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub customer_managed_key_id: Option<String>,
     /// Whether the workspace's identity is user-assigned (none but that one) rather than the
     /// system-assigned one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -72,6 +76,22 @@ impl State {
             workspace: name("workspace"),
             hbi_workspace: Some(m.workspace.hbi_workspace),
             customer_managed_key: Some(m.workspace.customer_managed_key.is_some()),
+            customer_managed_key_id: m.workspace.customer_managed_key.as_ref().map(|k| {
+                match &k.source {
+                    KeySource::Existing {
+                        key_vault_id,
+                        key_uri,
+                    } => {
+                        let key = key_uri
+                            .split("/keys/")
+                            .nth(1)
+                            .and_then(|rest| rest.split('/').next())
+                            .unwrap_or_default();
+                        format!("{}/keys/{key}", key_vault_id.to_ascii_lowercase())
+                    }
+                    KeySource::Created(c) => format!("{}/keys/{}", m.key_vault.name, c.name),
+                }
+            }),
             user_assigned_identity: Some(m.workspace.user_assigned_identity.is_some()),
             storage_account: name("storage_account"),
             key_vault: name("key_vault"),
@@ -158,6 +178,25 @@ pub fn changes(before: &State, after: &State) -> Vec<Diagnostic> {
                         .with_value(to),
                     );
                 }
+            }
+        }
+    }
+    // Another key on a workspace that keeps its name and its key: Azure takes only a key in the
+    // vault it was created with, and only through an update, which no path here runs.
+    if before.workspace == after.workspace {
+        if let (Some(b), Some(a)) = (
+            &before.customer_managed_key_id,
+            &after.customer_managed_key_id,
+        ) {
+            if !b.eq_ignore_ascii_case(a) {
+                out.push(
+                    Diagnostic::error(
+                        Code::SetOnlyAtCreation,
+                        format!("the customer-managed key changes from {b} to {a} on a deployed workspace: Azure keeps the key the workspace was created with unless it is updated to another key of the same vault"),
+                    )
+                    .at_path("workspace.customer_managed_key")
+                    .with_value(a.clone()),
+                );
             }
         }
     }
@@ -364,6 +403,17 @@ mod tests {
             ..ws("w1", false, false)
         };
         assert_eq!(codes(&uai(false), &uai(true)), [Code::SetOnlyAtCreation]);
+        // Another key (a rename of the created one, another vault) is refused; the same key
+        // spelled in another case is not.
+        let key = |id: &str| State {
+            customer_managed_key_id: Some(id.into()),
+            ..ws("w1", false, true)
+        };
+        assert_eq!(
+            codes(&key("kv-a/keys/cmk-a"), &key("kv-a/keys/cmk-b")),
+            [Code::SetOnlyAtCreation]
+        );
+        assert!(codes(&key("kv-a/keys/cmk-a"), &key("KV-A/keys/cmk-a")).is_empty());
         // A manifest from before `state` existed compares as nothing known.
         assert!(changes(&State::default(), &after).is_empty());
     }

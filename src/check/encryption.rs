@@ -28,6 +28,14 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
             .at_path(AT)
             .with_help("keep key_vault_id and key_uri (your key) or `create` (a key amlgen creates in the workspace's key vault), not both"),
         ),
+        (None, None, None) => out.push(
+            Diagnostic::error(
+                Code::CustomerManagedKeyShape,
+                "neither an existing key nor one to create",
+            )
+            .at_path(AT)
+            .with_help("give key_vault_id and key_uri of an existing key, or `create: {}` (a mapping, possibly empty) for a key amlgen creates in the workspace's key vault"),
+        ),
         (None, vault, _) => {
             let missing = if vault.is_none() {
                 "key_vault_id"

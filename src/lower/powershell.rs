@@ -137,6 +137,7 @@ impl Steps {
             name_guid: None,
             reads_before: vec![],
             reads_after: vec![],
+            retry: None,
         });
         self.0.last_mut().expect("just pushed")
     }
@@ -422,6 +423,18 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
     if let Some(k) = w.kind.as_ref().filter(|k| k.non_default) {
         step.note = Some(format!("{}: {}; {}", k.arm, k.note, k.switch));
     }
+    // Azure checks the new roles as it creates the workspace: the user-assigned identity's on
+    // the dependencies, Azure Cosmos DB's on a created key (as runbook.sh's loop).
+    step.retry = if uai_id.is_some() {
+        Some("the identity's new roles may not have reached Azure Machine Learning yet".into())
+    } else if matches!(
+        w.customer_managed_key.as_ref().map(|k| &k.source),
+        Some(KeySource::Created(_))
+    ) {
+        Some("the key's new role may not have taken effect yet".into())
+    } else {
+        None
+    };
 
     if let (Some(i), Some(id)) = (&w.user_assigned_identity, &uai_id) {
         for r in &i.workspace_roles {

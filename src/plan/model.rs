@@ -118,6 +118,9 @@ pub struct PsStep {
     pub reads_before: Vec<PsRead>,
     /// Values read from the resource once it exists.
     pub reads_after: Vec<PsRead>,
+    /// Why a refused PUT is tried again (six times, a minute apart): new role assignments the
+    /// resource's creation depends on take minutes to take effect.
+    pub retry: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]

@@ -68,10 +68,14 @@ $onlineEndpoints = @(
 {% endif %}
 {% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
 # The customer-managed key's role goes to Azure Cosmos DB's service principal, whose object ID
-# differs per tenant: looked up here by its application ID.
-$cosmosDbPrincipalId = (Get-AzADServicePrincipal -ApplicationId {{ m.workspace.customer_managed_key.source.created.cosmos_db_app_id }}).Id
+# differs per tenant: looked up here by its application ID (Microsoft Graph: reading service
+# principals), or given as COSMOS_DB_PRINCIPAL_ID where the deploying identity may not read them.
+$cosmosDbPrincipalId = $env:COSMOS_DB_PRINCIPAL_ID
 if (-not $cosmosDbPrincipalId) {
-    throw 'No Azure Cosmos DB service principal in this tenant: register the Microsoft.DocumentDB resource provider, then run the script again.'
+    $cosmosDbPrincipalId = (Get-AzADServicePrincipal -ApplicationId {{ m.workspace.customer_managed_key.source.created.cosmos_db_app_id }}).Id
+}
+if (-not $cosmosDbPrincipalId) {
+    throw 'No Azure Cosmos DB service principal found: register the Microsoft.DocumentDB resource provider, or set COSMOS_DB_PRINCIPAL_ID to its object ID.'
 }
 
 {% endif %}

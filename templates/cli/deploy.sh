@@ -85,8 +85,14 @@ ONLINE_ENDPOINTS="[$(IFS=,; printf '%s' "${NEW_ENDPOINTS[*]}")]"
 {% endif %}
 {% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
 # The customer-managed key's role goes to Azure Cosmos DB's service principal, whose object ID
-# differs per tenant: looked up here by its application ID.
-COSMOS_DB_PRINCIPAL_ID="$(az ad sp show --id {{ m.workspace.customer_managed_key.source.created.cosmos_db_app_id }} --query id --output tsv)"
+# differs per tenant: looked up here by its application ID (Microsoft Graph: reading service
+# principals), or given as COSMOS_DB_PRINCIPAL_ID where the deploying identity may not read them.
+if [ -z "${COSMOS_DB_PRINCIPAL_ID:-}" ]; then
+  if ! COSMOS_DB_PRINCIPAL_ID="$(az ad sp show --id {{ m.workspace.customer_managed_key.source.created.cosmos_db_app_id }} --query id --output tsv)"; then
+    echo "Could not read the Azure Cosmos DB service principal: set COSMOS_DB_PRINCIPAL_ID to its object ID (az ad sp show --id {{ m.workspace.customer_managed_key.source.created.cosmos_db_app_id }} --query id, as someone who may read service principals)." >&2
+    exit 1
+  fi
+fi
 
 {% endif %}
 {% if m.inference.kubernetes %}

@@ -35,9 +35,13 @@ $Values = @{
 {% set ck = m.workspace.customer_managed_key.source.created %}
 # Azure Cosmos DB's service principal in this tenant (its object ID differs per tenant): it gets
 # its role on the customer-managed key the script creates.
-$Values['cosmosDbPrincipalId'] = (Get-AzADServicePrincipal -ApplicationId {{ ck.cosmos_db_app_id }}).Id
+# COSMOS_DB_PRINCIPAL_ID gives it where the signed-in identity may not read service principals.
+$Values['cosmosDbPrincipalId'] = $env:COSMOS_DB_PRINCIPAL_ID
 if (-not $Values['cosmosDbPrincipalId']) {
-    throw 'No Azure Cosmos DB service principal in this tenant: register the Microsoft.DocumentDB resource provider, then run the script again.'
+    $Values['cosmosDbPrincipalId'] = (Get-AzADServicePrincipal -ApplicationId {{ ck.cosmos_db_app_id }}).Id
+}
+if (-not $Values['cosmosDbPrincipalId']) {
+    throw 'No Azure Cosmos DB service principal found: register the Microsoft.DocumentDB resource provider, or set COSMOS_DB_PRINCIPAL_ID to its object ID.'
 }
 
 {% endif %}
@@ -224,6 +228,28 @@ $Values[{{ r.token }}] = $resource{% for p in r.property %}{% if p is number %}[
 $Values[{{ s.name_guid.token }}] = New-AmlgenGuid -Parts {% for p in s.name_guid.parts %}{{ p }}{% if not loop.last %}, {% endif %}{% endfor %}
 
 {% endif %}
+{% if s.retry %}
+# Azure checks new role assignments as it creates this: a refusal is tried again, six times a
+# minute apart.
+for ($attempt = 1; ; $attempt++) {
+    try {
+{% if s.reads_after %}        $resource = {% else %}        $null = {% endif %}Set-AmlgenResource `
+            -Path {{ s.path }} `
+            -ApiVersion {{ s.api_version }} `
+{% if s.update %}
+            -Update `
+{% endif %}
+            -Body {{ s.body }}
+        break
+    } catch {
+        if ($attempt -ge 6) {
+            throw
+        }
+        Write-Warning ('Attempt ' + $attempt + ' of 6 failed (' + $_.Exception.Message + '); ' + {{ s.retry }} + ': trying again in 60 s.')
+        Start-Sleep -Seconds 60
+    }
+}
+{% else %}
 {% if s.reads_after %}$resource = {% else %}$null = {% endif %}Set-AmlgenResource `
     -Path {{ s.path }} `
     -ApiVersion {{ s.api_version }} `
@@ -231,6 +257,7 @@ $Values[{{ s.name_guid.token }}] = New-AmlgenGuid -Parts {% for p in s.name_guid
     -Update `
 {% endif %}
     -Body {{ s.body }}
+{% endif %}
 {% for r in s.reads_after %}
 $Values[{{ r.token }}] = $resource{% for p in r.property %}{% if p is number %}[{{ p }}]{% else %}.{{ p|ident }}{% endif %}{% endfor %}
 

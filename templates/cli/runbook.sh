@@ -194,7 +194,11 @@ CUSTOMER_MANAGED_KEY_URI="$(az rest --method get --url "${CUSTOMER_MANAGED_KEY_I
 # Azure Cosmos DB's service principal in this tenant (its object ID differs per tenant) gets
 # {{ ck.role.name|comment }} on the key alone. Counted first: a failing `az`
 # inside `if [ ... ]` would not stop the script.
-COSMOS_DB_PRINCIPAL_ID="$(az ad sp show --id {{ ck.cosmos_db_app_id }} --query id --output tsv)"
+# COSMOS_DB_PRINCIPAL_ID from the environment where the signed-in identity may not read service
+# principals (Microsoft Graph).
+if [ -z "${COSMOS_DB_PRINCIPAL_ID:-}" ]; then
+  COSMOS_DB_PRINCIPAL_ID="$(az ad sp show --id {{ ck.cosmos_db_app_id }} --query id --output tsv)"
+fi
 ASSIGNED="$(az role assignment list --assignee "${COSMOS_DB_PRINCIPAL_ID}" --role {{ ck.role.id }} --scope "${CUSTOMER_MANAGED_KEY_ID}" --query 'length(@)' --output tsv)"
 if [ "${ASSIGNED}" = "0" ]; then
   az role assignment create \
