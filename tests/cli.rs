@@ -1534,6 +1534,7 @@ fn aks_for_scoring_renders_on_every_path() {
         "az ml compute attach",
         "aks-required",
         "azureml-extension-logs",
+        "SCORING_ROUTE_TABLE_NAME=${SCORING_ROUTE_TABLE_NAME:-rt-aml-hs-scoring}",
     ] {
         assert!(runbook.contains(s), "runbook.sh lacks {s}");
     }
