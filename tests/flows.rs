@@ -770,7 +770,7 @@ const AKS: [&str; 2] = [
 ];
 
 /// AKS for scoring: every customer-VNet built-in with the cluster lets the cluster's flows out
-/// of the scoring subnet and nothing else fails.
+/// of the scoring subnet (packages.aks.azure.com among them) and nothing else fails.
 #[test]
 fn every_customer_builtin_with_aks_lets_the_cluster_out() {
     for b in ["hub-spoke", "exfiltration-prevention", "no-firewall"] {
@@ -779,7 +779,7 @@ fn every_customer_builtin_with_aks_lets_the_cluster_out() {
         let aks: Vec<&Flow> = r
             .flows
             .iter()
-            .filter(|f| f.name == "aks-binaries")
+            .filter(|f| f.name == "aks-binaries-packages")
             .collect();
         assert_eq!(aks.len(), 1, "{b}: one flow, from the scoring subnet");
         assert!(aks[0].source.starts_with("snet-scoring "), "{b}");
@@ -810,6 +810,7 @@ fn a_firewall_rule_for_another_subnet_is_caught() {
         [
             "aks-azureml-api",
             "aks-binaries",
+            "aks-binaries-packages",
             "aks-cluster-extensions",
             "aks-packages"
         ]

@@ -1039,3 +1039,47 @@ fn the_aks_firewall_rules_come_from_the_scoring_subnet_alone() {
         .all(|r| r.source == RuleSource::Spoke));
     assert!(!artifact("hub-spoke", &[], "modules/hubNetwork.bicep").contains("scoringSubnetPrefix"));
 }
+
+/// The AKS rules name every host of the AKS doc's "Azure Global required FQDN / application
+/// rules" table a private cluster needs (`*.hcp.<location>.azmk8s.io` serves public API servers
+/// only) and the cluster extensions' configuration host (catalog source aks_outbound_rules).
+#[test]
+fn the_aks_rules_name_every_host_the_aks_doc_requires() {
+    let m = model("hub-spoke", &AKS);
+    let fw = m.network.as_ref().unwrap().firewall.as_ref().unwrap();
+    let fqdns: Vec<&str> = fw
+        .application_rules
+        .iter()
+        .filter(|r| r.source == amlgen::plan::model::RuleSource::Scoring)
+        .flat_map(|r| r.fqdns.iter().map(|f| f.literal.as_str()))
+        .collect();
+    for host in [
+        "mcr.microsoft.com",
+        "*.data.mcr.microsoft.com",
+        "mcr-0001.mcr-msedge.net",
+        "management.azure.com",
+        "login.microsoftonline.com",
+        "packages.microsoft.com",
+        "acs-mirror.azureedge.net",
+        "packages.aks.azure.com",
+        "eastus.dp.kubernetesconfiguration.azure.com",
+        "*.ingestion.msftcloudes.com",
+        "*.microsoftmetrics.com",
+    ] {
+        assert!(
+            fqdns.contains(&host),
+            "no AKS rule allows {host}: {fqdns:?}"
+        );
+    }
+    // Exfiltration prevention leaves the extension agents' metrics wildcards out.
+    let m = model("exfiltration-prevention", &AKS);
+    let fw = m.network.as_ref().unwrap().firewall.as_ref().unwrap();
+    assert!(fw.application_rules.iter().any(|r| r
+        .fqdns
+        .iter()
+        .any(|f| f.literal == "packages.aks.azure.com")));
+    assert!(!fw
+        .application_rules
+        .iter()
+        .any(|r| r.name == "aks-cluster-extension-metrics"));
+}
