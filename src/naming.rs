@@ -94,7 +94,10 @@ pub struct NetworkNames {
     pub bastion_public_ip: Name,
     pub dns_resolver: Name,
     pub dns_resolver_inbound: Name,
+    /// The training subnet's route table (`rt-<prefix>-spoke`, its name before the scoring
+    /// subnet had a table of its own).
     pub route_table: Name,
+    pub route_table_scoring: Name,
     pub nat_gateway: Name,
     pub nat_gateway_public_ip: Name,
     pub service_endpoint_policy: Name,
@@ -247,6 +250,7 @@ impl Names {
                 dns_resolver: derived("dnspr-{prefix}", p, "network_resource"),
                 dns_resolver_inbound: derived("in-{prefix}", p, "network_resource"),
                 route_table: derived("rt-{prefix}-spoke", p, "network_resource"),
+                route_table_scoring: derived("rt-{prefix}-scoring", p, "network_resource"),
                 nat_gateway: derived("ng-{prefix}", p, "network_resource"),
                 nat_gateway_public_ip: derived("pip-{prefix}-ng", p, "network_resource"),
                 service_endpoint_policy: derived("se-{prefix}-storage", p, "network_resource"),
@@ -328,6 +332,7 @@ impl Names {
                 &n.dns_resolver,
                 &n.dns_resolver_inbound,
                 &n.route_table,
+                &n.route_table_scoring,
                 &n.nat_gateway,
                 &n.nat_gateway_public_ip,
                 &n.service_endpoint_policy,

@@ -1603,7 +1603,10 @@ fn aks_for_scoring_renders_on_every_path() {
         "az k8s-extension create",
         "az ml compute attach",
         "aks-required",
+        "packages.aks.azure.com",
         "azureml-extension-logs",
+        "aks-cluster-extension-metrics",
+        "SCORING_ROUTE_TABLE_NAME=${SCORING_ROUTE_TABLE_NAME:-rt-aml-hs-scoring}",
     ] {
         assert!(runbook.contains(s), "runbook.sh lacks {s}");
     }
@@ -1615,6 +1618,7 @@ fn aks_for_scoring_renders_on_every_path() {
     let read = render_builtin(dir.path(), "exfiltration-prevention", "ex", &sets);
     let runbook = read("runbook.sh");
     assert!(runbook.contains("aks-required") && !runbook.contains("azureml-extension-logs"));
+    assert!(!runbook.contains("aks-cluster-extension-metrics"));
     assert!(read("README.md").contains("What the AKS cluster for scoring costs the guarantee"));
     let read = render_builtin(dir.path(), "no-firewall", "nf", &sets);
     assert!(read("modules/kubernetes.bicep").contains("outboundType: 'userAssignedNATGateway'"));

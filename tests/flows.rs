@@ -224,10 +224,11 @@ fn a_missing_service_tag_rule_is_caught() {
 fn a_wrong_route_is_caught() {
     // 0.0.0.0/0 straight to the Internet instead of the firewall: HTTPS to any host gets out.
     let mut m = model("exfiltration-prevention", &[]);
-    let rt = m.network.as_mut().unwrap().route_table.as_mut().unwrap();
-    for r in &mut rt.routes {
-        r.next_hop_type = "Internet";
-        r.via_firewall = false;
+    for rt in &mut m.network.as_mut().unwrap().route_tables {
+        for r in &mut rt.routes {
+            r.next_hop_type = "Internet";
+            r.via_firewall = false;
+        }
     }
     let r = evaluate(&m);
     assert_eq!(
@@ -760,4 +761,101 @@ fn a_port_the_firewall_proxies_gets_no_bare_connect() {
     let r = evaluate(&m);
     let s = amlgen::flows::smoke::checks(&m, &r);
     assert!(s.not_probed.iter().all(|n| !n.contains("handshake")));
+}
+
+/// `--set`s that add AKS for scoring to a customer-VNet built-in.
+const AKS: [&str; 2] = [
+    "inference.kubernetes.compute_name=aks-score",
+    "inference.kubernetes.tls.cname=scoring.contoso.example",
+];
+
+/// AKS for scoring: every customer-VNet built-in with the cluster lets the cluster's flows out
+/// of the scoring subnet (packages.aks.azure.com among them) and nothing else fails.
+#[test]
+fn every_customer_builtin_with_aks_lets_the_cluster_out() {
+    for b in ["hub-spoke", "exfiltration-prevention", "no-firewall"] {
+        let r = evaluate(&model(b, &AKS));
+        assert!(failed(&r).is_empty(), "{b}: {:#?}", failed_names(&r));
+        let aks: Vec<&Flow> = r
+            .flows
+            .iter()
+            .filter(|f| f.name == "aks-binaries-packages")
+            .collect();
+        assert_eq!(aks.len(), 1, "{b}: one flow, from the scoring subnet");
+        assert!(aks[0].source.starts_with("snet-scoring "), "{b}");
+        assert_eq!(aks[0].verdict, Verdict::Allowed, "{b}");
+    }
+}
+
+/// The firewall applies a rule only to traffic from the rule's source addresses: the AKS
+/// rules come from the scoring subnet, so pointing them at the training subnet is caught by
+/// exactly the cluster's flows that only those rules allow.
+#[test]
+fn a_firewall_rule_for_another_subnet_is_caught() {
+    let mut m = model("hub-spoke", &AKS);
+    assert!(evaluate(&m).summary.ok);
+    let n = m.network.as_mut().unwrap();
+    let training = n.spoke.subnets[0].prefix.clone();
+    let fw = n.firewall.as_mut().unwrap();
+    for r in fw
+        .application_rules
+        .iter_mut()
+        .filter(|r| r.source == amlgen::plan::model::RuleSource::Scoring)
+    {
+        r.source_addresses = vec![training.clone()];
+    }
+    let r = evaluate(&m);
+    assert_eq!(
+        failed_names(&r),
+        [
+            "aks-azureml-api",
+            "aks-binaries",
+            "aks-binaries-packages",
+            "aks-cluster-extensions",
+            "aks-packages"
+        ]
+    );
+    assert!(failed(&r)
+        .iter()
+        .all(|f| f.source.starts_with("snet-scoring ") && f.decided_by.starts_with("firewall:")));
+}
+
+/// With public-IP compute the training subnet's table sends the AzureMachineLearning and
+/// BatchNodeManagement tags straight to the Internet; the scoring subnet's own table does not,
+/// so the AKS cluster's traffic to them goes through the firewall.
+#[test]
+fn the_scoring_subnet_reaches_the_internet_routed_tags_through_the_firewall() {
+    let sets = [AKS[0], AKS[1], "compute.cluster.public_ip=true"];
+    let r = evaluate(&model("hub-spoke", &sets));
+    assert!(r.summary.ok);
+    for name in ["aml-service", "batch-node-management"] {
+        for f in r.flows.iter().filter(|f| f.name == name) {
+            let route = f.hops.iter().find(|h| h.hop == "route").unwrap();
+            if f.source.starts_with("snet-scoring ") {
+                assert!(
+                    route
+                        .rule
+                        .starts_with("rt-aml-hs-scoring route default-via-firewall"),
+                    "{name}: {}",
+                    route.rule
+                );
+                assert!(
+                    f.decided_by.starts_with("firewall:"),
+                    "{name}: {}",
+                    f.decided_by
+                );
+            } else {
+                assert!(
+                    route.rule.starts_with("rt-aml-hs-spoke route"),
+                    "{}",
+                    route.rule
+                );
+                assert!(
+                    route.rule.ends_with("-> Internet)"),
+                    "{name}: {}",
+                    route.rule
+                );
+            }
+        }
+    }
 }

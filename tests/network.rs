@@ -254,10 +254,7 @@ fn public_ip_compute_gets_inbound_44224_and_internet_routes() {
     assert!(training.nsg_rules.iter().any(|r| r.direction == "Inbound"
         && r.destination_ports == ["44224"]
         && r.source.literal == "AzureMachineLearning"));
-    let internet: Vec<&str> = n
-        .route_table
-        .as_ref()
-        .unwrap()
+    let internet: Vec<&str> = n.route_tables[training.route_table.unwrap()]
         .routes
         .iter()
         .filter(|r| r.next_hop_type == "Internet")
@@ -285,7 +282,7 @@ fn public_ip_compute_gets_inbound_44224_and_internet_routes() {
             ]
         );
     }
-    assert_eq!(n.route_table.as_ref().unwrap().routes.len(), 1);
+    assert!(n.route_tables.iter().all(|rt| rt.routes.len() == 1));
 }
 
 /// Compute subnets end their inbound rules with an explicit deny (issue 11 item 21): after
@@ -667,13 +664,13 @@ fn egress_and_hub_must_agree() {
 fn no_firewall_egress_is_the_nat_gateway_filtered_by_nsgs() {
     let m = model("no-firewall", &[]);
     let n = m.network.as_ref().unwrap();
-    assert!(n.hub.is_none() && n.firewall.is_none() && n.route_table.is_none());
+    assert!(n.hub.is_none() && n.firewall.is_none() && n.route_tables.is_empty());
     assert!(n.peering.is_none() && n.nat_gateway.is_some());
     assert!(!n.spoke.dns_via_firewall);
     for s in &n.spoke.subnets {
         let compute = s.role != "pe";
         assert_eq!(s.nat_gateway, compute, "{}", s.name);
-        assert!(!s.route_table);
+        assert!(s.route_table.is_none());
         assert_eq!(s.default_outbound_access, Some(false));
         if compute {
             let names: Vec<&str> = s.nsg_rules.iter().map(|r| r.name.as_str()).collect();
@@ -725,4 +722,364 @@ fn firewall_and_public_ips_name_no_zones() {
         let readme = artifact(bp, &[], "README.md");
         assert!(readme.contains("zone-redundant by default"), "{bp}");
     }
+}
+
+/// `--set`s that add AKS for scoring to a customer-VNet blueprint.
+const AKS: [&str; 2] = [
+    "inference.kubernetes.compute_name=aks-score",
+    "inference.kubernetes.tls.cname=scoring.contoso.example",
+];
+
+/// AKS with byo-hub, whose hub (10.0.0.0/22) overlaps AKS's service range: the hub moved.
+const AKS_BYO_HUB: [&str; 4] = [
+    AKS[0],
+    AKS[1],
+    "network.hub.address_space=[10.1.0.0/22]",
+    "network.hub.existing.firewall_private_ip=10.1.0.4",
+];
+
+/// The text of a Bicep block: from the line holding `start` to the next line that is `}` at the
+/// start's indentation.
+fn bicep_block<'a>(text: &'a str, start: &str) -> &'a str {
+    let at = text
+        .find(start)
+        .unwrap_or_else(|| panic!("no `{start}` in {text}"));
+    let line_start = text[..at].rfind('\n').map_or(0, |i| i + 1);
+    let indent = &text[line_start..at];
+    let indent = &indent[..indent.len() - indent.trim_start().len()];
+    let end = text[at..]
+        .find(&format!("\n{indent}}}"))
+        .map_or(text.len(), |i| at + i);
+    &text[at..end]
+}
+
+/// AKS for scoring: the scoring subnet (the cluster's nodes) routes through a route table of its
+/// own with the default route to the firewall and nothing else, on every path that creates the
+/// training subnet's table. The training table's Internet routes for public-IP compute
+/// (AzureMachineLearning, BatchNodeManagement) would let the cluster's traffic to those tags
+/// bypass the firewall; AKS's outbound type userDefinedRouting needs the 0.0.0.0/0 route on the
+/// subnet's table before the cluster exists.
+#[test]
+fn the_scoring_subnet_routes_through_a_table_of_its_own() {
+    let hub_max = "tests/fixtures/blueprints/hub-max.yaml";
+    let public_ip = [AKS[0], AKS[1], "compute.cluster.public_ip=true"];
+    for (bp, sets, training_name, scoring_name) in [
+        (hub_max, &[][..], "rt-hub-max-spoke", "rt-hub-max-scoring"),
+        (
+            "hub-spoke",
+            &public_ip[..],
+            "rt-aml-hs-spoke",
+            "rt-aml-hs-scoring",
+        ),
+        (
+            "exfiltration-prevention",
+            &AKS[..],
+            "rt-aml-exf-spoke",
+            "rt-aml-exf-scoring",
+        ),
+        (
+            "tests/fixtures/blueprints/byo-hub.yaml",
+            &AKS_BYO_HUB[..],
+            "rt-byo-hub-spoke",
+            "rt-byo-hub-scoring",
+        ),
+    ] {
+        let m = model(bp, sets);
+        let n = m.network.as_ref().unwrap();
+        let table = |role: &str| {
+            let s = n.spoke.subnets.iter().find(|s| s.role == role).unwrap();
+            &n.route_tables[s
+                .route_table
+                .unwrap_or_else(|| panic!("{bp}: {role} has no table"))]
+        };
+        let (training, scoring) = (table("training"), table("scoring"));
+        assert_eq!(
+            (training.name.as_str(), scoring.name.as_str()),
+            (training_name, scoring_name),
+            "{bp}"
+        );
+        let routes: Vec<_> = scoring
+            .routes
+            .iter()
+            .map(|r| {
+                (
+                    r.address_prefix.literal.as_str(),
+                    r.next_hop_type,
+                    r.via_firewall,
+                )
+            })
+            .collect();
+        assert_eq!(routes, [("0.0.0.0/0", "VirtualAppliance", true)], "{bp}");
+        let k = m.inference.kubernetes.as_ref().unwrap();
+        assert_eq!(k.outbound_type, "userDefinedRouting", "{bp}");
+        assert_eq!(k.route_table.as_deref(), Some(scoring_name), "{bp}");
+
+        // Bicep: the scoring subnet names its own table, which has no Internet route.
+        let spoke = artifact(bp, sets, "modules/spokeNetwork.bicep");
+        let scoring_table = bicep_block(&spoke, "resource scoringRouteTable ");
+        assert!(
+            scoring_table.contains("nextHopIpAddress: firewallPrivateIp"),
+            "{bp}"
+        );
+        assert!(
+            !scoring_table.contains("'Internet'"),
+            "{bp}: {scoring_table}"
+        );
+        let subnet = bicep_block(&spoke, "name: 'snet-scoring'");
+        assert!(
+            subnet.contains("id: scoringRouteTable.id"),
+            "{bp}: {subnet}"
+        );
+        assert!(bicep_block(&spoke, "name: 'snet-training'").contains("id: routeTable.id"));
+        // The cluster takes the subnet from the spoke module, so it comes after the table.
+        let main = artifact(bp, sets, "main.bicep");
+        assert!(
+            main.contains("subnetId: spokeNetwork.outputs.scoringSubnetId"),
+            "{bp}"
+        );
+        assert!(
+            main.contains("scoringRouteTableName: scoringRouteTableName"),
+            "{bp}"
+        );
+        let params = artifact(bp, sets, "main.parameters.json");
+        assert!(
+            params.contains(&format!("\"value\": \"{scoring_name}\"")),
+            "{bp}"
+        );
+
+        // runbook.sh: the table, its one route, the subnet's association, all before the cluster.
+        let sh = artifact(bp, sets, "runbook.sh");
+        assert!(
+            sh.contains(&format!(
+                "SCORING_ROUTE_TABLE_NAME=${{SCORING_ROUTE_TABLE_NAME:-{scoring_name}}}"
+            )),
+            "{bp}"
+        );
+        let scoring_routes: Vec<&str> = sh
+            .split("az network route-table route create")
+            .skip(1)
+            .filter(|c| c.contains("--route-table-name \"${SCORING_ROUTE_TABLE_NAME}\""))
+            .collect();
+        assert_eq!(scoring_routes.len(), 1, "{bp}");
+        assert!(
+            scoring_routes[0].contains("--next-hop-type VirtualAppliance"),
+            "{bp}"
+        );
+        let subnet_create = sh
+            .split("az network vnet subnet create")
+            .find(|c| {
+                c.split("--name ")
+                    .nth(1)
+                    .is_some_and(|n| n.starts_with("snet-scoring"))
+            })
+            .unwrap();
+        assert!(
+            subnet_create.contains("--route-table \"${SCORING_ROUTE_TABLE_NAME}\""),
+            "{bp}"
+        );
+        let table_at = sh.find("--name \"${SCORING_ROUTE_TABLE_NAME}\"").unwrap();
+        assert!(table_at < sh.find("az aks create").unwrap(), "{bp}");
+    }
+    // runbook.ps1 (hub-max has none: policy): the same table, PUT before the VNet and the cluster.
+    let ps = artifact("hub-spoke", &public_ip, "runbook.ps1");
+    let put = ps
+        .find("routeTables/rt-aml-hs-scoring'")
+        .expect("runbook.ps1 creates the scoring route table");
+    let body_line = ps[put..].lines().find(|l| l.contains("-Body")).unwrap();
+    assert!(
+        body_line.contains("\"0.0.0.0/0\"") && !body_line.contains("Internet"),
+        "{body_line}"
+    );
+    let vnet = ps.find("virtualNetworks/vnet-aml-hs-spoke'").unwrap();
+    assert!(put < vnet && vnet < ps.find("managedClusters/aks-aml-hs'").unwrap());
+    assert!(ps.contains("\"routeTable\":{\"id\":\"<amlgen:scope>/providers/Microsoft.Network/routeTables/rt-aml-hs-scoring\"}"));
+}
+
+/// With NAT gateway egress (no-firewall, the aks-nat fixture) there is no route table at all:
+/// the scoring subnet leaves through the NAT gateway (outbound type userAssignedNATGateway), as
+/// the training subnet does, with default outbound access off. An existing spoke gets no table.
+#[test]
+fn the_scoring_subnet_leaves_through_the_nat_gateway_without_a_firewall() {
+    for (bp, sets) in [
+        ("tests/fixtures/blueprints/aks-nat.yaml", &[][..]),
+        ("no-firewall", &AKS[..]),
+    ] {
+        let m = model(bp, sets);
+        let n = m.network.as_ref().unwrap();
+        assert!(n.route_tables.is_empty(), "{bp}");
+        let scoring = n
+            .spoke
+            .subnets
+            .iter()
+            .find(|s| s.role == "scoring")
+            .unwrap();
+        assert!(scoring.nat_gateway && scoring.route_table.is_none(), "{bp}");
+        assert_eq!(scoring.default_outbound_access, Some(false), "{bp}");
+        let k = m.inference.kubernetes.as_ref().unwrap();
+        assert_eq!(
+            (k.outbound_type, k.route_table.as_deref()),
+            ("userAssignedNATGateway", None)
+        );
+        let spoke = artifact(bp, sets, "modules/spokeNetwork.bicep");
+        assert!(!spoke.contains("routeTable"), "{bp}");
+        assert!(bicep_block(&spoke, "name: 'snet-scoring'").contains("id: natGateway.id"));
+    }
+    let n = model("tests/fixtures/blueprints/byo-max.yaml", &[])
+        .network
+        .unwrap();
+    assert!(n.route_tables.is_empty() && n.spoke.subnets.is_empty());
+}
+
+/// The AKS cluster's firewall rules (catalog/firewall.yaml `feature: kubernetes`) let traffic out
+/// from the scoring subnet alone, on every path (model, hubNetwork.bicep, the rule collection
+/// group runbook.sh and runbook.ps1 PUT, the README); every other rule from the spoke.
+#[test]
+fn the_aks_firewall_rules_come_from_the_scoring_subnet_alone() {
+    use amlgen::catalog::{Catalog, Feature};
+    use amlgen::plan::model::RuleSource;
+    let kubernetes: Vec<&str> = Catalog::get()
+        .firewall
+        .application_rules
+        .iter()
+        .filter(|r| r.feature == Some(Feature::Kubernetes))
+        .map(|r| r.name.as_str())
+        .collect();
+    for (bp, sets) in [
+        ("tests/fixtures/blueprints/hub-max.yaml", &[][..]),
+        ("hub-spoke", &AKS[..]),
+        ("exfiltration-prevention", &AKS[..]),
+        ("tests/fixtures/blueprints/byo-hub.yaml", &AKS_BYO_HUB[..]),
+    ] {
+        let m = model(bp, sets);
+        let n = m.network.as_ref().unwrap();
+        let scoring = &n
+            .spoke
+            .subnets
+            .iter()
+            .find(|s| s.role == "scoring")
+            .unwrap()
+            .prefix;
+        let (network_rules, application_rules) = match (&n.firewall, &n.existing_hub) {
+            (Some(f), _) => (&f.network_rules, &f.application_rules),
+            (None, Some(h)) => (&h.network_rules, &h.application_rules),
+            _ => panic!("{bp}: no firewall rules"),
+        };
+        let mut aks = 0;
+        for r in application_rules {
+            if kubernetes.contains(&r.name.as_str()) {
+                aks += 1;
+                assert_eq!(r.source, RuleSource::Scoring, "{bp} {}", r.name);
+                assert_eq!(
+                    r.source_addresses,
+                    std::slice::from_ref(scoring),
+                    "{bp} {}",
+                    r.name
+                );
+            } else {
+                assert_eq!(r.source, RuleSource::Spoke, "{bp} {}", r.name);
+                assert_eq!(
+                    r.source_addresses, n.spoke.address_prefixes,
+                    "{bp} {}",
+                    r.name
+                );
+            }
+        }
+        assert!(aks >= 3, "{bp}: {aks} AKS rules");
+        for r in network_rules {
+            assert_eq!(
+                r.source_addresses, n.spoke.address_prefixes,
+                "{bp} {}",
+                r.name
+            );
+        }
+        let readme = artifact(bp, sets, "README.md");
+        assert!(
+            readme.contains("| `aks-required` | application (AKS, scoring subnet only) |"),
+            "{bp}"
+        );
+        assert!(
+            readme.contains(&format!("rules from the scoring subnet ({scoring}) alone"))
+                || readme.contains(&format!("the scoring subnet\n({scoring}) alone")),
+            "{bp}"
+        );
+        let Some(fw) = &n.firewall else {
+            continue;
+        };
+        assert_eq!(fw.scoring_source.as_ref(), Some(scoring), "{bp}");
+        // Bicep: exactly the AKS rules name the scoring subnet's prefix.
+        let hub = artifact(bp, sets, "modules/hubNetwork.bicep");
+        for r in &fw.application_rules {
+            let block = bicep_block(&hub, &format!("name: '{}'", r.name));
+            let block = &block[..block.find("targetFqdns").unwrap()];
+            assert_eq!(
+                block.contains("scoringSubnetPrefix"),
+                kubernetes.contains(&r.name.as_str()),
+                "{bp} {}: {block}",
+                r.name
+            );
+        }
+        assert!(
+            artifact(bp, sets, "main.bicep").contains(
+                "sourceAddressPrefixes: spokeAddressPrefixes\n    scoringSubnetPrefix: scoringSubnetPrefix"
+            ),
+            "{bp}"
+        );
+        // The runbook's rule collection group body, one JSON document.
+        let sh = artifact(bp, sets, "runbook.sh");
+        let aks_rule = format!("\\\"name\\\":\\\"aks-required\\\",\\\"protocols\\\":[{{\\\"protocolType\\\":\\\"Https\\\",\\\"port\\\":443}}],\\\"sourceAddresses\\\":[\\\"{scoring}\\\"]");
+        assert!(sh.contains(&aks_rule), "{bp}: runbook.sh lacks {aks_rule}");
+    }
+    // Without AKS no rule has the scoring subnet as its source, and Bicep takes no prefix for it.
+    let m = model("hub-spoke", &[]);
+    let fw = m.network.as_ref().unwrap().firewall.as_ref().unwrap();
+    assert!(fw.scoring_source.is_none());
+    assert!(fw
+        .application_rules
+        .iter()
+        .all(|r| r.source == RuleSource::Spoke));
+    assert!(!artifact("hub-spoke", &[], "modules/hubNetwork.bicep").contains("scoringSubnetPrefix"));
+}
+
+/// The AKS rules name every host of the AKS doc's "Azure Global required FQDN / application
+/// rules" table a private cluster needs (`*.hcp.<location>.azmk8s.io` serves public API servers
+/// only) and the cluster extensions' configuration host (catalog source aks_outbound_rules).
+#[test]
+fn the_aks_rules_name_every_host_the_aks_doc_requires() {
+    let m = model("hub-spoke", &AKS);
+    let fw = m.network.as_ref().unwrap().firewall.as_ref().unwrap();
+    let fqdns: Vec<&str> = fw
+        .application_rules
+        .iter()
+        .filter(|r| r.source == amlgen::plan::model::RuleSource::Scoring)
+        .flat_map(|r| r.fqdns.iter().map(|f| f.literal.as_str()))
+        .collect();
+    for host in [
+        "mcr.microsoft.com",
+        "*.data.mcr.microsoft.com",
+        "mcr-0001.mcr-msedge.net",
+        "management.azure.com",
+        "login.microsoftonline.com",
+        "packages.microsoft.com",
+        "acs-mirror.azureedge.net",
+        "packages.aks.azure.com",
+        "eastus.dp.kubernetesconfiguration.azure.com",
+        "*.ingestion.msftcloudes.com",
+        "*.microsoftmetrics.com",
+    ] {
+        assert!(
+            fqdns.contains(&host),
+            "no AKS rule allows {host}: {fqdns:?}"
+        );
+    }
+    // Exfiltration prevention leaves the extension agents' metrics wildcards out.
+    let m = model("exfiltration-prevention", &AKS);
+    let fw = m.network.as_ref().unwrap().firewall.as_ref().unwrap();
+    assert!(fw.application_rules.iter().any(|r| r
+        .fqdns
+        .iter()
+        .any(|f| f.literal == "packages.aks.azure.com")));
+    assert!(!fw
+        .application_rules
+        .iter()
+        .any(|r| r.name == "aks-cluster-extension-metrics"));
 }

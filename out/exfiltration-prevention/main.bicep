@@ -138,10 +138,15 @@ param peSubnetPrefix string
 @maxLength(80)
 param peNsgName string
 
-@description('Required. Name of the route table of the compute subnets. 1-80 alphanumerics, underscores, periods and hyphens; starts with an alphanumeric, ends with an alphanumeric or underscore.')
+@description('Required. Name of the route table of the training subnet. 1-80 alphanumerics, underscores, periods and hyphens; starts with an alphanumeric, ends with an alphanumeric or underscore.')
 @minLength(1)
 @maxLength(80)
 param routeTableName string
+
+@description('Required. Name of the route table of the scoring subnet. 1-80 alphanumerics, underscores, periods and hyphens; starts with an alphanumeric, ends with an alphanumeric or underscore.')
+@minLength(1)
+@maxLength(80)
+param scoringRouteTableName string
 
 @description('Required. Name of the service endpoint policy. 1-80 alphanumerics, underscores, periods and hyphens; starts with an alphanumeric, ends with an alphanumeric or underscore.')
 @minLength(1)
@@ -330,6 +335,7 @@ module spokeNetwork 'modules/spokeNetwork.bicep' = {
     peSubnetPrefix: peSubnetPrefix
     peNsgName: peNsgName
     routeTableName: routeTableName
+    scoringRouteTableName: scoringRouteTableName
     firewallPrivateIp: hubNetwork.outputs.firewallPrivateIp
     serviceEndpointPolicyName: serviceEndpointPolicyName
     storageAccountId: storage.outputs.resourceId

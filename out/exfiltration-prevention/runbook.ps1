@@ -246,9 +246,15 @@ $null = Set-AmlgenResource `
     -ApiVersion '2025-07-01' `
     -Body '{"location":"<amlgen:location>","tags":{"workload":"machine-learning","network-isolation":"exfiltration-prevention"},"properties":{"securityRules":[]}}'
 
-# --- Route table rt-aml-exf-spoke of the compute subnets
+# --- Route table rt-aml-exf-spoke of the training subnet
 $null = Set-AmlgenResource `
     -Path '<amlgen:scope>/providers/Microsoft.Network/routeTables/rt-aml-exf-spoke' `
+    -ApiVersion '2025-07-01' `
+    -Body '{"location":"<amlgen:location>","tags":{"workload":"machine-learning","network-isolation":"exfiltration-prevention"},"properties":{"disableBgpRoutePropagation":true,"routes":[{"name":"default-via-firewall","properties":{"addressPrefix":"0.0.0.0/0","nextHopType":"VirtualAppliance","nextHopIpAddress":"<amlgen:firewallPrivateIp>"}}]}}'
+
+# --- Route table rt-aml-exf-scoring of the scoring subnet
+$null = Set-AmlgenResource `
+    -Path '<amlgen:scope>/providers/Microsoft.Network/routeTables/rt-aml-exf-scoring' `
     -ApiVersion '2025-07-01' `
     -Body '{"location":"<amlgen:location>","tags":{"workload":"machine-learning","network-isolation":"exfiltration-prevention"},"properties":{"disableBgpRoutePropagation":true,"routes":[{"name":"default-via-firewall","properties":{"addressPrefix":"0.0.0.0/0","nextHopType":"VirtualAppliance","nextHopIpAddress":"<amlgen:firewallPrivateIp>"}}]}}'
 
@@ -262,7 +268,7 @@ $null = Set-AmlgenResource `
 $null = Set-AmlgenResource `
     -Path '<amlgen:scope>/providers/Microsoft.Network/virtualNetworks/vnet-aml-exf-spoke' `
     -ApiVersion '2025-07-01' `
-    -Body '{"location":"<amlgen:location>","tags":{"workload":"machine-learning","network-isolation":"exfiltration-prevention"},"properties":{"addressSpace":{"addressPrefixes":["10.111.0.0/16"]},"dhcpOptions":{"dnsServers":["<amlgen:firewallPrivateIp>"]},"subnets":[{"name":"snet-training","properties":{"addressPrefix":"10.111.0.0/24","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-exf-training"},"routeTable":{"id":"<amlgen:scope>/providers/Microsoft.Network/routeTables/rt-aml-exf-spoke"},"serviceEndpoints":[{"service":"Microsoft.Storage"}],"serviceEndpointPolicies":[{"id":"<amlgen:scope>/providers/Microsoft.Network/serviceEndpointPolicies/se-aml-exf-storage"}]}},{"name":"snet-scoring","properties":{"addressPrefix":"10.111.1.0/24","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-exf-scoring"},"routeTable":{"id":"<amlgen:scope>/providers/Microsoft.Network/routeTables/rt-aml-exf-spoke"},"serviceEndpoints":[{"service":"Microsoft.Storage"}],"serviceEndpointPolicies":[{"id":"<amlgen:scope>/providers/Microsoft.Network/serviceEndpointPolicies/se-aml-exf-storage"}]}},{"name":"snet-pe","properties":{"addressPrefix":"10.111.2.0/26","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-exf-pe"},"privateEndpointNetworkPolicies":"Disabled"}}]}}'
+    -Body '{"location":"<amlgen:location>","tags":{"workload":"machine-learning","network-isolation":"exfiltration-prevention"},"properties":{"addressSpace":{"addressPrefixes":["10.111.0.0/16"]},"dhcpOptions":{"dnsServers":["<amlgen:firewallPrivateIp>"]},"subnets":[{"name":"snet-training","properties":{"addressPrefix":"10.111.0.0/24","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-exf-training"},"routeTable":{"id":"<amlgen:scope>/providers/Microsoft.Network/routeTables/rt-aml-exf-spoke"},"serviceEndpoints":[{"service":"Microsoft.Storage"}],"serviceEndpointPolicies":[{"id":"<amlgen:scope>/providers/Microsoft.Network/serviceEndpointPolicies/se-aml-exf-storage"}]}},{"name":"snet-scoring","properties":{"addressPrefix":"10.111.1.0/24","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-exf-scoring"},"routeTable":{"id":"<amlgen:scope>/providers/Microsoft.Network/routeTables/rt-aml-exf-scoring"},"serviceEndpoints":[{"service":"Microsoft.Storage"}],"serviceEndpointPolicies":[{"id":"<amlgen:scope>/providers/Microsoft.Network/serviceEndpointPolicies/se-aml-exf-storage"}]}},{"name":"snet-pe","properties":{"addressPrefix":"10.111.2.0/26","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-exf-pe"},"privateEndpointNetworkPolicies":"Disabled"}}]}}'
 
 # --- Peering peer-hub-to-spoke
 $null = Set-AmlgenResource `

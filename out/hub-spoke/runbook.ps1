@@ -246,9 +246,15 @@ $null = Set-AmlgenResource `
     -ApiVersion '2025-07-01' `
     -Body '{"location":"<amlgen:location>","tags":{"workload":"machine-learning","network-isolation":"hub-spoke"},"properties":{"securityRules":[]}}'
 
-# --- Route table rt-aml-hs-spoke of the compute subnets
+# --- Route table rt-aml-hs-spoke of the training subnet
 $null = Set-AmlgenResource `
     -Path '<amlgen:scope>/providers/Microsoft.Network/routeTables/rt-aml-hs-spoke' `
+    -ApiVersion '2025-07-01' `
+    -Body '{"location":"<amlgen:location>","tags":{"workload":"machine-learning","network-isolation":"hub-spoke"},"properties":{"disableBgpRoutePropagation":true,"routes":[{"name":"default-via-firewall","properties":{"addressPrefix":"0.0.0.0/0","nextHopType":"VirtualAppliance","nextHopIpAddress":"<amlgen:firewallPrivateIp>"}}]}}'
+
+# --- Route table rt-aml-hs-scoring of the scoring subnet
+$null = Set-AmlgenResource `
+    -Path '<amlgen:scope>/providers/Microsoft.Network/routeTables/rt-aml-hs-scoring' `
     -ApiVersion '2025-07-01' `
     -Body '{"location":"<amlgen:location>","tags":{"workload":"machine-learning","network-isolation":"hub-spoke"},"properties":{"disableBgpRoutePropagation":true,"routes":[{"name":"default-via-firewall","properties":{"addressPrefix":"0.0.0.0/0","nextHopType":"VirtualAppliance","nextHopIpAddress":"<amlgen:firewallPrivateIp>"}}]}}'
 
@@ -256,7 +262,7 @@ $null = Set-AmlgenResource `
 $null = Set-AmlgenResource `
     -Path '<amlgen:scope>/providers/Microsoft.Network/virtualNetworks/vnet-aml-hs-spoke' `
     -ApiVersion '2025-07-01' `
-    -Body '{"location":"<amlgen:location>","tags":{"workload":"machine-learning","network-isolation":"hub-spoke"},"properties":{"addressSpace":{"addressPrefixes":["10.101.0.0/16"]},"dhcpOptions":{"dnsServers":["<amlgen:firewallPrivateIp>"]},"subnets":[{"name":"snet-training","properties":{"addressPrefix":"10.101.0.0/24","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-hs-training"},"routeTable":{"id":"<amlgen:scope>/providers/Microsoft.Network/routeTables/rt-aml-hs-spoke"}}},{"name":"snet-scoring","properties":{"addressPrefix":"10.101.1.0/24","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-hs-scoring"},"routeTable":{"id":"<amlgen:scope>/providers/Microsoft.Network/routeTables/rt-aml-hs-spoke"}}},{"name":"snet-pe","properties":{"addressPrefix":"10.101.2.0/26","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-hs-pe"},"privateEndpointNetworkPolicies":"Disabled"}}]}}'
+    -Body '{"location":"<amlgen:location>","tags":{"workload":"machine-learning","network-isolation":"hub-spoke"},"properties":{"addressSpace":{"addressPrefixes":["10.101.0.0/16"]},"dhcpOptions":{"dnsServers":["<amlgen:firewallPrivateIp>"]},"subnets":[{"name":"snet-training","properties":{"addressPrefix":"10.101.0.0/24","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-hs-training"},"routeTable":{"id":"<amlgen:scope>/providers/Microsoft.Network/routeTables/rt-aml-hs-spoke"}}},{"name":"snet-scoring","properties":{"addressPrefix":"10.101.1.0/24","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-hs-scoring"},"routeTable":{"id":"<amlgen:scope>/providers/Microsoft.Network/routeTables/rt-aml-hs-scoring"}}},{"name":"snet-pe","properties":{"addressPrefix":"10.101.2.0/26","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-hs-pe"},"privateEndpointNetworkPolicies":"Disabled"}}]}}'
 
 # --- Peering peer-hub-to-spoke
 $null = Set-AmlgenResource `

@@ -25,6 +25,7 @@ PE_SUBNET_NAME=${PE_SUBNET_NAME:-snet-pe}
 FIREWALL_NAME=${FIREWALL_NAME:-afw-aml-hs}
 FIREWALL_POLICY_NAME=${FIREWALL_POLICY_NAME:-afwp-aml-hs}
 ROUTE_TABLE_NAME=${ROUTE_TABLE_NAME:-rt-aml-hs-spoke}
+SCORING_ROUTE_TABLE_NAME=${SCORING_ROUTE_TABLE_NAME:-rt-aml-hs-scoring}
 
 # --- CLI extensions ---------------------------------------------------------------------------
 az extension add --name ml --upgrade --only-show-errors
@@ -233,7 +234,7 @@ if ! az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIR
 fi
 FIREWALL_PRIVATE_IP="$(az network firewall show --resource-group "${RESOURCE_GROUP}" --name "${FIREWALL_NAME}" --query 'ipConfigurations[0].privateIPAddress' --output tsv)"
 
-# --- Spoke: NSGs, route table, VNet and subnets ------------------------
+# --- Spoke: NSGs, route tables, VNet and subnets ------------------------
 if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-training --output none 2>/dev/null; then
   az network nsg create --resource-group "${RESOURCE_GROUP}" --name nsg-aml-hs-training --location "${LOCATION}" --output none
 fi
@@ -301,6 +302,24 @@ az network route-table route create \
   --next-hop-type VirtualAppliance \
   --next-hop-ip-address "${FIREWALL_PRIVATE_IP}" \
   --output none
+# The scoring subnet's own table: the default route alone (the AKS cluster's outbound type
+# userDefinedRouting needs it before the cluster exists); no route around the firewall.
+if ! az network route-table show --resource-group "${RESOURCE_GROUP}" --name "${SCORING_ROUTE_TABLE_NAME}" --output none 2>/dev/null; then
+  az network route-table create \
+    --resource-group "${RESOURCE_GROUP}" \
+    --name "${SCORING_ROUTE_TABLE_NAME}" \
+    --location "${LOCATION}" \
+    --disable-bgp-route-propagation true \
+    --output none
+fi
+az network route-table route create \
+  --resource-group "${RESOURCE_GROUP}" \
+  --route-table-name "${SCORING_ROUTE_TABLE_NAME}" \
+  --name default-via-firewall \
+  --address-prefix 0.0.0.0/0 \
+  --next-hop-type VirtualAppliance \
+  --next-hop-ip-address "${FIREWALL_PRIVATE_IP}" \
+  --output none
 if ! az network vnet show --resource-group "${RESOURCE_GROUP}" --name "${VNET_NAME}" --output none 2>/dev/null; then
   az network vnet create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -327,7 +346,7 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
     --name snet-scoring \
     --address-prefixes 10.101.1.0/24 \
     --network-security-group nsg-aml-hs-scoring \
-    --route-table "${ROUTE_TABLE_NAME}" \
+    --route-table "${SCORING_ROUTE_TABLE_NAME}" \
     --output none
 fi
 if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name snet-pe --output none 2>/dev/null; then

@@ -442,6 +442,8 @@ pub struct FirewallCatalog {
     pub browser_only_hosts: HostList,
     pub subnets: IndexMap<String, SubnetSize>,
     pub public_ip_compute: PublicIpCompute,
+    /// Why the scoring subnet routes through a table of its own (the README's note with AKS).
+    pub scoring_route_table: Note,
     pub compute_inbound: ComputeInbound,
     pub zone_redundancy: Note,
     pub service_endpoint_policy: ServiceEndpointPolicyFacts,

@@ -4,7 +4,7 @@
 use super::{Dest, Hop, HopResult, Source};
 use crate::catalog::{Catalog, StorageOwner};
 use crate::plan::model::{
-    DnsMode, FirewallModel, Model, NetworkModel, PeTarget, RuleKind, SubnetModel,
+    DnsMode, FirewallModel, Model, NetworkModel, PeTarget, RouteTableModel, RuleKind, SubnetModel,
 };
 use ipnet::IpNet;
 
@@ -255,17 +255,21 @@ fn proto_matches(rule: &str, proto: &str) -> bool {
     rule == "*" || rule.eq_ignore_ascii_case("any") || rule.eq_ignore_ascii_case(proto)
 }
 
+/// The subnet's own route table, if it has one.
+fn route_table<'a>(n: &'a NetworkModel, s: &SubnetModel) -> Option<&'a RouteTableModel> {
+    s.route_table.and_then(|i| n.route_tables.get(i))
+}
+
 /// Whether the subnet's route table has a 0.0.0.0/0 route.
 fn udr_default(n: &NetworkModel, s: &SubnetModel) -> bool {
-    s.route_table
-        && n.route_table.as_ref().is_some_and(|rt| {
-            rt.routes.iter().any(|r| {
-                r.address_prefix
-                    .literal
-                    .parse::<IpNet>()
-                    .is_ok_and(|p| p.prefix_len() == 0)
-            })
+    route_table(n, s).is_some_and(|rt| {
+        rt.routes.iter().any(|r| {
+            r.address_prefix
+                .literal
+                .parse::<IpNet>()
+                .is_ok_and(|p| p.prefix_len() == 0)
         })
+    })
 }
 
 /// Outbound NSG of a subnet: custom rules by priority, then Azure's defaults; first match.
@@ -350,7 +354,7 @@ fn route(n: &NetworkModel, s: &SubnetModel, d: &Dest, region: &str) -> (Hop, Opt
             Some(NextHop::ServiceEndpoint),
         );
     }
-    if let (true, Some(rt)) = (s.route_table, &n.route_table) {
+    if let Some(rt) = route_table(n, s) {
         // Longest prefix: a service tag route holds prefixes longer than 0.0.0.0/0.
         let best = rt
             .routes
@@ -454,12 +458,27 @@ pub(crate) fn fqdn_matches(pattern: &str, host: &str) -> bool {
     }
 }
 
+/// Whether a rule's source addresses hold the subnet's range.
+fn source_matches(sources: &[String], subnet: &str) -> bool {
+    let Ok(subnet) = subnet.parse::<IpNet>() else {
+        return false;
+    };
+    sources
+        .iter()
+        .any(|a| a == "*" || a.parse::<IpNet>().is_ok_and(|net| net.contains(&subnet)))
+}
+
 /// Azure Firewall: network rules first (addresses by service tag, FQDNs with DNS proxy), then
-/// application rules (HTTP/HTTPS by host name), then deny.
-fn firewall(fw: &FirewallModel, d: &Dest, proto: &str, port: u16) -> Hop {
+/// application rules (HTTP/HTTPS by host name), then deny; a rule applies only to traffic from
+/// its source addresses.
+fn firewall(fw: &FirewallModel, s: &SubnetModel, d: &Dest, proto: &str, port: u16) -> Hop {
     let port_s = port.to_string();
     let net_coll = &fw.rule_collection_group.network_collection.name;
-    for r in &fw.network_rules {
+    for r in fw
+        .network_rules
+        .iter()
+        .filter(|r| source_matches(&r.source_addresses, &s.prefix))
+    {
         let proto_ok = r.protocols.iter().any(|p| proto_matches(p, proto));
         let port_ok =
             r.ports.iter().any(|p| p == "*" || *p == port_s) || port_matches(&r.ports, port);
@@ -486,7 +505,11 @@ fn firewall(fw: &FirewallModel, d: &Dest, proto: &str, port: u16) -> Hop {
     let app_coll = &fw.rule_collection_group.application_collection.name;
     if proto.eq_ignore_ascii_case("tcp") {
         if let Some(h) = &d.host {
-            for r in &fw.application_rules {
+            for r in fw
+                .application_rules
+                .iter()
+                .filter(|r| source_matches(&r.source_addresses, &s.prefix))
+            {
                 if r.protocols.iter().any(|p| p.port == port)
                     && r.fqdns.iter().any(|f| fqdn_matches(&f.literal, h))
                 {
@@ -620,7 +643,7 @@ fn customer(
         None => return,
         Some(NextHop::Firewall) => match &n.firewall {
             Some(fw) => {
-                if !passes(out, firewall(fw, d, proto, port)) {
+                if !passes(out, firewall(fw, s, d, proto, port)) {
                     return;
                 }
             }

@@ -225,7 +225,8 @@ pub fn evaluate(m: &Model) -> Report {
             prefix: e.training_prefix.clone().unwrap_or_default(),
             nsg_name: String::new(),
             nsg_rules: Vec::new(),
-            route_table: true,
+            // Its route table is the landing zone's, not in the model (the runbooks verify it).
+            route_table: None,
             nat_gateway: false,
             default_outbound_access: None,
             storage_service_endpoint: false,

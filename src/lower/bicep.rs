@@ -14,6 +14,17 @@ pub fn lower(m: &mut Model) {
         };
     }
     lower_private(m);
+    if let Some(n) = m.network.as_mut() {
+        for rt in &mut n.route_tables {
+            // The training subnet's table keeps the names it had as the spoke's only one.
+            let stem = match rt.role {
+                "training" => "route_table".to_string(),
+                role => format!("{role}_route_table"),
+            };
+            rt.bicep_symbol = bicep_symbol(&stem);
+            rt.bicep_name_param = bicep_symbol(&format!("{stem}_name"));
+        }
+    }
     // The registry's policy statuses are lower case, unlike publicNetworkAccess.
     m.posture.bicep_registry_export_status = if m.posture.registry_exports {
         "enabled"

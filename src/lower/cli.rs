@@ -26,6 +26,15 @@ pub fn lower(m: &mut Model) {
     for r in &mut m.workspace.rules {
         r.cli_args = outbound_rule_args(r);
     }
+    if let Some(n) = m.network.as_mut() {
+        for rt in &mut n.route_tables {
+            // The training subnet's table keeps the variable it had as the spoke's only one.
+            rt.shell_var = match rt.role {
+                "training" => "ROUTE_TABLE_NAME".to_string(),
+                role => format!("{}_ROUTE_TABLE_NAME", role.to_ascii_uppercase()),
+            };
+        }
+    }
     if let Some(k) = m.inference.kubernetes.as_mut() {
         // az k8s-extension copies cluster_name to clusterId and the Prometheus label itself.
         k.extension_runtime_shell = k
@@ -116,7 +125,7 @@ pub fn lower(m: &mut Model) {
     lower_way_in_bodies(&mut m.way_in, &tunneling);
     if let Some(n) = m.network.as_mut() {
         if let Some(fw) = n.firewall.as_mut() {
-            let body = rule_collection_group_body(fw, &n.spoke.address_prefixes, cloud);
+            let body = rule_collection_group_body(fw, cloud);
             fw.rule_collection_group.body_shell = word(&body);
         }
         if let Some(hub) = n.hub.as_mut() {
@@ -444,11 +453,7 @@ fn outbound_rule_args(r: &RuleModel) -> Vec<CliArg> {
 /// The ARM body of the firewall policy's rule collection group: the same collections, priorities
 /// and rules that hubNetwork.bicep declares, serialised (never concatenated). Region-derived
 /// values keep `{region}`, which `word` turns into `${LOCATION}`.
-pub(crate) fn rule_collection_group_body(
-    fw: &FirewallModel,
-    sources: &[String],
-    cloud: &Cloud,
-) -> String {
+pub(crate) fn rule_collection_group_body(fw: &FirewallModel, cloud: &Cloud) -> String {
     let rcg = &fw.rule_collection_group;
     let region_aware =
         |texts: &[Text]| -> Vec<String> { texts.iter().map(|t| cloud.fill(&t.template)).collect() };
@@ -460,7 +465,7 @@ pub(crate) fn rule_collection_group_body(
                 "ruleType": "NetworkRule",
                 "name": r.name,
                 "ipProtocols": r.protocols,
-                "sourceAddresses": sources,
+                "sourceAddresses": r.source_addresses,
             });
             if !r.destination_addresses.is_empty() {
                 rule["destinationAddresses"] = json!(region_aware(&r.destination_addresses));
@@ -480,7 +485,7 @@ pub(crate) fn rule_collection_group_body(
                 "ruleType": "ApplicationRule",
                 "name": r.name,
                 "protocols": r.protocols.iter().map(|p| json!({"protocolType": p.kind, "port": p.port})).collect::<Vec<_>>(),
-                "sourceAddresses": sources,
+                "sourceAddresses": r.source_addresses,
                 "targetFqdns": region_aware(&r.fqdns),
             })
         })

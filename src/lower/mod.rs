@@ -48,7 +48,7 @@ pub(crate) fn texts_mut(m: &mut Model) -> Vec<&mut crate::plan::zones::Text> {
                 out.extend(r.fqdns.iter_mut());
             }
         }
-        if let Some(rt) = n.route_table.as_mut() {
+        for rt in &mut n.route_tables {
             for r in &mut rt.routes {
                 out.push(&mut r.address_prefix);
             }

@@ -743,11 +743,11 @@ fn network_params(
             &s.nsg_name,
         ));
     }
-    if let Some(rt) = &n.route_table {
+    for rt in &n.route_tables {
         v.push(named(
-            "routeTableName",
+            &rt.bicep_name_param,
             "network_resource",
-            "route table of the compute subnets",
+            &format!("route table of the {} subnet", rt.role),
             &rt.name,
         ));
     }

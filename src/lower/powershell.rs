@@ -735,8 +735,7 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
         );
         let rcg = &fw.rule_collection_group;
         // The body the az path PUTs too; its region-derived values keep `{region}`.
-        let body = super::cli::rule_collection_group_body(fw, &n.spoke.address_prefixes, cloud)
-            .replace("{region}", LOCATION);
+        let body = super::cli::rule_collection_group_body(fw, cloud).replace("{region}", LOCATION);
         s.put(
             format!(
                 "Rule collection group {}: what Azure Machine Learning compute needs",
@@ -857,7 +856,7 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
             json!({"location": LOCATION, "tags": tags, "properties": {"securityRules": rules}}),
         );
     }
-    if let Some(rt) = &n.route_table {
+    for rt in &n.route_tables {
         let routes: Vec<Json> = rt
             .routes
             .iter()
@@ -874,7 +873,7 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
             .collect();
         // Routes from the hub (a VPN gateway) must not bypass the firewall.
         s.put(
-            format!("Route table {} of the compute subnets", rt.name),
+            format!("Route table {} of the {} subnet", rt.name, rt.role),
             rid("route_table", &rt.name),
             "route_table",
             json!({"location": LOCATION, "tags": tags, "properties": {
@@ -928,7 +927,7 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
                 "addressPrefix": sn.prefix,
                 "networkSecurityGroup": {"id": rid("network_security_group", &sn.nsg_name)},
             });
-            if let (true, Some(rt)) = (sn.route_table, &n.route_table) {
+            if let Some(rt) = sn.route_table.and_then(|i| n.route_tables.get(i)) {
                 p["routeTable"] = json!({"id": rid("route_table", &rt.name)});
             }
             if let (true, Some(ng)) = (sn.nat_gateway, &n.nat_gateway) {

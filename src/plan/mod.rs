@@ -335,6 +335,15 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
             "Managed VNet isolation is one-way: once enabled it cannot be disabled, and allow_only_approved_outbound cannot go back to allow_internet_outbound. Existing computes must be recreated after enabling it.".to_string(),
         );
     }
+    if network.as_ref().is_some_and(|n| {
+        n.spoke
+            .subnets
+            .iter()
+            .any(|s| s.role == "scoring" && s.route_table.is_some())
+    }) && bp.inference.kubernetes.is_some()
+    {
+        notes.push(cat.firewall.scoring_route_table.note.clone());
+    }
     if let Some(fw) = network.as_ref().and_then(|n| n.firewall.as_ref()) {
         notes.push(cat.firewall.zone_redundancy.note.clone());
         for o in &fw.omitted {
@@ -619,6 +628,21 @@ fn kubernetes(
         tls_cname: cname,
         addresses_needed: crate::check::kubernetes::addresses_needed(node_count, max_pods),
         subnet_usable: scoring.usable,
+        subnet_prefix: scoring.prefix.clone(),
+        route_table: scoring
+            .route_table
+            .and_then(|i| network.route_tables.get(i))
+            .map(|rt| rt.name.clone()),
+        egress_rules: network
+            .firewall
+            .as_ref()
+            .map(|f| &f.application_rules)
+            .or(network.existing_hub.as_ref().map(|h| &h.application_rules))
+            .into_iter()
+            .flatten()
+            .filter(|r| r.source == RuleSource::Scoring)
+            .map(|r| r.name.clone())
+            .collect(),
     })
 }
 

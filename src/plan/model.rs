@@ -680,8 +680,11 @@ pub struct NetworkModel {
     pub hub: Option<HubModel>,
     pub spoke: SpokeModel,
     pub firewall: Option<FirewallModel>,
-    /// Routes compute traffic to the firewall (firewall egress).
-    pub route_table: Option<RouteTableModel>,
+    /// Route tables sending compute traffic to the firewall (firewall egress, a spoke created
+    /// here): the training subnet's first, then the scoring subnet's, each subnet with its own
+    /// (the training table's Internet routes for public-IP compute are no way around the
+    /// firewall for the scoring subnet). Empty otherwise.
+    pub route_tables: Vec<RouteTableModel>,
     pub peering: Option<PeeringModel>,
     /// Egress of the compute subnets without a firewall.
     pub nat_gateway: Option<NatGatewayModel>,
@@ -837,7 +840,8 @@ pub struct SubnetModel {
     pub prefix: String,
     pub nsg_name: String,
     pub nsg_rules: Vec<NsgRuleModel>,
-    pub route_table: bool,
+    /// Index in `NetworkModel::route_tables` of the subnet's own route table, if it has one.
+    pub route_table: Option<usize>,
     /// Egress through the NAT gateway.
     pub nat_gateway: bool,
     /// `defaultOutboundAccess`, when amlgen sets it (false with a NAT gateway).
@@ -882,6 +886,9 @@ pub struct FirewallModel {
     pub rule_collection_group: RuleCollectionGroupModel,
     pub network_rules: Vec<FirewallNetworkRuleModel>,
     pub application_rules: Vec<FirewallApplicationRuleModel>,
+    /// The scoring subnet's prefix when a rule lets traffic out from it alone (the AKS
+    /// cluster's): hubNetwork.bicep then takes it as a parameter.
+    pub scoring_source: Option<String>,
     /// Rules the catalog has but this SKU cannot serve, for the README.
     pub omitted: Vec<String>,
     /// Required hosts no rule can name (wildcards in network rules), each with the service-tag
@@ -921,14 +928,30 @@ pub struct RuleCollectionModel {
 pub struct FirewallNetworkRuleModel {
     pub name: String,
     pub protocols: Vec<String>,
+    /// Where the rule lets traffic out from, and those address ranges.
+    pub source: RuleSource,
+    pub source_addresses: Vec<String>,
     pub destination_addresses: Vec<super::zones::Text>,
     pub destination_fqdns: Vec<super::zones::Text>,
     pub ports: Vec<String>,
 }
 
+/// The source of a firewall rule: the whole spoke (what Azure Machine Learning compute needs),
+/// or the scoring subnet alone (what the AKS cluster there needs, catalog/firewall.yaml
+/// `feature: kubernetes`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RuleSource {
+    Spoke,
+    Scoring,
+}
+
 #[derive(Debug, Clone, Serialize)]
 pub struct FirewallApplicationRuleModel {
     pub name: String,
+    /// Where the rule lets traffic out from, and those address ranges.
+    pub source: RuleSource,
+    pub source_addresses: Vec<String>,
     pub fqdns: Vec<super::zones::Text>,
     /// (protocol, port): `Http` 80, `Https` 443.
     pub protocols: Vec<AppProtocol>,
@@ -944,8 +967,15 @@ pub struct AppProtocol {
 
 #[derive(Debug, Clone, Serialize)]
 pub struct RouteTableModel {
+    /// The subnet it serves: `training` or `scoring`.
+    pub role: &'static str,
     pub name: String,
     pub routes: Vec<RouteModel>,
+    /// Bicep: the resource symbol and the name parameter (`lower::bicep`).
+    pub bicep_symbol: String,
+    pub bicep_name_param: String,
+    /// Runbook: the variable holding the name (`lower::cli`).
+    pub shell_var: String,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -1471,4 +1501,12 @@ pub struct KubernetesModel {
     /// Azure CNI addresses the cluster takes in the scoring subnet, and what the subnet has.
     pub addresses_needed: u64,
     pub subnet_usable: u64,
+    /// The scoring subnet's prefix: the only source of the firewall rules the cluster needs.
+    pub subnet_prefix: String,
+    /// The scoring subnet's own route table (firewall egress), whose one route sends 0.0.0.0/0
+    /// to the firewall; None with the NAT gateway.
+    pub route_table: Option<String>,
+    /// The firewall rules (amlgen's firewall, or the ones a landing zone's must have) that let
+    /// the cluster's traffic out, from the scoring subnet alone.
+    pub egress_rules: Vec<String>,
 }

@@ -68,6 +68,17 @@ pub fn plan(
     };
     let spoke_plan = &customer.spoke_subnets;
     let existing_spoke = customer.existing_spoke.as_ref();
+    // Firewall rules let traffic out from the spoke, except the AKS cluster's: from the scoring
+    // subnet alone, where the cluster is (an existing spoke has none, and no cluster).
+    let spoke_sources = net.spoke.address_space.clone();
+    let scoring_prefix = spoke_plan
+        .iter()
+        .find(|(role, _)| role == "scoring")
+        .map(|(_, p)| p.to_string());
+    let source_of = |source: RuleSource| match source {
+        RuleSource::Spoke => spoke_sources.clone(),
+        RuleSource::Scoring => scoring_prefix.iter().cloned().collect(),
+    };
 
     // Firewall rules for this architecture.
     let mut omitted = Vec::new();
@@ -82,6 +93,8 @@ pub fn plan(
         .map(|r| FirewallNetworkRuleModel {
             name: r.name.clone(),
             protocols: r.protocols.clone(),
+            source: RuleSource::Spoke,
+            source_addresses: source_of(RuleSource::Spoke),
             destination_addresses: r.service_tag.iter().map(|s| t(s)).collect(),
             destination_fqdns: Vec::new(),
             ports: r.ports.clone(),
@@ -106,6 +119,8 @@ pub fn plan(
         network_rules.push(FirewallNetworkRuleModel {
             name: r.name.clone(),
             protocols: r.protocols.clone(),
+            source: RuleSource::Spoke,
+            source_addresses: source_of(RuleSource::Spoke),
             destination_addresses: Vec::new(),
             destination_fqdns: r.fqdn.iter().map(|s| t(s)).collect(),
             ports: r.ports.clone(),
@@ -120,7 +135,8 @@ pub fn plan(
             })
             .collect::<Vec<_>>()
     };
-    let kubernetes = bp.inference.kubernetes.is_some();
+    // The cluster goes in the scoring subnet; without one (an existing spoke) there is none.
+    let kubernetes = bp.inference.kubernetes.is_some() && scoring_prefix.is_some();
     let mut application_rules: Vec<FirewallApplicationRuleModel> = fw
         .application_rules
         .iter()
@@ -129,16 +145,26 @@ pub fn plan(
             None => true,
             Some(Feature::Kubernetes) => kubernetes,
         })
-        .map(|r| FirewallApplicationRuleModel {
-            name: r.name.clone(),
-            fqdns: r.fqdns.iter().map(|f| t(f)).collect(),
-            protocols: app_protocols(&r.ports),
-            package: false,
+        .map(|r| {
+            let source = match r.feature {
+                None => RuleSource::Spoke,
+                Some(Feature::Kubernetes) => RuleSource::Scoring,
+            };
+            FirewallApplicationRuleModel {
+                name: r.name.clone(),
+                source,
+                source_addresses: source_of(source),
+                fqdns: r.fqdns.iter().map(|f| t(f)).collect(),
+                protocols: app_protocols(&r.ports),
+                package: false,
+            }
         })
         .collect();
     for p in packages {
         application_rules.push(FirewallApplicationRuleModel {
             name: format!("packages-{}", p.key.replace('_', "-")),
+            source: RuleSource::Spoke,
+            source_addresses: source_of(RuleSource::Spoke),
             fqdns: p.destinations.iter().map(|d| t(d)).collect(),
             protocols: app_protocols(&[443]),
             package: true,
@@ -148,12 +174,18 @@ pub fn plan(
     // Compute with a public IP needs inbound from Azure ML and routes that skip the firewall.
     let public_ip = bp.compute.cluster.as_ref().is_some_and(|c| c.public_ip)
         || bp.compute.instance.as_ref().is_some_and(|c| c.public_ip);
-    let mut routes = vec![RouteModel {
+    let default_route = RouteModel {
         name: "default-via-firewall".into(),
         address_prefix: t("0.0.0.0/0"),
         next_hop_type: "VirtualAppliance",
         via_firewall: true,
-    }];
+    };
+    // The scoring subnet's table: the default route alone. Its compute (the AKS cluster) has no
+    // public IP, and the training table's Internet routes would let its traffic to those tags
+    // bypass the firewall. AKS's outbound type userDefinedRouting needs the 0.0.0.0/0 route on
+    // the subnet's table before the cluster is created (aks_outbound_type).
+    let scoring_routes = vec![default_route.clone()];
+    let mut routes = vec![default_route];
     if public_ip {
         for tag in &fw.public_ip_compute.internet_routes {
             let text = t(tag);
@@ -337,6 +369,30 @@ pub fn plan(
         "scoring" => n.nsg_scoring.value.clone(),
         _ => n.nsg_pe.value.clone(),
     };
+    // Each compute subnet of a spoke created here routes through the firewall with a table of
+    // its own; an existing spoke's routes are its owner's.
+    let route_tables: Vec<RouteTableModel> = if firewall && existing_spoke.is_none() {
+        vec![
+            RouteTableModel {
+                role: "training",
+                name: n.route_table.value.clone(),
+                routes,
+                bicep_symbol: String::new(),
+                bicep_name_param: String::new(),
+                shell_var: String::new(),
+            },
+            RouteTableModel {
+                role: "scoring",
+                name: n.route_table_scoring.value.clone(),
+                routes: scoring_routes,
+                bicep_symbol: String::new(),
+                bicep_name_param: String::new(),
+                shell_var: String::new(),
+            },
+        ]
+    } else {
+        Vec::new()
+    };
     let subnets = spoke_plan
         .iter()
         .map(|(role, prefix)| {
@@ -352,7 +408,7 @@ pub fn plan(
                 prefix: prefix.to_string(),
                 nsg_name: nsg_name(role),
                 nsg_rules: compute_rules(role, &prefix.to_string()),
-                route_table: compute && firewall,
+                route_table: route_tables.iter().position(|rt| rt.role == role),
                 nat_gateway: compute && nat,
                 // New subnets have had no default outbound access since 30 September 2025;
                 // with a NAT gateway amlgen says so explicitly, so egress is the gateway alone.
@@ -450,6 +506,11 @@ pub fn plan(
                     .clone(),
                 body_shell: String::new(),
             },
+            scoring_source: application_rules
+                .iter()
+                .any(|r| r.source == RuleSource::Scoring)
+                .then(|| scoring_prefix.clone())
+                .flatten(),
             network_rules,
             application_rules,
             omitted,
@@ -465,11 +526,8 @@ pub fn plan(
                 .collect(),
             browser_only: fw.browser_only_hosts.hosts.clone(),
         }),
-        // An existing spoke's routes and peering are its owner's.
-        route_table: (firewall && existing_spoke.is_none()).then(|| RouteTableModel {
-            name: n.route_table.value.clone(),
-            routes,
-        }),
+        route_tables,
+        // An existing spoke's peering is its owner's.
         peering: (firewall && existing_spoke.is_none()).then(|| PeeringModel {
             hub_to_spoke: n.peering_hub_to_spoke.value.clone(),
             spoke_to_hub: n.peering_spoke_to_hub.value.clone(),

@@ -257,6 +257,9 @@ module hubNetwork 'modules/hubNetwork.bicep' = {
     firewallPolicyName: firewallPolicyName
     firewallPublicIpName: firewallPublicIpName
     sourceAddressPrefixes: spokeAddressPrefixes
+{% if m.network.firewall.scoring_source %}
+    scoringSubnetPrefix: scoringSubnetPrefix
+{% endif %}
   }
 }
 {% endif %}
@@ -287,8 +290,10 @@ module spokeNetwork 'modules/spokeNetwork.bicep' = {
     {{ (s.role ~ "SubnetPrefix")|ident }}: {{ (s.role ~ "SubnetPrefix")|ident }}
     {{ (s.role ~ "NsgName")|ident }}: {{ (s.role ~ "NsgName")|ident }}
 {% endfor %}
-{% if m.network.route_table %}
-    routeTableName: routeTableName
+{% for rt in m.network.route_tables %}
+    {{ rt.bicep_name_param|ident }}: {{ rt.bicep_name_param|ident }}
+{% endfor %}
+{% if m.network.route_tables %}
     firewallPrivateIp: {% if m.network.existing_hub %}hubFirewallPrivateIp{% else %}hubNetwork.outputs.firewallPrivateIp{% endif %}
 
 {% endif %}

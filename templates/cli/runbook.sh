@@ -50,9 +50,9 @@ PE_SUBNET_NAME=${PE_SUBNET_NAME:-{{ m.private.subnet_name }}}
 FIREWALL_NAME=${FIREWALL_NAME:-{{ m.network.firewall.name }}}
 FIREWALL_POLICY_NAME=${FIREWALL_POLICY_NAME:-{{ m.network.firewall.policy_name }}}
 {% endif %}
-{% if m.network.route_table %}
-ROUTE_TABLE_NAME=${ROUTE_TABLE_NAME:-{{ m.network.route_table.name }}}
-{% endif %}
+{% for rt in m.network.route_tables %}
+{{ rt.shell_var|ident }}={% raw %}${{% endraw %}{{ rt.shell_var|ident }}:-{{ rt.name }}}
+{% endfor %}
 {% if m.network.nat_gateway %}
 NAT_GATEWAY_NAME=${NAT_GATEWAY_NAME:-{{ m.network.nat_gateway.name }}}
 {% endif %}

@@ -91,6 +91,11 @@ param firewallPublicIpName string
 @description('Required. Address ranges allowed out through the firewall (the spoke).')
 @minLength(1)
 param sourceAddressPrefixes array
+{% if m.network.firewall.scoring_source %}
+
+@description('Required. Address range of the scoring subnet, the only source of the AKS cluster\'s rules.')
+param scoringSubnetPrefix string
+{% endif %}
 
 resource vnet {{ m.types.virtual_network }} = {
   name: vnetName
@@ -237,7 +242,13 @@ resource azureMachineLearningRules {{ m.types.firewall_rule_collection_group }} 
               {{ p }}
 {% endfor %}
             ]
+{% if r.source == "scoring" %}
+            sourceAddresses: [
+              scoringSubnetPrefix
+            ]
+{% else %}
             sourceAddresses: sourceAddressPrefixes
+{% endif %}
 {% if r.destination_addresses %}
             destinationAddresses: [
 {% for d in r.destination_addresses %}
@@ -281,7 +292,13 @@ resource azureMachineLearningRules {{ m.types.firewall_rule_collection_group }} 
               }
 {% endfor %}
             ]
+{% if r.source == "scoring" %}
+            sourceAddresses: [
+              scoringSubnetPrefix
+            ]
+{% else %}
             sourceAddresses: sourceAddressPrefixes
+{% endif %}
             targetFqdns: [
 {% for f in r.fqdns %}
               {{ f.bicep|safe }}

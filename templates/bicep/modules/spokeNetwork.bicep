@@ -2,7 +2,7 @@
 // {{ line|comment }}
 {% endfor %}
 metadata name = 'Spoke network'
-metadata description = 'Spoke VNet with the training, scoring and private endpoint subnets, an NSG on each, and {% if m.network.route_table %}a route table sending compute traffic through the hub firewall{% else %}a NAT gateway as the compute subnets\' only way out{% endif %}{% if m.network.exfiltration_prevention %}; compute subnets reach storage only through a service endpoint policy{% endif %}.'
+metadata description = 'Spoke VNet with the training, scoring and private endpoint subnets, an NSG on each, and {% if m.network.route_tables %}a route table per compute subnet sending its traffic through the hub firewall{% else %}a NAT gateway as the compute subnets\' only way out{% endif %}{% if m.network.exfiltration_prevention %}; compute subnets reach storage only through a service endpoint policy{% endif %}.'
 
 @description('Required. Azure region.')
 param location string
@@ -28,12 +28,14 @@ param {{ (s.role ~ "SubnetPrefix")|ident }} string
 @maxLength({{ m.naming.network_resource.max }})
 param {{ (s.role ~ "NsgName")|ident }} string
 {% endfor %}
-{% if m.network.route_table %}
+{% for rt in m.network.route_tables %}
 
-@description('Required. Name of the route table of the compute subnets.')
+@description({{ "Required. Name of the route table of the " ~ rt.role ~ " subnet." }})
 @minLength({{ m.naming.network_resource.min }})
 @maxLength({{ m.naming.network_resource.max }})
-param routeTableName string
+param {{ rt.bicep_name_param|ident }} string
+{% endfor %}
+{% if m.network.route_tables %}
 
 @description('Required. Private IP address of the hub firewall.')
 param firewallPrivateIp string
@@ -102,17 +104,21 @@ resource {{ (s.role ~ "Nsg")|ident }} {{ m.types.network_security_group }} = {
   }
 }
 {% endfor %}
-{% if m.network.route_table %}
+{% for rt in m.network.route_tables %}
 
-resource routeTable {{ m.types.route_table }} = {
-  name: routeTableName
+{% if rt.role == "scoring" %}
+// The scoring subnet's own table: the default route alone (the AKS cluster's outbound type
+// userDefinedRouting needs it before the cluster exists); no route around the firewall.
+{% endif %}
+resource {{ rt.bicep_symbol|ident }} {{ m.types.route_table }} = {
+  name: {{ rt.bicep_name_param|ident }}
   location: location
   tags: tags
   properties: {
     // Routes from the hub (e.g. a VPN gateway) must not bypass the firewall.
     disableBgpRoutePropagation: true
     routes: [
-{% for r in m.network.route_table.routes %}
+{% for r in rt.routes %}
       {
         name: {{ r.name }}
         properties: {
@@ -127,7 +133,7 @@ resource routeTable {{ m.types.route_table }} = {
     ]
   }
 }
-{% endif %}
+{% endfor %}
 {% if m.network.nat_gateway %}
 
 resource natGatewayPublicIp {{ m.types.public_ip }} = {
@@ -231,9 +237,9 @@ resource vnet {{ m.types.virtual_network }} = {
           networkSecurityGroup: {
             id: {{ (s.role ~ "Nsg")|ident }}.id
           }
-{% if s.route_table %}
+{% if s.route_table is not none %}
           routeTable: {
-            id: routeTable.id
+            id: {{ m.network.route_tables[s.route_table].bicep_symbol|ident }}.id
           }
 {% endif %}
 {% if s.nat_gateway %}

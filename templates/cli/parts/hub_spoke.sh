@@ -157,7 +157,7 @@ if [ "$(az network route-table show --ids "${ROUTE_TABLE_ID}" --query "routes[?a
 fi
 {% else %}
 
-# --- Spoke: NSGs, {% if m.network.route_table %}route table{% else %}NAT gateway{% endif %}{% if m.network.service_endpoint_policy %}, service endpoint policy{% endif %}, VNet and subnets ------------------------
+# --- Spoke: NSGs, {% if m.network.route_tables %}route tables{% else %}NAT gateway{% endif %}{% if m.network.service_endpoint_policy %}, service endpoint policy{% endif %}, VNet and subnets ------------------------
 {% for s in m.network.spoke.subnets %}
 if ! az network nsg show --resource-group "${RESOURCE_GROUP}" --name {{ s.nsg_name }} --output none 2>/dev/null; then
   az network nsg create --resource-group "${RESOURCE_GROUP}" --name {{ s.nsg_name }} --location "${LOCATION}" --output none
@@ -179,19 +179,23 @@ az network nsg rule create \
   --output none
 {% endfor %}
 {% endfor %}
-{% if m.network.route_table %}
-if ! az network route-table show --resource-group "${RESOURCE_GROUP}" --name "${ROUTE_TABLE_NAME}" --output none 2>/dev/null; then
+{% for rt in m.network.route_tables %}
+{% if rt.role == "scoring" %}
+# The scoring subnet's own table: the default route alone (the AKS cluster's outbound type
+# userDefinedRouting needs it before the cluster exists); no route around the firewall.
+{% endif %}
+if ! az network route-table show --resource-group "${RESOURCE_GROUP}" --name "{% raw %}${{% endraw %}{{ rt.shell_var|ident }}}" --output none 2>/dev/null; then
   az network route-table create \
     --resource-group "${RESOURCE_GROUP}" \
-    --name "${ROUTE_TABLE_NAME}" \
+    --name "{% raw %}${{% endraw %}{{ rt.shell_var|ident }}}" \
     --location "${LOCATION}" \
     --disable-bgp-route-propagation true \
     --output none
 fi
-{% for r in m.network.route_table.routes %}
+{% for r in rt.routes %}
 az network route-table route create \
   --resource-group "${RESOURCE_GROUP}" \
-  --route-table-name "${ROUTE_TABLE_NAME}" \
+  --route-table-name "{% raw %}${{% endraw %}{{ rt.shell_var|ident }}}" \
   --name {{ r.name }} \
   --address-prefix {{ r.address_prefix.shell|safe }} \
   --next-hop-type {{ r.next_hop_type }} \
@@ -200,7 +204,7 @@ az network route-table route create \
 {% endif %}
   --output none
 {% endfor %}
-{% endif %}
+{% endfor %}
 {% if m.network.nat_gateway %}
 {% set ng = m.network.nat_gateway %}
 # The compute subnets' only way out: outbound flows get the gateway's public IP.
@@ -273,8 +277,8 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
     --name {{ s.name }} \
     --address-prefixes {{ s.prefix }} \
     --network-security-group {{ s.nsg_name }} \
-{% if s.route_table %}
-    --route-table "${ROUTE_TABLE_NAME}" \
+{% if s.route_table is not none %}
+    --route-table "{% raw %}${{% endraw %}{{ m.network.route_tables[s.route_table].shell_var|ident }}}" \
 {% endif %}
 {% if s.nat_gateway %}
     --nat-gateway "${NAT_GATEWAY_NAME}" \
