@@ -497,6 +497,14 @@ def h_subnet(m, o, sc):
           delegations=sorted_list(o.get("--delegations")) or None)
 
 
+def h_subnet_update(m, o, sc):
+    """`az network vnet subnet update --route-table`: the runbook attaches each compute subnet's
+    table on every run; the subnet keeps what its create set otherwise."""
+    r = m.put(f"{VNET}/subnets", f"{o.get('--vnet-name')}/{o.get('--name')}")
+    if o.get("--route-table") is not None:
+        r["routeTable"] = ref_to(RT, o.get("--route-table"))
+
+
 def h_nsg(m, o, sc):
     m.put(NSG, o.get("--name"), location=m.loc(o))
 
@@ -1113,6 +1121,7 @@ HANDLERS = {
     "acr create": h_acr,
     "network vnet create": h_vnet,
     "network vnet subnet create": h_subnet,
+    "network vnet subnet update": h_subnet_update,
     "network nsg create": h_nsg,
     "network nsg rule create": h_nsg_rule,
     "network route-table create": h_rt,

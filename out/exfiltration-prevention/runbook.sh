@@ -582,6 +582,14 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
     --service-endpoint-policy se-aml-exf-storage \
     --output none
 fi
+# On every run: a subnet made by an earlier version may still use another table (the scoring
+# subnet had the training subnet's, whose Internet routes would let AKS bypass the firewall).
+az network vnet subnet update \
+  --resource-group "${RESOURCE_GROUP}" \
+  --vnet-name "${VNET_NAME}" \
+  --name snet-training \
+  --route-table "${ROUTE_TABLE_NAME}" \
+  --output none
 if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name snet-scoring --output none 2>/dev/null; then
   az network vnet subnet create \
     --resource-group "${RESOURCE_GROUP}" \
@@ -594,6 +602,14 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
     --service-endpoint-policy se-aml-exf-storage \
     --output none
 fi
+# On every run: a subnet made by an earlier version may still use another table (the scoring
+# subnet had the training subnet's, whose Internet routes would let AKS bypass the firewall).
+az network vnet subnet update \
+  --resource-group "${RESOURCE_GROUP}" \
+  --vnet-name "${VNET_NAME}" \
+  --name snet-scoring \
+  --route-table "${SCORING_ROUTE_TABLE_NAME}" \
+  --output none
 if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-name "${VNET_NAME}" --name snet-pe --output none 2>/dev/null; then
   az network vnet subnet create \
     --resource-group "${RESOURCE_GROUP}" \

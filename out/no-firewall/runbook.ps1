@@ -231,6 +231,7 @@ $null = Set-AmlgenResource `
 $null = Set-AmlgenResource `
     -Path '<amlgen:scope>/providers/Microsoft.Network/virtualNetworks/vnet-aml-nf-spoke' `
     -ApiVersion '2025-07-01' `
+    -Update `
     -Body '{"location":"<amlgen:location>","tags":{"workload":"machine-learning","network-isolation":"no-firewall"},"properties":{"addressSpace":{"addressPrefixes":["10.102.0.0/16"]},"subnets":[{"name":"snet-training","properties":{"addressPrefix":"10.102.0.0/24","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-nf-training"},"natGateway":{"id":"<amlgen:scope>/providers/Microsoft.Network/natGateways/ng-aml-nf"},"defaultOutboundAccess":false}},{"name":"snet-scoring","properties":{"addressPrefix":"10.102.1.0/24","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-nf-scoring"},"natGateway":{"id":"<amlgen:scope>/providers/Microsoft.Network/natGateways/ng-aml-nf"},"defaultOutboundAccess":false}},{"name":"snet-pe","properties":{"addressPrefix":"10.102.2.0/26","networkSecurityGroup":{"id":"<amlgen:scope>/providers/Microsoft.Network/networkSecurityGroups/nsg-aml-nf-pe"},"defaultOutboundAccess":false,"privateEndpointNetworkPolicies":"Disabled"}}]}}'
 
 # --- Workspace mlw-aml-nf (no managed VNet: compute runs in the spoke)

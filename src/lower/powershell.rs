@@ -744,7 +744,10 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
             format!("{policy_id}/ruleCollectionGroups/{}", rcg.name),
             "firewall_rule_collection_group",
             serde_json::from_str(&body).expect("the rule collection group body is JSON"),
-        );
+        )
+        // Written on every run, as runbook.sh and main.bicep write it: the rules follow the
+        // blueprint (and amlgen's catalog).
+        .update = true;
         let fw_id = rid("firewall", &fw.name);
         let mut props = json!({
             "sku": {"name": defaults("firewall_sku_name"), "tier": fw.tier},
@@ -872,6 +875,7 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
             })
             .collect();
         // Routes from the hub (a VPN gateway) must not bypass the firewall.
+        // Written on every run, as main.bicep writes it: the routes follow the blueprint.
         s.put(
             format!("Route table {} of the {} subnet", rt.name, rt.role),
             rid("route_table", &rt.name),
@@ -880,7 +884,8 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
                 "disableBgpRoutePropagation": true,
                 "routes": routes,
             }}),
-        );
+        )
+        .update = true;
     }
     if let Some(ng) = &n.nat_gateway {
         let ip = public_ip(s, &ng.public_ip, "NAT gateway");
@@ -972,7 +977,10 @@ fn network_steps(m: &Model, n: &NetworkModel, s: &mut Steps, storage_id: &str) -
         spoke_id.clone(),
         "virtual_network",
         json!({"location": LOCATION, "tags": tags, "properties": props}),
-    );
+    )
+    // Written on every run, as main.bicep writes it: each subnet's route table, NSG and service
+    // endpoints follow the blueprint (a subnet made by an earlier version may use another table).
+    .update = true;
 
     let hub_id = match (&n.hub, &n.existing_hub) {
         (Some(hub), _) => Some(rid("virtual_network", &hub.vnet_name)),

@@ -297,6 +297,16 @@ if ! az network vnet subnet show --resource-group "${RESOURCE_GROUP}" --vnet-nam
 {% endif %}
     --output none
 fi
+{% if s.route_table is not none %}
+# On every run: a subnet made by an earlier version may still use another table (the scoring
+# subnet had the training subnet's, whose Internet routes would let AKS bypass the firewall).
+az network vnet subnet update \
+  --resource-group "${RESOURCE_GROUP}" \
+  --vnet-name "${VNET_NAME}" \
+  --name {{ s.name }} \
+  --route-table "{% raw %}${{% endraw %}{{ m.network.route_tables[s.route_table].shell_var|ident }}}" \
+  --output none
+{% endif %}
 {% endfor %}
 
 {% if m.network.peering %}
