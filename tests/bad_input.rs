@@ -845,7 +845,7 @@ fn text_arm_would_evaluate_is_refused() {
     refused(&yaml, &[], "AMLG044");
 }
 
-/// The workspace identity (issue 12): what neither path can build the same way, a name for an
+/// The workspace identity (issue 12): a key the new identity cannot read yet, a name for an
 /// identity amlgen does not create, and an identity name Azure refuses, each with its location.
 #[test]
 fn workspace_identity_combinations_are_refused_where_they_are_written() {
@@ -861,7 +861,7 @@ fn workspace_identity_combinations_are_refused_where_they_are_written() {
         "AMLG126",
     );
     assert!(
-        stderr.contains("workspace.identity.type") && stderr.contains("encryption"),
+        stderr.contains("workspace.identity.type") && stderr.contains("create: {}"),
         "{stderr}"
     );
     let yaml = with(

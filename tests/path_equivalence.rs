@@ -759,6 +759,11 @@ fn bicep_arch(resources: &[Resource]) -> Result<Arch, String> {
                         ),
                     ]),
                 );
+                // The identity that reads the key: only a user-assigned workspace names one, and
+                // az ml workspace create cannot, so only where a path sets it.
+                if let Some(id) = p.pointer("/encryption/identity/userAssignedIdentity") {
+                    put(&r.type_, n, obj(vec![("encryptionIdentity", id.clone())]));
+                }
                 if let Some(rules) = mn.get("outboundRules").and_then(Value::as_object) {
                     for (rn, rule) in rules {
                         let kind = rule
@@ -1757,7 +1762,24 @@ fn runbook_archs(jobs: &[Job]) -> Vec<(Arch, Option<Arch>, Vec<String>)> {
                 })
                 .unwrap_or_default();
             let wy = r.get("workspace_yml").filter(|w| !w.is_null()).map(to_arch);
-            (to_arch(&r["resources"]), wy, unread)
+            let mut arch = to_arch(&r["resources"]);
+            // ARM bodies the runbook PUTs whole (`az rest`): normalized as main.bicep's are.
+            let arm: Vec<Resource> = r
+                .get("arm")
+                .and_then(Value::as_array)
+                .into_iter()
+                .flatten()
+                .map(|a| Resource {
+                    type_: a["type"].as_str().unwrap_or("?").to_string(),
+                    name: a["name"].as_str().unwrap_or("?").to_string(),
+                    body: a["body"].clone(),
+                    at: "runbook.sh (az rest)".to_string(),
+                })
+                .collect();
+            for (k, v) in bicep_arch(&arm).unwrap_or_else(|e| panic!("runbook.sh az rest: {e}")) {
+                arch.entry(k).or_default().extend(v);
+            }
+            (arch, wy, unread)
         })
         .collect()
 }

@@ -1,8 +1,8 @@
 //! The workspace identity (`workspace.identity`). A user-assigned identity always gets the roles
 //! Azure documents for it (catalog/access.yaml `workspace_identity_roles`): amlgen creates the
-//! identity, so no blueprint leaves it without them. Refused: what neither path can build the same
-//! way (a customer-managed key read by the user-assigned identity), and a name for an identity
-//! amlgen does not create. The name itself is checked with every other name (AMLG022).
+//! identity, so no blueprint leaves it without them. Refused: a key in a vault outside the
+//! deployment read by the user-assigned identity (it has no role there when the workspace is
+//! created), and a name for an identity amlgen does not create. The name itself is checked with every other name (AMLG022).
 
 use crate::blueprint::{Blueprint, IdentityKind};
 use crate::diagnostic::{Code, Diagnostic};
@@ -10,15 +10,24 @@ use crate::diagnostic::{Code, Diagnostic};
 pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
     let identity = &bp.workspace.identity;
     match identity.kind {
-        IdentityKind::UserAssigned if bp.workspace.customer_managed_key.is_some() => {
+        // The identity reads the key with its roles: amlgen's vault gives it Key Vault
+        // Administrator; a vault outside the deployment would need a role amlgen cannot give
+        // before the identity exists.
+        IdentityKind::UserAssigned
+            if bp
+                .workspace
+                .customer_managed_key
+                .as_ref()
+                .is_some_and(|k| k.create.is_none()) =>
+        {
             out.push(
                 Diagnostic::error(
                     Code::IdentityWithCustomerManagedKey,
-                    "a user-assigned workspace identity cannot read the customer-managed key in the runbook",
+                    "a user-assigned workspace identity cannot read a key in a vault outside the deployment",
                 )
                 .at_path("workspace.identity.type")
                 .with_value("user_assigned")
-                .with_help("az ml workspace create cannot name the encryption identity (encryption.identity.userAssignedIdentity); keep type: system_assigned with customer_managed_key, or remove customer_managed_key"),
+                .with_help("the identity amlgen creates has no role on your key vault when the workspace is created; use `customer_managed_key: {create: {}}` (a key in the workspace's key vault, which the identity may use), or keep type: system_assigned with your key"),
             );
         }
         IdentityKind::SystemAssigned => {
@@ -64,5 +73,11 @@ mod tests {
             codes(&[cmk, "workspace.identity.type=user_assigned"]),
             [Code::IdentityWithCustomerManagedKey]
         );
+        // A key amlgen creates in the workspace's vault, which the identity may use.
+        assert!(codes(&[
+            "workspace.customer_managed_key={create: {}}",
+            "workspace.identity.type=user_assigned"
+        ])
+        .is_empty());
     }
 }

@@ -99,6 +99,7 @@ pub fn lower(m: &mut Model) {
         }
     }
     m.workspace.cli_create_sets = create_sets(&m.workspace);
+    m.workspace.cli_rest_body = rest_body(m);
     for e in &mut m.inference.online_endpoints {
         e.param_json = e.param().to_string();
     }
@@ -307,6 +308,50 @@ fn create_sets(w: &crate::plan::model::WorkspaceModel) -> Vec<String> {
         None => {}
     }
     sets
+}
+
+/// The workspace's ARM body for `az rest`, when a user-assigned identity reads a key amlgen
+/// creates: `az ml workspace create` (azure-ai-ml's creation template) has no setting for
+/// `encryption.identity`. The same body runbook.ps1 sends, with the runbook's variables.
+fn rest_body(m: &Model) -> Option<String> {
+    let w = &m.workspace;
+    let created = matches!(
+        w.customer_managed_key.as_ref().map(|k| &k.source),
+        Some(KeySource::Created(_))
+    );
+    if !(created && w.user_assigned_identity.is_some()) {
+        return None;
+    }
+    let refs = super::powershell::WorkspaceRefs {
+        location: "${LOCATION}".into(),
+        storage: "${STORAGE_ACCOUNT_ID}".into(),
+        key_vault: "${KEY_VAULT_ID}".into(),
+        registry: "${CONTAINER_REGISTRY_ID}".into(),
+        app_insights: "${APP_INSIGHTS_ID}".into(),
+        identity: Some("${WORKSPACE_IDENTITY_ID}".into()),
+        serverless_subnet: w
+            .serverless
+            .as_ref()
+            .map(|_| "${SERVERLESS_SUBNET_ID}".into()),
+        key: Some((
+            "${KEY_VAULT_ID}".into(),
+            "${CUSTOMER_MANAGED_KEY_URI}".into(),
+        )),
+    };
+    let body = super::powershell::workspace_body(m, &refs).to_string();
+    Some(word_with_vars(
+        &body,
+        &[
+            "LOCATION",
+            "STORAGE_ACCOUNT_ID",
+            "KEY_VAULT_ID",
+            "CONTAINER_REGISTRY_ID",
+            "APP_INSIGHTS_ID",
+            "WORKSPACE_IDENTITY_ID",
+            "SERVERLESS_SUBNET_ID",
+            "CUSTOMER_MANAGED_KEY_URI",
+        ],
+    ))
 }
 
 /// The custom roles' names and `az role definition create/update` bodies: the name carries the

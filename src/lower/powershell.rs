@@ -349,48 +349,17 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
     // workspace.bicep): no separate outbound-rule calls to converge.
     let w = &m.workspace;
     let ws_id = rid("workspace", &w.name);
-    let mut managed = json!({"isolationMode": w.isolation_mode.arm});
-    if let Some(f) = &w.firewall_sku {
-        managed["firewallSku"] = json!(f.arm);
-    }
-    if let Some(k) = &w.kind {
-        managed["managedNetworkKind"] = json!(k.arm);
-        managed["enableNetworkMonitor"] = json!(w.network_monitor);
-    }
-    if m.network.is_none() {
-        managed["outboundRules"] = crate::plan::arm_outbound_rules(&w.rules);
-    }
-    let mut props = json!({
-        "friendlyName": w.friendly_name,
-        "storageAccount": storage_id,
-        "keyVault": kv_id,
-        "containerRegistry": acr_id,
-        "applicationInsights": ai_id,
-        "publicNetworkAccess": w.public_network_access,
-        "systemDatastoresAuthMode": w.system_datastores_auth_mode.arm,
-        "managedNetwork": managed,
-    });
-    if m.network.is_none() {
-        // With the workspace, as main.bicep: the PUT then provisions the managed VNet.
-        props["provisionNetworkNow"] = json!(w.provision_now);
-    }
-    if let Some(c) = &w.image_build_compute {
-        props["imageBuildCompute"] = json!(c);
-    }
-    if let (Some(sl), Some(n)) = (&w.serverless, &m.network) {
-        props["serverlessComputeSettings"] = json!({
-            "serverlessComputeCustomSubnet": training_subnet_id(n),
-            "serverlessComputeNoPublicIP": sl.no_public_ip,
-        });
-    }
-    if let Some(id) = &uai_id {
-        props["primaryUserAssignedIdentity"] = json!(id);
-    }
-    props["hbiWorkspace"] = json!(w.hbi_workspace);
-    if let Some((vault, key)) = &encryption_key {
-        props["encryption"] = json!({"status": "Enabled", "keyVaultProperties": {
-            "keyVaultArmId": vault, "keyIdentifier": key}});
-    }
+    let ids = WorkspaceRefs {
+        location: LOCATION.to_string(),
+        storage: storage_id.clone(),
+        key_vault: kv_id.clone(),
+        registry: acr_id.clone(),
+        app_insights: ai_id.clone(),
+        identity: uai_id.clone(),
+        serverless_subnet: m.network.as_ref().map(training_subnet_id),
+        key: encryption_key.clone(),
+    };
+    let body = workspace_body(m, &ids);
     let title = match &m.network {
         None => format!(
             "Workspace {} with managed VNet ({})",
@@ -401,19 +370,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
             w.name
         ),
     };
-    let identity = match &uai_id {
-        Some(id) => json!({"type": "UserAssigned", "userAssignedIdentities": {id.as_str(): {}}}),
-        None => json!({"type": "SystemAssigned"}),
-    };
-    let step = s.put(
-        title,
-        ws_id.clone(),
-        "workspace",
-        json!({"location": LOCATION, "tags": tags, "kind": "Default",
-            "identity": identity,
-            "sku": {"name": "Basic", "tier": "Basic"},
-            "properties": props}),
-    );
+    let step = s.put(title, ws_id.clone(), "workspace", body);
     if uai_id.is_none() {
         step.reads_after = vec![read(
             WORKSPACE_PRINCIPAL_TOKEN,
@@ -1600,6 +1557,83 @@ fn access_steps(m: &Model, s: &mut Steps, ws_id: &str, storage_id: &str) {
             }
         }
     }
+}
+
+/// The IDs and run-time values a workspace body names, in the form of the path that sends it
+/// (runbook.ps1's `<amlgen:...>` paths, runbook.sh's shell variables).
+pub struct WorkspaceRefs {
+    pub location: String,
+    pub storage: String,
+    pub key_vault: String,
+    pub registry: String,
+    pub app_insights: String,
+    /// The user-assigned workspace identity's ID, if the workspace has one.
+    pub identity: Option<String>,
+    /// The serverless compute subnet's ID (a customer VNet's training subnet).
+    pub serverless_subnet: Option<String>,
+    /// The encrypting key vault's ID and the key's identifier.
+    pub key: Option<(String, String)>,
+}
+
+/// The workspace's ARM body as main.bicep's modules/workspace.bicep writes it: the managed
+/// network and its outbound rules in the same body, the identity, and the encryption settings
+/// (with the identity that reads the key when the workspace's identity is user-assigned).
+pub fn workspace_body(m: &Model, r: &WorkspaceRefs) -> Json {
+    let w = &m.workspace;
+    let mut managed = json!({"isolationMode": w.isolation_mode.arm});
+    if let Some(f) = &w.firewall_sku {
+        managed["firewallSku"] = json!(f.arm);
+    }
+    if let Some(k) = &w.kind {
+        managed["managedNetworkKind"] = json!(k.arm);
+        managed["enableNetworkMonitor"] = json!(w.network_monitor);
+    }
+    if m.network.is_none() {
+        managed["outboundRules"] = crate::plan::arm_outbound_rules(&w.rules);
+    }
+    let mut props = json!({
+        "friendlyName": w.friendly_name,
+        "storageAccount": r.storage,
+        "keyVault": r.key_vault,
+        "containerRegistry": r.registry,
+        "applicationInsights": r.app_insights,
+        "publicNetworkAccess": w.public_network_access,
+        "systemDatastoresAuthMode": w.system_datastores_auth_mode.arm,
+        "managedNetwork": managed,
+    });
+    if m.network.is_none() {
+        // With the workspace, as main.bicep: the PUT then provisions the managed VNet.
+        props["provisionNetworkNow"] = json!(w.provision_now);
+    }
+    if let Some(c) = &w.image_build_compute {
+        props["imageBuildCompute"] = json!(c);
+    }
+    if let (Some(sl), Some(subnet)) = (&w.serverless, &r.serverless_subnet) {
+        props["serverlessComputeSettings"] = json!({
+            "serverlessComputeCustomSubnet": subnet,
+            "serverlessComputeNoPublicIP": sl.no_public_ip,
+        });
+    }
+    if let Some(id) = &r.identity {
+        props["primaryUserAssignedIdentity"] = json!(id);
+    }
+    props["hbiWorkspace"] = json!(w.hbi_workspace);
+    if let Some((vault, key)) = &r.key {
+        props["encryption"] = json!({"status": "Enabled", "keyVaultProperties": {
+            "keyVaultArmId": vault, "keyIdentifier": key}});
+        // A workspace with only a user-assigned identity reads its key with that identity.
+        if let Some(id) = &r.identity {
+            props["encryption"]["identity"] = json!({"userAssignedIdentity": id});
+        }
+    }
+    let identity = match &r.identity {
+        Some(id) => json!({"type": "UserAssigned", "userAssignedIdentities": {id.as_str(): {}}}),
+        None => json!({"type": "SystemAssigned"}),
+    };
+    json!({"location": r.location, "tags": m.tags, "kind": "Default",
+        "identity": identity,
+        "sku": {"name": "Basic", "tier": "Basic"},
+        "properties": props})
 }
 
 #[cfg(test)]

@@ -231,6 +231,7 @@ pub fn plan(checked: &Checked, regenerate: String) -> Model {
                 }
             }),
         cli_create_sets: Vec::new(),
+        cli_rest_body: None,
         image_build_compute_param: None,
         user_assigned_identity: names.workspace_identity.as_ref().map(|n| {
             identity(

@@ -251,6 +251,10 @@ pub struct WorkspaceModel {
     /// Runbook: the `az ml workspace create --set` words (shell-quoted) for what az ml has no
     /// option for: firewall SKU, serverless subnet, encryption (`lower::cli`).
     pub cli_create_sets: Vec<String>,
+    /// Runbook: the workspace's ARM body (a shell word with `${VAR}` references) when runbook.sh
+    /// PUTs the workspace with `az rest` instead of `az ml workspace create`, which has no setting
+    /// for the identity that reads a customer-managed key (`lower::cli`).
+    pub cli_rest_body: Option<String>,
     /// Bicep: the main.bicep parameter that names the image-build compute (`lower::bicep`).
     pub image_build_compute_param: Option<String>,
     /// The user-assigned identity the workspace uses; `None`: its system-assigned identity.

@@ -272,6 +272,30 @@ SERVERLESS_SUBNET_ID="$(az network vnet subnet show --resource-group "${RESOURCE
 {% endif %}
 {% endset %}
 if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --output none 2>/dev/null; then
+{% if m.workspace.cli_rest_body %}
+  # The user-assigned identity reads the key (encryption.identity), which az ml workspace create
+  # has no setting for: the workspace is PUT as main.bicep writes it. Its new roles take some
+  # minutes to reach Azure Machine Learning, which checks them as it creates the workspace: a
+  # refusal right after the roles were given is tried again, six times a minute apart.
+  WORKSPACE_ID="$(az group show --name "${RESOURCE_GROUP}" --query id --output tsv)/providers/Microsoft.MachineLearningServices/workspaces/${WORKSPACE_NAME}"
+  for attempt in 1 2 3 4 5 6; do
+    if az rest \
+      --method put \
+      --url "${WORKSPACE_ID}?api-version={{ m.workspace.api_version|raw_in_quotes }}" \
+      --body {{ m.workspace.cli_rest_body|safe }} \
+      --output none; then
+      break
+    fi
+    if [ "${attempt}" = 6 ]; then
+      echo "The workspace was not created; see the error above." >&2
+      exit 1
+    fi
+    echo "The workspace was not created (attempt ${attempt} of 6); its identity's new roles may not have reached Azure Machine Learning yet: trying again in 60 s." >&2
+    sleep 60
+  done
+  # The PUT returns while Azure is still creating the workspace.
+  az resource wait --created --ids "${WORKSPACE_ID}" --api-version {{ m.workspace.api_version }} --interval 30 --timeout 3600
+{% else %}
 {% if m.workspace.user_assigned_identity %}
   # az ml has no option for the workspace's identity list: it goes in a workspace YAML
   # (azure-ai-ml's `identity` and `primary_user_assigned_identity`), with the options on top.
@@ -320,6 +344,7 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
     --name "${WORKSPACE_NAME}" \
 {{ create_options|indent(4, true) }}
     --output none
+{% endif %}
 {% endif %}
 fi
 {% if m.workspace.user_assigned_identity %}

@@ -129,6 +129,12 @@ resource workspace {{ m.types.workspace }} = {
     // group of its own, encrypted with this key (README, "Encryption").
     encryption: {
       status: 'Enabled'
+{% if m.workspace.user_assigned_identity %}
+      // A workspace with only a user-assigned identity reads its key with that identity.
+      identity: {
+        userAssignedIdentity: userAssignedIdentityId
+      }
+{% endif %}
       keyVaultProperties: {
         keyVaultArmId: customerManagedKeyVaultId
         keyIdentifier: customerManagedKeyUri
