@@ -1088,6 +1088,47 @@ fn personas_get_their_roles() {
 /// A customer-managed key and a high business impact workspace (issue 12): set on every path
 /// (Bicep encryption, the runbook's one `--set`, workspace.yml), documented in the README, and a
 /// key vault in another subscription or a key outside the vault refused.
+/// A user-assigned identity reads a created key: runbook.sh PUTs the workspace with `az rest`
+/// (az ml cannot name the encryption identity), and blueprint text in that body stays literal
+/// even where it reads like one of the body's variables.
+#[test]
+fn user_assigned_identity_reads_a_created_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let read = render_builtin(
+        dir.path(),
+        "approved-only",
+        "uai-key",
+        &[
+            "workspace.customer_managed_key={create: {}}",
+            "workspace.identity.type=user_assigned",
+            "tags={team: '${KEY_VAULT_ID} {region} $(id)'}",
+        ],
+    );
+    let ws = read("modules/workspace.bicep");
+    assert!(ws.contains("userAssignedIdentity: userAssignedIdentityId"));
+    let runbook = read("runbook.sh");
+    assert!(!runbook.contains("az ml workspace create \\\n"));
+    let put = &runbook[runbook
+        .find("--body \"{\\\"location")
+        .expect("the workspace body")..];
+    let put = &put[..put.find('\n').unwrap()];
+    assert!(
+        put.contains("\\\"encryption\\\":{\\\"status\\\":\\\"Enabled\\\",\\\"keyVaultProperties"),
+        "{put}"
+    );
+    assert!(
+        put.contains(
+            "\\\"identity\\\":{\\\"userAssignedIdentity\\\":\\\"${WORKSPACE_IDENTITY_ID}\\\"}"
+        ),
+        "{put}"
+    );
+    // The tag is text: its `$` escaped, `{region}` left alone.
+    assert!(put.contains("\\${KEY_VAULT_ID} {region} \\$(id)"), "{put}");
+    assert!(runbook.contains("--query properties.provisioningState"));
+    let ps1 = read("runbook.ps1");
+    assert!(ps1.contains("\"identity\":{\"userAssignedIdentity\":"));
+}
+
 #[test]
 fn created_customer_managed_key_on_every_path() {
     let dir = tempfile::tempdir().unwrap();

@@ -322,36 +322,34 @@ fn rest_body(m: &Model) -> Option<String> {
     if !(created && w.user_assigned_identity.is_some()) {
         return None;
     }
+    // Run-time values as markers, so tags and the display name stay literal text.
+    let vars = [
+        "LOCATION",
+        "STORAGE_ACCOUNT_ID",
+        "KEY_VAULT_ID",
+        "CONTAINER_REGISTRY_ID",
+        "APP_INSIGHTS_ID",
+        "WORKSPACE_IDENTITY_ID",
+        "SERVERLESS_SUBNET_ID",
+        "CUSTOMER_MANAGED_KEY_URI",
+    ];
+    let mark = |v: &str| format!("\u{1}{v}\u{1}");
+    let markers: Vec<(String, &str)> = vars.iter().map(|v| (mark(v), *v)).collect();
     let refs = super::powershell::WorkspaceRefs {
-        location: "${LOCATION}".into(),
-        storage: "${STORAGE_ACCOUNT_ID}".into(),
-        key_vault: "${KEY_VAULT_ID}".into(),
-        registry: "${CONTAINER_REGISTRY_ID}".into(),
-        app_insights: "${APP_INSIGHTS_ID}".into(),
-        identity: Some("${WORKSPACE_IDENTITY_ID}".into()),
-        serverless_subnet: w
-            .serverless
-            .as_ref()
-            .map(|_| "${SERVERLESS_SUBNET_ID}".into()),
-        key: Some((
-            "${KEY_VAULT_ID}".into(),
-            "${CUSTOMER_MANAGED_KEY_URI}".into(),
-        )),
+        location: mark("LOCATION"),
+        storage: mark("STORAGE_ACCOUNT_ID"),
+        key_vault: mark("KEY_VAULT_ID"),
+        registry: mark("CONTAINER_REGISTRY_ID"),
+        app_insights: mark("APP_INSIGHTS_ID"),
+        identity: Some(mark("WORKSPACE_IDENTITY_ID")),
+        serverless_subnet: w.serverless.as_ref().map(|_| mark("SERVERLESS_SUBNET_ID")),
+        key: Some((mark("KEY_VAULT_ID"), mark("CUSTOMER_MANAGED_KEY_URI"))),
     };
-    let body = super::powershell::workspace_body(m, &refs).to_string();
-    Some(word_with_vars(
-        &body,
-        &[
-            "LOCATION",
-            "STORAGE_ACCOUNT_ID",
-            "KEY_VAULT_ID",
-            "CONTAINER_REGISTRY_ID",
-            "APP_INSIGHTS_ID",
-            "WORKSPACE_IDENTITY_ID",
-            "SERVERLESS_SUBNET_ID",
-            "CUSTOMER_MANAGED_KEY_URI",
-        ],
-    ))
+    // serde_json writes a control character as `\u0001`: turned back into the marker here.
+    let body = super::powershell::workspace_body(m, &refs)
+        .to_string()
+        .replace("\\u0001", "\u{1}");
+    Some(word_with_markers(&body, &markers))
 }
 
 /// The custom roles' names and `az role definition create/update` bodies: the name carries the
@@ -565,23 +563,17 @@ pub fn word(value: &str) -> String {
 /// A shell word for `value` in which `{region}` becomes `${LOCATION}` and the runbook variables
 /// `vars` written as `${NAME}` expand; everything else is literal. Plain or single-quoted when
 /// nothing expands, double-quoted otherwise.
-pub fn word_with_vars(value: &str, vars: &[&str]) -> String {
-    let region = format!("${{{REGION_VAR}}}");
-    let var_refs: Vec<String> = vars.iter().map(|v| format!("${{{v}}}")).collect();
+/// A double-quoted shell word of `value` in which only the exact `markers` expand, each to its
+/// shell variable, and everything else stays literal (`$`, `{region}` and `${...}` included): for
+/// a body that carries blueprint text (tags, display name). Markers hold a control character,
+/// which no blueprint value can (AMLG042), so blueprint text never becomes an expansion.
+pub fn word_with_markers(value: &str, markers: &[(String, &str)]) -> String {
     let mut out = String::from("\"");
-    let mut expands = false;
     let mut rest = value;
     while let Some(c) = rest.chars().next() {
-        if let Some(after) = rest.strip_prefix("{region}") {
-            out.push_str(&region);
-            expands = true;
-            rest = after;
-            continue;
-        }
-        if let Some(r) = var_refs.iter().find(|r| rest.starts_with(r.as_str())) {
-            out.push_str(r);
-            expands = true;
-            rest = &rest[r.len()..];
+        if let Some((m, var)) = markers.iter().find(|(m, _)| rest.starts_with(m.as_str())) {
+            out.push_str(&format!("${{{var}}}"));
+            rest = &rest[m.len()..];
             continue;
         }
         if matches!(c, '"' | '\\' | '$' | '`') {
@@ -590,11 +582,17 @@ pub fn word_with_vars(value: &str, vars: &[&str]) -> String {
         out.push(c);
         rest = &rest[c.len_utf8()..];
     }
-    if !expands {
-        return shell_word(value);
-    }
     out.push('"');
     out
+}
+
+pub fn word_with_vars(value: &str, vars: &[&str]) -> String {
+    let mut markers: Vec<(String, &str)> = vec![("{region}".to_string(), REGION_VAR)];
+    markers.extend(vars.iter().map(|v| (format!("${{{v}}}"), *v)));
+    if !markers.iter().any(|(m, _)| value.contains(m.as_str())) {
+        return shell_word(value);
+    }
+    word_with_markers(value, &markers)
 }
 
 #[cfg(test)]

@@ -271,31 +271,44 @@ SERVERLESS_SUBNET_ID="$(az network vnet subnet show --resource-group "${RESOURCE
 --image-build-compute {{ m.workspace.image_build_compute }} \
 {% endif %}
 {% endset %}
-if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --output none 2>/dev/null; then
 {% if m.workspace.cli_rest_body %}
-  # The user-assigned identity reads the key (encryption.identity), which az ml workspace create
-  # has no setting for: the workspace is PUT as main.bicep writes it. Its new roles take some
-  # minutes to reach Azure Machine Learning, which checks them as it creates the workspace: a
-  # refusal right after the roles were given is tried again, six times a minute apart.
-  WORKSPACE_ID="$(az group show --name "${RESOURCE_GROUP}" --query id --output tsv)/providers/Microsoft.MachineLearningServices/workspaces/${WORKSPACE_NAME}"
-  for attempt in 1 2 3 4 5 6; do
-    if az rest \
+# The user-assigned identity reads the key (encryption.identity), which az ml workspace create
+# has no setting for: the workspace is PUT as main.bicep writes it. Its state first: none yet,
+# Failed or Canceled after an earlier run (PUT again), or still in progress (waited for). Azure
+# checks the identity's new roles as it creates the workspace, and they take minutes to arrive: a
+# creation that fails is tried again, six times a minute apart.
+WORKSPACE_ID="$(az group show --name "${RESOURCE_GROUP}" --query id --output tsv)/providers/Microsoft.MachineLearningServices/workspaces/${WORKSPACE_NAME}"
+WORKSPACE_STATE="$(az resource show --ids "${WORKSPACE_ID}" --api-version {{ m.workspace.api_version }} --query properties.provisioningState --output tsv 2>/dev/null || true)"
+attempt=0
+while [ "${WORKSPACE_STATE}" != Succeeded ]; do
+  attempt=$((attempt + 1))
+  if [ -z "${WORKSPACE_STATE}" ] || [ "${WORKSPACE_STATE}" = Failed ] || [ "${WORKSPACE_STATE}" = Canceled ]; then
+    az rest \
       --method put \
       --url "${WORKSPACE_ID}?api-version={{ m.workspace.api_version|raw_in_quotes }}" \
       --body {{ m.workspace.cli_rest_body|safe }} \
-      --output none; then
+      --output none || true
+  fi
+  # Creation takes minutes: its state every 30 s, for at most an hour.
+  for _ in $(seq 120); do
+    WORKSPACE_STATE="$(az resource show --ids "${WORKSPACE_ID}" --api-version {{ m.workspace.api_version }} --query properties.provisioningState --output tsv 2>/dev/null || true)"
+    if [ -z "${WORKSPACE_STATE}" ] || [ "${WORKSPACE_STATE}" = Succeeded ] || [ "${WORKSPACE_STATE}" = Failed ] || [ "${WORKSPACE_STATE}" = Canceled ]; then
       break
     fi
-    if [ "${attempt}" = 6 ]; then
-      echo "The workspace was not created; see the error above." >&2
-      exit 1
-    fi
-    echo "The workspace was not created (attempt ${attempt} of 6); its identity's new roles may not have reached Azure Machine Learning yet: trying again in 60 s." >&2
-    sleep 60
+    sleep 30
   done
-  # The PUT returns while Azure is still creating the workspace.
-  az resource wait --created --ids "${WORKSPACE_ID}" --api-version {{ m.workspace.api_version }} --interval 30 --timeout 3600
+  if [ "${WORKSPACE_STATE}" = Succeeded ]; then
+    break
+  fi
+  if [ "${attempt}" -ge 6 ]; then
+    echo "The workspace was not created (state: ${WORKSPACE_STATE:-none}); see the errors above." >&2
+    exit 1
+  fi
+  echo "The workspace was not created (attempt ${attempt} of 6, state: ${WORKSPACE_STATE:-none}); its identity's new roles may not have reached Azure Machine Learning yet: trying again in 60 s." >&2
+  sleep 60
+done
 {% else %}
+if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --output none 2>/dev/null; then
 {% if m.workspace.user_assigned_identity %}
   # az ml has no option for the workspace's identity list: it goes in a workspace YAML
   # (azure-ai-ml's `identity` and `primary_user_assigned_identity`), with the options on top.
@@ -345,8 +358,8 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
 {{ create_options|indent(4, true) }}
     --output none
 {% endif %}
-{% endif %}
 fi
+{% endif %}
 {% if m.workspace.user_assigned_identity %}
 {% for r in m.workspace.user_assigned_identity.workspace_roles %}
 # {{ r.name|comment }} on the workspace for its user-assigned identity, once the workspace exists.
