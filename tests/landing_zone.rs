@@ -57,6 +57,18 @@ fn artifact(r: &amlgen::Rendered, path: &str) -> String {
 
 const HUB_ID: &str = "/subscriptions/11111111-1111-4111-8111-111111111111/resourceGroups/rg-connectivity/providers/Microsoft.Network/virtualNetworks/vnet-hub-weu";
 
+/// AKS for scoring needs the scoring subnet of a spoke amlgen creates: with an existing spoke it
+/// is refused where it is written, not left out of the render.
+#[test]
+fn kubernetes_in_an_existing_spoke_is_refused() {
+    let yaml = with(
+        BYO,
+        "compute:\n",
+        "inference:\n  kubernetes:\n    compute_name: aks-scoring\n    tls: {cname: scoring.contoso.com}\ncompute:\n",
+    );
+    refused(&yaml, "AMLG166", "compute_name: aks-scoring");
+}
+
 #[test]
 fn the_fixtures_pass_check() {
     for yaml in [BYO, BYO_HUB] {

@@ -64,6 +64,19 @@ pub fn check(bp: &Blueprint, out: &mut Vec<Diagnostic>) {
         );
         return;
     };
+    // An existing spoke gives amlgen the training and endpoint subnets only: no scoring subnet
+    // to put the cluster in, and nothing may be created in that spoke.
+    if net.spoke.existing.is_some() {
+        out.push(
+            Diagnostic::error(
+                Code::KubernetesInExistingSpoke,
+                "an AKS cluster for scoring needs the scoring subnet of a spoke amlgen creates",
+            )
+            .at_path("inference.kubernetes")
+            .with_help("remove inference.kubernetes (serve from managed online endpoints, or attach a cluster the platform team runs), or let amlgen create the spoke (remove network.spoke.existing)"),
+        );
+        return;
+    }
     if k.tls.is_none() {
         out.push(
             Diagnostic::error(

@@ -109,6 +109,7 @@ codes! {
     KubernetesDnsZoneUnplaced = "AMLG163",
     ServiceCidrOverlapsVnet = "AMLG164",
     InvalidKubernetesSetting = "AMLG165",
+    KubernetesInExistingSpoke = "AMLG166",
     JumpBoxWithoutBastion = "AMLG170",
     VpnWithoutGatewaySubnet = "AMLG171",
     VpnClientPoolOverlaps = "AMLG172",
