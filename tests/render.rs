@@ -387,6 +387,31 @@ fn fill_hosts_names_each_online_endpoint() {
     assert!(!hosts.contains("<endpoint-name>"), "{hosts}");
 }
 
+/// runbook.sh creates each online endpoint that is missing, or that an earlier run left Failed or
+/// Canceled, and never one that works (a create would reset its traffic split).
+#[test]
+fn runbook_creates_missing_or_failed_online_endpoints_only() {
+    let r = render("tests/fixtures/blueprints/max.yaml");
+    let runbook = String::from_utf8(
+        r.artifacts
+            .iter()
+            .find(|a| a.path == "runbook.sh")
+            .unwrap()
+            .bytes
+            .clone(),
+    )
+    .unwrap();
+    for e in &r.model.inference.online_endpoints {
+        let show = runbook
+            .find(&format!("--name {} --query provisioning_state", e.name))
+            .unwrap_or_else(|| panic!("no state read for {}", e.name));
+        let rest = &runbook[show..];
+        let test = rest.find("if [ -z \"${ENDPOINT_STATE}\" ] || [ \"${ENDPOINT_STATE}\" = Failed ] || [ \"${ENDPOINT_STATE}\" = Canceled ]; then").unwrap();
+        let create = rest.find("az ml online-endpoint create").unwrap();
+        assert!(test < create, "{}", e.name);
+    }
+}
+
 /// Compute instances are named under `instances.ml.azure.ms` today (custom DNS article,
 /// 2026-03-26); the private-endpoint DNS table still says `instances.azureml.ms`. DNS snippets
 /// forward both; hosts lines use the names instances get.
