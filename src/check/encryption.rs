@@ -65,7 +65,7 @@ fn check_created(bp: &Blueprint, created: &CreatedKey, out: &mut Vec<Diagnostic>
         .contains_key(bp.cloud.as_str())
     {
         out.push(
-            Diagnostic::error(Code::CreatedKeySize, format!("no documented Azure Cosmos DB application ID in {}", bp.cloud.as_str()))
+            Diagnostic::error(Code::CreatedKeyUnsupported, format!("no documented Azure Cosmos DB application ID in {}", bp.cloud.as_str()))
                 .at_path("workspace.customer_managed_key.create")
                 .with_value(bp.cloud.as_str().to_string())
                 .with_help("amlgen gives the created key's role to Azure Cosmos DB's service principal, known by its application ID, which Microsoft documents for AzureCloud and AzureUSGovernment only; in this cloud create the key and its access yourself and give key_vault_id and key_uri"),
@@ -76,7 +76,7 @@ fn check_created(bp: &Blueprint, created: &CreatedKey, out: &mut Vec<Diagnostic>
         let sizes: Vec<String> = allowed.iter().map(u32::to_string).collect();
         out.push(
             Diagnostic::error(
-                Code::CreatedKeySize,
+                Code::CreatedKeyUnsupported,
                 "amlgen creates RSA keys of 3072 or 4096 bits",
             )
             .at_path("workspace.customer_managed_key.create.size")
@@ -227,7 +227,7 @@ mod tests {
         for size in [2048, 1024, 3071, 8192] {
             assert_eq!(
                 codes(&[set(&format!("{{create: {{size: {size}}}}}"))]),
-                [Code::CreatedKeySize],
+                [Code::CreatedKeyUnsupported],
                 "{size}"
             );
         }

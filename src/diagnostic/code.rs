@@ -85,7 +85,7 @@ codes! {
     IdentityWithCustomerManagedKey = "AMLG126",
     IdentityNameWithoutUserAssigned = "AMLG127",
     CustomerManagedKeyShape = "AMLG128",
-    CreatedKeySize = "AMLG129",
+    CreatedKeyUnsupported = "AMLG129",
     FirewallWithoutHub = "AMLG130",
     HubWithNatGateway = "AMLG131",
     ExfiltrationWithoutFirewall = "AMLG132",

@@ -315,11 +315,7 @@ fn create_sets(w: &crate::plan::model::WorkspaceModel) -> Vec<String> {
 /// `encryption.identity`. The same body runbook.ps1 sends, with the runbook's variables.
 fn rest_body(m: &Model) -> Option<String> {
     let w = &m.workspace;
-    let created = matches!(
-        w.customer_managed_key.as_ref().map(|k| &k.source),
-        Some(KeySource::Created(_))
-    );
-    if !(created && w.user_assigned_identity.is_some()) {
+    if w.created_key().is_none() || w.user_assigned_identity.is_none() {
         return None;
     }
     // Run-time values as markers, so tags and the display name stay literal text.

@@ -384,10 +384,7 @@ fn runbook_steps(m: &Model) -> Vec<PsStep> {
     // the dependencies, Azure Cosmos DB's on a created key (as runbook.sh's loop).
     step.retry = if uai_id.is_some() {
         Some("the identity's new roles may not have reached Azure Machine Learning yet".into())
-    } else if matches!(
-        w.customer_managed_key.as_ref().map(|k| &k.source),
-        Some(KeySource::Created(_))
-    ) {
+    } else if w.created_key().is_some() {
         Some("the key's new role may not have taken effect yet".into())
     } else {
         None

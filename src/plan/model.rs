@@ -312,6 +312,16 @@ pub struct CustomerManagedKeyModel {
     pub key_permissions: Vec<String>,
 }
 
+impl WorkspaceModel {
+    /// The customer-managed key amlgen creates, if the workspace has one.
+    pub fn created_key(&self) -> Option<&CreatedKeyModel> {
+        match self.customer_managed_key.as_ref().map(|k| &k.source) {
+            Some(KeySource::Created(c)) => Some(c),
+            _ => None,
+        }
+    }
+}
+
 /// An existing key named by the blueprint, or one amlgen creates in the workspace's key vault.
 /// Serialized with both keys, the other one null, so templates test `k.source.created` and
 /// `k.source.existing` without an undefined value.

@@ -1,3 +1,4 @@
+{% set created_key = m.workspace.customer_managed_key.source.created if m.workspace.customer_managed_key else none %}
 {% for line in header %}
 // {{ line|comment }}
 {% endfor %}
@@ -62,8 +63,8 @@ module storage 'modules/storage.bicep' = {
   }
 }
 
-{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
-{% set ck = m.workspace.customer_managed_key.source.created %}
+{% if created_key %}
+{% set ck = created_key %}
 // The created key's role goes to Azure Cosmos DB's service principal, whose object ID differs per
 // tenant: deploy.sh and deploy.ps1 look it up by its application ID.
 @description('Required. Object ID of the Azure Cosmos DB service principal in this tenant (az ad sp show --id {{ ck.cosmos_db_app_id|comment }} --query id --output tsv); deploy.sh and deploy.ps1 look it up.')
@@ -80,7 +81,7 @@ module keyVault 'modules/keyVault.bicep' = {
     tags: tags
     name: keyVaultName
     softDeleteRetentionInDays: keyVaultSoftDeleteRetentionDays
-{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+{% if created_key %}
     customerManagedKeyName: customerManagedKeyName
     customerManagedKeySize: customerManagedKeySize
     cosmosDbPrincipalId: cosmosDbPrincipalId
@@ -126,7 +127,7 @@ module workspace 'modules/workspace.bicep' = {
     userAssignedIdentityId: workspaceIdentity.outputs.resourceId
     userAssignedIdentityPrincipalId: workspaceIdentity.outputs.principalId
 {% endif %}
-{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+{% if created_key %}
     customerManagedKeyVaultId: keyVault.outputs.resourceId
     customerManagedKeyUri: keyVault.outputs.customerManagedKeyUri
 {% elif m.workspace.customer_managed_key %}

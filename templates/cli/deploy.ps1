@@ -1,3 +1,18 @@
+{% set created_key = m.workspace.customer_managed_key.source.created if m.workspace.customer_managed_key else none %}
+{#- The template parameters given on the command line, the same for the what-if and the
+    deployment: those main.parameters.json cannot hold. -#}
+{% macro deploy_time_parameters() -%}
+{% if m.inference.online_endpoints %}
+    -onlineEndpoints $onlineEndpoints `
+{% endif %}
+{% if m.inference.kubernetes %}
+    -inferenceTlsCertificate $tlsCertificate `
+    -inferenceTlsKey $tlsKey `
+{% endif %}
+{% if created_key %}
+    -cosmosDbPrincipalId $cosmosDbPrincipalId `
+{% endif %}
+{% endmacro %}
 {% for line in header %}
 # {{ line|comment }}
 {% endfor %}
@@ -66,13 +81,13 @@ $onlineEndpoints = @(
 )
 
 {% endif %}
-{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+{% if created_key %}
 # The customer-managed key's role goes to Azure Cosmos DB's service principal, whose object ID
 # differs per tenant: looked up here by its application ID (Microsoft Graph: reading service
 # principals), or given as COSMOS_DB_PRINCIPAL_ID where the deploying identity may not read them.
 $cosmosDbPrincipalId = $env:COSMOS_DB_PRINCIPAL_ID
 if (-not $cosmosDbPrincipalId) {
-    $cosmosDbPrincipalId = (Get-AzADServicePrincipal -ApplicationId {{ m.workspace.customer_managed_key.source.created.cosmos_db_app_id }}).Id
+    $cosmosDbPrincipalId = (Get-AzADServicePrincipal -ApplicationId {{ created_key.cosmos_db_app_id }}).Id
 }
 if (-not $cosmosDbPrincipalId) {
     throw 'No Azure Cosmos DB service principal found: register the Microsoft.DocumentDB resource provider, or set COSMOS_DB_PRINCIPAL_ID to its object ID.'
@@ -107,17 +122,7 @@ New-AzResourceGroupDeployment `
     -Name $DeploymentName `
     -TemplateFile "$PSScriptRoot/main.bicep" `
     -TemplateParameterFile "$PSScriptRoot/main.parameters.json" `
-{% if m.inference.online_endpoints %}
-    -onlineEndpoints $onlineEndpoints `
-{% endif %}
-{% if m.inference.kubernetes %}
-    -inferenceTlsCertificate $tlsCertificate `
-    -inferenceTlsKey $tlsKey `
-{% endif %}
-{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
-    -cosmosDbPrincipalId $cosmosDbPrincipalId `
-{% endif %}
-    -location $Location `
+{{ deploy_time_parameters() }}    -location $Location `
     -WhatIf
 
 # As deploy.sh: AMLGEN_DEPLOY_YES=1 is -Force; with no one to ask, or a "no", nothing is
@@ -142,17 +147,7 @@ $null = New-AzResourceGroupDeployment `
     -Name $DeploymentName `
     -TemplateFile "$PSScriptRoot/main.bicep" `
     -TemplateParameterFile "$PSScriptRoot/main.parameters.json" `
-{% if m.inference.online_endpoints %}
-    -onlineEndpoints $onlineEndpoints `
-{% endif %}
-{% if m.inference.kubernetes %}
-    -inferenceTlsCertificate $tlsCertificate `
-    -inferenceTlsKey $tlsKey `
-{% endif %}
-{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
-    -cosmosDbPrincipalId $cosmosDbPrincipalId `
-{% endif %}
-    -location $Location
+{{ deploy_time_parameters() }}    -location $Location
 
 Write-Host "Deployed $DeploymentName to resource group $ResourceGroup."
 {% if m.workspace.managed_vnet and not m.workspace.provision_now %}

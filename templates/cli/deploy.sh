@@ -1,4 +1,20 @@
 #!/usr/bin/env bash
+{% set created_key = m.workspace.customer_managed_key.source.created if m.workspace.customer_managed_key else none %}
+{# The parameters of both the what-if and the deployment: the parameter file, then what it
+   cannot hold (given here at deploy time), then the region the script runs for. #}
+{% macro parameters() %}
+  --parameters "@${SCRIPT_DIR}/main.parameters.json" \
+{% if m.inference.online_endpoints %}
+  --parameters onlineEndpoints="${ONLINE_ENDPOINTS}" \
+{% endif %}
+{% if m.inference.kubernetes %}
+  --parameters "@${TLS_PARAMETERS}" \
+{% endif %}
+{% if created_key %}
+  --parameters cosmosDbPrincipalId="${COSMOS_DB_PRINCIPAL_ID}" \
+{% endif %}
+  --parameters location="${LOCATION}"
+{%- endmacro %}
 {% for line in header %}
 # {{ line|comment }}
 {% endfor %}
@@ -83,13 +99,13 @@ fi
 ONLINE_ENDPOINTS="[$(IFS=,; printf '%s' "${NEW_ENDPOINTS[*]}")]"
 
 {% endif %}
-{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
+{% if created_key %}
 # The customer-managed key's role goes to Azure Cosmos DB's service principal, whose object ID
 # differs per tenant: looked up here by its application ID (Microsoft Graph: reading service
 # principals), or given as COSMOS_DB_PRINCIPAL_ID where the deploying identity may not read them.
 if [ -z "${COSMOS_DB_PRINCIPAL_ID:-}" ]; then
-  if ! COSMOS_DB_PRINCIPAL_ID="$(az ad sp show --id {{ m.workspace.customer_managed_key.source.created.cosmos_db_app_id }} --query id --output tsv)"; then
-    echo "Could not read the Azure Cosmos DB service principal: set COSMOS_DB_PRINCIPAL_ID to its object ID (az ad sp show --id {{ m.workspace.customer_managed_key.source.created.cosmos_db_app_id }} --query id, as someone who may read service principals)." >&2
+  if ! COSMOS_DB_PRINCIPAL_ID="$(az ad sp show --id {{ created_key.cosmos_db_app_id }} --query id --output tsv)"; then
+    echo "Could not read the Azure Cosmos DB service principal: set COSMOS_DB_PRINCIPAL_ID to its object ID (az ad sp show --id {{ created_key.cosmos_db_app_id }} --query id, as someone who may read service principals)." >&2
     exit 1
   fi
 fi
@@ -112,17 +128,7 @@ az deployment group what-if \
   --resource-group "${RESOURCE_GROUP}" \
   --name "${DEPLOYMENT_NAME}" \
   --template-file "${SCRIPT_DIR}/main.bicep" \
-  --parameters "@${SCRIPT_DIR}/main.parameters.json" \
-{% if m.inference.online_endpoints %}
-  --parameters onlineEndpoints="${ONLINE_ENDPOINTS}" \
-{% endif %}
-{% if m.inference.kubernetes %}
-  --parameters "@${TLS_PARAMETERS}" \
-{% endif %}
-{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
-  --parameters cosmosDbPrincipalId="${COSMOS_DB_PRINCIPAL_ID}" \
-{% endif %}
-  --parameters location="${LOCATION}"
+{{ parameters() }}
 
 case "${MODE}" in
   what-if)
@@ -149,17 +155,7 @@ az deployment group create \
   --resource-group "${RESOURCE_GROUP}" \
   --name "${DEPLOYMENT_NAME}" \
   --template-file "${SCRIPT_DIR}/main.bicep" \
-  --parameters "@${SCRIPT_DIR}/main.parameters.json" \
-{% if m.inference.online_endpoints %}
-  --parameters onlineEndpoints="${ONLINE_ENDPOINTS}" \
-{% endif %}
-  --parameters location="${LOCATION}" \
-{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
-  --parameters cosmosDbPrincipalId="${COSMOS_DB_PRINCIPAL_ID}" \
-{% endif %}
-{% if m.inference.kubernetes %}
-  --parameters "@${TLS_PARAMETERS}" \
-{% endif %}
+{{ parameters() }} \
   --output none
 
 echo "Deployed ${DEPLOYMENT_NAME} to resource group ${RESOURCE_GROUP}."

@@ -1,3 +1,4 @@
+{% set created_key = m.workspace.customer_managed_key.source.created if m.workspace.customer_managed_key else none %}
 {% for line in header %}
 # {{ line|comment }}
 {% endfor %}
@@ -31,8 +32,8 @@ $Values = @{
     tenantId       = $context.Tenant.Id
 }
 
-{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
-{% set ck = m.workspace.customer_managed_key.source.created %}
+{% if created_key %}
+{% set ck = created_key %}
 # Azure Cosmos DB's service principal in this tenant (its object ID differs per tenant): it gets
 # its role on the customer-managed key the script creates.
 # COSMOS_DB_PRINCIPAL_ID gives it where the signed-in identity may not read service principals.

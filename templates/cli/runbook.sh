@@ -1,3 +1,5 @@
+{% set created_key = m.workspace.customer_managed_key.source.created if m.workspace.customer_managed_key else none %}
+{% import "cli/parts/grant.sh" as rbac %}
 #!/usr/bin/env bash
 {% for line in header %}
 # {{ line|comment }}
@@ -178,8 +180,8 @@ if ! az keyvault show --resource-group "${RESOURCE_GROUP}" --name "${KEY_VAULT_N
     --output none
 fi
 KEY_VAULT_ID="$(az keyvault show --resource-group "${RESOURCE_GROUP}" --name "${KEY_VAULT_NAME}" --query id --output tsv)"
-{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
-{% set ck = m.workspace.customer_managed_key.source.created %}
+{% if created_key %}
+{% set ck = created_key %}
 
 # --- Customer-managed key: created in the key vault, with Azure Cosmos DB's role on it ----------
 # Through Azure Resource Manager, as main.bicep: it reaches the vault behind its private endpoint,
@@ -199,15 +201,7 @@ CUSTOMER_MANAGED_KEY_URI="$(az rest --method get --url "${CUSTOMER_MANAGED_KEY_I
 if [ -z "${COSMOS_DB_PRINCIPAL_ID:-}" ]; then
   COSMOS_DB_PRINCIPAL_ID="$(az ad sp show --id {{ ck.cosmos_db_app_id }} --query id --output tsv)"
 fi
-ASSIGNED="$(az role assignment list --assignee "${COSMOS_DB_PRINCIPAL_ID}" --role {{ ck.role.id }} --scope "${CUSTOMER_MANAGED_KEY_ID}" --query 'length(@)' --output tsv)"
-if [ "${ASSIGNED}" = "0" ]; then
-  az role assignment create \
-    --assignee-object-id "${COSMOS_DB_PRINCIPAL_ID}" \
-    --assignee-principal-type ServicePrincipal \
-    --role {{ ck.role.id }} \
-    --scope "${CUSTOMER_MANAGED_KEY_ID}" \
-    --output none
-fi
+{{ rbac.grant('"${COSMOS_DB_PRINCIPAL_ID}"'|safe, 'ServicePrincipal', ck.role.id, '"${CUSTOMER_MANAGED_KEY_ID}"'|safe) }}
 {% endif %}
 
 # --- Container registry: Premium (required for private endpoints), private, no admin user -----
@@ -316,7 +310,7 @@ if ! az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPA
   trap 'rm -f "${WORKSPACE_YAML}"' EXIT
   printf 'identity:\n  type: user_assigned\n  user_assigned_identities:\n    %s: {}\nprimary_user_assigned_identity: %s\n' "'${WORKSPACE_IDENTITY_ID}'" "'${WORKSPACE_IDENTITY_ID}'" > "${WORKSPACE_YAML}"
 {% endif %}
-{% if m.workspace.user_assigned_identity or (m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created) %}
+{% if m.workspace.user_assigned_identity or created_key %}
 {% if m.workspace.user_assigned_identity %}
   # A new role assignment takes some minutes to reach Azure Machine Learning, which checks the
   # identity's access as it creates the workspace: a refusal right after the roles were given is
@@ -364,15 +358,7 @@ fi
 {% for r in m.workspace.user_assigned_identity.workspace_roles %}
 # {{ r.name|comment }} on the workspace for its user-assigned identity, once the workspace exists.
 WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
-ASSIGNED="$(az role assignment list --assignee "${WORKSPACE_IDENTITY_PRINCIPAL_ID}" --role {{ r.id }} --scope "${WORKSPACE_ID}" --query 'length(@)' --output tsv)"
-if [ "${ASSIGNED}" = "0" ]; then
-  az role assignment create \
-    --assignee-object-id "${WORKSPACE_IDENTITY_PRINCIPAL_ID}" \
-    --assignee-principal-type ServicePrincipal \
-    --role {{ r.id }} \
-    --scope "${WORKSPACE_ID}" \
-    --output none
-fi
+{{ rbac.grant('"${WORKSPACE_IDENTITY_PRINCIPAL_ID}"'|safe, 'ServicePrincipal', r.id, '"${WORKSPACE_ID}"'|safe) }}
 {% endfor %}
 {% endif %}
 {% if m.workspace.cli_network_sets %}

@@ -1,3 +1,4 @@
+{% set created_key = m.workspace.customer_managed_key.source.created if m.workspace.customer_managed_key else none %}
 {% for line in header %}
 // {{ line|comment }}
 {% endfor %}
@@ -19,8 +20,8 @@ param name string
 @minValue({{ m.ranges.keyVaultSoftDeleteRetentionDays.min }})
 @maxValue({{ m.ranges.keyVaultSoftDeleteRetentionDays.max }})
 param softDeleteRetentionInDays int
-{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
-{% set ck = m.workspace.customer_managed_key.source.created %}
+{% if created_key %}
+{% set ck = created_key %}
 
 @description('Required. Name of the key that encrypts the workspace\'s data.')
 @minLength({{ m.naming.key_vault_key.min }})
@@ -61,12 +62,12 @@ resource keyVault {{ m.types.key_vault }} = {
   }
 }
 
-{% if m.workspace.customer_managed_key and m.workspace.customer_managed_key.source.created %}
-{% set ck = m.workspace.customer_managed_key.source.created %}
+{% if created_key %}
+{% set ck = created_key %}
 // The workspace's customer-managed key. Azure Resource Manager creates a key's first version and
-// afterwards returns it unchanged (no new version, no update), so a redeployment keeps the key the
-// workspace was created with. No expiry: the workspace reads this version until you rotate it
-// (README, "Encryption"), and an expired key would stop the workspace.
+// afterwards returns it unchanged (no new version, no update), so a redeployment makes no new
+// version; the workspace gets the key's current one (after a rotation, the new one: README,
+// "Encryption"). No expiry: an expired key would stop the workspace.
 resource customerManagedKey {{ m.types.key_vault_key }} = {
   // checkov:skip=CKV_AZURE_40: An expiry date would stop the workspace the day it passes: Azure Machine Learning reads this key version until it is rotated by hand (README, "Encryption").
   // checkov:skip=CKV_AZURE_112: An HSM-backed key (RSA-HSM) needs the Premium tier for the workspace's whole key vault; this key is software-protected in the Standard vault.

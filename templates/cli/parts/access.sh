@@ -1,3 +1,4 @@
+{% import "cli/parts/grant.sh" as rbac %}
 
 # --- People's roles: each persona's Microsoft Entra groups on the workspace{% if m.access.storage_roles %} and its storage account{% endif %} ---
 WORKSPACE_ID="$(az ml workspace show --resource-group "${RESOURCE_GROUP}" --name "${WORKSPACE_NAME}" --query id --output tsv)"
@@ -20,15 +21,7 @@ fi
 # {{ p.title|comment }}: {{ a.label|comment }} on {{ where|comment }}.
 {% for g in p.principal_ids %}
 # Counted first: a failing `az` inside `if [ ... ]` would not stop the script.
-ASSIGNED="$(az role assignment list --assignee {{ g }} --role {{ a.cli_role|safe }} --scope {{ scope_ref|safe }} --query 'length(@)' --output tsv)"
-if [ "${ASSIGNED}" = "0" ]; then
-  az role assignment create \
-    --assignee-object-id {{ g }} \
-    --assignee-principal-type Group \
-    --role {{ a.cli_role|safe }} \
-    --scope {{ scope_ref|safe }} \
-    --output none
-fi
+{{ rbac.grant(g, 'Group', a.cli_role|safe, scope_ref|safe) }}
 {% endfor %}
 {% endfor %}
 {% endfor %}

@@ -1,3 +1,4 @@
+{% import "cli/parts/grant.sh" as rbac %}
 {% set k = m.inference.kubernetes %}
 
 # --- AKS for scoring: private cluster in the scoring subnet, Azure ML extension, Kubernetes compute ---
@@ -40,15 +41,7 @@ AKS_PRINCIPAL_ID="$(az identity show --resource-group "${RESOURCE_GROUP}" --name
 # `if [ ... ]` would not stop the script.
 {% for role, scope_var in [(k.subnet_role_id, "SCORING_SUBNET_ID"), (k.dns_zone_role_id, "AKS_DNS_ZONE_ID")] %}
 {% set scope_ref = '"${' ~ scope_var ~ '}"' %}
-ASSIGNED="$(az role assignment list --assignee "${AKS_PRINCIPAL_ID}" --role {{ role }} --scope {{ scope_ref|safe }} --query 'length(@)' --output tsv)"
-if [ "${ASSIGNED}" = "0" ]; then
-  az role assignment create \
-    --assignee-object-id "${AKS_PRINCIPAL_ID}" \
-    --assignee-principal-type ServicePrincipal \
-    --role {{ role }} \
-    --scope {{ scope_ref|safe }} \
-    --output none
-fi
+{{ rbac.grant('"${AKS_PRINCIPAL_ID}"'|safe, 'ServicePrincipal', role, scope_ref|safe) }}
 {% endfor %}
 # Private API server without a public FQDN (Azure ML does not support one), Azure CNI in the
 # scoring subnet, egress {% if k.outbound_type == "userDefinedRouting" %}through the hub firewall (the subnet's route table){% else %}through the NAT gateway{% endif %}, Entra ID with

@@ -1,3 +1,4 @@
+{% import "cli/parts/grant.sh" as rbac %}
 
 # --- Azure Policy: the built-in Azure Machine Learning definitions that hold what this blueprint promises ---
 {% if m.policy.scope == "subscription" %}
@@ -42,15 +43,7 @@ fi
 {% if m.policy.dns %}
 {% macro grant(role, scope_ref) %}
 # Counted first: a failing `az` inside `if [ ... ]` would not stop the script.
-ASSIGNED="$(az role assignment list --assignee "${POLICY_PRINCIPAL_ID}" --role {{ role }} --scope {{ scope_ref|safe }} --query 'length(@)' --output tsv)"
-if [ "${ASSIGNED}" = "0" ]; then
-  az role assignment create \
-    --assignee-object-id "${POLICY_PRINCIPAL_ID}" \
-    --assignee-principal-type ServicePrincipal \
-    --role {{ role }} \
-    --scope {{ scope_ref|safe }} \
-    --output none
-fi
+{{ rbac.grant('"${POLICY_PRINCIPAL_ID}"'|safe, 'ServicePrincipal', role, scope_ref|safe) }}
 {%- endmacro %}
 {% for a in m.policy.assignments if a.identity %}
 # Its managed identity: {{ m.policy.dns.scope_role.name|comment }} where the private endpoints are (the definition's

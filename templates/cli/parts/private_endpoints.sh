@@ -1,3 +1,4 @@
+{% import "cli/parts/grant.sh" as rbac %}
 {% if m.private.dns_mode == "create" %}
 # --- Private DNS zones, linked to the {% for v in m.private.linked_vnets %}{{ v.role|comment }}{% if not loop.last %} and {% endif %}{% endfor %} VNet{% if m.private.linked_vnets|length > 1 %}s{% endif %} ---------------------------------
 {% for z in m.private.zones %}
@@ -79,15 +80,7 @@ fi
 # The workspace identity reads through this endpoint (studio data preview in private storage).
 PE_ID="$(az network private-endpoint show --resource-group "${RESOURCE_GROUP}" --name {{ pe.name }} --query id --output tsv)"
 # Counted first: a failing `az` inside `if [ ... ]` would not stop the script.
-ASSIGNED="$(az role assignment list --assignee "${WORKSPACE_PRINCIPAL_ID}" --role {{ m.private.reader_role_id }} --scope "${PE_ID}" --query 'length(@)' --output tsv)"
-if [ "${ASSIGNED}" = "0" ]; then
-  az role assignment create \
-    --assignee-object-id "${WORKSPACE_PRINCIPAL_ID}" \
-    --assignee-principal-type ServicePrincipal \
-    --role {{ m.private.reader_role_id }} \
-    --scope "${PE_ID}" \
-    --output none
-fi
+{{ rbac.grant('"${WORKSPACE_PRINCIPAL_ID}"'|safe, 'ServicePrincipal', m.private.reader_role_id, '"${PE_ID}"'|safe) }}
 {% endif %}
 {% endmacro %}
 {% for pe in m.private.private_endpoints %}

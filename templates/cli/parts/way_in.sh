@@ -1,3 +1,4 @@
+{% import "cli/parts/grant.sh" as rbac %}
 {% set w = m.way_in %}
 
 # --- The way in: {% if w.client_bastion %}Azure Bastion, {% endif %}{% if w.jump_box %}the jump box, {% endif %}{% if w.vpn %}the point-to-site VPN gateway, {% endif %}in the {{ w.vnet_role|comment }} VNet ---
@@ -64,15 +65,7 @@ az rest \
 # {{ l.persona|comment }}: sign-in with Microsoft Entra ID as {{ l.role_name|comment }}.
 {% for g in l.principal_ids %}
 # Counted first: a failing `az` inside `if [ ... ]` would not stop the script.
-ASSIGNED="$(az role assignment list --assignee {{ g }} --role {{ l.role_id }} --scope "${JUMP_BOX_ID}" --query 'length(@)' --output tsv)"
-if [ "${ASSIGNED}" = "0" ]; then
-  az role assignment create \
-    --assignee-object-id {{ g }} \
-    --assignee-principal-type Group \
-    --role {{ l.role_id }} \
-    --scope "${JUMP_BOX_ID}" \
-    --output none
-fi
+{{ rbac.grant(g, 'Group', l.role_id, '"${JUMP_BOX_ID}"'|safe) }}
 {% endfor %}
 {% endfor %}
 az rest \

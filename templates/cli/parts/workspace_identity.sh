@@ -1,3 +1,4 @@
+{% import "cli/parts/grant.sh" as rbac %}
 {% set i = m.workspace.user_assigned_identity %}
 {% set scope_vars = {"storage_account": "STORAGE_ACCOUNT_ID", "key_vault": "KEY_VAULT_ID", "container_registry": "CONTAINER_REGISTRY_ID", "application_insights": "APP_INSIGHTS_ID", "resource_group": "RESOURCE_GROUP_ID"} %}
 # --- Workspace identity: user-assigned, with its roles before the workspace exists ---------------
@@ -27,13 +28,5 @@ RESOURCE_GROUP_ID="$(az group show --name "${RESOURCE_GROUP}" --query id --outpu
 # {{ r.name|comment }} on {{ r.on|comment }}.
 {% endif %}
 # Counted first: a failing `az` inside `if [ ... ]` would not stop the script.
-ASSIGNED="$(az role assignment list --assignee "${WORKSPACE_IDENTITY_PRINCIPAL_ID}" --role {{ r.id }} --scope {{ scope_ref|safe }} --query 'length(@)' --output tsv)"
-if [ "${ASSIGNED}" = "0" ]; then
-  az role assignment create \
-    --assignee-object-id "${WORKSPACE_IDENTITY_PRINCIPAL_ID}" \
-    --assignee-principal-type ServicePrincipal \
-    --role {{ r.id }} \
-    --scope {{ scope_ref|safe }} \
-    --output none
-fi
+{{ rbac.grant('"${WORKSPACE_IDENTITY_PRINCIPAL_ID}"'|safe, 'ServicePrincipal', r.id, scope_ref|safe) }}
 {% endfor %}
